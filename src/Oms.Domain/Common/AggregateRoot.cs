@@ -1,0 +1,35 @@
+namespace Oms.Domain.Common;
+
+/// <summary>Something that happened to an aggregate; persisted to the outbox with the change that raised it.</summary>
+public interface IDomainEvent
+{
+    /// <summary>Stable event type as integrators see it, e.g. <c>order.cancelled</c>.</summary>
+    string Type { get; }
+    Guid AggregateId { get; }
+    DateTimeOffset OccurredAt { get; }
+}
+
+public abstract class AggregateRoot
+{
+    private readonly List<IDomainEvent> _events = [];
+
+    /// <summary>Optimistic-concurrency version: bumped by every change, checked on save, sent as ETag.</summary>
+    public int Version { get; private set; }
+
+    public IReadOnlyList<IDomainEvent> DomainEvents => _events;
+
+    protected void Raise(IDomainEvent e) => _events.Add(e);
+
+    /// <summary>Every mutating method calls this once so the save is checked against the version that was read.</summary>
+    protected void Touch() => Version++;
+
+    public void ClearDomainEvents() => _events.Clear();
+
+    /// <summary>Rejects a change based on a stale read: the caller's expected version is not the current one.</summary>
+    public void EnsureVersion(int? expectedVersion)
+    {
+        if (expectedVersion is { } v && v != Version)
+            throw new ConcurrencyException(
+                $"The resource is at version {Version}, not {v}: read it again and retry.", preconditionFailed: true);
+    }
+}

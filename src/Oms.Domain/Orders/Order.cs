@@ -1,0 +1,289 @@
+using Oms.Domain.Common;
+
+namespace Oms.Domain.Orders;
+
+public readonly record struct OrderId(Guid Value)
+{
+    public static OrderId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+    public override string ToString() => Value.ToString();
+}
+
+public sealed record CustomerInfo(string Email, string? Name, string? Phone);
+
+/// <summary>How the goods reach the customer: shipped, or collected at a location (a fulfilment node's code).</summary>
+public sealed record Delivery(DeliveryType Type, string? PickupLocation);
+
+/// <summary>An order line as priced by the service (catalog price or the caller's), before it becomes part of an order.</summary>
+public sealed record LineItem(string Sku, string Name, int Quantity, long UnitPrice);
+
+/// <summary>What the order costs on top of its lines: shipping, and the tax rate in basis points (1900 = 19 %).</summary>
+public sealed record Charges(long Shipping, int TaxRateBasisPoints);
+
+/// <summary>Everything a caller says when placing an order.</summary>
+public sealed record OrderDraft(
+    OrderChannel Channel,
+    string? ChannelOrderRef,
+    CustomerInfo Customer,
+    Address? ShippingAddress,
+    Address? BillingAddress,
+    Delivery Delivery,
+    OrderPriority Priority,
+    string Currency,
+    IReadOnlyList<LineItem> Lines,
+    string? Notes,
+    IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>What an edit changes; a null member stays as it is.</summary>
+public sealed record OrderEdit(
+    IReadOnlyList<LineItem>? Lines,
+    Address? ShippingAddress,
+    Address? BillingAddress,
+    string? Notes,
+    IReadOnlyDictionary<string, string>? Metadata);
+
+public sealed class OrderLine
+{
+    private OrderLine() { }
+
+    internal OrderLine(LineItem item, DateTimeOffset now)
+    {
+        Id = Guid.CreateVersion7(now);
+        Sku = item.Sku;
+        Name = item.Name;
+        Quantity = item.Quantity;
+        UnitPrice = item.UnitPrice;
+        Total = checked(item.UnitPrice * item.Quantity);
+    }
+
+    public Guid Id { get; private set; }
+    public string Sku { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public int Quantity { get; private set; }
+    /// <summary>Minor units of the order's currency.</summary>
+    public long UnitPrice { get; private set; }
+    public long Total { get; private set; }
+}
+
+public sealed class OrderTimelineEntry
+{
+    private OrderTimelineEntry() { }
+
+    internal OrderTimelineEntry(TimelineEvent kind, OrderStatus? from, OrderStatus to, string actor, string? reason, DateTimeOffset at)
+    {
+        Id = Guid.CreateVersion7(at);
+        Event = kind;
+        From = from;
+        To = to;
+        Actor = actor;
+        Reason = reason;
+        At = at;
+    }
+
+    public Guid Id { get; private set; }
+    public DateTimeOffset At { get; private set; }
+    public TimelineEvent Event { get; private set; }
+    public OrderStatus? From { get; private set; }
+    public OrderStatus To { get; private set; }
+    public string Actor { get; private set; } = "";
+    public string? Reason { get; private set; }
+}
+
+public sealed class Order : AggregateRoot
+{
+    public const int MaxLines = 250;
+    public const int MaxQuantity = 100_000;
+
+    private readonly List<OrderLine> _lines = [];
+    private readonly List<OrderTimelineEntry> _timeline = [];
+
+    private Order() { }
+
+    public OrderId Id { get; private set; }
+    /// <summary>Human-friendly sequence number, shown as <see cref="DisplayNumber"/>.</summary>
+    public long Number { get; private set; }
+    public string DisplayNumber => FormatNumber(Number);
+    public OrderChannel Channel { get; private set; }
+    public string? ChannelOrderRef { get; private set; }
+    public OrderStatus Status { get; private set; }
+    /// <summary>While on hold: the status a release returns to.</summary>
+    public OrderStatus? HeldFrom { get; private set; }
+    public CustomerInfo Customer { get; private set; } = null!;
+    public Address? ShippingAddress { get; private set; }
+    public Address? BillingAddress { get; private set; }
+    public Delivery Delivery { get; private set; } = null!;
+    public OrderPriority Priority { get; private set; }
+    public string Currency { get; private set; } = "";
+    public long Subtotal { get; private set; }
+    public long ShippingTotal { get; private set; }
+    public int TaxRateBasisPoints { get; private set; }
+    public long TaxTotal { get; private set; }
+    public long Total { get; private set; }
+    public string? Notes { get; private set; }
+    public Dictionary<string, string> Metadata { get; private set; } = [];
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public string? CancelReason { get; private set; }
+
+    public IReadOnlyList<OrderLine> Lines => _lines;
+    public IReadOnlyList<OrderTimelineEntry> Timeline => _timeline;
+
+    public static string FormatNumber(long number) => $"OMS-{number}";
+
+    public static bool TryParseNumber(string text, out long number)
+    {
+        number = 0;
+        var digits = text.StartsWith("OMS-", StringComparison.OrdinalIgnoreCase) ? text[4..] : text;
+        return long.TryParse(digits, System.Globalization.NumberStyles.None, null, out number);
+    }
+
+    public static long SubtotalOf(IEnumerable<LineItem> lines) => lines.Sum(l => checked(l.UnitPrice * l.Quantity));
+
+    public static Order Place(OrderDraft draft, long number, Charges charges, string actor, DateTimeOffset now)
+    {
+        var currency = Currencies.Normalize(draft.Currency);
+        ValidateDelivery(draft.Delivery, draft.ShippingAddress);
+        var order = new Order
+        {
+            Id = OrderId.New(now),
+            Number = number,
+            Channel = draft.Channel,
+            ChannelOrderRef = draft.ChannelOrderRef,
+            Status = OrderStatus.Pending,
+            Customer = draft.Customer with { Email = draft.Customer.Email.Trim().ToLowerInvariant() },
+            ShippingAddress = draft.ShippingAddress,
+            BillingAddress = draft.BillingAddress ?? draft.ShippingAddress,
+            Delivery = draft.Delivery,
+            Priority = draft.Priority,
+            Currency = currency,
+            Notes = draft.Notes,
+            Metadata = new Dictionary<string, string>(draft.Metadata),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        order.ReplaceLines(draft.Lines, now);
+        order.Reprice(charges);
+        order._timeline.Add(new OrderTimelineEntry(TimelineEvent.Placed, null, OrderStatus.Pending, actor, null, now));
+        order.Touch();
+        order.Raise(new OrderPlaced(order.Id.Value, number, now));
+        return order;
+    }
+
+    public IReadOnlyList<OrderAction> AvailableActions()
+    {
+        var actions = new List<OrderAction>();
+        if (Status == OrderStatus.Pending) actions.Add(OrderAction.Confirm);
+        if (Status != OrderStatus.OnHold && OrderStateMachine.CanMove(Status, OrderStatus.OnHold)) actions.Add(OrderAction.Hold);
+        if (Status == OrderStatus.OnHold) actions.Add(OrderAction.Release);
+        if (OrderStateMachine.CanMove(Status, OrderStatus.Cancelled)) actions.Add(OrderAction.Cancel);
+        if (OrderStateMachine.CanMove(Status, OrderStatus.Completed)) actions.Add(OrderAction.Complete);
+        if (OrderStateMachine.IsEditable(Status, HeldFrom)) actions.Add(OrderAction.Edit);
+        return actions;
+    }
+
+    public void Confirm(string actor, DateTimeOffset now)
+    {
+        // Allocated -> confirmed is legal in the table (an allocation rejected), but it is not a "confirm".
+        if (Status != OrderStatus.Pending) throw OrderStateMachine.InvalidMove(Status, OrderStatus.Confirmed);
+        MoveTo(OrderStatus.Confirmed, actor, null, now);
+    }
+
+    public void Hold(string reason, string actor, DateTimeOffset now)
+    {
+        if (Status == OrderStatus.OnHold) throw OrderStateMachine.InvalidMove(Status, OrderStatus.OnHold);
+        var from = Status;
+        MoveTo(OrderStatus.OnHold, actor, reason, now);
+        HeldFrom = from;
+    }
+
+    public void Release(string actor, string? reason, DateTimeOffset now)
+    {
+        if (Status != OrderStatus.OnHold || HeldFrom is not { } target)
+            throw new DomainException("order.invalid_transition",
+                $"Only an order on hold can be released; this one is {OrderStateMachine.Wire(Status)}.");
+        MoveTo(target, actor, reason, now);
+        HeldFrom = null;
+    }
+
+    public void Cancel(string reason, string actor, DateTimeOffset now)
+    {
+        MoveTo(OrderStatus.Cancelled, actor, reason, now);
+        HeldFrom = null;
+        CancelReason = reason;
+    }
+
+    public void MarkAllocated(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Allocated, actor, null, now);
+
+    public void MarkShipped(bool everything, string actor, DateTimeOffset now) =>
+        MoveTo(everything ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, actor, null, now);
+
+    public void MarkDelivered(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Delivered, actor, null, now);
+
+    public void Complete(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Completed, actor, null, now);
+
+    /// <summary>Changes lines, addresses, notes or metadata while nothing has shipped; totals follow from <paramref name="charges"/>.</summary>
+    public void Edit(OrderEdit edit, Charges charges, string actor, DateTimeOffset now)
+    {
+        if (!OrderStateMachine.IsEditable(Status, HeldFrom))
+            throw new DomainException("order.not_editable",
+                $"An order that is {OrderStateMachine.Wire(Status)} can no longer be edited.");
+        var changed = new List<string>();
+        if (edit.Lines is { } lines) { ReplaceLines(lines, now); changed.Add("lines"); }
+        if (edit.ShippingAddress is { } ship) { ShippingAddress = ship; changed.Add("shippingAddress"); }
+        if (edit.BillingAddress is { } bill) { BillingAddress = bill; changed.Add("billingAddress"); }
+        if (edit.Notes is { } notes) { Notes = notes.Length == 0 ? null : notes; changed.Add("notes"); }
+        if (edit.Metadata is { } meta) { Metadata = new Dictionary<string, string>(meta); changed.Add("metadata"); }
+        if (changed.Count == 0)
+            throw new DomainException("order.empty_edit", "The edit changes nothing: name at least one field.");
+        ValidateDelivery(Delivery, ShippingAddress);
+        Reprice(charges);
+        UpdatedAt = now;
+        _timeline.Add(new OrderTimelineEntry(TimelineEvent.Edited, Status, Status, actor, "Changed " + string.Join(", ", changed), now));
+        Touch();
+        Raise(new OrderUpdated(Id.Value, changed, now));
+    }
+
+    private void MoveTo(OrderStatus to, string actor, string? reason, DateTimeOffset now)
+    {
+        OrderStateMachine.EnsureCanMove(Status, to);
+        var from = Status;
+        Status = to;
+        UpdatedAt = now;
+        _timeline.Add(new OrderTimelineEntry(TimelineEvent.StatusChanged, from, to, actor, reason, now));
+        Touch();
+        Raise(new OrderStatusChanged(Id.Value, from, to, reason, now));
+    }
+
+    private void ReplaceLines(IReadOnlyList<LineItem> lines, DateTimeOffset now)
+    {
+        if (lines.Count is 0 or > MaxLines)
+            throw new DomainException("order.invalid_lines", $"An order has between 1 and {MaxLines} lines.", "lines");
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (lines[i].Quantity is < 1 or > MaxQuantity)
+                throw new DomainException("order.invalid_quantity", $"A quantity is between 1 and {MaxQuantity}.", $"lines[{i}].quantity");
+            if (lines[i].UnitPrice < 0)
+                throw new DomainException("order.invalid_price", "A unit price cannot be negative.", $"lines[{i}].unitPrice");
+        }
+        _lines.Clear();
+        _lines.AddRange(lines.Select(l => new OrderLine(l, now)));
+    }
+
+    private void Reprice(Charges charges)
+    {
+        if (charges.Shipping < 0)
+            throw new DomainException("order.invalid_shipping", "Shipping cannot be negative.", "shippingAmount");
+        Subtotal = _lines.Sum(l => l.Total);
+        ShippingTotal = charges.Shipping;
+        TaxRateBasisPoints = charges.TaxRateBasisPoints;
+        TaxTotal = new Money(Subtotal + ShippingTotal, Currency).ApplyRate(charges.TaxRateBasisPoints).Amount;
+        Total = checked(Subtotal + ShippingTotal + TaxTotal);
+    }
+
+    private static void ValidateDelivery(Delivery delivery, Address? shippingAddress)
+    {
+        if (delivery.Type == DeliveryType.Ship && shippingAddress is null)
+            throw new DomainException("order.shipping_address_required", "An order to ship needs a shipping address.", "shippingAddress");
+        if (delivery.Type == DeliveryType.Pickup && string.IsNullOrWhiteSpace(delivery.PickupLocation))
+            throw new DomainException("order.pickup_location_required", "A pickup order names the location to collect from.", "delivery.pickupLocation");
+    }
+}

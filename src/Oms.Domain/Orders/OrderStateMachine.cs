@@ -1,0 +1,53 @@
+using Oms.Domain.Common;
+
+namespace Oms.Domain.Orders;
+
+/// <summary>
+/// Every legal status move of an order, in one table. <see cref="EnsureCanMove"/> is the only gate, and it
+/// always throws on an illegal move; <see cref="CanMove"/> answers the same question without throwing.
+/// </summary>
+public static class OrderStateMachine
+{
+    private static readonly Dictionary<OrderStatus, OrderStatus[]> Moves = new()
+    {
+        [OrderStatus.Pending] = [OrderStatus.Confirmed, OrderStatus.OnHold, OrderStatus.Cancelled],
+        [OrderStatus.Confirmed] = [OrderStatus.Allocated, OrderStatus.OnHold, OrderStatus.Cancelled],
+        // Release returns to the status the hold started from; the order decides which one that is.
+        [OrderStatus.OnHold] = [OrderStatus.Pending, OrderStatus.Confirmed, OrderStatus.Allocated, OrderStatus.PartiallyShipped, OrderStatus.Cancelled],
+        // Back to confirmed when every allocation was rejected and the order waits for a new one.
+        [OrderStatus.Allocated] = [OrderStatus.Confirmed, OrderStatus.PartiallyShipped, OrderStatus.Shipped, OrderStatus.OnHold, OrderStatus.Cancelled],
+        [OrderStatus.PartiallyShipped] = [OrderStatus.Shipped, OrderStatus.OnHold],
+        [OrderStatus.Shipped] = [OrderStatus.Delivered],
+        [OrderStatus.Delivered] = [OrderStatus.Completed],
+        [OrderStatus.Completed] = [],
+        [OrderStatus.Cancelled] = [],
+    };
+
+    public static bool CanMove(OrderStatus from, OrderStatus to) => Moves[from].Contains(to);
+
+    public static IReadOnlyList<OrderStatus> TargetsFrom(OrderStatus from) => Moves[from];
+
+    public static void EnsureCanMove(OrderStatus from, OrderStatus to)
+    {
+        if (!CanMove(from, to)) throw InvalidMove(from, to);
+    }
+
+    public static DomainException InvalidMove(OrderStatus from, OrderStatus to) =>
+        new("order.invalid_transition", $"An order that is {Wire(from)} cannot become {Wire(to)}.");
+
+    /// <summary>Statuses in which nothing has left a warehouse yet, so lines and addresses may still change.</summary>
+    public static bool IsEditable(OrderStatus status, OrderStatus? heldFrom) => status switch
+    {
+        OrderStatus.Pending or OrderStatus.Confirmed or OrderStatus.Allocated => true,
+        OrderStatus.OnHold => heldFrom is not OrderStatus.PartiallyShipped,
+        _ => false,
+    };
+
+    /// <summary>The snake_case name clients see, for messages.</summary>
+    public static string Wire(OrderStatus s) => s switch
+    {
+        OrderStatus.OnHold => "on_hold",
+        OrderStatus.PartiallyShipped => "partially_shipped",
+        _ => s.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Oms.Domain.Common;
+using Oms.Domain.Orders;
+
+namespace Oms.Infrastructure.Persistence.Configurations;
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> b)
+    {
+        b.ToTable("orders");
+        b.HasKey(o => o.Id);
+        b.Property(o => o.Id).HasConversion(v => v.Value, v => new OrderId(v)).ValueGeneratedNever();
+        b.Property(o => o.Version).IsConcurrencyToken();
+        b.HasIndex(o => o.Number).IsUnique();
+        b.Property(o => o.Channel).HasConversion<string>().HasMaxLength(20);
+        b.Property(o => o.ChannelOrderRef).HasMaxLength(100);
+        // One order per channel reference: the index is what makes a racing duplicate fail.
+        b.HasIndex(o => new { o.Channel, o.ChannelOrderRef }).IsUnique().HasFilter("channel_order_ref IS NOT NULL");
+        b.Property(o => o.Status).HasConversion<string>().HasMaxLength(30);
+        b.Property(o => o.HeldFrom).HasConversion<string>().HasMaxLength(30);
+        b.Property(o => o.Priority).HasConversion<string>().HasMaxLength(20);
+        b.Property(o => o.Currency).HasMaxLength(3).IsFixedLength();
+        b.Property(o => o.Notes).HasMaxLength(5000);
+        b.Property(o => o.CancelReason).HasMaxLength(500);
+        b.Property(o => o.Metadata).HasConversion(MetadataJson.Converter, MetadataJson.Comparer);
+        b.HasIndex(o => o.Status);
+        b.HasIndex(o => o.CreatedAt);
+        b.Ignore(o => o.DisplayNumber);
+        b.Ignore(o => o.DomainEvents);
+
+        b.OwnsOne(o => o.Customer, c =>
+        {
+            c.Property(x => x.Email).HasMaxLength(320);
+            c.Property(x => x.Name).HasMaxLength(200);
+            c.Property(x => x.Phone).HasMaxLength(50);
+            c.HasIndex(x => x.Email);
+        });
+        b.Navigation(o => o.Customer).IsRequired();
+        b.OwnsOne(o => o.ShippingAddress, AddressColumns);
+        b.OwnsOne(o => o.BillingAddress, AddressColumns);
+        b.OwnsOne(o => o.Delivery, d =>
+        {
+            d.Property(x => x.Type).HasConversion<string>().HasMaxLength(20);
+            d.Property(x => x.PickupLocation).HasMaxLength(64);
+        });
+        b.Navigation(o => o.Delivery).IsRequired();
+
+        b.OwnsMany(o => o.Lines, l =>
+        {
+            l.ToTable("order_lines");
+            l.WithOwner().HasForeignKey("OrderId");
+            l.HasKey(x => x.Id);
+            l.Property(x => x.Id).ValueGeneratedNever();
+            l.Property(x => x.Sku).HasMaxLength(64);
+            l.Property(x => x.Name).HasMaxLength(300);
+            l.HasIndex(x => x.Sku);
+        });
+        b.OwnsMany(o => o.Timeline, t =>
+        {
+            t.ToTable("order_timeline");
+            t.WithOwner().HasForeignKey("OrderId");
+            t.HasKey(x => x.Id);
+            t.Property(x => x.Id).ValueGeneratedNever();
+            t.Property(x => x.Event).HasConversion<string>().HasMaxLength(30);
+            t.Property(x => x.From).HasConversion<string>().HasMaxLength(30);
+            t.Property(x => x.To).HasConversion<string>().HasMaxLength(30);
+            t.Property(x => x.Actor).HasMaxLength(200);
+            t.Property(x => x.Reason).HasMaxLength(500);
+        });
+    }
+
+    private static void AddressColumns<TOwner>(OwnedNavigationBuilder<TOwner, Address> a) where TOwner : class
+    {
+        a.Property(x => x.Name).HasMaxLength(200);
+        a.Property(x => x.Company).HasMaxLength(200);
+        a.Property(x => x.Line1).HasMaxLength(300);
+        a.Property(x => x.Line2).HasMaxLength(300);
+        a.Property(x => x.City).HasMaxLength(200);
+        a.Property(x => x.Region).HasMaxLength(200);
+        a.Property(x => x.PostalCode).HasMaxLength(20);
+        a.Property(x => x.Country).HasMaxLength(2).IsFixedLength();
+        a.Property(x => x.Phone).HasMaxLength(50);
+        a.Ignore(x => x.Location);
+    }
+}

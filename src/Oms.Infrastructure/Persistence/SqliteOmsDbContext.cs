@@ -1,0 +1,43 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Oms.Infrastructure.Persistence;
+
+/// <summary>The embedded default for trying the API on a laptop.</summary>
+public sealed class SqliteOmsDbContext(DbContextOptions<SqliteOmsDbContext> options) : OmsDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<Counter>(b =>
+        {
+            b.ToTable("counters");
+            b.HasKey(c => c.Name);
+            b.HasData(new Counter { Name = "order_number", Value = 100000 });
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot compare or order DateTimeOffset: store UTC ticks, which it can.
+        builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
+    public override async Task<long> NextOrderNumberAsync(CancellationToken ct) =>
+        (await Database.SqlQueryRaw<long>(
+            "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value AS \"Value\"").ToListAsync(ct)).Single();
+
+    public override bool IsUniqueViolation(DbUpdateException exception) =>
+        exception.InnerException is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}
+
+public sealed class Counter
+{
+    public string Name { get; set; } = "";
+    public long Value { get; set; }
+}
