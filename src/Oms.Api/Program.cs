@@ -1,6 +1,97 @@
+using Asp.Versioning;
+using GraphQL;
+using GraphQL.Execution;
+using GraphQLParser.AST;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Oms.Api.ApiKeys;
+using Oms.Api.Catalog;
+using Oms.Api.Orders;
+using Oms.Api.Platform;
+using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
+using Oms.Api.Platform.Idempotency;
+using Oms.Api.Platform.Observability;
+using Oms.Api.Platform.OpenApi;
+using Oms.Domain.Orders;
+using Oms.Infrastructure.Persistence;
+using Oms.Infrastructure.Seeding;
+
 var builder = WebApplication.CreateBuilder(args);
+var config = builder.Configuration;
+
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.GetValue("Api:MaxRequestBodyBytes", 1L << 20));
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.GetValue("Api:ShutdownTimeoutSeconds", 30)));
+
+// Composition only: each feature's services, the platform around them.
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddOmsPersistence(config);
+builder.Services.AddSingleton(new PricingPolicy(config.GetSection("Pricing").Get<PricingSettings>() ?? new PricingSettings()));
+builder.Services.AddScoped<DemoDataSeeder>();
+builder.Services.AddScoped<Actor>();
+builder.Services.AddScoped<OrderService>().AddScoped<OrderQueries>();
+builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
+builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
+builder.Services.AddSingleton<ApiKeyAuthenticator>();
+builder.Services.Configure<IdempotencyOptions>(config.GetSection("Idempotency"));
+builder.Services.AddHostedService<IdempotencyCleanup>();
+
+builder.Services.ConfigureHttpJsonOptions(o => JsonSetup.Configure(o.SerializerOptions));
+builder.Services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => JsonSetup.Configure(o.JsonSerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemResponses.Customize);
+builder.Services.AddExceptionHandler<OmsExceptionHandler>();
+builder.Services.AddApiVersioning(o =>
+    {
+        o.DefaultApiVersion = new ApiVersion(1);
+        o.ReportApiVersions = true;
+        o.ApiVersionReader = new UrlSegmentApiVersionReader();
+    })
+    .AddApiExplorer(o =>
+    {
+        o.GroupNameFormat = "'v'V";
+        o.SubstituteApiVersionInUrl = true;
+    });
+builder.Services.AddOmsOpenApi();
+builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+
+builder.Services.AddScoped<GraphLoaders>();
+builder.Services.AddGraphQL(b => b
+    .AddSchema<OmsSchema>()
+    .AddGraphTypes(typeof(OmsSchema).Assembly)
+    .AddSystemTextJson()
+    .AddErrorInfoProvider<OmsErrorInfoProvider>()
+    .AddUnhandledExceptionHandler((ctx, options) =>
+        OmsErrorInfoProvider.HandleAsync(ctx, options.RequestServices!.GetRequiredService<ILogger<OmsSchema>>()))
+    // One DbContext per request: resolve fields one at a time (batch loaders keep lists to a fixed number of queries).
+    .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query));
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+app.UseMiddleware<RequestLogging>();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestSizeLimit>();
+app.UseStaticFiles();
+app.UseOmsOpenApi();
+app.UseRouting();
+app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<IdempotencyMiddleware>();
 
-app.Run();
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).Public();
+
+var versions = app.NewApiVersionSet().HasApiVersion(new ApiVersion(1)).ReportApiVersions().Build();
+var v1 = app.MapGroup("/api/v{version:apiVersion}").WithApiVersionSet(versions).HasApiVersion(new ApiVersion(1));
+v1.MapOrderEndpoints();
+v1.MapCatalogEndpoints();
+v1.MapApiKeyEndpoints();
+app.MapGraphQL();
+
+await StartupTasks.PrepareAsync(app);
+await app.RunAsync();
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

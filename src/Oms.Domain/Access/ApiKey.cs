@@ -56,15 +56,13 @@ public sealed class ApiKey : AggregateRoot
     public void Revoke(DateTimeOffset now)
     {
         if (RevokedAt is not null)
-            throw new DomainException("api_key.already_revoked", "The key is already revoked.");
+            throw new ConflictException("api_key.already_revoked", "The key is already revoked.");
         RevokedAt = now;
         Touch();
     }
 
     /// <summary>Admin holds every scope, and a write scope implies reading the same area (as Stripe's restricted keys do).</summary>
-    public bool HasScope(string scope) =>
-        Scopes.Contains(Access.Scopes.Admin) || Scopes.Contains(scope)
-        || (scope.EndsWith(":read", StringComparison.Ordinal) && Scopes.Contains(scope[..^5] + ":write"));
+    public bool HasScope(string scope) => Access.Scopes.Grants(Scopes, scope);
 
     public static string HashOf(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
@@ -91,4 +89,9 @@ public static class Scopes
     public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
+
+    /// <summary>Whether keys holding <paramref name="held"/> may do what <paramref name="needed"/> allows.</summary>
+    public static bool Grants(IReadOnlyCollection<string> held, string needed) =>
+        held.Contains(Admin) || held.Contains(needed)
+        || (needed.EndsWith(":read", StringComparison.Ordinal) && held.Contains(needed[..^5] + ":write"));
 }

@@ -7,7 +7,13 @@ public class DomainException(string code, string message, string? field = null) 
 
     /// <summary>The request field the rule is about, when there is one (e.g. <c>lines[2].sku</c>).</summary>
     public string? Field { get; } = field;
+
+    /// <summary>Several fields at once (each line that is short, say); takes precedence over <see cref="Field"/>.</summary>
+    public IReadOnlyDictionary<string, string[]>? FieldErrors { get; init; }
 }
+
+/// <summary>A rule about the resource's current state said no (e.g. an illegal status move): the request may succeed later.</summary>
+public sealed class ConflictException(string code, string message) : DomainException(code, message);
 
 /// <summary>The addressed resource does not exist (or is not visible to the caller).</summary>
 public sealed class NotFoundException(string resource, object id)

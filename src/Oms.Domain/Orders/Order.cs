@@ -150,8 +150,8 @@ public sealed class Order : AggregateRoot
             ChannelOrderRef = draft.ChannelOrderRef,
             Status = OrderStatus.Pending,
             Customer = draft.Customer with { Email = draft.Customer.Email.Trim().ToLowerInvariant() },
-            ShippingAddress = draft.ShippingAddress,
-            BillingAddress = draft.BillingAddress ?? draft.ShippingAddress,
+            ShippingAddress = Copy(draft.ShippingAddress),
+            BillingAddress = Copy(draft.BillingAddress ?? draft.ShippingAddress),
             Delivery = draft.Delivery,
             Priority = draft.Priority,
             Currency = currency,
@@ -198,7 +198,7 @@ public sealed class Order : AggregateRoot
     public void Release(string actor, string? reason, DateTimeOffset now)
     {
         if (Status != OrderStatus.OnHold || HeldFrom is not { } target)
-            throw new DomainException("order.invalid_transition",
+            throw new ConflictException("order.invalid_transition",
                 $"Only an order on hold can be released; this one is {OrderStateMachine.Wire(Status)}.");
         MoveTo(target, actor, reason, now);
         HeldFrom = null;
@@ -224,12 +224,12 @@ public sealed class Order : AggregateRoot
     public void Edit(OrderEdit edit, Charges charges, string actor, DateTimeOffset now)
     {
         if (!OrderStateMachine.IsEditable(Status, HeldFrom))
-            throw new DomainException("order.not_editable",
+            throw new ConflictException("order.not_editable",
                 $"An order that is {OrderStateMachine.Wire(Status)} can no longer be edited.");
         var changed = new List<string>();
         if (edit.Lines is { } lines) { ReplaceLines(lines, now); changed.Add("lines"); }
-        if (edit.ShippingAddress is { } ship) { ShippingAddress = ship; changed.Add("shippingAddress"); }
-        if (edit.BillingAddress is { } bill) { BillingAddress = bill; changed.Add("billingAddress"); }
+        if (edit.ShippingAddress is { } ship) { ShippingAddress = Copy(ship); changed.Add("shippingAddress"); }
+        if (edit.BillingAddress is { } bill) { BillingAddress = Copy(bill); changed.Add("billingAddress"); }
         if (edit.Notes is { } notes) { Notes = notes.Length == 0 ? null : notes; changed.Add("notes"); }
         if (edit.Metadata is { } meta) { Metadata = new Dictionary<string, string>(meta); changed.Add("metadata"); }
         if (changed.Count == 0)
@@ -278,6 +278,10 @@ public sealed class Order : AggregateRoot
         TaxTotal = new Money(Subtotal + ShippingTotal, Currency).ApplyRate(charges.TaxRateBasisPoints).Amount;
         Total = checked(Subtotal + ShippingTotal + TaxTotal);
     }
+
+    // Each address slot holds its own instance: the same value may be shipping and billing, or shared by callers,
+    // and persistence stores each slot as a separate owned value.
+    private static Address? Copy(Address? address) => address is null ? null : address with { };
 
     private static void ValidateDelivery(Delivery delivery, Address? shippingAddress)
     {

@@ -32,7 +32,7 @@ public static class OrderStateMachine
         if (!CanMove(from, to)) throw InvalidMove(from, to);
     }
 
-    public static DomainException InvalidMove(OrderStatus from, OrderStatus to) =>
+    public static ConflictException InvalidMove(OrderStatus from, OrderStatus to) =>
         new("order.invalid_transition", $"An order that is {Wire(from)} cannot become {Wire(to)}.");
 
     /// <summary>Statuses in which nothing has left a warehouse yet, so lines and addresses may still change.</summary>

@@ -57,20 +57,10 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             l.Property(x => x.Name).HasMaxLength(300);
             l.HasIndex(x => x.Sku);
         });
-        b.OwnsMany(o => o.Timeline, t =>
-        {
-            t.ToTable("order_timeline");
-            t.WithOwner().HasForeignKey("OrderId");
-            t.HasKey(x => x.Id);
-            t.Property(x => x.Id).ValueGeneratedNever();
-            t.Property(x => x.Event).HasConversion<string>().HasMaxLength(30);
-            t.Property(x => x.From).HasConversion<string>().HasMaxLength(30);
-            t.Property(x => x.To).HasConversion<string>().HasMaxLength(30);
-            t.Property(x => x.Actor).HasMaxLength(200);
-            t.Property(x => x.Reason).HasMaxLength(500);
-        });
+        // Not owned: the timeline grows for ever and is read on its own, so loading an order must not drag it along.
+        b.HasMany(o => o.Timeline).WithOne().HasForeignKey("OrderId").OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(o => o.Timeline).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
-
     private static void AddressColumns<TOwner>(OwnedNavigationBuilder<TOwner, Address> a) where TOwner : class
     {
         a.Property(x => x.Name).HasMaxLength(200);
@@ -83,5 +73,21 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         a.Property(x => x.Country).HasMaxLength(2).IsFixedLength();
         a.Property(x => x.Phone).HasMaxLength(50);
         a.Ignore(x => x.Location);
+    }
+}
+
+internal sealed class OrderTimelineEntryConfiguration : IEntityTypeConfiguration<OrderTimelineEntry>
+{
+    public void Configure(EntityTypeBuilder<OrderTimelineEntry> t)
+    {
+        t.ToTable("order_timeline");
+        t.HasKey(x => x.Id);
+        t.Property(x => x.Id).ValueGeneratedNever();
+        t.Property(x => x.Event).HasConversion<string>().HasMaxLength(30);
+        t.Property(x => x.From).HasConversion<string>().HasMaxLength(30);
+        t.Property(x => x.To).HasConversion<string>().HasMaxLength(30);
+        t.Property(x => x.Actor).HasMaxLength(200);
+        t.Property(x => x.Reason).HasMaxLength(500);
+        t.HasIndex("OrderId", nameof(OrderTimelineEntry.At));
     }
 }

@@ -1,0 +1,41 @@
+using System.ComponentModel.DataAnnotations;
+using Oms.Domain.Access;
+
+namespace Oms.Api.ApiKeys;
+
+/// <summary>A new API key for one integration.</summary>
+public sealed record CreateApiKeyRequest
+{
+    /// <summary>Who or what uses the key; recorded as the actor of every change made with it.</summary>
+    [Required, StringLength(200)]
+    public required string Name { get; init; }
+
+    /// <summary>What the key may do, e.g. orders:read, orders:write, catalog:read, catalog:write, admin. A write scope includes reading.</summary>
+    [MinLength(1)]
+    public required List<string> Scopes { get; init; }
+}
+
+/// <summary>An API key, without its secret.</summary>
+public sealed record ApiKeyDto
+{
+    public required Guid Id { get; init; }
+    public required string Name { get; init; }
+    /// <summary>The first characters of the key, to tell keys apart.</summary>
+    public required string Hint { get; init; }
+    public required IReadOnlyList<string> Scopes { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset? RevokedAt { get; init; }
+
+    public static ApiKeyDto From(ApiKey k) => new()
+    {
+        Id = k.Id.Value, Name = k.Name, Hint = k.Hint, Scopes = k.Scopes, CreatedAt = k.CreatedAt, RevokedAt = k.RevokedAt,
+    };
+}
+
+/// <summary>A key just created. <see cref="Secret"/> is shown this once and never again: store it now.</summary>
+public sealed record CreatedApiKeyDto
+{
+    public required ApiKeyDto Key { get; init; }
+    /// <summary>Send as Authorization: Bearer &lt;secret&gt;.</summary>
+    public required string Secret { get; init; }
+}

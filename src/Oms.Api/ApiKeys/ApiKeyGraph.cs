@@ -1,0 +1,68 @@
+using GraphQL;
+using GraphQL.Types;
+using Oms.Api.Platform.GraphQL;
+using Oms.Domain.Access;
+
+namespace Oms.Api.ApiKeys;
+
+/// <summary>GraphQL for API keys (admin scope).</summary>
+public static class ApiKeyGraph
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApiKeyType>>>, IReadOnlyList<ApiKeyDto>>("apiKeys")
+            .Description("Every API key, newest first (never their secrets).")
+            .RequireScope(Scopes.Admin)
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<ApiKeyQueries>().ListAsync(ctx.CancellationToken));
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<CreatedApiKeyType>, CreatedApiKeyDto>("createApiKey")
+            .Description("Create an API key; its secret is in this response only.")
+            .Argument<NonNullGraphType<CreateApiKeyInputType>>("input")
+            .RequireScope(Scopes.Admin)
+            .ResolveAsync(async ctx => await Service(ctx).CreateAsync(ctx.GetArgument<CreateApiKeyRequest>("input"), ctx.CancellationToken));
+
+        mutation.Field<NonNullGraphType<ApiKeyType>, ApiKeyDto>("revokeApiKey")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.Admin)
+            .ResolveAsync(async ctx => await Service(ctx).RevokeAsync(ctx.GuidArgument("id", "api key"), ctx.CancellationToken));
+    }
+
+    private static ApiKeyService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<ApiKeyService>();
+}
+
+public sealed class ApiKeyType : ObjectGraphType<ApiKeyDto>
+{
+    public ApiKeyType()
+    {
+        Name = "ApiKey";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Name);
+        Field(x => x.Hint).Description("The first characters of the key.");
+        Field(x => x.Scopes);
+        Field(x => x.CreatedAt);
+        Field(x => x.RevokedAt, nullable: true);
+    }
+}
+
+public sealed class CreatedApiKeyType : ObjectGraphType<CreatedApiKeyDto>
+{
+    public CreatedApiKeyType()
+    {
+        Name = "CreatedApiKey";
+        Field(x => x.Key, type: typeof(NonNullGraphType<ApiKeyType>));
+        Field(x => x.Secret).Description("Shown this once: send as Authorization: Bearer <secret>.");
+    }
+}
+
+public sealed class CreateApiKeyInputType : InputObjectGraphType<CreateApiKeyRequest>
+{
+    public CreateApiKeyInputType()
+    {
+        Name = "CreateApiKeyInput";
+        Field(x => x.Name);
+        Field(x => x.Scopes);
+    }
+}

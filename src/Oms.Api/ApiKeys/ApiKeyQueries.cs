@@ -1,0 +1,11 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.ApiKeys;
+
+public sealed class ApiKeyQueries(OmsDbContext db)
+{
+    /// <summary>Every key, newest first; there are few, so no paging.</summary>
+    public async Task<IReadOnlyList<ApiKeyDto>> ListAsync(CancellationToken ct) =>
+        (await db.ApiKeys.AsNoTracking().ToListAsync(ct)).OrderByDescending(k => k.CreatedAt).Select(ApiKeyDto.From).ToList();
+}

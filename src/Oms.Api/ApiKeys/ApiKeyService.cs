@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Validation;
+using Oms.Domain.Access;
+using Oms.Domain.Common;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.ApiKeys;
+
+public sealed class ApiKeyService(OmsDbContext db, TimeProvider clock, ApiKeyAuthenticator authenticator)
+{
+    public async Task<CreatedApiKeyDto> CreateAsync(CreateApiKeyRequest request, CancellationToken ct)
+    {
+        RequestValidator.ThrowIfInvalid(request);
+        var (key, secret) = ApiKey.Create(request.Name.Trim(), request.Scopes, clock.GetUtcNow());
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return new CreatedApiKeyDto { Key = ApiKeyDto.From(key), Secret = secret };
+    }
+
+    public async Task<ApiKeyDto> RevokeAsync(Guid id, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == new ApiKeyId(id), ct) ?? throw new NotFoundException("api key", id);
+        key.Revoke(clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        authenticator.Forget();
+        return ApiKeyDto.From(key);
+    }
+
+    /// <summary>Makes sure a key with this exact secret exists (the printed development key, a configured bootstrap key).</summary>
+    public async Task EnsureAsync(string name, string secret, IEnumerable<string> scopes, CancellationToken ct)
+    {
+        var hash = ApiKey.HashOf(secret);
+        if (await db.ApiKeys.AnyAsync(k => k.Hash == hash && k.RevokedAt == null, ct)) return;
+        db.ApiKeys.Add(ApiKey.Create(name, scopes, clock.GetUtcNow(), secret).Key);
+        await db.SaveChangesAsync(ct);
+    }
+}

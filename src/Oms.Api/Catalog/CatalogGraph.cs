@@ -1,0 +1,164 @@
+using GraphQL;
+using GraphQL.Types;
+using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
+
+namespace Oms.Api.Catalog;
+
+/// <summary>GraphQL for the catalog: thin adapters over <see cref="CatalogService"/> and <see cref="CatalogQueries"/>.</summary>
+public static class CatalogGraph
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<ProductType, ProductDto>("product")
+            .Description("A product by SKU.")
+            .Argument<NonNullGraphType<StringGraphType>>("sku")
+            .RequireScope(Scopes.CatalogRead)
+            .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GetArgument<string>("sku"), ctx.CancellationToken));
+
+        query.Field<NonNullGraphType<ProductConnectionType>, Connection<ProductDto>>("products")
+            .Description("Products in SKU order.")
+            .Argument<ProductFilterInputType>("filter")
+            .Argument<IntGraphType>("first", a => a.Description = "Page size, 1-250 (default 50).")
+            .Argument<StringGraphType>("after", a => a.Description = "endCursor of the previous page.")
+            .RequireScope(Scopes.CatalogRead)
+            .ResolveAsync(async ctx =>
+            {
+                var after = ctx.GetArgument<string?>("after");
+                var page = await Queries(ctx).ListAsync(ctx.GetArgument<ProductFilter?>("filter") ?? new ProductFilter(null, null, null, null),
+                    ctx.GetArgument<int?>("first"), after, ctx.CancellationToken);
+                return Connection<ProductDto>.From(page, p => Cursor.Encode(p.Sku), after is not null);
+            });
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<ProductType>, ProductDto>("createProduct")
+            .Argument<NonNullGraphType<CreateProductInputType>>("input")
+            .RequireScope(Scopes.CatalogWrite)
+            .ResolveAsync(async ctx => await Service(ctx).CreateAsync(ctx.GetArgument<CreateProductRequest>("input"), ctx.CancellationToken));
+
+        mutation.Field<NonNullGraphType<ProductType>, ProductDto>("updateProduct")
+            .Description("Change a product; fields left out stay as they are.")
+            .Argument<NonNullGraphType<StringGraphType>>("sku")
+            .Argument<NonNullGraphType<UpdateProductInputType>>("input")
+            .Argument<IntGraphType>("expectedVersion")
+            .RequireScope(Scopes.CatalogWrite)
+            .ResolveAsync(async ctx => await Service(ctx).UpdateAsync(ctx.GetArgument<string>("sku"),
+                ctx.GetArgument<UpdateProductRequest>("input"), ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+    }
+
+    private static CatalogQueries Queries(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CatalogQueries>();
+    private static CatalogService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CatalogService>();
+}
+
+public sealed class ProductType : ObjectGraphType<ProductDto>
+{
+    public ProductType()
+    {
+        Name = "Product";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Sku);
+        Field(x => x.Name);
+        Field(x => x.Brand, nullable: true);
+        Field(x => x.Category, nullable: true);
+        Field(x => x.Price, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.WeightGrams);
+        Field(x => x.Dimensions, type: typeof(DimensionsType));
+        Field(x => x.Barcode, nullable: true);
+        Field(x => x.Active);
+        Field(x => x.CreatedAt);
+        Field(x => x.UpdatedAt);
+        Field(x => x.Version);
+    }
+}
+
+public sealed class DimensionsType : ObjectGraphType<DimensionsDto>
+{
+    public DimensionsType()
+    {
+        Name = "Dimensions";
+        Description = "Outer dimensions of one unit, in millimetres.";
+        Field(x => x.LengthMm);
+        Field(x => x.WidthMm);
+        Field(x => x.HeightMm);
+    }
+}
+
+public sealed class DimensionsInputType : InputObjectGraphType<DimensionsDto>
+{
+    public DimensionsInputType()
+    {
+        Name = "DimensionsInput";
+        Field(x => x.LengthMm);
+        Field(x => x.WidthMm);
+        Field(x => x.HeightMm);
+    }
+}
+
+public sealed class ProductEdgeType : ObjectGraphType<Edge<ProductDto>>
+{
+    public ProductEdgeType()
+    {
+        Name = "ProductEdge";
+        Field(x => x.Cursor);
+        Field(x => x.Node, type: typeof(NonNullGraphType<ProductType>));
+    }
+}
+
+public sealed class ProductConnectionType : ObjectGraphType<Connection<ProductDto>>
+{
+    public ProductConnectionType()
+    {
+        Name = "ProductConnection";
+        Field(x => x.Edges, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<ProductEdgeType>>>));
+        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<ProductType>>>));
+        Field(x => x.PageInfo, type: typeof(NonNullGraphType<PageInfoType>));
+    }
+}
+
+public sealed class ProductFilterInputType : InputObjectGraphType<ProductFilter>
+{
+    public ProductFilterInputType()
+    {
+        Name = "ProductFilter";
+        Field(x => x.Active, nullable: true);
+        Field(x => x.Brand, nullable: true);
+        Field(x => x.Category, nullable: true);
+        Field(x => x.Search, nullable: true).Description("Part of the name or SKU, case-insensitive.");
+    }
+}
+
+public sealed class CreateProductInputType : InputObjectGraphType<CreateProductRequest>
+{
+    public CreateProductInputType()
+    {
+        Name = "CreateProductInput";
+        Field(x => x.Sku);
+        Field(x => x.Name);
+        Field(x => x.Brand, nullable: true);
+        Field(x => x.Category, nullable: true);
+        Field(x => x.Price, type: typeof(NonNullGraphType<MoneyInputType>));
+        Field(x => x.WeightGrams, nullable: true).DefaultValue(0);
+        Field(x => x.Dimensions, type: typeof(DimensionsInputType));
+        Field(x => x.Barcode, nullable: true);
+        Field(x => x.Active, nullable: true).DefaultValue(true);
+    }
+}
+
+public sealed class UpdateProductInputType : InputObjectGraphType<UpdateProductRequest>
+{
+    public UpdateProductInputType()
+    {
+        Name = "UpdateProductInput";
+        Field(x => x.Name, nullable: true);
+        Field(x => x.Brand, nullable: true);
+        Field(x => x.Category, nullable: true);
+        Field(x => x.Price, type: typeof(MoneyInputType));
+        Field(x => x.WeightGrams, nullable: true);
+        Field(x => x.Dimensions, type: typeof(DimensionsInputType));
+        Field(x => x.Barcode, nullable: true);
+        Field(x => x.Active, nullable: true);
+    }
+}

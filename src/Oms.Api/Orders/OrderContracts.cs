@@ -1,0 +1,228 @@
+using System.ComponentModel.DataAnnotations;
+using Oms.Api.Platform.Http;
+using Oms.Api.Platform.Validation;
+using Oms.Domain.Orders;
+
+namespace Oms.Api.Orders;
+
+/// <summary>The buyer.</summary>
+public sealed record CustomerDto
+{
+    [Required, EmailAddress, StringLength(320)]
+    public required string Email { get; init; }
+
+    [StringLength(200)]
+    public string? Name { get; init; }
+
+    [StringLength(50)]
+    public string? Phone { get; init; }
+}
+
+/// <summary>How the goods reach the customer.</summary>
+public sealed record DeliveryDto
+{
+    /// <summary>ship, or pickup at a location.</summary>
+    public required DeliveryType Type { get; init; }
+
+    /// <summary>For pickup: the code of the store or node the customer collects from.</summary>
+    [StringLength(64)]
+    public string? PickupLocation { get; init; }
+}
+
+/// <summary>One line of a new or edited order.</summary>
+public sealed record OrderLineRequest
+{
+    /// <summary>SKU of an active catalog product.</summary>
+    [Required, StringLength(64)]
+    public required string Sku { get; init; }
+
+    [Range(1, Order.MaxQuantity)]
+    public required int Quantity { get; init; }
+
+    /// <summary>Price per unit in minor units of the order's currency; defaults to the catalog price.</summary>
+    [Range(0, long.MaxValue)]
+    public long? UnitPrice { get; init; }
+}
+
+/// <summary>A new order from any channel.</summary>
+public sealed record PlaceOrderRequest
+{
+    /// <summary>Where the order was captured.</summary>
+    public required OrderChannel Channel { get; init; }
+
+    /// <summary>The channel's own order id. A second order with the same channel and reference returns the first one (200) instead of creating a duplicate.</summary>
+    [StringLength(100, MinimumLength = 1)]
+    public string? ChannelOrderRef { get; init; }
+
+    public required CustomerDto Customer { get; init; }
+
+    /// <summary>Required unless the order is picked up.</summary>
+    public AddressDto? ShippingAddress { get; init; }
+
+    /// <summary>Defaults to the shipping address.</summary>
+    public AddressDto? BillingAddress { get; init; }
+
+    /// <summary>Defaults to shipping.</summary>
+    public DeliveryDto? Delivery { get; init; }
+
+    public OrderPriority Priority { get; init; } = OrderPriority.Standard;
+
+    /// <summary>ISO 4217 currency of every amount on the order.</summary>
+    [Required, CurrencyCode]
+    public required string Currency { get; init; }
+
+    [MinLength(1), MaxLength(Order.MaxLines)]
+    public required List<OrderLineRequest> Lines { get; init; }
+
+    /// <summary>What the customer was charged for shipping (e.g. by a marketplace), in minor units; computed when left out.</summary>
+    [Range(0, long.MaxValue)]
+    public long? ShippingAmount { get; init; }
+
+    [StringLength(5000)]
+    public string? Notes { get; init; }
+
+    /// <summary>Your own string key/values: at most 50 keys of up to 40 characters, values up to 500.</summary>
+    [MetadataLimits]
+    public Dictionary<string, string>? Metadata { get; init; }
+}
+
+/// <summary>Changes to an order that has not shipped; fields left out stay as they are. Totals are recomputed.</summary>
+public sealed record UpdateOrderRequest
+{
+    /// <summary>The complete new list of lines.</summary>
+    [MinLength(1), MaxLength(Order.MaxLines)]
+    public List<OrderLineRequest>? Lines { get; init; }
+
+    public AddressDto? ShippingAddress { get; init; }
+
+    public AddressDto? BillingAddress { get; init; }
+
+    /// <summary>An empty string clears the notes.</summary>
+    [StringLength(5000)]
+    public string? Notes { get; init; }
+
+    /// <summary>Replaces the metadata as a whole.</summary>
+    [MetadataLimits]
+    public Dictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Shipping charged, in minor units; when left out it is computed again from the new subtotal.</summary>
+    [Range(0, long.MaxValue)]
+    public long? ShippingAmount { get; init; }
+}
+
+/// <summary>Why the order is cancelled or held.</summary>
+public sealed record OrderReasonRequest
+{
+    [Required, StringLength(500)]
+    public required string Reason { get; init; }
+}
+
+/// <summary>An optional note on a release.</summary>
+public sealed record ReleaseOrderRequest
+{
+    [StringLength(500)]
+    public string? Reason { get; init; }
+}
+
+/// <summary>One line of an order, priced.</summary>
+public sealed record OrderLineDto
+{
+    public required Guid Id { get; init; }
+    public required string Sku { get; init; }
+    /// <summary>Product name when the line was written.</summary>
+    public required string Name { get; init; }
+    public required int Quantity { get; init; }
+    public required MoneyDto UnitPrice { get; init; }
+    public required MoneyDto Total { get; init; }
+}
+
+/// <summary>An order as a seller sees it.</summary>
+public sealed record OrderDto
+{
+    public required Guid Id { get; init; }
+    /// <summary>Human-friendly number, e.g. OMS-100001.</summary>
+    public required string Number { get; init; }
+    public required OrderChannel Channel { get; init; }
+    public required string? ChannelOrderRef { get; init; }
+    public required OrderStatus Status { get; init; }
+    public required CustomerDto Customer { get; init; }
+    public required AddressDto? ShippingAddress { get; init; }
+    public required AddressDto? BillingAddress { get; init; }
+    public required DeliveryDto Delivery { get; init; }
+    public required OrderPriority Priority { get; init; }
+    public required string Currency { get; init; }
+    public required IReadOnlyList<OrderLineDto> Lines { get; init; }
+    public required MoneyDto Subtotal { get; init; }
+    public required MoneyDto ShippingTotal { get; init; }
+    /// <summary>Tax rate applied to subtotal plus shipping, in basis points (1900 = 19 %).</summary>
+    public required int TaxRateBasisPoints { get; init; }
+    public required MoneyDto TaxTotal { get; init; }
+    public required MoneyDto Total { get; init; }
+    public required string? Notes { get; init; }
+    public required IReadOnlyDictionary<string, string> Metadata { get; init; }
+    public required string? CancelReason { get; init; }
+    /// <summary>What can be done with the order now.</summary>
+    public required IReadOnlyList<OrderAction> AvailableActions { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Concurrency version; also sent as the ETag. Send it back as If-Match (REST) or expectedVersion (GraphQL).</summary>
+    public required int Version { get; init; }
+
+    public static OrderDto From(Order o) => new()
+    {
+        Id = o.Id.Value,
+        Number = o.DisplayNumber,
+        Channel = o.Channel,
+        ChannelOrderRef = o.ChannelOrderRef,
+        Status = o.Status,
+        Customer = new CustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone },
+        ShippingAddress = AddressDto.From(o.ShippingAddress),
+        BillingAddress = AddressDto.From(o.BillingAddress),
+        Delivery = new DeliveryDto { Type = o.Delivery.Type, PickupLocation = o.Delivery.PickupLocation },
+        Priority = o.Priority,
+        Currency = o.Currency,
+        Lines = o.Lines.Select(l => new OrderLineDto
+        {
+            Id = l.Id, Sku = l.Sku, Name = l.Name, Quantity = l.Quantity,
+            UnitPrice = MoneyDto.From(l.UnitPrice, o.Currency), Total = MoneyDto.From(l.Total, o.Currency),
+        }).ToList(),
+        Subtotal = MoneyDto.From(o.Subtotal, o.Currency),
+        ShippingTotal = MoneyDto.From(o.ShippingTotal, o.Currency),
+        TaxRateBasisPoints = o.TaxRateBasisPoints,
+        TaxTotal = MoneyDto.From(o.TaxTotal, o.Currency),
+        Total = MoneyDto.From(o.Total, o.Currency),
+        Notes = o.Notes,
+        Metadata = o.Metadata,
+        CancelReason = o.CancelReason,
+        AvailableActions = o.AvailableActions(),
+        CreatedAt = o.CreatedAt,
+        UpdatedAt = o.UpdatedAt,
+        Version = o.Version,
+    };
+}
+
+/// <summary>One entry of an order's timeline.</summary>
+public sealed record TimelineEntryDto
+{
+    public required DateTimeOffset At { get; init; }
+    public required TimelineEvent Event { get; init; }
+    public required OrderStatus? From { get; init; }
+    public required OrderStatus To { get; init; }
+    /// <summary>The API key's name, or system.</summary>
+    public required string Actor { get; init; }
+    public required string? Reason { get; init; }
+}
+
+/// <summary>Filters for listing orders; all optional, combined with AND.</summary>
+public sealed record OrderFilter
+{
+    public OrderStatus? Status { get; init; }
+    public OrderChannel? Channel { get; init; }
+    public string? CustomerEmail { get; init; }
+    /// <summary>Orders with at least one line of this SKU.</summary>
+    public string? Sku { get; init; }
+    /// <summary>Created at or after (inclusive).</summary>
+    public DateTimeOffset? CreatedFrom { get; init; }
+    /// <summary>Created before (exclusive).</summary>
+    public DateTimeOffset? CreatedTo { get; init; }
+}

@@ -1,0 +1,288 @@
+using GraphQL;
+using GraphQL.Types;
+using Oms.Api.Catalog;
+using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
+using Oms.Domain.Orders;
+
+namespace Oms.Api.Orders;
+
+/// <summary>GraphQL for orders: thin adapters over <see cref="OrderService"/> and <see cref="OrderQueries"/>.</summary>
+public static class OrderGraph
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<OrderType, OrderDto>("order")
+            .Description("An order by id.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.OrdersRead)
+            .ResolveAsync(async ctx => await Queries(ctx).GetAsync(new OrderId(ctx.GuidArgument("id", "order")), ctx.CancellationToken));
+
+        query.Field<OrderType, OrderDto>("orderByNumber")
+            .Description("An order by its number, e.g. OMS-100001.")
+            .Argument<NonNullGraphType<StringGraphType>>("number")
+            .RequireScope(Scopes.OrdersRead)
+            .ResolveAsync(async ctx => await Queries(ctx).GetByNumberAsync(ctx.GetArgument<string>("number"), ctx.CancellationToken));
+
+        query.Field<NonNullGraphType<OrderConnectionType>, Connection<OrderDto>>("orders")
+            .Description("Orders, newest first.")
+            .Argument<OrderFilterInputType>("filter")
+            .Argument<IntGraphType>("first", a => a.Description = "Page size, 1-250 (default 50).")
+            .Argument<StringGraphType>("after", a => a.Description = "endCursor of the previous page.")
+            .RequireScope(Scopes.OrdersRead)
+            .ResolveAsync(async ctx =>
+            {
+                var after = ctx.GetArgument<string?>("after");
+                var page = await Queries(ctx).ListAsync(ctx.GetArgument<OrderFilter?>("filter") ?? new OrderFilter(),
+                    ctx.GetArgument<int?>("first"), after, ctx.CancellationToken);
+                return Connection<OrderDto>.From(page, OrderQueries.CursorOf, after is not null);
+            });
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<PlaceOrderPayloadType>, PlaceOrderPayload>("placeOrder")
+            .Description("Place an order; with a known channel reference, the existing order is returned (created: false).")
+            .Argument<NonNullGraphType<PlaceOrderInputType>>("input")
+            .RequireScope(Scopes.OrdersWrite)
+            .ResolveAsync(async ctx =>
+            {
+                var (order, created) = await Service(ctx).PlaceAsync(ctx.GetArgument<PlaceOrderRequest>("input"), ctx.CancellationToken);
+                return new PlaceOrderPayload(order, created);
+            });
+
+        mutation.Field<NonNullGraphType<OrderType>, OrderDto>("updateOrder")
+            .Description("Edit lines, addresses, notes or metadata while nothing has shipped.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<UpdateOrderInputType>>("input")
+            .Argument<IntGraphType>("expectedVersion", a => a.Description = "Fail with CONCURRENCY_CONFLICT (code concurrency_conflict) unless the order is at this version.")
+            .RequireScope(Scopes.OrdersWrite)
+            .ResolveAsync(async ctx => await Service(ctx).EditAsync(Id(ctx), ctx.GetArgument<UpdateOrderRequest>("input"), Expected(ctx), ctx.CancellationToken));
+
+        StateChange(mutation, "confirmOrder", "Confirm a pending order.", false, (s, ctx, id, v) => s.ConfirmAsync(id, v, ctx.CancellationToken));
+        StateChange(mutation, "holdOrder", "Put an order on hold.", true, (s, ctx, id, v) => s.HoldAsync(id, ctx.GetArgument<string>("reason"), v, ctx.CancellationToken));
+        StateChange(mutation, "releaseOrder", "Release a held order to the status it was held in.", null, (s, ctx, id, v) => s.ReleaseAsync(id, ctx.GetArgument<string?>("reason"), v, ctx.CancellationToken));
+        StateChange(mutation, "cancelOrder", "Cancel an order that has not shipped.", true, (s, ctx, id, v) => s.CancelAsync(id, ctx.GetArgument<string>("reason"), v, ctx.CancellationToken));
+        StateChange(mutation, "completeOrder", "Close a delivered order.", false, (s, ctx, id, v) => s.CompleteAsync(id, v, ctx.CancellationToken));
+    }
+
+    /// <param name="reason">true: a required reason argument; null: an optional one; false: none.</param>
+    private static void StateChange(ObjectGraphType mutation, string name, string description, bool? reason,
+        Func<OrderService, IResolveFieldContext, OrderId, int?, Task<OrderDto>> change)
+    {
+        var field = mutation.Field<NonNullGraphType<OrderType>, OrderDto>(name)
+            .Description(description)
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<IntGraphType>("expectedVersion", a => a.Description = "Fail with code concurrency_conflict unless the order is at this version.");
+        if (reason == true) field.Argument<NonNullGraphType<StringGraphType>>("reason");
+        if (reason == null) field.Argument<StringGraphType>("reason");
+        field.RequireScope(Scopes.OrdersWrite).ResolveAsync(async ctx => await change(Service(ctx), ctx, Id(ctx), Expected(ctx)));
+    }
+
+    private static OrderId Id(IResolveFieldContext ctx) => new(ctx.GuidArgument("id", "order"));
+    private static int? Expected(IResolveFieldContext ctx) => ctx.GetArgument<int?>("expectedVersion");
+    private static OrderQueries Queries(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<OrderQueries>();
+    private static OrderService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<OrderService>();
+}
+
+public sealed record PlaceOrderPayload(OrderDto Order, bool Created);
+
+public sealed class PlaceOrderPayloadType : ObjectGraphType<PlaceOrderPayload>
+{
+    public PlaceOrderPayloadType()
+    {
+        Name = "PlaceOrderPayload";
+        Field(x => x.Order, type: typeof(NonNullGraphType<OrderType>));
+        Field(x => x.Created).Description("False when an order with the same channel reference already existed and is returned instead.");
+    }
+}
+
+public sealed class OrderType : ObjectGraphType<OrderDto>
+{
+    public OrderType()
+    {
+        Name = "Order";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Number).Description("Human-friendly number, e.g. OMS-100001.");
+        Field(x => x.Channel, type: typeof(NonNullGraphType<EnumerationGraphType<OrderChannel>>));
+        Field(x => x.ChannelOrderRef, nullable: true);
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
+        Field(x => x.Customer, type: typeof(NonNullGraphType<CustomerType>));
+        Field(x => x.ShippingAddress, type: typeof(AddressType));
+        Field(x => x.BillingAddress, type: typeof(AddressType));
+        Field(x => x.Delivery, type: typeof(NonNullGraphType<DeliveryGraphType>));
+        Field(x => x.Priority, type: typeof(NonNullGraphType<EnumerationGraphType<OrderPriority>>));
+        Field(x => x.Currency);
+        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineType>>>));
+        Field(x => x.Subtotal, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.ShippingTotal, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.TaxRateBasisPoints).Description("Tax rate on subtotal plus shipping, in basis points (1900 = 19 %).");
+        Field(x => x.TaxTotal, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.Total, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.Notes, nullable: true);
+        Field(x => x.Metadata, type: typeof(NonNullGraphType<StringMapGraphType>));
+        Field(x => x.CancelReason, nullable: true);
+        Field(x => x.AvailableActions, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<OrderAction>>>>))
+            .Description("What can be done with the order now.");
+        Field(x => x.CreatedAt);
+        Field(x => x.UpdatedAt);
+        Field(x => x.Version).Description("Concurrency version; pass it as expectedVersion to mutations.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<TimelineEntryType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<TimelineEntryDto>?>>("timeline")
+            .Description("Every status change and edit, oldest first. Batched: one query per page.")
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Timelines.Load(ctx.Source.Id));
+    }
+}
+
+public sealed class OrderLineType : ObjectGraphType<OrderLineDto>
+{
+    public OrderLineType()
+    {
+        Name = "OrderLine";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Sku);
+        Field(x => x.Name).Description("Product name when the line was written.");
+        Field(x => x.Quantity);
+        Field(x => x.UnitPrice, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.Total, type: typeof(NonNullGraphType<MoneyType>));
+        Field<ProductType, GraphQL.DataLoader.IDataLoaderResult<ProductDto?>>("product")
+            .Description("The catalog product as it is now (null if it was removed). Batched: one query per page.")
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Products.Load(ctx.Source.Sku));
+    }
+}
+
+public sealed class CustomerType : ObjectGraphType<CustomerDto>
+{
+    public CustomerType()
+    {
+        Name = "Customer";
+        Field(x => x.Email);
+        Field(x => x.Name, nullable: true);
+        Field(x => x.Phone, nullable: true);
+    }
+}
+
+public sealed class DeliveryGraphType : ObjectGraphType<DeliveryDto>
+{
+    public DeliveryGraphType()
+    {
+        Name = "Delivery";
+        Field(x => x.Type, type: typeof(NonNullGraphType<EnumerationGraphType<DeliveryType>>));
+        Field(x => x.PickupLocation, nullable: true);
+    }
+}
+
+public sealed class TimelineEntryType : ObjectGraphType<TimelineEntryDto>
+{
+    public TimelineEntryType()
+    {
+        Name = "TimelineEntry";
+        Field(x => x.At);
+        Field(x => x.Event, type: typeof(NonNullGraphType<EnumerationGraphType<TimelineEvent>>));
+        Field(x => x.From, type: typeof(EnumerationGraphType<OrderStatus>));
+        Field(x => x.To, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
+        Field(x => x.Actor).Description("The API key's name, or system.");
+        Field(x => x.Reason, nullable: true);
+    }
+}
+
+public sealed class OrderEdgeType : ObjectGraphType<Edge<OrderDto>>
+{
+    public OrderEdgeType()
+    {
+        Name = "OrderEdge";
+        Field(x => x.Cursor);
+        Field(x => x.Node, type: typeof(NonNullGraphType<OrderType>));
+    }
+}
+
+public sealed class OrderConnectionType : ObjectGraphType<Connection<OrderDto>>
+{
+    public OrderConnectionType()
+    {
+        Name = "OrderConnection";
+        Field(x => x.Edges, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<OrderEdgeType>>>));
+        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<OrderType>>>));
+        Field(x => x.PageInfo, type: typeof(NonNullGraphType<PageInfoType>));
+    }
+}
+
+public sealed class OrderFilterInputType : InputObjectGraphType<OrderFilter>
+{
+    public OrderFilterInputType()
+    {
+        Name = "OrderFilter";
+        Field(x => x.Status, type: typeof(EnumerationGraphType<OrderStatus>));
+        Field(x => x.Channel, type: typeof(EnumerationGraphType<OrderChannel>));
+        Field(x => x.CustomerEmail, nullable: true);
+        Field(x => x.Sku, nullable: true).Description("Orders with at least one line of this SKU.");
+        Field(x => x.CreatedFrom, nullable: true).Description("Created at or after (inclusive).");
+        Field(x => x.CreatedTo, nullable: true).Description("Created before (exclusive).");
+    }
+}
+
+public sealed class CustomerInputType : InputObjectGraphType<CustomerDto>
+{
+    public CustomerInputType()
+    {
+        Name = "CustomerInput";
+        Field(x => x.Email);
+        Field(x => x.Name, nullable: true);
+        Field(x => x.Phone, nullable: true);
+    }
+}
+
+public sealed class DeliveryInputType : InputObjectGraphType<DeliveryDto>
+{
+    public DeliveryInputType()
+    {
+        Name = "DeliveryInput";
+        Field(x => x.Type, type: typeof(NonNullGraphType<EnumerationGraphType<DeliveryType>>));
+        Field(x => x.PickupLocation, nullable: true);
+    }
+}
+
+public sealed class OrderLineInputType : InputObjectGraphType<OrderLineRequest>
+{
+    public OrderLineInputType()
+    {
+        Name = "OrderLineInput";
+        Field(x => x.Sku);
+        Field(x => x.Quantity);
+        Field(x => x.UnitPrice, type: typeof(LongGraphType)).Description("Minor units; defaults to the catalog price.");
+    }
+}
+
+public sealed class PlaceOrderInputType : InputObjectGraphType<PlaceOrderRequest>
+{
+    public PlaceOrderInputType()
+    {
+        Name = "PlaceOrderInput";
+        Field(x => x.Channel, type: typeof(NonNullGraphType<EnumerationGraphType<OrderChannel>>));
+        Field(x => x.ChannelOrderRef, nullable: true).Description("The channel's own order id; a repeat returns the first order.");
+        Field(x => x.Customer, type: typeof(NonNullGraphType<CustomerInputType>));
+        Field(x => x.ShippingAddress, type: typeof(AddressInputType));
+        Field(x => x.BillingAddress, type: typeof(AddressInputType));
+        Field(x => x.Delivery, type: typeof(DeliveryInputType));
+        Field(x => x.Priority, type: typeof(EnumerationGraphType<OrderPriority>)).DefaultValue(OrderPriority.Standard);
+        Field(x => x.Currency);
+        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineInputType>>>));
+        Field(x => x.ShippingAmount, type: typeof(LongGraphType));
+        Field(x => x.Notes, nullable: true);
+        Field(x => x.Metadata, type: typeof(StringMapGraphType));
+    }
+}
+
+public sealed class UpdateOrderInputType : InputObjectGraphType<UpdateOrderRequest>
+{
+    public UpdateOrderInputType()
+    {
+        Name = "UpdateOrderInput";
+        Field(x => x.Lines, type: typeof(ListGraphType<NonNullGraphType<OrderLineInputType>>)).Description("The complete new list of lines.");
+        Field(x => x.ShippingAddress, type: typeof(AddressInputType));
+        Field(x => x.BillingAddress, type: typeof(AddressInputType));
+        Field(x => x.Notes, nullable: true).Description("An empty string clears the notes.");
+        Field(x => x.Metadata, type: typeof(StringMapGraphType)).Description("Replaces the metadata as a whole.");
+        Field(x => x.ShippingAmount, type: typeof(LongGraphType));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Common;
+using Oms.Domain.Orders;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Orders;
+
+public sealed class OrderQueries(OmsDbContext db)
+{
+    public async Task<OrderDto> GetAsync(OrderId id, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().Where(o => o.Id == id).Select(o => OrderDto.From(o)).SingleOrDefaultAsync(ct)
+        ?? throw new NotFoundException("order", id.Value);
+
+    /// <summary>By the human-friendly number, with or without its <c>OMS-</c> prefix.</summary>
+    public async Task<OrderDto> GetByNumberAsync(string number, CancellationToken ct)
+    {
+        if (!Order.TryParseNumber(number, out var n)) throw new NotFoundException("order", number);
+        return await db.Orders.AsNoTracking().Where(o => o.Number == n).Select(o => OrderDto.From(o)).SingleOrDefaultAsync(ct)
+               ?? throw new NotFoundException("order", number);
+    }
+
+    /// <summary>The timelines of many orders in one query (GraphQL batches them per page).</summary>
+    public async Task<Dictionary<Guid, IReadOnlyList<TimelineEntryDto>>> TimelinesAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)
+    {
+        var ids = orderIds.Select(i => new OrderId(i)).ToList();
+        var rows = await db.Set<OrderTimelineEntry>().AsNoTracking()
+            .Where(t => ids.Contains(EF.Property<OrderId>(t, "OrderId")))
+            .OrderBy(t => t.At).ThenBy(t => t.Id)
+            .Select(t => new { OrderId = EF.Property<OrderId>(t, "OrderId"), Entry = new TimelineEntryDto { At = t.At, Event = t.Event, From = t.From, To = t.To, Actor = t.Actor, Reason = t.Reason } })
+            .ToListAsync(ct);
+        return rows.GroupBy(r => r.OrderId.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<TimelineEntryDto>)g.Select(r => r.Entry).ToList());
+    }
+
+    public async Task<IReadOnlyList<TimelineEntryDto>> TimelineAsync(OrderId id, CancellationToken ct)
+    {
+        var entries = await db.Set<OrderTimelineEntry>().AsNoTracking()
+            .Where(t => EF.Property<OrderId>(t, "OrderId") == id)
+            .OrderBy(t => t.At).ThenBy(t => t.Id)
+            .Select(t => new TimelineEntryDto { At = t.At, Event = t.Event, From = t.From, To = t.To, Actor = t.Actor, Reason = t.Reason })
+            .ToListAsync(ct);
+        if (entries.Count == 0 && !await db.Orders.AnyAsync(o => o.Id == id, ct)) throw new NotFoundException("order", id.Value);
+        return entries;
+    }
+
+    /// <summary>The cursor that resumes a list right after <paramref name="order"/>.</summary>
+    public static string CursorOf(OrderDto order) =>
+        Cursor.Encode(Order.TryParseNumber(order.Number, out var n) ? n.ToString(CultureInfo.InvariantCulture) : order.Number);
+
+    /// <summary>Newest first, in order-number order (stable and unique); the cursor is the last number of the page.</summary>
+    public async Task<Page<OrderDto>> ListAsync(OrderFilter filter, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Cursor.Limit(limit);
+        var q = db.Orders.AsNoTracking();
+        if (filter.Status is { } status) q = q.Where(o => o.Status == status);
+        if (filter.Channel is { } channel) q = q.Where(o => o.Channel == channel);
+        if (filter.CustomerEmail is { Length: > 0 } email)
+        {
+            var normalized = email.Trim().ToLowerInvariant();
+            q = q.Where(o => o.Customer.Email == normalized);
+        }
+        if (filter.Sku is { Length: > 0 } sku) q = q.Where(o => o.Lines.Any(l => l.Sku == sku));
+        if (filter.CreatedFrom is { } from) q = q.Where(o => o.CreatedAt >= from.ToUniversalTime());
+        if (filter.CreatedTo is { } to) q = q.Where(o => o.CreatedAt < to.ToUniversalTime());
+        if (Cursor.Decode(cursor) is { } position)
+        {
+            var before = long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw Platform.Errors.RequestValidationException.For("cursor", "The cursor is not one this API handed out.");
+            q = q.Where(o => o.Number < before);
+        }
+        var rows = await q.OrderByDescending(o => o.Number).Take(take + 1).ToListAsync(ct);
+        var hasMore = rows.Count > take;
+        if (hasMore) rows.RemoveAt(take);
+        return new Page<OrderDto>(rows.Select(OrderDto.From).ToList(), hasMore, hasMore ? Cursor.Encode(rows[^1].Number.ToString(CultureInfo.InvariantCulture)) : null);
+    }
+}

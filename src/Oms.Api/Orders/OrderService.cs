@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Validation;
+using Oms.Domain.Common;
+using Oms.Domain.Orders;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Orders;
+
+public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, Actor actor)
+{
+    /// <summary>Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).</summary>
+    public async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
+    {
+        RequestValidator.ThrowIfInvalid(request);
+        if (request.ChannelOrderRef is { } reference && await FindByChannelRefAsync(request.Channel, reference, ct) is { } known)
+            return (known, false);
+
+        var currency = Currencies.Normalize(request.Currency);
+        var lines = await PriceLinesAsync(request.Lines, currency, ct);
+        var delivery = new Delivery(request.Delivery?.Type ?? DeliveryType.Ship, request.Delivery?.PickupLocation);
+        var shipping = request.ShippingAddress?.ToDomain();
+        var billing = request.BillingAddress?.ToDomain();
+        var charges = pricing.ChargesFor(Order.SubtotalOf(lines), request.Priority, delivery, (shipping ?? billing)?.Country, request.ShippingAmount);
+        var draft = new OrderDraft(
+            request.Channel, request.ChannelOrderRef,
+            new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone),
+            shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
+            request.Metadata ?? []);
+
+        var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), charges, actor.Name, clock.GetUtcNow());
+        db.Orders.Add(order);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (request.ChannelOrderRef is { } racedRef && db.IsUniqueViolation(e))
+        {
+            // Another request placed the same channel order between our check and our insert: theirs stands.
+            db.ChangeTracker.Clear();
+            return (await FindByChannelRefAsync(request.Channel, racedRef, ct) ?? throw new InvalidOperationException("Unique violation without a row."), false);
+        }
+        return (OrderDto.From(order), true);
+    }
+
+    public async Task<OrderDto> EditAsync(OrderId id, UpdateOrderRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        RequestValidator.ThrowIfInvalid(request);
+        var order = await LoadAsync(id, expectedVersion, ct);
+        var lines = request.Lines is { } requested ? await PriceLinesAsync(requested, order.Currency, ct) : null;
+        var edit = new OrderEdit(lines, request.ShippingAddress?.ToDomain(), request.BillingAddress?.ToDomain(), request.Notes, request.Metadata);
+        var subtotal = lines is null ? order.Subtotal : Order.SubtotalOf(lines);
+        var country = (edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress)?.Country;
+        var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount);
+        order.Edit(edit, charges, actor.Name, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return OrderDto.From(order);
+    }
+
+    public Task<OrderDto> ConfirmAsync(OrderId id, int? expectedVersion, CancellationToken ct) =>
+        ChangeAsync(id, expectedVersion, (o, who, now) => o.Confirm(who, now), ct);
+
+    public Task<OrderDto> HoldAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>
+        ChangeAsync(id, expectedVersion, (o, who, now) => o.Hold(Reason(reason), who, now), ct);
+
+    public Task<OrderDto> ReleaseAsync(OrderId id, string? reason, int? expectedVersion, CancellationToken ct) =>
+        ChangeAsync(id, expectedVersion, (o, who, now) => o.Release(who, reason, now), ct);
+
+    public Task<OrderDto> CancelAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>
+        ChangeAsync(id, expectedVersion, (o, who, now) => o.Cancel(Reason(reason), who, now), ct);
+
+    public Task<OrderDto> CompleteAsync(OrderId id, int? expectedVersion, CancellationToken ct) =>
+        ChangeAsync(id, expectedVersion, (o, who, now) => o.Complete(who, now), ct);
+
+    private async Task<OrderDto> ChangeAsync(OrderId id, int? expectedVersion, Action<Order, string, DateTimeOffset> change, CancellationToken ct)
+    {
+        var order = await LoadAsync(id, expectedVersion, ct);
+        change(order, actor.Name, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct); // the version check and the outbox rows commit together
+        return OrderDto.From(order);
+    }
+
+    private async Task<Order> LoadAsync(OrderId id, int? expectedVersion, CancellationToken ct)
+    {
+        var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id.Value);
+        order.EnsureVersion(expectedVersion);
+        return order;
+    }
+
+    private async Task<OrderDto?> FindByChannelRefAsync(OrderChannel channel, string reference, CancellationToken ct) =>
+        await db.Orders.AsNoTracking().Where(o => o.Channel == channel && o.ChannelOrderRef == reference)
+            .Select(o => OrderDto.From(o)).SingleOrDefaultAsync(ct);
+
+    /// <summary>Resolves each line against the catalog: the SKU must exist and be active, the price defaults to the catalog's.</summary>
+    private async Task<List<LineItem>> PriceLinesAsync(IReadOnlyList<OrderLineRequest> requested, string currency, CancellationToken ct)
+    {
+        var skus = requested.Select(l => l.Sku).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
+            .Select(p => new { p.Sku, p.Name, p.Active, p.PriceAmount, p.Currency })
+            .ToDictionaryAsync(p => p.Sku, ct);
+        var errors = new Dictionary<string, string[]>();
+        var lines = new List<LineItem>(requested.Count);
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var line = requested[i];
+            if (!products.TryGetValue(line.Sku, out var product))
+            {
+                errors[$"lines[{i}].sku"] = [$"No product has SKU '{line.Sku}'."];
+                continue;
+            }
+            if (!product.Active)
+            {
+                errors[$"lines[{i}].sku"] = [$"The product '{line.Sku}' is not active and cannot be ordered."];
+                continue;
+            }
+            if (line.UnitPrice is null && product.Currency != currency)
+            {
+                errors[$"lines[{i}].unitPrice"] = [$"The catalog prices '{line.Sku}' in {product.Currency}, not {currency}: give a unit price."];
+                continue;
+            }
+            lines.Add(new LineItem(line.Sku, product.Name, line.Quantity, line.UnitPrice ?? product.PriceAmount));
+        }
+        if (errors.Count > 0)
+            throw new DomainException("order.invalid_lines", "Some lines cannot be ordered: " + string.Join(" ", errors.Values.SelectMany(v => v)))
+            { FieldErrors = errors };
+        return lines;
+    }
+
+    private static string Reason(string reason) =>
+        string.IsNullOrWhiteSpace(reason) ? throw new DomainException("order.reason_required", "Give a reason.", "reason") : reason.Trim();
+}

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Oms.Domain.Common;
+
+namespace Oms.Api.Platform.Errors;
+
+/// <summary>What a client is told about a failure; rendered as problem+json (REST) or an error with extensions (GraphQL).</summary>
+public sealed record ErrorInfo(int Status, string Code, string Detail, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public bool IsServerError => Status >= 500;
+}
+
+/// <summary>The request's shape is wrong: the fields named in <see cref="Errors"/> need fixing.</summary>
+public sealed class RequestValidationException(IReadOnlyDictionary<string, string[]> errors)
+    : Exception("The request is invalid: " + string.Join("; ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")))
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public static RequestValidationException For(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] });
+}
+
+public sealed class UnauthenticatedException(string message) : Exception(message);
+
+public sealed class ForbiddenException(string scope) : Exception($"This API key lacks the '{scope}' scope.")
+{
+    public string Scope { get; } = scope;
+}
+
+/// <summary>
+/// The one place that decides how a failure reaches clients. The REST exception handler and the GraphQL error hook
+/// both call <see cref="Classify"/>, so the two APIs never disagree on a code.
+/// </summary>
+public static partial class ErrorMapping
+{
+    public const string ValidationFailed = "validation_failed";
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string ConcurrencyConflict = "concurrency_conflict";
+    public const string Internal = "internal";
+
+    public static ErrorInfo Classify(Exception exception) => exception switch
+    {
+        RequestValidationException v => new(400, ValidationFailed, "One or more fields are invalid.", v.Errors),
+        BadHttpRequestException { InnerException: JsonException j } => FromJson(j),
+        JsonException j => FromJson(j),
+        BadHttpRequestException b when BindFailure().Match(b.Message) is { Success: true } m =>
+            new(400, ValidationFailed, $"{m.Groups[1].Value}: the value has the wrong type.",
+                new Dictionary<string, string[]> { [m.Groups[1].Value] = ["The value has the wrong type."] }),
+        BadHttpRequestException b => new(b.StatusCode, b.StatusCode == 413 ? "payload_too_large" : "bad_request", b.Message),
+        UnauthenticatedException u => new(401, Unauthenticated, u.Message),
+        ForbiddenException f => new(403, Forbidden, f.Message),
+        NotFoundException n => new(404, NotFound, n.Message),
+        ConcurrencyException c => new(c.PreconditionFailed ? 412 : 409, ConcurrencyConflict, c.Message),
+        DbUpdateConcurrencyException => new(409, ConcurrencyConflict, "Someone else changed the resource at the same time: read it again and retry."),
+        ConflictException d => new(409, d.Code, d.Message, FieldErrors(d)),
+        DomainException d => new(422, d.Code, d.Message, FieldErrors(d)),
+        _ => new(500, Internal, "An unexpected error occurred. Quote the traceId when reporting it."),
+    };
+
+    private static IReadOnlyDictionary<string, string[]>? FieldErrors(DomainException d) =>
+        d.FieldErrors ?? (d.Field is null ? null : new Dictionary<string, string[]> { [d.Field] = [d.Message] });
+
+    /// <summary>Turns System.Text.Json's complaint into the field a client must fix, without exposing .NET type names.</summary>
+    private static ErrorInfo FromJson(JsonException j)
+    {
+        var path = ToFieldPath(j.Path);
+        var message = j.Message;
+        string field;
+        string text;
+        if (MissingRequired().Match(message) is { Success: true } missing)
+        {
+            var names = QuotedNames().Matches(missing.Groups[1].Value).Select(m => Join(path, m.Groups[1].Value)).ToList();
+            return new(400, ValidationFailed, "Required fields are missing.",
+                names.ToDictionary(n => n, _ => new[] { "This field is required." }));
+        }
+        if (UnmappedMember().Match(message) is { Success: true } unknown)
+        {
+            field = Join(path, unknown.Groups[1].Value);
+            // On an unknown member, STJ's path already ends at that member.
+            if (path.EndsWith(unknown.Groups[1].Value, StringComparison.Ordinal)) field = path;
+            text = "This field is not part of the contract.";
+        }
+        else if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
+        {
+            field = path;
+            text = "This field cannot be null.";
+        }
+        else if (ConvertTo().Match(message) is { Success: true } conv && ResolveEnum(conv.Groups[1].Value) is { } enumType)
+        {
+            field = path;
+            text = "Allowed values: " + string.Join(", ", Enum.GetNames(enumType).Select(Wire.Snake)) + ".";
+        }
+        else if (ConvertTo().IsMatch(message))
+        {
+            field = path;
+            text = "The value has the wrong type.";
+        }
+        else
+        {
+            field = path.Length == 0 ? "body" : path;
+            text = "The body is not valid JSON.";
+        }
+        return new(400, ValidationFailed, $"{field}: {text}", new Dictionary<string, string[]> { [field] = [text] });
+    }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    /// <summary><c>$.lines[0].quantity</c> → <c>lines[0].quantity</c>.</summary>
+    internal static string ToFieldPath(string? jsonPath) =>
+        jsonPath is null or "$" ? "" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
+
+    private static Type? ResolveEnum(string typeName)
+    {
+        var name = typeName.TrimEnd('.').Replace("System.Nullable`1[", "").TrimEnd(']');
+        name = name.Split(',')[0].Trim('[', ']');
+        var type = typeof(Money).Assembly.GetType(name) ?? typeof(ErrorMapping).Assembly.GetType(name);
+        return type is { IsEnum: true } ? type : null;
+    }
+
+    [GeneratedRegex(@"Failed to bind parameter ""[^""]*? (\w+)""")]
+    private static partial Regex BindFailure();
+
+    [GeneratedRegex(@"missing required properties including: (.*)")]
+    private static partial Regex MissingRequired();
+
+    [GeneratedRegex(@"'([^']+)'")]
+    private static partial Regex QuotedNames();
+
+    [GeneratedRegex(@"The JSON property '([^']+)' could not be mapped")]
+    private static partial Regex UnmappedMember();
+
+    [GeneratedRegex(@"could not be converted to ([^\s]+)")]
+    private static partial Regex ConvertTo();
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Oms.Api.Platform.Errors;
+
+/// <summary>Writes RFC 9457 problem+json: <c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, plus <c>code</c>, per-field <c>errors</c> and <c>traceId</c>.</summary>
+public static class ProblemResponses
+{
+    public static ProblemDetails ToProblem(ErrorInfo error)
+    {
+        var problem = error.Errors is { Count: > 0 }
+            ? new HttpValidationProblemDetails(error.Errors.ToDictionary(e => e.Key, e => e.Value))
+            : new ProblemDetails();
+        problem.Status = error.Status;
+        problem.Detail = error.Detail;
+        problem.Extensions["code"] = error.Code;
+        return problem;
+    }
+
+    public static ValueTask WriteAsync(HttpContext http, ErrorInfo error)
+    {
+        http.Response.StatusCode = error.Status;
+        if (error.Status == 401) http.Response.Headers.WWWAuthenticate = "Bearer";
+        var problem = ToProblem(error);
+        return http.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
+
+    /// <summary>Fills what every problem carries, including those the framework writes itself (404 route, 405, 415).</summary>
+    public static void Customize(ProblemDetailsContext ctx)
+    {
+        var p = ctx.ProblemDetails;
+        p.Status ??= ctx.HttpContext.Response.StatusCode;
+        p.Type = "about:blank";
+        p.Title = ReasonPhrase(p.Status.Value);
+        p.Extensions.Remove("requestId");
+        p.Extensions.Remove("exception");
+        p.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+        if (!p.Extensions.ContainsKey("code"))
+            p.Extensions["code"] = p.Status switch
+            {
+                400 => "bad_request",
+                401 => ErrorMapping.Unauthenticated,
+                403 => ErrorMapping.Forbidden,
+                404 => ErrorMapping.NotFound,
+                405 => "method_not_allowed",
+                406 => "not_acceptable",
+                413 => "payload_too_large",
+                415 => "unsupported_media_type",
+                429 => "rate_limited",
+                _ => ErrorMapping.Internal,
+            };
+        if (p.Status == 404 && p.Detail is null) p.Detail = "No resource exists at this address.";
+    }
+
+    // RFC 9457 §4.2.1: with type about:blank, the title is the status code's phrase.
+    private static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+}
+
+/// <summary>Every exception a request throws ends here: classified once, logged when it is ours, rendered as problem+json.</summary>
+public sealed class OmsExceptionHandler(ILogger<OmsExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return true;
+        var error = ErrorMapping.Classify(exception);
+        if (error.IsServerError) logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        await ProblemResponses.WriteAsync(http, error);
+        return true;
+    }
+}

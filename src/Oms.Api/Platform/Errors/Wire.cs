@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Oms.Api.Platform.Errors;
+
+/// <summary>How names look on the wire: enum values in snake_case, as the JSON converter writes them.</summary>
+public static class Wire
+{
+    public static string Snake(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
+
+    public static string Snake<TEnum>(TEnum value) where TEnum : struct, Enum => Snake(value.ToString());
+}
+
+public static class WireEnum
+{
+    /// <summary>Parses a snake_case enum value from a query string, naming the parameter when it is not one.</summary>
+    public static TEnum? Parse<TEnum>(string? value, string field) where TEnum : struct, Enum
+    {
+        if (string.IsNullOrEmpty(value)) return null;
+        foreach (var candidate in Enum.GetValues<TEnum>())
+            if (string.Equals(Wire.Snake(candidate), value, StringComparison.OrdinalIgnoreCase)) return candidate;
+        throw RequestValidationException.For(field, "Allowed values: " + string.Join(", ", Enum.GetValues<TEnum>().Select(Wire.Snake)) + ".");
+    }
+}

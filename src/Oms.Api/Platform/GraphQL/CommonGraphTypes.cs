@@ -1,0 +1,129 @@
+using GraphQL.Types;
+using GraphQLParser.AST;
+using Oms.Api.Platform.Http;
+
+namespace Oms.Api.Platform.GraphQL;
+
+public sealed class MoneyType : ObjectGraphType<MoneyDto>
+{
+    public MoneyType()
+    {
+        Name = "Money";
+        Description = "An exact amount: an integer in the currency's minor units (cents for EUR), as Stripe counts.";
+        Field(x => x.Amount, type: typeof(NonNullGraphType<LongGraphType>)).Description("Amount in minor units, e.g. 1999 for 19.99 EUR.");
+        Field(x => x.Currency).Description("ISO 4217 currency code.");
+    }
+}
+
+public sealed class MoneyInputType : InputObjectGraphType<MoneyDto>
+{
+    public MoneyInputType()
+    {
+        Name = "MoneyInput";
+        Field(x => x.Amount, type: typeof(NonNullGraphType<LongGraphType>)).Description("Amount in minor units.");
+        Field(x => x.Currency).Description("ISO 4217 currency code.");
+    }
+}
+
+public sealed class AddressType : ObjectGraphType<AddressDto>
+{
+    public AddressType()
+    {
+        Name = "Address";
+        Field(x => x.Name);
+        Field(x => x.Company, nullable: true);
+        Field(x => x.Line1);
+        Field(x => x.Line2, nullable: true);
+        Field(x => x.City);
+        Field(x => x.Region, nullable: true);
+        Field(x => x.PostalCode, nullable: true);
+        Field(x => x.Country).Description("ISO 3166-1 alpha-2 country code.");
+        Field(x => x.Phone, nullable: true);
+        Field(x => x.Latitude, nullable: true);
+        Field(x => x.Longitude, nullable: true);
+    }
+}
+
+public sealed class AddressInputType : InputObjectGraphType<AddressDto>
+{
+    public AddressInputType()
+    {
+        Name = "AddressInput";
+        Field(x => x.Name);
+        Field(x => x.Company, nullable: true);
+        Field(x => x.Line1);
+        Field(x => x.Line2, nullable: true);
+        Field(x => x.City);
+        Field(x => x.Region, nullable: true);
+        Field(x => x.PostalCode, nullable: true);
+        Field(x => x.Country).Description("ISO 3166-1 alpha-2 country code.");
+        Field(x => x.Phone, nullable: true);
+        Field(x => x.Latitude, nullable: true);
+        Field(x => x.Longitude, nullable: true);
+    }
+}
+
+public sealed class PageInfoType : ObjectGraphType<PageInfo>
+{
+    public PageInfoType()
+    {
+        Name = "PageInfo";
+        Description = "Relay cursor-connection page information.";
+        Field(x => x.HasNextPage);
+        Field(x => x.HasPreviousPage);
+        Field(x => x.StartCursor, nullable: true);
+        Field(x => x.EndCursor, nullable: true);
+    }
+}
+
+public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
+
+public sealed record Edge<T>(string Cursor, T Node);
+
+public sealed record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageInfo)
+{
+    public IEnumerable<T> Nodes => Edges.Select(e => e.Node);
+
+    /// <summary>A forward-only connection from one of our pages; <paramref name="cursorOf"/> gives each item's own cursor.</summary>
+    public static Connection<T> From(Page<T> page, Func<T, string> cursorOf, bool afterGiven)
+    {
+        var edges = page.Data.Select(x => new Edge<T>(cursorOf(x), x)).ToList();
+        return new(edges, new PageInfo(page.HasMore, afterGiven, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor));
+    }
+}
+
+/// <summary>String key/values as a JSON object, e.g. <c>{"giftWrap": "yes"}</c>.</summary>
+public sealed class StringMapGraphType : ScalarGraphType
+{
+    public StringMapGraphType()
+    {
+        Name = "StringMap";
+        Description = "A JSON object whose values are all strings, e.g. {\"giftWrap\": \"yes\"}.";
+    }
+
+    public override object? ParseLiteral(GraphQLValue value) => value switch
+    {
+        GraphQLNullValue => null,
+        GraphQLObjectValue obj => (obj.Fields ?? []).ToDictionary(
+            f => f.Name.StringValue,
+            f => f.Value is GraphQLStringValue s ? s.Value.ToString() : NotAString()),
+        _ => ThrowLiteralConversionError(value),
+    };
+
+    public override object? ParseValue(object? value) => value switch
+    {
+        null => null,
+        IDictionary<string, string> d => new Dictionary<string, string>(d),
+        IDictionary<string, object?> d => d.ToDictionary(kv => kv.Key, kv => kv.Value as string ?? NotAString()),
+        _ => ThrowValueConversionError(value),
+    };
+
+    public override object? Serialize(object? value) => value switch
+    {
+        null => null,
+        IReadOnlyDictionary<string, string> d => d,
+        _ => ThrowSerializationError(value),
+    };
+
+    private static string NotAString() => throw new FormatException("Every value of a StringMap must be a string.");
+}

@@ -1,0 +1,12 @@
+using Oms.Api.Catalog;
+using Oms.Api.Orders;
+
+namespace Oms.Api.Platform.GraphQL;
+
+/// <summary>The batch loaders of one GraphQL request (scoped), each backed by a feature's queries.</summary>
+public sealed class GraphLoaders(CatalogQueries catalog, OrderQueries orders)
+{
+    public BatchLoader<Guid, IReadOnlyList<TimelineEntryDto>> Timelines { get; } = new((ids, ct) => orders.TimelinesAsync(ids, ct));
+
+    public BatchLoader<string, ProductDto> Products { get; } = new((skus, ct) => catalog.BySkusAsync(skus, ct));
+}

@@ -1,0 +1,173 @@
+using System.Text.Json;
+using GraphQL;
+using GraphQL.Transport;
+using GraphQL.Types;
+using GraphQLParser.AST;
+using GraphQLParser.Exceptions;
+using Microsoft.Net.Http.Headers;
+using Oms.Api.Platform.Auth;
+
+namespace Oms.Api.Platform.GraphQL;
+
+/// <summary>
+/// GraphQL over HTTP (https://graphql.github.io/graphql-over-http/): POST with application/json, or GET with query
+/// parameters for queries only. Answers application/graphql-response+json when the client accepts it (4xx for
+/// requests that could not execute), application/json otherwise (200 whenever the request was well-formed).
+/// A browser asking for HTML gets the GraphiQL IDE.
+/// </summary>
+public static class GraphQLEndpoint
+{
+    public const string Path = "/graphql";
+    private const string GraphQLResponseJson = "application/graphql-response+json";
+    private const string Json = "application/json";
+
+    public static void MapGraphQL(this IEndpointRouteBuilder app)
+    {
+        // Public at the routing level: the IDE needs no key; operations check the key here, with GraphQL-shaped errors.
+        app.MapMethods(Path, [HttpMethods.Get, HttpMethods.Post], HandleAsync).Public().ExcludeFromDescription();
+        app.MapGet(Path + "/schema.graphql", (ISchema schema) => Results.Text(SchemaSdl(schema), "text/plain; charset=utf-8"))
+            .Public().ExcludeFromDescription();
+    }
+
+    public static string SchemaSdl(ISchema schema) => schema.Print(new global::GraphQL.Utilities.PrintOptions { IncludeDescriptions = true }).ReplaceLineEndings("\n").Trim() + "\n";
+
+    private static async Task HandleAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLTextSerializer serializer)
+    {
+        var request = http.Request;
+        var isGet = HttpMethods.IsGet(request.Method);
+        if (isGet && !request.Query.ContainsKey("query") && AcceptsHtml(request))
+        {
+            await GraphiQLPage.WriteAsync(http);
+            return;
+        }
+
+        var mediaType = Negotiate(request);
+        if (mediaType is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status406NotAcceptable;
+            await WriteErrorAsync(http, serializer, Json, "Accept application/graphql-response+json or application/json.", "not_acceptable");
+            return;
+        }
+        var strict = mediaType == GraphQLResponseJson;
+
+        GraphQLRequest? gql;
+        if (isGet)
+        {
+            gql = new GraphQLRequest { Query = request.Query["query"], OperationName = NullIfEmpty(request.Query["operationName"]) };
+            try
+            {
+                if (NullIfEmpty(request.Query["variables"]) is { } variables) gql.Variables = serializer.Deserialize<Inputs>(variables);
+                if (NullIfEmpty(request.Query["extensions"]) is { } extensions) gql.Extensions = serializer.Deserialize<Inputs>(extensions);
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
+            {
+                await RequestErrorAsync(http, serializer, mediaType, 400, "The variables or extensions parameter is not a JSON object.", "bad_request");
+                return;
+            }
+        }
+        else
+        {
+            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || !contentType.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase))
+            {
+                await RequestErrorAsync(http, serializer, mediaType, 415, "POST a JSON body with Content-Type: application/json.", "unsupported_media_type");
+                return;
+            }
+            try
+            {
+                gql = await serializer.ReadAsync<GraphQLRequest>(request.Body, http.RequestAborted);
+            }
+            catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NotSupportedException)
+            {
+                await RequestErrorAsync(http, serializer, mediaType, 400, "The body is not a GraphQL request: {\"query\": \"...\", \"variables\": {...}}.", "bad_request");
+                return;
+            }
+        }
+        if (string.IsNullOrWhiteSpace(gql?.Query))
+        {
+            await RequestErrorAsync(http, serializer, mediaType, 400, "The request has no query.", "bad_request");
+            return;
+        }
+
+        if (http.GetCaller() is null)
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            await RequestErrorAsync(http, serializer, mediaType, 401, "Send an API key as 'Authorization: Bearer <key>'.", Errors.ErrorMapping.Unauthenticated);
+            return;
+        }
+
+        GraphQLDocument document;
+        try
+        {
+            document = GraphQLParser.Parser.Parse(gql.Query);
+        }
+        catch (GraphQLSyntaxErrorException e)
+        {
+            await WriteResultAsync(http, serializer, mediaType, strict ? 400 : 200, new ExecutionResult { Errors = [new global::GraphQL.Execution.SyntaxError(e)] });
+            return;
+        }
+        if (isGet && IsMutation(document, gql.OperationName))
+        {
+            http.Response.Headers.Allow = "POST";
+            await RequestErrorAsync(http, serializer, mediaType, 405, "Mutations must be sent with POST.", "method_not_allowed");
+            return;
+        }
+
+        var result = await executer.ExecuteAsync(new ExecutionOptions
+        {
+            Query = gql.Query,
+            Document = document,
+            OperationName = gql.OperationName,
+            Variables = gql.Variables,
+            Extensions = gql.Extensions,
+            RequestServices = http.RequestServices,
+            User = http.User,
+            CancellationToken = http.RequestAborted,
+        });
+        // graphql-response+json: a request that never executed (validation, coercion) is a client error.
+        var status = strict && !result.Executed ? 400 : 200;
+        await WriteResultAsync(http, serializer, mediaType, status, result);
+    }
+
+    private static bool IsMutation(GraphQLDocument document, string? operationName)
+    {
+        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
+        var chosen = operationName is null ? (operations.Count == 1 ? operations[0] : null)
+            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        return chosen?.Operation == OperationType.Mutation || (chosen is null && operations.Any(o => o.Operation == OperationType.Mutation));
+    }
+
+    private static string? Negotiate(HttpRequest request)
+    {
+        var accept = request.Headers.Accept;
+        // The spec: no Accept header is treated as application/json, for legacy clients.
+        if (accept.Count == 0) return Json;
+        if (!MediaTypeHeaderValue.TryParseList(accept, out var types)) return Json;
+        foreach (var t in types.OrderByDescending(t => t.Quality ?? 1))
+        {
+            if (t.Quality == 0) continue;
+            if (t.MediaType.Equals(GraphQLResponseJson, StringComparison.OrdinalIgnoreCase)) return GraphQLResponseJson;
+            if (t.MediaType.Equals(Json, StringComparison.OrdinalIgnoreCase)) return Json;
+            if (t.MediaType.Equals("*/*", StringComparison.OrdinalIgnoreCase) || t.MediaType.Equals("application/*", StringComparison.OrdinalIgnoreCase))
+                return GraphQLResponseJson;
+        }
+        return null;
+    }
+
+    private static bool AcceptsHtml(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types) && types.Any(t => t.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+
+    private static Task RequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, string mediaType, int status, string message, string code) =>
+        WriteResultAsync(http, serializer, mediaType, status, new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] });
+
+    private static Task WriteErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, string mediaType, string message, string code) =>
+        WriteResultAsync(http, serializer, mediaType, http.Response.StatusCode, new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] });
+
+    private static async Task WriteResultAsync(HttpContext http, IGraphQLTextSerializer serializer, string mediaType, int status, ExecutionResult result)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = mediaType + "; charset=utf-8";
+        await serializer.WriteAsync(http.Response.Body, result, http.RequestAborted);
+    }
+
+    private static string? NullIfEmpty(Microsoft.Extensions.Primitives.StringValues v) => v.Count == 0 || string.IsNullOrEmpty(v[0]) ? null : v[0];
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using Oms.Api.Platform.Validation;
+using Oms.Domain.Common;
+
+namespace Oms.Api.Platform.Http;
+
+/// <summary>An exact amount of money: an integer in the currency's minor units (cents for EUR/USD, yen for JPY), as Stripe counts.</summary>
+public sealed record MoneyDto
+{
+    /// <summary>Amount in minor units, e.g. 1999 for 19.99 EUR.</summary>
+    public required long Amount { get; init; }
+
+    /// <summary>ISO 4217 currency code, upper case.</summary>
+    [Required, CurrencyCode]
+    public required string Currency { get; init; }
+
+    public static MoneyDto From(long amount, string currency) => new() { Amount = amount, Currency = currency };
+
+    public static MoneyDto From(Money m) => From(m.Amount, m.Currency);
+}
+
+/// <summary>A postal address.</summary>
+public sealed record AddressDto
+{
+    /// <summary>Recipient's name.</summary>
+    [Required, StringLength(200)]
+    public required string Name { get; init; }
+
+    [StringLength(200)]
+    public string? Company { get; init; }
+
+    [Required, StringLength(300)]
+    public required string Line1 { get; init; }
+
+    [StringLength(300)]
+    public string? Line2 { get; init; }
+
+    [Required, StringLength(200)]
+    public required string City { get; init; }
+
+    /// <summary>State, province or county.</summary>
+    [StringLength(200)]
+    public string? Region { get; init; }
+
+    [StringLength(20)]
+    public string? PostalCode { get; init; }
+
+    /// <summary>ISO 3166-1 alpha-2 country code, e.g. DE.</summary>
+    [Required, CountryCode]
+    public required string Country { get; init; }
+
+    [StringLength(50)]
+    public string? Phone { get; init; }
+
+    /// <summary>Decimal degrees, WGS 84; give both coordinates or neither.</summary>
+    [Range(-90.0, 90.0)]
+    public double? Latitude { get; init; }
+
+    /// <summary>Decimal degrees, WGS 84.</summary>
+    [Range(-180.0, 180.0)]
+    public double? Longitude { get; init; }
+
+    public Address ToDomain()
+    {
+        if (Latitude.HasValue != Longitude.HasValue)
+            throw new DomainException("address.incomplete_coordinates", "Give both latitude and longitude, or neither.", Latitude.HasValue ? "longitude" : "latitude");
+        return new(Name.Trim(), Company, Line1, Line2, City, Region, PostalCode, Country.ToUpperInvariant(), Phone, Latitude, Longitude);
+    }
+
+    public static AddressDto? From(Address? a) => a is null ? null : new()
+    {
+        Name = a.Name, Company = a.Company, Line1 = a.Line1, Line2 = a.Line2, City = a.City, Region = a.Region,
+        PostalCode = a.PostalCode, Country = a.Country, Phone = a.Phone, Latitude = a.Latitude, Longitude = a.Longitude,
+    };
+}

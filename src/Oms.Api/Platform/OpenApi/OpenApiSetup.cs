@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.OpenApi;
+using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Idempotency;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Oms.Api.Platform.OpenApi;
+
+public static class OpenApiSetup
+{
+    public const string DocumentPath = "/openapi/v1.json";
+
+    public static IServiceCollection AddOmsOpenApi(this IServiceCollection services)
+    {
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "HeadlessOms API",
+                Version = "v1",
+                Description = "Headless order management: orders from every channel, catalog, and access keys. "
+                              + "Authenticate with 'Authorization: Bearer <API key>'. Errors are RFC 9457 problem+json with a stable 'code'. "
+                              + "POST and PATCH accept an Idempotency-Key; resources carry a version sent as ETag and honoured in If-Match.",
+                License = new OpenApiLicense { Name = "MIT" },
+            });
+            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Oms.Api.xml"), includeControllerXmlComments: false);
+            o.SupportNonNullableReferenceTypes();
+            o.NonNullableReferenceTypesAsRequired();
+            o.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key created with POST /api/v1/api-keys (the development key is printed at start-up).",
+            });
+            o.OperationFilter<ConventionsOperationFilter>();
+            o.CustomOperationIds(d => d.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName);
+        });
+        return services;
+    }
+
+    public static void UseOmsOpenApi(this WebApplication app)
+    {
+        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "swagger";
+            o.SwaggerEndpoint(DocumentPath, "HeadlessOms API v1");
+            o.DocumentTitle = "HeadlessOms API";
+            o.EnablePersistAuthorization();
+        });
+    }
+}
+
+/// <summary>Documents what every endpoint shares: the bearer key and its scope, 401/403, Idempotency-Key and If-Match.</summary>
+internal sealed class ConventionsOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<IAllowAnonymous>().Any()) return;
+        var scope = metadata.OfType<RequireScopeAttribute>().LastOrDefault()?.Scope;
+        operation.Security ??= [];
+        operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
+        if (scope is not null)
+            operation.Description = $"{operation.Description}\n\nRequires scope `{scope}`.".Trim();
+        operation.Responses ??= new OpenApiResponses();
+        AddProblem(operation, context, "401", "Missing, unknown or revoked API key.");
+        if (scope is not null) AddProblem(operation, context, "403", $"The API key lacks the `{scope}` scope.");
+
+        var method = context.ApiDescription.HttpMethod;
+        operation.Parameters ??= [];
+        if (method is "POST" or "PATCH")
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = IdempotencyMiddleware.Header,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "Makes a retry safe: the same key with the same request returns the first response (marked Idempotent-Replayed: true); with a different request it answers 422. Kept 24 hours.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+            });
+        }
+        var isStateChange = method == "PATCH" || (method == "POST" && context.ApiDescription.RelativePath?.Contains('{') == true);
+        if (isStateChange)
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "The ETag (version) you read, e.g. \"3\": the change is refused with 412 if the resource has changed since.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+        }
+    }
+
+    private static void AddProblem(OpenApiOperation operation, OperationFilterContext context, string status, string description)
+    {
+        if (operation.Responses!.ContainsKey(status)) return;
+        var schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository);
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = schema } },
+        };
+    }
+}

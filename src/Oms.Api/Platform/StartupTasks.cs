@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Oms.Api.ApiKeys;
+using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.OpenApi;
+using Oms.Domain.Access;
+using Oms.Infrastructure.Persistence;
+using Oms.Infrastructure.Seeding;
+
+namespace Oms.Api.Platform;
+
+/// <summary>What happens once before the API serves: migrations, demo data, bootstrap keys, and the welcome banner.</summary>
+public static class StartupTasks
+{
+    public static async Task PrepareAsync(WebApplication app, CancellationToken ct = default)
+    {
+        var config = app.Configuration;
+        var database = app.Services.GetRequiredService<DatabaseSettings>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HeadlessOms");
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+
+        await PersistenceSetup.MigrateAsync(services.GetRequiredService<OmsDbContext>(), ct);
+
+        var embedded = database.Provider == DatabaseProvider.Sqlite;
+        if (config.GetValue("Seed:Demo", embedded) && await services.GetRequiredService<DemoDataSeeder>().SeedIfEmptyAsync(ct: ct))
+            logger.LogInformation("Filled the empty database with demo data (seed {Seed})", DemoDataSeeder.Seed);
+
+        var keys = services.GetRequiredService<ApiKeyService>();
+        if (config["Auth:BootstrapKey"] is { Length: > 0 } bootstrap)
+            await keys.EnsureAsync("bootstrap", bootstrap, [Scopes.Admin], ct);
+
+        string? devKey = null;
+        if (config.GetValue("Auth:DevKey", embedded))
+        {
+            devKey = await DevKeyAsync(keys, database, ct);
+        }
+        app.Lifetime.ApplicationStarted.Register(() => Welcome(app, logger, devKey));
+    }
+
+    /// <summary>The development key lives next to the SQLite file, so it survives restarts and is printed each time.</summary>
+    private static async Task<string> DevKeyAsync(ApiKeyService keys, DatabaseSettings database, CancellationToken ct)
+    {
+        var dbPath = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(database.Provider == DatabaseProvider.Sqlite ? database.ConnectionString : DatabaseSettings.DefaultSqlite).DataSource;
+        var file = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath)) ?? ".", "dev-api-key.txt");
+        string secret;
+        if (File.Exists(file)) secret = (await File.ReadAllTextAsync(file, ct)).Trim();
+        else
+        {
+            secret = ApiKey.Create("dev", [Scopes.Admin], DateTimeOffset.UnixEpoch).Secret;
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            await File.WriteAllTextAsync(file, secret, ct);
+        }
+        await keys.EnsureAsync("dev", secret, [Scopes.Admin], ct);
+        return secret;
+    }
+
+    private static void Welcome(WebApplication app, ILogger logger, string? devKey)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null) return; // in-process test server
+        var baseUrl = address.Replace("0.0.0.0", "localhost").Replace("[::]", "localhost").Replace("+", "localhost").Replace("*", "localhost");
+        var lines = new List<string>
+        {
+            "",
+            "  HeadlessOms is running",
+            $"  Swagger UI:   {baseUrl}/swagger",
+            $"  OpenAPI:      {baseUrl}{OpenApiSetup.DocumentPath}",
+            $"  GraphQL IDE:  {baseUrl}{GraphQLEndpoint.Path}",
+        };
+        if (devKey is not null)
+        {
+            lines.Add($"  Dev API key:  {devKey}   (scope admin; send as 'Authorization: Bearer <key>')");
+            lines.Add($"  Try:          curl -H 'Authorization: Bearer {devKey}' {baseUrl}/api/v1/orders?limit=2");
+        }
+        lines.Add("");
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+        logger.LogInformation("Listening on {Address}", baseUrl);
+    }
+}

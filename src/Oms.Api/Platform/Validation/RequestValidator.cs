@@ -1,0 +1,101 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json;
+using Oms.Api.Platform.Errors;
+
+namespace Oms.Api.Platform.Validation;
+
+/// <summary>
+/// Checks a request contract's data annotations, walking nested objects and lists, and names every failing field
+/// by its JSON path (<c>lines[1].quantity</c>). The feature services call it, so REST and GraphQL validate alike.
+/// </summary>
+public static class RequestValidator
+{
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, string Name, ValidationAttribute[] Rules)[]> Plans = new();
+
+    public static void ThrowIfInvalid(object request)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        Walk(request, "", errors, depth: 0);
+        if (errors.Count > 0)
+            throw new RequestValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    }
+
+    private static void Walk(object obj, string prefix, Dictionary<string, List<string>> errors, int depth)
+    {
+        if (depth > 8) return;
+        foreach (var (property, name, rules) in PlanFor(obj.GetType()))
+        {
+            var value = property.GetValue(obj);
+            var path = prefix + name;
+            foreach (var rule in rules)
+            {
+                if (!rule.IsValid(value))
+                    Add(errors, path, rule.FormatErrorMessage(name));
+            }
+            switch (value)
+            {
+                case null or string or IDictionary: break;
+                case IEnumerable list:
+                    var i = 0;
+                    foreach (var item in list)
+                    {
+                        if (item is not null && IsContract(item.GetType())) Walk(item, $"{path}[{i}].", errors, depth + 1);
+                        i++;
+                    }
+                    break;
+                default:
+                    if (IsContract(value.GetType())) Walk(value, path + ".", errors, depth + 1);
+                    break;
+            }
+        }
+        if (obj is IValidatableObject validatable)
+        {
+            foreach (var result in validatable.Validate(new ValidationContext(obj)))
+                foreach (var member in result.MemberNames.DefaultIfEmpty(""))
+                    Add(errors, prefix + JsonNamingPolicy.CamelCase.ConvertName(member), result.ErrorMessage ?? "Invalid.");
+        }
+    }
+
+    private static void Add(Dictionary<string, List<string>> errors, string path, string message)
+    {
+        var key = path.TrimEnd('.');
+        if (!errors.TryGetValue(key, out var list)) errors[key] = list = [];
+        list.Add(message);
+    }
+
+    private static bool IsContract(Type t) => t.Namespace?.StartsWith("Oms.Api", StringComparison.Ordinal) == true && t.IsClass;
+
+    private static (PropertyInfo, string, ValidationAttribute[])[] PlanFor(Type type) => Plans.GetOrAdd(type, t =>
+        t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0)
+            .Select(p => (p, JsonNamingPolicy.CamelCase.ConvertName(p.Name), p.GetCustomAttributes<ValidationAttribute>(true).ToArray()))
+            .ToArray());
+}
+
+/// <summary>String key/values as Stripe allows them: at most 50 keys of up to 40 characters, values up to 500.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class MetadataLimitsAttribute : ValidationAttribute
+{
+    public MetadataLimitsAttribute() : base("The {0} field allows at most 50 keys of 1-40 characters and values of up to 500 characters.") { }
+
+    public override bool IsValid(object? value) =>
+        value is not IReadOnlyDictionary<string, string> d
+        || (d.Count <= 50 && d.All(kv => kv.Key.Length is > 0 and <= 40 && kv.Value is { Length: <= 500 }));
+}
+
+/// <summary>An ISO 4217 currency code.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class CurrencyCodeAttribute() : ValidationAttribute("The {0} field must be an ISO 4217 currency code such as EUR or USD.")
+{
+    public override bool IsValid(object? value) => value is null || Oms.Domain.Common.Currencies.IsValid(value as string);
+}
+
+/// <summary>An ISO 3166-1 alpha-2 country code.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class CountryCodeAttribute() : ValidationAttribute("The {0} field must be an ISO 3166-1 alpha-2 country code such as DE or US.")
+{
+    public override bool IsValid(object? value) => value is null || Oms.Domain.Common.Countries.IsValid(value as string);
+}

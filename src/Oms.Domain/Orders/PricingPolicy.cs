@@ -1,0 +1,29 @@
+namespace Oms.Domain.Orders;
+
+/// <summary>Shipping and tax settings. Amounts are minor units of the order's currency; tax rates are percentages per ISO country.</summary>
+public sealed class PricingSettings
+{
+    public long StandardShipping { get; set; } = 499;
+    public long ExpeditedShipping { get; set; } = 1499;
+    /// <summary>Standard shipping is free from this subtotal on; 0 turns the rule off.</summary>
+    public long FreeShippingThreshold { get; set; } = 10_000;
+    public Dictionary<string, decimal> TaxRates { get; set; } = [];
+    public decimal DefaultTaxRate { get; set; }
+}
+
+/// <summary>Works out what an order costs beyond its lines. A caller-given shipping amount (e.g. what a marketplace charged) wins.</summary>
+public sealed class PricingPolicy(PricingSettings settings)
+{
+    public Charges ChargesFor(long subtotal, OrderPriority priority, Delivery delivery, string? country, long? shippingOverride)
+    {
+        var shipping = shippingOverride ?? (delivery.Type, priority) switch
+        {
+            (DeliveryType.Pickup, _) => 0,
+            (_, OrderPriority.Expedited) => settings.ExpeditedShipping,
+            _ when settings.FreeShippingThreshold > 0 && subtotal >= settings.FreeShippingThreshold => 0,
+            _ => settings.StandardShipping,
+        };
+        var rate = country is not null && settings.TaxRates.TryGetValue(country.ToUpperInvariant(), out var r) ? r : settings.DefaultTaxRate;
+        return new Charges(shipping, (int)Math.Round(rate * 100m, MidpointRounding.AwayFromZero));
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Oms.Infrastructure.Persistence;
+
+public enum DatabaseProvider { Postgres, Sqlite }
+
+/// <summary>Reads <c>Database:Provider</c> and the connection strings; PostgreSQL whenever a connection string for it is given.</summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public const string DefaultSqlite = "Data Source=data/headlessoms.db";
+
+    public static DatabaseSettings From(IConfiguration config)
+    {
+        var pg = config.GetConnectionString("Postgres");
+        var named = config["Database:Provider"];
+        var provider = named is not null
+            ? Enum.Parse<DatabaseProvider>(named, ignoreCase: true)
+            : string.IsNullOrWhiteSpace(pg) ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres;
+        var cs = provider == DatabaseProvider.Postgres
+            ? pg ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.")
+            : config.GetConnectionString("Sqlite") ?? DefaultSqlite;
+        return new DatabaseSettings(provider, cs);
+    }
+}
+
+public static class PersistenceSetup
+{
+    public static IServiceCollection AddOmsPersistence(this IServiceCollection services, IConfiguration config)
+    {
+        var db = DatabaseSettings.From(config);
+        services.AddSingleton(db);
+        services.AddSingleton<SqlCommandCounter>();
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContextPool<PostgresOmsDbContext>((sp, o) => ConfigurePostgres(o, db.ConnectionString).AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
+            services.AddScoped<OmsDbContext>(sp => sp.GetRequiredService<PostgresOmsDbContext>());
+        }
+        else
+        {
+            services.AddDbContextPool<SqliteOmsDbContext>((sp, o) => ConfigureSqlite(o, db.ConnectionString).AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
+            services.AddScoped<OmsDbContext>(sp => sp.GetRequiredService<SqliteOmsDbContext>());
+        }
+        return services;
+    }
+
+    internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string cs) =>
+        o.UseNpgsql(cs, n => n.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
+
+    internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string cs) =>
+        o.UseSqlite(cs, s => s.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
+
+    /// <summary>Applies the provider's migrations; EF takes a migration lock, so replicas starting together are safe.</summary>
+    public static async Task MigrateAsync(OmsDbContext db, CancellationToken ct)
+    {
+        if (db is SqliteOmsDbContext)
+        {
+            var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        }
+        await db.Database.MigrateAsync(ct);
+        if (db is SqliteOmsDbContext)
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct); // readers no longer wait for the writer
+    }
+}
+
+/// <summary>Used by <c>dotnet ef</c> only: builds each context without the app.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresOmsDbContext>
+{
+    public PostgresOmsDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<PostgresOmsDbContext>)PersistenceSetup.ConfigurePostgres(new DbContextOptionsBuilder<PostgresOmsDbContext>(), "Host=localhost;Database=oms").Options);
+}
+
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteOmsDbContext>
+{
+    public SqliteOmsDbContext CreateDbContext(string[] args) =>
+        new((DbContextOptions<SqliteOmsDbContext>)PersistenceSetup.ConfigureSqlite(new DbContextOptionsBuilder<SqliteOmsDbContext>(), DatabaseSettings.DefaultSqlite).Options);
+}
