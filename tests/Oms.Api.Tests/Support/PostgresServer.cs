@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Oms.Api.Tests.Support;
+
+/// <summary>
+/// A throwaway PostgreSQL for the test run: started from the machine's server binaries in a temp folder (as the
+/// unprivileged <c>postgres</c> user when we are root, since the server refuses to run as root), or a fresh database
+/// on the server named by <c>OMS_TEST_POSTGRES</c>.
+/// </summary>
+public sealed class PostgresServer
+{
+    private readonly string? _dataDir;
+    private readonly string? _binDir;
+    private readonly bool _asPostgresUser;
+
+    private PostgresServer(string connectionString, string? dataDir, string? binDir, bool asPostgresUser)
+    {
+        ConnectionString = connectionString;
+        _dataDir = dataDir;
+        _binDir = binDir;
+        _asPostgresUser = asPostgresUser;
+    }
+
+    public string ConnectionString { get; }
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        var database = "oms_test_" + Guid.NewGuid().ToString("N")[..12];
+        if (Environment.GetEnvironmentVariable("OMS_TEST_POSTGRES") is { Length: > 0 } given)
+        {
+            await CreateDatabaseAsync(given, database);
+            return new PostgresServer(WithDatabase(given, database), null, null, false);
+        }
+
+        var bin = FindBinaries();
+        var root = Environment.UserName == "root"; // the server refuses to run as root
+        var dir = Path.Combine(Path.GetTempPath(), "oms-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        if (root) Run("chown", $"postgres:postgres {dir}", asPostgres: false);
+        var port = FreePort();
+        Run(Path.Combine(bin, "initdb"), $"-D {dir} -U postgres --auth=trust -E UTF8 --no-sync --no-instructions", root);
+        // Durability off: a test database dies with the run, and fsync costs more than the tests themselves.
+        Run(Path.Combine(bin, "pg_ctl"),
+            $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB\" start",
+            root);
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Maximum Pool Size=100;Include Error Detail=true", dir, bin, root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        await CreateDatabaseAsync($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", database);
+        return server;
+    }
+
+    public void Stop()
+    {
+        if (_dataDir is null || !Directory.Exists(_dataDir)) return;
+        try
+        {
+            Run(Path.Combine(_binDir!, "pg_ctl"), $"-D {_dataDir} -m immediate -w stop", _asPostgresUser);
+        }
+        finally
+        {
+            try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static async Task CreateDatabaseAsync(string adminConnectionString, string database)
+    {
+        await using var conn = new NpgsqlConnection(WithDatabase(adminConnectionString, "postgres"));
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"CREATE DATABASE {database}", conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static string WithDatabase(string connectionString, string database) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Database = database }.ConnectionString;
+
+    private static string FindBinaries()
+    {
+        if (Environment.GetEnvironmentVariable("OMS_PG_BIN") is { Length: > 0 } configured) return configured;
+        var versions = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Where(d => File.Exists(Path.Combine(d, "bin", "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0).ToList()
+            : [];
+        if (versions.Count > 0) return Path.Combine(versions[0], "bin");
+        throw new InvalidOperationException(
+            "No PostgreSQL server binaries found (looked in /usr/lib/postgresql/*/bin). Install the 'postgresql' package, " +
+            "set OMS_PG_BIN to their folder, or set OMS_TEST_POSTGRES to a connection string.");
+    }
+
+    private static void Run(string file, string arguments, bool asPostgres)
+    {
+        var start = asPostgres
+            ? new ProcessStartInfo("runuser", $"-u postgres -- {file} {arguments}")
+            : new ProcessStartInfo(file, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000)) { process.Kill(true); throw new TimeoutException($"{file} {arguments} did not finish"); }
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {arguments} failed ({process.ExitCode}): {stdout.Result} {stderr.Result}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Oms.Api.Tests.Support;
+
+/// <summary>Builds the data a test needs through the public API; every name is unique, so tests run in parallel.</summary>
+public sealed class Scenario(ApiFactory factory)
+{
+    public ApiFactory Factory { get; } = factory;
+    public HttpClient Admin { get; } = factory.Admin();
+    public string Tag { get; } = Guid.NewGuid().ToString("N")[..10];
+
+    public static async Task<Scenario> StartAsync() => new(await TestApp.GetAsync());
+
+    public string Email(string who = "buyer") => $"{who}.{Tag}@example.com";
+
+    public async Task<string> ProductAsync(long price = 2500, string currency = "EUR", bool active = true, string? sku = null)
+    {
+        sku ??= $"T-{Tag}-{Guid.NewGuid().ToString("N")[..6]}";
+        var response = await Admin.PostAsJsonAsync("/api/v1/products", new
+        {
+            sku, name = $"Test product {sku}", brand = "Acme", category = "Tests",
+            price = new { amount = price, currency }, weightGrams = 400, active,
+        });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return sku;
+    }
+
+    public JsonObject OrderBody(string sku, int quantity = 1, string? email = null, string channel = "web", string? channelRef = null) => new()
+    {
+        ["channel"] = channel,
+        ["channelOrderRef"] = channelRef,
+        ["customer"] = new JsonObject { ["email"] = email ?? Email(), ["name"] = "Ada Lovelace" },
+        ["shippingAddress"] = new JsonObject
+        {
+            ["name"] = "Ada Lovelace", ["line1"] = "Unter den Linden 1", ["city"] = "Berlin", ["postalCode"] = "10117", ["country"] = "DE",
+        },
+        ["currency"] = "EUR",
+        ["lines"] = new JsonArray(new JsonObject { ["sku"] = sku, ["quantity"] = quantity }),
+    };
+
+    public async Task<JsonElement> PlaceAsync(JsonObject body, HttpClient? client = null)
+    {
+        var response = await (client ?? Admin).PostAsync("/api/v1/orders", Content(body));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement> PlaceAsync(string? sku = null, int quantity = 1) => await PlaceAsync(OrderBody(sku ?? await ProductAsync(), quantity));
+
+    public static StringContent Content(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+    public static StringContent Content(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    /// <summary>POSTs a GraphQL operation; returns the HTTP response and the parsed body.</summary>
+    public async Task<(HttpResponseMessage Response, JsonElement Body)> GraphQLAsync(string query, object? variables = null, HttpClient? client = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = Content(new { query, variables }) };
+        request.Headers.Accept.ParseAdd("application/graphql-response+json");
+        var response = await (client ?? Admin).SendAsync(request);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (response, body);
+    }
+
+    public async Task<JsonElement> GraphQLDataAsync(string query, object? variables = null, HttpClient? client = null)
+    {
+        var (_, body) = await GraphQLAsync(query, variables, client);
+        Assert.False(body.TryGetProperty("errors", out var errors), errors.ToString());
+        return body.GetProperty("data");
+    }
+
+    public static string? ErrorCode(JsonElement graphQLBody) =>
+        graphQLBody.TryGetProperty("errors", out var errors) ? errors[0].GetProperty("extensions").GetProperty("code").GetString() : null;
+}
