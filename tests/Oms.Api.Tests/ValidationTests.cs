@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Oms.Api.Tests.Support;
+
+namespace Oms.Api.Tests;
+
+/// <summary>Every rejected request names the wrong field in problem+json, and writes nothing.</summary>
+public sealed class ValidationTests
+{
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.True(problem.TryGetProperty("traceId", out _));
+        Assert.DoesNotContain("   at ", problem.ToString()); // no stack traces
+        return problem;
+    }
+
+    private static void AssertField(JsonElement problem, string field) =>
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"expected an error for '{field}' in {problem}");
+
+    [Theory]
+    [InlineData("unknownField", "surprise", "unknownField")]
+    [InlineData("channel", "carrier-pigeon", "channel")]
+    [InlineData("priority", 3, "priority")]
+    [InlineData("notes", 42, "notes")]
+    [InlineData("currency", null, "currency")]
+    public async Task Wrong_shapes_are_400_naming_the_field(string property, object? value, string field)
+    {
+        var s = await Scenario.StartAsync();
+        var body = s.OrderBody(await s.ProductAsync());
+        body[property] = JsonValue.Create(value);
+
+        var problem = await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.BadRequest);
+
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        AssertField(problem, field);
+        await AssertNothingWrittenAsync(s);
+    }
+
+    [Fact]
+    public async Task Nested_wrong_type_and_missing_required_fields_are_named_by_path()
+    {
+        var s = await Scenario.StartAsync();
+        var body = s.OrderBody(await s.ProductAsync());
+        body["lines"]![0]!["quantity"] = "two";
+        AssertField(await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.BadRequest), "lines[0].quantity");
+
+        body = s.OrderBody(await s.ProductAsync());
+        ((JsonObject)body["customer"]!).Remove("email");
+        AssertField(await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.BadRequest), "customer.email");
+        await AssertNothingWrittenAsync(s);
+    }
+
+    [Fact]
+    public async Task Rule_violations_list_every_bad_field_at_once()
+    {
+        var s = await Scenario.StartAsync();
+        var body = s.OrderBody(await s.ProductAsync());
+        body["currency"] = "EURO";
+        body["customer"]!["email"] = "not-an-email";
+        body["lines"]![0]!["quantity"] = 0;
+        body["shippingAddress"]!["country"] = "Germany";
+
+        var problem = await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.BadRequest);
+
+        foreach (var field in new[] { "currency", "customer.email", "lines[0].quantity", "shippingAddress.country" })
+            AssertField(problem, field);
+        await AssertNothingWrittenAsync(s);
+    }
+
+    [Fact]
+    public async Task Unknown_and_inactive_SKUs_are_422_per_line_and_nothing_is_written()
+    {
+        var s = await Scenario.StartAsync();
+        var inactive = await s.ProductAsync(active: false);
+        var good = await s.ProductAsync();
+        var body = s.OrderBody(good);
+        body["lines"] = new JsonArray(
+            new JsonObject { ["sku"] = good, ["quantity"] = 1 },
+            new JsonObject { ["sku"] = "NOPE-" + s.Tag, ["quantity"] = 1 },
+            new JsonObject { ["sku"] = inactive, ["quantity"] = 1 });
+
+        var problem = await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal("order.invalid_lines", problem.GetProperty("code").GetString());
+        AssertField(problem, "lines[1].sku");
+        AssertField(problem, "lines[2].sku");
+        Assert.False(problem.GetProperty("errors").TryGetProperty("lines[0].sku", out _));
+        await AssertNothingWrittenAsync(s);
+    }
+
+    [Fact]
+    public async Task A_catalog_price_in_another_currency_needs_an_explicit_unit_price()
+    {
+        var s = await Scenario.StartAsync();
+        var body = s.OrderBody(await s.ProductAsync(currency: "USD"));
+        var problem = await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.UnprocessableEntity);
+        AssertField(problem, "lines[0].unitPrice");
+
+        body["lines"]![0]!["unitPrice"] = 2300;
+        Assert.Equal(HttpStatusCode.Created, (await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Malformed_JSON_bodies_and_bad_query_parameters_are_400()
+    {
+        var s = await Scenario.StartAsync();
+        var broken = await s.Admin.PostAsync("/api/v1/orders", new StringContent("{\"channel\": \"web\",", Encoding.UTF8, "application/json"));
+        await ProblemAsync(broken, HttpStatusCode.BadRequest);
+
+        AssertField(await ProblemAsync(await s.Admin.GetAsync("/api/v1/orders?limit=1000"), HttpStatusCode.BadRequest), "limit");
+        AssertField(await ProblemAsync(await s.Admin.GetAsync("/api/v1/orders?limit=abc"), HttpStatusCode.BadRequest), "limit");
+        AssertField(await ProblemAsync(await s.Admin.GetAsync("/api/v1/orders?status=lost"), HttpStatusCode.BadRequest), "status");
+        AssertField(await ProblemAsync(await s.Admin.GetAsync("/api/v1/orders?cursor=garbage!"), HttpStatusCode.BadRequest), "cursor");
+    }
+
+    [Fact]
+    public async Task Oversized_bodies_are_413()
+    {
+        var s = await Scenario.StartAsync();
+        var body = s.OrderBody(await s.ProductAsync());
+        body["notes"] = new string('x', 300_000);
+        var problem = await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("payload_too_large", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task GraphQL_reports_the_same_field_errors_as_REST()
+    {
+        var s = await Scenario.StartAsync();
+        var (_, body) = await s.GraphQLAsync("mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } } }", new
+        {
+            input = new
+            {
+                channel = "WEB", currency = "EUR", customer = new { email = "nope" },
+                shippingAddress = new { name = "A", line1 = "B", city = "C", country = "DE" },
+                lines = new[] { new { sku = "X", quantity = 0 } },
+            },
+        });
+        var error = body.GetProperty("errors")[0];
+        Assert.Equal("validation_failed", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.True(error.GetProperty("extensions").GetProperty("errors").TryGetProperty("customer.email", out _));
+        Assert.True(error.GetProperty("extensions").GetProperty("errors").TryGetProperty("lines[0].quantity", out _));
+    }
+
+    private static async Task AssertNothingWrittenAsync(Scenario s)
+    {
+        var list = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders?customerEmail={s.Email()}");
+        Assert.Equal(0, list.GetProperty("data").GetArrayLength());
+    }
+}
