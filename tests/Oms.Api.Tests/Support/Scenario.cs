@@ -28,11 +28,14 @@ public sealed class Scenario(ApiFactory factory)
         return sku;
     }
 
-    public JsonObject OrderBody(string sku, int quantity = 1, string? email = null, string channel = "web", string? channelRef = null) => new()
+    public JsonObject OrderBody(string sku, int quantity = 1, string? email = null, string channel = "web", string? channelRef = null) =>
+        NewOrderBody(sku, email ?? Email(), quantity, channel, channelRef);
+
+    public static JsonObject NewOrderBody(string sku, string email, int quantity = 1, string channel = "web", string? channelRef = null) => new()
     {
         ["channel"] = channel,
         ["channelOrderRef"] = channelRef,
-        ["customer"] = new JsonObject { ["email"] = email ?? Email(), ["name"] = "Ada Lovelace" },
+        ["customer"] = new JsonObject { ["email"] = email, ["name"] = "Ada Lovelace" },
         ["shippingAddress"] = new JsonObject
         {
             ["name"] = "Ada Lovelace", ["line1"] = "Unter den Linden 1", ["city"] = "Berlin", ["postalCode"] = "10117", ["country"] = "DE",

@@ -1,0 +1,67 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Oms.Api.Tests.Support;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Tests;
+
+/// <summary>
+/// The committed contracts are what the API serves. After an intended change, regenerate them with
+/// <c>UPDATE_CONTRACTS=1 dotnet test --filter ContractTests</c> and commit the files.
+/// </summary>
+public sealed class ContractTests
+{
+    private static readonly bool Update = Environment.GetEnvironmentVariable("UPDATE_CONTRACTS") == "1";
+
+    internal static string RepoFile(string relative)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HeadlessOms.sln"))) dir = dir.Parent;
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("HeadlessOms.sln not found above the test binaries"), relative);
+    }
+
+    [Fact]
+    public async Task Committed_OpenAPI_document_is_what_the_API_serves()
+    {
+        var s = await Scenario.StartAsync();
+        var served = JsonNode.Parse(await s.Factory.Client(null).GetStringAsync("/openapi/v1.json"))!;
+        var path = RepoFile("openapi/v1.json");
+        var text = served.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        if (Update) await File.WriteAllTextAsync(path, text);
+        Assert.True(File.Exists(path), "openapi/v1.json is missing: run with UPDATE_CONTRACTS=1");
+        var committed = JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+        Assert.True(JsonNode.DeepEquals(committed, served), "openapi/v1.json differs from the served document: run with UPDATE_CONTRACTS=1 and review the diff");
+        Assert.Equal("3", served["openapi"]!.GetValue<string>()[..1]);
+        Assert.NotNull(served["paths"]!["/api/v1/orders"]);
+        Assert.Null(served["paths"]!["/graphql"]); // unversioned endpoints stay out of the versioned document
+    }
+
+    [Fact]
+    public async Task Committed_GraphQL_schema_is_what_the_API_serves()
+    {
+        var s = await Scenario.StartAsync();
+        var served = await s.Factory.Client(null).GetStringAsync("/graphql/schema.graphql");
+        var path = RepoFile("openapi/schema.graphql");
+        if (Update) await File.WriteAllTextAsync(path, served);
+        Assert.True(File.Exists(path), "openapi/schema.graphql is missing: run with UPDATE_CONTRACTS=1");
+        Assert.Equal((await File.ReadAllTextAsync(path)).ReplaceLineEndings("\n"), served);
+    }
+
+    [Fact]
+    public async Task Every_model_change_is_covered_by_a_migration_for_both_providers()
+    {
+        var s = await Scenario.StartAsync();
+        await using var scope = s.Factory.Services.CreateAsyncScope();
+        var postgres = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        Assert.IsType<PostgresOmsDbContext>(postgres);
+        Assert.False(postgres.Database.HasPendingModelChanges(), "The model changed without a PostgreSQL migration");
+        Assert.Empty(await postgres.Database.GetPendingMigrationsAsync());
+
+        await using var sqlite = new SqliteDesignTimeFactory().CreateDbContext([]);
+        Assert.False(sqlite.Database.HasPendingModelChanges(), "The model changed without a SQLite migration");
+        Assert.NotEmpty(sqlite.Database.GetMigrations());
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Oms.Api.Tests.Support;
+
+namespace Oms.Api.Tests;
+
+/// <summary>GraphQL over HTTP as the spec has it: media types, GET for queries only, status codes.</summary>
+public sealed class GraphQLTransportTests
+{
+    [Fact]
+    public async Task GET_runs_queries_and_refuses_mutations_with_405()
+    {
+        var s = await Scenario.StartAsync();
+        var query = Uri.EscapeDataString("query($first: Int) { orders(first: $first) { pageInfo { hasNextPage } } }");
+        var variables = Uri.EscapeDataString("{\"first\": 1}");
+        var get = await s.Admin.GetAsync($"/graphql?query={query}&variables={variables}");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.False((await get.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("errors", out _));
+
+        var mutation = await s.Admin.GetAsync($"/graphql?query={Uri.EscapeDataString("mutation { confirmOrder(id: \"x\") { id } }")}");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, mutation.StatusCode);
+        Assert.Equal("POST", mutation.Content.Headers.Allow.Single());
+    }
+
+    [Fact]
+    public async Task Media_types_follow_the_Accept_header()
+    {
+        var s = await Scenario.StartAsync();
+        async Task<HttpResponseMessage> Post(string? accept, string query)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = Scenario.Content(new { query }) };
+            if (accept is not null) request.Headers.Accept.ParseAdd(accept);
+            return await s.Admin.SendAsync(request);
+        }
+
+        var modern = await Post("application/graphql-response+json", "{ orders(first: 1) { pageInfo { hasNextPage } } }");
+        Assert.Equal("application/graphql-response+json", modern.Content.Headers.ContentType?.MediaType);
+        var legacy = await Post(null, "{ orders(first: 1) { pageInfo { hasNextPage } } }");
+        Assert.Equal("application/json", legacy.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotAcceptable, (await Post("text/csv", "{ __typename }")).StatusCode);
+
+        // A document that cannot execute: 400 with graphql-response+json, 200 with legacy application/json.
+        var invalidModern = await Post("application/graphql-response+json", "{ noSuchField }");
+        Assert.Equal(HttpStatusCode.BadRequest, invalidModern.StatusCode);
+        var invalidLegacy = await Post("application/json", "{ noSuchField }");
+        Assert.Equal(HttpStatusCode.OK, invalidLegacy.StatusCode);
+        Assert.True((await invalidLegacy.Content.ReadFromJsonAsync<JsonElement>()).TryGetProperty("errors", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, (await Post("application/graphql-response+json", "{ orders(")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Non_JSON_posts_are_refused()
+    {
+        var s = await Scenario.StartAsync();
+        var form = await s.Admin.PostAsync("/graphql", new StringContent("query={__typename}", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+        var broken = await s.Admin.PostAsync("/graphql", new StringContent("{\"query\": ", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+    }
+
+    [Fact]
+    public async Task Browsers_get_the_GraphiQL_IDE_with_local_assets()
+    {
+        var s = await Scenario.StartAsync();
+        var anonymous = s.Factory.Client(null);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/graphql");
+        request.Headers.Accept.ParseAdd("text/html");
+        var page = await anonymous.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("GraphiQL", html);
+        Assert.DoesNotContain("https://", html); // nothing from a CDN: it works offline
+        foreach (var asset in new[] { "/graphiql/graphiql.min.js", "/graphiql/graphiql.css", "/graphiql/react.production.min.js", "/graphiql/react-dom.production.min.js" })
+        {
+            Assert.Contains(asset, html);
+            var file = await anonymous.GetAsync(asset);
+            Assert.True(file.IsSuccessStatusCode, $"{asset}: {(int)file.StatusCode} (run the build with npm available)");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Oms.Api.Tests.Support;
+
+namespace Oms.Api.Tests;
+
+public sealed class PlatformTests
+{
+    [Fact]
+    public async Task Health_and_documentation_are_public()
+    {
+        var s = await Scenario.StartAsync();
+        var anonymous = s.Factory.Client(null);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/swagger/index.html")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Versioned_routes_report_supported_versions_and_unknown_routes_are_problem_json()
+    {
+        var s = await Scenario.StartAsync();
+        var ok = await s.Admin.GetAsync("/api/v1/orders?limit=1");
+        Assert.Equal("1", ok.Headers.GetValues("api-supported-versions").Single());
+
+        var missing = await s.Admin.GetAsync("/api/v1/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("not_found", (await missing.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await s.Admin.GetAsync("/api/v2/orders")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_embedded_SQLite_default_starts_with_demo_data_and_a_working_dev_key()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "oms-sqlite-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Development");
+            b.UseSetting("ConnectionStrings:Postgres", "");
+            b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={dir}/oms.db");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        try
+        {
+            var anonymous = factory.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+            var key = (await File.ReadAllTextAsync(Path.Combine(dir, "dev-api-key.txt"))).Trim();
+            var client = factory.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+
+            var products = await client.GetFromJsonAsync<JsonElement>("/api/v1/products?limit=250&active=true");
+            Assert.Equal(250, products.GetProperty("data").GetArrayLength());
+            var orders = await client.GetFromJsonAsync<JsonElement>($"/api/v1/orders?limit=250&createdFrom={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-91).ToString("O"))}");
+            Assert.Equal(250, orders.GetProperty("data").GetArrayLength());
+            var statuses = orders.GetProperty("data").EnumerateArray().Select(o => o.GetProperty("status").GetString()).Distinct().ToList();
+            Assert.True(statuses.Count >= 6, string.Join(",", statuses));
+
+            var sku = products.GetProperty("data")[0].GetProperty("sku").GetString()!;
+            var placed = await client.PostAsync("/api/v1/orders", Scenario.Content(Scenario.NewOrderBody(sku, "sqlite@example.com")));
+            Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+            var gql = await client.PostAsync("/graphql", Scenario.Content(new { query = "{ orders(first: 3) { nodes { number lines { product { sku } } } } }" }));
+            Assert.DoesNotContain("\"errors\"", await gql.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
