@@ -40,7 +40,7 @@ public sealed record OrderLineRequest
     public required int Quantity { get; init; }
 
     /// <summary>Price per unit in minor units of the order's currency; defaults to the catalog price.</summary>
-    [Range(0, long.MaxValue)]
+    [Range(typeof(long), "0", MoneyLimits.Max)]
     public long? UnitPrice { get; init; }
 }
 
@@ -75,7 +75,7 @@ public sealed record PlaceOrderRequest
     public required List<OrderLineRequest> Lines { get; init; }
 
     /// <summary>What the customer was charged for shipping (e.g. by a marketplace), in minor units; computed when left out.</summary>
-    [Range(0, long.MaxValue)]
+    [Range(typeof(long), "0", MoneyLimits.Max)]
     public long? ShippingAmount { get; init; }
 
     [StringLength(5000)]
@@ -106,7 +106,7 @@ public sealed record UpdateOrderRequest
     public Dictionary<string, string>? Metadata { get; init; }
 
     /// <summary>Shipping charged, in minor units; when left out it is computed again from the new subtotal.</summary>
-    [Range(0, long.MaxValue)]
+    [Range(typeof(long), "0", MoneyLimits.Max)]
     public long? ShippingAmount { get; init; }
 }
 

@@ -4,6 +4,12 @@ using Oms.Domain.Common;
 
 namespace Oms.Api.Platform.Http;
 
+public static class MoneyLimits
+{
+    /// <summary>The largest amount a request may carry: 10^12 minor units, far beyond any order and safe in every JSON parser.</summary>
+    public const string Max = "1000000000000";
+}
+
 /// <summary>An exact amount of money: an integer in the currency's minor units (cents for EUR/USD, yen for JPY), as Stripe counts.</summary>
 public sealed record MoneyDto
 {

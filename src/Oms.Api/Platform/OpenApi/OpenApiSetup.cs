@@ -33,6 +33,7 @@ public static class OpenApiSetup
                 Description = "An API key created with POST /api/v1/api-keys (the development key is printed at start-up).",
             });
             o.OperationFilter<ConventionsOperationFilter>();
+            o.SchemaFilter<ContractSchemaFilter>();
             o.CustomOperationIds(d => d.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName);
         });
         return services;
@@ -103,5 +104,37 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
             Description = description,
             Content = new Dictionary<string, IOpenApiMediaType> { ["application/problem+json"] = new OpenApiMediaType { Schema = schema } },
         };
+    }
+}
+
+/// <summary>
+/// Makes the schemas say exactly what the JSON binding enforces: a property is required when the contract marks it
+/// with C# <c>required</c> (System.Text.Json refuses a body without it), and problem documents carry our extensions.
+/// </summary>
+internal sealed class ContractSchemaFilter : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema concrete) return;
+        if (typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(context.Type))
+        {
+            concrete.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            concrete.Properties["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Stable machine-readable code, e.g. order.invalid_transition; GraphQL errors carry the same in extensions.code." };
+            concrete.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Quote it when reporting a problem." };
+            concrete.Properties["errors"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = "Messages per request field, keyed by its path (e.g. lines[0].quantity).",
+                AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+            };
+            return;
+        }
+        if (concrete.Properties is not { Count: > 0 } || context.Type.Namespace?.StartsWith("Oms.", StringComparison.Ordinal) != true) return;
+        var required = context.Type.GetProperties()
+            .Where(p => p.GetCustomAttributes(typeof(System.Runtime.CompilerServices.RequiredMemberAttribute), false).Length > 0)
+            .Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name))
+            .Where(concrete.Properties.ContainsKey)
+            .ToHashSet();
+        concrete.Required = required;
     }
 }
