@@ -28,7 +28,11 @@ public static class StartupTasks
 
         var keys = services.GetRequiredService<ApiKeyService>();
         if (config["Auth:BootstrapKey"] is { Length: > 0 } bootstrap)
+        {
+            if (!bootstrap.StartsWith(ApiKey.Prefix, StringComparison.Ordinal) || bootstrap.Length < 32)
+                throw new InvalidOperationException($"Auth:BootstrapKey must start with '{ApiKey.Prefix}' and be at least 32 characters long.");
             await keys.EnsureAsync("bootstrap", bootstrap, [Scopes.Admin], ct);
+        }
 
         string? devKey = null;
         if (config.GetValue("Auth:DevKey", embedded))
