@@ -37,6 +37,7 @@ public sealed class PostgresServer
 
         var bin = FindBinaries();
         var root = Environment.UserName == "root"; // the server refuses to run as root
+        RemoveLeftovers();
         var dir = Path.Combine(Path.GetTempPath(), "oms-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         if (root) Run("chown", $"postgres:postgres {dir}", asPostgres: false);
@@ -62,6 +63,16 @@ public sealed class PostgresServer
         finally
         {
             try { Directory.Delete(_dataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>Data folders of earlier runs whose server is gone (a killed test host cannot clean up after itself).</summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "oms-pg-*"))
+        {
+            if (File.Exists(Path.Combine(dir, "postmaster.pid"))) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
