@@ -10,8 +10,7 @@ public sealed class MoneyType : ObjectGraphType<MoneyDto>
     {
         Name = "Money";
         Description = "An exact amount: an integer in the currency's minor units (cents for EUR), as Stripe counts.";
-        Field(x => x.Amount, type: typeof(NonNullGraphType<LongGraphType>)).Description("Amount in minor units, e.g. 1999 for 19.99 EUR.");
-        Field(x => x.Currency).Description("ISO 4217 currency code.");
+        SharedFields.Money(this);
     }
 }
 
@@ -20,8 +19,7 @@ public sealed class MoneyInputType : InputObjectGraphType<MoneyDto>
     public MoneyInputType()
     {
         Name = "MoneyInput";
-        Field(x => x.Amount, type: typeof(NonNullGraphType<LongGraphType>)).Description("Amount in minor units.");
-        Field(x => x.Currency).Description("ISO 4217 currency code.");
+        SharedFields.Money(this);
     }
 }
 
@@ -30,17 +28,7 @@ public sealed class AddressType : ObjectGraphType<AddressDto>
     public AddressType()
     {
         Name = "Address";
-        Field(x => x.Name);
-        Field(x => x.Company, nullable: true);
-        Field(x => x.Line1);
-        Field(x => x.Line2, nullable: true);
-        Field(x => x.City);
-        Field(x => x.Region, nullable: true);
-        Field(x => x.PostalCode, nullable: true);
-        Field(x => x.Country).Description("ISO 3166-1 alpha-2 country code.");
-        Field(x => x.Phone, nullable: true);
-        Field(x => x.Latitude, nullable: true);
-        Field(x => x.Longitude, nullable: true);
+        SharedFields.Address(this);
     }
 }
 
@@ -49,17 +37,32 @@ public sealed class AddressInputType : InputObjectGraphType<AddressDto>
     public AddressInputType()
     {
         Name = "AddressInput";
-        Field(x => x.Name);
-        Field(x => x.Company, nullable: true);
-        Field(x => x.Line1);
-        Field(x => x.Line2, nullable: true);
-        Field(x => x.City);
-        Field(x => x.Region, nullable: true);
-        Field(x => x.PostalCode, nullable: true);
-        Field(x => x.Country).Description("ISO 3166-1 alpha-2 country code.");
-        Field(x => x.Phone, nullable: true);
-        Field(x => x.Latitude, nullable: true);
-        Field(x => x.Longitude, nullable: true);
+        SharedFields.Address(this);
+    }
+}
+
+/// <summary>Fields that an output type and its input twin share, written once.</summary>
+public static class SharedFields
+{
+    public static void Money(ComplexGraphType<MoneyDto> t)
+    {
+        t.Field(x => x.Amount, type: typeof(NonNullGraphType<LongGraphType>)).Description("Amount in minor units, e.g. 1999 for 19.99 EUR.");
+        t.Field(x => x.Currency).Description("ISO 4217 currency code.");
+    }
+
+    public static void Address(ComplexGraphType<AddressDto> t)
+    {
+        t.Field(x => x.Name);
+        t.Field(x => x.Company, nullable: true);
+        t.Field(x => x.Line1);
+        t.Field(x => x.Line2, nullable: true);
+        t.Field(x => x.City);
+        t.Field(x => x.Region, nullable: true);
+        t.Field(x => x.PostalCode, nullable: true);
+        t.Field(x => x.Country).Description("ISO 3166-1 alpha-2 country code.");
+        t.Field(x => x.Phone, nullable: true);
+        t.Field(x => x.Latitude, nullable: true);
+        t.Field(x => x.Longitude, nullable: true);
     }
 }
 
