@@ -35,6 +35,7 @@ builder.Services.AddScoped<OrderService>().AddScoped<OrderQueries>();
 builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
 builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
+builder.Services.AddSingleton<DevelopmentKey>();
 builder.Services.Configure<IdempotencyOptions>(config.GetSection("Idempotency"));
 builder.Services.AddHostedService<IdempotencyCleanup>();
 

@@ -9,6 +9,12 @@ using Oms.Infrastructure.Seeding;
 
 namespace Oms.Api.Platform;
 
+/// <summary>The development key of the embedded setup, if one was made; the GraphQL IDE pre-fills it.</summary>
+public sealed class DevelopmentKey
+{
+    public string? Secret { get; set; }
+}
+
 /// <summary>What happens once before the API serves: migrations, demo data, bootstrap keys, and the welcome banner.</summary>
 public static class StartupTasks
 {
@@ -38,6 +44,7 @@ public static class StartupTasks
         if (config.GetValue("Auth:DevKey", embedded))
         {
             devKey = await DevKeyAsync(keys, database, ct);
+            app.Services.GetRequiredService<DevelopmentKey>().Secret = devKey;
         }
         app.Lifetime.ApplicationStarted.Register(() => Welcome(app, logger, devKey));
     }

@@ -37,7 +37,7 @@ public static class GraphQLEndpoint
         var isGet = HttpMethods.IsGet(request.Method);
         if (isGet && !request.Query.ContainsKey("query") && AcceptsHtml(request))
         {
-            await GraphiQLPage.WriteAsync(http);
+            await GraphiQLPage.WriteAsync(http, http.RequestServices.GetRequiredService<DevelopmentKey>().Secret);
             return;
         }
 

@@ -19,7 +19,7 @@ public static class OpenApiSetup
                 Title = "HeadlessOms API",
                 Version = "v1",
                 Description = "Headless order management: orders from every channel, catalog, and access keys. "
-                              + "Authenticate with 'Authorization: Bearer <API key>'. Errors are RFC 9457 problem+json with a stable 'code'. "
+                              + "Authenticate with 'Authorization: Bearer YOUR_API_KEY'. Errors are RFC 9457 problem+json with a stable 'code'. "
                               + "POST and PATCH accept an Idempotency-Key; resources carry a version sent as ETag and honoured in If-Match.",
                 License = new OpenApiLicense { Name = "MIT" },
             });
