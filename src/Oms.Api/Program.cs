@@ -25,7 +25,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.GetVa
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.GetValue("Api:ShutdownTimeoutSeconds", 30)));
 
 // Composition only: each feature's services, the platform around them.
-builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<TimeProvider>(new MicrosecondClock());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddOmsPersistence(config);
 builder.Services.AddSingleton(new PricingPolicy(config.GetSection("Pricing").Get<PricingSettings>() ?? new PricingSettings()));
@@ -64,6 +64,7 @@ builder.Services.AddGraphQL(b => b
     .AddGraphTypes(typeof(OmsSchema).Assembly)
     .AddSystemTextJson()
     .AddErrorInfoProvider<OmsErrorInfoProvider>()
+    .AddComplexityAnalyzer(c => c.MaxDepth = 15) // refuse pathological nesting before it reaches the database
     .AddUnhandledExceptionHandler((ctx, options) =>
         OmsErrorInfoProvider.HandleAsync(ctx, options.RequestServices!.GetRequiredService<ILogger<OmsSchema>>()))
     // One DbContext per request: resolve fields one at a time (batch loaders keep lists to a fixed number of queries).

@@ -9,7 +9,7 @@ namespace Oms.Api.Tests;
 public sealed class OrderCaptureTests
 {
     private const string OrderFields = """
-        id number channel channelOrderRef status priority currency notes metadata taxRateBasisPoints version cancelReason availableActions
+        id number channel channelOrderRef status priority currency notes metadata taxRateBasisPoints version cancelReason availableActions createdAt
         customer { email name phone }
         shippingAddress { name line1 city postalCode country }
         delivery { type pickupLocation }
@@ -50,6 +50,10 @@ public sealed class OrderCaptureTests
         Assert.Equal(3, line.GetProperty("quantity").GetInt32());
         Assert.Equal(1999, line.GetProperty("unitPrice").GetProperty("amount").GetInt64());
         Assert.Equal(placed.GetProperty("version").GetInt32(), viaGraph.GetProperty("version").GetInt32());
+        Assert.Equal(placed.GetProperty("createdAt").GetDateTimeOffset(), viaGraph.GetProperty("createdAt").GetDateTimeOffset());
+
+        var reread = await s.Admin.GetStringAsync($"/api/v1/orders/{placed.GetProperty("id").GetString()}");
+        Assert.Equal(placed.ToString(), JsonDocument.Parse(reread).RootElement.ToString()); // byte for byte what the POST answered
     }
 
     [Fact]
