@@ -51,7 +51,7 @@ public sealed class ConcurrencyTests
         fresh.Headers.IfMatch.ParseAdd("\"1\"");
         var confirmed = await s.Admin.SendAsync(fresh);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        Assert.Equal("confirmed", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("allocated", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString()); // routed and reserved at once
     }
 
     [Fact]

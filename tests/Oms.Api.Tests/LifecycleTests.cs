@@ -46,11 +46,11 @@ public sealed class LifecycleTests
 
         var released = await s.Admin.PostAsync($"/api/v1/orders/{id}/release", null);
         Assert.Equal(HttpStatusCode.OK, released.StatusCode);
-        Assert.Equal("confirmed", (await released.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("allocated", (await released.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await s.Admin.PostAsync($"/api/v1/orders/{id}/release", null)).StatusCode);
 
         var timeline = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/timeline");
-        Assert.Equal(new[] { "pending", "confirmed", "on_hold", "confirmed" }, timeline.EnumerateArray().Select(e => e.GetProperty("to").GetString()!).ToArray());
+        Assert.Equal(new[] { "pending", "confirmed", "allocated", "on_hold", "allocated" }, timeline.EnumerateArray().Select(e => e.GetProperty("to").GetString()!).ToArray());
     }
 
     [Fact]

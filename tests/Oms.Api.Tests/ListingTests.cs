@@ -39,7 +39,7 @@ public sealed class ListingTests
         Assert.Equal(4, await Count($"sku={skuA}"));
         Assert.Equal(2, await Count("channel=pos"));
         Assert.Equal(1, await Count($"channel=pos&sku={skuA}"));
-        Assert.Equal(1, await Count("status=confirmed"));
+        Assert.Equal(1, await Count("status=allocated"));
         Assert.Equal(6, await Count("status=pending"));
         var created = placed[3].GetProperty("createdAt").GetDateTimeOffset();
         Assert.Equal(4, await Count($"createdFrom={Uri.EscapeDataString(created.ToString("O"))}"));

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Catalog;
+using Oms.Domain.Inventory;
 
 namespace Oms.Api.Catalog;
 
@@ -43,6 +44,12 @@ public sealed record CreateProductRequest
 
     /// <summary>Only active products can be ordered. Defaults to true.</summary>
     public bool Active { get; init; } = true;
+
+    /// <summary>When an order asks for more than is available: deny (the default), backorder, or preorder.</summary>
+    public BackorderPolicy? BackorderPolicy { get; init; }
+
+    /// <summary>For preorder: when stock is expected.</summary>
+    public DateOnly? PreorderAvailableOn { get; init; }
 }
 
 /// <summary>Changes to a product; fields left out stay as they are.</summary>
@@ -68,6 +75,10 @@ public sealed record UpdateProductRequest
     public string? Barcode { get; init; }
 
     public bool? Active { get; init; }
+
+    public BackorderPolicy? BackorderPolicy { get; init; }
+
+    public DateOnly? PreorderAvailableOn { get; init; }
 }
 
 /// <summary>A catalog product.</summary>
@@ -83,6 +94,8 @@ public sealed record ProductDto
     public required DimensionsDto? Dimensions { get; init; }
     public required string? Barcode { get; init; }
     public required bool Active { get; init; }
+    public required BackorderPolicy BackorderPolicy { get; init; }
+    public required DateOnly? PreorderAvailableOn { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Concurrency version; also sent as the ETag.</summary>
@@ -93,7 +106,7 @@ public sealed record ProductDto
         Id = p.Id.Value, Sku = p.Sku, Name = p.Name, Brand = p.Brand, Category = p.Category,
         Price = MoneyDto.From(p.PriceAmount, p.Currency), WeightGrams = p.WeightGrams,
         Dimensions = p.Dimensions is { } d ? new DimensionsDto { LengthMm = d.LengthMm, WidthMm = d.WidthMm, HeightMm = d.HeightMm } : null,
-        Barcode = p.Barcode, Active = p.Active, CreatedAt = p.CreatedAt, UpdatedAt = p.UpdatedAt, Version = p.Version,
+        Barcode = p.Barcode, Active = p.Active, BackorderPolicy = p.BackorderPolicy, PreorderAvailableOn = p.PreorderAvailableOn, CreatedAt = p.CreatedAt, UpdatedAt = p.UpdatedAt, Version = p.Version,
     };
 }
 

@@ -68,6 +68,8 @@ public sealed class ProductType : ObjectGraphType<ProductDto>
         Field(x => x.Dimensions, type: typeof(DimensionsType));
         Field(x => x.Barcode, nullable: true);
         Field(x => x.Active);
+        Field(x => x.BackorderPolicy, type: typeof(NonNullGraphType<EnumerationGraphType<Oms.Domain.Inventory.BackorderPolicy>>));
+        Field(x => x.PreorderAvailableOn, nullable: true);
         Field(x => x.CreatedAt);
         Field(x => x.UpdatedAt);
         Field(x => x.Version);
@@ -144,6 +146,8 @@ public sealed class CreateProductInputType : InputObjectGraphType<CreateProductR
         Field(x => x.Dimensions, type: typeof(DimensionsInputType));
         Field(x => x.Barcode, nullable: true);
         Field(x => x.Active, nullable: true).DefaultValue(true);
+        Field(x => x.BackorderPolicy, type: typeof(EnumerationGraphType<Oms.Domain.Inventory.BackorderPolicy>));
+        Field(x => x.PreorderAvailableOn, nullable: true);
     }
 }
 
@@ -160,5 +164,7 @@ public sealed class UpdateProductInputType : InputObjectGraphType<UpdateProductR
         Field(x => x.Dimensions, type: typeof(DimensionsInputType));
         Field(x => x.Barcode, nullable: true);
         Field(x => x.Active, nullable: true);
+        Field(x => x.BackorderPolicy, type: typeof(EnumerationGraphType<Oms.Domain.Inventory.BackorderPolicy>));
+        Field(x => x.PreorderAvailableOn, nullable: true);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Catalog;
 using Oms.Domain.Common;
+using Oms.Domain.Inventory;
 using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Catalog;
@@ -38,12 +39,15 @@ public sealed class CatalogService(OmsDbContext db, TimeProvider clock)
             request.WeightGrams ?? product.WeightGrams,
             d is null ? product.Dimensions : new Dimensions(d.LengthMm, d.WidthMm, d.HeightMm),
             request.Barcode ?? product.Barcode,
-            request.Active ?? product.Active), clock.GetUtcNow());
+            request.Active ?? product.Active,
+            request.BackorderPolicy ?? product.BackorderPolicy,
+            request.PreorderAvailableOn ?? product.PreorderAvailableOn), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return ProductDto.From(product);
     }
 
     private static ProductDetails Details(CreateProductRequest r) => new(
         r.Name, r.Brand, r.Category, new Money(r.Price.Amount, r.Price.Currency), r.WeightGrams,
-        r.Dimensions is { } d ? new Dimensions(d.LengthMm, d.WidthMm, d.HeightMm) : null, r.Barcode, r.Active);
+        r.Dimensions is { } d ? new Dimensions(d.LengthMm, d.WidthMm, d.HeightMm) : null, r.Barcode, r.Active,
+        r.BackorderPolicy ?? BackorderPolicy.Deny, r.PreorderAvailableOn);
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Auth;
+using Oms.Api.Routing;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Orders;
@@ -7,7 +8,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Orders;
 
-public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, Actor actor)
+public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, Actor actor, AllocationService allocations)
 {
     /// <summary>Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).</summary>
     public async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
@@ -52,13 +53,23 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         var subtotal = lines is null ? order.Subtotal : Order.SubtotalOf(lines);
         var country = (edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress)?.Country;
         var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var reroute = lines is not null && order.HoldsReservations;
+        if (reroute) await allocations.ReleaseAllAsync(order.Id, ct);
         order.Edit(edit, charges, actor.Name, clock.GetUtcNow());
+        if (reroute) await allocations.AllocateOnConfirmAsync(order, ct); // new lines, new reservations
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return OrderDto.From(order);
     }
 
+    /// <summary>Confirms the order and, in the same transaction, routes it and reserves its stock.</summary>
     public Task<OrderDto> ConfirmAsync(OrderId id, int? expectedVersion, CancellationToken ct) =>
-        ChangeAsync(id, expectedVersion, (o, who, now) => o.Confirm(who, now), ct);
+        ChangeAsync(id, expectedVersion, async o =>
+        {
+            o.Confirm(actor.Name, clock.GetUtcNow());
+            await allocations.AllocateOnConfirmAsync(o, ct);
+        }, ct);
 
     public Task<OrderDto> HoldAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, (o, who, now) => o.Hold(Reason(reason), who, now), ct);
@@ -66,17 +77,32 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
     public Task<OrderDto> ReleaseAsync(OrderId id, string? reason, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, (o, who, now) => o.Release(who, reason, now), ct);
 
+    /// <summary>Cancels the order and gives its reservations back to stock.</summary>
     public Task<OrderDto> CancelAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>
-        ChangeAsync(id, expectedVersion, (o, who, now) => o.Cancel(Reason(reason), who, now), ct);
+        ChangeAsync(id, expectedVersion, async o =>
+        {
+            var held = o.HoldsReservations;
+            o.Cancel(Reason(reason), actor.Name, clock.GetUtcNow());
+            if (held) await allocations.ReleaseAllAsync(o.Id, ct);
+        }, ct);
 
     public Task<OrderDto> CompleteAsync(OrderId id, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, (o, who, now) => o.Complete(who, now), ct);
 
-    private async Task<OrderDto> ChangeAsync(OrderId id, int? expectedVersion, Action<Order, string, DateTimeOffset> change, CancellationToken ct)
+    private Task<OrderDto> ChangeAsync(OrderId id, int? expectedVersion, Action<Order, string, DateTimeOffset> change, CancellationToken ct) =>
+        ChangeAsync(id, expectedVersion, o =>
+        {
+            change(o, actor.Name, clock.GetUtcNow());
+            return Task.CompletedTask;
+        }, ct);
+
+    private async Task<OrderDto> ChangeAsync(OrderId id, int? expectedVersion, Func<Order, Task> change, CancellationToken ct)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var order = await LoadAsync(id, expectedVersion, ct);
-        change(order, actor.Name, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct); // the version check and the outbox rows commit together
+        await change(order);
+        await db.SaveChangesAsync(ct); // the version check, reservations and the outbox rows commit together
+        await tx.CommitAsync(ct);
         return OrderDto.From(order);
     }
 

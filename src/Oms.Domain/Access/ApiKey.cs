@@ -84,9 +84,12 @@ public static class Scopes
     public const string OrdersWrite = "orders:write";
     public const string CatalogRead = "catalog:read";
     public const string CatalogWrite = "catalog:write";
+    public const string InventoryRead = "inventory:read";
+    public const string InventoryWrite = "inventory:write";
+    public const string RoutingRead = "routing:read";
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
-    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite];
+    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 

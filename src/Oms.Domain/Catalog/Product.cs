@@ -1,4 +1,5 @@
 using Oms.Domain.Common;
+using Oms.Domain.Inventory;
 
 namespace Oms.Domain.Catalog;
 
@@ -20,7 +21,9 @@ public sealed record ProductDetails(
     int WeightGrams,
     Dimensions? Dimensions,
     string? Barcode,
-    bool Active);
+    bool Active,
+    BackorderPolicy BackorderPolicy = BackorderPolicy.Deny,
+    DateOnly? PreorderAvailableOn = null);
 
 /// <summary>One sellable item, identified by its SKU (unique across the catalog).</summary>
 public sealed class Product : AggregateRoot
@@ -38,6 +41,10 @@ public sealed class Product : AggregateRoot
     public Dimensions? Dimensions { get; private set; }
     public string? Barcode { get; private set; }
     public bool Active { get; private set; }
+    /// <summary>What an order gets when this SKU is short: refused, backordered, or preordered.</summary>
+    public BackorderPolicy BackorderPolicy { get; private set; }
+    /// <summary>For preorders: when stock is expected.</summary>
+    public DateOnly? PreorderAvailableOn { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -75,8 +82,12 @@ public sealed class Product : AggregateRoot
         Currency = d.Price.Currency;
         WeightGrams = d.WeightGrams;
         Dimensions = d.Dimensions;
+        if (d.BackorderPolicy == BackorderPolicy.Preorder && d.PreorderAvailableOn is null)
+            throw new DomainException("catalog.preorder_date_required", "A preorder product says when stock is expected.", "preorderAvailableOn");
         Barcode = d.Barcode;
         Active = d.Active;
+        BackorderPolicy = d.BackorderPolicy;
+        PreorderAvailableOn = d.BackorderPolicy == BackorderPolicy.Preorder ? d.PreorderAvailableOn : null;
         UpdatedAt = now;
         Touch();
     }

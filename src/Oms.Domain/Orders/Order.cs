@@ -213,6 +213,33 @@ public sealed class Order : AggregateRoot
 
     public void MarkAllocated(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Allocated, actor, null, now);
 
+    /// <summary>
+    /// Follows the allocations: fully allocated moves a confirmed order to allocated, and losing an allocation (a node
+    /// rejected it and nothing else has the stock) moves it back. An order on hold returns to the matching status.
+    /// </summary>
+    public void AllocationChanged(bool fullyAllocated, string actor, string? reason, DateTimeOffset now)
+    {
+        switch (Status)
+        {
+            case OrderStatus.Confirmed when fullyAllocated:
+                MoveTo(OrderStatus.Allocated, actor, reason, now);
+                break;
+            case OrderStatus.Allocated when !fullyAllocated:
+                MoveTo(OrderStatus.Confirmed, actor, reason, now);
+                break;
+            case OrderStatus.OnHold when HeldFrom is OrderStatus.Confirmed or OrderStatus.Allocated:
+                HeldFrom = fullyAllocated ? OrderStatus.Allocated : OrderStatus.Confirmed;
+                UpdatedAt = now;
+                Touch();
+                break;
+        }
+    }
+
+    /// <summary>Whether the order holds stock reservations (confirmed and not yet shipped in full).</summary>
+    public bool HoldsReservations =>
+        Status is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped
+        || (Status == OrderStatus.OnHold && HeldFrom is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped);
+
     public void MarkShipped(bool everything, string actor, DateTimeOffset now) =>
         MoveTo(everything ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, actor, null, now);
 

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Oms.Domain.Access;
 using Oms.Domain.Catalog;
 using Oms.Domain.Common;
+using Oms.Domain.Inventory;
+using Oms.Domain.Routing;
 using Oms.Domain.Orders;
 
 namespace Oms.Infrastructure.Persistence;
@@ -11,6 +13,19 @@ namespace Oms.Infrastructure.Persistence;
 /// The one unit of work. Provider differences (order-number sequence, unique-violation detection, time storage)
 /// live in <see cref="PostgresOmsDbContext"/> and <see cref="SqliteOmsDbContext"/>, each with its own migrations.
 /// </summary>
+/// <summary>Human-friendly numbers: orders from OMS-100001, purchase orders from PO-1001.</summary>
+public static class Sequences
+{
+    public const string OrderNumbers = "order_numbers";
+    public const string PurchaseOrderNumbers = "purchase_order_numbers";
+
+    public static readonly IReadOnlyDictionary<string, long> StartsAt = new Dictionary<string, long>
+    {
+        [OrderNumbers] = 100001,
+        [PurchaseOrderNumbers] = 1001,
+    };
+}
+
 public abstract class OmsDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<Product> Products => Set<Product>();
@@ -18,9 +33,20 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<FulfilmentNode> Nodes => Set<FulfilmentNode>();
+    public DbSet<StockItem> Stock => Set<StockItem>();
+    public DbSet<InventoryLedgerEntry> Ledger => Set<InventoryLedgerEntry>();
+    public DbSet<Supplier> Suppliers => Set<Supplier>();
+    public DbSet<PurchaseOrder> PurchaseOrders => Set<PurchaseOrder>();
+    public DbSet<Allocation> Allocations => Set<Allocation>();
+    public DbSet<Backorder> Backorders => Set<Backorder>();
+    public DbSet<RoutingDecision> RoutingDecisions => Set<RoutingDecision>();
 
     /// <summary>Takes the next human-friendly order number; never rolled back, so numbers may have gaps.</summary>
-    public abstract Task<long> NextOrderNumberAsync(CancellationToken ct);
+    public Task<long> NextOrderNumberAsync(CancellationToken ct) => NextNumberAsync(Sequences.OrderNumbers, ct);
+
+    /// <summary>Takes the next number of a named sequence (<see cref="Sequences"/>).</summary>
+    public abstract Task<long> NextNumberAsync(string sequence, CancellationToken ct);
 
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);

@@ -14,7 +14,7 @@ public sealed class SqliteOmsDbContext(DbContextOptions<SqliteOmsDbContext> opti
         {
             b.ToTable("counters");
             b.HasKey(c => c.Name);
-            b.HasData(new Counter { Name = "order_number", Value = 100000 });
+            b.HasData(Sequences.StartsAt.Select(kv => new Counter { Name = kv.Key, Value = kv.Value - 1 }).ToArray());
         });
     }
 
@@ -25,9 +25,9 @@ public sealed class SqliteOmsDbContext(DbContextOptions<SqliteOmsDbContext> opti
         builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
 
-    public override async Task<long> NextOrderNumberAsync(CancellationToken ct) =>
+    public override async Task<long> NextNumberAsync(string sequence, CancellationToken ct) =>
         (await Database.SqlQueryRaw<long>(
-            "UPDATE counters SET value = value + 1 WHERE name = 'order_number' RETURNING value AS \"Value\"").ToListAsync(ct)).Single();
+            "UPDATE counters SET value = value + 1 WHERE name = {0} RETURNING value AS \"Value\"", sequence).ToListAsync(ct)).Single();
 
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is SqliteException { SqliteErrorCode: 19 }; // SQLITE_CONSTRAINT

@@ -16,16 +16,46 @@ public sealed class Scenario(ApiFactory factory)
 
     public string Email(string who = "buyer") => $"{who}.{Tag}@example.com";
 
-    public async Task<string> ProductAsync(long price = 2500, string currency = "EUR", bool active = true, string? sku = null)
+    /// <summary>A product with <paramref name="stock"/> units at this scenario's own warehouse (made on first use).</summary>
+    public async Task<string> ProductAsync(long price = 2500, string currency = "EUR", bool active = true, string? sku = null, int stock = 1000,
+        string backorderPolicy = "deny")
     {
         sku ??= $"T-{Tag}-{Guid.NewGuid().ToString("N")[..6]}";
         var response = await Admin.PostAsJsonAsync("/api/v1/products", new
         {
             sku, name = $"Test product {sku}", brand = "Acme", category = "Tests",
-            price = new { amount = price, currency }, weightGrams = 400, active,
+            price = new { amount = price, currency }, weightGrams = 400, active, backorderPolicy,
         });
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        if (stock > 0) await StockAsync(sku, await WarehouseAsync(), stock);
         return sku;
+    }
+
+    private string? _warehouse;
+
+    /// <summary>This scenario's default warehouse in Berlin, serving everywhere.</summary>
+    public async Task<string> WarehouseAsync() => _warehouse ??= await NodeAsync("WH", 52.52, 13.40, "DE");
+
+    /// <summary>Creates a node with a unique code built from <paramref name="name"/>; returns the code.</summary>
+    public async Task<string> NodeAsync(string name, double latitude, double longitude, string country, string kind = "warehouse",
+        int priority = 0, int? dailyCapacity = null, bool canPickup = false, string[]? serves = null)
+    {
+        var code = $"{name}-{Tag}".ToUpperInvariant();
+        var response = await Admin.PostAsJsonAsync("/api/v1/fulfilment-nodes", new
+        {
+            code, kind, name = $"{name} {Tag}", timeZone = "Europe/Berlin", priority, dailyCapacity, canPickup, servesCountries = serves,
+            address = new { name, line1 = "Depot 1", city = name, country, latitude, longitude },
+            shippingCost = new { @base = 300, perKg = 50, per100Km = 20, currency = "EUR" },
+        });
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return code;
+    }
+
+    /// <summary>Adds <paramref name="quantity"/> units of a SKU at a node.</summary>
+    public async Task StockAsync(string sku, string nodeCode, int quantity)
+    {
+        var response = await Admin.PostAsJsonAsync("/api/v1/inventory/adjustments", new { sku, nodeCode, reason = "received", delta = quantity });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
     public JsonObject OrderBody(string sku, int quantity = 1, string? email = null, string channel = "web", string? channelRef = null) =>

@@ -90,7 +90,7 @@ public static partial class ErrorMapping
         else if (ConvertTo().Match(message) is { Success: true } conv && ResolveEnum(conv.Groups[1].Value) is { } enumType)
         {
             field = path;
-            text = "Allowed values: " + string.Join(", ", Enum.GetNames(enumType).Select(Wire.Snake)) + ".";
+            text = "Allowed values: " + string.Join(", ", Enum.GetValues(enumType).Cast<Enum>().Select(v => WireEnum.Name(v))) + ".";
         }
         else if (ConvertTo().IsMatch(message))
         {

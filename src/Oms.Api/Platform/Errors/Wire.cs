@@ -7,11 +7,18 @@ public static class Wire
 {
     public static string Snake(string name) => JsonNamingPolicy.SnakeCaseLower.ConvertName(name);
 
-    public static string Snake<TEnum>(TEnum value) where TEnum : struct, Enum => Snake(value.ToString());
+    /// <summary>The wire name of an enum value: its <c>JsonStringEnumMemberName</c> if it has one, else snake_case.</summary>
+    public static string Snake<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        typeof(TEnum).GetField(value.ToString())?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
+            .Cast<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name ?? Snake(value.ToString());
 }
 
 public static class WireEnum
 {
+    public static string Name(Enum value) =>
+        value.GetType().GetField(value.ToString())?.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
+            .Cast<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name ?? Wire.Snake(value.ToString());
+
     /// <summary>Parses a snake_case enum value from a query string, naming the parameter when it is not one.</summary>
     public static TEnum? Parse<TEnum>(string? value, string field) where TEnum : struct, Enum
     {

@@ -1,7 +1,11 @@
 using GraphQL.Types;
 using Oms.Api.ApiKeys;
 using Oms.Api.Catalog;
+using Oms.Api.Inventory;
+using Oms.Api.Nodes;
 using Oms.Api.Orders;
+using Oms.Api.Purchasing;
+using Oms.Api.Routing;
 
 namespace Oms.Api.Platform.GraphQL;
 
@@ -10,17 +14,25 @@ public sealed class OmsSchema : Schema
 {
     public OmsSchema(IServiceProvider services) : base(services)
     {
-        Description = "HeadlessOms: orders, catalog and access. Send an API key as 'Authorization: Bearer <key>'.";
+        Description = "HeadlessOms: orders, catalog, inventory, routing, purchasing and access. Send an API key as 'Authorization: Bearer <key>'.";
         var query = new ObjectGraphType { Name = "Query" };
         OrderGraph.AddQueries(query);
         CatalogGraph.AddQueries(query);
         ApiKeyGraph.AddQueries(query);
+        NodeGraph.AddQueries(query);
+        InventoryGraph.AddQueries(query);
+        PurchasingGraph.AddQueries(query);
+        RoutingGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
         OrderGraph.AddMutations(mutation);
         CatalogGraph.AddMutations(mutation);
         ApiKeyGraph.AddMutations(mutation);
+        NodeGraph.AddMutations(mutation);
+        InventoryGraph.AddMutations(mutation);
+        PurchasingGraph.AddMutations(mutation);
+        RoutingGraph.AddMutations(mutation);
         Mutation = mutation;
     }
 }

@@ -61,7 +61,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasMany(o => o.Timeline).WithOne().HasForeignKey("OrderId").OnDelete(DeleteBehavior.Cascade);
         b.Navigation(o => o.Timeline).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
-    private static void AddressColumns<TOwner>(OwnedNavigationBuilder<TOwner, Address> a) where TOwner : class
+    internal static void AddressColumns<TOwner>(OwnedNavigationBuilder<TOwner, Address> a) where TOwner : class
     {
         a.Property(x => x.Name).HasMaxLength(200);
         a.Property(x => x.Company).HasMaxLength(200);

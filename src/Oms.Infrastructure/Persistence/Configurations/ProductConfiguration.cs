@@ -22,6 +22,7 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         b.HasIndex(p => p.Brand);
         b.HasIndex(p => p.Category);
         b.OwnsOne(p => p.Dimensions);
+        b.Property(p => p.BackorderPolicy).HasConversion<string>().HasMaxLength(20);
         b.Ignore(p => p.Price);
         b.Ignore(p => p.DomainEvents);
     }

@@ -26,6 +26,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
             modelBuilder.HasSequence("order_numbers")
                 .StartsAt(100001L);
 
+            modelBuilder.HasSequence("purchase_order_numbers")
+                .StartsAt(1001L);
+
             modelBuilder.Entity("Oms.Domain.Access.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -88,6 +91,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("active");
 
+                    b.Property<string>("BackorderPolicy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("backorder_policy");
+
                     b.Property<string>("Barcode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -119,6 +128,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
                         .HasColumnName("name");
+
+                    b.Property<DateOnly?>("PreorderAvailableOn")
+                        .HasColumnType("date")
+                        .HasColumnName("preorder_available_on");
 
                     b.Property<long>("PriceAmount")
                         .HasColumnType("bigint")
@@ -157,6 +170,315 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_products_sku");
 
                     b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean")
+                        .HasColumnName("active");
+
+                    b.Property<bool>("CanPickup")
+                        .HasColumnType("boolean")
+                        .HasColumnName("can_pickup");
+
+                    b.Property<bool>("CanShip")
+                        .HasColumnType("boolean")
+                        .HasColumnName("can_ship");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("DailyCapacity")
+                        .HasColumnType("integer")
+                        .HasColumnName("daily_capacity");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<TimeOnly?>("SameDayCutoff")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("same_day_cutoff");
+
+                    b.PrimitiveCollection<List<string>>("ServesCountries")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("serves_countries");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfilment_nodes");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fulfilment_nodes_code");
+
+                    b.ToTable("fulfilment_nodes", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.InventoryLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("note");
+
+                    b.Property<int>("OnHandAfter")
+                        .HasColumnType("integer")
+                        .HasColumnName("on_hand_after");
+
+                    b.Property<int>("OnHandBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("on_hand_before");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("ReservedAfter")
+                        .HasColumnType("integer")
+                        .HasColumnName("reserved_after");
+
+                    b.Property<int>("ReservedBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("reserved_before");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inventory_ledger");
+
+                    b.HasIndex("Sku", "NodeId", "Id")
+                        .HasDatabaseName("ix_inventory_ledger_sku_node_id_id");
+
+                    b.ToTable("inventory_ledger", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.PurchaseOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("CreatedByReorder")
+                        .HasColumnType("boolean")
+                        .HasColumnName("created_by_reorder");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_purchase_orders");
+
+                    b.HasIndex("NodeId")
+                        .HasDatabaseName("ix_purchase_orders_node_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_purchase_orders_number");
+
+                    b.HasIndex("SupplierId", "NodeId", "Status")
+                        .HasDatabaseName("ix_purchase_orders_supplier_id_node_id_status");
+
+                    b.ToTable("purchase_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.StockItem", b =>
+                {
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<int>("OnHand")
+                        .HasColumnType("integer")
+                        .HasColumnName("on_hand");
+
+                    b.Property<int?>("ReorderPoint")
+                        .HasColumnType("integer")
+                        .HasColumnName("reorder_point");
+
+                    b.Property<int?>("ReorderQuantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("reorder_quantity");
+
+                    b.Property<int>("Reserved")
+                        .HasColumnType("integer")
+                        .HasColumnName("reserved");
+
+                    b.Property<int>("SafetyStock")
+                        .HasColumnType("integer")
+                        .HasColumnName("safety_stock");
+
+                    b.Property<Guid?>("SupplierId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("NodeId", "Sku")
+                        .HasName("pk_stock_items");
+
+                    b.HasIndex("Sku")
+                        .HasDatabaseName("ix_stock_items_sku");
+
+                    b.HasIndex("SupplierId")
+                        .HasDatabaseName("ix_stock_items_supplier_id");
+
+                    b.ToTable("stock_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_items_reserved_within_on_hand", "reserved >= 0 AND reserved <= on_hand");
+                        });
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.Supplier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<int>("LeadTimeDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("lead_time_days");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_suppliers");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_suppliers_code");
+
+                    b.ToTable("suppliers", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>
@@ -324,6 +646,175 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("order_timeline", (string)null);
                 });
 
+            modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DecisionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decision_id");
+
+                    b.Property<string>("NodeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("node_code");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("RejectReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_allocations");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_allocations_order_id");
+
+                    b.HasIndex("NodeId", "CreatedAt")
+                        .HasDatabaseName("ix_allocations_node_id_created_at");
+
+                    b.ToTable("allocations", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.Backorder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly?>("ExpectedDate")
+                        .HasColumnType("date")
+                        .HasColumnName("expected_date");
+
+                    b.Property<bool>("Expedited")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expedited");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<DateTimeOffset>("OrderPlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("order_placed_at");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("policy");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backorders");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_backorders_order_id");
+
+                    b.HasIndex("Sku", "Status")
+                        .HasDatabaseName("ix_backorders_sku_status");
+
+                    b.ToTable("backorders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.RoutingDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("candidates");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Short")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("short");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_decisions");
+
+                    b.HasIndex("OrderId", "At")
+                        .HasDatabaseName("ix_routing_decisions_order_id_at");
+
+                    b.ToTable("routing_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Oms.Infrastructure.Persistence.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Owner")
@@ -451,6 +942,197 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         });
 
                     b.Navigation("Dimensions");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
+                {
+                    b.OwnsOne("Oms.Domain.Common.Address", "Address", b1 =>
+                        {
+                            b1.Property<Guid>("FulfilmentNodeId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("address_city");
+
+                            b1.Property<string>("Company")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("address_company");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(2)
+                                .HasColumnType("character(2)")
+                                .HasColumnName("address_country")
+                                .IsFixedLength();
+
+                            b1.Property<double?>("Latitude")
+                                .HasColumnType("double precision")
+                                .HasColumnName("address_latitude");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(300)
+                                .HasColumnType("character varying(300)")
+                                .HasColumnName("address_line1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(300)
+                                .HasColumnType("character varying(300)")
+                                .HasColumnName("address_line2");
+
+                            b1.Property<double?>("Longitude")
+                                .HasColumnType("double precision")
+                                .HasColumnName("address_longitude");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("address_name");
+
+                            b1.Property<string>("Phone")
+                                .HasMaxLength(50)
+                                .HasColumnType("character varying(50)")
+                                .HasColumnName("address_phone");
+
+                            b1.Property<string>("PostalCode")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("address_postal_code");
+
+                            b1.Property<string>("Region")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("address_region");
+
+                            b1.HasKey("FulfilmentNodeId");
+
+                            b1.ToTable("fulfilment_nodes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentNodeId")
+                                .HasConstraintName("fk_fulfilment_nodes_fulfilment_nodes_id");
+                        });
+
+                    b.OwnsOne("Oms.Domain.Inventory.ShippingCostModel", "ShippingCost", b1 =>
+                        {
+                            b1.Property<Guid>("FulfilmentNodeId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<long>("Base")
+                                .HasColumnType("bigint")
+                                .HasColumnName("shipping_cost_base");
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("character(3)")
+                                .HasColumnName("shipping_cost_currency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Per100Km")
+                                .HasColumnType("bigint")
+                                .HasColumnName("shipping_cost_per100km");
+
+                            b1.Property<long>("PerKg")
+                                .HasColumnType("bigint")
+                                .HasColumnName("shipping_cost_per_kg");
+
+                            b1.HasKey("FulfilmentNodeId");
+
+                            b1.ToTable("fulfilment_nodes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentNodeId")
+                                .HasConstraintName("fk_fulfilment_nodes_fulfilment_nodes_id");
+                        });
+
+                    b.Navigation("Address")
+                        .IsRequired();
+
+                    b.Navigation("ShippingCost")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.PurchaseOrder", b =>
+                {
+                    b.HasOne("Oms.Domain.Inventory.FulfilmentNode", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_orders_fulfilment_nodes_node_id");
+
+                    b.HasOne("Oms.Domain.Inventory.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_orders_suppliers_supplier_id");
+
+                    b.OwnsMany("Oms.Domain.Inventory.PurchaseOrderLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
+
+                            b1.Property<Guid>("PurchaseOrderId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("purchase_order_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("integer")
+                                .HasColumnName("quantity");
+
+                            b1.Property<int>("Received")
+                                .HasColumnType("integer")
+                                .HasColumnName("received");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_purchase_order_lines");
+
+                            b1.HasIndex("PurchaseOrderId")
+                                .HasDatabaseName("ix_purchase_order_lines_purchase_order_id");
+
+                            b1.ToTable("purchase_order_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("PurchaseOrderId")
+                                .HasConstraintName("fk_purchase_order_lines_purchase_orders_purchase_order_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.StockItem", b =>
+                {
+                    b.HasOne("Oms.Domain.Inventory.FulfilmentNode", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_items_fulfilment_nodes_node_id");
+
+                    b.HasOne("Oms.Domain.Inventory.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_stock_items_suppliers_supplier_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>
@@ -731,6 +1413,78 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_order_timeline_orders_order_id");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_allocations_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Routing.AllocationLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
+
+                            b1.Property<Guid>("AllocationId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("allocation_id");
+
+                            b1.Property<Guid>("OrderLineId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("order_line_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("integer")
+                                .HasColumnName("quantity");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_allocation_lines");
+
+                            b1.HasIndex("AllocationId")
+                                .HasDatabaseName("ix_allocation_lines_allocation_id");
+
+                            b1.ToTable("allocation_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("AllocationId")
+                                .HasConstraintName("fk_allocation_lines_allocations_allocation_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.Backorder", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_backorders_orders_order_id");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.RoutingDecision", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_decisions_orders_order_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>

@@ -79,6 +79,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("active");
 
+                    b.Property<string>("BackorderPolicy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backorder_policy");
+
                     b.Property<string>("Barcode")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -110,6 +116,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(300)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.Property<DateOnly?>("PreorderAvailableOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("preorder_available_on");
 
                     b.Property<long>("PriceAmount")
                         .HasColumnType("INTEGER")
@@ -148,6 +158,313 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_products_sku");
 
                     b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("active");
+
+                    b.Property<bool>("CanPickup")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("can_pickup");
+
+                    b.Property<bool>("CanShip")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("can_ship");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("DailyCapacity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("daily_capacity");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
+                    b.Property<TimeOnly?>("SameDayCutoff")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("same_day_cutoff");
+
+                    b.PrimitiveCollection<string>("ServesCountries")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("serves_countries");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfilment_nodes");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fulfilment_nodes_code");
+
+                    b.ToTable("fulfilment_nodes", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.InventoryLedgerEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<int>("OnHandAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand_after");
+
+                    b.Property<int>("OnHandBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand_before");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reference");
+
+                    b.Property<int>("ReservedAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved_after");
+
+                    b.Property<int>("ReservedBefore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved_before");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inventory_ledger");
+
+                    b.HasIndex("Sku", "NodeId", "Id")
+                        .HasDatabaseName("ix_inventory_ledger_sku_node_id_id");
+
+                    b.ToTable("inventory_ledger", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.PurchaseOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("CreatedByReorder")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_by_reorder");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_purchase_orders");
+
+                    b.HasIndex("NodeId")
+                        .HasDatabaseName("ix_purchase_orders_node_id");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_purchase_orders_number");
+
+                    b.HasIndex("SupplierId", "NodeId", "Status")
+                        .HasDatabaseName("ix_purchase_orders_supplier_id_node_id_status");
+
+                    b.ToTable("purchase_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.StockItem", b =>
+                {
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<int>("OnHand")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("on_hand");
+
+                    b.Property<int?>("ReorderPoint")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reorder_point");
+
+                    b.Property<int?>("ReorderQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reorder_quantity");
+
+                    b.Property<int>("Reserved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reserved");
+
+                    b.Property<int>("SafetyStock")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("safety_stock");
+
+                    b.Property<Guid?>("SupplierId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("supplier_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("NodeId", "Sku")
+                        .HasName("pk_stock_items");
+
+                    b.HasIndex("Sku")
+                        .HasDatabaseName("ix_stock_items_sku");
+
+                    b.HasIndex("SupplierId")
+                        .HasDatabaseName("ix_stock_items_supplier_id");
+
+                    b.ToTable("stock_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_stock_items_reserved_within_on_hand", "reserved >= 0 AND reserved <= on_hand");
+                        });
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.Supplier", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<int>("LeadTimeDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lead_time_days");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_suppliers");
+
+                    b.HasIndex("Code")
+                        .IsUnique()
+                        .HasDatabaseName("ix_suppliers_code");
+
+                    b.ToTable("suppliers", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>
@@ -315,6 +632,175 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("order_timeline", (string)null);
                 });
 
+            modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("DecisionId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_id");
+
+                    b.Property<string>("NodeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_code");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("RejectReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_allocations");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_allocations_order_id");
+
+                    b.HasIndex("NodeId", "CreatedAt")
+                        .HasDatabaseName("ix_allocations_node_id_created_at");
+
+                    b.ToTable("allocations", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.Backorder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly?>("ExpectedDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expected_date");
+
+                    b.Property<bool>("Expedited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expedited");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_line_id");
+
+                    b.Property<long>("OrderPlacedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_placed_at");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backorders");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_backorders_order_id");
+
+                    b.HasIndex("Sku", "Status")
+                        .HasDatabaseName("ix_backorders_sku_status");
+
+                    b.ToTable("backorders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.RoutingDecision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Candidates")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("candidates");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Short")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("short");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_decisions");
+
+                    b.HasIndex("OrderId", "At")
+                        .HasDatabaseName("ix_routing_decisions_order_id_at");
+
+                    b.ToTable("routing_decisions", (string)null);
+                });
+
             modelBuilder.Entity("Oms.Infrastructure.Persistence.Counter", b =>
                 {
                     b.Property<string>("Name")
@@ -333,8 +819,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasData(
                         new
                         {
-                            Name = "order_number",
+                            Name = "order_numbers",
                             Value = 100000L
+                        },
+                        new
+                        {
+                            Name = "purchase_order_numbers",
+                            Value = 1000L
                         });
                 });
 
@@ -465,6 +956,195 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Dimensions");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
+                {
+                    b.OwnsOne("Oms.Domain.Common.Address", "Address", b1 =>
+                        {
+                            b1.Property<Guid>("FulfilmentNodeId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("City")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_city");
+
+                            b1.Property<string>("Company")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_company");
+
+                            b1.Property<string>("Country")
+                                .IsRequired()
+                                .HasMaxLength(2)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_country")
+                                .IsFixedLength();
+
+                            b1.Property<double?>("Latitude")
+                                .HasColumnType("REAL")
+                                .HasColumnName("address_latitude");
+
+                            b1.Property<string>("Line1")
+                                .IsRequired()
+                                .HasMaxLength(300)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_line1");
+
+                            b1.Property<string>("Line2")
+                                .HasMaxLength(300)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_line2");
+
+                            b1.Property<double?>("Longitude")
+                                .HasColumnType("REAL")
+                                .HasColumnName("address_longitude");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_name");
+
+                            b1.Property<string>("Phone")
+                                .HasMaxLength(50)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_phone");
+
+                            b1.Property<string>("PostalCode")
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_postal_code");
+
+                            b1.Property<string>("Region")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("address_region");
+
+                            b1.HasKey("FulfilmentNodeId");
+
+                            b1.ToTable("fulfilment_nodes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentNodeId")
+                                .HasConstraintName("fk_fulfilment_nodes_fulfilment_nodes_id");
+                        });
+
+                    b.OwnsOne("Oms.Domain.Inventory.ShippingCostModel", "ShippingCost", b1 =>
+                        {
+                            b1.Property<Guid>("FulfilmentNodeId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<long>("Base")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("shipping_cost_base");
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("shipping_cost_currency")
+                                .IsFixedLength();
+
+                            b1.Property<long>("Per100Km")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("shipping_cost_per100km");
+
+                            b1.Property<long>("PerKg")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("shipping_cost_per_kg");
+
+                            b1.HasKey("FulfilmentNodeId");
+
+                            b1.ToTable("fulfilment_nodes");
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentNodeId")
+                                .HasConstraintName("fk_fulfilment_nodes_fulfilment_nodes_id");
+                        });
+
+                    b.Navigation("Address")
+                        .IsRequired();
+
+                    b.Navigation("ShippingCost")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.PurchaseOrder", b =>
+                {
+                    b.HasOne("Oms.Domain.Inventory.FulfilmentNode", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_orders_fulfilment_nodes_node_id");
+
+                    b.HasOne("Oms.Domain.Inventory.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_purchase_orders_suppliers_supplier_id");
+
+                    b.OwnsMany("Oms.Domain.Inventory.PurchaseOrderLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<Guid>("PurchaseOrderId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("purchase_order_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("quantity");
+
+                            b1.Property<int>("Received")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("received");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_purchase_order_lines");
+
+                            b1.HasIndex("PurchaseOrderId")
+                                .HasDatabaseName("ix_purchase_order_lines_purchase_order_id");
+
+                            b1.ToTable("purchase_order_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("PurchaseOrderId")
+                                .HasConstraintName("fk_purchase_order_lines_purchase_orders_purchase_order_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Inventory.StockItem", b =>
+                {
+                    b.HasOne("Oms.Domain.Inventory.FulfilmentNode", null)
+                        .WithMany()
+                        .HasForeignKey("NodeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_stock_items_fulfilment_nodes_node_id");
+
+                    b.HasOne("Oms.Domain.Inventory.Supplier", null)
+                        .WithMany()
+                        .HasForeignKey("SupplierId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_stock_items_suppliers_supplier_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>
@@ -745,6 +1425,76 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_order_timeline_orders_order_id");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_allocations_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Routing.AllocationLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<Guid>("AllocationId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("allocation_id");
+
+                            b1.Property<Guid>("OrderLineId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("order_line_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("quantity");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_allocation_lines");
+
+                            b1.HasIndex("AllocationId")
+                                .HasDatabaseName("ix_allocation_lines_allocation_id");
+
+                            b1.ToTable("allocation_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("AllocationId")
+                                .HasConstraintName("fk_allocation_lines_allocations_allocation_id");
+                        });
+
+                    b.Navigation("Lines");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.Backorder", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_backorders_orders_order_id");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Routing.RoutingDecision", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_decisions_orders_order_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>

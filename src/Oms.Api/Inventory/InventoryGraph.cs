@@ -1,0 +1,187 @@
+using GraphQL;
+using GraphQL.Types;
+using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
+using Oms.Domain.Inventory;
+
+namespace Oms.Api.Inventory;
+
+/// <summary>GraphQL for stock: thin adapters over <see cref="InventoryService"/> and <see cref="InventoryQueries"/>.</summary>
+public static class InventoryGraph
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<SkuInventoryType, SkuInventoryDto>("inventory")
+            .Description("A SKU at every node and its total available to promise.")
+            .Argument<NonNullGraphType<StringGraphType>>("sku")
+            .RequireScope(Scopes.InventoryRead)
+            .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GetArgument<string>("sku"), ctx.CancellationToken));
+        query.Field<NonNullGraphType<SkuInventoryConnectionType>, Connection<SkuInventoryDto>>("inventories")
+            .Argument<StringGraphType>("nodeCode")
+            .Argument<BooleanGraphType>("belowReorderPoint")
+            .Argument<BooleanGraphType>("outOfStock")
+            .Argument<IntGraphType>("first")
+            .Argument<StringGraphType>("after")
+            .RequireScope(Scopes.InventoryRead)
+            .ResolveAsync(async ctx =>
+            {
+                var after = ctx.GetArgument<string?>("after");
+                var page = await Queries(ctx).ListAsync(new InventoryFilter(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<bool?>("belowReorderPoint"),
+                    ctx.GetArgument<bool?>("outOfStock"), null), ctx.GetArgument<int?>("first"), after, ctx.CancellationToken);
+                return Connection<SkuInventoryDto>.From(page, i => Cursor.Encode(i.Sku), after is not null);
+            });
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<LedgerEntryType>>>, IReadOnlyList<LedgerEntryDto>>("inventoryLedger")
+            .Description("A SKU's stock changes, newest first.")
+            .Argument<NonNullGraphType<StringGraphType>>("sku")
+            .Argument<StringGraphType>("nodeCode")
+            .Argument<IntGraphType>("first")
+            .RequireScope(Scopes.InventoryRead)
+            .ResolveAsync(async ctx => (await Queries(ctx).LedgerAsync(ctx.GetArgument<string>("sku"), ctx.GetArgument<string?>("nodeCode"),
+                ctx.GetArgument<int?>("first"), null, ctx.CancellationToken)).Data);
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<StockChangeType>, StockChangeDto>("adjustInventory")
+            .Argument<NonNullGraphType<AdjustmentInputType>>("input")
+            .RequireScope(Scopes.InventoryWrite)
+            .ResolveAsync(async ctx => await Service(ctx).AdjustAsync(ctx.GetArgument<AdjustmentRequest>("input"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<StockChangeType>, StockChangeDto>("transferInventory")
+            .Argument<NonNullGraphType<TransferInputType>>("input")
+            .RequireScope(Scopes.InventoryWrite)
+            .ResolveAsync(async ctx => await Service(ctx).TransferAsync(ctx.GetArgument<TransferRequest>("input"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<StockLevelType>, StockLevelDto>("configureStock")
+            .Argument<NonNullGraphType<StringGraphType>>("sku")
+            .Argument<NonNullGraphType<StringGraphType>>("nodeCode")
+            .Argument<NonNullGraphType<StockSettingsInputType>>("input")
+            .RequireScope(Scopes.InventoryWrite)
+            .ResolveAsync(async ctx => await Service(ctx).ConfigureAsync(ctx.GetArgument<string>("sku"), ctx.GetArgument<string>("nodeCode"),
+                ctx.GetArgument<StockSettingsRequest>("input"), ctx.CancellationToken));
+    }
+
+    private static InventoryQueries Queries(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<InventoryQueries>();
+    private static InventoryService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<InventoryService>();
+}
+
+public sealed class StockLevelType : ObjectGraphType<StockLevelDto>
+{
+    public StockLevelType()
+    {
+        Name = "StockLevel";
+        Field(x => x.Sku);
+        Field(x => x.NodeCode);
+        Field(x => x.OnHand);
+        Field(x => x.Reserved);
+        Field(x => x.SafetyStock);
+        Field(x => x.Available).Description("On hand less reserved less safety stock, never below zero.");
+        Field(x => x.ReorderPoint, nullable: true);
+        Field(x => x.ReorderQuantity, nullable: true);
+        Field(x => x.SupplierCode, nullable: true);
+        Field(x => x.BelowReorderPoint);
+    }
+}
+
+public sealed class SkuInventoryType : ObjectGraphType<SkuInventoryDto>
+{
+    public SkuInventoryType()
+    {
+        Name = "SkuInventory";
+        Field(x => x.Sku);
+        Field(x => x.OnHand);
+        Field(x => x.Reserved);
+        Field(x => x.Available).Description("Available to promise across all nodes.");
+        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<StockLevelType>>>));
+    }
+}
+
+public sealed class SkuInventoryEdgeType : ObjectGraphType<Edge<SkuInventoryDto>>
+{
+    public SkuInventoryEdgeType()
+    {
+        Name = "SkuInventoryEdge";
+        Field(x => x.Cursor);
+        Field(x => x.Node, type: typeof(NonNullGraphType<SkuInventoryType>));
+    }
+}
+
+public sealed class SkuInventoryConnectionType : ObjectGraphType<Connection<SkuInventoryDto>>
+{
+    public SkuInventoryConnectionType()
+    {
+        Name = "SkuInventoryConnection";
+        Field(x => x.Edges, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<SkuInventoryEdgeType>>>));
+        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<SkuInventoryType>>>));
+        Field(x => x.PageInfo, type: typeof(NonNullGraphType<PageInfoType>));
+    }
+}
+
+public sealed class LedgerEntryType : ObjectGraphType<LedgerEntryDto>
+{
+    public LedgerEntryType()
+    {
+        Name = "LedgerEntry";
+        Field(x => x.Id, type: typeof(NonNullGraphType<LongGraphType>));
+        Field(x => x.Sku);
+        Field(x => x.NodeCode);
+        Field(x => x.Reason, type: typeof(NonNullGraphType<EnumerationGraphType<StockChangeReason>>));
+        Field(x => x.OnHandBefore);
+        Field(x => x.OnHandAfter);
+        Field(x => x.ReservedBefore);
+        Field(x => x.ReservedAfter);
+        Field(x => x.Actor);
+        Field(x => x.Reference, nullable: true);
+        Field(x => x.Note, nullable: true);
+        Field(x => x.At);
+    }
+}
+
+public sealed class StockChangeType : ObjectGraphType<StockChangeDto>
+{
+    public StockChangeType()
+    {
+        Name = "StockChange";
+        Field(x => x.Levels, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<StockLevelType>>>));
+        Field(x => x.Ledger, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<LedgerEntryType>>>));
+    }
+}
+
+public sealed class AdjustmentInputType : InputObjectGraphType<AdjustmentRequest>
+{
+    public AdjustmentInputType()
+    {
+        Name = "AdjustmentInput";
+        Field(x => x.Sku);
+        Field(x => x.NodeCode);
+        Field(x => x.Reason, type: typeof(NonNullGraphType<EnumerationGraphType<StockChangeReason>>)).Description("RECEIVED, DAMAGED, LOST, CYCLE_COUNT or CORRECTION.");
+        Field(x => x.Delta, nullable: true);
+        Field(x => x.SetOnHand, nullable: true);
+        Field(x => x.ExpectedOnHand, nullable: true);
+        Field(x => x.Note, nullable: true);
+    }
+}
+
+public sealed class TransferInputType : InputObjectGraphType<TransferRequest>
+{
+    public TransferInputType()
+    {
+        Name = "TransferInput";
+        Field(x => x.Sku);
+        Field(x => x.FromNodeCode);
+        Field(x => x.ToNodeCode);
+        Field(x => x.Quantity);
+        Field(x => x.Note, nullable: true);
+    }
+}
+
+public sealed class StockSettingsInputType : InputObjectGraphType<StockSettingsRequest>
+{
+    public StockSettingsInputType()
+    {
+        Name = "StockSettingsInput";
+        Field(x => x.SafetyStock, nullable: true).DefaultValue(0);
+        Field(x => x.ReorderPoint, nullable: true);
+        Field(x => x.ReorderQuantity, nullable: true);
+        Field(x => x.SupplierCode, nullable: true);
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Common;
+using Oms.Domain.Inventory;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Inventory;
+
+public sealed class InventoryQueries(OmsDbContext db)
+{
+    /// <summary>A SKU at every node that stocks it, with the total available to promise.</summary>
+    public async Task<SkuInventoryDto> GetAsync(string sku, CancellationToken ct)
+    {
+        if (!await db.Products.AnyAsync(p => p.Sku == sku, ct)) throw new NotFoundException("product", sku);
+        return Group(sku, await LevelsAsync(db.Stock.Where(s => s.Sku == sku), ct));
+    }
+
+    /// <summary>SKUs in order, each with its node levels; filters apply to the levels, the cursor is the last SKU.</summary>
+    public async Task<Page<SkuInventoryDto>> ListAsync(InventoryFilter filter, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Cursor.Limit(limit);
+        var after = Cursor.Decode(cursor);
+        var rows = db.Stock.AsQueryable();
+        if (filter.NodeCode is { Length: > 0 } code)
+        {
+            var normalized = code.ToUpperInvariant();
+            var nodeId = await db.Nodes.Where(n => n.Code == normalized).Select(n => (NodeId?)n.Id).SingleOrDefaultAsync(ct)
+                         ?? throw Platform.Errors.RequestValidationException.For("nodeCode", $"No fulfilment node has code '{code}'.");
+            rows = rows.Where(s => s.NodeId == nodeId);
+        }
+        if (filter.Sku is { Length: > 0 } sku) rows = rows.Where(s => s.Sku == sku);
+        if (filter.BelowReorderPoint == true) rows = rows.Where(s => s.ReorderPoint != null && s.OnHand - s.Reserved - s.SafetyStock < s.ReorderPoint);
+        if (filter.OutOfStock == true) rows = rows.Where(s => s.OnHand - s.Reserved - s.SafetyStock <= 0);
+        var keys = rows.Select(s => s.Sku).Distinct();
+        if (after is not null) keys = keys.Where(s => string.Compare(s, after) > 0);
+        var skus = await keys.OrderBy(s => s).Take(take + 1).ToListAsync(ct);
+        var hasMore = skus.Count > take;
+        if (hasMore) skus.RemoveAt(take);
+        var levels = await LevelsAsync(rows.Where(s => skus.Contains(s.Sku)), ct);
+        var page = skus.Select(s => Group(s, levels.Where(l => l.Sku == s).ToList())).ToList();
+        return new Page<SkuInventoryDto>(page, hasMore, hasMore ? Cursor.Encode(skus[^1]) : null);
+    }
+
+    public async Task<StockLevelDto> LevelAsync(string sku, NodeId node, CancellationToken ct) =>
+        (await LevelsAsync(db.Stock.Where(s => s.Sku == sku && s.NodeId == node), ct)).Single();
+
+    /// <summary>A SKU's ledger, newest first; optionally at one node.</summary>
+    public async Task<Page<LedgerEntryDto>> LedgerAsync(string sku, string? nodeCode, int? limit, string? cursor, CancellationToken ct)
+    {
+        var take = Cursor.Limit(limit);
+        var q = db.Ledger.AsNoTracking().Where(e => e.Sku == sku);
+        if (nodeCode is { Length: > 0 })
+        {
+            var normalized = nodeCode.ToUpperInvariant();
+            q = q.Where(e => db.Nodes.Any(n => n.Id == e.NodeId && n.Code == normalized));
+        }
+        if (Cursor.Decode(cursor) is { } position)
+        {
+            var before = long.TryParse(position, out var id) ? id : throw Platform.Errors.RequestValidationException.For("cursor", "The cursor is not one this API handed out.");
+            q = q.Where(e => e.Id < before);
+        }
+        var entries = await Project(q.OrderByDescending(e => e.Id).Take(take + 1)).ToListAsync(ct);
+        var hasMore = entries.Count > take;
+        if (hasMore) entries.RemoveAt(take);
+        return new Page<LedgerEntryDto>(entries, hasMore, hasMore ? Cursor.Encode(entries[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null);
+    }
+
+    public async Task<LedgerEntryDto> EntryAsync(long id, CancellationToken ct) =>
+        await Project(db.Ledger.AsNoTracking().Where(e => e.Id == id)).SingleAsync(ct);
+
+    private IQueryable<LedgerEntryDto> Project(IQueryable<InventoryLedgerEntry> q) =>
+        from e in q
+        join n in db.Nodes on e.NodeId equals n.Id
+        select new LedgerEntryDto
+        {
+            Id = e.Id, Sku = e.Sku, NodeCode = n.Code, Reason = e.Reason, OnHandBefore = e.OnHandBefore, OnHandAfter = e.OnHandAfter,
+            ReservedBefore = e.ReservedBefore, ReservedAfter = e.ReservedAfter, Actor = e.Actor, Reference = e.Reference, Note = e.Note, At = e.At,
+        };
+
+    private async Task<List<StockLevelDto>> LevelsAsync(IQueryable<StockItem> rows, CancellationToken ct)
+    {
+        var raw = await (from s in rows.AsNoTracking()
+                         join n in db.Nodes on s.NodeId equals n.Id
+                         join sup in db.Suppliers on s.SupplierId equals sup.Id into sups
+                         from sup in sups.DefaultIfEmpty()
+                         orderby s.Sku, n.Code
+                         select new { s.Sku, n.Code, s.OnHand, s.Reserved, s.SafetyStock, s.ReorderPoint, s.ReorderQuantity, Supplier = sup == null ? null : sup.Code })
+            .ToListAsync(ct);
+        return raw.Select(r =>
+        {
+            var available = StockItem.AvailableOf(r.OnHand, r.Reserved, r.SafetyStock);
+            return new StockLevelDto
+            {
+                Sku = r.Sku, NodeCode = r.Code, OnHand = r.OnHand, Reserved = r.Reserved, SafetyStock = r.SafetyStock, Available = available,
+                ReorderPoint = r.ReorderPoint, ReorderQuantity = r.ReorderQuantity, SupplierCode = r.Supplier,
+                BelowReorderPoint = r.ReorderPoint is { } p && available < p,
+            };
+        }).ToList();
+    }
+
+    private static SkuInventoryDto Group(string sku, IReadOnlyList<StockLevelDto> levels) => new()
+    {
+        Sku = sku, OnHand = levels.Sum(l => l.OnHand), Reserved = levels.Sum(l => l.Reserved), Available = levels.Sum(l => l.Available), Nodes = levels,
+    };
+}

@@ -1,0 +1,102 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Domain.Common;
+using Oms.Domain.Inventory;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Inventory;
+
+/// <summary>A stock row's counts after a change, and what was available before it.</summary>
+public sealed record StockCount(NodeId NodeId, string Sku, int OnHand, int Reserved, int SafetyStock, int OnHandBefore, int ReservedBefore,
+    int? ReorderPoint = null, int? ReorderQuantity = null, Guid? SupplierId = null)
+{
+    public int AvailableBefore => StockItem.AvailableOf(OnHandBefore, ReservedBefore, SafetyStock);
+
+    public int Available => StockItem.AvailableOf(OnHand, Reserved, SafetyStock);
+}
+
+/// <summary>
+/// The only code that moves the contended counters: each change is one conditional UPDATE whose WHERE holds the
+/// guard, so two requests racing for the last unit can never both win (PostgreSQL re-checks the WHERE after the
+/// row lock). Callers hold the transaction; counts are read back inside it, under the row lock.
+/// </summary>
+public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceScopeFactory scopes)
+{
+    /// <summary>Reserves <paramref name="quantity"/> if that much is available; false if not.</summary>
+    public async Task<bool> TryReserveAsync(NodeId node, string sku, int quantity, CancellationToken ct) =>
+        await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand - s.Reserved - s.SafetyStock >= quantity)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + quantity).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct) == 1;
+
+    public async Task ReleaseAsync(NodeId node, string sku, int quantity, CancellationToken ct)
+    {
+        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.Reserved >= quantity)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved - quantity).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+        if (updated != 1) throw new InvalidOperationException($"Releasing {quantity} of {sku} at {node} found no such reservation.");
+    }
+
+    /// <summary>Moves on-hand by <paramref name="delta"/> unless it would fall below what is reserved; null when refused.</summary>
+    public async Task<StockCount?> TryChangeOnHandAsync(NodeId node, string sku, int delta, CancellationToken ct)
+    {
+        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand + delta >= s.Reserved && s.OnHand + delta >= 0)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, s => s.OnHand + delta).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+        return updated == 1 ? await ReadAsync(node, sku, onHandDelta: delta, reservedDelta: 0, ct) : null;
+    }
+
+    /// <summary>Takes <paramref name="quantity"/> out of what is available (a transfer out); null when not enough is.</summary>
+    public async Task<StockCount?> TryTakeAvailableAsync(NodeId node, string sku, int quantity, CancellationToken ct)
+    {
+        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand - s.Reserved - s.SafetyStock >= quantity)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, s => s.OnHand - quantity).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+        return updated == 1 ? await ReadAsync(node, sku, onHandDelta: -quantity, reservedDelta: 0, ct) : null;
+    }
+
+    /// <summary>Sets on-hand to <paramref name="value"/> only if it is still <paramref name="expected"/> (compare-and-swap).</summary>
+    public async Task<StockCount?> TrySetOnHandAsync(NodeId node, string sku, int expected, int value, CancellationToken ct)
+    {
+        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand == expected && value >= s.Reserved)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, value).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+        return updated == 1 ? await ReadAsync(node, sku, onHandDelta: value - expected, reservedDelta: 0, ct) : null;
+    }
+
+    public async Task<StockCount?> ReadAsync(NodeId node, string sku, int onHandDelta, int reservedDelta, CancellationToken ct) =>
+        (await ReadManyAsync([(node, sku, onHandDelta, reservedDelta)], ct)).SingleOrDefault();
+
+    /// <summary>Counts after changes, with what was available before each (from the deltas just applied).</summary>
+    public async Task<List<StockCount>> ReadManyAsync(IReadOnlyList<(NodeId Node, string Sku, int OnHandDelta, int ReservedDelta)> changes, CancellationToken ct)
+    {
+        var skus = changes.Select(c => c.Sku).Distinct().ToList();
+        var nodes = changes.Select(c => c.Node).Distinct().ToList();
+        var rows = await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku) && nodes.Contains(s.NodeId)).ToListAsync(ct);
+        return changes.Select(c => rows.FirstOrDefault(r => r.NodeId == c.Node && r.Sku == c.Sku) is { } r
+                ? new StockCount(c.Node, c.Sku, r.OnHand, r.Reserved, r.SafetyStock, r.OnHand - c.OnHandDelta, r.Reserved - c.ReservedDelta,
+                    r.ReorderPoint, r.ReorderQuantity, r.SupplierId)
+                : null)
+            .OfType<StockCount>().ToList();
+    }
+
+    /// <summary>
+    /// Creates missing rows (all counts zero) before the caller's transaction starts, on a connection of their own:
+    /// an empty row promises nothing, and a concurrent creator winning the race is fine.
+    /// </summary>
+    public async Task EnsureRowsAsync(IEnumerable<(NodeId Node, string Sku)> pairs, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var own = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        foreach (var (node, sku) in pairs.Distinct())
+        {
+            if (await own.Stock.AnyAsync(s => s.NodeId == node && s.Sku == sku, ct)) continue;
+            var row = new StockItem(node, sku, clock.GetUtcNow());
+            own.Stock.Add(row);
+            try
+            {
+                await own.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (own.IsUniqueViolation(e))
+            {
+                own.Entry(row).State = EntityState.Detached;
+            }
+        }
+    }
+
+    public static DomainException Short(string sku, string nodeCode, string field) =>
+        new ConflictException("inventory.insufficient_stock", $"Not enough '{sku}' available at {nodeCode}.") { FieldErrors = new Dictionary<string, string[]> { [field] = [$"Not enough '{sku}' available at {nodeCode}."] } };
+}

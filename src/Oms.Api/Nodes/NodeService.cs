@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Validation;
+using Oms.Domain.Common;
+using Oms.Domain.Inventory;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Nodes;
+
+public sealed class NodeService(OmsDbContext db, TimeProvider clock)
+{
+    public async Task<NodeDto> CreateAsync(CreateNodeRequest r, CancellationToken ct)
+    {
+        RequestValidator.ThrowIfInvalid(r);
+        var node = FulfilmentNode.Create(r.Code, new NodeDetails(
+            r.Kind, r.Name, r.Address.ToDomain(), r.TimeZone, r.Active ?? true, r.CanShip ?? true, r.CanPickup ?? false,
+            r.ServesCountries ?? [], r.Priority ?? 0, r.DailyCapacity, r.SameDayCutoff, Cost(r.ShippingCost)), clock.GetUtcNow());
+        db.Nodes.Add(node);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (db.IsUniqueViolation(e))
+        {
+            throw new ConflictException("node.duplicate_code", $"A node with code '{node.Code}' already exists.");
+        }
+        return NodeDto.From(node);
+    }
+
+    public async Task<NodeDto> UpdateAsync(string code, UpdateNodeRequest r, int? expectedVersion, CancellationToken ct)
+    {
+        RequestValidator.ThrowIfInvalid(r);
+        var node = await LoadAsync(code, ct);
+        node.EnsureVersion(expectedVersion);
+        node.Update(new NodeDetails(
+            r.Kind ?? node.Kind, r.Name ?? node.Name, r.Address?.ToDomain() ?? node.Address, r.TimeZone ?? node.TimeZone,
+            r.Active ?? node.Active, r.CanShip ?? node.CanShip, r.CanPickup ?? node.CanPickup, r.ServesCountries ?? node.ServesCountries,
+            r.Priority ?? node.Priority, r.DailyCapacity switch { null => node.DailyCapacity, -1 => null, var capacity => capacity },
+            r.SameDayCutoff ?? node.SameDayCutoff, r.ShippingCost is { } c ? Cost(c) : node.ShippingCost), clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return NodeDto.From(node);
+    }
+
+    public async Task<FulfilmentNode> LoadAsync(string code, CancellationToken ct)
+    {
+        var normalized = code.ToUpperInvariant();
+        return await db.Nodes.SingleOrDefaultAsync(n => n.Code == normalized, ct) ?? throw new NotFoundException("fulfilment node", code);
+    }
+
+    private static ShippingCostModel Cost(ShippingCostDto c) => new(c.Base, c.PerKg, c.Per100Km, c.Currency);
+}
+
+public sealed class NodeQueries(OmsDbContext db)
+{
+    public async Task<NodeDto> GetAsync(string code, CancellationToken ct)
+    {
+        var normalized = code.ToUpperInvariant();
+        return NodeDto.From(await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Code == normalized, ct) ?? throw new NotFoundException("fulfilment node", code));
+    }
+
+    /// <summary>Every node by code; a business has tens of nodes, not thousands, so there is no paging.</summary>
+    public async Task<IReadOnlyList<NodeDto>> ListAsync(bool? active, NodeKind? kind, CancellationToken ct)
+    {
+        var q = db.Nodes.AsNoTracking();
+        if (active is { } a) q = q.Where(n => n.Active == a);
+        if (kind is { } k) q = q.Where(n => n.Kind == k);
+        return (await q.OrderBy(n => n.Code).ToListAsync(ct)).Select(NodeDto.From).ToList();
+    }
+}

@@ -1,0 +1,191 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Inventory;
+using Oms.Api.Platform.Auth;
+using Oms.Domain.Catalog;
+using Oms.Domain.Common;
+using Oms.Domain.Inventory;
+using Oms.Domain.Orders;
+using Oms.Domain.Routing;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Routing;
+
+/// <summary>
+/// Routes orders to nodes and reserves their stock. Every method runs inside the caller's transaction (or opens
+/// one), plans from a fresh snapshot, and reserves with guarded single-statement updates; when a racing request took
+/// the stock between snapshot and reservation, the attempt is rolled back to a savepoint and planned again.
+/// </summary>
+public sealed class AllocationService(OmsDbContext db, Router router, StockCounters counters, StockSignals signals, TimeProvider clock, Actor actor)
+{
+    private const int MaxAttempts = 10;
+
+    public sealed record Outcome(RoutingDecision Decision, IReadOnlyList<Allocation> Allocations, IReadOnlyList<PlannedLine> Short);
+
+    /// <summary>Routes the whole order at confirmation: short lines follow each SKU's backorder policy.</summary>
+    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct)
+    {
+        var products = await ProductsAsync(order.Lines.Select(l => l.Sku), ct);
+        var lines = order.Lines.Select(l => new RoutingLine(l.Id, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
+        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct);
+        var denied = outcome.Short.Where(s => products.GetValueOrDefault(s.Sku)?.BackorderPolicy is null or BackorderPolicy.Deny).ToList();
+        if (denied.Count > 0)
+        {
+            var errors = denied.ToDictionary(
+                s => $"lines[{order.Lines.ToList().FindIndex(l => l.Id == s.LineId)}].quantity",
+                s => new[] { $"{s.Quantity} of '{s.Sku}' cannot be reserved anywhere." });
+            throw new ConflictException("inventory.insufficient_stock",
+                "Not enough stock to confirm: " + string.Join(" ", errors.Values.SelectMany(v => v))) { FieldErrors = errors };
+        }
+        AddBackorders(order, outcome.Short, products);
+        order.AllocationChanged(fullyAllocated: outcome.Short.Count == 0, actor.Name, null, clock.GetUtcNow());
+    }
+
+    /// <summary>A node refuses its allocation: release it and route the same lines to other nodes (never back to one that refused).</summary>
+    public async Task<Allocation> RejectAsync(Guid allocationId, string reason, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var allocation = await db.Allocations.SingleOrDefaultAsync(a => a.Id == allocationId, ct) ?? throw new NotFoundException("allocation", allocationId);
+        allocation.Reject(reason, clock.GetUtcNow());
+        foreach (var line in allocation.Lines) await counters.ReleaseAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
+        var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
+        var refused = await db.Allocations.Where(a => a.OrderId == order.Id && a.Status == AllocationStatus.Rejected).Select(a => a.NodeId).ToListAsync(ct);
+        refused.Add(allocation.NodeId);
+
+        var products = await ProductsAsync(allocation.Lines.Select(l => l.Sku), ct);
+        var lines = allocation.Lines.Select(l => new RoutingLine(l.OrderLineId, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
+        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Rejection, refused.Distinct().ToList(), ct);
+        // The order was accepted already: whatever no other node has waits for stock, whatever the SKU's policy.
+        AddBackorders(order, outcome.Short, products, forceBackorder: true);
+        var open = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
+        order.AllocationChanged(!open && outcome.Short.Count == 0, actor.Name, $"allocation at {allocation.NodeCode} rejected: {reason}", clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return allocation;
+    }
+
+    /// <summary>Gives back every reservation of an order (it was cancelled) and drops its backorders.</summary>
+    public async Task ReleaseAllAsync(OrderId orderId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var allocations = await db.Allocations.Where(a => a.OrderId == orderId && a.Status == AllocationStatus.Reserved).ToListAsync(ct);
+        foreach (var allocation in allocations.OrderBy(a => a.NodeId.Value))
+        {
+            foreach (var line in allocation.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+                await counters.ReleaseAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
+            allocation.Release(now);
+        }
+        foreach (var backorder in await db.Backorders.Where(b => b.OrderId == orderId && b.Status == BackorderStatus.Open).ToListAsync(ct))
+            backorder.Cancel();
+    }
+
+    /// <summary>Stock of <paramref name="sku"/> arrived: allocate its open backorders, expedited orders first, then oldest.</summary>
+    public async Task FillBackordersAsync(string sku, CancellationToken ct)
+    {
+        if (!await db.Backorders.AnyAsync(b => b.Sku == sku && b.Status == BackorderStatus.Open, ct)) return;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var waiting = await db.Backorders.Where(b => b.Sku == sku && b.Status == BackorderStatus.Open)
+            .OrderByDescending(b => b.Expedited).ThenBy(b => b.OrderPlacedAt).ThenBy(b => b.CreatedAt).ToListAsync(ct);
+        var weight = (await ProductsAsync([sku], ct)).GetValueOrDefault(sku)?.WeightGrams ?? 0;
+        foreach (var backorder in waiting)
+        {
+            var order = await db.Orders.SingleAsync(o => o.Id == backorder.OrderId, ct);
+            if (!order.HoldsReservations) { backorder.Cancel(); continue; }
+            var refused = await db.Allocations.Where(a => a.OrderId == order.Id && a.Status == AllocationStatus.Rejected).Select(a => a.NodeId).ToListAsync(ct);
+            var outcome = await RouteAndReserveAsync(order, [new RoutingLine(backorder.OrderLineId, sku, backorder.Quantity, weight)], RoutingTrigger.Backorder, refused, ct);
+            var allocated = outcome.Allocations.Sum(a => a.Lines.Sum(l => l.Quantity));
+            backorder.Allocated(allocated);
+            var othersOpen = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open && b.Id != backorder.Id, ct);
+            order.AllocationChanged(backorder.Status == BackorderStatus.Allocated && !othersOpen, actor.Name, "backorder allocated", clock.GetUtcNow());
+            if (backorder.Status == BackorderStatus.Open) break; // nothing left for the next one in line
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<Outcome> RouteAndReserveAsync(Order order, IReadOnlyList<RoutingLine> lines, RoutingTrigger trigger, IReadOnlyCollection<NodeId> excluded, CancellationToken ct)
+    {
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Reservations must run inside a transaction.");
+        var request = new RoutingRequest(lines, order.ShippingAddress ?? order.BillingAddress, order.Priority, order.Channel, order.Delivery, excluded);
+        var skus = lines.Select(l => l.Sku).Distinct().ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var plan = router.Plan(request, await SnapshotAsync(skus, now, ct), now);
+            var reservations = plan.Allocations
+                .SelectMany(a => a.Lines.Select(l => (a.NodeId, l.Sku, l.Quantity)))
+                .GroupBy(x => (x.NodeId, x.Sku))
+                .Select(g => (Node: g.Key.NodeId, g.Key.Sku, Quantity: g.Sum(x => x.Quantity)))
+                .OrderBy(x => x.Node.Value).ThenBy(x => x.Sku, StringComparer.Ordinal) // one lock order for everyone: no deadlocks
+                .ToList();
+            await tx.CreateSavepointAsync("reserve", ct);
+            var reserved = true;
+            foreach (var r in reservations)
+            {
+                if (await counters.TryReserveAsync(r.Node, r.Sku, r.Quantity, ct)) continue;
+                reserved = false;
+                break;
+            }
+            if (!reserved)
+            {
+                // Someone took the stock after our snapshot: undo this attempt and plan again from what is left.
+                await tx.RollbackToSavepointAsync("reserve", ct);
+                if (attempt == MaxAttempts)
+                    throw new ConcurrencyException("Stock is changing too fast to reserve; retry the request.", preconditionFailed: false);
+                continue;
+            }
+            await tx.ReleaseSavepointAsync("reserve", ct);
+
+            var decision = new RoutingDecision(order.Id, trigger, plan, now);
+            db.RoutingDecisions.Add(decision);
+            var allocations = plan.Allocations
+                .Select(a => Allocation.Reserve(order.Id, a.NodeId, a.NodeCode, decision.Id, a.Lines.Select(l => (l.LineId, l.Sku, l.Quantity)), now))
+                .ToList();
+            db.Allocations.AddRange(allocations);
+            if (reservations.Count > 0)
+                await signals.AfterChangeAsync(await counters.ReadManyAsync(reservations.Select(r => (r.Node, r.Sku, 0, r.Quantity)).ToList(), ct), ct);
+            return new Outcome(decision, allocations, plan.Short);
+        }
+    }
+
+    /// <summary>Runs the router on a hypothetical order: nothing is reserved or stored.</summary>
+    public async Task<RoutingPlan> SimulateAsync(RoutingRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return router.Plan(request, await SnapshotAsync(request.Lines.Select(l => l.Sku).Distinct().ToList(), now, ct), now);
+    }
+
+    public async Task<Dictionary<string, Product>> ProductsAsync(IEnumerable<string> skus, CancellationToken ct)
+    {
+        var list = skus.Distinct().ToList();
+        return await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, ct);
+    }
+
+    /// <summary>Every node, its available stock of the requested SKUs, and the allocations it took since its local midnight.</summary>
+    private async Task<List<NodeSnapshot>> SnapshotAsync(IReadOnlyList<string> skus, DateTimeOffset now, CancellationToken ct)
+    {
+        var nodes = await db.Nodes.AsNoTracking().ToListAsync(ct);
+        var stock = await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku))
+            .Select(s => new { s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock }).ToListAsync(ct);
+        var since = nodes.Count == 0 ? now : nodes.Min(n => n.StartOfLocalDay(now));
+        var recent = await db.Allocations.AsNoTracking()
+            .Where(a => a.CreatedAt >= since && a.Status == AllocationStatus.Reserved)
+            .GroupBy(a => a.NodeId).Select(g => new { Node = g.Key, Count = g.Count() }).ToListAsync(ct);
+        return nodes.Select(n => new NodeSnapshot(
+            n,
+            stock.Where(s => s.NodeId == n.Id).ToDictionary(s => s.Sku, s => StockItem.AvailableOf(s.OnHand, s.Reserved, s.SafetyStock)),
+            recent.FirstOrDefault(r => r.Node == n.Id)?.Count ?? 0)).ToList();
+    }
+
+    private void AddBackorders(Order order, IReadOnlyList<PlannedLine> shortLines, IReadOnlyDictionary<string, Product> products, bool forceBackorder = false)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var line in shortLines)
+        {
+            var product = products.GetValueOrDefault(line.Sku);
+            var policy = product?.BackorderPolicy is BackorderPolicy.Preorder ? BackorderPolicy.Preorder : BackorderPolicy.Backorder;
+            if (!forceBackorder && product?.BackorderPolicy is null or BackorderPolicy.Deny) continue;
+            db.Backorders.Add(new Backorder(order.Id, line.LineId, line.Sku, line.Quantity, order.Priority == OrderPriority.Expedited,
+                order.CreatedAt, policy, product?.PreorderAvailableOn, now));
+        }
+    }
+}

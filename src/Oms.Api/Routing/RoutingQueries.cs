@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Domain.Common;
+using Oms.Domain.Orders;
+using Oms.Domain.Routing;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Routing;
+
+public sealed class RoutingQueries(OmsDbContext db)
+{
+    public async Task<OrderRoutingDto> ForOrderAsync(OrderId orderId, CancellationToken ct)
+    {
+        if (!await db.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
+        var decisions = await db.RoutingDecisions.AsNoTracking().Where(d => d.OrderId == orderId).OrderBy(d => d.At).ToListAsync(ct);
+        var allocations = await db.Allocations.AsNoTracking().Where(a => a.OrderId == orderId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        var backorders = await db.Backorders.AsNoTracking().Where(b => b.OrderId == orderId).OrderBy(b => b.CreatedAt).ToListAsync(ct);
+        return new OrderRoutingDto
+        {
+            OrderId = orderId.Value,
+            Decisions = decisions.Select(Decision).ToList(),
+            Allocations = allocations.Select(AllocationDto.From).ToList(),
+            Backorders = backorders.Select(b => new BackorderDto
+            {
+                Id = b.Id, OrderLineId = b.OrderLineId, Sku = b.Sku, Quantity = b.Quantity, Policy = b.Policy, ExpectedDate = b.ExpectedDate,
+                Status = b.Status, CreatedAt = b.CreatedAt,
+            }).ToList(),
+        };
+    }
+
+    public async Task<AllocationDto> AllocationAsync(Guid id, CancellationToken ct) =>
+        AllocationDto.From(await db.Allocations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("allocation", id));
+
+    /// <summary>A node's allocations, newest first (its work queue when status is reserved).</summary>
+    public async Task<IReadOnlyList<AllocationDto>> AllocationsAsync(string? nodeCode, AllocationStatus? status, int? limit, CancellationToken ct)
+    {
+        var take = Platform.Http.Cursor.Limit(limit);
+        var q = db.Allocations.AsNoTracking();
+        if (nodeCode is { Length: > 0 }) q = q.Where(a => a.NodeCode == nodeCode.ToUpperInvariant());
+        if (status is { } s) q = q.Where(a => a.Status == s);
+        return (await q.OrderByDescending(a => a.CreatedAt).Take(take).ToListAsync(ct)).Select(AllocationDto.From).ToList();
+    }
+
+    public static RoutingDecisionDto Decision(RoutingDecision d) => new()
+    {
+        Id = d.Id, At = d.At, Trigger = d.Trigger, Outcome = d.Outcome,
+        Candidates = d.Candidates.Select(CandidateDto.From).ToList(),
+        Short = d.Short.Select(s => new PlannedLineDto { OrderLineId = s.LineId, Sku = s.Sku, Quantity = s.Quantity }).ToList(),
+    };
+
+    public static RoutingSimulationDto Simulation(RoutingPlan plan) => new()
+    {
+        Outcome = plan.Outcome,
+        Allocations = plan.Allocations.Select(a => new PlannedAllocationDto
+        {
+            NodeCode = a.NodeCode, Lines = a.Lines.Select(l => new PlannedLineDto { OrderLineId = null, Sku = l.Sku, Quantity = l.Quantity }).ToList(),
+        }).ToList(),
+        Short = plan.Short.Select(s => new PlannedLineDto { OrderLineId = null, Sku = s.Sku, Quantity = s.Quantity }).ToList(),
+        Candidates = plan.Candidates.Select(CandidateDto.From).ToList(),
+    };
+}

@@ -1,0 +1,125 @@
+using Oms.Domain.Common;
+using Oms.Domain.Inventory;
+using Oms.Domain.Orders;
+
+namespace Oms.Domain.Routing;
+
+public enum AllocationStatus { Reserved, Rejected, Released }
+
+public sealed class AllocationLine
+{
+    private AllocationLine() { }
+
+    internal AllocationLine(Guid orderLineId, string sku, int quantity)
+    {
+        OrderLineId = orderLineId;
+        Sku = sku;
+        Quantity = quantity;
+    }
+
+    public Guid OrderLineId { get; private set; }
+    public string Sku { get; private set; } = "";
+    public int Quantity { get; private set; }
+}
+
+/// <summary>The part of an order one node ships: its lines' quantities are reserved in that node's stock.</summary>
+public sealed class Allocation : AggregateRoot
+{
+    private readonly List<AllocationLine> _lines = [];
+
+    private Allocation() { }
+
+    public Guid Id { get; private set; }
+    public OrderId OrderId { get; private set; }
+    public NodeId NodeId { get; private set; }
+    public string NodeCode { get; private set; } = "";
+    public Guid DecisionId { get; private set; }
+    public AllocationStatus Status { get; private set; }
+    public string? RejectReason { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public IReadOnlyList<AllocationLine> Lines => _lines;
+
+    public static Allocation Reserve(OrderId orderId, NodeId nodeId, string nodeCode, Guid decisionId,
+        IEnumerable<(Guid LineId, string Sku, int Quantity)> lines, DateTimeOffset now)
+    {
+        var a = new Allocation
+        {
+            Id = Guid.CreateVersion7(now), OrderId = orderId, NodeId = nodeId, NodeCode = nodeCode, DecisionId = decisionId,
+            Status = AllocationStatus.Reserved, CreatedAt = now, UpdatedAt = now,
+        };
+        a._lines.AddRange(lines.Select(l => new AllocationLine(l.LineId, l.Sku, l.Quantity)));
+        if (a._lines.Count == 0 || a._lines.Any(l => l.Quantity < 1))
+            throw new DomainException("allocation.empty", "An allocation holds at least one unit of each of its lines.");
+        a.Touch();
+        return a;
+    }
+
+    /// <summary>The node refuses: its reservation is released and the rest of the order is routed elsewhere.</summary>
+    public void Reject(string reason, DateTimeOffset now)
+    {
+        if (Status != AllocationStatus.Reserved)
+            throw new ConflictException("allocation.invalid_transition", $"Only a reserved allocation can be rejected; this one is {Status.ToString().ToLowerInvariant()}.");
+        Status = AllocationStatus.Rejected;
+        RejectReason = reason;
+        UpdatedAt = now;
+        Touch();
+        Raise(new AllocationEvent("allocation.rejected", Id, OrderId.Value, NodeCode, reason, now));
+    }
+
+    /// <summary>The order was cancelled: the reservation goes back to stock.</summary>
+    public void Release(DateTimeOffset now)
+    {
+        if (Status != AllocationStatus.Reserved) return;
+        Status = AllocationStatus.Released;
+        UpdatedAt = now;
+        Touch();
+    }
+}
+
+public sealed record AllocationEvent(string Type, Guid AggregateId, Guid OrderId, string NodeCode, string? Reason, DateTimeOffset OccurredAt) : IDomainEvent;
+
+public enum BackorderStatus { Open, Allocated, Cancelled }
+
+/// <summary>Quantity of an order line that no node could reserve; allocated when stock arrives, expedited first, then oldest.</summary>
+public sealed class Backorder
+{
+    private Backorder() { }
+
+    public Backorder(OrderId orderId, Guid orderLineId, string sku, int quantity, bool expedited, DateTimeOffset orderPlacedAt,
+        BackorderPolicy policy, DateOnly? expectedDate, DateTimeOffset now)
+    {
+        Id = Guid.CreateVersion7(now);
+        OrderId = orderId;
+        OrderLineId = orderLineId;
+        Sku = sku;
+        Quantity = quantity;
+        Expedited = expedited;
+        OrderPlacedAt = orderPlacedAt;
+        Policy = policy;
+        ExpectedDate = expectedDate;
+        Status = BackorderStatus.Open;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public OrderId OrderId { get; private set; }
+    public Guid OrderLineId { get; private set; }
+    public string Sku { get; private set; } = "";
+    /// <summary>Still to allocate.</summary>
+    public int Quantity { get; private set; }
+    public bool Expedited { get; private set; }
+    public DateTimeOffset OrderPlacedAt { get; private set; }
+    public BackorderPolicy Policy { get; private set; }
+    public DateOnly? ExpectedDate { get; private set; }
+    public BackorderStatus Status { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public void Allocated(int quantity)
+    {
+        Quantity -= Math.Min(quantity, Quantity);
+        if (Quantity == 0) Status = BackorderStatus.Allocated;
+    }
+
+    public void Cancel() => Status = BackorderStatus.Cancelled;
+}

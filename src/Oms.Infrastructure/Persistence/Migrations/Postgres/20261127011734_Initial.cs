@@ -1,0 +1,687 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Oms.Infrastructure.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateSequence(
+                name: "order_numbers",
+                startValue: 100001L);
+
+            migrationBuilder.CreateSequence(
+                name: "purchase_order_numbers",
+                startValue: 1001L);
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    hint = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    scopes = table.Column<List<string>>(type: "text[]", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_api_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "fulfilment_nodes",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    address_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    address_company = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_line1 = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    address_line2 = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    address_city = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    address_region = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    address_postal_code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    address_country = table.Column<string>(type: "character(2)", fixedLength: true, maxLength: 2, nullable: false),
+                    address_phone = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    address_latitude = table.Column<double>(type: "double precision", nullable: true),
+                    address_longitude = table.Column<double>(type: "double precision", nullable: true),
+                    time_zone = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    can_ship = table.Column<bool>(type: "boolean", nullable: false),
+                    can_pickup = table.Column<bool>(type: "boolean", nullable: false),
+                    serves_countries = table.Column<List<string>>(type: "text[]", nullable: false),
+                    priority = table.Column<int>(type: "integer", nullable: false),
+                    daily_capacity = table.Column<int>(type: "integer", nullable: true),
+                    same_day_cutoff = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    shipping_cost_base = table.Column<long>(type: "bigint", nullable: false),
+                    shipping_cost_per_kg = table.Column<long>(type: "bigint", nullable: false),
+                    shipping_cost_per100km = table.Column<long>(type: "bigint", nullable: false),
+                    shipping_cost_currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fulfilment_nodes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    owner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    status_code = table.Column<int>(type: "integer", nullable: true),
+                    content_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    location = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    e_tag = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    body = table.Column<byte[]>(type: "bytea", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_keys", x => new { x.owner, x.key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inventory_ledger",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    node_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    reason = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    on_hand_before = table.Column<int>(type: "integer", nullable: false),
+                    on_hand_after = table.Column<int>(type: "integer", nullable: false),
+                    reserved_before = table.Column<int>(type: "integer", nullable: false),
+                    reserved_after = table.Column<int>(type: "integer", nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reference = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inventory_ledger", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "orders",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<long>(type: "bigint", nullable: false),
+                    channel = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    channel_order_ref = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    held_from = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    customer_email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    customer_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    customer_phone = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    shipping_address_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    shipping_address_company = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    shipping_address_line1 = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    shipping_address_line2 = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    shipping_address_city = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    shipping_address_region = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    shipping_address_postal_code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    shipping_address_country = table.Column<string>(type: "character(2)", fixedLength: true, maxLength: 2, nullable: true),
+                    shipping_address_phone = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    shipping_address_latitude = table.Column<double>(type: "double precision", nullable: true),
+                    shipping_address_longitude = table.Column<double>(type: "double precision", nullable: true),
+                    billing_address_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    billing_address_company = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    billing_address_line1 = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    billing_address_line2 = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    billing_address_city = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    billing_address_region = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    billing_address_postal_code = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    billing_address_country = table.Column<string>(type: "character(2)", fixedLength: true, maxLength: 2, nullable: true),
+                    billing_address_phone = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    billing_address_latitude = table.Column<double>(type: "double precision", nullable: true),
+                    billing_address_longitude = table.Column<double>(type: "double precision", nullable: true),
+                    delivery_type = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    delivery_pickup_location = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    priority = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    subtotal = table.Column<long>(type: "bigint", nullable: false),
+                    shipping_total = table.Column<long>(type: "bigint", nullable: false),
+                    tax_rate_basis_points = table.Column<int>(type: "integer", nullable: false),
+                    tax_total = table.Column<long>(type: "bigint", nullable: false),
+                    total = table.Column<long>(type: "bigint", nullable: false),
+                    notes = table.Column<string>(type: "character varying(5000)", maxLength: 5000, nullable: true),
+                    metadata = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    cancel_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_orders", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    aggregate_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: false),
+                    dispatched_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "products",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    brand = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    category = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    price_amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    weight_grams = table.Column<int>(type: "integer", nullable: false),
+                    dimensions_length_mm = table.Column<int>(type: "integer", nullable: true),
+                    dimensions_width_mm = table.Column<int>(type: "integer", nullable: true),
+                    dimensions_height_mm = table.Column<int>(type: "integer", nullable: true),
+                    barcode = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    backorder_policy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    preorder_available_on = table.Column<DateOnly>(type: "date", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_products", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "suppliers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    lead_time_days = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_suppliers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "allocations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    node_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    node_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    decision_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    reject_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_allocations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_allocations_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "backorders",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    quantity = table.Column<int>(type: "integer", nullable: false),
+                    expedited = table.Column<bool>(type: "boolean", nullable: false),
+                    order_placed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    policy = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    expected_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_backorders", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_backorders_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "order_lines",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    quantity = table.Column<int>(type: "integer", nullable: false),
+                    unit_price = table.Column<long>(type: "bigint", nullable: false),
+                    total = table.Column<long>(type: "bigint", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_order_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_order_lines_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "order_timeline",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    @event = table.Column<string>(name: "event", type: "character varying(30)", maxLength: 30, nullable: false),
+                    from = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: true),
+                    to = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_order_timeline", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_order_timeline_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "routing_decisions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    trigger = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    outcome = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    candidates = table.Column<string>(type: "text", nullable: false),
+                    @short = table.Column<string>(name: "short", type: "text", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_routing_decisions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_routing_decisions_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "purchase_orders",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<long>(type: "bigint", nullable: false),
+                    supplier_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    node_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    created_by_reorder = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_purchase_orders", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_purchase_orders_fulfilment_nodes_node_id",
+                        column: x => x.node_id,
+                        principalTable: "fulfilment_nodes",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_purchase_orders_suppliers_supplier_id",
+                        column: x => x.supplier_id,
+                        principalTable: "suppliers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stock_items",
+                columns: table => new
+                {
+                    node_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    on_hand = table.Column<int>(type: "integer", nullable: false),
+                    reserved = table.Column<int>(type: "integer", nullable: false),
+                    safety_stock = table.Column<int>(type: "integer", nullable: false),
+                    reorder_point = table.Column<int>(type: "integer", nullable: true),
+                    reorder_quantity = table.Column<int>(type: "integer", nullable: true),
+                    supplier_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_stock_items", x => new { x.node_id, x.sku });
+                    table.CheckConstraint("ck_stock_items_reserved_within_on_hand", "reserved >= 0 AND reserved <= on_hand");
+                    table.ForeignKey(
+                        name: "fk_stock_items_fulfilment_nodes_node_id",
+                        column: x => x.node_id,
+                        principalTable: "fulfilment_nodes",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_stock_items_suppliers_supplier_id",
+                        column: x => x.supplier_id,
+                        principalTable: "suppliers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "allocation_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    quantity = table.Column<int>(type: "integer", nullable: false),
+                    allocation_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_allocation_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_allocation_lines_allocations_allocation_id",
+                        column: x => x.allocation_id,
+                        principalTable: "allocations",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "purchase_order_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    quantity = table.Column<int>(type: "integer", nullable: false),
+                    received = table.Column<int>(type: "integer", nullable: false),
+                    purchase_order_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_purchase_order_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_purchase_order_lines_purchase_orders_purchase_order_id",
+                        column: x => x.purchase_order_id,
+                        principalTable: "purchase_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_allocation_lines_allocation_id",
+                table: "allocation_lines",
+                column: "allocation_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_allocations_node_id_created_at",
+                table: "allocations",
+                columns: new[] { "node_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_allocations_order_id",
+                table: "allocations",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_api_keys_hash",
+                table: "api_keys",
+                column: "hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backorders_order_id",
+                table: "backorders",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_backorders_sku_status",
+                table: "backorders",
+                columns: new[] { "sku", "status" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_nodes_code",
+                table: "fulfilment_nodes",
+                column: "code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_keys_created_at",
+                table: "idempotency_keys",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_inventory_ledger_sku_node_id_id",
+                table: "inventory_ledger",
+                columns: new[] { "sku", "node_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_lines_order_id",
+                table: "order_lines",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_lines_sku",
+                table: "order_lines",
+                column: "sku");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_timeline_order_id_at",
+                table: "order_timeline",
+                columns: new[] { "order_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_channel_channel_order_ref",
+                table: "orders",
+                columns: new[] { "channel", "channel_order_ref" },
+                unique: true,
+                filter: "channel_order_ref IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_created_at",
+                table: "orders",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_customer_email",
+                table: "orders",
+                column: "customer_email");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_number",
+                table: "orders",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_status",
+                table: "orders",
+                column: "status");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_dispatched_at_occurred_at",
+                table: "outbox_messages",
+                columns: new[] { "dispatched_at", "occurred_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_brand",
+                table: "products",
+                column: "brand");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_category",
+                table: "products",
+                column: "category");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_products_sku",
+                table: "products",
+                column: "sku",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_purchase_order_lines_purchase_order_id",
+                table: "purchase_order_lines",
+                column: "purchase_order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_purchase_orders_node_id",
+                table: "purchase_orders",
+                column: "node_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_purchase_orders_number",
+                table: "purchase_orders",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_purchase_orders_supplier_id_node_id_status",
+                table: "purchase_orders",
+                columns: new[] { "supplier_id", "node_id", "status" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_routing_decisions_order_id_at",
+                table: "routing_decisions",
+                columns: new[] { "order_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_items_sku",
+                table: "stock_items",
+                column: "sku");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_stock_items_supplier_id",
+                table: "stock_items",
+                column: "supplier_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_suppliers_code",
+                table: "suppliers",
+                column: "code",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "allocation_lines");
+
+            migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "backorders");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
+
+            migrationBuilder.DropTable(
+                name: "inventory_ledger");
+
+            migrationBuilder.DropTable(
+                name: "order_lines");
+
+            migrationBuilder.DropTable(
+                name: "order_timeline");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "products");
+
+            migrationBuilder.DropTable(
+                name: "purchase_order_lines");
+
+            migrationBuilder.DropTable(
+                name: "routing_decisions");
+
+            migrationBuilder.DropTable(
+                name: "stock_items");
+
+            migrationBuilder.DropTable(
+                name: "allocations");
+
+            migrationBuilder.DropTable(
+                name: "purchase_orders");
+
+            migrationBuilder.DropTable(
+                name: "orders");
+
+            migrationBuilder.DropTable(
+                name: "fulfilment_nodes");
+
+            migrationBuilder.DropTable(
+                name: "suppliers");
+
+            migrationBuilder.DropSequence(
+                name: "order_numbers");
+
+            migrationBuilder.DropSequence(
+                name: "purchase_order_numbers");
+        }
+    }
+}
