@@ -65,6 +65,21 @@ public sealed class PlatformTests
             Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
             var gql = await client.PostAsync("/graphql", Scenario.Content(new { query = "{ orders(first: 3) { nodes { number lines { product { sku } } } } }" }));
             Assert.DoesNotContain("\"errors\"", await gql.Content.ReadAsStringAsync());
+
+            // The network: six nodes with stock for every SKU; confirming routes and reserves on SQLite too.
+            Assert.Equal(6, (await client.GetFromJsonAsync<JsonElement>("/api/v1/fulfilment-nodes")).GetArrayLength());
+            var stock = await client.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}");
+            Assert.InRange(stock.GetProperty("nodes").GetArrayLength(), 2, 4);
+            var available = stock.GetProperty("available").GetInt32();
+            var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+            var confirm = await client.PostAsync($"/api/v1/orders/{orderId}/confirm", null);
+            if (available > 0)
+            {
+                Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+                Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}")).GetProperty("reserved").GetInt32());
+            }
+            else Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
+            Assert.NotEmpty((await client.GetFromJsonAsync<JsonElement>("/api/v1/suppliers")).EnumerateArray());
         }
         finally
         {

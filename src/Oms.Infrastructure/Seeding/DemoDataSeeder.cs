@@ -2,6 +2,7 @@ using Bogus;
 using Microsoft.EntityFrameworkCore;
 using Oms.Domain.Catalog;
 using Oms.Domain.Common;
+using Oms.Domain.Inventory;
 using Oms.Domain.Orders;
 using Oms.Infrastructure.Persistence;
 
@@ -43,6 +44,7 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
             return Product.Create($"{brand[..3].ToUpperInvariant()}-{category[..3].ToUpperInvariant()}-{i:D4}", details, now.AddDays(-120));
         }).ToList();
         db.Products.AddRange(catalog);
+        SeedNetwork(faker, catalog, now);
 
         var people = Enumerable.Range(1, customers).Select(_ =>
         {
@@ -76,6 +78,49 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
         await db.SaveChangesAsync(ct);
         foreach (var p in catalog) p.ClearDomainEvents();
         return true;
+    }
+
+    /// <summary>Six nodes in four countries, four suppliers, stock of every SKU at two to four nodes, reorder points at the warehouses.</summary>
+    private void SeedNetwork(Faker faker, IReadOnlyList<Product> catalog, DateTimeOffset now)
+    {
+        static Address At(string name, string line, string city, string postal, string country, double lat, double lon) =>
+            new(name, null, line, null, city, null, postal, country, null, lat, lon);
+        var eur = new ShippingCostModel(350, 60, 25, "EUR");
+        var nodes = new[]
+        {
+            FulfilmentNode.Create("DE-BER-WH", new NodeDetails(NodeKind.Warehouse, "Berlin warehouse", At("Berlin warehouse", "Am Borsigturm 40", "Berlin", "13507", "DE", 52.585, 13.288),
+                "Europe/Berlin", true, true, false, ["DE", "AT", "PL", "CZ", "DK"], 0, 1500, new TimeOnly(15, 0), eur), now),
+            FulfilmentNode.Create("DE-FRA-WH", new NodeDetails(NodeKind.Warehouse, "Frankfurt warehouse", At("Frankfurt warehouse", "Cargo City Süd 570", "Frankfurt am Main", "60549", "DE", 50.035, 8.562),
+                "Europe/Berlin", true, true, false, ["DE", "AT", "CH", "BE", "LU", "NL", "FR"], 0, 1200, new TimeOnly(16, 0), eur), now),
+            FulfilmentNode.Create("NL-VEN-3PL", new NodeDetails(NodeKind.ThirdPartyLogistics, "Venlo 3PL", At("Venlo 3PL", "Celsiusweg 5", "Venlo", "5928 PR", "NL", 51.390, 6.150),
+                "Europe/Amsterdam", true, true, false, [], 1, 3000, new TimeOnly(17, 0), new ShippingCostModel(300, 55, 22, "EUR")), now),
+            FulfilmentNode.Create("FR-LYS-WH", new NodeDetails(NodeKind.Warehouse, "Lyon warehouse", At("Lyon warehouse", "Rue du Dauphiné 12", "Saint-Priest", "69800", "FR", 45.700, 4.940),
+                "Europe/Paris", true, true, false, ["FR", "BE", "ES", "IT", "CH"], 0, 800, new TimeOnly(14, 30), eur), now),
+            FulfilmentNode.Create("DE-BER-STORE", new NodeDetails(NodeKind.Store, "Berlin Mitte store", At("Berlin Mitte store", "Rosenthaler Str. 40", "Berlin", "10178", "DE", 52.526, 13.402),
+                "Europe/Berlin", true, true, true, ["DE"], 3, 60, new TimeOnly(12, 0), new ShippingCostModel(500, 80, 40, "EUR")), now),
+            FulfilmentNode.Create("FR-PAR-STORE", new NodeDetails(NodeKind.Store, "Paris Marais store", At("Paris Marais store", "12 Rue des Francs-Bourgeois", "Paris", "75003", "FR", 48.857, 2.360),
+                "Europe/Paris", true, true, true, ["FR"], 3, 40, new TimeOnly(12, 0), new ShippingCostModel(500, 80, 40, "EUR")), now),
+        };
+        db.Nodes.AddRange(nodes);
+        var suppliers = new[]
+        {
+            Supplier.Create("NORTHWIND-SUPPLY", "Northwind Supply GmbH", "orders@northwind.example", 5, now),
+            Supplier.Create("CONTOSO-TRADING", "Contoso Trading B.V.", "po@contoso.example", 7, now),
+            Supplier.Create("FABRIKAM-DIRECT", "Fabrikam Direct SAS", "achats@fabrikam.example", 10, now),
+            Supplier.Create("LITWARE-WHOLESALE", "Litware Wholesale Ltd", "sales@litware.example", 14, now),
+        };
+        db.Suppliers.AddRange(suppliers);
+        foreach (var product in catalog)
+        {
+            var supplier = suppliers[Array.IndexOf(Brands, product.Brand) % suppliers.Length];
+            foreach (var node in faker.PickRandom(nodes, faker.Random.Int(2, 4)))
+            {
+                var stock = StockItem.Seeded(node.Id, product.Sku, faker.Random.Int(0, 60), now);
+                if (node.Kind != NodeKind.Store && faker.Random.Double() < 0.7)
+                    stock.Configure(safetyStock: faker.Random.Int(0, 3), reorderPoint: faker.Random.Int(5, 15), reorderQuantity: faker.Random.Int(20, 100), supplier.Id, now);
+                db.Stock.Add(stock);
+            }
+        }
     }
 
     /// <summary>Moves an order along a plausible path; older orders are further along.</summary>
