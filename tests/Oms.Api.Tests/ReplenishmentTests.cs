@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Oms.Api.Tests.Support;
+using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Tests;
 
@@ -54,6 +57,16 @@ public sealed class ReplenishmentTests
         Assert.Equal("received", receipt.GetProperty("reason").GetString());
         Assert.Equal((5, 17), (receipt.GetProperty("onHandBefore").GetInt32(), receipt.GetProperty("onHandAfter").GetInt32()));
         Assert.StartsWith("PO-", receipt.GetProperty("reference").GetString());
+
+        // Everything that happened is in the outbox for webhook subscribers, committed with the change itself.
+        await using var scope = s.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        var nodeId = await db.Nodes.Where(n => n.Code == node).Select(n => n.Id.Value).SingleAsync();
+        var orderIds = new[] { Guid.Parse(first!), Guid.Parse(second!) };
+        var types = await db.OutboxMessages.Where(m => m.AggregateId == nodeId || orderIds.Contains(m.AggregateId) || m.AggregateId == Guid.Parse(poId!))
+            .Select(m => m.Type).ToListAsync();
+        foreach (var expected in new[] { "inventory.adjusted", "inventory.low_stock", "order.allocated", "purchase_order.created", "purchase_order.received" })
+            Assert.Contains(expected, types);
     }
 
     [Fact]
