@@ -46,7 +46,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
             }
         }
         var entry = Ledger(after, r.Reason, node.Code, reference: null, r.Note);
-        signals.Emit("inventory.adjusted", after, node.Code, clock.GetUtcNow());
+        await signals.EmitAsync("inventory.adjusted", after, node.Code, clock.GetUtcNow(), ct);
         await signals.AfterChangeAsync([after], ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -72,8 +72,8 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
                        ?? throw new InvalidOperationException("Adding stock cannot fall below reserved.");
         var outEntry = Ledger(outgoing, StockChangeReason.TransferOut, from.Code, reference, r.Note);
         var inEntry = Ledger(incoming, StockChangeReason.TransferIn, to.Code, reference, r.Note);
-        signals.Emit("inventory.adjusted", outgoing, from.Code, clock.GetUtcNow());
-        signals.Emit("inventory.adjusted", incoming, to.Code, clock.GetUtcNow());
+        await signals.EmitAsync("inventory.adjusted", outgoing, from.Code, clock.GetUtcNow(), ct);
+        await signals.EmitAsync("inventory.adjusted", incoming, to.Code, clock.GetUtcNow(), ct);
         await signals.AfterChangeAsync([outgoing, incoming], ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
@@ -113,7 +113,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
         {
             var after = await counters.TryChangeOnHandAsync(node, sku, quantity, ct) ?? throw new InvalidOperationException("Adding stock cannot fall below reserved.");
             Ledger(after, StockChangeReason.Received, nodeCode, reference, null);
-            signals.Emit("inventory.adjusted", after, nodeCode, clock.GetUtcNow());
+            await signals.EmitAsync("inventory.adjusted", after, nodeCode, clock.GetUtcNow(), ct);
             counts.Add(after);
         }
         return counts;

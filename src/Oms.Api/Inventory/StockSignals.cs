@@ -24,16 +24,16 @@ public sealed class StockSignals(OmsDbContext db, TimeProvider clock)
             var code = codes.GetValueOrDefault(c.NodeId, "?");
             if (c.ReorderPoint is { } point && c.AvailableBefore >= point && c.Available < point)
             {
-                Emit("inventory.low_stock", c, code, now);
+                await EmitAsync("inventory.low_stock", c, code, now, ct);
                 if (c.SupplierId is { } supplier && c.ReorderQuantity is { } quantity)
                     await ReorderAsync(supplier, c.NodeId, c.Sku, quantity, now, ct);
             }
-            if (c.AvailableBefore > 0 && c.Available == 0) Emit("inventory.out_of_stock", c, code, now);
+            if (c.AvailableBefore > 0 && c.Available == 0) await EmitAsync("inventory.out_of_stock", c, code, now, ct);
         }
     }
 
-    public void Emit(string type, StockCount c, string nodeCode, DateTimeOffset now) =>
-        db.OutboxMessages.Add(OutboxMessage.From(new StockEvent(type, c.NodeId.Value, c.Sku, nodeCode, c.OnHand, c.Reserved, c.Available, now)));
+    public Task EmitAsync(string type, StockCount c, string nodeCode, DateTimeOffset now, CancellationToken ct) =>
+        db.AddEventAsync(new StockEvent(type, c.NodeId.Value, c.Sku, nodeCode, c.OnHand, c.Reserved, c.Available, now), ct);
 
     private async Task ReorderAsync(Guid supplierId, NodeId node, string sku, int quantity, DateTimeOffset now, CancellationToken ct)
     {

@@ -87,9 +87,10 @@ public static class Scopes
     public const string InventoryRead = "inventory:read";
     public const string InventoryWrite = "inventory:write";
     public const string RoutingRead = "routing:read";
+    public const string WebhooksManage = "webhooks:manage";
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
-    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead];
+    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 

@@ -5,6 +5,7 @@ using Oms.Domain.Catalog;
 using Oms.Domain.Common;
 using Oms.Domain.Inventory;
 using Oms.Domain.Routing;
+using Oms.Domain.Webhooks;
 using Oms.Domain.Orders;
 
 namespace Oms.Infrastructure.Persistence;
@@ -41,6 +42,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Allocation> Allocations => Set<Allocation>();
     public DbSet<Backorder> Backorders => Set<Backorder>();
     public DbSet<RoutingDecision> RoutingDecisions => Set<RoutingDecision>();
+    public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
     /// <summary>Takes the next human-friendly order number; never rolled back, so numbers may have gaps.</summary>
     public Task<long> NextOrderNumberAsync(CancellationToken ct) => NextNumberAsync(Sequences.OrderNumbers, ct);
@@ -54,6 +58,13 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OmsDbContext).Assembly, t => t.Namespace == typeof(OmsDbContext).Namespace + ".Configurations");
 
+    /// <summary>Maps events to webhook data; set once per pooled instance by the composition root.</summary>
+    public IEventDataMapper? EventMapper { get; set; }
+
+    public OutboxSignal? OutboxSignal { get; set; }
+
+    internal bool NotifyOnCommit { get; set; }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         // The outbox rows ride in the same transaction as the change that raised them.
@@ -61,12 +72,29 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         foreach (var root in roots)
         {
             foreach (var e in root.DomainEvents)
-                OutboxMessages.Add(OutboxMessage.From(e));
+                OutboxMessages.Add(await OutboxRowAsync(e, root, cancellationToken));
         }
+        var hasEvents = roots.Count > 0 || ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         foreach (var root in roots) root.ClearDomainEvents();
+        if (hasEvents)
+        {
+            if (Database.CurrentTransaction is null) OutboxSignal?.Notify();
+            else NotifyOnCommit = true; // OutboxCommitInterceptor wakes the dispatcher once the transaction commits
+        }
         return written;
     }
+
+    /// <summary>An outbox row for an event that no aggregate raised (stock counters change by SQL, not through an aggregate).</summary>
+    public async Task AddEventAsync(IDomainEvent e, CancellationToken ct) => OutboxMessages.Add(await OutboxRowAsync(e, null, ct));
+
+    /// <summary>After committing a transaction that wrote events.</summary>
+    public void NotifyOutbox() => OutboxSignal?.Notify();
+
+    private async Task<OutboxMessage> OutboxRowAsync(IDomainEvent e, AggregateRoot? root, CancellationToken ct) =>
+        EventMapper is { } mapper
+            ? OutboxMessage.From(e, await mapper.DataAsync(e, root, this, ct), mapper.Json)
+            : OutboxMessage.From(e, e, Json);
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

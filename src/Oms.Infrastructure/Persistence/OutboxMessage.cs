@@ -3,22 +3,54 @@ using Oms.Domain.Common;
 
 namespace Oms.Infrastructure.Persistence;
 
-/// <summary>An event waiting to be delivered; written in the transaction of the change that raised it.</summary>
+/// <summary>
+/// An event waiting to be delivered; written in the transaction of the change that raised it. <see cref="Sequence"/>
+/// is assigned by the database: for one aggregate it follows commit order, which is the order subscribers see.
+/// </summary>
 public sealed class OutboxMessage
 {
+    public long Sequence { get; private set; }
     public Guid Id { get; private set; }
     public string Type { get; private set; } = "";
     public Guid AggregateId { get; private set; }
     public DateTimeOffset OccurredAt { get; private set; }
+    /// <summary>The event's <c>data</c>: the resource as the REST API shows it, as JSON.</summary>
     public string Payload { get; private set; } = "";
+    /// <summary>Only this subscription gets it (a test ping); null for everyone whose filters match.</summary>
+    public Guid? TargetSubscriptionId { get; private set; }
+    /// <summary>When the event was fanned out to the subscriptions' delivery queues.</summary>
     public DateTimeOffset? DispatchedAt { get; set; }
 
-    public static OutboxMessage From(IDomainEvent e) => new()
+    public static OutboxMessage From(IDomainEvent e, object data, JsonSerializerOptions json, Guid? target = null) => new()
     {
         Id = Guid.CreateVersion7(e.OccurredAt),
         Type = e.Type,
         AggregateId = e.AggregateId,
         OccurredAt = e.OccurredAt,
-        Payload = JsonSerializer.Serialize(e, e.GetType(), OmsDbContext.Json),
+        Payload = JsonSerializer.Serialize(data, data.GetType(), json),
+        TargetSubscriptionId = target,
     };
+}
+
+/// <summary>Turns a domain event into the data its webhook carries (the API maps aggregates to their REST shape).</summary>
+public interface IEventDataMapper
+{
+    JsonSerializerOptions Json { get; }
+    Task<object> DataAsync(IDomainEvent e, AggregateRoot? source, OmsDbContext db, CancellationToken ct);
+}
+
+/// <summary>Wakes the webhook dispatcher when new events commit, so delivery does not wait for its next poll.</summary>
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

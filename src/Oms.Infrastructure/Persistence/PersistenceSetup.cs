@@ -33,17 +33,29 @@ public static class PersistenceSetup
         var db = DatabaseSettings.From(config);
         services.AddSingleton(db);
         services.AddSingleton<SqlCommandCounter>();
+        services.AddSingleton<OutboxCommitInterceptor>();
+        services.AddSingleton<OutboxSignal>();
         if (db.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContextPool<PostgresOmsDbContext>((sp, o) => ConfigurePostgres(o, db.ConnectionString).AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
-            services.AddScoped<OmsDbContext>(sp => sp.GetRequiredService<PostgresOmsDbContext>());
+            services.AddDbContextPool<PostgresOmsDbContext>((sp, o) => ConfigurePostgres(o, db.ConnectionString).AddInterceptors(Interceptors(sp)));
+            services.AddScoped<OmsDbContext>(sp => Hooked(sp, sp.GetRequiredService<PostgresOmsDbContext>()));
         }
         else
         {
-            services.AddDbContextPool<SqliteOmsDbContext>((sp, o) => ConfigureSqlite(o, db.ConnectionString).AddInterceptors(sp.GetRequiredService<SqlCommandCounter>()));
-            services.AddScoped<OmsDbContext>(sp => sp.GetRequiredService<SqliteOmsDbContext>());
+            services.AddDbContextPool<SqliteOmsDbContext>((sp, o) => ConfigureSqlite(o, db.ConnectionString).AddInterceptors(Interceptors(sp)));
+            services.AddScoped<OmsDbContext>(sp => Hooked(sp, sp.GetRequiredService<SqliteOmsDbContext>()));
         }
         return services;
+    }
+
+    private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] Interceptors(IServiceProvider sp) =>
+        [sp.GetRequiredService<SqlCommandCounter>(), sp.GetRequiredService<OutboxCommitInterceptor>()];
+
+    private static OmsDbContext Hooked(IServiceProvider sp, OmsDbContext db)
+    {
+        db.EventMapper ??= sp.GetService<IEventDataMapper>();
+        db.OutboxSignal ??= sp.GetService<OutboxSignal>();
+        return db;
     }
 
     internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string cs) =>

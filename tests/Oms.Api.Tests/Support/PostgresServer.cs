@@ -76,6 +76,14 @@ public sealed class PostgresServer
         }
     }
 
+    /// <summary>A fresh database on the same server, for tests that run several app instances of their own.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "oms_test_" + Guid.NewGuid().ToString("N")[..12];
+        await CreateDatabaseAsync(ConnectionString, name);
+        return WithDatabase(ConnectionString, name);
+    }
+
     private static async Task CreateDatabaseAsync(string adminConnectionString, string database)
     {
         await using var conn = new NpgsqlConnection(WithDatabase(adminConnectionString, "postgres"));

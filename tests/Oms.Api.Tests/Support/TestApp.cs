@@ -9,7 +9,7 @@ using Oms.Api.Platform.Http;
 namespace Oms.Api.Tests.Support;
 
 /// <summary>The API in process against real PostgreSQL, migrations applied, one per test run and shared by every test.</summary>
-public sealed class ApiFactory(string connectionString, string adminKey) : WebApplicationFactory<Program>
+public sealed class ApiFactory(string connectionString, string adminKey, params (string Key, string Value)[] extra) : WebApplicationFactory<Program>
 {
     public string AdminKey { get; } = adminKey;
 
@@ -24,7 +24,18 @@ public sealed class ApiFactory(string connectionString, string adminKey) : WebAp
         builder.UseSetting("Diagnostics:SqlCommandHeader", "true");
         builder.UseSetting("Api:MaxRequestBodyBytes", "262144");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Webhooks to the tests' own receivers on loopback, with a schedule measured in milliseconds.
+        builder.UseSetting("Webhooks:AllowHttp", "true");
+        builder.UseSetting("Webhooks:AllowPrivateTargets", "true");
+        builder.UseSetting("Webhooks:PollInterval", "00:00:00.050");
+        builder.UseSetting("Webhooks:Lease", "00:00:02");
+        builder.UseSetting("Webhooks:Jitter", "0");
+        for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Webhooks:RetrySchedule:{i}", RetrySchedule[i]);
+        foreach (var (key, value) in extra) builder.UseSetting(key, value);
     }
+
+    /// <summary>Five quick retries: a receiver that fails for about a second still gets everything.</summary>
+    public static readonly string[] RetrySchedule = ["00:00:00.100", "00:00:00.200", "00:00:00.400", "00:00:00.800", "00:00:01.600"];
 }
 
 public static class TestApp
@@ -43,9 +54,13 @@ public static class TestApp
         return o;
     }
 
+    private static readonly Lazy<Task<PostgresServer>> Database = new(PostgresServer.StartAsync);
+
+    public static Task<PostgresServer> DatabaseAsync() => Database.Value;
+
     private static async Task<ApiFactory> StartAsync()
     {
-        var pg = await PostgresServer.StartAsync();
+        var pg = await Database.Value;
         var factory = new ApiFactory(pg.ConnectionString, "oms_test_admin_" + Guid.NewGuid().ToString("N"));
         factory.Services.GetRequiredService<IServiceProvider>(); // builds the host: migrations and bootstrap key run now
         return factory;

@@ -6,6 +6,7 @@ using Oms.Api.Nodes;
 using Oms.Api.Orders;
 using Oms.Api.Purchasing;
 using Oms.Api.Routing;
+using Oms.Api.Webhooks;
 
 namespace Oms.Api.Platform.GraphQL;
 
@@ -23,6 +24,7 @@ public sealed class OmsSchema : Schema
         InventoryGraph.AddQueries(query);
         PurchasingGraph.AddQueries(query);
         RoutingGraph.AddQueries(query);
+        WebhookGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -33,6 +35,7 @@ public sealed class OmsSchema : Schema
         InventoryGraph.AddMutations(mutation);
         PurchasingGraph.AddMutations(mutation);
         RoutingGraph.AddMutations(mutation);
+        WebhookGraph.AddMutations(mutation);
         Mutation = mutation;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Oms.Domain.Access;
+using Oms.Domain.Webhooks;
 
 namespace Oms.Infrastructure.Persistence.Configurations;
 
@@ -42,8 +43,59 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
     public void Configure(EntityTypeBuilder<OutboxMessage> b)
     {
         b.ToTable("outbox_messages");
-        b.HasKey(m => m.Id);
+        b.HasKey(m => m.Sequence);
+        b.Property(m => m.Sequence).ValueGeneratedOnAdd();
+        b.HasIndex(m => m.Id).IsUnique();
         b.Property(m => m.Type).HasMaxLength(100);
-        b.HasIndex(m => new { m.DispatchedAt, m.OccurredAt });
+        b.HasIndex(m => new { m.DispatchedAt, m.Sequence });
+        b.HasIndex(m => new { m.AggregateId, m.Sequence });
+        b.HasIndex(m => m.OccurredAt);
+    }
+}
+
+internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
+{
+    public void Configure(EntityTypeBuilder<WebhookSubscription> b)
+    {
+        b.ToTable("webhook_subscriptions");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Id).ValueGeneratedNever();
+        b.Property(s => s.Version).IsConcurrencyToken();
+        b.Property(s => s.Url).HasMaxLength(2000);
+        b.Property(s => s.Description).HasMaxLength(500);
+        b.Property(s => s.Secret).HasMaxLength(100);
+        b.Property(s => s.PreviousSecret).HasMaxLength(100);
+        b.Property(s => s.DisabledReason).HasMaxLength(500);
+        b.Ignore(s => s.DomainEvents);
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> b)
+    {
+        b.ToTable("webhook_deliveries");
+        b.HasKey(d => d.Id);
+        b.Property(d => d.Id).ValueGeneratedNever();
+        b.Property(d => d.EventType).HasMaxLength(100);
+        b.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(d => new { d.SubscriptionId, d.MessageId }).IsUnique();
+        b.HasIndex(d => new { d.Status, d.NextAttemptAt });
+        b.HasIndex(d => new { d.SubscriptionId, d.OrderingKey, d.MessageSequence });
+        b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<WebhookAttempt>
+{
+    public void Configure(EntityTypeBuilder<WebhookAttempt> b)
+    {
+        b.ToTable("webhook_attempts");
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Id).ValueGeneratedOnAdd();
+        b.Property(a => a.ResponseExcerpt).HasMaxLength(2000);
+        b.Property(a => a.Error).HasMaxLength(500);
+        b.HasIndex(a => a.DeliveryId);
+        b.HasOne<WebhookDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -186,16 +186,19 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "outbox_messages",
                 columns: table => new
                 {
+                    sequence = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     id = table.Column<Guid>(type: "TEXT", nullable: false),
                     type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     aggregate_id = table.Column<Guid>(type: "TEXT", nullable: false),
                     occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
                     payload = table.Column<string>(type: "TEXT", nullable: false),
+                    target_subscription_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     dispatched_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                    table.PrimaryKey("pk_outbox_messages", x => x.sequence);
                 });
 
             migrationBuilder.CreateTable(
@@ -241,6 +244,29 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_suppliers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_subscriptions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    event_filters = table.Column<string>(type: "TEXT", nullable: false),
+                    active = table.Column<bool>(type: "INTEGER", nullable: false),
+                    secret = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    previous_secret = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    previous_secret_expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    failing_since = table.Column<long>(type: "INTEGER", nullable: true),
+                    disabled_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_subscriptions", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -430,6 +456,35 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    subscription_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    message_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    message_sequence = table.Column<long>(type: "INTEGER", nullable: false),
+                    event_type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ordering_key = table.Column<Guid>(type: "TEXT", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    locked_until = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_attempt_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_status_code = table.Column<int>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_deliveries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_deliveries_webhook_subscriptions_subscription_id",
+                        column: x => x.subscription_id,
+                        principalTable: "webhook_subscriptions",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "allocation_lines",
                 columns: table => new
                 {
@@ -469,6 +524,31 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         name: "fk_purchase_order_lines_purchase_orders_purchase_order_id",
                         column: x => x.purchase_order_id,
                         principalTable: "purchase_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_attempts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    delivery_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    number = table.Column<int>(type: "INTEGER", nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    status_code = table.Column<int>(type: "INTEGER", nullable: true),
+                    latency_ms = table.Column<int>(type: "INTEGER", nullable: false),
+                    response_excerpt = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    error = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_attempts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_attempts_webhook_deliveries_delivery_id",
+                        column: x => x.delivery_id,
+                        principalTable: "webhook_deliveries",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -573,9 +653,25 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 column: "status");
 
             migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_dispatched_at_occurred_at",
+                name: "ix_outbox_messages_aggregate_id_sequence",
                 table: "outbox_messages",
-                columns: new[] { "dispatched_at", "occurred_at" });
+                columns: new[] { "aggregate_id", "sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_dispatched_at_sequence",
+                table: "outbox_messages",
+                columns: new[] { "dispatched_at", "sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_id",
+                table: "outbox_messages",
+                column: "id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_occurred_at",
+                table: "outbox_messages",
+                column: "occurred_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_products_brand",
@@ -634,6 +730,27 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "suppliers",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_attempts_delivery_id",
+                table: "webhook_attempts",
+                column: "delivery_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_status_next_attempt_at",
+                table: "webhook_deliveries",
+                columns: new[] { "status", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_subscription_id_message_id",
+                table: "webhook_deliveries",
+                columns: new[] { "subscription_id", "message_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_subscription_id_ordering_key_message_sequence",
+                table: "webhook_deliveries",
+                columns: new[] { "subscription_id", "ordering_key", "message_sequence" });
         }
 
         /// <inheritdoc />
@@ -679,10 +796,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "stock_items");
 
             migrationBuilder.DropTable(
+                name: "webhook_attempts");
+
+            migrationBuilder.DropTable(
                 name: "allocations");
 
             migrationBuilder.DropTable(
                 name: "purchase_orders");
+
+            migrationBuilder.DropTable(
+                name: "webhook_deliveries");
 
             migrationBuilder.DropTable(
                 name: "orders");
@@ -692,6 +815,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "suppliers");
+
+            migrationBuilder.DropTable(
+                name: "webhook_subscriptions");
         }
     }
 }

@@ -182,16 +182,19 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "outbox_messages",
                 columns: table => new
                 {
+                    sequence = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     aggregate_id = table.Column<Guid>(type: "uuid", nullable: false),
                     occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     payload = table.Column<string>(type: "text", nullable: false),
+                    target_subscription_id = table.Column<Guid>(type: "uuid", nullable: true),
                     dispatched_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                    table.PrimaryKey("pk_outbox_messages", x => x.sequence);
                 });
 
             migrationBuilder.CreateTable(
@@ -237,6 +240,29 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_suppliers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_subscriptions",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    url = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    event_filters = table.Column<List<string>>(type: "text[]", nullable: false),
+                    active = table.Column<bool>(type: "boolean", nullable: false),
+                    secret = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    previous_secret = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    previous_secret_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    failing_since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    disabled_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_subscriptions", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -426,6 +452,35 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    subscription_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    message_sequence = table.Column<long>(type: "bigint", nullable: false),
+                    event_type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ordering_key = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_status_code = table.Column<int>(type: "integer", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_deliveries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_deliveries_webhook_subscriptions_subscription_id",
+                        column: x => x.subscription_id,
+                        principalTable: "webhook_subscriptions",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "allocation_lines",
                 columns: table => new
                 {
@@ -465,6 +520,31 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         name: "fk_purchase_order_lines_purchase_orders_purchase_order_id",
                         column: x => x.purchase_order_id,
                         principalTable: "purchase_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_attempts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    delivery_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    number = table.Column<int>(type: "integer", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    status_code = table.Column<int>(type: "integer", nullable: true),
+                    latency_ms = table.Column<int>(type: "integer", nullable: false),
+                    response_excerpt = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_attempts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_attempts_webhook_deliveries_delivery_id",
+                        column: x => x.delivery_id,
+                        principalTable: "webhook_deliveries",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -560,9 +640,25 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 column: "status");
 
             migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_dispatched_at_occurred_at",
+                name: "ix_outbox_messages_aggregate_id_sequence",
                 table: "outbox_messages",
-                columns: new[] { "dispatched_at", "occurred_at" });
+                columns: new[] { "aggregate_id", "sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_dispatched_at_sequence",
+                table: "outbox_messages",
+                columns: new[] { "dispatched_at", "sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_id",
+                table: "outbox_messages",
+                column: "id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_occurred_at",
+                table: "outbox_messages",
+                column: "occurred_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_products_brand",
@@ -621,6 +717,27 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 table: "suppliers",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_attempts_delivery_id",
+                table: "webhook_attempts",
+                column: "delivery_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_status_next_attempt_at",
+                table: "webhook_deliveries",
+                columns: new[] { "status", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_subscription_id_message_id",
+                table: "webhook_deliveries",
+                columns: new[] { "subscription_id", "message_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_subscription_id_ordering_key_message_seq",
+                table: "webhook_deliveries",
+                columns: new[] { "subscription_id", "ordering_key", "message_sequence" });
         }
 
         /// <inheritdoc />
@@ -663,10 +780,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "stock_items");
 
             migrationBuilder.DropTable(
+                name: "webhook_attempts");
+
+            migrationBuilder.DropTable(
                 name: "allocations");
 
             migrationBuilder.DropTable(
                 name: "purchase_orders");
+
+            migrationBuilder.DropTable(
+                name: "webhook_deliveries");
 
             migrationBuilder.DropTable(
                 name: "orders");
@@ -676,6 +799,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "suppliers");
+
+            migrationBuilder.DropTable(
+                name: "webhook_subscriptions");
 
             migrationBuilder.DropSequence(
                 name: "order_numbers");

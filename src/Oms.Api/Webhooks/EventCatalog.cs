@@ -1,0 +1,113 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Oms.Api.Catalog;
+using Oms.Api.Orders;
+using Oms.Api.Platform.Http;
+using Oms.Api.Purchasing;
+using Oms.Api.Routing;
+using Oms.Domain.Inventory;
+using Oms.Domain.Orders;
+using Oms.Domain.Routing;
+
+namespace Oms.Api.Webhooks;
+
+/// <summary>One event type subscribers can receive, with an example of its body.</summary>
+public sealed record EventTypeDto
+{
+    public required string Type { get; init; }
+    public required string Description { get; init; }
+    /// <summary>The resource in <c>data</c>, as its REST schema is named.</summary>
+    public required string DataSchema { get; init; }
+    public required JsonNode Example { get; init; }
+}
+
+/// <summary>Every event type the system emits. A test keeps it equal to openapi/webhook-events.json and to the events the code raises.</summary>
+public static class EventCatalog
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
+
+    public static IReadOnlyList<EventTypeDto> All(JsonSerializerOptions json)
+    {
+        var order = SampleOrder();
+        var list = new List<EventTypeDto>
+        {
+            Item("order.placed", "An order was captured (status pending).", order, json),
+            Item("order.updated", "Lines, addresses, notes or metadata of an order changed.", order, json),
+        };
+        foreach (var status in Enum.GetValues<OrderStatus>())
+            list.Add(Item("order." + OrderStateMachine.Wire(status), $"An order became {OrderStateMachine.Wire(status)}.", order with { Status = status }, json));
+        list.Add(Item("product.created", "A product was added to the catalog.", SampleProduct(), json));
+        list.Add(Item("product.updated", "A product changed.", SampleProduct(), json));
+        list.Add(Item("allocation.rejected", "A node refused its allocation; the lines are routed elsewhere.", SampleAllocation() with { Status = AllocationStatus.Rejected, RejectReason = "shelf damaged" }, json));
+        list.Add(Item("inventory.adjusted", "On-hand stock changed (adjustment, transfer or receipt).", SampleStock(), json));
+        list.Add(Item("inventory.low_stock", "Available stock fell below the reorder point.", SampleStock() with { Available = 2 }, json));
+        list.Add(Item("inventory.out_of_stock", "Available stock reached zero.", SampleStock() with { Available = 0, Reserved = 5 }, json));
+        list.Add(Item("purchase_order.created", "A purchase order was drafted (by hand or by reordering).", SamplePurchaseOrder(PurchaseOrderStatus.Draft, 0), json));
+        list.Add(Item("purchase_order.received", "Goods arrived for a purchase order.", SamplePurchaseOrder(PurchaseOrderStatus.PartiallyReceived, 12), json));
+        list.Add(Item("webhook_subscription.disabled", "A subscription was disabled: 410 Gone, or no successful delivery for days.",
+            new SubscriptionEventData(Guid.Parse("01980000-0000-7000-8000-00000000000a"), "https://example.com/hooks/oms", "The endpoint answered 410 Gone."), json));
+        list.Add(Item("webhook.ping", "A test event sent with POST /webhook-subscriptions/{id}/test.",
+            new { message = "Hello from HeadlessOms: your endpoint receives and verifies our webhooks.", subscriptionId = Guid.Parse("01980000-0000-7000-8000-00000000000a") }, json));
+        return list;
+    }
+
+    public static bool IsKnown(string type) => Types.Contains(type);
+
+    private static readonly HashSet<string> Types = All(new JsonSerializerOptions(JsonSerializerDefaults.Web)).Select(t => t.Type).ToHashSet();
+
+    private static EventTypeDto Item(string type, string description, object data, JsonSerializerOptions json) => new()
+    {
+        Type = type,
+        Description = description,
+        DataSchema = data.GetType().Name.Contains("Anonymous") ? "object" : data.GetType().Name,
+        Example = new JsonObject
+        {
+            ["id"] = "evt_01980000000070008000000000000001",
+            ["type"] = type,
+            ["occurred_at"] = "2026-11-27T09:30:00.000000Z",
+            ["api_version"] = "v1",
+            ["data"] = JsonSerializer.SerializeToNode(data, data.GetType(), json),
+        },
+    };
+
+    private static MoneyDto Eur(long amount) => MoneyDto.From(amount, "EUR");
+
+    private static OrderDto SampleOrder() => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000001"), Number = "OMS-100042", Channel = OrderChannel.Web, ChannelOrderRef = null,
+        Status = OrderStatus.Pending,
+        Customer = new CustomerDto { Email = "ada@example.com", Name = "Ada Lovelace", Phone = null },
+        ShippingAddress = new AddressDto { Name = "Ada Lovelace", Line1 = "Unter den Linden 1", City = "Berlin", PostalCode = "10117", Country = "DE" },
+        BillingAddress = new AddressDto { Name = "Ada Lovelace", Line1 = "Unter den Linden 1", City = "Berlin", PostalCode = "10117", Country = "DE" },
+        Delivery = new DeliveryDto { Type = DeliveryType.Ship }, Priority = OrderPriority.Standard, Currency = "EUR",
+        Lines = [new OrderLineDto { Id = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Name = "Mug", Quantity = 2, UnitPrice = Eur(1250), Total = Eur(2500) }],
+        Subtotal = Eur(2500), ShippingTotal = Eur(499), TaxRateBasisPoints = 1900, TaxTotal = Eur(570), Total = Eur(3569),
+        Notes = null, Metadata = new Dictionary<string, string>(), CancelReason = null, AvailableActions = [OrderAction.Confirm, OrderAction.Hold, OrderAction.Cancel, OrderAction.Edit],
+        CreatedAt = At, UpdatedAt = At, Version = 1,
+    };
+
+    private static ProductDto SampleProduct() => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000003"), Sku = "MUG-001", Name = "Mug", Brand = "Acme", Category = "Kitchen", Price = Eur(1250),
+        WeightGrams = 350, Dimensions = null, Barcode = "4006381333931", Active = true, BackorderPolicy = BackorderPolicy.Deny, PreorderAvailableOn = null,
+        CreatedAt = At, UpdatedAt = At, Version = 1,
+    };
+
+    private static AllocationDto SampleAllocation() => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000004"), OrderId = Guid.Parse("01980000-0000-7000-8000-000000000001"), NodeCode = "DE-BER-WH",
+        Status = AllocationStatus.Reserved, RejectReason = null,
+        Lines = [new PlannedLineDto { OrderLineId = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Quantity = 2 }],
+        CreatedAt = At, Version = 2,
+    };
+
+    private static StockEventData SampleStock() => new("MUG-001", "DE-BER-WH", 40, 3, 37);
+
+    private static PurchaseOrderDto SamplePurchaseOrder(PurchaseOrderStatus status, int received) => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000005"), Number = "PO-1007", SupplierCode = "NORTHWIND-SUPPLY", NodeCode = "DE-BER-WH",
+        Status = status, CreatedByReorder = true,
+        Lines = [new PurchaseOrderLineDto { Sku = "MUG-001", Quantity = 20, Received = received, Outstanding = 20 - received }],
+        CreatedAt = At, UpdatedAt = At, Version = 1,
+    };
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Catalog;
+using Oms.Api.Inventory;
+using Oms.Api.Orders;
+using Oms.Api.Platform.Http;
+using Oms.Api.Purchasing;
+using Oms.Api.Routing;
+using Oms.Domain.Catalog;
+using Oms.Domain.Common;
+using Oms.Domain.Inventory;
+using Oms.Domain.Orders;
+using Oms.Domain.Routing;
+using Oms.Domain.Webhooks;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Webhooks;
+
+/// <summary>The data of a stock event: the level after the change.</summary>
+public sealed record StockEventData(string Sku, string NodeCode, int OnHand, int Reserved, int Available);
+
+/// <summary>The data of a subscription event: the subscription, without its secret.</summary>
+public sealed record SubscriptionEventData(Guid Id, string Url, string Reason);
+
+/// <summary>
+/// Every webhook's <c>data</c> is the resource as the REST API shows it, captured when the change commits: the
+/// same DTOs, the same JSON options. One place maps each event to its resource.
+/// </summary>
+public sealed class EventData : IEventDataMapper
+{
+    public JsonSerializerOptions Json { get; } = CreateJson();
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        JsonSetup.Configure(o);
+        return o;
+    }
+
+    public async Task<object> DataAsync(IDomainEvent e, AggregateRoot? source, OmsDbContext db, CancellationToken ct) => (e, source) switch
+    {
+        (_, Order order) => OrderDto.From(order),
+        (_, Product product) => ProductDto.From(product),
+        (_, Allocation allocation) => AllocationDto.From(allocation),
+        (_, PurchaseOrder po) => await PurchaseOrderAsync(po, db, ct),
+        (StockEvent s, _) => new StockEventData(s.Sku, s.NodeCode, s.OnHand, s.Reserved, s.Available),
+        (WebhookSubscriptionDisabled d, _) => new SubscriptionEventData(d.AggregateId, d.Url, d.Reason),
+        (PingEvent p, _) => new { message = "Hello from HeadlessOms: your endpoint receives and verifies our webhooks.", subscriptionId = p.AggregateId },
+        _ => e,
+    };
+
+    private static async Task<PurchaseOrderDto> PurchaseOrderAsync(PurchaseOrder po, OmsDbContext db, CancellationToken ct)
+    {
+        var supplier = await db.Suppliers.AsNoTracking().Where(s => s.Id == po.SupplierId).Select(s => s.Code).SingleAsync(ct);
+        var node = await db.Nodes.AsNoTracking().Where(n => n.Id == po.NodeId).Select(n => n.Code).SingleAsync(ct);
+        return PurchaseOrderDto.From(po, supplier, node);
+    }
+}
+
+/// <summary>A test event one subscription asked for.</summary>
+public sealed record PingEvent(Guid AggregateId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string Type => "webhook.ping";
+}

@@ -1,0 +1,236 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Oms.Domain.Webhooks;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Infrastructure.Webhooks;
+
+/// <summary>
+/// Delivers the outbox. Two steps, both safe with several processes on one PostgreSQL:
+/// fan-out takes committed events (FOR UPDATE SKIP LOCKED) and queues one delivery per matching subscription;
+/// sending claims due deliveries with a conditional update (a lease no other sender can take), posts them, and
+/// records the attempt. Deliveries with one ordering key (an order) to one subscription go out in commit order:
+/// a delivery waits while an earlier one for the same key is pending or not yet fanned out.
+/// </summary>
+public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender sender, OutboxSignal signal, TimeProvider clock,
+    IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    private readonly WebhookOptions _o = options.Value;
+    private readonly SemaphoreSlim _slots = new(options.Value.Parallelism, options.Value.Parallelism);
+    private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_o.DispatcherEnabled) return;
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var fanned = await FanOutAsync(stoppingToken);
+                var sent = await SendDueAsync(stoppingToken);
+                await CleanupAsync(stoppingToken);
+                if (fanned == 0 && sent == 0) await signal.WaitAsync(_o.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Webhook dispatch failed; retrying");
+                await Task.Delay(_o.PollInterval, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Queues deliveries for committed events; returns how many events it took.</summary>
+    public async Task<int> FanOutAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var batch = db is PostgresOmsDbContext
+            ? await db.OutboxMessages.FromSqlRaw(
+                "SELECT * FROM outbox_messages WHERE dispatched_at IS NULL ORDER BY sequence LIMIT {0} FOR UPDATE SKIP LOCKED", _o.BatchSize).ToListAsync(ct)
+            : await db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.Sequence).Take(_o.BatchSize).ToListAsync(ct);
+        if (batch.Count == 0) return 0;
+        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var message in batch)
+        {
+            foreach (var s in subscriptions)
+            {
+                if (message.TargetSubscriptionId is { } target ? target != s.Id : !s.Wants(message.Type)) continue;
+                db.WebhookDeliveries.Add(new WebhookDelivery(s.Id, message.Id, message.Sequence, message.Type, message.AggregateId, now));
+            }
+            message.DispatchedAt = now;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return batch.Count;
+    }
+
+    /// <summary>
+    /// Claims due deliveries up to the free sending slots and starts them; each records its own outcome, so one slow
+    /// receiver holds one slot for at most the timeout and never the whole dispatcher. Returns how many it started.
+    /// </summary>
+    public async Task<int> SendDueAsync(CancellationToken ct)
+    {
+        var free = _slots.CurrentCount;
+        if (free == 0) return 0;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        var now = clock.GetUtcNow();
+        var due = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.LockedUntil < now
+                        && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
+                        && !db.WebhookDeliveries.Any(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey
+                                                          && e.MessageSequence < d.MessageSequence && e.Status == DeliveryStatus.Pending)
+                        && !db.OutboxMessages.Any(m => m.DispatchedAt == null && m.AggregateId == d.OrderingKey && m.Sequence < d.MessageSequence))
+            .OrderBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
+
+        var started = 0;
+        foreach (var id in due)
+        {
+            // The conditional update is the claim: of two senders, exactly one sees a row change.
+            var taken = await db.WebhookDeliveries
+                .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && d.LockedUntil < now)
+                .ExecuteUpdateAsync(u => u.SetProperty(d => d.LockedUntil, now + _o.Lease), ct);
+            if (taken != 1) continue;
+            await _slots.WaitAsync(ct);
+            started++;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await SendOneAsync(id, ct);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    logger.LogError(e, "Webhook delivery {Delivery} failed to record; its lease will lapse and it is retried", id);
+                }
+                finally
+                {
+                    _slots.Release();
+                    signal.Notify(); // a slot is free and a follower of this ordering key may be due
+                }
+            }, CancellationToken.None);
+        }
+        return started;
+    }
+
+    private async Task SendOneAsync(Guid deliveryId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        var delivery = await db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId, ct);
+        var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleAsync(s => s.Id == delivery.SubscriptionId, ct);
+        var message = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == delivery.MessageId, ct);
+
+        var at = clock.GetUtcNow();
+        var id = EventId(message.Id);
+        var body = Envelope(message, _o.ApiVersion);
+        var timestamp = at.ToUnixTimeSeconds();
+        var signature = WebhookSigner.Sign(subscription.SigningSecrets(at), id, timestamp, body);
+        var result = await sender.SendAsync(new Uri(subscription.Url), id, timestamp, signature, body, ct);
+
+        var done = clock.GetUtcNow();
+        db.WebhookAttempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
+        delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
+        await db.SaveChangesAsync(ct);
+        await RecordHealthAsync(db, subscription.Id, result, done, ct);
+    }
+
+    /// <summary>
+    /// Subscription health, updated with single statements because many deliveries of one subscription finish at
+    /// once; only disabling goes through the aggregate (and its version check), since it raises an event.
+    /// </summary>
+    private async Task RecordHealthAsync(OmsDbContext db, Guid subscriptionId, SendResult result, DateTimeOffset now, CancellationToken ct)
+    {
+        if (result.Succeeded)
+        {
+            await db.WebhookSubscriptions.Where(s => s.Id == subscriptionId && s.FailingSince != null)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, (DateTimeOffset?)null), ct);
+            return;
+        }
+        await db.WebhookSubscriptions.Where(s => s.Id == subscriptionId && s.FailingSince == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.FailingSince, now), ct);
+        var cutoff = now - _o.DisableAfter;
+        if (!result.Gone && !await db.WebhookSubscriptions.AnyAsync(s => s.Id == subscriptionId && s.Active && s.FailingSince <= cutoff, ct)) return;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var subscription = await db.WebhookSubscriptions.SingleAsync(s => s.Id == subscriptionId, ct);
+            if (!subscription.Active) return;
+            subscription.Disable(result.Gone ? "The endpoint answered 410 Gone." : $"No successful delivery since {subscription.FailingSince:O}.", now);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Another delivery of this subscription got there first: look again.
+            }
+        }
+    }
+
+    /// <summary>When to try again after <paramref name="attemptsSoFar"/> attempts; null when the schedule is used up.</summary>
+    private DateTimeOffset? RetryAt(int attemptsSoFar, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        if (attemptsSoFar >= _o.RetrySchedule.Length) return null;
+        var delay = _o.RetrySchedule[attemptsSoFar];
+        delay += delay * (_o.Jitter * (Random.Shared.NextDouble() * 2 - 1));
+        if (retryAfter is { } asked && asked > delay) delay = asked;
+        return now + delay;
+    }
+
+    public static string EventId(Guid messageId) => "evt_" + messageId.ToString("N");
+
+    /// <summary>The body every subscriber gets: id, type, occurred_at, api_version, and data (the resource as the REST API shows it).</summary>
+    public static byte[] Envelope(OutboxMessage message, string apiVersion)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("id", EventId(message.Id));
+            w.WriteString("type", message.Type);
+            w.WriteString("occurred_at", message.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteString("api_version", apiVersion);
+            w.WritePropertyName("data");
+            w.WriteRawValue(message.Payload);
+            w.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    private async Task CleanupAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextCleanup) return;
+        _nextCleanup = now + TimeSpan.FromHours(1);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        var cutoff = now - _o.Retention;
+        await db.WebhookDeliveries.Where(d => d.CreatedAt < cutoff && d.Status != DeliveryStatus.Pending).ExecuteDeleteAsync(ct);
+        await db.OutboxMessages.Where(m => m.OccurredAt < cutoff && m.DispatchedAt != null).ExecuteDeleteAsync(ct);
+    }
+}
+
+public static class WebhookSetup
+{
+    public static IServiceCollection AddOmsWebhooks(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration config)
+    {
+        services.Configure<WebhookOptions>(config.GetSection("Webhooks"));
+        services.AddSingleton<WebhookSender>();
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+}

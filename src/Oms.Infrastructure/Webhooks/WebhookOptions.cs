@@ -1,0 +1,34 @@
+namespace Oms.Infrastructure.Webhooks;
+
+public sealed class WebhookOptions
+{
+    /// <summary>Run the dispatcher in this process (every API replica may; they share the work safely).</summary>
+    public bool DispatcherEnabled { get; set; } = true;
+    /// <summary>Allow http:// targets (local development); https is required otherwise.</summary>
+    public bool AllowHttp { get; set; }
+    /// <summary>Allow targets on loopback, private or link-local addresses (tests, local development).</summary>
+    public bool AllowPrivateTargets { get; set; }
+    /// <summary>Delay before each retry; after the last one the delivery has failed for good. About three days in all.</summary>
+    public TimeSpan[] RetrySchedule { get; set; } =
+    [
+        TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5),
+        TimeSpan.FromHours(10), TimeSpan.FromHours(14), TimeSpan.FromHours(20), TimeSpan.FromHours(24),
+    ];
+    /// <summary>Random spread around each retry delay, as a fraction of it.</summary>
+    public double Jitter { get; set; } = 0.1;
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>A subscription with no successful delivery for this long is disabled.</summary>
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
+    /// <summary>How long the previous secret keeps signing after a rotation.</summary>
+    public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Events and their delivery log are kept at least this long.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>Polling interval when nothing woke the dispatcher.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>A sender's claim on a delivery; after it lapses (a crashed process) another sender retries it.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    public int BatchSize { get; set; } = 200;
+    public int Parallelism { get; set; } = 32;
+    public int ResponseExcerptBytes { get; set; } = 1024;
+    public string ApiVersion { get; set; } = "v1";
+}

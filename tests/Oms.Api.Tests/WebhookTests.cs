@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Oms.Api.Tests.Support;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Tests;
+
+public sealed class WebhookTests
+{
+    private static async Task<(string Id, string Secret)> SubscribeAsync(Scenario s, WebhookReceiver receiver, params string[] filters)
+    {
+        var response = await s.Admin.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = receiver.Url.ToString(), eventFilters = filters, description = "test " + s.Tag });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var secret = body.GetProperty("secret").GetString()!;
+        Assert.StartsWith("whsec_", secret);
+        receiver.Secrets[secret] = true;
+        return (body.GetProperty("subscription").GetProperty("id").GetString()!, secret);
+    }
+
+    private static Task DeactivateAsync(Scenario s, string id) =>
+        s.Admin.PatchAsJsonAsync($"/api/v1/webhook-subscriptions/{id}", new { active = false });
+
+    [Fact]
+    public async Task Every_event_arrives_signed_while_the_receiver_fails_for_a_while_and_then_recovers()
+    {
+        var s = await Scenario.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var started = DateTimeOffset.UtcNow;
+        receiver.Respond = (_, _) => DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(1) ? 503 : 200;
+        var (subscription, _) = await SubscribeAsync(s, receiver, "order.*");
+        try
+        {
+            var order = await s.PlaceAsync();
+            var id = order.GetProperty("id").GetString()!;
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null);
+
+            await receiver.WaitForAsync(_ => receiver.AcceptedFor(id).Select(r => r.Type).Distinct().Count() >= 3, what: "order events");
+            var accepted = receiver.AcceptedFor(id);
+            Assert.Equal(new[] { "order.placed", "order.confirmed", "order.allocated" }, accepted.Select(r => r.Type).Distinct().ToArray());
+            Assert.All(accepted, r => Assert.NotEmpty(r.VerifiedWith));
+            Assert.Equal("allocated", accepted.Single(r => r.Type == "order.allocated").Data.GetProperty("status").GetString()); // data is the REST resource
+
+            var placed = accepted.First(r => r.Type == "order.placed").WebhookId;
+            var attempts = receiver.Received.Where(r => r.WebhookId == placed).ToList();
+            Assert.True(attempts.Count >= 2, "the first attempts hit the failing receiver");
+            Assert.Contains(attempts, r => r.AnsweredWith == 503);
+
+            var log = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhook-subscriptions/{subscription}/deliveries?eventType=order.placed&limit=250");
+            var delivery = log.EnumerateArray().Single(d => d.GetProperty("eventId").GetString() == placed);
+            Assert.Equal("succeeded", delivery.GetProperty("status").GetString());
+            Assert.Equal(attempts.Count, delivery.GetProperty("attemptLog").GetArrayLength());
+            Assert.Equal(503, delivery.GetProperty("attemptLog")[0].GetProperty("statusCode").GetInt32());
+            Assert.Equal("not now", delivery.GetProperty("attemptLog")[0].GetProperty("responseExcerpt").GetString());
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
+    public async Task One_orders_events_arrive_in_the_order_they_happened_even_through_failures()
+    {
+        var s = await Scenario.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var random = new Random(7);
+        receiver.Respond = (_, _) => random.Next(3) == 0 ? 500 : 200;
+        var (subscription, _) = await SubscribeAsync(s, receiver, "order.*");
+        try
+        {
+            var id = (await s.PlaceAsync()).GetProperty("id").GetString()!;
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null);
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/hold", Scenario.Content(new { reason = "check" }));
+            await s.Admin.PatchAsync($"/api/v1/orders/{id}", Scenario.Content(new { notes = "gift" }));
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/release", null);
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/cancel", Scenario.Content(new { reason = "done" }));
+
+            var expected = new[] { "order.placed", "order.confirmed", "order.allocated", "order.on_hold", "order.updated", "order.allocated", "order.cancelled" };
+            await receiver.WaitForAsync(_ => receiver.AcceptedFor(id).Count >= expected.Length, what: "seven order events");
+            var accepted = receiver.AcceptedFor(id);
+            Assert.Equal(expected, accepted.Select(r => r.Type).ToArray());
+            Assert.Equal(accepted.Select(r => r.Data.GetProperty("version").GetInt32()).Order().ToArray(), accepted.Select(r => r.Data.GetProperty("version").GetInt32()).ToArray());
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
+    public async Task A_rotated_secret_verifies_with_old_and_new_during_the_overlap_and_a_replay_keeps_its_webhook_id()
+    {
+        var s = await Scenario.StartAsync();
+        await using var oldOnly = await WebhookReceiver.StartAsync();
+        var (subscription, oldSecret) = await SubscribeAsync(s, oldOnly, "product.*");
+        try
+        {
+            var rotate = await s.Admin.PostAsync($"/api/v1/webhook-subscriptions/{subscription}/rotate-secret", null);
+            var rotated = await rotate.Content.ReadFromJsonAsync<JsonElement>();
+            var newSecret = rotated.GetProperty("secret").GetString()!;
+            Assert.NotEqual(oldSecret, newSecret);
+            Assert.NotEqual(JsonValueKind.Null, rotated.GetProperty("subscription").GetProperty("previousSecretExpiresAt").ValueKind);
+
+            var sku = await s.ProductAsync(stock: 0);
+            await oldOnly.WaitForAsync(r => r.Any(x => x.Data.TryGetProperty("sku", out var v) && v.GetString() == sku && x.AnsweredWith == 200), what: "product.created");
+            var delivered = oldOnly.Received.First(x => x.Data.TryGetProperty("sku", out var v) && v.GetString() == sku);
+            Assert.Equal(2, delivered.Signature.Split(' ').Distinct().Count()); // signed with both secrets
+            Assert.Contains(oldSecret, delivered.VerifiedWith);
+            // A verifier that only knows the new secret accepts the same request.
+            oldOnly.Secrets.Clear();
+            oldOnly.Secrets[newSecret] = true;
+
+            var replay = await s.Admin.PostAsJsonAsync($"/api/v1/webhook-subscriptions/{subscription}/replay", new { eventId = delivered.WebhookId });
+            Assert.Equal(1, (await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("queued").GetInt32());
+            await oldOnly.WaitForAsync(r => r.Count(x => x.WebhookId == delivered.WebhookId) >= 2, what: "the replayed event");
+            var again = oldOnly.Received.Last(x => x.WebhookId == delivered.WebhookId);
+            Assert.Contains(newSecret, again.VerifiedWith);
+            Assert.Equal(200, again.AnsweredWith);
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
+    public async Task Gone_disables_the_subscription_and_says_so_in_an_event()
+    {
+        var s = await Scenario.StartAsync();
+        await using var gone = await WebhookReceiver.StartAsync();
+        gone.Respond = (_, _) => 410;
+        await using var watcher = await WebhookReceiver.StartAsync();
+        var (goneId, _) = await SubscribeAsync(s, gone, "webhook.ping");
+        var (watcherId, _) = await SubscribeAsync(s, watcher, "webhook_subscription.disabled");
+        try
+        {
+            var ping = await s.Admin.PostAsync($"/api/v1/webhook-subscriptions/{goneId}/test", null);
+            Assert.Equal(HttpStatusCode.Accepted, ping.StatusCode);
+
+            await watcher.WaitForAsync(r => r.Any(x => x.Data.GetProperty("id").GetString() == goneId), what: "webhook_subscription.disabled");
+            var subscription = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhook-subscriptions/{goneId}");
+            Assert.False(subscription.GetProperty("active").GetBoolean());
+            Assert.Contains("410", subscription.GetProperty("disabledReason").GetString());
+            Assert.Single(gone.Received); // no retries after 410
+        }
+        finally
+        {
+            await DeactivateAsync(s, watcherId);
+        }
+    }
+
+    [Fact]
+    public async Task Subscriptions_validate_their_url_and_filters_and_the_catalog_is_served_and_committed()
+    {
+        var s = await Scenario.StartAsync();
+        var bad = await s.Admin.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = "ftp://example.com/x", eventFilters = new[] { "order.*" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("url", out _));
+        var unknown = await s.Admin.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = "https://example.com/x", eventFilters = new[] { "order.exploded" } });
+        Assert.True((await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("eventFilters[0]", out _));
+        var noScope = s.Factory.Client(await s.Factory.KeyWithScopesAsync("orders-only-" + s.Tag, "orders:write"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await noScope.GetAsync("/api/v1/webhook-subscriptions")).StatusCode);
+
+        var served = await s.Admin.GetStringAsync("/api/v1/webhook-event-types");
+        var catalog = JsonDocument.Parse(served).RootElement;
+        var types = catalog.EnumerateArray().Select(t => t.GetProperty("type").GetString()!).ToHashSet();
+        foreach (var t in new[] { "order.placed", "order.shipped", "allocation.rejected", "inventory.low_stock", "purchase_order.received", "webhook_subscription.disabled" })
+            Assert.Contains(t, types);
+        Assert.All(catalog.EnumerateArray(), t => Assert.Equal(t.GetProperty("type").GetString(), t.GetProperty("example").GetProperty("type").GetString()));
+
+        var path = ContractTests.RepoFile("openapi/webhook-events.json");
+        var pretty = JsonSerializer.Serialize(catalog, new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
+        if (Environment.GetEnvironmentVariable("UPDATE_CONTRACTS") == "1") await File.WriteAllTextAsync(path, pretty);
+        Assert.Equal((await File.ReadAllTextAsync(path)).ReplaceLineEndings("\n"), pretty);
+
+        // Whatever the system emitted so far is in the catalog.
+        await using var scope = s.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        var emitted = await db.OutboxMessages.Select(m => m.Type).Distinct().ToListAsync();
+        Assert.All(emitted, t => Assert.Contains(t, types));
+    }
+}
