@@ -20,6 +20,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     private int _count;
+    private int _arrived;
+
+    /// <summary>Requests that reached the handler, including those still held at the gate.</summary>
+    public int Arrived => Volatile.Read(ref _arrived);
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -51,6 +55,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http)
     {
+        Interlocked.Increment(ref _arrived);
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
         var n = Interlocked.Increment(ref _count);

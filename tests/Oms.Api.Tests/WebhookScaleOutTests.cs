@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Oms.Api.Tests.Support;
+
+namespace Oms.Api.Tests;
+
+/// <summary>Dispatch with several API processes on one database, and across a restart. Each test has a database of its own.</summary>
+public sealed class WebhookScaleOutTests
+{
+    private static async Task<(string Connection, string AdminKey)> FreshDatabaseAsync() =>
+        (await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
+
+    private static async Task<string> SubscribeAsync(HttpClient admin, WebhookReceiver receiver)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = receiver.Url.ToString(), eventFilters = new[] { "order.placed" } });
+        response.EnsureSuccessStatusCode();
+        var secret = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+        receiver.Secrets[secret] = true;
+        return secret;
+    }
+
+    private static async Task<string> ProductAsync(HttpClient admin)
+    {
+        var sku = "S-" + Guid.NewGuid().ToString("N")[..8];
+        (await admin.PostAsJsonAsync("/api/v1/products", new { sku, name = "Scale", price = new { amount = 100, currency = "EUR" } })).EnsureSuccessStatusCode();
+        return sku;
+    }
+
+    private static async Task PlaceAsync(HttpClient client, string sku, int i)
+    {
+        var response = await client.PostAsync("/api/v1/orders", Scenario.Content(Scenario.NewOrderBody(sku, $"scale{i}@example.com")));
+        response.EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Two_app_instances_on_one_database_never_deliver_one_attempt_twice()
+    {
+        var (connection, key) = await FreshDatabaseAsync();
+        await using var first = new ApiFactory(connection, key);
+        var a = first.Admin();
+        await using var second = new ApiFactory(connection, key);
+        var b = second.Admin();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await SubscribeAsync(a, receiver);
+        var sku = await ProductAsync(a);
+
+        const int orders = 60;
+        await Task.WhenAll(Enumerable.Range(0, orders).Select(i => PlaceAsync(i % 2 == 0 ? a : b, sku, i)));
+
+        await receiver.WaitForAsync(r => r.Count(x => x.Type == "order.placed") >= orders, TimeSpan.FromSeconds(60), "60 order.placed events");
+        await Task.Delay(500); // a duplicate, if there were one, would arrive now
+        var placed = receiver.Received.Where(x => x.Type == "order.placed").ToList();
+        Assert.Equal(orders, placed.Count);
+        Assert.Equal(orders, placed.Select(x => x.WebhookId).Distinct().Count());
+        Assert.All(placed, x => Assert.Equal(200, x.AnsweredWith));
+    }
+
+    [Fact]
+    public async Task Nothing_is_lost_when_the_app_stops_in_the_middle_of_dispatching_and_starts_again()
+    {
+        var (connection, key) = await FreshDatabaseAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int orders = 5;
+        var before = new ApiFactory(connection, key);
+        try
+        {
+            var admin = before.Admin();
+            await SubscribeAsync(admin, receiver);
+            var sku = await ProductAsync(admin);
+            for (var i = 0; i < orders; i++) await PlaceAsync(admin, sku, i);
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(20);
+            while (receiver.Arrived == 0 && DateTimeOffset.UtcNow < deadline) await Task.Delay(20);
+            Assert.True(receiver.Arrived > 0, "the dispatcher started sending");
+        }
+        finally
+        {
+            await before.DisposeAsync(); // stopped with deliveries in flight: their outcome was never recorded
+        }
+        receiver.Gate.TrySetResult();
+
+        await using var after = new ApiFactory(connection, key);
+        _ = after.Server; // starts the host, and with it the dispatcher
+        await receiver.WaitForAsync(r => r.Where(x => x.Type == "order.placed" && x.AnsweredWith == 200).Select(x => x.WebhookId).Distinct().Count() >= orders
+                                         && r.GroupBy(x => x.WebhookId).Any(g => g.Count() > 1),
+            TimeSpan.FromSeconds(60), "every event after the restart");
+        var distinct = receiver.Received.Where(x => x.Type == "order.placed").Select(x => x.WebhookId).Distinct().Count();
+        Assert.Equal(orders, distinct);
+        // What was in flight when the process stopped was sent again after the restart, under the same webhook-id.
+        Assert.Contains(receiver.Received.GroupBy(x => x.WebhookId), g => g.Count() > 1);
+    }
+}
