@@ -132,6 +132,8 @@ public sealed class WebhookDelivery
     public DateTimeOffset NextAttemptAt { get; private set; }
     /// <summary>A sender's lease: while it is in the future, no one else sends this delivery.</summary>
     public DateTimeOffset LockedUntil { get; private set; }
+    /// <summary>The claim that holds the lease, so a sender can read back exactly the deliveries it claimed.</summary>
+    public Guid? ClaimToken { get; private set; }
     public DateTimeOffset? LastAttemptAt { get; private set; }
     public int? LastStatusCode { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -143,6 +145,7 @@ public sealed class WebhookDelivery
         LastAttemptAt = now;
         LastStatusCode = statusCode;
         LockedUntil = DateTimeOffset.UnixEpoch;
+        ClaimToken = null;
         if (succeeded) Status = DeliveryStatus.Succeeded;
         else if (retryAt is { } at) { Status = DeliveryStatus.Pending; NextAttemptAt = at; }
         else Status = DeliveryStatus.Failed;
@@ -154,6 +157,7 @@ public sealed class WebhookDelivery
         Status = DeliveryStatus.Pending;
         NextAttemptAt = now;
         LockedUntil = DateTimeOffset.UnixEpoch;
+        ClaimToken = null;
     }
 }
 

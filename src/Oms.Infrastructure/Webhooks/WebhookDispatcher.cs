@@ -95,25 +95,31 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                         && !db.OutboxMessages.Any(m => m.DispatchedAt == null && m.AggregateId == d.OrderingKey && m.Sequence < d.MessageSequence))
             .OrderBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
 
-        var started = 0;
-        foreach (var id in due)
+        if (due.Count == 0) return 0;
+
+        // One conditional update claims the batch: of two senders, exactly one changes each row, and the token tells
+        // each which rows it got.
+        var token = Guid.NewGuid();
+        await db.WebhookDeliveries
+            .Where(d => due.Contains(d.Id) && d.Status == DeliveryStatus.Pending && d.LockedUntil < now)
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.LockedUntil, now + _o.Lease).SetProperty(d => d.ClaimToken, token), ct);
+        var work = await (from d in db.WebhookDeliveries.AsNoTracking()
+                          where d.ClaimToken == token
+                          join s in db.WebhookSubscriptions.AsNoTracking() on d.SubscriptionId equals s.Id
+                          join m in db.OutboxMessages.AsNoTracking() on d.MessageId equals m.Id
+                          select new Work(d, s, m)).ToListAsync(ct);
+        foreach (var item in work)
         {
-            // The conditional update is the claim: of two senders, exactly one sees a row change.
-            var taken = await db.WebhookDeliveries
-                .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && d.LockedUntil < now)
-                .ExecuteUpdateAsync(u => u.SetProperty(d => d.LockedUntil, now + _o.Lease), ct);
-            if (taken != 1) continue;
             await _slots.WaitAsync(ct);
-            started++;
             _ = Task.Run(async () =>
             {
                 try
                 {
-                    await SendOneAsync(id, ct);
+                    await SendOneAsync(item, ct);
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    logger.LogError(e, "Webhook delivery {Delivery} failed to record; its lease will lapse and it is retried", id);
+                    logger.LogError(e, "Webhook delivery {Delivery} failed to record; its lease will lapse and it is retried", item.Delivery.Id);
                 }
                 finally
                 {
@@ -122,17 +128,14 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                 }
             }, CancellationToken.None);
         }
-        return started;
+        return work.Count;
     }
 
-    private async Task SendOneAsync(Guid deliveryId, CancellationToken ct)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
-        var delivery = await db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId, ct);
-        var subscription = await db.WebhookSubscriptions.AsNoTracking().SingleAsync(s => s.Id == delivery.SubscriptionId, ct);
-        var message = await db.OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == delivery.MessageId, ct);
+    private sealed record Work(WebhookDelivery Delivery, WebhookSubscription Subscription, OutboxMessage Message);
 
+    private async Task SendOneAsync(Work work, CancellationToken ct)
+    {
+        var (delivery, subscription, message) = work;
         var at = clock.GetUtcNow();
         var id = EventId(message.Id);
         var body = Envelope(message, _o.ApiVersion);
@@ -140,11 +143,14 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         var signature = WebhookSigner.Sign(subscription.SigningSecrets(at), id, timestamp, body);
         var result = await sender.SendAsync(new Uri(subscription.Url), id, timestamp, signature, body, ct);
 
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var done = clock.GetUtcNow();
+        db.WebhookDeliveries.Attach(delivery);
         db.WebhookAttempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
         delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
-        await db.SaveChangesAsync(ct);
-        await RecordHealthAsync(db, subscription.Id, result, done, ct);
+        await db.SaveChangesAsync(ct); // the attempt and the delivery's new state in one round trip
+        if (!result.Succeeded || subscription.FailingSince is not null) await RecordHealthAsync(db, subscription.Id, result, done, ct);
     }
 
     /// <summary>
@@ -184,8 +190,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
     /// <summary>When to try again after <paramref name="attemptsSoFar"/> attempts; null when the schedule is used up.</summary>
     private DateTimeOffset? RetryAt(int attemptsSoFar, TimeSpan? retryAfter, DateTimeOffset now)
     {
-        if (attemptsSoFar >= _o.RetrySchedule.Length) return null;
-        var delay = _o.RetrySchedule[attemptsSoFar];
+        if (attemptsSoFar >= _o.Schedule.Count) return null;
+        var delay = _o.Schedule[attemptsSoFar];
         delay += delay * (_o.Jitter * (Random.Shared.NextDouble() * 2 - 1));
         if (retryAfter is { } asked && asked > delay) delay = asked;
         return now + delay;

@@ -8,12 +8,18 @@ public sealed class WebhookOptions
     public bool AllowHttp { get; set; }
     /// <summary>Allow targets on loopback, private or link-local addresses (tests, local development).</summary>
     public bool AllowPrivateTargets { get; set; }
-    /// <summary>Delay before each retry; after the last one the delivery has failed for good. About three days in all.</summary>
-    public TimeSpan[] RetrySchedule { get; set; } =
+    /// <summary>Delay before each retry; after the last one the delivery has failed for good. Empty means <see cref="DefaultSchedule"/>.</summary>
+    /// <remarks>No default here: configuration binding appends to an array that already has items.</remarks>
+    public TimeSpan[] RetrySchedule { get; set; } = [];
+
+    /// <summary>About three days in all: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.</summary>
+    public static readonly TimeSpan[] DefaultSchedule =
     [
         TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(5),
         TimeSpan.FromHours(10), TimeSpan.FromHours(14), TimeSpan.FromHours(20), TimeSpan.FromHours(24),
     ];
+
+    public IReadOnlyList<TimeSpan> Schedule => RetrySchedule.Length > 0 ? RetrySchedule : DefaultSchedule;
     /// <summary>Random spread around each retry delay, as a fraction of it.</summary>
     public double Jitter { get; set; } = 0.1;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);

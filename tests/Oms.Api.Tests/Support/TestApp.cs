@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Oms.Api.Platform.Http;
 
+using Oms.Testing;
+
 namespace Oms.Api.Tests.Support;
 
 /// <summary>The API in process against real PostgreSQL, migrations applied, one per test run and shared by every test.</summary>

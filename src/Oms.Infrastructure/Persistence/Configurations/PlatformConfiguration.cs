@@ -82,6 +82,7 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         b.HasIndex(d => new { d.SubscriptionId, d.MessageId }).IsUnique();
         b.HasIndex(d => new { d.Status, d.NextAttemptAt });
         b.HasIndex(d => new { d.SubscriptionId, d.OrderingKey, d.MessageSequence });
+        b.HasIndex(d => d.ClaimToken);
         b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Oms.Api.Tests.Support;
+namespace Oms.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL for the test run: started from the machine's server binaries in a temp folder (as the

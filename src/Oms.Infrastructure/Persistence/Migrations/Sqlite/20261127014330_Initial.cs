@@ -469,6 +469,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
                     locked_until = table.Column<long>(type: "INTEGER", nullable: false),
+                    claim_token = table.Column<Guid>(type: "TEXT", nullable: true),
                     last_attempt_at = table.Column<long>(type: "INTEGER", nullable: true),
                     last_status_code = table.Column<int>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false)
@@ -735,6 +736,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "ix_webhook_attempts_delivery_id",
                 table: "webhook_attempts",
                 column: "delivery_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_claim_token",
+                table: "webhook_deliveries",
+                column: "claim_token");
 
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_status_next_attempt_at",

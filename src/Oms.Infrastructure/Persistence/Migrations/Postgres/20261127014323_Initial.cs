@@ -465,6 +465,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    claim_token = table.Column<Guid>(type: "uuid", nullable: true),
                     last_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_status_code = table.Column<int>(type: "integer", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -722,6 +723,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "ix_webhook_attempts_delivery_id",
                 table: "webhook_attempts",
                 column: "delivery_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_claim_token",
+                table: "webhook_deliveries",
+                column: "claim_token");
 
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_status_next_attempt_at",

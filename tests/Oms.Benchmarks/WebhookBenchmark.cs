@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Oms.Testing;
+
+namespace Oms.Benchmarks;
+
+/// <summary>
+/// Webhook dispatch under load: virtual users place orders through the API (in process) for a fixed time while a
+/// receiver on loopback takes every order.placed event. Prints dispatch throughput (events/s) and the delay from
+/// the event's commit to its first delivery (p50/p95/p99).
+/// Run: dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks [--seconds 10] [--users 16]
+/// (OMS_BENCH_POSTGRES=connection string to use a server of your own; otherwise a throwaway one is started).
+/// </summary>
+public static class WebhookBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Arg(args, "--seconds", 10);
+        var users = Arg(args, "--users", 16);
+        var postgres = Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES") is { Length: > 0 } given
+            ? given : (await PostgresServer.StartAsync()).ConnectionString;
+        var adminKey = "oms_bench_admin_" + Guid.NewGuid().ToString("N");
+
+        var arrivals = new ConcurrentDictionary<string, double>();
+        var receiverBuilder = WebApplication.CreateSlimBuilder();
+        receiverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        receiverBuilder.Logging.ClearProviders();
+        await using var receiver = receiverBuilder.Build();
+        receiver.MapPost("/hook", async (HttpContext http) =>
+        {
+            using var doc = await JsonDocument.ParseAsync(http.Request.Body);
+            var occurred = DateTimeOffset.Parse(doc.RootElement.GetProperty("occurred_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            arrivals.TryAdd(http.Request.Headers["webhook-id"].ToString(), (DateTimeOffset.UtcNow - occurred).TotalMilliseconds);
+            return Results.Ok();
+        });
+        await receiver.StartAsync();
+
+        // The benchmark is no test project, so tell WebApplicationFactory where the API's content root is.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "HeadlessOms.sln"))) root = root.Parent;
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_OMS_API", Path.Combine(root!.FullName, "src", "Oms.Api"));
+        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("ConnectionStrings:Postgres", postgres);
+            b.UseSetting("Seed:Demo", "false");
+            b.UseSetting("Auth:DevKey", "false");
+            b.UseSetting("Auth:BootstrapKey", adminKey);
+            b.UseSetting("Webhooks:AllowHttp", "true");
+            b.UseSetting("Webhooks:AllowPrivateTargets", "true");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        (await client.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = receiver.Urls.First() + "/hook", eventFilters = new[] { "order.placed" } })).EnsureSuccessStatusCode();
+        var sku = "BENCH-" + Guid.NewGuid().ToString("N")[..8];
+        (await client.PostAsJsonAsync("/api/v1/products", new { sku, name = "Bench", price = new { amount = 1000, currency = "EUR" } })).EnsureSuccessStatusCode();
+        var body = JsonSerializer.Serialize(new
+        {
+            channel = "web", customer = new { email = "bench@example.com" }, currency = "EUR", lines = new[] { new { sku, quantity = 1 } },
+            shippingAddress = new { name = "Bench", line1 = "Street 1", city = "Berlin", country = "DE" },
+        });
+
+        async Task<int> PlaceForAsync(TimeSpan duration)
+        {
+            var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            var placed = 0;
+            await Task.WhenAll(Enumerable.Range(0, users).Select(async _ =>
+            {
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                    using var response = await client.PostAsync("/api/v1/orders", new StringContent(body, Encoding.UTF8, "application/json"));
+                    response.EnsureSuccessStatusCode();
+                    Interlocked.Increment(ref placed);
+                }
+            }));
+            return placed;
+        }
+
+        await PlaceForAsync(TimeSpan.FromSeconds(2)); // warm-up
+        await WaitAsync(() => true, TimeSpan.FromSeconds(5));
+        arrivals.Clear();
+        var started = Stopwatch.GetTimestamp();
+        var placed = await PlaceForAsync(TimeSpan.FromSeconds(seconds));
+        var placing = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await WaitAsync(() => arrivals.Count >= placed, TimeSpan.FromSeconds(120));
+        var total = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        var delays = arrivals.Values.Order().ToArray();
+        double P(double q) => delays.Length == 0 ? double.NaN : delays[Math.Min(delays.Length - 1, (int)Math.Ceiling(q * delays.Length) - 1)];
+        Console.WriteLine();
+        Console.WriteLine("| scenario | users | orders placed | orders/s | events delivered | dispatch events/s | commit→delivery p50 | p95 | p99 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"| webhooks | {users} | {placed} | {placed / placing:0} | {arrivals.Count} | {arrivals.Count / total:0} | {P(0.50):0.0} ms | {P(0.95):0.0} ms | {P(0.99):0.0} ms |");
+        return arrivals.Count >= placed ? 0 : 1;
+    }
+
+    private static async Task WaitAsync(Func<bool> done, TimeSpan timeout)
+    {
+        var until = DateTimeOffset.UtcNow + timeout;
+        while (!done() && DateTimeOffset.UtcNow < until) await Task.Delay(20);
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+}
