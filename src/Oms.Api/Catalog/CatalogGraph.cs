@@ -17,7 +17,7 @@ public static class CatalogGraph
             .RequireScope(Scopes.CatalogRead)
             .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GetArgument<string>("sku"), ctx.CancellationToken));
 
-        query.Field<NonNullGraphType<ProductConnectionType>, Connection<ProductDto>>("products")
+        query.Field<NonNullGraphType<ConnectionType<ProductType, ProductDto>>, Connection<ProductDto>>("products")
             .Description("Products in SKU order.")
             .Argument<ProductFilterInputType>("filter")
             .Argument<IntGraphType>("first", a => a.Description = "Page size, 1-250 (default 50).")
@@ -96,27 +96,6 @@ public sealed class DimensionsInputType : InputObjectGraphType<DimensionsDto>
         Field(x => x.LengthMm);
         Field(x => x.WidthMm);
         Field(x => x.HeightMm);
-    }
-}
-
-public sealed class ProductEdgeType : ObjectGraphType<Edge<ProductDto>>
-{
-    public ProductEdgeType()
-    {
-        Name = "ProductEdge";
-        Field(x => x.Cursor);
-        Field(x => x.Node, type: typeof(NonNullGraphType<ProductType>));
-    }
-}
-
-public sealed class ProductConnectionType : ObjectGraphType<Connection<ProductDto>>
-{
-    public ProductConnectionType()
-    {
-        Name = "ProductConnection";
-        Field(x => x.Edges, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<ProductEdgeType>>>));
-        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<ProductType>>>));
-        Field(x => x.PageInfo, type: typeof(NonNullGraphType<PageInfoType>));
     }
 }
 

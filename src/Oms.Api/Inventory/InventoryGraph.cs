@@ -17,7 +17,7 @@ public static class InventoryGraph
             .Argument<NonNullGraphType<StringGraphType>>("sku")
             .RequireScope(Scopes.InventoryRead)
             .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GetArgument<string>("sku"), ctx.CancellationToken));
-        query.Field<NonNullGraphType<SkuInventoryConnectionType>, Connection<SkuInventoryDto>>("inventories")
+        query.Field<NonNullGraphType<ConnectionType<SkuInventoryType, SkuInventoryDto>>, Connection<SkuInventoryDto>>("inventories")
             .Argument<StringGraphType>("nodeCode")
             .Argument<BooleanGraphType>("belowReorderPoint")
             .Argument<BooleanGraphType>("outOfStock")
@@ -92,27 +92,6 @@ public sealed class SkuInventoryType : ObjectGraphType<SkuInventoryDto>
         Field(x => x.Reserved);
         Field(x => x.Available).Description("Available to promise across all nodes.");
         Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<StockLevelType>>>));
-    }
-}
-
-public sealed class SkuInventoryEdgeType : ObjectGraphType<Edge<SkuInventoryDto>>
-{
-    public SkuInventoryEdgeType()
-    {
-        Name = "SkuInventoryEdge";
-        Field(x => x.Cursor);
-        Field(x => x.Node, type: typeof(NonNullGraphType<SkuInventoryType>));
-    }
-}
-
-public sealed class SkuInventoryConnectionType : ObjectGraphType<Connection<SkuInventoryDto>>
-{
-    public SkuInventoryConnectionType()
-    {
-        Name = "SkuInventoryConnection";
-        Field(x => x.Edges, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<SkuInventoryEdgeType>>>));
-        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<SkuInventoryType>>>));
-        Field(x => x.PageInfo, type: typeof(NonNullGraphType<PageInfoType>));
     }
 }
 

@@ -25,7 +25,7 @@ public static class OrderGraph
             .RequireScope(Scopes.OrdersRead)
             .ResolveAsync(async ctx => await Queries(ctx).GetByNumberAsync(ctx.GetArgument<string>("number"), ctx.CancellationToken));
 
-        query.Field<NonNullGraphType<OrderConnectionType>, Connection<OrderDto>>("orders")
+        query.Field<NonNullGraphType<ConnectionType<OrderType, OrderDto>>, Connection<OrderDto>>("orders")
             .Description("Orders, newest first.")
             .Argument<OrderFilterInputType>("filter")
             .Argument<IntGraphType>("first", a => a.Description = "Page size, 1-250 (default 50).")
@@ -183,27 +183,6 @@ public sealed class TimelineEntryType : ObjectGraphType<TimelineEntryDto>
         Field(x => x.To, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
         Field(x => x.Actor).Description("The API key's name, or system.");
         Field(x => x.Reason, nullable: true);
-    }
-}
-
-public sealed class OrderEdgeType : ObjectGraphType<Edge<OrderDto>>
-{
-    public OrderEdgeType()
-    {
-        Name = "OrderEdge";
-        Field(x => x.Cursor);
-        Field(x => x.Node, type: typeof(NonNullGraphType<OrderType>));
-    }
-}
-
-public sealed class OrderConnectionType : ObjectGraphType<Connection<OrderDto>>
-{
-    public OrderConnectionType()
-    {
-        Name = "OrderConnection";
-        Field(x => x.Edges, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<OrderEdgeType>>>));
-        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<OrderType>>>));
-        Field(x => x.PageInfo, type: typeof(NonNullGraphType<PageInfoType>));
     }
 }
 

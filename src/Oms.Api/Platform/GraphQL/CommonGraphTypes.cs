@@ -79,6 +79,31 @@ public sealed class PageInfoType : ObjectGraphType<PageInfo>
     }
 }
 
+/// <summary>A Relay edge, named after its node type (OrderEdge for Order).</summary>
+public sealed class EdgeType<TNodeType, TNode> : ObjectGraphType<Edge<TNode>> where TNodeType : IGraphType
+{
+    public EdgeType()
+    {
+        Name = ConnectionType<TNodeType, TNode>.NodeName + "Edge";
+        Field(x => x.Cursor);
+        Field(x => x.Node, type: typeof(NonNullGraphType<TNodeType>));
+    }
+}
+
+/// <summary>A Relay connection, named after its node type (OrderConnection for Order).</summary>
+public sealed class ConnectionType<TNodeType, TNode> : ObjectGraphType<Connection<TNode>> where TNodeType : IGraphType
+{
+    internal static string NodeName => typeof(TNodeType).Name.EndsWith("Type", StringComparison.Ordinal) ? typeof(TNodeType).Name[..^4] : typeof(TNodeType).Name;
+
+    public ConnectionType()
+    {
+        Name = NodeName + "Connection";
+        Field(x => x.Edges, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<EdgeType<TNodeType, TNode>>>>));
+        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<TNodeType>>>));
+        Field(x => x.PageInfo, type: typeof(NonNullGraphType<PageInfoType>));
+    }
+}
+
 public sealed record PageInfo(bool HasNextPage, bool HasPreviousPage, string? StartCursor, string? EndCursor);
 
 public sealed record Edge<T>(string Cursor, T Node);
