@@ -43,6 +43,7 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
                 Active: faker.Random.Double() > 0.05);
             return Product.Create($"{brand[..3].ToUpperInvariant()}-{category[..3].ToUpperInvariant()}-{i:D4}", details, now.AddDays(-120));
         }).ToList();
+        foreach (var p in catalog) p.ClearDomainEvents(); // demo history is not news for webhook subscribers
         db.Products.AddRange(catalog);
         SeedNetwork(faker, catalog, now);
 
@@ -76,7 +77,6 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
             db.Orders.Add(order);
         }
         await db.SaveChangesAsync(ct);
-        foreach (var p in catalog) p.ClearDomainEvents();
         return true;
     }
 
