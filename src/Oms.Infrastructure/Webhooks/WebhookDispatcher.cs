@@ -22,12 +22,14 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
 {
     private readonly WebhookOptions _o = options.Value;
     private readonly SemaphoreSlim _slots = new(options.Value.Parallelism, options.Value.Parallelism);
+    private readonly System.Threading.Channels.Channel<Outcome> _outcomes = System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_o.DispatcherEnabled) return;
         await Task.Yield();
+        var recorder = RecordOutcomesAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -47,6 +49,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                 await Task.Delay(_o.PollInterval, stoppingToken);
             }
         }
+        await recorder.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
     /// <summary>Queues deliveries for committed events; returns how many events it took.</summary>
@@ -124,7 +127,6 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                 finally
                 {
                     _slots.Release();
-                    signal.Notify(); // a slot is free and a follower of this ordering key may be due
                 }
             }, CancellationToken.None);
         }
@@ -132,6 +134,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
     }
 
     private sealed record Work(WebhookDelivery Delivery, WebhookSubscription Subscription, OutboxMessage Message);
+
+    private sealed record Outcome(Work Work, SendResult Result, DateTimeOffset At, DateTimeOffset Done);
 
     private async Task SendOneAsync(Work work, CancellationToken ct)
     {
@@ -142,15 +146,57 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         var timestamp = at.ToUnixTimeSeconds();
         var signature = WebhookSigner.Sign(subscription.SigningSecrets(at), id, timestamp, body);
         var result = await sender.SendAsync(new Uri(subscription.Url), id, timestamp, signature, body, ct);
+        // Recorded in batches by one writer: under load that is one round trip for many deliveries. Until it is
+        // recorded the delivery stays claimed, so its ordering-key followers wait.
+        await _outcomes.Writer.WriteAsync(new Outcome(work, result, at, clock.GetUtcNow()), ct);
+    }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
-        var done = clock.GetUtcNow();
-        db.WebhookDeliveries.Attach(delivery);
-        db.WebhookAttempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
-        delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
-        await db.SaveChangesAsync(ct); // the attempt and the delivery's new state in one round trip
-        if (!result.Succeeded || subscription.FailingSince is not null) await RecordHealthAsync(db, subscription.Id, result, done, ct);
+    /// <summary>Writes attempts and delivery states as they come in, many per transaction.</summary>
+    private async Task RecordOutcomesAsync(CancellationToken ct)
+    {
+        var batch = new List<Outcome>();
+        while (await _outcomes.Reader.WaitToReadAsync(ct))
+        {
+            batch.Clear();
+            while (batch.Count < _o.BatchSize && _outcomes.Reader.TryRead(out var outcome)) batch.Add(outcome);
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+                foreach (var (work, result, at, done) in batch)
+                {
+                    var delivery = work.Delivery;
+                    db.WebhookDeliveries.Attach(delivery);
+                    db.WebhookAttempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
+                    delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
+                }
+                for (var tries = 0; ; tries++)
+                {
+                    try
+                    {
+                        await db.SaveChangesAsync(ct);
+                        break;
+                    }
+                    catch (DbUpdateConcurrencyException conflict) when (tries < 5)
+                    {
+                        // Replayed (or reclaimed after a lapsed lease) while we were sending: keep the attempt, leave the delivery be.
+                        foreach (var entry in conflict.Entries) entry.State = EntityState.Detached;
+                    }
+                }
+                foreach (var bySubscription in batch.GroupBy(o => o.Work.Subscription.Id))
+                {
+                    var worst = bySubscription.FirstOrDefault(o => o.Result.Gone) ?? bySubscription.FirstOrDefault(o => !o.Result.Succeeded);
+                    var last = bySubscription.Last();
+                    if (worst is null && last.Work.Subscription.FailingSince is null) continue;
+                    await RecordHealthAsync(db, bySubscription.Key, (worst ?? last).Result, last.Done, ct);
+                }
+                signal.Notify(); // followers of these ordering keys may now be due
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                logger.LogError(e, "Recording {Count} webhook attempts failed; their leases lapse and they are sent again", batch.Count);
+            }
+        }
     }
 
     /// <summary>

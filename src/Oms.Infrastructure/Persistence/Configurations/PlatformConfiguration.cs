@@ -83,6 +83,8 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         b.HasIndex(d => new { d.Status, d.NextAttemptAt });
         b.HasIndex(d => new { d.SubscriptionId, d.OrderingKey, d.MessageSequence });
         b.HasIndex(d => d.ClaimToken);
+        // A sender records its outcome only while it still holds the claim: a replay in the meantime wins.
+        b.Property(d => d.ClaimToken).IsConcurrencyToken();
         b.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -874,6 +874,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("attempts");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("uuid")
                         .HasColumnName("claim_token");
 

@@ -858,6 +858,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("attempts");
 
                     b.Property<Guid?>("ClaimToken")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT")
                         .HasColumnName("claim_token");
 
