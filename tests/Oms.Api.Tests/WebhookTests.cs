@@ -153,6 +153,36 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task Subscriptions_are_managed_and_pinged_through_GraphQL_too()
+    {
+        var s = await Scenario.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var created = await s.GraphQLDataAsync("mutation($url: String!) { createWebhookSubscription(url: $url, eventFilters: [\"webhook.ping\"]) { secret subscription { id active } } }",
+            new { url = receiver.Url.ToString() });
+        var id = created.GetProperty("createWebhookSubscription").GetProperty("subscription").GetProperty("id").GetString()!;
+        receiver.Secrets[created.GetProperty("createWebhookSubscription").GetProperty("secret").GetString()!] = true;
+        try
+        {
+            var eventId = (await s.GraphQLDataAsync("mutation($id: ID!) { testWebhookSubscription(id: $id) }", new { id })).GetProperty("testWebhookSubscription").GetString();
+            await receiver.WaitForAsync(r => r.Any(x => x.WebhookId == eventId && x.AnsweredWith == 200), what: "the ping");
+            JsonElement delivery = default;
+            for (var i = 0; i < 100; i++) // the outcome is recorded just after the response
+            {
+                var log = await s.GraphQLDataAsync("query($id: ID!) { webhookDeliveries(subscriptionId: $id) { eventId eventType status attemptLog { statusCode } } }", new { id });
+                delivery = log.GetProperty("webhookDeliveries").EnumerateArray().Single(d => d.GetProperty("eventId").GetString() == eventId);
+                if (delivery.GetProperty("status").GetString() != "PENDING") break;
+                await Task.Delay(50);
+            }
+            Assert.Equal("webhook.ping", delivery.GetProperty("eventType").GetString());
+            Assert.Equal("SUCCEEDED", delivery.GetProperty("status").GetString());
+        }
+        finally
+        {
+            await s.GraphQLDataAsync("mutation($id: ID!) { updateWebhookSubscription(id: $id, active: false) { active } }", new { id });
+        }
+    }
+
+    [Fact]
     public async Task Subscriptions_validate_their_url_and_filters_and_the_catalog_is_served_and_committed()
     {
         var s = await Scenario.StartAsync();

@@ -38,12 +38,16 @@ public static class EventCatalog
             list.Add(Item("order." + OrderStateMachine.Wire(status), $"An order became {OrderStateMachine.Wire(status)}.", order with { Status = status }, json));
         list.Add(Item("product.created", "A product was added to the catalog.", SampleProduct(), json));
         list.Add(Item("product.updated", "A product changed.", SampleProduct(), json));
+        list.Add(Item("allocation.reserved", "Stock for part or all of an order was reserved at a node: that node ships it.", SampleAllocation(), json));
         list.Add(Item("allocation.rejected", "A node refused its allocation; the lines are routed elsewhere.", SampleAllocation() with { Status = AllocationStatus.Rejected, RejectReason = "shelf damaged" }, json));
+        list.Add(Item("allocation.released", "An allocation's reservation went back to stock (the order was cancelled or its lines changed).", SampleAllocation() with { Status = AllocationStatus.Released }, json));
         list.Add(Item("inventory.adjusted", "On-hand stock changed (adjustment, transfer or receipt).", SampleStock(), json));
         list.Add(Item("inventory.low_stock", "Available stock fell below the reorder point.", SampleStock() with { Available = 2 }, json));
         list.Add(Item("inventory.out_of_stock", "Available stock reached zero.", SampleStock() with { Available = 0, Reserved = 5 }, json));
         list.Add(Item("purchase_order.created", "A purchase order was drafted (by hand or by reordering).", SamplePurchaseOrder(PurchaseOrderStatus.Draft, 0), json));
+        list.Add(Item("purchase_order.submitted", "A purchase order was sent to the supplier.", SamplePurchaseOrder(PurchaseOrderStatus.Submitted, 0), json));
         list.Add(Item("purchase_order.received", "Goods arrived for a purchase order.", SamplePurchaseOrder(PurchaseOrderStatus.PartiallyReceived, 12), json));
+        list.Add(Item("purchase_order.cancelled", "A purchase order was cancelled.", SamplePurchaseOrder(PurchaseOrderStatus.Cancelled, 0), json));
         list.Add(Item("webhook_subscription.disabled", "A subscription was disabled: 410 Gone, or no successful delivery for days.",
             new SubscriptionEventData(Guid.Parse("01980000-0000-7000-8000-00000000000a"), "https://example.com/hooks/oms", "The endpoint answered 410 Gone."), json));
         list.Add(Item("webhook.ping", "A test event sent with POST /webhook-subscriptions/{id}/test.",

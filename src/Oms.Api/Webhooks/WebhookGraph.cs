@@ -35,6 +35,25 @@ public static class WebhookGraph
             {
                 Url = ctx.GetArgument<string>("url"), EventFilters = ctx.GetArgument<List<string>>("eventFilters"), Description = ctx.GetArgument<string?>("description"),
             }, ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<WebhookSubscriptionType>, WebhookSubscriptionDto>("updateWebhookSubscription")
+            .Description("Change a subscription, or re-enable it with active: true.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<StringGraphType>("url")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("eventFilters")
+            .Argument<StringGraphType>("description")
+            .Argument<BooleanGraphType>("active")
+            .Argument<IntGraphType>("expectedVersion")
+            .RequireScope(Scopes.WebhooksManage)
+            .ResolveAsync(async ctx => await Service(ctx).UpdateAsync(ctx.GuidArgument("id", "webhook subscription"), new UpdateWebhookSubscriptionRequest
+            {
+                Url = ctx.GetArgument<string?>("url"), EventFilters = ctx.GetArgument<List<string>?>("eventFilters"),
+                Description = ctx.GetArgument<string?>("description"), Active = ctx.GetArgument<bool?>("active"),
+            }, ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<StringGraphType>, string>("testWebhookSubscription")
+            .Description("Sends a webhook.ping to this subscription; answers the event id.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.WebhooksManage)
+            .ResolveAsync(async ctx => await Service(ctx).PingAsync(ctx.GuidArgument("id", "webhook subscription"), ctx.CancellationToken));
         mutation.Field<NonNullGraphType<WebhookSecretType>, WebhookSecretDto>("rotateWebhookSecret")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .RequireScope(Scopes.WebhooksManage)

@@ -87,9 +87,14 @@ public sealed class PurchaseOrder : AggregateRoot
     {
         if (_lines.Count == 0) throw new ConflictException("purchase_order.empty", "A purchase order needs at least one line.");
         MoveTo(PurchaseOrderStatus.Submitted, now);
+        Raise(new PurchaseOrderEvent("purchase_order.submitted", Id, DisplayNumber, now));
     }
 
-    public void Cancel(DateTimeOffset now) => MoveTo(PurchaseOrderStatus.Cancelled, now);
+    public void Cancel(DateTimeOffset now)
+    {
+        MoveTo(PurchaseOrderStatus.Cancelled, now);
+        Raise(new PurchaseOrderEvent("purchase_order.cancelled", Id, DisplayNumber, now));
+    }
 
     /// <summary>Books a delivery; the caller raises on-hand stock for what this returns.</summary>
     public IReadOnlyList<(string Sku, int Quantity)> Receive(IReadOnlyList<(string Sku, int Quantity)> delivered, DateTimeOffset now)

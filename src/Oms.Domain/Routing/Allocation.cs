@@ -52,6 +52,7 @@ public sealed class Allocation : AggregateRoot
         if (a._lines.Count == 0 || a._lines.Any(l => l.Quantity < 1))
             throw new DomainException("allocation.empty", "An allocation holds at least one unit of each of its lines.");
         a.Touch();
+        a.Raise(new AllocationEvent("allocation.reserved", a.Id, orderId.Value, nodeCode, null, now));
         return a;
     }
 
@@ -74,6 +75,7 @@ public sealed class Allocation : AggregateRoot
         Status = AllocationStatus.Released;
         UpdatedAt = now;
         Touch();
+        Raise(new AllocationEvent("allocation.released", Id, OrderId.Value, NodeCode, null, now));
     }
 }
 
