@@ -84,6 +84,10 @@ public sealed record PlaceOrderRequest
     /// <summary>Your own string key/values: at most 50 keys of up to 40 characters, values up to 500.</summary>
     [MetadataLimits]
     public Dictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>The shopper's IP address as your channel saw it; used by the fraud checks.</summary>
+    [StringLength(45), IpAddress]
+    public string? ClientIp { get; init; }
 }
 
 /// <summary>Changes to an order that has not shipped; fields left out stay as they are. Totals are recomputed.</summary>
@@ -161,6 +165,12 @@ public sealed record OrderDto
     public required string? Notes { get; init; }
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
     public required string? CancelReason { get; init; }
+    /// <summary>Money received and kept over all payments (captured less refunded).</summary>
+    public required MoneyDto AmountPaid { get; init; }
+    /// <summary>Total less what was paid.</summary>
+    public required MoneyDto AmountOutstanding { get; init; }
+    /// <summary>Fraud score from the rules at placement (and the payment provider's verdict), with the reasons.</summary>
+    public required RiskDto Risk { get; init; }
     /// <summary>What can be done with the order now.</summary>
     public required IReadOnlyList<OrderAction> AvailableActions { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -194,11 +204,21 @@ public sealed record OrderDto
         Notes = o.Notes,
         Metadata = o.Metadata,
         CancelReason = o.CancelReason,
+        AmountPaid = MoneyDto.From(o.AmountPaid, o.Currency),
+        AmountOutstanding = MoneyDto.From(o.AmountOutstanding, o.Currency),
+        Risk = new RiskDto { Score = o.RiskScore, Reasons = o.RiskReasons },
         AvailableActions = o.AvailableActions(),
         CreatedAt = o.CreatedAt,
         UpdatedAt = o.UpdatedAt,
         Version = o.Version,
     };
+}
+
+/// <summary>The fraud assessment of an order.</summary>
+public sealed record RiskDto
+{
+    public required int Score { get; init; }
+    public required IReadOnlyList<string> Reasons { get; init; }
 }
 
 /// <summary>One entry of an order's timeline.</summary>

@@ -123,6 +123,13 @@ public sealed class OrderType : ObjectGraphType<OrderDto>
         Field(x => x.Notes, nullable: true);
         Field(x => x.Metadata, type: typeof(NonNullGraphType<StringMapGraphType>));
         Field(x => x.CancelReason, nullable: true);
+        Field(x => x.AmountPaid, type: typeof(NonNullGraphType<MoneyType>)).Description("Captured less refunded, over all payments.");
+        Field(x => x.AmountOutstanding, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.Risk, type: typeof(NonNullGraphType<RiskType>));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Payments.PaymentType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Payments.PaymentDto>?>>("payments")
+            .Description("The order's payments (needs payments:read). Batched: one query per page.")
+            .RequireScope(Scopes.PaymentsRead)
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Payments.Load(ctx.Source.Id));
         Field(x => x.AvailableActions, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<OrderAction>>>>))
             .Description("What can be done with the order now.");
         Field(x => x.CreatedAt);
@@ -131,6 +138,16 @@ public sealed class OrderType : ObjectGraphType<OrderDto>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TimelineEntryType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<TimelineEntryDto>?>>("timeline")
             .Description("Every status change and edit, oldest first. Batched: one query per page.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Timelines.Load(ctx.Source.Id));
+    }
+}
+
+public sealed class RiskType : ObjectGraphType<RiskDto>
+{
+    public RiskType()
+    {
+        Name = "Risk";
+        Field(x => x.Score);
+        Field(x => x.Reasons);
     }
 }
 

@@ -4,11 +4,12 @@ using Oms.Api.Routing;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Orders;
+using Oms.Domain.Payments;
 using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Orders;
 
-public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, Actor actor, AllocationService allocations)
+public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations)
 {
     /// <summary>Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).</summary>
     public async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
@@ -27,9 +28,13 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             request.Channel, request.ChannelOrderRef,
             new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone),
             shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
-            request.Metadata ?? []);
+            request.Metadata ?? [], request.ClientIp);
 
-        var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), charges, actor.Name, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), charges, actor.Name, now);
+        var assessment = risk.Assess(order.Total, order.BillingAddress?.Country, order.ShippingAddress?.Country,
+            await HistoryAsync(order.Customer.Email, request.ClientIp, now, ct));
+        order.AssessRisk(assessment.Score, assessment.Reasons, assessment.Hold, "risk", now, atPlacement: true);
         db.Orders.Add(order);
         try
         {
@@ -111,6 +116,21 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id.Value);
         order.EnsureVersion(expectedVersion);
         return order;
+    }
+
+    /// <summary>The customer's earlier orders (by e-mail) and recent orders from the same IP, for the risk rules.</summary>
+    private async Task<CustomerHistory> HistoryAsync(string email, string? ip, DateTimeOffset now, CancellationToken ct)
+    {
+        var since = now - risk.Settings.VelocityWindow;
+        var normalized = email.Trim().ToLowerInvariant();
+        var byEmail = await db.Orders.Where(o => o.Customer.Email == normalized)
+            .GroupBy(_ => 1)
+            .Select(g => new { Count = g.Count(), Total = g.Sum(o => o.Total), Recent = g.Count(o => o.CreatedAt >= since) })
+            .SingleOrDefaultAsync(ct);
+        var byIp = ip is null ? 0 : await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= since, ct);
+        return byEmail is null
+            ? new CustomerHistory(0, 0, 0, byIp)
+            : new CustomerHistory(byEmail.Count, byEmail.Total / byEmail.Count, byEmail.Recent, byIp);
     }
 
     private async Task<OrderDto?> FindByChannelRefAsync(OrderChannel channel, string reference, CancellationToken ct) =>

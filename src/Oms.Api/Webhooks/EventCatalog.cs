@@ -7,6 +7,8 @@ using Oms.Api.Purchasing;
 using Oms.Api.Routing;
 using Oms.Domain.Inventory;
 using Oms.Domain.Orders;
+using Oms.Api.Payments;
+using Oms.Domain.Payments;
 using Oms.Domain.Routing;
 
 namespace Oms.Api.Webhooks;
@@ -36,6 +38,18 @@ public static class EventCatalog
         };
         foreach (var status in Enum.GetValues<OrderStatus>())
             list.Add(Item("order." + OrderStateMachine.Wire(status), $"An order became {OrderStateMachine.Wire(status)}.", order with { Status = status }, json));
+        foreach (var (kind, status, description) in new[]
+        {
+            ("created", PaymentStatus.Pending, "A payment was added to an order."),
+            ("requires_action", PaymentStatus.RequiresAction, "The customer must act (3-D Secure, say) before the card is authorised."),
+            ("authorized", PaymentStatus.Authorized, "The card was authorised: the money is held for the order."),
+            ("captured", PaymentStatus.Captured, "Money was captured (all, or the shipped part)."),
+            ("received", PaymentStatus.Captured, "Offline money arrived (bank transfer, cash, invoice)."),
+            ("refunded", PaymentStatus.PartiallyRefunded, "Money was given back, all or part."),
+            ("voided", PaymentStatus.Voided, "An uncaptured authorisation or a pending payment was released."),
+            ("failed", PaymentStatus.Failed, "The payment failed."),
+        })
+            list.Add(Item("payment." + kind, description, SamplePayment(status), json));
         list.Add(Item("product.created", "A product was added to the catalog.", SampleProduct(), json));
         list.Add(Item("product.updated", "A product changed.", SampleProduct(), json));
         list.Add(Item("allocation.reserved", "Stock for part or all of an order was reserved at a node: that node ships it.", SampleAllocation(), json));
@@ -86,7 +100,8 @@ public static class EventCatalog
         Delivery = new DeliveryDto { Type = DeliveryType.Ship }, Priority = OrderPriority.Standard, Currency = "EUR",
         Lines = [new OrderLineDto { Id = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Name = "Mug", Quantity = 2, UnitPrice = Eur(1250), Total = Eur(2500) }],
         Subtotal = Eur(2500), ShippingTotal = Eur(499), TaxRateBasisPoints = 1900, TaxTotal = Eur(570), Total = Eur(3569),
-        Notes = null, Metadata = new Dictionary<string, string>(), CancelReason = null, AvailableActions = [OrderAction.Confirm, OrderAction.Hold, OrderAction.Cancel, OrderAction.Edit],
+        Notes = null, Metadata = new Dictionary<string, string>(), CancelReason = null,
+        AmountPaid = Eur(0), AmountOutstanding = Eur(3569), Risk = new RiskDto { Score = 0, Reasons = [] }, AvailableActions = [OrderAction.Confirm, OrderAction.Hold, OrderAction.Cancel, OrderAction.Edit],
         CreatedAt = At, UpdatedAt = At, Version = 1,
     };
 
@@ -103,6 +118,16 @@ public static class EventCatalog
         Status = AllocationStatus.Reserved, RejectReason = null,
         Lines = [new PlannedLineDto { OrderLineId = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Quantity = 2 }],
         CreatedAt = At, Version = 2,
+    };
+
+    private static PaymentDto SamplePayment(PaymentStatus status) => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000006"), OrderId = Guid.Parse("01980000-0000-7000-8000-000000000001"),
+        Method = PaymentMethod.BankTransfer, Status = status, Amount = Eur(3569), Authorized = Eur(0),
+        Captured = Eur(status is PaymentStatus.Captured or PaymentStatus.PartiallyRefunded ? 3569 : 0),
+        Refunded = Eur(status == PaymentStatus.PartiallyRefunded ? 1000 : 0), ProviderReference = "REF-100042", ClientSecret = null,
+        DueDate = null, Overdue = false, FailureReason = status == PaymentStatus.Failed ? "insufficient funds" : null, History = [],
+        CreatedAt = At, UpdatedAt = At, Version = 1,
     };
 
     private static StockEventData SampleStock() => new("MUG-001", "DE-BER-WH", 40, 3, 37);

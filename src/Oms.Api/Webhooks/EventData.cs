@@ -43,6 +43,7 @@ public sealed class EventData : IEventDataMapper
         (_, Product product) => ProductDto.From(product),
         (_, Allocation allocation) => AllocationDto.From(allocation),
         (_, PurchaseOrder po) => await PurchaseOrderAsync(po, db, ct),
+        (_, Oms.Domain.Payments.Payment payment) => Payments.PaymentDto.From(payment, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime)),
         (StockEvent s, _) => new StockEventData(s.Sku, s.NodeCode, s.OnHand, s.Reserved, s.Available),
         (WebhookSubscriptionDisabled d, _) => new SubscriptionEventData(d.AggregateId, d.Url, d.Reason),
         (PingEvent p, _) => new { message = "Hello from HeadlessOms: your endpoint receives and verifies our webhooks.", subscriptionId = p.AggregateId },

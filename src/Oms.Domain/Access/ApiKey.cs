@@ -88,9 +88,11 @@ public static class Scopes
     public const string InventoryWrite = "inventory:write";
     public const string RoutingRead = "routing:read";
     public const string WebhooksManage = "webhooks:manage";
+    public const string PaymentsRead = "payments:read";
+    public const string PaymentsWrite = "payments:write";
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
-    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage];
+    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 

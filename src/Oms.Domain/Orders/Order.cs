@@ -31,7 +31,8 @@ public sealed record OrderDraft(
     string Currency,
     IReadOnlyList<LineItem> Lines,
     string? Notes,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata,
+    string? ClientIp = null);
 
 /// <summary>What an edit changes; a null member stays as it is.</summary>
 public sealed record OrderEdit(
@@ -123,6 +124,14 @@ public sealed class Order : AggregateRoot
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
     public string? CancelReason { get; private set; }
+    /// <summary>The shopper's IP address as the channel saw it, for fraud checks.</summary>
+    public string? ClientIp { get; private set; }
+    /// <summary>Money received and kept: captured less refunded, over all payments.</summary>
+    public long AmountPaid { get; private set; }
+    public int RiskScore { get; private set; }
+    public List<string> RiskReasons { get; private set; } = [];
+
+    public long AmountOutstanding => Math.Max(0, Total - AmountPaid);
 
     public IReadOnlyList<OrderLine> Lines => _lines;
     public IReadOnlyList<OrderTimelineEntry> Timeline => _timeline;
@@ -157,6 +166,7 @@ public sealed class Order : AggregateRoot
             Currency = currency,
             Notes = draft.Notes,
             Metadata = new Dictionary<string, string>(draft.Metadata),
+            ClientIp = draft.ClientIp,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -212,6 +222,29 @@ public sealed class Order : AggregateRoot
     }
 
     public void MarkAllocated(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Allocated, actor, null, now);
+
+    /// <summary>
+    /// Stores the fraud score; a score over the threshold puts the order on hold until someone releases it.
+    /// At placement it is part of creating the order (no new version); later (a provider's verdict) it is a change.
+    /// </summary>
+    public void AssessRisk(int score, IReadOnlyList<string> reasons, bool hold, string actor, DateTimeOffset now, bool atPlacement = false)
+    {
+        RiskScore = score;
+        RiskReasons = reasons.ToList();
+        if (!atPlacement) Touch();
+        if (hold && OrderStateMachine.CanMove(Status, OrderStatus.OnHold) && Status != OrderStatus.OnHold)
+            Hold($"risk score {score}: " + string.Join("; ", reasons), actor, now);
+    }
+
+    /// <summary>Money moved on one of the order's payments (positive received, negative refunded).</summary>
+    public void PaymentMoved(long amount, DateTimeOffset now)
+    {
+        if (amount == 0) return;
+        AmountPaid += amount;
+        UpdatedAt = now;
+        Touch();
+        Raise(new OrderUpdated(Id.Value, ["amountPaid"], now));
+    }
 
     /// <summary>
     /// Follows the allocations: fully allocated moves a confirmed order to allocated, and losing an allocation (a node

@@ -4,8 +4,10 @@ using Oms.Api.Orders;
 namespace Oms.Api.Platform.GraphQL;
 
 /// <summary>The batch loaders of one GraphQL request (scoped), each backed by a feature's queries.</summary>
-public sealed class GraphLoaders(CatalogQueries catalog, OrderQueries orders)
+public sealed class GraphLoaders(CatalogQueries catalog, OrderQueries orders, Payments.PaymentQueries payments)
 {
+    public BatchLoader<Guid, IReadOnlyList<Payments.PaymentDto>> Payments { get; } = new((ids, ct) => payments.ForOrdersAsync(ids, ct));
+
     public BatchLoader<Guid, IReadOnlyList<TimelineEntryDto>> Timelines { get; } = new((ids, ct) => orders.TimelinesAsync(ids, ct));
 
     public BatchLoader<string, ProductDto> Products { get; } = new((skus, ct) => catalog.BySkusAsync(skus, ct));

@@ -4,6 +4,7 @@ using Oms.Api.Catalog;
 using Oms.Api.Inventory;
 using Oms.Api.Nodes;
 using Oms.Api.Orders;
+using Oms.Api.Payments;
 using Oms.Api.Purchasing;
 using Oms.Api.Routing;
 using Oms.Api.Webhooks;
@@ -25,6 +26,7 @@ public sealed class OmsSchema : Schema
         PurchasingGraph.AddQueries(query);
         RoutingGraph.AddQueries(query);
         WebhookGraph.AddQueries(query);
+        PaymentGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -36,6 +38,7 @@ public sealed class OmsSchema : Schema
         PurchasingGraph.AddMutations(mutation);
         RoutingGraph.AddMutations(mutation);
         WebhookGraph.AddMutations(mutation);
+        PaymentGraph.AddMutations(mutation);
         Mutation = mutation;
     }
 }

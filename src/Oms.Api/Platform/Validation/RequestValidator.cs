@@ -99,3 +99,10 @@ public sealed class CountryCodeAttribute() : ValidationAttribute("The {0} field 
 {
     public override bool IsValid(object? value) => value is null || Oms.Domain.Common.Countries.IsValid(value as string);
 }
+
+/// <summary>An IPv4 or IPv6 address.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class IpAddressAttribute() : ValidationAttribute("The {0} field must be an IPv4 or IPv6 address.")
+{
+    public override bool IsValid(object? value) => value is null || System.Net.IPAddress.TryParse(value as string, out _);
+}

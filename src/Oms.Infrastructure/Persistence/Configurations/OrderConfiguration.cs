@@ -26,6 +26,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.CancelReason).HasMaxLength(500);
         b.Property(o => o.Metadata).HasConversion(MetadataJson.Converter, MetadataJson.Comparer);
         b.HasIndex(o => o.Status);
+        b.Property(o => o.ClientIp).HasMaxLength(45);
+        b.HasIndex(o => new { o.ClientIp, o.CreatedAt });
+        b.Ignore(o => o.AmountOutstanding);
         b.HasIndex(o => o.CreatedAt);
         b.Ignore(o => o.DisplayNumber);
         b.Ignore(o => o.DomainEvents);

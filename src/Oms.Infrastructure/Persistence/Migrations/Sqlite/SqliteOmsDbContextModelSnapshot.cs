@@ -473,6 +473,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<long>("AmountPaid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_paid");
+
                     b.Property<string>("CancelReason")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
@@ -488,6 +492,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("channel_order_ref");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_ip");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
@@ -524,6 +533,15 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT")
                         .HasColumnName("priority");
+
+                    b.PrimitiveCollection<string>("RiskReasons")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("risk_reasons");
+
+                    b.Property<int>("RiskScore")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("risk_score");
 
                     b.Property<long>("ShippingTotal")
                         .HasColumnType("INTEGER")
@@ -578,6 +596,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_orders_channel_channel_order_ref")
                         .HasFilter("channel_order_ref IS NOT NULL");
 
+                    b.HasIndex("ClientIp", "CreatedAt")
+                        .HasDatabaseName("ix_orders_client_ip_created_at");
+
                     b.ToTable("orders", (string)null);
                 });
 
@@ -630,6 +651,95 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_order_timeline_order_id_at");
 
                     b.ToTable("order_timeline", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Payments.Payment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Authorized")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("authorized");
+
+                    b.Property<long>("Captured")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("captured");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<DateOnly?>("DueDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_date");
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_reason");
+
+                    b.Property<string>("History")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("history");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_reference");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payments");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_payments_order_id");
+
+                    b.HasIndex("ProviderReference")
+                        .HasDatabaseName("ix_payments_provider_reference");
+
+                    b.ToTable("payments", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>
@@ -1640,6 +1750,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasForeignKey("OrderId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_order_timeline_orders_order_id");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Payments.Payment", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_payments_orders_order_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>

@@ -175,6 +175,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     updated_at = table.Column<long>(type: "INTEGER", nullable: false),
                     cancel_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    client_ip = table.Column<string>(type: "TEXT", maxLength: 45, nullable: true),
+                    amount_paid = table.Column<long>(type: "INTEGER", nullable: false),
+                    risk_score = table.Column<int>(type: "INTEGER", nullable: false),
+                    risk_reasons = table.Column<string>(type: "TEXT", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -367,6 +371,38 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    order_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    method = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    authorized = table.Column<long>(type: "INTEGER", nullable: false),
+                    captured = table.Column<long>(type: "INTEGER", nullable: false),
+                    refunded = table.Column<long>(type: "INTEGER", nullable: false),
+                    provider_reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    due_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    failure_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    history = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_payments_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -633,6 +669,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 filter: "channel_order_ref IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_orders_client_ip_created_at",
+                table: "orders",
+                columns: new[] { "client_ip", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_orders_created_at",
                 table: "orders",
                 column: "created_at");
@@ -673,6 +714,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "ix_outbox_messages_occurred_at",
                 table: "outbox_messages",
                 column: "occurred_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_order_id",
+                table: "payments",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_provider_reference",
+                table: "payments",
+                column: "provider_reference");
 
             migrationBuilder.CreateIndex(
                 name: "ix_products_brand",
@@ -788,6 +839,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "payments");
 
             migrationBuilder.DropTable(
                 name: "products");

@@ -171,6 +171,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     cancel_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    client_ip = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
+                    amount_paid = table.Column<long>(type: "bigint", nullable: false),
+                    risk_score = table.Column<int>(type: "integer", nullable: false),
+                    risk_reasons = table.Column<List<string>>(type: "text[]", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -363,6 +367,38 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    method = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    authorized = table.Column<long>(type: "bigint", nullable: false),
+                    captured = table.Column<long>(type: "bigint", nullable: false),
+                    refunded = table.Column<long>(type: "bigint", nullable: false),
+                    provider_reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    due_date = table.Column<DateOnly>(type: "date", nullable: true),
+                    failure_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    history = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_payments_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -620,6 +656,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 filter: "channel_order_ref IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "ix_orders_client_ip_created_at",
+                table: "orders",
+                columns: new[] { "client_ip", "created_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_orders_created_at",
                 table: "orders",
                 column: "created_at");
@@ -660,6 +701,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "ix_outbox_messages_occurred_at",
                 table: "outbox_messages",
                 column: "occurred_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_order_id",
+                table: "payments",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_provider_reference",
+                table: "payments",
+                column: "provider_reference");
 
             migrationBuilder.CreateIndex(
                 name: "ix_products_brand",
@@ -772,6 +823,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "payments");
 
             migrationBuilder.DropTable(
                 name: "products");

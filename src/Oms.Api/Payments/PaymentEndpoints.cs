@@ -1,0 +1,37 @@
+using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
+using Oms.Domain.Orders;
+
+namespace Oms.Api.Payments;
+
+public static class PaymentEndpoints
+{
+    public static void MapPaymentEndpoints(this RouteGroupBuilder api)
+    {
+        var payments = api.MapGroup("/orders/{orderId:guid}/payments").WithTags("Payments");
+        payments.MapGet("/", async (Guid orderId, PaymentQueries q, CancellationToken ct) => TypedResults.Ok(await q.ForOrderAsync(new OrderId(orderId), ct)))
+            .RequireScope(Scopes.PaymentsRead).WithName("listPayments").WithSummary("The order's payments with their history").ProducesProblem(404);
+        payments.MapPost("/", async (Guid orderId, CreatePaymentRequest r, PaymentService s, CancellationToken ct) =>
+            {
+                var payment = await s.CreateAsync(new OrderId(orderId), r, ct);
+                return TypedResults.Created($"/api/v1/orders/{orderId}/payments/{payment.Id}", payment);
+            })
+            .RequireScope(Scopes.PaymentsWrite).WithName("createPayment")
+            .WithSummary("Add a payment: card (Stripe) or an offline method; the amount defaults to what is outstanding")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+        payments.MapPost("/{paymentId:guid}/mark-received", async (Guid orderId, Guid paymentId, MarkReceivedRequest r, PaymentService s, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await s.MarkReceivedAsync(new OrderId(orderId), paymentId, r, Preconditions.ExpectedVersion(http.Request), ct)))
+            .RequireScope(Scopes.PaymentsWrite).WithName("markPaymentReceived")
+            .WithSummary("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
+        payments.MapPost("/{paymentId:guid}/refund", async (Guid orderId, Guid paymentId, RefundPaymentRequest r, PaymentService s, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await s.RefundAsync(new OrderId(orderId), paymentId, r, Preconditions.ExpectedVersion(http.Request), ct)))
+            .RequireScope(Scopes.PaymentsWrite).WithName("refundPayment").WithSummary("Give money back, all or part")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
+        payments.MapPost("/{paymentId:guid}/void", async (Guid orderId, Guid paymentId, PaymentService s, HttpContext http, CancellationToken ct) =>
+                TypedResults.Ok(await s.VoidAsync(new OrderId(orderId), paymentId, Preconditions.ExpectedVersion(http.Request), ct)))
+            .RequireScope(Scopes.PaymentsWrite).WithName("voidPayment").WithSummary("Release a pending payment or an uncaptured authorisation")
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+    }
+}

@@ -1,0 +1,108 @@
+using GraphQL;
+using GraphQL.Types;
+using Oms.Api.Platform.GraphQL;
+using Oms.Domain.Access;
+using Oms.Domain.Orders;
+using Oms.Domain.Payments;
+
+namespace Oms.Api.Payments;
+
+/// <summary>GraphQL for payments: thin adapters over <see cref="PaymentService"/> and <see cref="PaymentQueries"/>.</summary>
+public static class PaymentGraph
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<PaymentType>>>, IReadOnlyList<PaymentDto>>("payments")
+            .Argument<NonNullGraphType<IdGraphType>>("orderId")
+            .RequireScope(Scopes.PaymentsRead)
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<PaymentQueries>().ForOrderAsync(OrderIdOf(ctx), ctx.CancellationToken));
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<PaymentType>, PaymentDto>("createPayment")
+            .Argument<NonNullGraphType<IdGraphType>>("orderId")
+            .Argument<NonNullGraphType<CreatePaymentInputType>>("input")
+            .RequireScope(Scopes.PaymentsWrite)
+            .ResolveAsync(async ctx => await Service(ctx).CreateAsync(OrderIdOf(ctx), ctx.GetArgument<CreatePaymentRequest>("input"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<PaymentType>, PaymentDto>("markPaymentReceived")
+            .Description("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed.")
+            .Argument<NonNullGraphType<IdGraphType>>("orderId")
+            .Argument<NonNullGraphType<IdGraphType>>("paymentId")
+            .Argument<NonNullGraphType<LongGraphType>>("amount")
+            .Argument<StringGraphType>("reference")
+            .Argument<IntGraphType>("expectedVersion")
+            .RequireScope(Scopes.PaymentsWrite)
+            .ResolveAsync(async ctx => await Service(ctx).MarkReceivedAsync(OrderIdOf(ctx), ctx.GuidArgument("paymentId", "payment"),
+                new MarkReceivedRequest { Amount = ctx.GetArgument<long>("amount"), Reference = ctx.GetArgument<string?>("reference") },
+                ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<PaymentType>, PaymentDto>("refundPayment")
+            .Argument<NonNullGraphType<IdGraphType>>("orderId")
+            .Argument<NonNullGraphType<IdGraphType>>("paymentId")
+            .Argument<LongGraphType>("amount")
+            .Argument<StringGraphType>("reason")
+            .Argument<IntGraphType>("expectedVersion")
+            .RequireScope(Scopes.PaymentsWrite)
+            .ResolveAsync(async ctx => await Service(ctx).RefundAsync(OrderIdOf(ctx), ctx.GuidArgument("paymentId", "payment"),
+                new RefundPaymentRequest { Amount = ctx.GetArgument<long?>("amount"), Reason = ctx.GetArgument<string?>("reason") },
+                ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<PaymentType>, PaymentDto>("voidPayment")
+            .Argument<NonNullGraphType<IdGraphType>>("orderId")
+            .Argument<NonNullGraphType<IdGraphType>>("paymentId")
+            .Argument<IntGraphType>("expectedVersion")
+            .RequireScope(Scopes.PaymentsWrite)
+            .ResolveAsync(async ctx => await Service(ctx).VoidAsync(OrderIdOf(ctx), ctx.GuidArgument("paymentId", "payment"), ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+    }
+
+    private static OrderId OrderIdOf(IResolveFieldContext ctx) => new(ctx.GuidArgument("orderId", "order"));
+    private static PaymentService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<PaymentService>();
+}
+
+public sealed class PaymentType : ObjectGraphType<PaymentDto>
+{
+    public PaymentType()
+    {
+        Name = "Payment";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Method, type: typeof(NonNullGraphType<EnumerationGraphType<PaymentMethod>>));
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<PaymentStatus>>));
+        Field(x => x.Amount, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.Authorized, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.Captured, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.Refunded, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.ProviderReference, nullable: true);
+        Field(x => x.ClientSecret, nullable: true).Description("For card payments: passed to Stripe.js; only in the response that created it.");
+        Field(x => x.DueDate, nullable: true);
+        Field(x => x.Overdue);
+        Field(x => x.FailureReason, nullable: true);
+        Field(x => x.History, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PaymentEntryType>>>));
+        Field(x => x.CreatedAt);
+        Field(x => x.UpdatedAt);
+        Field(x => x.Version);
+    }
+}
+
+public sealed class PaymentEntryType : ObjectGraphType<PaymentEntryDto>
+{
+    public PaymentEntryType()
+    {
+        Name = "PaymentEntry";
+        Field(x => x.At);
+        Field(x => x.Kind);
+        Field(x => x.Amount, type: typeof(NonNullGraphType<LongGraphType>));
+        Field(x => x.Note, nullable: true);
+    }
+}
+
+public sealed class CreatePaymentInputType : InputObjectGraphType<CreatePaymentRequest>
+{
+    public CreatePaymentInputType()
+    {
+        Name = "CreatePaymentInput";
+        Field(x => x.Method, type: typeof(NonNullGraphType<EnumerationGraphType<PaymentMethod>>));
+        Field(x => x.Amount, type: typeof(LongGraphType)).Description("Minor units; defaults to what is outstanding.");
+        Field(x => x.NetTermsDays, nullable: true);
+        Field(x => x.Reference, nullable: true);
+    }
+}
