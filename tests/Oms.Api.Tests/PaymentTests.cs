@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Oms.Api.Tests.Support;
+
+namespace Oms.Api.Tests;
+
+public sealed class PaymentTests
+{
+    private static async Task<JsonElement> PayAsync(Scenario s, string orderId, object body)
+    {
+        var response = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{orderId}/payments", body);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    [Fact]
+    public async Task A_bank_transfer_stays_pending_until_received_in_parts_and_then_confirms_the_order()
+    {
+        var s = await Scenario.StartAsync();
+        var order = await s.PlaceAsync(await s.ProductAsync(price: 10_000));
+        var id = order.GetProperty("id").GetString()!;
+        var total = order.GetProperty("total").GetProperty("amount").GetInt64();
+
+        var payment = await PayAsync(s, id, new { method = "bank_transfer", reference = "INV-" + s.Tag });
+        Assert.Equal("pending", payment.GetProperty("status").GetString());
+        Assert.Equal(total, payment.GetProperty("amount").GetProperty("amount").GetInt64());
+        var paymentId = payment.GetProperty("id").GetString();
+
+        var part = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{paymentId}/mark-received", new { amount = 5000 });
+        Assert.Equal("partially_captured", (await part.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var halfPaid = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
+        Assert.Equal("pending", halfPaid.GetProperty("status").GetString());
+        Assert.Equal(5000, halfPaid.GetProperty("amountPaid").GetProperty("amount").GetInt64());
+        Assert.Equal(total - 5000, halfPaid.GetProperty("amountOutstanding").GetProperty("amount").GetInt64());
+
+        var rest = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{paymentId}/mark-received", new { amount = total - 5000 });
+        Assert.Equal("captured", (await rest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var paid = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
+        Assert.Equal("allocated", paid.GetProperty("status").GetString()); // confirmed, routed and reserved
+        Assert.Equal(0, paid.GetProperty("amountOutstanding").GetProperty("amount").GetInt64());
+
+        var refund = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{paymentId}/refund", new { amount = 1000, reason = "goodwill" });
+        var refunded = await refund.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("partially_refunded", refunded.GetProperty("status").GetString());
+        Assert.Equal(new[] { "created", "received", "received", "refunded" }, refunded.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal(total - 1000, (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}")).GetProperty("amountPaid").GetProperty("amount").GetInt64());
+
+        var tooMuch = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{paymentId}/refund", new { amount = total });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, tooMuch.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoices_fall_due_after_their_net_terms_and_card_payments_need_Stripe()
+    {
+        var s = await Scenario.StartAsync();
+        var id = (await s.PlaceAsync()).GetProperty("id").GetString()!;
+        var invoice = await PayAsync(s, id, new { method = "invoice", netTermsDays = 30 });
+        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30).ToString("yyyy-MM-dd"), invoice.GetProperty("dueDate").GetString());
+        Assert.False(invoice.GetProperty("overdue").GetBoolean());
+        var noTerms = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "invoice" });
+        Assert.True((await noTerms.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("netTermsDays", out _));
+
+        var card = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "card" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, card.StatusCode);
+        Assert.Equal("payments.card_unavailable", (await card.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+
+        var reader = s.Factory.Client(await s.Factory.KeyWithScopesAsync("orders-" + s.Tag, "orders:write"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "other" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_risky_order_waits_on_hold_with_its_reasons_until_released()
+    {
+        var s = await Scenario.StartAsync();
+        var body = s.OrderBody(await s.ProductAsync(price: 80_000)); // a first order far above the threshold
+        body["billingAddress"] = new JsonObject { ["name"] = "Ada", ["line1"] = "1 Main St", ["city"] = "Boston", ["country"] = "US" };
+        body["clientIp"] = "203.0.113.7";
+        var order = await s.PlaceAsync(body);
+
+        Assert.Equal("on_hold", order.GetProperty("status").GetString());
+        var risk = order.GetProperty("risk");
+        Assert.True(risk.GetProperty("score").GetInt32() >= 50);
+        var reasons = risk.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.Contains(reasons, r => r.Contains("first order"));
+        Assert.Contains(reasons, r => r.Contains("billing country US differs from shipping country DE"));
+        var timeline = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{order.GetProperty("id").GetString()}/timeline");
+        Assert.Equal("risk", timeline[1].GetProperty("actor").GetString());
+
+        var released = await s.GraphQLDataAsync("mutation($id: ID!) { releaseOrder(id: $id, reason: \"called the customer\") { status risk { score reasons } } }",
+            new { id = order.GetProperty("id").GetString() });
+        Assert.Equal("PENDING", released.GetProperty("releaseOrder").GetProperty("status").GetString());
+
+        var ordinary = await s.PlaceAsync(s.OrderBody(await s.ProductAsync(price: 2000), email: s.Email("regular")));
+        Assert.Equal("pending", ordinary.GetProperty("status").GetString());
+        Assert.Equal(0, ordinary.GetProperty("risk").GetProperty("score").GetInt32());
+    }
+
+    [Fact]
+    public async Task Many_orders_from_one_IP_in_a_short_time_add_up()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(price: 60_000);
+        JsonElement last = default;
+        for (var i = 0; i < 6; i++)
+        {
+            var body = s.OrderBody(sku, email: s.Email($"ip{i}"));
+            body["clientIp"] = "198.51.100.23";
+            last = await s.PlaceAsync(body);
+        }
+        Assert.Contains(last.GetProperty("risk").GetProperty("reasons").EnumerateArray(), r => r.GetString()!.Contains("from this IP address"));
+        Assert.Equal("on_hold", last.GetProperty("status").GetString()); // velocity plus a large first order
+    }
+
+    [Fact]
+    public async Task Bank_transfer_flow_works_through_GraphQL()
+    {
+        var s = await Scenario.StartAsync();
+        var order = await s.PlaceAsync(await s.ProductAsync(price: 3000));
+        var id = order.GetProperty("id").GetString();
+        var total = order.GetProperty("total").GetProperty("amount").GetInt64();
+
+        var created = await s.GraphQLDataAsync("mutation($id: ID!) { createPayment(orderId: $id, input: { method: BANK_TRANSFER }) { id status amount { amount } } }", new { id });
+        var paymentId = created.GetProperty("createPayment").GetProperty("id").GetString();
+        var received = await s.GraphQLDataAsync("mutation($id: ID!, $p: ID!, $a: Long!) { markPaymentReceived(orderId: $id, paymentId: $p, amount: $a) { status } }",
+            new { id, p = paymentId, a = total });
+        Assert.Equal("CAPTURED", received.GetProperty("markPaymentReceived").GetProperty("status").GetString());
+
+        var read = await s.GraphQLDataAsync("query($id: ID!) { order(id: $id) { status amountPaid { amount } amountOutstanding { amount } payments { method status captured { amount } } } }", new { id });
+        var o = read.GetProperty("order");
+        Assert.Equal("ALLOCATED", o.GetProperty("status").GetString());
+        Assert.Equal(total, o.GetProperty("amountPaid").GetProperty("amount").GetInt64());
+        Assert.Equal("BANK_TRANSFER", o.GetProperty("payments")[0].GetProperty("method").GetString());
+    }
+}
