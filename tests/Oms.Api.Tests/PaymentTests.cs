@@ -52,7 +52,7 @@ public sealed class PaymentTests
     }
 
     [Fact]
-    public async Task Invoices_fall_due_after_their_net_terms_and_card_payments_need_Stripe()
+    public async Task Invoices_fall_due_after_their_net_terms_and_payments_need_the_payments_scope()
     {
         var s = await Scenario.StartAsync();
         var id = (await s.PlaceAsync()).GetProperty("id").GetString()!;
@@ -61,10 +61,6 @@ public sealed class PaymentTests
         Assert.False(invoice.GetProperty("overdue").GetBoolean());
         var noTerms = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "invoice" });
         Assert.True((await noTerms.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("netTermsDays", out _));
-
-        var card = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "card" });
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, card.StatusCode);
-        Assert.Equal("payments.card_unavailable", (await card.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
 
         var reader = s.Factory.Client(await s.Factory.KeyWithScopesAsync("orders-" + s.Tag, "orders:write"));
         Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "other" })).StatusCode);
@@ -111,6 +107,29 @@ public sealed class PaymentTests
         }
         Assert.Contains(last.GetProperty("risk").GetProperty("reasons").EnumerateArray(), r => r.GetString()!.Contains("from this IP address"));
         Assert.Equal("on_hold", last.GetProperty("status").GetString()); // velocity plus a large first order
+    }
+
+    [Fact]
+    public async Task Cash_on_delivery_is_collected_when_delivery_is_recorded()
+    {
+        var s = await Scenario.StartAsync();
+        var order = await s.PlaceAsync(await s.ProductAsync(price: 2000));
+        var id = order.GetProperty("id").GetString()!;
+        var cod = await PayAsync(s, id, new { method = "cash_on_delivery" });
+        await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null);
+        var allocation = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/routing")).GetProperty("allocations")[0].GetProperty("id").GetString();
+        await s.Admin.PostAsync($"/api/v1/allocations/{allocation}/ship", null);
+        Assert.Equal("pending", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/payments"))[0].GetProperty("status").GetString());
+
+        var delivered = await s.Admin.PostAsync($"/api/v1/orders/{id}/deliver", null);
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        var after = await delivered.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("delivered", after.GetProperty("status").GetString());
+        Assert.Equal(0, after.GetProperty("amountOutstanding").GetProperty("amount").GetInt64());
+        var payment = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/payments"))[0];
+        Assert.Equal("captured", payment.GetProperty("status").GetString());
+        Assert.Equal("collected", payment.GetProperty("history").EnumerateArray().Last().GetProperty("kind").GetString());
+        Assert.Equal(cod.GetProperty("amount").GetProperty("amount").GetInt64(), payment.GetProperty("captured").GetProperty("amount").GetInt64());
     }
 
     [Fact]

@@ -80,6 +80,12 @@ public sealed class PlatformTests
             }
             else Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
             Assert.NotEmpty((await client.GetFromJsonAsync<JsonElement>("/api/v1/suppliers")).EnumerateArray());
+
+            // No Stripe key configured: card payments say so clearly, offline ones work.
+            var card = await client.PostAsync($"/api/v1/orders/{orderId}/payments", Scenario.Content(new { method = "card" }));
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, card.StatusCode);
+            Assert.Equal("payments.card_unavailable", (await card.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsync($"/api/v1/orders/{orderId}/payments", Scenario.Content(new { method = "cash_on_delivery" }))).StatusCode);
         }
         finally
         {

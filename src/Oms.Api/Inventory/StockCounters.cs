@@ -33,6 +33,16 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
         if (updated != 1) throw new InvalidOperationException($"Releasing {quantity} of {sku} at {node} found no such reservation.");
     }
 
+    /// <summary>Goods left the node: on hand and reserved both drop by what was reserved for them.</summary>
+    public async Task<StockCount> ConsumeAsync(NodeId node, string sku, int quantity, CancellationToken ct)
+    {
+        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.Reserved >= quantity && s.OnHand >= quantity)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, s => s.OnHand - quantity).SetProperty(s => s.Reserved, s => s.Reserved - quantity)
+                .SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
+        if (updated != 1) throw new InvalidOperationException($"Shipping {quantity} of {sku} at {node} found no such reservation.");
+        return (await ReadAsync(node, sku, -quantity, -quantity, ct))!;
+    }
+
     /// <summary>Moves on-hand by <paramref name="delta"/> unless it would fall below what is reserved; null when refused.</summary>
     public async Task<StockCount?> TryChangeOnHandAsync(NodeId node, string sku, int delta, CancellationToken ct)
     {

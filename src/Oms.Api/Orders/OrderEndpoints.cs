@@ -41,6 +41,9 @@ public static class OrderEndpoints
         orders.MapPost("/{id:guid}/cancel", (Guid id, OrderReasonRequest r, OrderService s, HttpContext http, CancellationToken ct) =>
                 Respond(http, s.CancelAsync(new OrderId(id), r.Reason, Preconditions.ExpectedVersion(http.Request), ct)))
             .RequireScope(Scopes.OrdersWrite).WithName("cancelOrder").WithSummary("Cancel an order that has not shipped").WithStateChangeProblems();
+        orders.MapPost("/{id:guid}/deliver", (Guid id, OrderService s, HttpContext http, CancellationToken ct) =>
+                Respond(http, s.DeliverAsync(new OrderId(id), Preconditions.ExpectedVersion(http.Request), ct)))
+            .RequireScope(Scopes.OrdersWrite).WithName("deliverOrder").WithSummary("Record that a shipped order arrived; cash on delivery counts as collected").WithStateChangeProblems();
         orders.MapPost("/{id:guid}/complete", (Guid id, OrderService s, HttpContext http, CancellationToken ct) =>
                 Respond(http, s.CompleteAsync(new OrderId(id), Preconditions.ExpectedVersion(http.Request), ct)))
             .RequireScope(Scopes.OrdersWrite).WithName("completeOrder").WithSummary("Close a delivered order").WithStateChangeProblems();

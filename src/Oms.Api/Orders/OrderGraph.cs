@@ -64,6 +64,7 @@ public static class OrderGraph
         StateChange(mutation, "holdOrder", "Put an order on hold.", true, (s, ctx, id, v) => s.HoldAsync(id, ctx.GetArgument<string>("reason"), v, ctx.CancellationToken));
         StateChange(mutation, "releaseOrder", "Release a held order to the status it was held in.", null, (s, ctx, id, v) => s.ReleaseAsync(id, ctx.GetArgument<string?>("reason"), v, ctx.CancellationToken));
         StateChange(mutation, "cancelOrder", "Cancel an order that has not shipped.", true, (s, ctx, id, v) => s.CancelAsync(id, ctx.GetArgument<string>("reason"), v, ctx.CancellationToken));
+        StateChange(mutation, "deliverOrder", "Record that a shipped order arrived; cash on delivery counts as collected.", false, (s, ctx, id, v) => s.DeliverAsync(id, v, ctx.CancellationToken));
         StateChange(mutation, "completeOrder", "Close a delivered order.", false, (s, ctx, id, v) => s.CompleteAsync(id, v, ctx.CancellationToken));
     }
 

@@ -9,6 +9,16 @@ public static class PaymentEndpoints
 {
     public static void MapPaymentEndpoints(this RouteGroupBuilder api)
     {
+        // Stripe calls this; its signature, not an API key, proves who is calling.
+        api.MapPost("/payments/stripe/webhook", async (HttpRequest request, PaymentService s, CancellationToken ct) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                var json = await reader.ReadToEndAsync(ct);
+                var applied = await s.HandleStripeEventAsync(json, request.Headers["Stripe-Signature"].ToString(), ct);
+                return TypedResults.Ok(new { received = true, duplicate = !applied });
+            })
+            .Public().ExcludeFromDescription();
+
         var payments = api.MapGroup("/orders/{orderId:guid}/payments").WithTags("Payments");
         payments.MapGet("/", async (Guid orderId, PaymentQueries q, CancellationToken ct) => TypedResults.Ok(await q.ForOrderAsync(new OrderId(orderId), ct)))
             .RequireScope(Scopes.PaymentsRead).WithName("listPayments").WithSummary("The order's payments with their history").ProducesProblem(404);

@@ -4,11 +4,13 @@ using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Orders;
 using Oms.Domain.Payments;
+using Oms.Infrastructure.Payments;
 using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Payments;
 
-public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderService orders)
+public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderService orders, IPaymentGateway gateway,
+    Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk)
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -18,16 +20,33 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("order", orderId.Value);
         if (order.Status == OrderStatus.Cancelled)
             throw new ConflictException("payment.order_cancelled", "A cancelled order takes no payments.");
-        if (r.Method == PaymentMethod.Card)
+        if (r.Method == PaymentMethod.Card && !stripe.Value.Configured)
             throw new DomainException("payments.card_unavailable",
                 "Card payments need Stripe: set Stripe:SecretKey. Offline methods work without it.", "method");
         var amount = r.Amount ?? order.AmountOutstanding;
         if (amount <= 0) throw new ConflictException("payment.nothing_outstanding", "Nothing is outstanding on this order.");
         var payment = Payment.Create(order.Id, r.Method, new Money(amount, order.Currency), r.NetTermsDays, clock.GetUtcNow());
-        if (r.Reference is { } reference) payment.Reference(reference);
+        if (r.Method != PaymentMethod.Card && r.Reference is { } reference) payment.Reference(reference);
         db.Payments.Add(payment);
         await db.SaveChangesAsync(ct);
-        return PaymentDto.From(payment, Today);
+        if (r.Method != PaymentMethod.Card) return PaymentDto.From(payment, Today);
+
+        // The PaymentIntent is created after our row exists, keyed by it: a retry finds the same intent at Stripe.
+        IntentCreated intent;
+        try
+        {
+            intent = await gateway.CreateAsync(amount, order.Currency, order.Id.Value, order.DisplayNumber, payment.Id, $"{payment.Id}-create", ct);
+        }
+        catch (PaymentProviderException e)
+        {
+            payment.Fail(e.Message, clock.GetUtcNow());
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        payment.Reference(intent.Id);
+        if (intent.Status == "requires_action") payment.RequiresAction(clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return PaymentDto.From(payment, Today, intent.ClientSecret);
     }
 
     /// <summary>Offline money arrived (bank transfer, cash collected, invoice paid). A fully paid pending order is confirmed.</summary>
@@ -51,7 +70,9 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         var (payment, order) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
         var amount = r.Amount ?? payment.Net;
         var now = clock.GetUtcNow();
-        payment.Refund(amount, r.Reason, now);
+        payment.Refund(amount, r.Reason, now); // the rule check first, then the provider
+        if (payment.Method == PaymentMethod.Card)
+            await gateway.RefundAsync(payment.ProviderReference!, amount, $"{payment.Id}-refund-{payment.Refunded}", ct);
         order.PaymentMoved(-amount, now);
         await db.SaveChangesAsync(ct);
         return PaymentDto.From(payment, Today);
@@ -61,8 +82,92 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
     {
         var (payment, _) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
         payment.Void(null, clock.GetUtcNow());
+        if (payment.Method == PaymentMethod.Card && payment.ProviderReference is { } intent)
+            await gateway.CancelAsync(intent, $"{payment.Id}-cancel", ct);
         await db.SaveChangesAsync(ct);
         return PaymentDto.From(payment, Today);
+    }
+
+    /// <summary>
+    /// A Stripe webhook: verified (400 and nothing recorded when the signature fails), handled once per event id,
+    /// and applied to the payment and its order in one transaction.
+    /// </summary>
+    public async Task<bool> HandleStripeEventAsync(string json, string? signature, CancellationToken ct)
+    {
+        var e = gateway.ReadWebhook(json, signature)
+                ?? throw new Platform.Errors.RequestValidationException(new Dictionary<string, string[]>
+                    { ["Stripe-Signature"] = ["The signature does not verify with the configured webhook secret, or is too old."] });
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.ProcessedProviderEvents.Add(new ProcessedProviderEvent { Provider = "stripe", EventId = e.Id, ReceivedAt = clock.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException x) when (db.IsUniqueViolation(x))
+        {
+            return false; // seen before: acknowledged, not applied again
+        }
+        var payment = e.IntentId is null ? null : await db.Payments.SingleOrDefaultAsync(p => p.ProviderReference == e.IntentId, ct);
+        if (payment is null)
+        {
+            await tx.CommitAsync(ct);
+            return true;
+        }
+        var order = await db.Orders.SingleAsync(o => o.Id == payment.OrderId, ct);
+        var now = clock.GetUtcNow();
+        var confirm = false;
+        switch (e.Type)
+        {
+            case "payment_intent.amount_capturable_updated" when e.AmountCapturable > 0 && payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction:
+                payment.Authorize(e.AmountCapturable!.Value, now);
+                confirm = order.Status == OrderStatus.Pending;
+                break;
+            case "payment_intent.succeeded" when e.AmountReceived > payment.Captured:
+                if (payment.Authorized < e.AmountReceived) payment.Authorize(e.AmountReceived!.Value, now);
+                var received = e.AmountReceived!.Value - payment.Captured;
+                order.PaymentMoved(payment.Capture(received, now), now);
+                confirm = order.Status == OrderStatus.Pending;
+                break;
+            case "payment_intent.payment_failed":
+                payment.Fail(e.FailureMessage ?? "The payment failed.", now);
+                break;
+            case "payment_intent.canceled" when payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized:
+                payment.Void("cancelled at Stripe", now);
+                break;
+            case "charge.refunded" when e.AmountRefunded > payment.Refunded:
+                var refunded = e.AmountRefunded!.Value - payment.Refunded;
+                payment.Refund(refunded, "refunded at Stripe", now);
+                order.PaymentMoved(-refunded, now);
+                break;
+            case "charge.dispute.created" when order.Status != OrderStatus.OnHold && OrderStateMachine.CanMove(order.Status, OrderStatus.OnHold):
+                order.Hold($"payment disputed: {e.FailureMessage ?? "no reason given"}", "stripe", now);
+                break;
+        }
+        if (risk.ProviderPoints(e.RiskLevel) is > 0 and var points && !order.RiskReasons.Any(r => r.StartsWith("Stripe risk level", StringComparison.Ordinal)))
+        {
+            var score = order.RiskScore + points;
+            order.AssessRisk(score, [.. order.RiskReasons, $"Stripe risk level {e.RiskLevel} (+{points})"], score >= risk.Settings.HoldThreshold, "risk", now);
+            confirm &= order.Status == OrderStatus.Pending;
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        if (confirm)
+        {
+            await ConfirmWhenAuthorizedAsync(order.Id, ct);
+        }
+        return true;
+    }
+
+    private async Task ConfirmWhenAuthorizedAsync(OrderId orderId, CancellationToken ct)
+    {
+        try
+        {
+            await orders.ConfirmAsync(orderId, null, ct);
+        }
+        catch (ConflictException e) when (e.Code is "inventory.insufficient_stock" or "order.invalid_transition")
+        {
+            // Authorised but not confirmable now (stock short, or someone moved the order): the money waits, nothing is captured.
+        }
     }
 
     /// <summary>Paid in full while pending: confirm (route and reserve). If stock is short the order stays pending; the money is kept.</summary>

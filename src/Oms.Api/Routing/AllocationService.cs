@@ -15,7 +15,8 @@ namespace Oms.Api.Routing;
 /// one), plans from a fresh snapshot, and reserves with guarded single-statement updates; when a racing request took
 /// the stock between snapshot and reservation, the attempt is rolled back to a savepoint and planned again.
 /// </summary>
-public sealed class AllocationService(OmsDbContext db, Router router, StockCounters counters, StockSignals signals, TimeProvider clock, Actor actor)
+public sealed class AllocationService(OmsDbContext db, Router router, StockCounters counters, StockSignals signals, TimeProvider clock, Actor actor,
+    Payments.OrderPayments cards)
 {
     private const int MaxAttempts = 10;
 
@@ -58,6 +59,41 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         AddBackorders(order, outcome.Short, products, forceBackorder: true);
         var open = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
         order.AllocationChanged(!open && outcome.Short.Count == 0, actor.Name, $"allocation at {allocation.NodeCode} rejected: {reason}", clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return allocation;
+    }
+
+    /// <summary>
+    /// A node sent its part: the reserved stock is consumed (with ledger entries), the order becomes partially shipped
+    /// or shipped, and card payments capture the shipped value (everything left on the last shipment).
+    /// </summary>
+    public async Task<Allocation> ShipAsync(Guid allocationId, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var allocation = await db.Allocations.SingleOrDefaultAsync(a => a.Id == allocationId, ct) ?? throw new NotFoundException("allocation", allocationId);
+        var now = clock.GetUtcNow();
+        allocation.Ship(now);
+        var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
+        var counts = new List<StockCount>();
+        foreach (var line in allocation.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
+        {
+            var after = await counters.ConsumeAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
+            db.Ledger.Add(new InventoryLedgerEntry(allocation.NodeId, line.Sku, StockChangeReason.Shipped, after.OnHandBefore, after.OnHand,
+                after.ReservedBefore, after.Reserved, actor.Name, order.DisplayNumber, null, now));
+            counts.Add(after);
+        }
+        await signals.AfterChangeAsync(counts, ct);
+        var moreToShip = await db.Allocations.AnyAsync(a => a.OrderId == order.Id && a.Id != allocation.Id && a.Status == AllocationStatus.Reserved, ct)
+                         || await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
+        order.MarkShipped(everything: !moreToShip, actor.Name, now);
+        if (!cards.CaptureAtConfirmation)
+        {
+            // The shipped lines' share of the order total (tax and shipping included); the last shipment takes the rest.
+            var shippedValue = allocation.Lines.Sum(l => order.Lines.Single(x => x.Id == l.OrderLineId).UnitPrice * l.Quantity);
+            var share = order.Subtotal == 0 ? 0 : (long)Math.Round((decimal)order.Total * shippedValue / order.Subtotal, MidpointRounding.AwayFromZero);
+            await cards.CaptureAsync(order, share, final: !moreToShip, ct);
+        }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return allocation;

@@ -54,6 +54,7 @@ public static class EventCatalog
         list.Add(Item("product.updated", "A product changed.", SampleProduct(), json));
         list.Add(Item("allocation.reserved", "Stock for part or all of an order was reserved at a node: that node ships it.", SampleAllocation(), json));
         list.Add(Item("allocation.rejected", "A node refused its allocation; the lines are routed elsewhere.", SampleAllocation() with { Status = AllocationStatus.Rejected, RejectReason = "shelf damaged" }, json));
+        list.Add(Item("allocation.shipped", "A node shipped its allocation: the reserved stock was consumed.", SampleAllocation() with { Status = AllocationStatus.Shipped }, json));
         list.Add(Item("allocation.released", "An allocation's reservation went back to stock (the order was cancelled or its lines changed).", SampleAllocation() with { Status = AllocationStatus.Released }, json));
         list.Add(Item("inventory.adjusted", "On-hand stock changed (adjustment, transfer or receipt).", SampleStock(), json));
         list.Add(Item("inventory.low_stock", "Available stock fell below the reorder point.", SampleStock() with { Available = 2 }, json));

@@ -65,11 +65,24 @@ public sealed class WebhookService(OmsDbContext db, TimeProvider clock, IOptions
             if (!eventId.StartsWith("evt_", StringComparison.Ordinal) || !Guid.TryParseExact(eventId[4..], "N", out var messageId))
                 throw RequestValidationException.For("eventId", "An event id looks like evt_0198…, as in the webhook-id header.");
             var message = await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.Id == messageId, ct) ?? throw new NotFoundException("event", eventId);
-            var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.SubscriptionId == s.Id && d.MessageId == messageId, ct);
-            if (delivery is null)
-                db.WebhookDeliveries.Add(new WebhookDelivery(s.Id, message.Id, message.Sequence, message.Type, message.AggregateId, now));
-            else delivery.Replay(now);
-            await db.SaveChangesAsync(ct);
+            for (var attempt = 1; ; attempt++)
+            {
+                var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.SubscriptionId == s.Id && d.MessageId == messageId, ct);
+                if (delivery is null)
+                    db.WebhookDeliveries.Add(new WebhookDelivery(s.Id, message.Id, message.Sequence, message.Type, message.AggregateId, now));
+                else delivery.Replay(now);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    break;
+                }
+                catch (DbUpdateConcurrencyException) when (attempt < 3)
+                {
+                    // The dispatcher was just recording the previous attempt: read the delivery again and queue it after that.
+                    db.ChangeTracker.Clear();
+                    await LoadAsync(id, null, ct);
+                }
+            }
             db.NotifyOutbox();
             return new ReplayResultDto { Queued = 1 };
         }

@@ -185,6 +185,7 @@ public sealed class Order : AggregateRoot
         if (Status != OrderStatus.OnHold && OrderStateMachine.CanMove(Status, OrderStatus.OnHold)) actions.Add(OrderAction.Hold);
         if (Status == OrderStatus.OnHold) actions.Add(OrderAction.Release);
         if (OrderStateMachine.CanMove(Status, OrderStatus.Cancelled)) actions.Add(OrderAction.Cancel);
+        if (OrderStateMachine.CanMove(Status, OrderStatus.Delivered)) actions.Add(OrderAction.Deliver);
         if (OrderStateMachine.CanMove(Status, OrderStatus.Completed)) actions.Add(OrderAction.Complete);
         if (OrderStateMachine.IsEditable(Status, HeldFrom)) actions.Add(OrderAction.Edit);
         return actions;
@@ -232,8 +233,9 @@ public sealed class Order : AggregateRoot
         RiskScore = score;
         RiskReasons = reasons.ToList();
         if (!atPlacement) Touch();
+        // At placement the hold comes a microsecond after the placement itself, so the timeline reads in order.
         if (hold && OrderStateMachine.CanMove(Status, OrderStatus.OnHold) && Status != OrderStatus.OnHold)
-            Hold($"risk score {score}: " + string.Join("; ", reasons), actor, now);
+            Hold($"risk score {score}: " + string.Join("; ", reasons), actor, atPlacement ? now.AddTicks(TimeSpan.TicksPerMicrosecond) : now);
     }
 
     /// <summary>Money moved on one of the order's payments (positive received, negative refunded).</summary>
@@ -273,8 +275,12 @@ public sealed class Order : AggregateRoot
         Status is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped
         || (Status == OrderStatus.OnHold && HeldFrom is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped);
 
-    public void MarkShipped(bool everything, string actor, DateTimeOffset now) =>
+    /// <summary>A shipment left; a further partial one leaves an order that is partially shipped as it is.</summary>
+    public void MarkShipped(bool everything, string actor, DateTimeOffset now)
+    {
+        if (!everything && Status == OrderStatus.PartiallyShipped) return;
         MoveTo(everything ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, actor, null, now);
+    }
 
     public void MarkDelivered(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Delivered, actor, null, now);
 

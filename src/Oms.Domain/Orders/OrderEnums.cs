@@ -24,4 +24,4 @@ public enum DeliveryType { Ship, Pickup }
 public enum TimelineEvent { Placed, StatusChanged, Edited }
 
 /// <summary>The moves a seller can ask for; each maps to one target status (release goes back to where the hold began).</summary>
-public enum OrderAction { Confirm, Hold, Release, Cancel, Complete, Edit }
+public enum OrderAction { Confirm, Hold, Release, Cancel, Deliver, Complete, Edit }

@@ -4,7 +4,7 @@ using Oms.Domain.Orders;
 
 namespace Oms.Domain.Routing;
 
-public enum AllocationStatus { Reserved, Rejected, Released }
+public enum AllocationStatus { Reserved, Rejected, Released, Shipped }
 
 public sealed class AllocationLine
 {
@@ -66,6 +66,17 @@ public sealed class Allocation : AggregateRoot
         UpdatedAt = now;
         Touch();
         Raise(new AllocationEvent("allocation.rejected", Id, OrderId.Value, NodeCode, reason, now));
+    }
+
+    /// <summary>The node sent its part: the reserved stock is consumed.</summary>
+    public void Ship(DateTimeOffset now)
+    {
+        if (Status != AllocationStatus.Reserved)
+            throw new ConflictException("allocation.invalid_transition", $"Only a reserved allocation can ship; this one is {Status.ToString().ToLowerInvariant()}.");
+        Status = AllocationStatus.Shipped;
+        UpdatedAt = now;
+        Touch();
+        Raise(new AllocationEvent("allocation.shipped", Id, OrderId.Value, NodeCode, null, now));
     }
 
     /// <summary>The order was cancelled: the reservation goes back to stock.</summary>

@@ -17,3 +17,11 @@ public sealed class IdempotencyRecord
     public string? ETag { get; set; }
     public byte[]? Body { get; set; }
 }
+
+/// <summary>A provider webhook event already handled: a replay of the same id is acknowledged and ignored.</summary>
+public sealed class ProcessedProviderEvent
+{
+    public string Provider { get; set; } = "";
+    public string EventId { get; set; } = "";
+    public DateTimeOffset ReceivedAt { get; set; }
+}

@@ -33,6 +33,9 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         builder.UseSetting("Webhooks:Lease", "00:00:02");
         builder.UseSetting("Webhooks:Jitter", "0");
         for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Webhooks:RetrySchedule:{i}", RetrySchedule[i]);
+        builder.UseSetting("Stripe:SecretKey", FakeStripe.SecretKey);
+        builder.UseSetting("Stripe:WebhookSecret", FakeStripe.WebhookSecret);
+        builder.UseSetting("Stripe:ApiBase", TestApp.Stripe.Url);
         foreach (var (key, value) in extra) builder.UseSetting(key, value);
     }
 
@@ -60,8 +63,12 @@ public static class TestApp
 
     public static Task<PostgresServer> DatabaseAsync() => Database.Value;
 
+    /// <summary>The fake Stripe every app instance of the run talks to.</summary>
+    public static FakeStripe Stripe { get; private set; } = null!;
+
     private static async Task<ApiFactory> StartAsync()
     {
+        Stripe = await FakeStripe.StartAsync();
         var pg = await Database.Value;
         var factory = new ApiFactory(pg.ConnectionString, "oms_test_admin_" + Guid.NewGuid().ToString("N"));
         factory.Services.GetRequiredService<IServiceProvider>(); // builds the host: migrations and bootstrap key run now

@@ -54,6 +54,7 @@ public static partial class ErrorMapping
         NotFoundException n => new(404, NotFound, n.Message),
         ConcurrencyException c => new(c.PreconditionFailed ? 412 : 409, ConcurrencyConflict, c.Message),
         DbUpdateConcurrencyException => new(409, ConcurrencyConflict, "Someone else changed the resource at the same time: read it again and retry."),
+        Oms.Infrastructure.Payments.PaymentProviderException p => new(502, "payments.provider_error", p.Message),
         ConflictException d => new(409, d.Code, d.Message, FieldErrors(d)),
         DomainException d => new(422, d.Code, d.Message, FieldErrors(d)),
         _ => new(500, Internal, "An unexpected error occurred. Quote the traceId when reporting it."),

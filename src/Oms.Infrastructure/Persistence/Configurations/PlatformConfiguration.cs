@@ -102,3 +102,14 @@ internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<Web
         b.HasOne<WebhookDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ProcessedProviderEventConfiguration : IEntityTypeConfiguration<ProcessedProviderEvent>
+{
+    public void Configure(EntityTypeBuilder<ProcessedProviderEvent> b)
+    {
+        b.ToTable("processed_provider_events");
+        b.HasKey(e => new { e.Provider, e.EventId });
+        b.Property(e => e.Provider).HasMaxLength(30);
+        b.Property(e => e.EventId).HasMaxLength(100);
+    }
+}

@@ -1251,6 +1251,28 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ProcessedProviderEvent", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Provider", "EventId")
+                        .HasName("pk_processed_provider_events");
+
+                    b.ToTable("processed_provider_events", (string)null);
+                });
+
             modelBuilder.Entity("Oms.Domain.Catalog.Product", b =>
                 {
                     b.OwnsOne("Oms.Domain.Catalog.Dimensions", "Dimensions", b1 =>

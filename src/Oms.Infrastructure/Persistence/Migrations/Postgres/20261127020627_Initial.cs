@@ -202,6 +202,19 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "processed_provider_events",
+                columns: table => new
+                {
+                    provider = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    event_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_processed_provider_events", x => new { x.provider, x.event_id });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "products",
                 columns: table => new
                 {
@@ -826,6 +839,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "payments");
+
+            migrationBuilder.DropTable(
+                name: "processed_provider_events");
 
             migrationBuilder.DropTable(
                 name: "products");

@@ -13,7 +13,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOmsDbContext))]
-    [Migration("20261127020125_Initial")]
+    [Migration("20261127020627_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1242,6 +1242,28 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_outbox_messages_dispatched_at_sequence");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ProcessedProviderEvent", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Provider", "EventId")
+                        .HasName("pk_processed_provider_events");
+
+                    b.ToTable("processed_provider_events", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Catalog.Product", b =>

@@ -206,6 +206,19 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "processed_provider_events",
+                columns: table => new
+                {
+                    provider = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    event_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_processed_provider_events", x => new { x.provider, x.event_id });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "products",
                 columns: table => new
                 {
@@ -842,6 +855,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "payments");
+
+            migrationBuilder.DropTable(
+                name: "processed_provider_events");
 
             migrationBuilder.DropTable(
                 name: "products");

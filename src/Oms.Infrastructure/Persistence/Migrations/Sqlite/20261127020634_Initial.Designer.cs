@@ -11,7 +11,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOmsDbContext))]
-    [Migration("20261127020131_Initial")]
+    [Migration("20261127020634_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -1252,6 +1252,28 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_outbox_messages_dispatched_at_sequence");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ProcessedProviderEvent", b =>
+                {
+                    b.Property<string>("Provider")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("EventId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.HasKey("Provider", "EventId")
+                        .HasName("pk_processed_provider_events");
+
+                    b.ToTable("processed_provider_events", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Catalog.Product", b =>

@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Oms.Domain.Orders;
+using Oms.Domain.Payments;
+using Oms.Infrastructure.Payments;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Payments;
+
+/// <summary>
+/// Moves an order's money as the order moves: cash on delivery is collected on delivery; card payments capture what shipped (or everything at
+/// confirmation, if so configured), and release what was never captured when the order is cancelled. Each provider
+/// call carries an idempotency key derived from the payment and amount, so a retried request never charges twice.
+/// </summary>
+public sealed class OrderPayments(OmsDbContext db, IPaymentGateway gateway, IOptions<StripeOptions> options, TimeProvider clock)
+{
+    public bool CaptureAtConfirmation => options.Value.CaptureAtConfirmation;
+
+    /// <summary>Captures up to <paramref name="amount"/> from authorised card payments; <paramref name="final"/> releases the rest.</summary>
+    public async Task CaptureAsync(Order order, long amount, bool final, CancellationToken ct)
+    {
+        foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
+        {
+            var open = payment.Authorized - payment.Captured;
+            if (open <= 0) continue;
+            var take = final ? open : Math.Min(open, amount);
+            if (take <= 0) continue;
+            await gateway.CaptureAsync(payment.ProviderReference!, take, final, $"{payment.Id}-capture-{payment.Captured + take}", ct);
+            var now = clock.GetUtcNow();
+            order.PaymentMoved(payment.Capture(take, now), now);
+            amount -= take;
+        }
+    }
+
+    /// <summary>The order was delivered: cash on delivery was collected by the courier.</summary>
+    public async Task CollectCashOnDeliveryAsync(Order order, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var cod = await db.Payments.Where(p => p.OrderId == order.Id && p.Method == PaymentMethod.CashOnDelivery
+                                               && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.PartiallyCaptured)).ToListAsync(ct);
+        foreach (var payment in cod)
+            order.PaymentMoved(payment.Capture(payment.Amount - payment.Captured, now, "collected"), now);
+    }
+
+    /// <summary>Releases card payments nothing was captured from (the order was cancelled).</summary>
+    public async Task VoidOpenAsync(Order order, string reason, CancellationToken ct)
+    {
+        foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
+        {
+            if (payment.Captured > 0 || payment.Status is not (PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized)) continue;
+            await gateway.CancelAsync(payment.ProviderReference!, $"{payment.Id}-cancel", ct);
+            payment.Void(reason, clock.GetUtcNow());
+        }
+    }
+
+    private async Task<List<Payment>> OpenOrderPaymentsAsync(OrderId orderId, CancellationToken ct) =>
+        await db.Payments.Where(p => p.OrderId == orderId && p.Method == PaymentMethod.Card && p.ProviderReference != null
+                                     && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.RequiresAction
+                                         || p.Status == PaymentStatus.Authorized || p.Status == PaymentStatus.PartiallyCaptured))
+            .OrderBy(p => p.CreatedAt).ToListAsync(ct);
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace Oms.Infrastructure.Payments.Stripe;
+
+/// <summary>
+/// Card payments through Stripe.net: manual-capture PaymentIntents (multicapture requested, so parts can be captured
+/// as they ship), captures, cancellations and refunds, each with an idempotency key derived from ours.
+/// Stripe objects never leave this class: callers get our records.
+/// </summary>
+public sealed class StripeGateway(IOptions<StripeOptions> options, IHttpClientFactory httpClients) : IPaymentGateway
+{
+    private readonly StripeOptions _o = options.Value;
+
+    private StripeClient Client() => new(new StripeClientOptions
+    {
+        ApiKey = _o.SecretKey ?? throw new InvalidOperationException("Stripe:SecretKey is not configured."),
+        ApiBase = _o.ApiBase,
+        HttpClient = new SystemNetHttpClient(httpClients.CreateClient("stripe")),
+    });
+
+    public async Task<IntentCreated> CreateAsync(long amount, string currency, Guid orderId, string orderNumber, Guid paymentId, string idempotencyKey, CancellationToken ct)
+    {
+        var create = new PaymentIntentCreateOptions
+        {
+            Amount = amount,
+            Currency = currency.ToLowerInvariant(),
+            CaptureMethod = "manual",
+            Metadata = new Dictionary<string, string> { ["order_id"] = orderId.ToString(), ["order_number"] = orderNumber, ["payment_id"] = paymentId.ToString() },
+            PaymentMethodOptions = new PaymentIntentPaymentMethodOptionsOptions
+            {
+                Card = new PaymentIntentPaymentMethodOptionsCardOptions { RequestMulticapture = "if_available" },
+            },
+        };
+        if (_o.AllowedPaymentMethodTypes.Length > 0) create.AllowedPaymentMethodTypes = [.. _o.AllowedPaymentMethodTypes];
+        else create.AutomaticPaymentMethods = new PaymentIntentAutomaticPaymentMethodsOptions { Enabled = true };
+        var intent = await Call(() => new PaymentIntentService(Client()).CreateAsync(create, new RequestOptions { IdempotencyKey = idempotencyKey }, ct));
+        return new IntentCreated(intent.Id, intent.ClientSecret, intent.Status);
+    }
+
+    public Task CaptureAsync(string intentId, long amount, bool final, string idempotencyKey, CancellationToken ct) =>
+        Call(() => new PaymentIntentService(Client()).CaptureAsync(intentId, new PaymentIntentCaptureOptions { AmountToCapture = amount, FinalCapture = final },
+            new RequestOptions { IdempotencyKey = idempotencyKey }, ct));
+
+    public Task CancelAsync(string intentId, string idempotencyKey, CancellationToken ct) =>
+        Call(() => new PaymentIntentService(Client()).CancelAsync(intentId, new PaymentIntentCancelOptions(), new RequestOptions { IdempotencyKey = idempotencyKey }, ct));
+
+    public Task RefundAsync(string intentId, long amount, string idempotencyKey, CancellationToken ct) =>
+        Call(() => new RefundService(Client()).CreateAsync(new RefundCreateOptions { PaymentIntent = intentId, Amount = amount },
+            new RequestOptions { IdempotencyKey = idempotencyKey }, ct));
+
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (StripeException e)
+        {
+            throw new PaymentProviderException("Stripe: " + (e.StripeError?.Message ?? e.Message), e);
+        }
+    }
+
+    public ProviderEvent? ReadWebhook(string json, string? signatureHeader)
+    {
+        if (string.IsNullOrEmpty(_o.WebhookSecret) || string.IsNullOrEmpty(signatureHeader)) return null;
+        Event stripeEvent;
+        try
+        {
+            // An account's webhook endpoint may be pinned to another API version; the fields read below are stable across them.
+            stripeEvent = EventUtility.ConstructEvent(json, signatureHeader, _o.WebhookSecret, _o.SignatureTolerance, throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException)
+        {
+            return null;
+        }
+        return stripeEvent.Data.Object switch
+        {
+            PaymentIntent pi => new ProviderEvent(stripeEvent.Id, stripeEvent.Type, pi.Id, pi.AmountCapturable, pi.AmountReceived, null,
+                pi.LastPaymentError?.Message, pi.LatestCharge?.Outcome?.RiskLevel),
+            Charge charge => new ProviderEvent(stripeEvent.Id, stripeEvent.Type, charge.PaymentIntentId, null, charge.AmountCaptured, charge.AmountRefunded,
+                charge.FailureMessage, charge.Outcome?.RiskLevel),
+            Dispute dispute => new ProviderEvent(stripeEvent.Id, stripeEvent.Type, dispute.PaymentIntentId, null, null, null, dispute.Reason, null),
+            _ => new ProviderEvent(stripeEvent.Id, stripeEvent.Type, null, null, null, null, null, null),
+        };
+    }
+}
