@@ -64,9 +64,11 @@ public static class WebhookBenchmark
         (await client.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = receiver.Urls.First() + "/hook", eventFilters = new[] { "order.placed" } })).EnsureSuccessStatusCode();
         var sku = "BENCH-" + Guid.NewGuid().ToString("N")[..8];
         (await client.PostAsJsonAsync("/api/v1/products", new { sku, name = "Bench", price = new { amount = 1000, currency = "EUR" } })).EnsureSuccessStatusCode();
-        var body = JsonSerializer.Serialize(new
+        var customers = 0;
+        string Body() => JsonSerializer.Serialize(new
         {
-            channel = "web", customer = new { email = "bench@example.com" }, currency = "EUR", lines = new[] { new { sku, quantity = 1 } },
+            channel = "web", customer = new { email = $"guest{Interlocked.Increment(ref customers)}@example.com" }, currency = "EUR",
+            lines = new[] { new { sku, quantity = 1 } },
             shippingAddress = new { name = "Bench", line1 = "Street 1", city = "Berlin", country = "DE" },
         });
 
@@ -78,7 +80,7 @@ public static class WebhookBenchmark
             {
                 while (Stopwatch.GetTimestamp() < until)
                 {
-                    using var response = await client.PostAsync("/api/v1/orders", new StringContent(body, Encoding.UTF8, "application/json"));
+                    using var response = await client.PostAsync("/api/v1/orders", new StringContent(Body(), Encoding.UTF8, "application/json"));
                     response.EnsureSuccessStatusCode();
                     Interlocked.Increment(ref placed);
                 }
