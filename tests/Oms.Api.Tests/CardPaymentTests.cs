@@ -81,6 +81,19 @@ public sealed class CardPaymentTests
     }
 
     [Fact]
+    public async Task Stripes_idempotency_key_is_derived_from_ours()
+    {
+        var s = await Scenario.StartAsync();
+        var orderId = (await s.PlaceAsync()).GetProperty("id").GetString();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orders/{orderId}/payments") { Content = Scenario.Content(new { method = "card" }) };
+        request.Headers.Add("Idempotency-Key", "checkout-" + s.Tag);
+        var payment = await (await s.Admin.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
+        var create = TestApp.Stripe.Requests.Single(r => r.Path == "/v1/payment_intents" && r.Form["metadata[order_id]"] == orderId);
+        Assert.Matches("^oms-[0-9a-f]{40}-create$", create.IdempotencyKey);
+        Assert.DoesNotContain(payment.GetProperty("id").GetString()!, create.IdempotencyKey);
+    }
+
+    [Fact]
     public async Task A_partial_shipment_captures_the_shipped_part_and_the_last_one_the_rest()
     {
         var s = await Scenario.StartAsync();

@@ -22,9 +22,9 @@ public static class PaymentEndpoints
         var payments = api.MapGroup("/orders/{orderId:guid}/payments").WithTags("Payments");
         payments.MapGet("/", async (Guid orderId, PaymentQueries q, CancellationToken ct) => TypedResults.Ok(await q.ForOrderAsync(new OrderId(orderId), ct)))
             .RequireScope(Scopes.PaymentsRead).WithName("listPayments").WithSummary("The order's payments with their history").ProducesProblem(404);
-        payments.MapPost("/", async (Guid orderId, CreatePaymentRequest r, PaymentService s, CancellationToken ct) =>
+        payments.MapPost("/", async (Guid orderId, CreatePaymentRequest r, PaymentService s, HttpRequest request, CancellationToken ct) =>
             {
-                var payment = await s.CreateAsync(new OrderId(orderId), r, ct);
+                var payment = await s.CreateAsync(new OrderId(orderId), r, request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString(), ct);
                 return TypedResults.Created($"/api/v1/orders/{orderId}/payments/{payment.Id}", payment);
             })
             .RequireScope(Scopes.PaymentsWrite).WithName("createPayment")

@@ -24,7 +24,9 @@ public static class PaymentGraph
             .Argument<NonNullGraphType<IdGraphType>>("orderId")
             .Argument<NonNullGraphType<CreatePaymentInputType>>("input")
             .RequireScope(Scopes.PaymentsWrite)
-            .ResolveAsync(async ctx => await Service(ctx).CreateAsync(OrderIdOf(ctx), ctx.GetArgument<CreatePaymentRequest>("input"), ctx.CancellationToken));
+            .ResolveAsync(async ctx => await Service(ctx).CreateAsync(OrderIdOf(ctx), ctx.GetArgument<CreatePaymentRequest>("input"),
+                ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString(),
+                ctx.CancellationToken));
         mutation.Field<NonNullGraphType<PaymentType>, PaymentDto>("markPaymentReceived")
             .Description("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed.")
             .Argument<NonNullGraphType<IdGraphType>>("orderId")

@@ -10,11 +10,13 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Payments;
 
 public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderService orders, IPaymentGateway gateway,
-    Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk)
+    Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk, Platform.Auth.Actor actor)
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
-    public async Task<PaymentDto> CreateAsync(OrderId orderId, CreatePaymentRequest r, CancellationToken ct)
+    /// <param name="idempotencyKey">The caller's Idempotency-Key, if it sent one: Stripe's key is derived from it, so a retry that
+    /// reaches Stripe again (after a failure on our side) finds the same PaymentIntent.</param>
+    public async Task<PaymentDto> CreateAsync(OrderId orderId, CreatePaymentRequest r, string? idempotencyKey, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("order", orderId.Value);
@@ -35,7 +37,10 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         IntentCreated intent;
         try
         {
-            intent = await gateway.CreateAsync(amount, order.Currency, order.Id.Value, order.DisplayNumber, payment.Id, $"{payment.Id}-create", ct);
+            var stripeKey = idempotencyKey is { Length: > 0 }
+                ? "oms-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{actor.Name}\n{order.Id}\n{idempotencyKey}")))[..40] + "-create"
+                : $"{payment.Id}-create";
+            intent = await gateway.CreateAsync(amount, order.Currency, order.Id.Value, order.DisplayNumber, payment.Id, stripeKey, ct);
         }
         catch (PaymentProviderException e)
         {
