@@ -10,7 +10,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Orders;
 
 public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
-    Payments.OrderPayments cards)
+    Payments.OrderPayments payments)
 {
     /// <summary>Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).</summary>
     public async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
@@ -75,7 +75,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         {
             o.Confirm(actor.Name, clock.GetUtcNow());
             await allocations.AllocateOnConfirmAsync(o, ct);
-            if (cards.CaptureAtConfirmation) await cards.CaptureAsync(o, o.Total, final: true, ct);
+            if (payments.CaptureAtConfirmation) await payments.CaptureAsync(o, o.Total, final: true, ct);
         }, ct);
 
     public Task<OrderDto> HoldAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>
@@ -91,7 +91,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             var held = o.HoldsReservations;
             o.Cancel(Reason(reason), actor.Name, clock.GetUtcNow());
             if (held) await allocations.ReleaseAllAsync(o.Id, ct);
-            await cards.VoidOpenAsync(o, "order cancelled", ct); // nothing captured yet: the hold on the card is released
+            await payments.VoidOpenAsync(o, "order cancelled", ct); // nothing captured yet: the hold on the card is released
         }, ct);
 
     /// <summary>The goods arrived (recorded by hand until carrier tracking does it); cash on delivery counts as collected.</summary>
@@ -99,7 +99,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         ChangeAsync(id, expectedVersion, async o =>
         {
             o.MarkDelivered(actor.Name, clock.GetUtcNow());
-            await cards.CollectCashOnDeliveryAsync(o, ct);
+            await payments.CollectCashOnDeliveryAsync(o, ct);
         }, ct);
 
     public Task<OrderDto> CompleteAsync(OrderId id, int? expectedVersion, CancellationToken ct) =>

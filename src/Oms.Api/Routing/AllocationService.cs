@@ -16,7 +16,7 @@ namespace Oms.Api.Routing;
 /// the stock between snapshot and reservation, the attempt is rolled back to a savepoint and planned again.
 /// </summary>
 public sealed class AllocationService(OmsDbContext db, Router router, StockCounters counters, StockSignals signals, TimeProvider clock, Actor actor,
-    Payments.OrderPayments cards)
+    Payments.OrderPayments payments)
 {
     private const int MaxAttempts = 10;
 
@@ -87,12 +87,12 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         var moreToShip = await db.Allocations.AnyAsync(a => a.OrderId == order.Id && a.Id != allocation.Id && a.Status == AllocationStatus.Reserved, ct)
                          || await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
         order.MarkShipped(everything: !moreToShip, actor.Name, now);
-        if (!cards.CaptureAtConfirmation)
+        if (!payments.CaptureAtConfirmation)
         {
             // The shipped lines' share of the order total (tax and shipping included); the last shipment takes the rest.
             var shippedValue = allocation.Lines.Sum(l => order.Lines.Single(x => x.Id == l.OrderLineId).UnitPrice * l.Quantity);
             var share = order.Subtotal == 0 ? 0 : (long)Math.Round((decimal)order.Total * shippedValue / order.Subtotal, MidpointRounding.AwayFromZero);
-            await cards.CaptureAsync(order, share, final: !moreToShip, ct);
+            await payments.CaptureAsync(order, share, final: !moreToShip, ct);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

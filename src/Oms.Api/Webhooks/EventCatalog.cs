@@ -67,7 +67,7 @@ public static class EventCatalog
         list.Add(Item("webhook_subscription.disabled", "A subscription was disabled: 410 Gone, or no successful delivery for days.",
             new SubscriptionEventData(Guid.Parse("01980000-0000-7000-8000-00000000000a"), "https://example.com/hooks/oms", "The endpoint answered 410 Gone."), json));
         list.Add(Item("webhook.ping", "A test event sent with POST /webhook-subscriptions/{id}/test.",
-            new { message = "Hello from HeadlessOms: your endpoint receives and verifies our webhooks.", subscriptionId = Guid.Parse("01980000-0000-7000-8000-00000000000a") }, json));
+            EventData.PingData(Guid.Parse("01980000-0000-7000-8000-00000000000a")), json));
         return list;
     }
 

@@ -46,9 +46,12 @@ public sealed class EventData : IEventDataMapper
         (_, Oms.Domain.Payments.Payment payment) => Payments.PaymentDto.From(payment, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime)),
         (StockEvent s, _) => new StockEventData(s.Sku, s.NodeCode, s.OnHand, s.Reserved, s.Available),
         (WebhookSubscriptionDisabled d, _) => new SubscriptionEventData(d.AggregateId, d.Url, d.Reason),
-        (PingEvent p, _) => new { message = "Hello from HeadlessOms: your endpoint receives and verifies our webhooks.", subscriptionId = p.AggregateId },
+        (PingEvent p, _) => PingData(p.AggregateId),
         _ => e,
     };
+
+    public static object PingData(Guid subscriptionId) =>
+        new { message = "Hello from HeadlessOms: your endpoint receives and verifies our webhooks.", subscriptionId };
 
     private static async Task<PurchaseOrderDto> PurchaseOrderAsync(PurchaseOrder po, OmsDbContext db, CancellationToken ct)
     {
