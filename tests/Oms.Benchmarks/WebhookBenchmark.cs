@@ -1,15 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
-using Oms.Testing;
 
 namespace Oms.Benchmarks;
 
@@ -26,10 +23,6 @@ public static class WebhookBenchmark
     {
         var seconds = Arg(args, "--seconds", 10);
         var users = Arg(args, "--users", 16);
-        var postgres = Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES") is { Length: > 0 } given
-            ? given : (await PostgresServer.StartAsync()).ConnectionString;
-        var adminKey = "oms_bench_admin_" + Guid.NewGuid().ToString("N");
-
         var arrivals = new ConcurrentDictionary<string, double>();
         var receiverBuilder = WebApplication.CreateSlimBuilder();
         receiverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -44,23 +37,8 @@ public static class WebhookBenchmark
         });
         await receiver.StartAsync();
 
-        // The benchmark is no test project, so tell WebApplicationFactory where the API's content root is.
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "HeadlessOms.sln"))) root = root.Parent;
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_OMS_API", Path.Combine(root!.FullName, "src", "Oms.Api"));
-        await using var api = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment("Production");
-            b.UseSetting("ConnectionStrings:Postgres", postgres);
-            b.UseSetting("Seed:Demo", "false");
-            b.UseSetting("Auth:DevKey", "false");
-            b.UseSetting("Auth:BootstrapKey", adminKey);
-            b.UseSetting("Webhooks:AllowHttp", "true");
-            b.UseSetting("Webhooks:AllowPrivateTargets", "true");
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        var client = api.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        await using var host = await BenchHost.StartAsync(("Webhooks:AllowHttp", "true"), ("Webhooks:AllowPrivateTargets", "true"));
+        var client = host.Client;
         (await client.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = receiver.Urls.First() + "/hook", eventFilters = new[] { "order.placed" } })).EnsureSuccessStatusCode();
         var sku = "BENCH-" + Guid.NewGuid().ToString("N")[..8];
         (await client.PostAsJsonAsync("/api/v1/products", new { sku, name = "Bench", price = new { amount = 1000, currency = "EUR" } })).EnsureSuccessStatusCode();

@@ -26,6 +26,9 @@ public sealed class PostgresServer
 
     public string ConnectionString { get; }
 
+    /// <summary>The data folder of a server started here; null for a given one.</summary>
+    public string? DataDirectory => _dataDir;
+
     public static async Task<PostgresServer> StartAsync()
     {
         var database = "oms_test_" + Guid.NewGuid().ToString("N")[..12];

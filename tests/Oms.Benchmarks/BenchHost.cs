@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Oms.Testing;
+
+namespace Oms.Benchmarks;
+
+/// <summary>
+/// The API hosted in this process on PostgreSQL (OMS_BENCH_POSTGRES, or a throwaway server started here), with an
+/// admin client. In-process hosting skips the network stack, and the load generator shares the process: figures
+/// are for comparing changes on one machine, not for sizing production.
+/// </summary>
+public sealed class BenchHost : IAsyncDisposable
+{
+    private readonly WebApplicationFactory<Program> _factory;
+
+    private BenchHost(WebApplicationFactory<Program> factory, HttpClient client, string? postgresDataDir)
+    {
+        _factory = factory;
+        Client = client;
+        PostgresDataDir = postgresDataDir;
+    }
+
+    public HttpClient Client { get; }
+
+    /// <summary>The data folder of the throwaway server, to read its processes' CPU time; null for a given server.</summary>
+    public string? PostgresDataDir { get; }
+
+    public static async Task<BenchHost> StartAsync(params (string Key, string Value)[] settings)
+    {
+        string connection;
+        string? dataDir = null;
+        if (Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES") is { Length: > 0 } given) connection = given;
+        else
+        {
+            var server = await PostgresServer.StartAsync();
+            connection = server.ConnectionString;
+            dataDir = server.DataDirectory;
+        }
+        var adminKey = "oms_bench_admin_" + Guid.NewGuid().ToString("N");
+        // The benchmark is no test project, so tell WebApplicationFactory where the API's content root is.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "HeadlessOms.sln"))) root = root.Parent;
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_OMS_API", Path.Combine(root!.FullName, "src", "Oms.Api"));
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Production");
+            b.UseSetting("ConnectionStrings:Postgres", connection);
+            b.UseSetting("Seed:Demo", "false");
+            b.UseSetting("Auth:DevKey", "false");
+            b.UseSetting("Auth:BootstrapKey", adminKey);
+            b.UseSetting("Diagnostics:SqlCommandHeader", "true");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in settings) b.UseSetting(key, value);
+        });
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", adminKey);
+        return new BenchHost(factory, client, dataDir);
+    }
+
+    /// <summary>CPU seconds (user + system) this process and the PostgreSQL server have used so far.</summary>
+    public (double Process, double? Postgres) CpuSeconds()
+    {
+        var ticks = 100.0; // USER_HZ on Linux
+        double Read(int pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return (double.Parse(fields[11]) + double.Parse(fields[12])) / ticks;
+            }
+            catch (IOException) { return 0; }
+        }
+        var self = Read(Environment.ProcessId);
+        if (PostgresDataDir is null || !OperatingSystem.IsLinux()) return (self, null);
+        var pg = Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : -1).Where(pid => pid > 0)
+            .Where(pid =>
+            {
+                try { return File.ReadAllText($"/proc/{pid}/cmdline").Contains("postgres"); } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; }
+            })
+            .Sum(Read);
+        return (self, pg);
+    }
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    public static long Now => Stopwatch.GetTimestamp();
+    public static double MillisecondsSince(long start) => Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+}
