@@ -56,6 +56,42 @@ public sealed class WebhookScaleOutTests
     }
 
     [Fact]
+    public async Task A_subscription_failing_without_a_success_for_too_long_is_disabled_and_that_is_an_event()
+    {
+        var (connection, key) = await FreshDatabaseAsync();
+        // Five days in production; two seconds here, with retries every 100 ms or so.
+        await using var app = new ApiFactory(connection, key, ("Webhooks:DisableAfter", "00:00:02"));
+        var admin = app.Admin();
+        await using var failing = await WebhookReceiver.StartAsync();
+        failing.Respond = (_, _) => 500;
+        await using var watcher = await WebhookReceiver.StartAsync();
+        var failingId = await SubscribeIdAsync(admin, failing, "order.placed");
+        await SubscribeIdAsync(admin, watcher, "webhook_subscription.disabled");
+        var sku = await ProductAsync(admin);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await PlaceAsync(admin, sku, i);
+            await Task.Delay(900);
+        }
+
+        await watcher.WaitForAsync(r => r.Any(x => x.Type == "webhook_subscription.disabled" && x.Data.GetProperty("id").GetString() == failingId),
+            TimeSpan.FromSeconds(30), "the disabled event");
+        var subscription = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhook-subscriptions/{failingId}");
+        Assert.False(subscription.GetProperty("active").GetBoolean());
+        Assert.Contains("No successful delivery since", subscription.GetProperty("disabledReason").GetString());
+    }
+
+    private static async Task<string> SubscribeIdAsync(HttpClient admin, WebhookReceiver receiver, string filter)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = receiver.Url.ToString(), eventFilters = new[] { filter } });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        receiver.Secrets[body.GetProperty("secret").GetString()!] = true;
+        return body.GetProperty("subscription").GetProperty("id").GetString()!;
+    }
+
+    [Fact]
     public async Task Nothing_is_lost_when_the_app_stops_in_the_middle_of_dispatching_and_starts_again()
     {
         var (connection, key) = await FreshDatabaseAsync();

@@ -60,16 +60,21 @@ public static class TestApp
     }
 
     private static readonly Lazy<Task<PostgresServer>> Database = new(PostgresServer.StartAsync);
+    private static readonly Lazy<Task<FakeStripe>> StripeServer = new(FakeStripe.StartAsync);
 
-    public static Task<PostgresServer> DatabaseAsync() => Database.Value;
+    /// <summary>The run's PostgreSQL server; the fake Stripe every app instance talks to is up once this returns.</summary>
+    public static async Task<PostgresServer> DatabaseAsync()
+    {
+        Stripe = await StripeServer.Value;
+        return await Database.Value;
+    }
 
     /// <summary>The fake Stripe every app instance of the run talks to.</summary>
     public static FakeStripe Stripe { get; private set; } = null!;
 
     private static async Task<ApiFactory> StartAsync()
     {
-        Stripe = await FakeStripe.StartAsync();
-        var pg = await Database.Value;
+        var pg = await DatabaseAsync();
         var factory = new ApiFactory(pg.ConnectionString, "oms_test_admin_" + Guid.NewGuid().ToString("N"));
         factory.Services.GetRequiredService<IServiceProvider>(); // builds the host: migrations and bootstrap key run now
         return factory;
