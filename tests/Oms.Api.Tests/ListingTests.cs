@@ -95,8 +95,9 @@ public sealed class ListingTests
             return int.Parse(response.Headers.GetValues("Oms-Sql-Commands").Single());
         }
 
-        var small = await SqlCommandsFor(5);
-        var large = await SqlCommandsFor(50);
+        // The fewest of two tries: an API-key cache refresh may add one command to any single request.
+        var small = Math.Min(await SqlCommandsFor(5), await SqlCommandsFor(5));
+        var large = Math.Min(await SqlCommandsFor(50), await SqlCommandsFor(50));
         Assert.Equal(small, large);
         Assert.True(large <= 4, $"a page took {large} SQL commands");
     }
