@@ -66,8 +66,8 @@ public sealed class WebhookTests
     {
         var s = await Scenario.StartAsync();
         await using var receiver = await WebhookReceiver.StartAsync();
-        var random = new Random(7);
-        receiver.Respond = (_, _) => random.Next(3) == 0 ? 500 : 200;
+        var attempts = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        receiver.Respond = (_, id) => attempts.AddOrUpdate(id, 1, (_, n) => n + 1) == 1 ? 500 : 200; // every first attempt fails
         var (subscription, _) = await SubscribeAsync(s, receiver, "order.*");
         try
         {
