@@ -32,6 +32,15 @@ public sealed class OrderTests
     }
 
     [Fact]
+    public void A_shipment_is_worth_its_lines_share_of_the_total()
+    {
+        var order = NewOrder(new LineItem("A", "A", 2, 1000), new LineItem("B", "B", 1, 2000)); // subtotal 4000, total 5354 (499 shipping, 855 tax)
+        var a = order.Lines.Single(l => l.Sku == "A");
+        Assert.Equal(2677, order.ShareOfTotal([(a.Id, 2)]));                                 // half of 5354
+        Assert.Equal(order.Total, order.ShareOfTotal(order.Lines.Select(l => (l.Id, l.Quantity))));
+    }
+
+    [Fact]
     public void Tax_rounds_half_away_from_zero()
     {
         Assert.Equal(3, new Money(25, "EUR").ApplyRate(1000).Amount);  // 2.5 -> 3

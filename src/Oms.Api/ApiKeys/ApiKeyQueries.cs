@@ -7,5 +7,5 @@ public sealed class ApiKeyQueries(OmsDbContext db)
 {
     /// <summary>Every key, newest first; there are few, so no paging.</summary>
     public async Task<IReadOnlyList<ApiKeyDto>> ListAsync(CancellationToken ct) =>
-        (await db.ApiKeys.AsNoTracking().ToListAsync(ct)).OrderByDescending(k => k.CreatedAt).Select(ApiKeyDto.From).ToList();
+        (await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(ct)).Select(ApiKeyDto.From).ToList();
 }

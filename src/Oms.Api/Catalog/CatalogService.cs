@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Errors;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Catalog;
 using Oms.Domain.Common;
@@ -14,14 +15,7 @@ public sealed class CatalogService(OmsDbContext db, TimeProvider clock)
         RequestValidator.ThrowIfInvalid(request);
         var product = Product.Create(request.Sku, Details(request), clock.GetUtcNow());
         db.Products.Add(product);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (db.IsUniqueViolation(e))
-        {
-            throw new ConflictException("catalog.duplicate_sku", $"A product with SKU '{request.Sku}' already exists.");
-        }
+        await db.SaveUniqueAsync("catalog.duplicate_sku", $"A product with SKU '{request.Sku}' already exists.", ct);
         return ProductDto.From(product);
     }
 

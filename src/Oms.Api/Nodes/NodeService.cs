@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Errors;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Inventory;
@@ -15,14 +16,7 @@ public sealed class NodeService(OmsDbContext db, TimeProvider clock)
             r.Kind, r.Name, r.Address.ToDomain(), r.TimeZone, r.Active ?? true, r.CanShip ?? true, r.CanPickup ?? false,
             r.ServesCountries ?? [], r.Priority ?? 0, r.DailyCapacity, r.SameDayCutoff, Cost(r.ShippingCost)), clock.GetUtcNow());
         db.Nodes.Add(node);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (db.IsUniqueViolation(e))
-        {
-            throw new ConflictException("node.duplicate_code", $"A node with code '{node.Code}' already exists.");
-        }
+        await db.SaveUniqueAsync("node.duplicate_code", $"A node with code '{node.Code}' already exists.", ct);
         return NodeDto.From(node);
     }
 

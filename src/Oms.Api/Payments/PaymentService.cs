@@ -65,7 +65,7 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         var now = clock.GetUtcNow();
         order.PaymentMoved(payment.Capture(r.Amount, now, "received"), now);
         await db.SaveChangesAsync(ct);
-        await ConfirmWhenPaidAsync(order, ct);
+        if (order.Status == OrderStatus.Pending && order.AmountOutstanding == 0) await TryConfirmAsync(order.Id, ct);
         return PaymentDto.From(payment, Today);
     }
 
@@ -158,12 +158,16 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         await tx.CommitAsync(ct);
         if (confirm)
         {
-            await ConfirmWhenAuthorizedAsync(order.Id, ct);
+            await TryConfirmAsync(order.Id, ct);
         }
         return true;
     }
 
-    private async Task ConfirmWhenAuthorizedAsync(OrderId orderId, CancellationToken ct)
+    /// <summary>
+    /// Money is secured (authorised, or paid in full): confirm the order, which routes and reserves it. When that
+    /// cannot happen now (stock is short, or someone moved the order meanwhile) the money waits and nothing is captured.
+    /// </summary>
+    private async Task TryConfirmAsync(OrderId orderId, CancellationToken ct)
     {
         try
         {
@@ -171,21 +175,6 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         }
         catch (ConflictException e) when (e.Code is "inventory.insufficient_stock" or "order.invalid_transition")
         {
-            // Authorised but not confirmable now (stock short, or someone moved the order): the money waits, nothing is captured.
-        }
-    }
-
-    /// <summary>Paid in full while pending: confirm (route and reserve). If stock is short the order stays pending; the money is kept.</summary>
-    private async Task ConfirmWhenPaidAsync(Order order, CancellationToken ct)
-    {
-        if (order.Status != OrderStatus.Pending || order.AmountOutstanding > 0) return;
-        try
-        {
-            await orders.ConfirmAsync(order.Id, null, ct);
-        }
-        catch (ConflictException e) when (e.Code == "inventory.insufficient_stock")
-        {
-            // The payment stands; the order waits for stock or for someone to decide.
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Errors;
 using Oms.Api.Inventory;
 using Oms.Api.Platform.Validation;
 using Oms.Api.Routing;
@@ -16,14 +17,7 @@ public sealed class PurchasingService(OmsDbContext db, InventoryService inventor
         RequestValidator.ThrowIfInvalid(r);
         var supplier = Supplier.Create(r.Code, r.Name, r.Email, r.LeadTimeDays, clock.GetUtcNow());
         db.Suppliers.Add(supplier);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (db.IsUniqueViolation(e))
-        {
-            throw new ConflictException("supplier.duplicate_code", $"A supplier with code '{supplier.Code}' already exists.");
-        }
+        await db.SaveUniqueAsync("supplier.duplicate_code", $"A supplier with code '{supplier.Code}' already exists.", ct);
         return SupplierDto.From(supplier);
     }
 

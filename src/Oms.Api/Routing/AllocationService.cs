@@ -89,10 +89,8 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         order.MarkShipped(everything: !moreToShip, actor.Name, now);
         if (!payments.CaptureAtConfirmation)
         {
-            // The shipped lines' share of the order total (tax and shipping included); the last shipment takes the rest.
-            var shippedValue = allocation.Lines.Sum(l => order.Lines.Single(x => x.Id == l.OrderLineId).UnitPrice * l.Quantity);
-            var share = order.Subtotal == 0 ? 0 : (long)Math.Round((decimal)order.Total * shippedValue / order.Subtotal, MidpointRounding.AwayFromZero);
-            await payments.CaptureAsync(order, share, final: !moreToShip, ct);
+            // The last shipment takes whatever is left, so rounding never strands a cent.
+            await payments.CaptureAsync(order, order.ShareOfTotal(allocation.Lines.Select(l => (l.OrderLineId, l.Quantity))), final: !moreToShip, ct);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -238,6 +238,13 @@ public sealed class Order : AggregateRoot
             Hold($"risk score {score}: " + string.Join("; ", reasons), actor, atPlacement ? now.AddTicks(TimeSpan.TicksPerMicrosecond) : now);
     }
 
+    /// <summary>What some of the order's lines are worth in its total: their share of the subtotal, tax and shipping included.</summary>
+    public long ShareOfTotal(IEnumerable<(Guid LineId, int Quantity)> lines)
+    {
+        var value = lines.Sum(l => _lines.Single(x => x.Id == l.LineId).UnitPrice * l.Quantity);
+        return Subtotal == 0 ? 0 : (long)Math.Round((decimal)Total * value / Subtotal, MidpointRounding.AwayFromZero);
+    }
+
     /// <summary>Money moved on one of the order's payments (positive received, negative refunded).</summary>
     public void PaymentMoved(long amount, DateTimeOffset now)
     {

@@ -135,3 +135,19 @@ public static partial class ErrorMapping
     [GeneratedRegex(@"could not be converted to ([^\s]+)")]
     private static partial Regex ConvertTo();
 }
+
+public static class UniqueSaves
+{
+    /// <summary>Saves, turning a unique-index violation (a duplicate code or SKU) into a 409 with <paramref name="code"/>.</summary>
+    public static async Task SaveUniqueAsync(this Oms.Infrastructure.Persistence.OmsDbContext db, string code, string message, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (db.IsUniqueViolation(e))
+        {
+            throw new ConflictException(code, message);
+        }
+    }
+}
