@@ -64,8 +64,7 @@ public sealed class CardPaymentTests
         Assert.Equal("allocated", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}")).GetProperty("status").GetString());
 
         var allocation = Assert.Single(await AllocationsAsync(s, card));
-        var ship = await s.Admin.PostAsync($"/api/v1/allocations/{allocation.GetProperty("id").GetString()}/ship", null);
-        Assert.Equal(HttpStatusCode.OK, ship.StatusCode);
+        await s.ShipAllocationAsync(allocation);
 
         Assert.Equal("captured", (await PaymentAsync(s, card)).GetProperty("status").GetString());
         Assert.Equal(card.Total, TestApp.Stripe.Intent(card.IntentId)["amount_received"]!.GetValue<long>());
@@ -105,7 +104,7 @@ public sealed class CardPaymentTests
         Assert.Equal(2, allocations.Count);
 
         var first = allocations.OrderByDescending(a => a.GetProperty("lines")[0].GetProperty("quantity").GetInt32()).First(); // 4 of 6 units
-        await s.Admin.PostAsync($"/api/v1/allocations/{first.GetProperty("id").GetString()}/ship", null);
+        await s.ShipAllocationAsync(first);
         var part = await PaymentAsync(s, card);
         Assert.Equal("partially_captured", part.GetProperty("status").GetString());
         var expected = (long)Math.Round(card.Total * 4000m / 6000m, MidpointRounding.AwayFromZero);
@@ -116,7 +115,7 @@ public sealed class CardPaymentTests
         Assert.Equal("partially_shipped", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}")).GetProperty("status").GetString());
 
         var second = allocations.Single(a => a.GetProperty("id").GetString() != first.GetProperty("id").GetString());
-        await s.Admin.PostAsync($"/api/v1/allocations/{second.GetProperty("id").GetString()}/ship", null);
+        await s.ShipAllocationAsync(second);
         var all = await PaymentAsync(s, card);
         Assert.Equal("captured", all.GetProperty("status").GetString());
         Assert.Equal(card.Total, all.GetProperty("captured").GetProperty("amount").GetInt64());
@@ -143,7 +142,7 @@ public sealed class CardPaymentTests
         var card = await PayByCardAsync(s);
         await AuthorizeAsync(s, card);
         var allocation = Assert.Single(await AllocationsAsync(s, card));
-        await s.Admin.PostAsync($"/api/v1/allocations/{allocation.GetProperty("id").GetString()}/ship", null);
+        await s.ShipAllocationAsync(allocation);
 
         var partial = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{card.OrderId}/payments/{card.PaymentId}/refund", new { amount = 1000, reason = "scratched" });
         Assert.Equal("partially_refunded", (await partial.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
@@ -210,10 +209,12 @@ public sealed class CardPaymentTests
         Assert.False(string.IsNullOrEmpty(payment.GetProperty("clientSecret").GetString()));
         await AuthorizeAsync(s, card);
 
-        var routing = await s.GraphQLDataAsync("query($id: ID!) { orderRouting(orderId: $id) { allocations { id } } }", new { id = orderId });
-        var allocationId = routing.GetProperty("orderRouting").GetProperty("allocations")[0].GetProperty("id").GetString();
-        var shipped = await s.GraphQLDataAsync("mutation($a: ID!) { shipAllocation(id: $a) { status } }", new { a = allocationId });
-        Assert.Equal("SHIPPED", shipped.GetProperty("shipAllocation").GetProperty("status").GetString());
+        var work = await s.GraphQLDataAsync("query($id: ID!) { order(id: $id) { fulfilmentOrders { id } } }", new { id = orderId });
+        var fulfilmentId = work.GetProperty("order").GetProperty("fulfilmentOrders")[0].GetProperty("id").GetString();
+        await s.GraphQLDataAsync("mutation($f: ID!) { packFulfilmentOrder(id: $f, packages: [{ weightGrams: 500, lengthMm: 200, widthMm: 150, heightMm: 100 }]) { status } }",
+            new { f = fulfilmentId });
+        var shipped = await s.GraphQLDataAsync("mutation($f: ID!) { shipFulfilmentOrder(id: $f, input: { trackingNumber: \"GQL-1\" }) { status trackingNumber } }", new { f = fulfilmentId });
+        Assert.Equal("LABEL_CREATED", shipped.GetProperty("shipFulfilmentOrder").GetProperty("status").GetString());
         var refunded = await s.GraphQLDataAsync("mutation($o: ID!, $p: ID!) { refundPayment(orderId: $o, paymentId: $p, amount: 500) { status refunded { amount } } }",
             new { o = orderId, p = card.PaymentId });
         Assert.Equal("PARTIALLY_REFUNDED", refunded.GetProperty("refundPayment").GetProperty("status").GetString());

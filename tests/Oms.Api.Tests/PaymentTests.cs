@@ -117,8 +117,7 @@ public sealed class PaymentTests
         var id = order.GetProperty("id").GetString()!;
         var cod = await PayAsync(s, id, new { method = "cash_on_delivery" });
         await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null);
-        var allocation = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/routing")).GetProperty("allocations")[0].GetProperty("id").GetString();
-        await s.Admin.PostAsync($"/api/v1/allocations/{allocation}/ship", null);
+        await s.ShipAllocationAsync((await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/routing")).GetProperty("allocations")[0]);
         Assert.Equal("pending", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/payments"))[0].GetProperty("status").GetString());
 
         var delivered = await s.Admin.PostAsync($"/api/v1/orders/{id}/deliver", null);

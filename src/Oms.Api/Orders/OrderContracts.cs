@@ -171,6 +171,12 @@ public sealed record OrderDto
     public required MoneyDto AmountOutstanding { get; init; }
     /// <summary>Fraud score from the rules at placement (and the payment provider's verdict), with the reasons.</summary>
     public required RiskDto Risk { get; init; }
+    /// <summary>When the goods reached the customer (delivered or picked up); the return window counts from here.</summary>
+    public required DateTimeOffset? DeliveredAt { get; init; }
+    /// <summary>A carrier problem with one of the shipments (failed delivery, exception, returned to sender) until it clears.</summary>
+    public required string? ShipmentIssue { get; init; }
+    /// <summary>Set on an exchange's replacement order: the return it replaces goods for.</summary>
+    public required Guid? ReplacementForReturnId { get; init; }
     /// <summary>What can be done with the order now.</summary>
     public required IReadOnlyList<OrderAction> AvailableActions { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -207,6 +213,9 @@ public sealed record OrderDto
         AmountPaid = MoneyDto.From(o.AmountPaid, o.Currency),
         AmountOutstanding = MoneyDto.From(o.AmountOutstanding, o.Currency),
         Risk = new RiskDto { Score = o.RiskScore, Reasons = o.RiskReasons },
+        DeliveredAt = o.DeliveredAt,
+        ShipmentIssue = o.ShipmentIssue,
+        ReplacementForReturnId = o.ReplacementForReturnId,
         AvailableActions = o.AvailableActions(),
         CreatedAt = o.CreatedAt,
         UpdatedAt = o.UpdatedAt,

@@ -49,9 +49,6 @@ public static class OrderEndpoints
             .RequireScope(Scopes.OrdersWrite).WithName("completeOrder").WithSummary("Close a delivered order").WithStateChangeProblems();
     }
 
-    private static RouteHandlerBuilder WithStateChangeProblems(this RouteHandlerBuilder b) =>
-        b.ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
-
     private static async Task<Ok<OrderDto>> Respond(HttpContext http, Task<OrderDto> work)
     {
         var order = await work;

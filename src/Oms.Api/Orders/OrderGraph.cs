@@ -131,6 +131,21 @@ public sealed class OrderType : ObjectGraphType<OrderDto>
             .Description("The order's payments (needs payments:read). Batched: one query per page.")
             .RequireScope(Scopes.PaymentsRead)
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Payments.Load(ctx.Source.Id));
+        Field(x => x.DeliveredAt, nullable: true).Description("When the goods reached the customer; the return window counts from here.");
+        Field(x => x.ShipmentIssue, nullable: true).Description("A carrier problem with one of the shipments, until it clears.");
+        Field(x => x.ReplacementForReturnId, type: typeof(IdGraphType)).Description("On an exchange's replacement order: the return it replaces goods for.");
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Fulfilment.FulfilmentOrderType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Fulfilment.FulfilmentOrderDto>?>>("fulfilmentOrders")
+            .Description("What each node picks, packs and ships for the order (needs fulfilment:read). Batched: one query per page.")
+            .RequireScope(Scopes.FulfilmentRead)
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().FulfilmentOrders.Load(ctx.Source.Id));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Fulfilment.ShipmentType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Fulfilment.ShipmentDto>?>>("shipments")
+            .Description("The order's shipments with tracking (needs fulfilment:read). Batched: one query per page.")
+            .RequireScope(Scopes.FulfilmentRead)
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Shipments.Load(ctx.Source.Id));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Returns.ReturnType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Returns.ReturnDto>?>>("returns")
+            .Description("The order's returns (needs returns:read). Batched: one query per page.")
+            .RequireScope(Scopes.ReturnsRead)
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Returns.Load(ctx.Source.Id));
         Field(x => x.AvailableActions, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<OrderAction>>>>))
             .Description("What can be done with the order now.");
         Field(x => x.CreatedAt);

@@ -50,6 +50,24 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         return (OrderDto.From(order), true);
     }
 
+    /// <summary>
+    /// An exchange's replacement: the original customer, addresses and delivery, the given SKUs at no charge, confirmed
+    /// and routed at once. Runs inside the caller's transaction, so the return and its replacement commit together.
+    /// </summary>
+    public async Task<Order> PlaceReplacementAsync(Order original, IReadOnlyList<(string Sku, int Quantity)> lines, Guid returnId, string returnNumber, CancellationToken ct)
+    {
+        var priced = await PriceLinesAsync(lines.Select(l => new OrderLineRequest { Sku = l.Sku, Quantity = l.Quantity, UnitPrice = 0 }).ToList(), original.Currency, ct);
+        var draft = new OrderDraft(original.Channel, null, original.Customer, original.ShippingAddress, original.BillingAddress, original.Delivery with { }, original.Priority,
+            original.Currency, priced, $"Exchange for return {returnNumber}", new Dictionary<string, string> { ["exchangeForReturn"] = returnNumber },
+            ReplacementForReturnId: returnId);
+        var now = clock.GetUtcNow();
+        var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), new Charges(0, original.TaxRateBasisPoints), actor.Name, now);
+        db.Orders.Add(order);
+        order.Confirm(actor.Name, now);
+        await allocations.AllocateOnConfirmAsync(order, ct);
+        return order;
+    }
+
     public async Task<OrderDto> EditAsync(OrderId id, UpdateOrderRequest request, int? expectedVersion, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(request);

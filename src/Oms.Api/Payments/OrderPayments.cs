@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Oms.Domain.Common;
 using Oms.Domain.Orders;
 using Oms.Domain.Payments;
 using Oms.Infrastructure.Payments;
@@ -40,6 +41,37 @@ public sealed class OrderPayments(OmsDbContext db, IPaymentGateway gateway, IOpt
                                                && (p.Status == PaymentStatus.Pending || p.Status == PaymentStatus.PartiallyCaptured)).ToListAsync(ct);
         foreach (var payment in cod)
             order.PaymentMoved(payment.Capture(payment.Amount - payment.Captured, now, "collected"), now);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="amount"/> back over the order's payments, newest money first (a return's refund). Fails
+    /// with <c>payment.invalid_refund</c> when the order holds less than that.
+    /// </summary>
+    public async Task RefundAsync(Order order, long amount, string reason, CancellationToken ct)
+    {
+        if (amount <= 0) return;
+        var paid = await db.Payments.Where(p => p.OrderId == order.Id && p.Captured > p.Refunded).OrderByDescending(p => p.CreatedAt).ToListAsync(ct);
+        var available = paid.Sum(p => p.Net);
+        if (amount > available)
+            throw new DomainException("payment.invalid_refund", $"Refund at most {available}: that is what the order's payments hold.", "amount");
+        foreach (var payment in paid)
+        {
+            var take = Math.Min(amount, payment.Net);
+            if (take <= 0) continue;
+            await RefundAsync(order, payment, take, reason, ct);
+            amount -= take;
+            if (amount == 0) break;
+        }
+    }
+
+    /// <summary>Refunds one payment: the rule check first, then the provider (for cards), then the order's paid amount.</summary>
+    public async Task RefundAsync(Order order, Payment payment, long amount, string? reason, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        payment.Refund(amount, reason, now);
+        if (payment.Method == PaymentMethod.Card)
+            await gateway.RefundAsync(payment.ProviderReference!, amount, $"{payment.Id}-refund-{payment.Refunded}", ct);
+        order.PaymentMoved(-amount, now);
     }
 
     /// <summary>Releases card payments nothing was captured from (the order was cancelled).</summary>

@@ -10,7 +10,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Payments;
 
 public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderService orders, IPaymentGateway gateway,
-    Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk, Platform.Auth.Actor actor)
+    Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk, Platform.Auth.Actor actor, OrderPayments orderPayments)
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -73,12 +73,7 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
     {
         RequestValidator.ThrowIfInvalid(r);
         var (payment, order) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
-        var amount = r.Amount ?? payment.Net;
-        var now = clock.GetUtcNow();
-        payment.Refund(amount, r.Reason, now); // the rule check first, then the provider
-        if (payment.Method == PaymentMethod.Card)
-            await gateway.RefundAsync(payment.ProviderReference!, amount, $"{payment.Id}-refund-{payment.Refunded}", ct);
-        order.PaymentMoved(-amount, now);
+        await orderPayments.RefundAsync(order, payment, r.Amount ?? payment.Net, r.Reason, ct);
         await db.SaveChangesAsync(ct);
         return PaymentDto.From(payment, Today);
     }

@@ -3,6 +3,7 @@ using Oms.Api.Inventory;
 using Oms.Api.Platform.Auth;
 using Oms.Domain.Catalog;
 using Oms.Domain.Common;
+using Oms.Domain.Fulfilment;
 using Oms.Domain.Inventory;
 using Oms.Domain.Orders;
 using Oms.Domain.Routing;
@@ -46,32 +47,63 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var allocation = await db.Allocations.SingleOrDefaultAsync(a => a.Id == allocationId, ct) ?? throw new NotFoundException("allocation", allocationId);
-        allocation.Reject(reason, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        // Once picked and packed the node has the goods in hand: it ships them, it does not refuse them.
+        (await db.FulfilmentOrders.SingleOrDefaultAsync(f => f.AllocationId == allocationId, ct))?.Reject(reason, now);
+        allocation.Reject(reason, now);
         foreach (var line in allocation.Lines) await counters.ReleaseAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
         var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
-        var refused = await db.Allocations.Where(a => a.OrderId == order.Id && a.Status == AllocationStatus.Rejected).Select(a => a.NodeId).ToListAsync(ct);
-        refused.Add(allocation.NodeId);
-
-        var products = await ProductsAsync(allocation.Lines.Select(l => l.Sku), ct);
-        var lines = allocation.Lines.Select(l => new RoutingLine(l.OrderLineId, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
-        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Rejection, refused.Distinct().ToList(), ct);
-        // The order was accepted already: whatever no other node has waits for stock, whatever the SKU's policy.
-        AddBackorders(order, outcome.Short, products, forceBackorder: true);
-        var open = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
-        order.AllocationChanged(!open && outcome.Short.Count == 0, actor.Name, $"allocation at {allocation.NodeCode} rejected: {reason}", clock.GetUtcNow());
+        await RerouteAsync(order, allocation.NodeId, allocation.Lines.Select(l => (l.OrderLineId, l.Sku, l.Quantity)).ToList(), RoutingTrigger.Rejection,
+            $"allocation at {allocation.NodeCode} rejected: {reason}", ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return allocation;
     }
 
     /// <summary>
-    /// A node sent its part: the reserved stock is consumed (with ledger entries), the order becomes partially shipped
-    /// or shipped, and card payments capture the shipped value (everything left on the last shipment).
+    /// The picker could not find some units: the node's count was wrong, so on hand drops with the reservation
+    /// (a ledger entry each), and the missing units are routed to other nodes, or wait as backorders.
+    /// Runs inside the caller's transaction.
     /// </summary>
-    public async Task<Allocation> ShipAsync(Guid allocationId, CancellationToken ct)
+    public async Task ShortPickAsync(Allocation allocation, IReadOnlyList<(Guid LineId, string Sku, int Missing)> shorts, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var allocation = await db.Allocations.SingleOrDefaultAsync(a => a.Id == allocationId, ct) ?? throw new NotFoundException("allocation", allocationId);
+        var now = clock.GetUtcNow();
+        var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
+        var counts = new List<StockCount>();
+        foreach (var (lineId, sku, missing) in shorts.OrderBy(x => x.Sku, StringComparer.Ordinal))
+        {
+            allocation.ShortPicked(lineId, missing, now);
+            var after = await counters.ConsumeAsync(allocation.NodeId, sku, missing, ct);
+            db.Ledger.Add(new InventoryLedgerEntry(allocation.NodeId, sku, StockChangeReason.ShortPicked, after.OnHandBefore, after.OnHand,
+                after.ReservedBefore, after.Reserved, actor.Name, order.DisplayNumber, "short pick", now));
+            counts.Add(after);
+        }
+        await signals.AfterChangeAsync(counts, ct);
+        await RerouteAsync(order, allocation.NodeId, shorts.Select(x => (x.LineId, x.Sku, x.Missing)).ToList(), RoutingTrigger.ShortPick,
+            $"short pick at {allocation.NodeCode}", ct);
+    }
+
+    /// <summary>Routes lines a node gave up to other nodes (never one that gave up lines of this order); the rest waits as backorders.</summary>
+    private async Task RerouteAsync(Order order, NodeId from, IReadOnlyList<(Guid LineId, string Sku, int Quantity)> lines, RoutingTrigger trigger, string reason, CancellationToken ct)
+    {
+        var refused = await db.Allocations.Where(a => a.OrderId == order.Id && a.Status == AllocationStatus.Rejected).Select(a => a.NodeId).ToListAsync(ct);
+        refused.Add(from);
+        var products = await ProductsAsync(lines.Select(l => l.Sku), ct);
+        var routing = lines.Select(l => new RoutingLine(l.LineId, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
+        var outcome = await RouteAndReserveAsync(order, routing, trigger, refused.Distinct().ToList(), ct);
+        // The order was accepted already: whatever no other node has waits for stock, whatever the SKU's policy.
+        AddBackorders(order, outcome.Short, products, forceBackorder: true);
+        var open = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
+        order.AllocationChanged(!open && outcome.Short.Count == 0, actor.Name, reason, clock.GetUtcNow());
+    }
+
+    /// <summary>
+    /// A node sent its part (or the customer collected it): the reserved stock is consumed (with ledger entries), the
+    /// order becomes partially shipped, shipped or picked up, and card payments capture the value that left (everything
+    /// left on the last part). Runs inside the caller's transaction.
+    /// </summary>
+    public async Task<Order> ConsumeAsync(Allocation allocation, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         allocation.Ship(now);
         var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
@@ -86,15 +118,21 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         await signals.AfterChangeAsync(counts, ct);
         var moreToShip = await db.Allocations.AnyAsync(a => a.OrderId == order.Id && a.Id != allocation.Id && a.Status == AllocationStatus.Reserved, ct)
                          || await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
-        order.MarkShipped(everything: !moreToShip, actor.Name, now);
+        if (order.Delivery.Type == DeliveryType.Pickup)
+        {
+            if (!moreToShip)
+            {
+                order.MarkPickedUp(actor.Name, now);
+                await payments.CollectCashOnDeliveryAsync(order, ct); // paid at the counter
+            }
+        }
+        else order.MarkShipped(everything: !moreToShip, actor.Name, now);
         if (!payments.CaptureAtConfirmation)
         {
             // The last shipment takes whatever is left, so rounding never strands a cent.
             await payments.CaptureAsync(order, order.ShareOfTotal(allocation.Lines.Select(l => (l.OrderLineId, l.Quantity))), final: !moreToShip, ct);
         }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return allocation;
+        return order;
     }
 
     /// <summary>Gives back every reservation of an order (it was cancelled) and drops its backorders.</summary>
@@ -108,6 +146,8 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 await counters.ReleaseAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
             allocation.Release(now);
         }
+        foreach (var fulfilment in await db.FulfilmentOrders.Where(f => f.OrderId == orderId).ToListAsync(ct))
+            fulfilment.Cancel("order cancelled or changed", now);
         foreach (var backorder in await db.Backorders.Where(b => b.OrderId == orderId && b.Status == BackorderStatus.Open).ToListAsync(ct))
             backorder.Cancel();
     }
@@ -175,6 +215,8 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 .Select(a => Allocation.Reserve(order.Id, a.NodeId, a.NodeCode, decision.Id, a.Lines.Select(l => (l.LineId, l.Sku, l.Quantity)), now))
                 .ToList();
             db.Allocations.AddRange(allocations);
+            var names = order.Lines.ToDictionary(l => l.Id, l => l.Name);
+            db.FulfilmentOrders.AddRange(allocations.Select(a => FulfilmentOrder.Create(a, order, names, now)));
             if (reservations.Count > 0)
                 await signals.AfterChangeAsync(await counters.ReadManyAsync(reservations.Select(r => (r.Node, r.Sku, 0, r.Quantity)).ToList(), ct), ct);
             return new Outcome(decision, allocations, plan.Short);

@@ -25,10 +25,6 @@ public static class RoutingEndpoints
             .RequireScope(Scopes.RoutingRead).WithName("listAllocations").WithSummary("Allocations, newest first, by node and status").ProducesProblem(400);
         allocations.MapGet("/{id:guid}", async (Guid id, RoutingQueries q, CancellationToken ct) => TypedResults.Ok(await q.AllocationAsync(id, ct)))
             .RequireScope(Scopes.RoutingRead).WithName("getAllocation").WithSummary("Get an allocation").ProducesProblem(404);
-        allocations.MapPost("/{id:guid}/ship", async (Guid id, RoutingService s, CancellationToken ct) => TypedResults.Ok(await s.ShipAsync(id, ct)))
-            .RequireScope(Scopes.OrdersWrite).WithName("shipAllocation")
-            .WithSummary("The node sent its part: stock is consumed, the order (partially) ships, and card payments capture the shipped value")
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(502);
         allocations.MapPost("/{id:guid}/reject", async (Guid id, RejectAllocationRequest r, RoutingService s, CancellationToken ct) =>
                 TypedResults.Ok(await s.RejectAsync(id, r, ct)))
             .RequireScope(Scopes.InventoryWrite).WithName("rejectAllocation")

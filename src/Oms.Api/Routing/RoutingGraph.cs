@@ -35,11 +35,6 @@ public static class RoutingGraph
 
     public static void AddMutations(ObjectGraphType mutation)
     {
-        mutation.Field<NonNullGraphType<AllocationType>, AllocationDto>("shipAllocation")
-            .Description("The node sent its part: stock is consumed, the order (partially) ships, and card payments capture the shipped value.")
-            .Argument<NonNullGraphType<IdGraphType>>("id")
-            .RequireScope(Scopes.OrdersWrite)
-            .ResolveAsync(async ctx => await Service(ctx).ShipAsync(ctx.GuidArgument("id", "allocation"), ctx.CancellationToken));
         mutation.Field<NonNullGraphType<AllocationType>, AllocationDto>("rejectAllocation")
             .Description("A node refuses its allocation: the lines are routed to other nodes, never back to it.")
             .Argument<NonNullGraphType<IdGraphType>>("id")

@@ -21,9 +21,6 @@ public sealed class RoutingService(AllocationService allocations, RoutingQueries
             r.Channel ?? OrderChannel.Api, delivery, []), ct);
     }
 
-    public async Task<AllocationDto> ShipAsync(Guid allocationId, CancellationToken ct) =>
-        await queries.AllocationAsync((await allocations.ShipAsync(allocationId, ct)).Id, ct);
-
     public async Task<AllocationDto> RejectAsync(Guid allocationId, RejectAllocationRequest r, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);

@@ -10,6 +10,10 @@ using Oms.Domain.Orders;
 using Oms.Api.Payments;
 using Oms.Domain.Payments;
 using Oms.Domain.Routing;
+using Oms.Domain.Fulfilment;
+using Oms.Domain.Returns;
+using Oms.Api.Fulfilment;
+using Oms.Api.Returns;
 
 namespace Oms.Api.Webhooks;
 
@@ -57,6 +61,15 @@ public static class EventCatalog
         list.Add(Item("allocation.rejected", "A node refused its allocation; the lines are routed elsewhere.", SampleAllocation() with { Status = AllocationStatus.Rejected, RejectReason = "shelf damaged" }, json));
         list.Add(Item("allocation.shipped", "A node shipped its allocation: the reserved stock was consumed.", SampleAllocation() with { Status = AllocationStatus.Shipped }, json));
         list.Add(Item("allocation.released", "An allocation's reservation went back to stock (the order was cancelled or its lines changed).", SampleAllocation() with { Status = AllocationStatus.Released }, json));
+        foreach (var status in Enum.GetValues<FulfilmentStatus>().Where(s => s != FulfilmentStatus.Open))
+            list.Add(Item("fulfilment." + FulfilmentOrder.Wire(status), $"A fulfilment order became {FulfilmentOrder.Wire(status)}.", SampleFulfilment() with { Status = status }, json));
+        list.Add(Item("fulfilment.created", "A node got work: a fulfilment order for one allocation of an order (status open).", SampleFulfilment(), json));
+        list.Add(Item("fulfilment.short_picked", "The picker could not find some units; they were routed to other nodes.", SampleFulfilment() with { Status = FulfilmentStatus.Picking }, json));
+        foreach (var status in Enum.GetValues<TrackingStatus>())
+            list.Add(Item("shipment." + Shipment.Wire(status), $"A shipment's tracking status became {Shipment.Wire(status)} (label_created: the shipment was created).",
+                SampleShipment() with { Status = status }, json));
+        foreach (var status in Enum.GetValues<ReturnStatus>())
+            list.Add(Item("return." + Return.Wire(status), $"A return became {Return.Wire(status)}.", SampleReturn() with { Status = status }, json));
         list.Add(Item("inventory.adjusted", "On-hand stock changed (adjustment, transfer or receipt).", SampleStock(), json));
         list.Add(Item("inventory.low_stock", "Available stock fell below the reorder point.", SampleStock() with { Available = 2 }, json));
         list.Add(Item("inventory.out_of_stock", "Available stock reached zero.", SampleStock() with { Available = 0, Reserved = 5 }, json));
@@ -103,7 +116,8 @@ public static class EventCatalog
         Lines = [new OrderLineDto { Id = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Name = "Mug", Quantity = 2, UnitPrice = Eur(1250), Total = Eur(2500) }],
         Subtotal = Eur(2500), ShippingTotal = Eur(499), TaxRateBasisPoints = 1900, TaxTotal = Eur(570), Total = Eur(3569),
         Notes = null, Metadata = new Dictionary<string, string>(), CancelReason = null,
-        AmountPaid = Eur(0), AmountOutstanding = Eur(3569), Risk = new RiskDto { Score = 0, Reasons = [] }, AvailableActions = [OrderAction.Confirm, OrderAction.Hold, OrderAction.Cancel, OrderAction.Edit],
+        AmountPaid = Eur(0), AmountOutstanding = Eur(3569), Risk = new RiskDto { Score = 0, Reasons = [] },
+        DeliveredAt = null, ShipmentIssue = null, ReplacementForReturnId = null, AvailableActions = [OrderAction.Confirm, OrderAction.Hold, OrderAction.Cancel, OrderAction.Edit],
         CreatedAt = At, UpdatedAt = At, Version = 1,
     };
 
@@ -120,6 +134,36 @@ public static class EventCatalog
         Status = AllocationStatus.Reserved, RejectReason = null,
         Lines = [new PlannedLineDto { OrderLineId = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Quantity = 2 }],
         CreatedAt = At, Version = 2,
+    };
+
+    private static FulfilmentOrderDto SampleFulfilment() => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000007"), OrderId = Guid.Parse("01980000-0000-7000-8000-000000000001"), OrderNumber = "OMS-100042",
+        AllocationId = Guid.Parse("01980000-0000-7000-8000-000000000004"), NodeCode = "DE-BER-WH", Pickup = false, Expedited = false,
+        Status = FulfilmentStatus.Open, StatusReason = null,
+        Lines = [new FulfilmentLineDto { OrderLineId = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Name = "Mug", Quantity = 2, ShortPicked = 0 }],
+        Packages = [], BillableWeightGrams = 0, CreatedAt = At, UpdatedAt = At, PickedAt = null, PackedAt = null, ShippedAt = null, Version = 1,
+    };
+
+    private static ShipmentDto SampleShipment() => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000008"), OrderId = Guid.Parse("01980000-0000-7000-8000-000000000001"), OrderNumber = "OMS-100042",
+        FulfilmentOrderId = Guid.Parse("01980000-0000-7000-8000-000000000007"), NodeCode = "DE-BER-WH", Carrier = "manual", Service = "standard",
+        TrackingNumber = "00340434161094042557", TrackingUrl = "https://carrier.example/track/00340434161094042557", Status = TrackingStatus.LabelCreated,
+        StatusAt = At, DeliveredAt = null,
+        Events = [new TrackingEventDto { Id = Guid.Parse("01980000-0000-7000-8000-000000000009"), Status = TrackingStatus.LabelCreated, CarrierCode = null,
+            Description = "Label created", Location = "DE-BER-WH", OccurredAt = At, ReceivedAt = At }],
+        CreatedAt = At, UpdatedAt = At, Version = 1,
+    };
+
+    private static ReturnDto SampleReturn() => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-00000000000b"), Number = "OMS-100042-R1", OrderId = Guid.Parse("01980000-0000-7000-8000-000000000001"),
+        Status = ReturnStatus.Requested, Comment = "Handle broke on arrival", RejectReason = null, ReturnCarrier = null, ReturnTrackingNumber = null,
+        ReceivedAtNodeCode = null, ReceivedAt = null, RefundAmount = Eur(0), RestockingFee = Eur(0), ReplacementOrderId = null,
+        Lines = [new ReturnLineDto { OrderLineId = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Quantity = 1, Reason = ReturnReason.Damaged,
+            Comment = null, Disposition = null, InspectionNote = null }],
+        CreatedAt = At, UpdatedAt = At, Version = 1,
     };
 
     private static PaymentDto SamplePayment(PaymentStatus status) => new()

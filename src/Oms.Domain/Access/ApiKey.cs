@@ -90,9 +90,14 @@ public static class Scopes
     public const string WebhooksManage = "webhooks:manage";
     public const string PaymentsRead = "payments:read";
     public const string PaymentsWrite = "payments:write";
+    public const string FulfilmentRead = "fulfilment:read";
+    public const string FulfilmentWrite = "fulfilment:write";
+    public const string ReturnsRead = "returns:read";
+    public const string ReturnsWrite = "returns:write";
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
-    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite];
+    public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite,
+        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 

@@ -7,6 +7,8 @@ public enum StockChangeReason
 {
     Received, Damaged, Lost, CycleCount, Correction,
     TransferOut, TransferIn, Shipped, Restocked,
+    /// <summary>The picker could not find units the system counted: on hand drops with the reservation they held.</summary>
+    ShortPicked,
 }
 
 /// <summary>What happens when an order asks for more than is available.</summary>

@@ -32,7 +32,8 @@ public sealed record OrderDraft(
     IReadOnlyList<LineItem> Lines,
     string? Notes,
     IReadOnlyDictionary<string, string> Metadata,
-    string? ClientIp = null);
+    string? ClientIp = null,
+    Guid? ReplacementForReturnId = null);
 
 /// <summary>What an edit changes; a null member stays as it is.</summary>
 public sealed record OrderEdit(
@@ -130,6 +131,12 @@ public sealed class Order : AggregateRoot
     public long AmountPaid { get; private set; }
     public int RiskScore { get; private set; }
     public List<string> RiskReasons { get; private set; } = [];
+    /// <summary>When the goods reached the customer (delivered or picked up): the return window counts from here.</summary>
+    public DateTimeOffset? DeliveredAt { get; private set; }
+    /// <summary>A carrier problem with one of the order's shipments (failed delivery, exception, returned to sender), until it clears.</summary>
+    public string? ShipmentIssue { get; private set; }
+    /// <summary>Set on an exchange's replacement order: the return it replaces goods for.</summary>
+    public Guid? ReplacementForReturnId { get; private set; }
 
     public long AmountOutstanding => Math.Max(0, Total - AmountPaid);
 
@@ -167,6 +174,7 @@ public sealed class Order : AggregateRoot
             Notes = draft.Notes,
             Metadata = new Dictionary<string, string>(draft.Metadata),
             ClientIp = draft.ClientIp,
+            ReplacementForReturnId = draft.ReplacementForReturnId,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -279,7 +287,7 @@ public sealed class Order : AggregateRoot
 
     /// <summary>Whether the order holds stock reservations (confirmed and not yet shipped in full).</summary>
     public bool HoldsReservations =>
-        Status is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped
+        Status is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped or OrderStatus.ReadyForPickup
         || (Status == OrderStatus.OnHold && HeldFrom is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped);
 
     /// <summary>A shipment left; a further partial one leaves an order that is partially shipped as it is.</summary>
@@ -289,7 +297,41 @@ public sealed class Order : AggregateRoot
         MoveTo(everything ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, actor, null, now);
     }
 
-    public void MarkDelivered(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Delivered, actor, null, now);
+    public void MarkDelivered(string actor, DateTimeOffset now)
+    {
+        MoveTo(OrderStatus.Delivered, actor, null, now);
+        DeliveredAt = now;
+        ShipmentIssue = null;
+    }
+
+    public void MarkReadyForPickup(string actor, DateTimeOffset now) => MoveTo(OrderStatus.ReadyForPickup, actor, null, now);
+
+    public void MarkPickedUp(string actor, DateTimeOffset now)
+    {
+        MoveTo(OrderStatus.PickedUp, actor, null, now);
+        DeliveredAt = now;
+    }
+
+    /// <summary>Whether goods of this order are with the customer, so they can be returned.</summary>
+    public bool IsWithCustomer => Status is OrderStatus.Delivered or OrderStatus.PickedUp or OrderStatus.Completed && DeliveredAt is not null;
+
+    /// <summary>Flags a carrier problem on the order (a timeline entry and an <c>order.updated</c> event); null clears it.</summary>
+    public void SetShipmentIssue(string? issue, string actor, DateTimeOffset now)
+    {
+        if (issue == ShipmentIssue) return;
+        ShipmentIssue = issue;
+        UpdatedAt = now;
+        _timeline.Add(new OrderTimelineEntry(TimelineEvent.Flagged, Status, Status, actor, issue ?? "shipment issue cleared", now));
+        Touch();
+        Raise(new OrderUpdated(Id.Value, ["shipmentIssue"], now));
+    }
+
+    /// <summary>What some of the order's lines cost the customer: their price plus the tax on it (shipping not included).</summary>
+    public long ValueWithTax(IEnumerable<(Guid LineId, int Quantity)> lines)
+    {
+        var value = lines.Sum(l => checked(_lines.Single(x => x.Id == l.LineId).UnitPrice * l.Quantity));
+        return value + new Money(value, Currency).ApplyRate(TaxRateBasisPoints).Amount;
+    }
 
     public void Complete(string actor, DateTimeOffset now) => MoveTo(OrderStatus.Completed, actor, null, now);
 

@@ -9,6 +9,10 @@ public enum OrderStatus
     PartiallyShipped,
     Shipped,
     Delivered,
+    /// <summary>A pickup order waits at its store.</summary>
+    ReadyForPickup,
+    /// <summary>The customer collected a pickup order.</summary>
+    PickedUp,
     Completed,
     Cancelled,
 }
@@ -21,7 +25,7 @@ public enum OrderPriority { Standard, Expedited }
 public enum DeliveryType { Ship, Pickup }
 
 /// <summary>What a timeline entry records.</summary>
-public enum TimelineEvent { Placed, StatusChanged, Edited }
+public enum TimelineEvent { Placed, StatusChanged, Edited, Flagged }
 
 /// <summary>The moves a seller can ask for; each maps to one target status (release goes back to where the hold began).</summary>
 public enum OrderAction { Confirm, Hold, Release, Cancel, Deliver, Complete, Edit }

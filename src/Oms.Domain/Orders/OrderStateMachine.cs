@@ -15,10 +15,13 @@ public static class OrderStateMachine
         // Release returns to the status the hold started from; the order decides which one that is.
         [OrderStatus.OnHold] = [OrderStatus.Pending, OrderStatus.Confirmed, OrderStatus.Allocated, OrderStatus.PartiallyShipped, OrderStatus.Cancelled],
         // Back to confirmed when every allocation was rejected and the order waits for a new one.
-        [OrderStatus.Allocated] = [OrderStatus.Confirmed, OrderStatus.PartiallyShipped, OrderStatus.Shipped, OrderStatus.OnHold, OrderStatus.Cancelled],
+        [OrderStatus.Allocated] = [OrderStatus.Confirmed, OrderStatus.PartiallyShipped, OrderStatus.Shipped, OrderStatus.ReadyForPickup, OrderStatus.OnHold, OrderStatus.Cancelled],
         [OrderStatus.PartiallyShipped] = [OrderStatus.Shipped, OrderStatus.OnHold],
         [OrderStatus.Shipped] = [OrderStatus.Delivered],
         [OrderStatus.Delivered] = [OrderStatus.Completed],
+        // Stock stays reserved at the store until the customer collects, so a pickup can still be cancelled.
+        [OrderStatus.ReadyForPickup] = [OrderStatus.PickedUp, OrderStatus.Cancelled],
+        [OrderStatus.PickedUp] = [OrderStatus.Completed],
         [OrderStatus.Completed] = [],
         [OrderStatus.Cancelled] = [],
     };
@@ -48,6 +51,8 @@ public static class OrderStateMachine
     {
         OrderStatus.OnHold => "on_hold",
         OrderStatus.PartiallyShipped => "partially_shipped",
+        OrderStatus.ReadyForPickup => "ready_for_pickup",
+        OrderStatus.PickedUp => "picked_up",
         _ => s.ToString().ToLowerInvariant(),
     };
 }

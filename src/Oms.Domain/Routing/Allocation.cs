@@ -20,6 +20,8 @@ public sealed class AllocationLine
     public Guid OrderLineId { get; private set; }
     public string Sku { get; private set; } = "";
     public int Quantity { get; private set; }
+
+    internal void Reduce(int by) => Quantity -= by;
 }
 
 /// <summary>The part of an order one node ships: its lines' quantities are reserved in that node's stock.</summary>
@@ -77,6 +79,23 @@ public sealed class Allocation : AggregateRoot
         UpdatedAt = now;
         Touch();
         Raise(new AllocationEvent("allocation.shipped", Id, OrderId.Value, NodeCode, null, now));
+    }
+
+    /// <summary>
+    /// The picker could not find <paramref name="missing"/> units of a line: they leave the allocation (the caller routes
+    /// them elsewhere). An allocation left with nothing is released.
+    /// </summary>
+    public void ShortPicked(Guid orderLineId, int missing, DateTimeOffset now)
+    {
+        if (Status != AllocationStatus.Reserved)
+            throw new ConflictException("allocation.invalid_transition", $"Only a reserved allocation can be short-picked; this one is {Status.ToString().ToLowerInvariant()}.");
+        var line = _lines.Single(l => l.OrderLineId == orderLineId);
+        if (missing < 1 || missing > line.Quantity) throw new ArgumentOutOfRangeException(nameof(missing));
+        line.Reduce(missing);
+        if (line.Quantity == 0) _lines.Remove(line);
+        UpdatedAt = now;
+        Touch();
+        if (_lines.Count == 0) Release(now);
     }
 
     /// <summary>The order was cancelled: the reservation goes back to stock.</summary>

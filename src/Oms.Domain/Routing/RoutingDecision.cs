@@ -3,7 +3,7 @@ using Oms.Domain.Orders;
 namespace Oms.Domain.Routing;
 
 /// <summary>Why a routing happened.</summary>
-public enum RoutingTrigger { Confirmation, Rejection, Backorder }
+public enum RoutingTrigger { Confirmation, Rejection, Backorder, ShortPick }
 
 /// <summary>A routing decision as it was made, with every candidate and its score, kept so anyone can see why.</summary>
 public sealed class RoutingDecision

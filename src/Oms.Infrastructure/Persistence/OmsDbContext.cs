@@ -47,6 +47,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<Oms.Domain.Fulfilment.FulfilmentOrder> FulfilmentOrders => Set<Oms.Domain.Fulfilment.FulfilmentOrder>();
+    public DbSet<Oms.Domain.Fulfilment.Shipment> Shipments => Set<Oms.Domain.Fulfilment.Shipment>();
+    public DbSet<Oms.Domain.Returns.Return> Returns => Set<Oms.Domain.Returns.Return>();
 
     /// <summary>Takes the next human-friendly order number; never rolled back, so numbers may have gaps.</summary>
     public Task<long> NextOrderNumberAsync(CancellationToken ct) => NextNumberAsync(Sequences.OrderNumbers, ct);

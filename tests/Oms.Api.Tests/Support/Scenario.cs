@@ -83,6 +83,26 @@ public sealed class Scenario(ApiFactory factory)
 
     public async Task<JsonElement> PlaceAsync(string? sku = null, int quantity = 1) => await PlaceAsync(OrderBody(sku ?? await ProductAsync(), quantity));
 
+    /// <summary>Packs and ships the fulfilment order of an allocation (as returned by the routing endpoints); returns the shipment.</summary>
+    public async Task<JsonElement> ShipAllocationAsync(JsonElement allocation)
+    {
+        var orderId = allocation.GetProperty("orderId").GetString();
+        var list = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fulfilment-orders?orderId={orderId}");
+        var fulfilment = list.EnumerateArray().Single(f => f.GetProperty("allocationId").GetString() == allocation.GetProperty("id").GetString());
+        return await ShipFulfilmentAsync(fulfilment.GetProperty("id").GetString()!);
+    }
+
+    public async Task<JsonElement> ShipFulfilmentAsync(string fulfilmentOrderId, string? trackingNumber = null)
+    {
+        var packed = await Admin.PostAsJsonAsync($"/api/v1/fulfilment-orders/{fulfilmentOrderId}/pack",
+            new { packages = new[] { new { weightGrams = 1200, lengthMm = 300, widthMm = 200, heightMm = 100 } } });
+        Assert.True(packed.IsSuccessStatusCode, await packed.Content.ReadAsStringAsync());
+        var shipped = await Admin.PostAsJsonAsync($"/api/v1/fulfilment-orders/{fulfilmentOrderId}/ship",
+            new { carrier = "manual", service = "standard", trackingNumber = trackingNumber ?? $"TRK-{Guid.NewGuid():N}"[..24] });
+        Assert.True(shipped.StatusCode == System.Net.HttpStatusCode.Created, await shipped.Content.ReadAsStringAsync());
+        return await shipped.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
     public static StringContent Content(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
 
     public static StringContent Content(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");

@@ -70,3 +70,10 @@ public sealed class OmsExceptionHandler(ILogger<OmsExceptionHandler> logger) : I
         return true;
     }
 }
+
+public static class ProblemConventions
+{
+    /// <summary>The problems a state change can answer: bad input, unknown resource, illegal move, stale If-Match, broken rule.</summary>
+    public static RouteHandlerBuilder WithStateChangeProblems(this RouteHandlerBuilder b) =>
+        b.ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
+}

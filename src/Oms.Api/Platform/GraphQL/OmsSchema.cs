@@ -16,7 +16,7 @@ public sealed class OmsSchema : Schema
 {
     public OmsSchema(IServiceProvider services) : base(services)
     {
-        Description = "HeadlessOms: orders, catalog, inventory, routing, purchasing and access. Send an API key as 'Authorization: Bearer <key>'.";
+        Description = "HeadlessOms: orders, catalog, inventory, routing, purchasing, payments, fulfilment, returns, webhooks and access. Send an API key as 'Authorization: Bearer <key>'.";
         var query = new ObjectGraphType { Name = "Query" };
         OrderGraph.AddQueries(query);
         CatalogGraph.AddQueries(query);
@@ -27,6 +27,8 @@ public sealed class OmsSchema : Schema
         RoutingGraph.AddQueries(query);
         WebhookGraph.AddQueries(query);
         PaymentGraph.AddQueries(query);
+        Fulfilment.FulfilmentGraph.AddQueries(query);
+        Returns.ReturnGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -39,6 +41,8 @@ public sealed class OmsSchema : Schema
         RoutingGraph.AddMutations(mutation);
         WebhookGraph.AddMutations(mutation);
         PaymentGraph.AddMutations(mutation);
+        Fulfilment.FulfilmentGraph.AddMutations(mutation);
+        Returns.ReturnGraph.AddMutations(mutation);
         Mutation = mutation;
     }
 }

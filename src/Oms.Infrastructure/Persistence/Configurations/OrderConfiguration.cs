@@ -27,6 +27,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.Metadata).HasConversion(MetadataJson.Converter, MetadataJson.Comparer);
         b.HasIndex(o => o.Status);
         b.Property(o => o.ClientIp).HasMaxLength(45);
+        b.Property(o => o.ShipmentIssue).HasMaxLength(500);
+        b.HasIndex(o => o.ReplacementForReturnId).HasFilter("replacement_for_return_id IS NOT NULL");
         b.HasIndex(o => new { o.ClientIp, o.CreatedAt });
         b.Ignore(o => o.AmountOutstanding);
         b.HasIndex(o => o.CreatedAt);

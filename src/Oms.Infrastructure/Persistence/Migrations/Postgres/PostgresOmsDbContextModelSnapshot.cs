@@ -172,6 +172,191 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("products", (string)null);
                 });
 
+            modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AllocationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("allocation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Expedited")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expedited");
+
+                    b.Property<string>("NodeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("node_code");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("node_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_number");
+
+                    b.Property<DateTimeOffset>("OrderPlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("order_placed_at");
+
+                    b.Property<DateTimeOffset?>("PackedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("packed_at");
+
+                    b.Property<DateTimeOffset?>("PickedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("picked_at");
+
+                    b.Property<bool>("Pickup")
+                        .HasColumnType("boolean")
+                        .HasColumnName("pickup");
+
+                    b.Property<DateTimeOffset?>("ShippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("status_reason");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfilment_orders");
+
+                    b.HasIndex("AllocationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fulfilment_orders_allocation_id");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_fulfilment_orders_order_id");
+
+                    b.HasIndex("NodeId", "Status", "OrderPlacedAt")
+                        .HasDatabaseName("ix_fulfilment_orders_node_id_status_order_placed_at");
+
+                    b.ToTable("fulfilment_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Fulfilment.Shipment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Carrier")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("carrier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<Guid>("FulfilmentOrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("fulfilment_order_id");
+
+                    b.Property<string>("NodeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("node_code");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("order_number");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("StatusAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_at");
+
+                    b.Property<string>("TrackingNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<string>("TrackingUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("tracking_url");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipments");
+
+                    b.HasIndex("FulfilmentOrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipments_fulfilment_order_id");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_shipments_order_id");
+
+                    b.HasIndex("Carrier", "TrackingNumber")
+                        .HasDatabaseName("ix_shipments_carrier_tracking_number");
+
+                    b.ToTable("shipments", (string)null);
+                });
+
             modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -523,6 +708,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
                     b.Property<string>("HeldFrom")
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)")
@@ -548,6 +737,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("priority");
 
+                    b.Property<Guid?>("ReplacementForReturnId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replacement_for_return_id");
+
                     b.PrimitiveCollection<List<string>>("RiskReasons")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -556,6 +749,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<int>("RiskScore")
                         .HasColumnType("integer")
                         .HasColumnName("risk_score");
+
+                    b.Property<string>("ShipmentIssue")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("shipment_issue");
 
                     b.Property<long>("ShippingTotal")
                         .HasColumnType("bigint")
@@ -601,6 +799,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("Number")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_number");
+
+                    b.HasIndex("ReplacementForReturnId")
+                        .HasDatabaseName("ix_orders_replacement_for_return_id")
+                        .HasFilter("replacement_for_return_id IS NOT NULL");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_orders_status");
@@ -754,6 +956,114 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_payments_provider_reference");
 
                     b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Returns.Return", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset?>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReceivedAtNodeCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("received_at_node_code");
+
+                    b.Property<Guid?>("ReceivedAtNodeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("received_at_node_id");
+
+                    b.Property<long>("RefundAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refund_amount");
+
+                    b.Property<string>("RejectReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<Guid?>("ReplacementOrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replacement_order_id");
+
+                    b.Property<long>("RestockingFee")
+                        .HasColumnType("bigint")
+                        .HasColumnName("restocking_fee");
+
+                    b.Property<string>("ReturnCarrier")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("return_carrier");
+
+                    b.Property<string>("ReturnTrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("return_tracking_number");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_returns");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_returns_created_at");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_returns_number");
+
+                    b.HasIndex("OrderId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_returns_order_id_sequence");
+
+                    b.ToTable("returns", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>
@@ -1295,6 +1605,196 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.Navigation("Dimensions");
                 });
 
+            modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfilment_orders_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Fulfilment.FulfilmentLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
+
+                            b1.Property<Guid>("FulfilmentOrderId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("fulfilment_order_id");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(300)
+                                .HasColumnType("character varying(300)")
+                                .HasColumnName("name");
+
+                            b1.Property<Guid>("OrderLineId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("order_line_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("integer")
+                                .HasColumnName("quantity");
+
+                            b1.Property<int>("ShortPicked")
+                                .HasColumnType("integer")
+                                .HasColumnName("short_picked");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_fulfilment_order_lines");
+
+                            b1.HasIndex("FulfilmentOrderId")
+                                .HasDatabaseName("ix_fulfilment_order_lines_fulfilment_order_id");
+
+                            b1.ToTable("fulfilment_order_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentOrderId")
+                                .HasConstraintName("fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id");
+                        });
+
+                    b.OwnsMany("Oms.Domain.Fulfilment.Package", "Packages", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
+
+                            b1.Property<int>("BillableWeightGrams")
+                                .HasColumnType("integer")
+                                .HasColumnName("billable_weight_grams");
+
+                            b1.Property<int>("DimensionalWeightGrams")
+                                .HasColumnType("integer")
+                                .HasColumnName("dimensional_weight_grams");
+
+                            b1.Property<Guid>("FulfilmentOrderId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("fulfilment_order_id");
+
+                            b1.Property<int>("HeightMm")
+                                .HasColumnType("integer")
+                                .HasColumnName("height_mm");
+
+                            b1.Property<int>("LengthMm")
+                                .HasColumnType("integer")
+                                .HasColumnName("length_mm");
+
+                            b1.Property<int>("WeightGrams")
+                                .HasColumnType("integer")
+                                .HasColumnName("weight_grams");
+
+                            b1.Property<int>("WidthMm")
+                                .HasColumnType("integer")
+                                .HasColumnName("width_mm");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_packages");
+
+                            b1.HasIndex("FulfilmentOrderId")
+                                .HasDatabaseName("ix_packages_fulfilment_order_id");
+
+                            b1.ToTable("packages", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentOrderId")
+                                .HasConstraintName("fk_packages_fulfilment_orders_fulfilment_order_id");
+                        });
+
+                    b.Navigation("Lines");
+
+                    b.Navigation("Packages");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Fulfilment.Shipment", b =>
+                {
+                    b.HasOne("Oms.Domain.Fulfilment.FulfilmentOrder", null)
+                        .WithMany()
+                        .HasForeignKey("FulfilmentOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_fulfilment_orders_fulfilment_order_id");
+
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Fulfilment.TrackingEvent", "Events", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("CarrierCode")
+                                .HasMaxLength(50)
+                                .HasColumnType("character varying(50)")
+                                .HasColumnName("carrier_code");
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)")
+                                .HasColumnName("description");
+
+                            b1.Property<string>("ExternalId")
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("external_id");
+
+                            b1.Property<string>("Location")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("location");
+
+                            b1.Property<DateTimeOffset>("OccurredAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("occurred_at");
+
+                            b1.Property<DateTimeOffset>("ReceivedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("received_at");
+
+                            b1.Property<Guid>("ShipmentId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("shipment_id");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(30)
+                                .HasColumnType("character varying(30)")
+                                .HasColumnName("status");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_tracking_events");
+
+                            b1.HasIndex("ShipmentId")
+                                .HasDatabaseName("ix_tracking_events_shipment_id");
+
+                            b1.ToTable("tracking_events", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ShipmentId")
+                                .HasConstraintName("fk_tracking_events_shipments_shipment_id");
+                        });
+
+                    b.Navigation("Events");
+                });
+
             modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
                 {
                     b.OwnsOne("Oms.Domain.Common.Address", "Address", b1 =>
@@ -1774,6 +2274,79 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payments_orders_order_id");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Returns.Return", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_returns_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Returns.ReturnLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("integer")
+                                .HasColumnName("id");
+
+                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
+
+                            b1.Property<string>("Comment")
+                                .HasMaxLength(1000)
+                                .HasColumnType("character varying(1000)")
+                                .HasColumnName("comment");
+
+                            b1.Property<string>("Disposition")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("disposition");
+
+                            b1.Property<string>("InspectionNote")
+                                .HasMaxLength(500)
+                                .HasColumnType("character varying(500)")
+                                .HasColumnName("inspection_note");
+
+                            b1.Property<Guid>("OrderLineId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("order_line_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("integer")
+                                .HasColumnName("quantity");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(30)
+                                .HasColumnType("character varying(30)")
+                                .HasColumnName("reason");
+
+                            b1.Property<Guid>("ReturnId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("return_id");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_return_lines");
+
+                            b1.HasIndex("ReturnId")
+                                .HasDatabaseName("ix_return_lines_return_id");
+
+                            b1.ToTable("return_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ReturnId")
+                                .HasConstraintName("fk_return_lines_returns_return_id");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>

@@ -179,6 +179,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     amount_paid = table.Column<long>(type: "INTEGER", nullable: false),
                     risk_score = table.Column<int>(type: "INTEGER", nullable: false),
                     risk_reasons = table.Column<string>(type: "TEXT", nullable: false),
+                    delivered_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    shipment_issue = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    replacement_for_return_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -340,6 +343,39 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "fulfilment_orders",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    allocation_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    order_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    order_number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    node_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    node_code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    pickup = table.Column<bool>(type: "INTEGER", nullable: false),
+                    expedited = table.Column<bool>(type: "INTEGER", nullable: false),
+                    order_placed_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    status_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    picked_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    packed_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    shipped_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fulfilment_orders", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_orders_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "order_lines",
                 columns: table => new
                 {
@@ -412,6 +448,41 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     table.PrimaryKey("pk_payments", x => x.id);
                     table.ForeignKey(
                         name: "fk_payments_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "returns",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    order_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    sequence = table.Column<int>(type: "INTEGER", nullable: false),
+                    number = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    reject_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    return_carrier = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    return_tracking_number = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    received_at_node_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    received_at_node_code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
+                    refund_amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    restocking_fee = table.Column<long>(type: "INTEGER", nullable: false),
+                    replacement_order_id = table.Column<Guid>(type: "TEXT", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_returns", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_returns_orders_order_id",
                         column: x => x.order_id,
                         principalTable: "orders",
                         principalColumn: "id",
@@ -557,6 +628,118 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "fulfilment_order_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    order_line_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    quantity = table.Column<int>(type: "INTEGER", nullable: false),
+                    short_picked = table.Column<int>(type: "INTEGER", nullable: false),
+                    fulfilment_order_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fulfilment_order_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id",
+                        column: x => x.fulfilment_order_id,
+                        principalTable: "fulfilment_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "packages",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    weight_grams = table.Column<int>(type: "INTEGER", nullable: false),
+                    length_mm = table.Column<int>(type: "INTEGER", nullable: false),
+                    width_mm = table.Column<int>(type: "INTEGER", nullable: false),
+                    height_mm = table.Column<int>(type: "INTEGER", nullable: false),
+                    dimensional_weight_grams = table.Column<int>(type: "INTEGER", nullable: false),
+                    billable_weight_grams = table.Column<int>(type: "INTEGER", nullable: false),
+                    fulfilment_order_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_packages", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_packages_fulfilment_orders_fulfilment_order_id",
+                        column: x => x.fulfilment_order_id,
+                        principalTable: "fulfilment_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "shipments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    order_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    order_number = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    fulfilment_order_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    node_code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    carrier = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    service = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    tracking_number = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    tracking_url = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    status_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    delivered_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_shipments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_shipments_fulfilment_orders_fulfilment_order_id",
+                        column: x => x.fulfilment_order_id,
+                        principalTable: "fulfilment_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_shipments_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "return_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    order_line_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    quantity = table.Column<int>(type: "INTEGER", nullable: false),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    comment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    disposition = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    inspection_note = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    return_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_return_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_return_lines_returns_return_id",
+                        column: x => x.return_id,
+                        principalTable: "returns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "purchase_order_lines",
                 columns: table => new
                 {
@@ -599,6 +782,31 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         name: "fk_webhook_attempts_webhook_deliveries_delivery_id",
                         column: x => x.delivery_id,
                         principalTable: "webhook_deliveries",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "tracking_events",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    carrier_code = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    location = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    external_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    shipment_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_tracking_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_tracking_events_shipments_shipment_id",
+                        column: x => x.shipment_id,
+                        principalTable: "shipments",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -648,6 +856,27 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "fulfilment_nodes",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_order_lines_fulfilment_order_id",
+                table: "fulfilment_order_lines",
+                column: "fulfilment_order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_orders_allocation_id",
+                table: "fulfilment_orders",
+                column: "allocation_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_orders_node_id_status_order_placed_at",
+                table: "fulfilment_orders",
+                columns: new[] { "node_id", "status", "order_placed_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_orders_order_id",
+                table: "fulfilment_orders",
+                column: "order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_idempotency_keys_created_at",
@@ -703,6 +932,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_orders_replacement_for_return_id",
+                table: "orders",
+                column: "replacement_for_return_id",
+                filter: "replacement_for_return_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_orders_status",
                 table: "orders",
                 column: "status");
@@ -727,6 +962,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "ix_outbox_messages_occurred_at",
                 table: "outbox_messages",
                 column: "occurred_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_packages_fulfilment_order_id",
+                table: "packages",
+                column: "fulfilment_order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_payments_order_id",
@@ -776,9 +1016,47 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 columns: new[] { "supplier_id", "node_id", "status" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_return_lines_return_id",
+                table: "return_lines",
+                column: "return_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_returns_created_at",
+                table: "returns",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_returns_number",
+                table: "returns",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_returns_order_id_sequence",
+                table: "returns",
+                columns: new[] { "order_id", "sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_routing_decisions_order_id_at",
                 table: "routing_decisions",
                 columns: new[] { "order_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_carrier_tracking_number",
+                table: "shipments",
+                columns: new[] { "carrier", "tracking_number" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_fulfilment_order_id",
+                table: "shipments",
+                column: "fulfilment_order_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_order_id",
+                table: "shipments",
+                column: "order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_stock_items_sku",
@@ -795,6 +1073,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "suppliers",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tracking_events_shipment_id",
+                table: "tracking_events",
+                column: "shipment_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_attempts_delivery_id",
@@ -839,6 +1122,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "counters");
 
             migrationBuilder.DropTable(
+                name: "fulfilment_order_lines");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_keys");
 
             migrationBuilder.DropTable(
@@ -854,6 +1140,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "outbox_messages");
 
             migrationBuilder.DropTable(
+                name: "packages");
+
+            migrationBuilder.DropTable(
                 name: "payments");
 
             migrationBuilder.DropTable(
@@ -866,10 +1155,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "purchase_order_lines");
 
             migrationBuilder.DropTable(
+                name: "return_lines");
+
+            migrationBuilder.DropTable(
                 name: "routing_decisions");
 
             migrationBuilder.DropTable(
                 name: "stock_items");
+
+            migrationBuilder.DropTable(
+                name: "tracking_events");
 
             migrationBuilder.DropTable(
                 name: "webhook_attempts");
@@ -881,10 +1176,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "purchase_orders");
 
             migrationBuilder.DropTable(
-                name: "webhook_deliveries");
+                name: "returns");
 
             migrationBuilder.DropTable(
-                name: "orders");
+                name: "shipments");
+
+            migrationBuilder.DropTable(
+                name: "webhook_deliveries");
 
             migrationBuilder.DropTable(
                 name: "fulfilment_nodes");
@@ -893,7 +1191,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "suppliers");
 
             migrationBuilder.DropTable(
+                name: "fulfilment_orders");
+
+            migrationBuilder.DropTable(
                 name: "webhook_subscriptions");
+
+            migrationBuilder.DropTable(
+                name: "orders");
         }
     }
 }

@@ -175,6 +175,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     amount_paid = table.Column<long>(type: "bigint", nullable: false),
                     risk_score = table.Column<int>(type: "integer", nullable: false),
                     risk_reasons = table.Column<List<string>>(type: "text[]", nullable: false),
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    shipment_issue = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    replacement_for_return_id = table.Column<Guid>(type: "uuid", nullable: true),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -336,6 +339,39 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "fulfilment_orders",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    allocation_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    node_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    node_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    pickup = table.Column<bool>(type: "boolean", nullable: false),
+                    expedited = table.Column<bool>(type: "boolean", nullable: false),
+                    order_placed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    status_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    picked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    packed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    shipped_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fulfilment_orders", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_orders_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "order_lines",
                 columns: table => new
                 {
@@ -408,6 +444,41 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     table.PrimaryKey("pk_payments", x => x.id);
                     table.ForeignKey(
                         name: "fk_payments_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "returns",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<int>(type: "integer", nullable: false),
+                    number = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    comment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    reject_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    return_carrier = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    return_tracking_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    received_at_node_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    received_at_node_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    refund_amount = table.Column<long>(type: "bigint", nullable: false),
+                    restocking_fee = table.Column<long>(type: "bigint", nullable: false),
+                    replacement_order_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_returns", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_returns_orders_order_id",
                         column: x => x.order_id,
                         principalTable: "orders",
                         principalColumn: "id",
@@ -553,6 +624,118 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "fulfilment_order_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    quantity = table.Column<int>(type: "integer", nullable: false),
+                    short_picked = table.Column<int>(type: "integer", nullable: false),
+                    fulfilment_order_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_fulfilment_order_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id",
+                        column: x => x.fulfilment_order_id,
+                        principalTable: "fulfilment_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "packages",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    weight_grams = table.Column<int>(type: "integer", nullable: false),
+                    length_mm = table.Column<int>(type: "integer", nullable: false),
+                    width_mm = table.Column<int>(type: "integer", nullable: false),
+                    height_mm = table.Column<int>(type: "integer", nullable: false),
+                    dimensional_weight_grams = table.Column<int>(type: "integer", nullable: false),
+                    billable_weight_grams = table.Column<int>(type: "integer", nullable: false),
+                    fulfilment_order_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_packages", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_packages_fulfilment_orders_fulfilment_order_id",
+                        column: x => x.fulfilment_order_id,
+                        principalTable: "fulfilment_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "shipments",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    order_number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    fulfilment_order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    node_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    carrier = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    service = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    tracking_number = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    tracking_url = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    status_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_shipments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_shipments_fulfilment_orders_fulfilment_order_id",
+                        column: x => x.fulfilment_order_id,
+                        principalTable: "fulfilment_orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_shipments_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "return_lines",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    quantity = table.Column<int>(type: "integer", nullable: false),
+                    reason = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    comment = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    disposition = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    inspection_note = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    return_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_return_lines", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_return_lines_returns_return_id",
+                        column: x => x.return_id,
+                        principalTable: "returns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "purchase_order_lines",
                 columns: table => new
                 {
@@ -599,6 +782,31 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "tracking_events",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    status = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    carrier_code = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    description = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    location = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    external_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    shipment_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_tracking_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_tracking_events_shipments_shipment_id",
+                        column: x => x.shipment_id,
+                        principalTable: "shipments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_allocation_lines_allocation_id",
                 table: "allocation_lines",
@@ -635,6 +843,27 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 table: "fulfilment_nodes",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_order_lines_fulfilment_order_id",
+                table: "fulfilment_order_lines",
+                column: "fulfilment_order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_orders_allocation_id",
+                table: "fulfilment_orders",
+                column: "allocation_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_orders_node_id_status_order_placed_at",
+                table: "fulfilment_orders",
+                columns: new[] { "node_id", "status", "order_placed_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_fulfilment_orders_order_id",
+                table: "fulfilment_orders",
+                column: "order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_idempotency_keys_created_at",
@@ -690,6 +919,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_orders_replacement_for_return_id",
+                table: "orders",
+                column: "replacement_for_return_id",
+                filter: "replacement_for_return_id IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_orders_status",
                 table: "orders",
                 column: "status");
@@ -714,6 +949,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "ix_outbox_messages_occurred_at",
                 table: "outbox_messages",
                 column: "occurred_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_packages_fulfilment_order_id",
+                table: "packages",
+                column: "fulfilment_order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_payments_order_id",
@@ -763,9 +1003,47 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 columns: new[] { "supplier_id", "node_id", "status" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_return_lines_return_id",
+                table: "return_lines",
+                column: "return_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_returns_created_at",
+                table: "returns",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_returns_number",
+                table: "returns",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_returns_order_id_sequence",
+                table: "returns",
+                columns: new[] { "order_id", "sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_routing_decisions_order_id_at",
                 table: "routing_decisions",
                 columns: new[] { "order_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_carrier_tracking_number",
+                table: "shipments",
+                columns: new[] { "carrier", "tracking_number" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_fulfilment_order_id",
+                table: "shipments",
+                column: "fulfilment_order_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_shipments_order_id",
+                table: "shipments",
+                column: "order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_stock_items_sku",
@@ -782,6 +1060,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 table: "suppliers",
                 column: "code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_tracking_events_shipment_id",
+                table: "tracking_events",
+                column: "shipment_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_attempts_delivery_id",
@@ -823,6 +1106,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "backorders");
 
             migrationBuilder.DropTable(
+                name: "fulfilment_order_lines");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_keys");
 
             migrationBuilder.DropTable(
@@ -838,6 +1124,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "outbox_messages");
 
             migrationBuilder.DropTable(
+                name: "packages");
+
+            migrationBuilder.DropTable(
                 name: "payments");
 
             migrationBuilder.DropTable(
@@ -850,10 +1139,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "purchase_order_lines");
 
             migrationBuilder.DropTable(
+                name: "return_lines");
+
+            migrationBuilder.DropTable(
                 name: "routing_decisions");
 
             migrationBuilder.DropTable(
                 name: "stock_items");
+
+            migrationBuilder.DropTable(
+                name: "tracking_events");
 
             migrationBuilder.DropTable(
                 name: "webhook_attempts");
@@ -865,10 +1160,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "purchase_orders");
 
             migrationBuilder.DropTable(
-                name: "webhook_deliveries");
+                name: "returns");
 
             migrationBuilder.DropTable(
-                name: "orders");
+                name: "shipments");
+
+            migrationBuilder.DropTable(
+                name: "webhook_deliveries");
 
             migrationBuilder.DropTable(
                 name: "fulfilment_nodes");
@@ -877,7 +1175,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "suppliers");
 
             migrationBuilder.DropTable(
+                name: "fulfilment_orders");
+
+            migrationBuilder.DropTable(
                 name: "webhook_subscriptions");
+
+            migrationBuilder.DropTable(
+                name: "orders");
 
             migrationBuilder.DropSequence(
                 name: "order_numbers");

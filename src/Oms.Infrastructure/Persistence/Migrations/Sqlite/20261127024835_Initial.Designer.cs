@@ -11,7 +11,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOmsDbContext))]
-    [Migration("20261127020634_Initial")]
+    [Migration("20261127024835_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -161,6 +161,191 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_products_sku");
 
                     b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AllocationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("allocation_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Expedited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expedited");
+
+                    b.Property<string>("NodeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_code");
+
+                    b.Property<Guid>("NodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_id");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_number");
+
+                    b.Property<long>("OrderPlacedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_placed_at");
+
+                    b.Property<long?>("PackedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("packed_at");
+
+                    b.Property<long?>("PickedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("picked_at");
+
+                    b.Property<bool>("Pickup")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pickup");
+
+                    b.Property<long?>("ShippedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("shipped_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_reason");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fulfilment_orders");
+
+                    b.HasIndex("AllocationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fulfilment_orders_allocation_id");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_fulfilment_orders_order_id");
+
+                    b.HasIndex("NodeId", "Status", "OrderPlacedAt")
+                        .HasDatabaseName("ix_fulfilment_orders_node_id_status_order_placed_at");
+
+                    b.ToTable("fulfilment_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Fulfilment.Shipment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Carrier")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("carrier");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<Guid>("FulfilmentOrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fulfilment_order_id");
+
+                    b.Property<string>("NodeCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node_code");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderNumber")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_number");
+
+                    b.Property<string>("Service")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("service");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("StatusAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_at");
+
+                    b.Property<string>("TrackingNumber")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<string>("TrackingUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tracking_url");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shipments");
+
+                    b.HasIndex("FulfilmentOrderId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shipments_fulfilment_order_id");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_shipments_order_id");
+
+                    b.HasIndex("Carrier", "TrackingNumber")
+                        .HasDatabaseName("ix_shipments_carrier_tracking_number");
+
+                    b.ToTable("shipments", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
@@ -512,6 +697,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<long?>("DeliveredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivered_at");
+
                     b.Property<string>("HeldFrom")
                         .HasMaxLength(30)
                         .HasColumnType("TEXT")
@@ -537,6 +726,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("priority");
 
+                    b.Property<Guid?>("ReplacementForReturnId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replacement_for_return_id");
+
                     b.PrimitiveCollection<string>("RiskReasons")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -545,6 +738,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<int>("RiskScore")
                         .HasColumnType("INTEGER")
                         .HasColumnName("risk_score");
+
+                    b.Property<string>("ShipmentIssue")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("shipment_issue");
 
                     b.Property<long>("ShippingTotal")
                         .HasColumnType("INTEGER")
@@ -590,6 +788,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Number")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_number");
+
+                    b.HasIndex("ReplacementForReturnId")
+                        .HasDatabaseName("ix_orders_replacement_for_return_id")
+                        .HasFilter("replacement_for_return_id IS NOT NULL");
 
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_orders_status");
@@ -743,6 +945,114 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_payments_provider_reference");
 
                     b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Returns.Return", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comment");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency")
+                        .IsFixedLength();
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<long?>("ReceivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("ReceivedAtNodeCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at_node_code");
+
+                    b.Property<Guid?>("ReceivedAtNodeId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at_node_id");
+
+                    b.Property<long>("RefundAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refund_amount");
+
+                    b.Property<string>("RejectReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reject_reason");
+
+                    b.Property<Guid?>("ReplacementOrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replacement_order_id");
+
+                    b.Property<long>("RestockingFee")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("restocking_fee");
+
+                    b.Property<string>("ReturnCarrier")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("return_carrier");
+
+                    b.Property<string>("ReturnTrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("return_tracking_number");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_returns");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_returns_created_at");
+
+                    b.HasIndex("Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_returns_number");
+
+                    b.HasIndex("OrderId", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_returns_order_id_sequence");
+
+                    b.ToTable("returns", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>
@@ -1308,6 +1618,192 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Dimensions");
                 });
 
+            modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_fulfilment_orders_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Fulfilment.FulfilmentLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<Guid>("FulfilmentOrderId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("fulfilment_order_id");
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(300)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("name");
+
+                            b1.Property<Guid>("OrderLineId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("order_line_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("quantity");
+
+                            b1.Property<int>("ShortPicked")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("short_picked");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_fulfilment_order_lines");
+
+                            b1.HasIndex("FulfilmentOrderId")
+                                .HasDatabaseName("ix_fulfilment_order_lines_fulfilment_order_id");
+
+                            b1.ToTable("fulfilment_order_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentOrderId")
+                                .HasConstraintName("fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id");
+                        });
+
+                    b.OwnsMany("Oms.Domain.Fulfilment.Package", "Packages", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("BillableWeightGrams")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("billable_weight_grams");
+
+                            b1.Property<int>("DimensionalWeightGrams")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("dimensional_weight_grams");
+
+                            b1.Property<Guid>("FulfilmentOrderId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("fulfilment_order_id");
+
+                            b1.Property<int>("HeightMm")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("height_mm");
+
+                            b1.Property<int>("LengthMm")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("length_mm");
+
+                            b1.Property<int>("WeightGrams")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("weight_grams");
+
+                            b1.Property<int>("WidthMm")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("width_mm");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_packages");
+
+                            b1.HasIndex("FulfilmentOrderId")
+                                .HasDatabaseName("ix_packages_fulfilment_order_id");
+
+                            b1.ToTable("packages", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("FulfilmentOrderId")
+                                .HasConstraintName("fk_packages_fulfilment_orders_fulfilment_order_id");
+                        });
+
+                    b.Navigation("Lines");
+
+                    b.Navigation("Packages");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Fulfilment.Shipment", b =>
+                {
+                    b.HasOne("Oms.Domain.Fulfilment.FulfilmentOrder", null)
+                        .WithMany()
+                        .HasForeignKey("FulfilmentOrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_fulfilment_orders_fulfilment_order_id");
+
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shipments_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Fulfilment.TrackingEvent", "Events", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("CarrierCode")
+                                .HasMaxLength(50)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("carrier_code");
+
+                            b1.Property<string>("Description")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("description");
+
+                            b1.Property<string>("ExternalId")
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("external_id");
+
+                            b1.Property<string>("Location")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("location");
+
+                            b1.Property<long>("OccurredAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("occurred_at");
+
+                            b1.Property<long>("ReceivedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("received_at");
+
+                            b1.Property<Guid>("ShipmentId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("shipment_id");
+
+                            b1.Property<string>("Status")
+                                .IsRequired()
+                                .HasMaxLength(30)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("status");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_tracking_events");
+
+                            b1.HasIndex("ShipmentId")
+                                .HasDatabaseName("ix_tracking_events_shipment_id");
+
+                            b1.ToTable("tracking_events", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ShipmentId")
+                                .HasConstraintName("fk_tracking_events_shipments_shipment_id");
+                        });
+
+                    b.Navigation("Events");
+                });
+
             modelBuilder.Entity("Oms.Domain.Inventory.FulfilmentNode", b =>
                 {
                     b.OwnsOne("Oms.Domain.Common.Address", "Address", b1 =>
@@ -1785,6 +2281,77 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payments_orders_order_id");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Returns.Return", b =>
+                {
+                    b.HasOne("Oms.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_returns_orders_order_id");
+
+                    b.OwnsMany("Oms.Domain.Returns.ReturnLine", "Lines", b1 =>
+                        {
+                            b1.Property<int>("Id")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("id");
+
+                            b1.Property<string>("Comment")
+                                .HasMaxLength(1000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("comment");
+
+                            b1.Property<string>("Disposition")
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("disposition");
+
+                            b1.Property<string>("InspectionNote")
+                                .HasMaxLength(500)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("inspection_note");
+
+                            b1.Property<Guid>("OrderLineId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("order_line_id");
+
+                            b1.Property<int>("Quantity")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("quantity");
+
+                            b1.Property<string>("Reason")
+                                .IsRequired()
+                                .HasMaxLength(30)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("reason");
+
+                            b1.Property<Guid>("ReturnId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("return_id");
+
+                            b1.Property<string>("Sku")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("sku");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_return_lines");
+
+                            b1.HasIndex("ReturnId")
+                                .HasDatabaseName("ix_return_lines_return_id");
+
+                            b1.ToTable("return_lines", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("ReturnId")
+                                .HasConstraintName("fk_return_lines_returns_return_id");
+                        });
+
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Allocation", b =>

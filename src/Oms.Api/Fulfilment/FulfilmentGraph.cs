@@ -1,0 +1,282 @@
+using GraphQL;
+using GraphQL.Builders;
+using GraphQL.Types;
+using Oms.Api.Platform.GraphQL;
+using Oms.Domain.Access;
+using Oms.Domain.Fulfilment;
+
+namespace Oms.Api.Fulfilment;
+
+/// <summary>GraphQL for fulfilment: thin adapters over <see cref="FulfilmentService"/> and <see cref="FulfilmentQueries"/>.</summary>
+public static class FulfilmentGraph
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<FulfilmentOrderType, FulfilmentOrderDto>("fulfilmentOrder")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.FulfilmentRead)
+            .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GuidArgument("id", "fulfilment order"), ctx.CancellationToken));
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<FulfilmentOrderType>>>, IReadOnlyList<FulfilmentOrderDto>>("fulfilmentOrders")
+            .Description("Fulfilment orders by order, node and status, newest first.")
+            .Argument<IdGraphType>("orderId")
+            .Argument<StringGraphType>("nodeCode")
+            .Argument<EnumerationGraphType<FulfilmentStatus>>("status")
+            .Argument<IntGraphType>("first")
+            .RequireScope(Scopes.FulfilmentRead)
+            .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is { } o ? ctx.GuidArgument("orderId", "order") : null,
+                ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<FulfilmentStatus?>("status"), ctx.GetArgument<int?>("first"), ctx.CancellationToken));
+        query.Field<NonNullGraphType<PickListType>, PickListDto>("pickList")
+            .Description("What a node must pick: open work grouped by SKU, expedited orders first, then oldest.")
+            .Argument<NonNullGraphType<StringGraphType>>("nodeCode")
+            .RequireScope(Scopes.FulfilmentRead)
+            .ResolveAsync(async ctx => await Queries(ctx).PickListAsync(ctx.GetArgument<string>("nodeCode"), ctx.CancellationToken));
+        query.Field<ShipmentType, ShipmentDto>("shipment")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.FulfilmentRead)
+            .ResolveAsync(async ctx => await Queries(ctx).ShipmentAsync(ctx.GuidArgument("id", "shipment"), ctx.CancellationToken));
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        Change(mutation, "startPicking", "A picker started on it.", (s, ctx, id, v) => s.StartPickingAsync(id, v, ctx.CancellationToken));
+        Change(mutation, "recordPicks", "What the picker found; a short pick re-routes the missing units to other nodes.",
+            (s, ctx, id, v) => s.RecordPicksAsync(id, new RecordPicksRequest { Lines = ctx.GetArgument<List<PickLineRequest>>("lines") }, v, ctx.CancellationToken),
+            f => f.Argument<NonNullGraphType<ListGraphType<NonNullGraphType<PickLineInputType>>>>("lines"));
+        Change(mutation, "packFulfilmentOrder", "Packages with weight and size; dimensional and billable weight are computed.",
+            (s, ctx, id, v) => s.PackAsync(id, new PackRequest { Packages = ctx.GetArgument<List<PackageRequest>>("packages") }, v, ctx.CancellationToken),
+            f => f.Argument<NonNullGraphType<ListGraphType<NonNullGraphType<PackageInputType>>>>("packages"));
+        Change(mutation, "markReadyForPickup", "A pickup order waits at the counter.", (s, ctx, id, v) => s.ReadyForPickupAsync(id, v, ctx.CancellationToken));
+        Change(mutation, "markPickedUp", "The customer collected: stock is consumed and payments captured or collected.",
+            (s, ctx, id, v) => s.PickedUpAsync(id, v, ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<FulfilmentOrderType>, FulfilmentOrderDto>("rejectFulfilmentOrder")
+            .Description("The node cannot fulfil it (before packing): the lines are routed to other nodes.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<StringGraphType>>("reason")
+            .RequireScope(Scopes.FulfilmentWrite)
+            .ResolveAsync(async ctx => await Service(ctx).RejectAsync(ctx.GuidArgument("id", "fulfilment order"),
+                new RejectFulfilmentRequest { Reason = ctx.GetArgument<string>("reason") }, ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<ShipmentType>, ShipmentDto>("shipFulfilmentOrder")
+            .Description("Hand the parcels to a carrier: a shipment with tracking; stock is consumed, the order (partially) ships, card payments capture the shipped value.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<ShipFulfilmentInputType>>("input")
+            .Argument<IntGraphType>("expectedVersion")
+            .RequireScope(Scopes.FulfilmentWrite)
+            .ResolveAsync(async ctx => await Service(ctx).ShipAsync(ctx.GuidArgument("id", "fulfilment order"), ctx.GetArgument<ShipFulfilmentRequest>("input"),
+                ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<ShipmentType>, ShipmentDto>("addTrackingEvent")
+            .Description("Record a carrier event; a duplicate changes nothing and an older event does not move the status back.")
+            .Argument<NonNullGraphType<IdGraphType>>("shipmentId")
+            .Argument<NonNullGraphType<TrackingEventInputType>>("input")
+            .RequireScope(Scopes.FulfilmentWrite)
+            .ResolveAsync(async ctx => await Service(ctx).AddTrackingEventAsync(ctx.GuidArgument("shipmentId", "shipment"),
+                ctx.GetArgument<TrackingEventRequest>("input"), ctx.CancellationToken));
+    }
+
+    private static void Change(ObjectGraphType mutation, string name, string description,
+        Func<FulfilmentService, IResolveFieldContext, Guid, int?, Task<FulfilmentOrderDto>> change,
+        Action<FieldBuilder<object?, FulfilmentOrderDto>>? arguments = null)
+    {
+        var field = mutation.Field<NonNullGraphType<FulfilmentOrderType>, FulfilmentOrderDto>(name)
+            .Description(description)
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<IntGraphType>("expectedVersion");
+        arguments?.Invoke(field);
+        field.RequireScope(Scopes.FulfilmentWrite)
+            .ResolveAsync(async ctx => await change(Service(ctx), ctx, ctx.GuidArgument("id", "fulfilment order"), ctx.GetArgument<int?>("expectedVersion")));
+    }
+
+    private static FulfilmentQueries Queries(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<FulfilmentQueries>();
+    private static FulfilmentService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<FulfilmentService>();
+}
+
+public sealed class FulfilmentLineType : ObjectGraphType<FulfilmentLineDto>
+{
+    public FulfilmentLineType()
+    {
+        Name = "FulfilmentLine";
+        Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Sku);
+        Field(x => x.Name);
+        Field(x => x.Quantity).Description("Units this node ships.");
+        Field(x => x.ShortPicked).Description("Units the picker could not find (routed to other nodes).");
+    }
+}
+
+public sealed class PackageType : ObjectGraphType<PackageDto>
+{
+    public PackageType()
+    {
+        Name = "Package";
+        Description = "One packed parcel; weights in grams, sizes in millimetres.";
+        Field(x => x.WeightGrams);
+        Field(x => x.LengthMm);
+        Field(x => x.WidthMm);
+        Field(x => x.HeightMm);
+        Field(x => x.DimensionalWeightGrams).Description("Volume over the configured divisor.");
+        Field(x => x.BillableWeightGrams).Description("The larger of the real and the dimensional weight.");
+    }
+}
+
+public sealed class FulfilmentOrderType : ObjectGraphType<FulfilmentOrderDto>
+{
+    public FulfilmentOrderType()
+    {
+        Name = "FulfilmentOrder";
+        Description = "What one node picks, packs and ships for one allocation of an order.";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderNumber);
+        Field(x => x.AllocationId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.NodeCode);
+        Field(x => x.Pickup);
+        Field(x => x.Expedited);
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<FulfilmentStatus>>));
+        Field(x => x.StatusReason, nullable: true);
+        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<FulfilmentLineType>>>));
+        Field(x => x.Packages, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PackageType>>>));
+        Field(x => x.BillableWeightGrams);
+        Field(x => x.CreatedAt);
+        Field(x => x.UpdatedAt);
+        Field(x => x.PickedAt, nullable: true);
+        Field(x => x.PackedAt, nullable: true);
+        Field(x => x.ShippedAt, nullable: true);
+        Field(x => x.Version);
+    }
+}
+
+public sealed class TrackingEventType : ObjectGraphType<TrackingEventDto>
+{
+    public TrackingEventType()
+    {
+        Name = "TrackingEvent";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>));
+        Field(x => x.CarrierCode, nullable: true).Description("The carrier's own code.");
+        Field(x => x.Description, nullable: true).Description("The carrier's own text.");
+        Field(x => x.Location, nullable: true);
+        Field(x => x.OccurredAt);
+        Field(x => x.ReceivedAt);
+    }
+}
+
+public sealed class ShipmentType : ObjectGraphType<ShipmentDto>
+{
+    public ShipmentType()
+    {
+        Name = "Shipment";
+        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderNumber);
+        Field(x => x.FulfilmentOrderId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.NodeCode);
+        Field(x => x.Carrier);
+        Field(x => x.Service, nullable: true);
+        Field(x => x.TrackingNumber);
+        Field(x => x.TrackingUrl, nullable: true);
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>))
+            .Description("The status of the latest event by event time.");
+        Field(x => x.StatusAt);
+        Field(x => x.DeliveredAt, nullable: true);
+        Field(x => x.Events, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<TrackingEventType>>>));
+        Field(x => x.CreatedAt);
+        Field(x => x.UpdatedAt);
+        Field(x => x.Version);
+    }
+}
+
+public sealed class PickListOrderType : ObjectGraphType<PickListOrderDto>
+{
+    public PickListOrderType()
+    {
+        Name = "PickListOrder";
+        Field(x => x.FulfilmentOrderId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderNumber);
+        Field(x => x.Expedited);
+        Field(x => x.OrderPlacedAt);
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<FulfilmentStatus>>));
+    }
+}
+
+public sealed class PickListEntryType : ObjectGraphType<PickListEntryDto>
+{
+    public PickListEntryType()
+    {
+        Name = "PickListEntry";
+        Field(x => x.FulfilmentOrderId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderNumber);
+        Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Quantity);
+    }
+}
+
+public sealed class PickListLineType : ObjectGraphType<PickListLineDto>
+{
+    public PickListLineType()
+    {
+        Name = "PickListLine";
+        Field(x => x.Sku);
+        Field(x => x.Name);
+        Field(x => x.Quantity);
+        Field(x => x.Orders, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PickListEntryType>>>));
+    }
+}
+
+public sealed class PickListType : ObjectGraphType<PickListDto>
+{
+    public PickListType()
+    {
+        Name = "PickList";
+        Field(x => x.NodeCode);
+        Field(x => x.GeneratedAt);
+        Field(x => x.FulfilmentOrders, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PickListOrderType>>>));
+        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PickListLineType>>>));
+    }
+}
+
+public sealed class PickLineInputType : InputObjectGraphType<PickLineRequest>
+{
+    public PickLineInputType()
+    {
+        Name = "PickLineInput";
+        Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.Picked).Description("Units found; fewer than the line's quantity is a short pick.");
+    }
+}
+
+public sealed class PackageInputType : InputObjectGraphType<PackageRequest>
+{
+    public PackageInputType()
+    {
+        Name = "PackageInput";
+        Field(x => x.WeightGrams);
+        Field(x => x.LengthMm);
+        Field(x => x.WidthMm);
+        Field(x => x.HeightMm);
+    }
+}
+
+public sealed class ShipFulfilmentInputType : InputObjectGraphType<ShipFulfilmentRequest>
+{
+    public ShipFulfilmentInputType()
+    {
+        Name = "ShipFulfilmentInput";
+        Field(x => x.Carrier, nullable: true).DefaultValue("manual").Description("A registered carrier's code; manual (the default) takes the tracking number given here.");
+        Field(x => x.Service, nullable: true);
+        Field(x => x.TrackingNumber, nullable: true);
+        Field(x => x.TrackingUrl, nullable: true);
+    }
+}
+
+public sealed class TrackingEventInputType : InputObjectGraphType<TrackingEventRequest>
+{
+    public TrackingEventInputType()
+    {
+        Name = "TrackingEventInput";
+        Field(x => x.Status, type: typeof(EnumerationGraphType<TrackingStatus>)).Description("May be left out when carrierCode is one the carrier integration knows.");
+        Field(x => x.CarrierCode, nullable: true);
+        Field(x => x.Description, nullable: true);
+        Field(x => x.Location, nullable: true);
+        Field(x => x.OccurredAt).Description("When it happened: the latest event time decides the shipment's status.");
+        Field(x => x.EventId, nullable: true).Description("The carrier's id of the event: sending it again changes nothing.");
+    }
+}

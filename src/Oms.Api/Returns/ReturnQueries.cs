@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Oms.Domain.Common;
+using Oms.Domain.Orders;
+using Oms.Domain.Returns;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Returns;
+
+public sealed class ReturnQueries(OmsDbContext db, TimeProvider clock)
+{
+    public async Task<ReturnDto> GetAsync(Guid id, CancellationToken ct) =>
+        ReturnDto.From(await db.Returns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("return", id));
+
+    public async Task<IReadOnlyList<ReturnDto>> ForOrderAsync(OrderId orderId, CancellationToken ct)
+    {
+        if (!await db.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
+        return (await db.Returns.AsNoTracking().Where(r => r.OrderId == orderId).OrderBy(r => r.Sequence).ToListAsync(ct)).Select(ReturnDto.From).ToList();
+    }
+
+    /// <summary>For GraphQL batch loading.</summary>
+    public async Task<Dictionary<Guid, IReadOnlyList<ReturnDto>>> ForOrdersAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)
+    {
+        var ids = orderIds.Select(i => new OrderId(i)).ToList();
+        var rows = (await db.Returns.AsNoTracking().Where(r => ids.Contains(r.OrderId)).OrderBy(r => r.Sequence).ToListAsync(ct))
+            .Select(ReturnDto.From).ToLookup(r => r.OrderId);
+        return orderIds.Distinct().ToDictionary(id => id, id => (IReadOnlyList<ReturnDto>)rows[id].ToList());
+    }
+
+    /// <summary>Returns by status, newest first (the returns desk's queue).</summary>
+    public async Task<IReadOnlyList<ReturnDto>> ListAsync(ReturnStatus? status, int? limit, CancellationToken ct)
+    {
+        var q = db.Returns.AsNoTracking();
+        if (status is { } s) q = q.Where(r => r.Status == s);
+        return (await q.OrderByDescending(r => r.CreatedAt).Take(Platform.Http.Cursor.Limit(limit)).ToListAsync(ct)).Select(ReturnDto.From).ToList();
+    }
+
+    /// <summary>Returned units per SKU and reason for returns requested in [from, to) (default: the last 30 days).</summary>
+    public async Task<ReturnStatsDto> StatsAsync(DateTimeOffset? from, DateTimeOffset? to, string? sku, CancellationToken ct)
+    {
+        var end = to ?? clock.GetUtcNow();
+        var start = from ?? end.AddDays(-30);
+        if (start >= end) throw Platform.Errors.RequestValidationException.For("from", "from is before to.");
+        var q = db.Returns.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt < end && r.Status != ReturnStatus.Rejected)
+            .SelectMany(r => r.Lines.Select(l => new { ReturnId = r.Id, l.Sku, l.Reason, l.Quantity }));
+        if (sku is { Length: > 0 }) q = q.Where(x => x.Sku == sku);
+        var rows = await q.GroupBy(x => new { x.Sku, x.Reason })
+            .Select(g => new { g.Key.Sku, g.Key.Reason, Returns = g.Select(x => x.ReturnId).Distinct().Count(), Units = g.Sum(x => x.Quantity) })
+            .ToListAsync(ct);
+        return new ReturnStatsDto
+        {
+            From = start, To = end,
+            Rows = rows.OrderByDescending(r => r.Units).ThenBy(r => r.Sku, StringComparer.Ordinal).ThenBy(r => r.Reason)
+                .Select(r => new ReturnStatsRowDto { Sku = r.Sku, Reason = r.Reason, Returns = r.Returns, Units = r.Units }).ToList(),
+        };
+    }
+}
