@@ -9,9 +9,9 @@ namespace Oms.Api.Tests;
 /// <summary>Card payments through our real Stripe.net code against a fake Stripe at the HTTP boundary.</summary>
 public sealed class CardPaymentTests
 {
-    private sealed record Card(string OrderId, string PaymentId, string IntentId, long Total);
+    internal sealed record Card(string OrderId, string PaymentId, string IntentId, long Total);
 
-    private static async Task<Card> PayByCardAsync(Scenario s, string? sku = null, int quantity = 1)
+    internal static async Task<Card> PayByCardAsync(Scenario s, string? sku = null, int quantity = 1)
     {
         var order = await s.PlaceAsync(s.OrderBody(sku ?? await s.ProductAsync(price: 4000), quantity));
         var orderId = order.GetProperty("id").GetString()!;
@@ -24,20 +24,20 @@ public sealed class CardPaymentTests
         return new Card(orderId, payment.GetProperty("id").GetString()!, intentId, order.GetProperty("total").GetProperty("amount").GetInt64());
     }
 
-    private static async Task<HttpResponseMessage> WebhookAsync(Scenario s, string json, string? signature = null)
+    internal static async Task<HttpResponseMessage> WebhookAsync(Scenario s, string json, string? signature = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/stripe/webhook") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("Stripe-Signature", signature ?? FakeStripe.Sign(json));
         return await s.Factory.Client(null).SendAsync(request);
     }
 
-    private static async Task AuthorizeAsync(Scenario s, Card card, string? riskLevel = null)
+    internal static async Task AuthorizeAsync(Scenario s, Card card, string? riskLevel = null)
     {
         var json = FakeStripe.Event("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.amount_capturable_updated", TestApp.Stripe.Authorize(card.IntentId, riskLevel));
         Assert.Equal(HttpStatusCode.OK, (await WebhookAsync(s, json)).StatusCode);
     }
 
-    private static async Task<JsonElement> PaymentAsync(Scenario s, Card card) =>
+    internal static async Task<JsonElement> PaymentAsync(Scenario s, Card card) =>
         (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}/payments")).EnumerateArray().Single(p => p.GetProperty("id").GetString() == card.PaymentId);
 
     private static async Task<List<JsonElement>> AllocationsAsync(Scenario s, Card card) =>

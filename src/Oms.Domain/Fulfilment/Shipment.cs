@@ -85,6 +85,8 @@ public sealed class Shipment : AggregateRoot
     /// </summary>
     public bool Track(TrackingUpdate u, DateTimeOffset now)
     {
+        // Stored times keep microseconds (PostgreSQL's precision): compare what will be stored, so a resent event matches.
+        u = u with { OccurredAt = new DateTimeOffset(u.OccurredAt.UtcTicks - u.OccurredAt.UtcTicks % 10, TimeSpan.Zero) };
         if (_events.Any(e => u.ExternalId is not null ? e.ExternalId == u.ExternalId
                 : e.Status == u.Status && e.OccurredAt == u.OccurredAt && e.CarrierCode == u.CarrierCode))
             return false;

@@ -83,6 +83,40 @@ public sealed class Scenario(ApiFactory factory)
 
     public async Task<JsonElement> PlaceAsync(string? sku = null, int quantity = 1) => await PlaceAsync(OrderBody(sku ?? await ProductAsync(), quantity));
 
+    /// <summary>Places an order, pays it by bank transfer in full (which confirms and routes it); returns the order as it is then.</summary>
+    public async Task<JsonElement> PaidOrderAsync(JsonObject body)
+    {
+        var id = (await PlaceAsync(body)).GetProperty("id").GetString();
+        var payment = await (await Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "bank_transfer" })).Content.ReadFromJsonAsync<JsonElement>();
+        var received = await Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{payment.GetProperty("id").GetString()}/mark-received",
+            new { amount = payment.GetProperty("amount").GetProperty("amount").GetInt64() });
+        Assert.True(received.IsSuccessStatusCode, await received.Content.ReadAsStringAsync());
+        return await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
+    }
+
+    public async Task<List<JsonElement>> FulfilmentOrdersAsync(string orderId) =>
+        (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fulfilment-orders?orderId={orderId}")).EnumerateArray().ToList();
+
+    /// <summary>Ships every open fulfilment order of the order and reports each shipment delivered; returns the order.</summary>
+    public async Task<JsonElement> DeliverAllAsync(string orderId)
+    {
+        foreach (var f in await FulfilmentOrdersAsync(orderId))
+        {
+            if (f.GetProperty("status").GetString() != "open") continue;
+            var shipment = await ShipFulfilmentAsync(f.GetProperty("id").GetString()!);
+            var delivered = await Admin.PostAsJsonAsync($"/api/v1/shipments/{shipment.GetProperty("id").GetString()}/tracking-events",
+                new { status = "delivered", occurredAt = DateTimeOffset.UtcNow });
+            Assert.True(delivered.IsSuccessStatusCode, await delivered.Content.ReadAsStringAsync());
+        }
+        var order = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}");
+        Assert.Equal("delivered", order.GetProperty("status").GetString());
+        return order;
+    }
+
+    public async Task<JsonElement> StockAtAsync(string sku, string nodeCode) =>
+        (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}")).GetProperty("nodes").EnumerateArray()
+        .Single(n => n.GetProperty("nodeCode").GetString() == nodeCode);
+
     /// <summary>Packs and ships the fulfilment order of an allocation (as returned by the routing endpoints); returns the shipment.</summary>
     public async Task<JsonElement> ShipAllocationAsync(JsonElement allocation)
     {

@@ -33,6 +33,8 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         builder.UseSetting("Webhooks:Lease", "00:00:05"); // long enough for a busy CI machine to record an attempt
         builder.UseSetting("Webhooks:Jitter", "0");
         for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Webhooks:RetrySchedule:{i}", RetrySchedule[i]);
+        builder.UseSetting("Carriers:WebhookSecrets:manual", CarrierSecret);
+        builder.UseSetting("Carriers:TrackingUrls:manual", "https://track.example/{trackingNumber}");
         builder.UseSetting("Stripe:SecretKey", FakeStripe.SecretKey);
         builder.UseSetting("Stripe:WebhookSecret", FakeStripe.WebhookSecret);
         builder.UseSetting("Stripe:ApiBase", TestApp.Stripe.Url);
@@ -40,6 +42,8 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
     }
 
     /// <summary>Five quick retries: a receiver that fails for about a second still gets everything.</summary>
+    public const string CarrierSecret = "carrier_test_secret_0123456789";
+
     public static readonly string[] RetrySchedule = ["00:00:00.100", "00:00:00.200", "00:00:00.400", "00:00:00.800", "00:00:01.600"];
 }
 
