@@ -56,7 +56,7 @@ public static class OrderEndpoints
         return TypedResults.Ok(order);
     }
 
-    /// <param name="status">pending, confirmed, on_hold, allocated, partially_shipped, shipped, delivered, completed or cancelled.</param>
+    /// <param name="status">pending, confirmed, on_hold, allocated, partially_shipped, shipped, delivered, ready_for_pickup, picked_up, completed or cancelled.</param>
     /// <param name="channel">web, marketplace, pos, mobile, phone or api.</param>
     /// <param name="customerEmail">Exact e-mail address, case-insensitive.</param>
     /// <param name="sku">Orders with at least one line of this SKU.</param>
