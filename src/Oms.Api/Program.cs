@@ -40,7 +40,7 @@ builder.Services.AddSingleton<TimeProvider>(new MicrosecondClock());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddOmsPersistence(config);
 builder.Services.AddSingleton(new PricingPolicy(config.GetSection("Pricing").Get<PricingSettings>() ?? new PricingSettings()));
-builder.Services.AddScoped<DemoDataSeeder>();
+builder.Services.AddScoped<DemoDataSeeder>().AddSingleton<DemoJourneys>();
 builder.Services.AddScoped<Actor>();
 builder.Services.AddScoped<OrderService>().AddScoped<OrderQueries>();
 builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();

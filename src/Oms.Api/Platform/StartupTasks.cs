@@ -30,7 +30,10 @@ public static class StartupTasks
 
         var embedded = database.Provider == DatabaseProvider.Sqlite;
         if (config.GetValue("Seed:Demo", embedded) && await services.GetRequiredService<DemoDataSeeder>().SeedIfEmptyAsync(ct: ct))
+        {
+            await services.GetRequiredService<DemoJourneys>().RunAsync(ct);
             logger.LogInformation("Filled the empty database with demo data (seed {Seed})", DemoDataSeeder.Seed);
+        }
 
         var keys = services.GetRequiredService<ApiKeyService>();
         if (config["Auth:BootstrapKey"] is { Length: > 0 } bootstrap)

@@ -41,11 +41,11 @@ public sealed class ReturnQueries(OmsDbContext db, TimeProvider clock)
         var start = from ?? end.AddDays(-30);
         if (start >= end) throw Platform.Errors.RequestValidationException.For("from", "from is before to.");
         var q = db.Returns.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt < end && r.Status != ReturnStatus.Rejected)
-            .SelectMany(r => r.Lines.Select(l => new { ReturnId = r.Id, l.Sku, l.Reason, l.Quantity }));
+            .SelectMany(r => r.Lines, (r, l) => new { ReturnId = r.Id, l.Sku, l.Reason, l.Quantity });
         if (sku is { Length: > 0 }) q = q.Where(x => x.Sku == sku);
-        var rows = await q.GroupBy(x => new { x.Sku, x.Reason })
-            .Select(g => new { g.Key.Sku, g.Key.Reason, Returns = g.Select(x => x.ReturnId).Distinct().Count(), Units = g.Sum(x => x.Quantity) })
-            .ToListAsync(ct);
+        // Per return first (SQL), then per SKU and reason: a return counts once however many lines of the SKU it has.
+        var perReturn = await q.GroupBy(x => new { x.Sku, x.Reason, x.ReturnId }).Select(g => new { g.Key.Sku, g.Key.Reason, Units = g.Sum(x => x.Quantity) }).ToListAsync(ct);
+        var rows = perReturn.GroupBy(x => (x.Sku, x.Reason)).Select(g => new { g.Key.Sku, g.Key.Reason, Returns = g.Count(), Units = g.Sum(x => x.Units) }).ToList();
         return new ReturnStatsDto
         {
             From = start, To = end,
