@@ -4,9 +4,11 @@ namespace Oms.Benchmarks;
 
 /// <summary>
 /// dotnet run -c Release --project tests/Oms.Benchmarks -- --filter '*'     BenchmarkDotNet: routing decisions
-/// dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks        webhook dispatch under load
-/// dotnet run -c Release --project tests/Oms.Benchmarks -- checkout        closed-loop checkouts (place, pay, confirm)
-/// dotnet run -c Release --project tests/Oms.Benchmarks -- hot-sku         64 buyers race for 10 units
+/// dotnet run -c Release --project tests/Oms.Benchmarks -- checkout [--users 64] [--replicas 2] [--seconds 30] [--flow single|separate]
+/// dotnet run -c Release --project tests/Oms.Benchmarks -- reads [--users 16]   order lookups, lists and a GraphQL page
+/// dotnet run -c Release --project tests/Oms.Benchmarks -- hot-sku [--replicas 2]  64 buyers race for 10 units
+/// dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks        webhook dispatch under load (in process)
+/// checkout, reads and hot-sku go over real HTTP to API processes they start (or --url a,b --key k); see the README.
 /// (Not top-level statements: the global <c>Program</c> is the API's, which the webhook benchmark hosts.)
 /// </summary>
 public static class BenchmarkProgram
@@ -16,8 +18,7 @@ public static class BenchmarkProgram
         switch (args.FirstOrDefault())
         {
             case "webhooks": return await WebhookBenchmark.RunAsync(args[1..]);
-            case "checkout": return await CheckoutBenchmark.RunAsync(args[1..]);
-            case "hot-sku": return await CheckoutBenchmark.HotSkuAsync(args[1..]);
+            case "checkout" or "reads" or "hot-sku": return await Load.LoadCommand.RunAsync(args[0], args[1..]);
         }
         BenchmarkSwitcher.FromAssembly(typeof(RoutingBenchmark).Assembly).Run(args);
         return 0;

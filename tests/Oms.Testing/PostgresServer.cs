@@ -29,7 +29,8 @@ public sealed class PostgresServer
     /// <summary>The data folder of a server started here; null for a given one.</summary>
     public string? DataDirectory => _dataDir;
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <param name="durable">Commits wait for the disk (fsync, synchronous_commit), as in production; the tests leave it off.</param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false)
     {
         var database = "oms_test_" + Guid.NewGuid().ToString("N")[..12];
         if (Environment.GetEnvironmentVariable("OMS_TEST_POSTGRES") is { Length: > 0 } given)
@@ -46,9 +47,10 @@ public sealed class PostgresServer
         if (root) Run("chown", $"postgres:postgres {dir}", asPostgres: false);
         var port = FreePort();
         Run(Path.Combine(bin, "initdb"), $"-D {dir} -U postgres --auth=trust -E UTF8 --no-sync --no-instructions", root);
-        // Durability off: a test database dies with the run, and fsync costs more than the tests themselves.
+        // Durability off for tests: a test database dies with the run, and fsync costs more than the tests themselves.
+        var durability = durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ";
         Run(Path.Combine(bin, "pg_ctl"),
-            $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB\" start",
+            $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 {durability}-c max_connections=300 -c shared_buffers=128MB\" start",
             root);
         var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Maximum Pool Size=100;Include Error Detail=true", dir, bin, root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();

@@ -88,6 +88,28 @@ public sealed record PlaceOrderRequest
     /// <summary>The shopper's IP address as your channel saw it; used by the fraud checks.</summary>
     [StringLength(45), IpAddress]
     public string? ClientIp { get; init; }
+
+    /// <summary>
+    /// Money that came with the order (a marketplace or point-of-sale sale, a prepaid bank transfer), recorded as an
+    /// offline payment received. When it covers the total, the order is confirmed, routed and reserved in the same
+    /// request (or refused as a whole, 409, when the stock is not there). Cards go through POST /orders/{id}/payments.
+    /// </summary>
+    public PlacementPaymentRequest? Payment { get; init; }
+}
+
+/// <summary>An offline payment received with the order.</summary>
+public sealed record PlacementPaymentRequest
+{
+    /// <summary>bank_transfer or other (cards need Stripe, cash on delivery and invoices are collected later: use POST /orders/{id}/payments).</summary>
+    public required Oms.Domain.Payments.PaymentMethod Method { get; init; }
+
+    /// <summary>Minor units received; defaults to the order total.</summary>
+    [Range(typeof(long), "1", MoneyLimits.Max)]
+    public long? Amount { get; init; }
+
+    /// <summary>Your reference for the money (a marketplace payout id, a remittance text).</summary>
+    [StringLength(200)]
+    public string? Reference { get; init; }
 }
 
 /// <summary>Changes to an order that has not shipped; fields left out stay as they are. Totals are recomputed.</summary>

@@ -282,6 +282,19 @@ public sealed class PlaceOrderInputType : InputObjectGraphType<PlaceOrderRequest
         Field(x => x.ShippingAmount, type: typeof(LongGraphType));
         Field(x => x.Notes, nullable: true);
         Field(x => x.Metadata, type: typeof(StringMapGraphType));
+        Field(x => x.Payment, type: typeof(PlacementPaymentInputType))
+            .Description("Money received with the order (bank_transfer, other); covering the total confirms and routes the order at once.");
+    }
+}
+
+public sealed class PlacementPaymentInputType : InputObjectGraphType<PlacementPaymentRequest>
+{
+    public PlacementPaymentInputType()
+    {
+        Name = "PlacementPaymentInput";
+        Field(x => x.Method, type: typeof(NonNullGraphType<EnumerationGraphType<Oms.Domain.Payments.PaymentMethod>>));
+        Field(x => x.Amount, type: typeof(LongGraphType)).Description("Minor units; defaults to the order total.");
+        Field(x => x.Reference, nullable: true);
     }
 }
 

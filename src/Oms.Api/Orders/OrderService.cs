@@ -31,19 +31,43 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
             request.Metadata ?? [], request.ClientIp);
 
+        if (request.Payment is { Method: not (PaymentMethod.BankTransfer or PaymentMethod.Other) })
+            throw new DomainException("order.payment_method_not_inline",
+                "Only money already received (bank_transfer, other) comes with the order; add cards, cash on delivery and invoices with POST /orders/{id}/payments.", "payment.method");
+
         var now = clock.GetUtcNow();
         var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), charges, actor.Name, now);
         var assessment = risk.Assess(order.Total, order.BillingAddress?.Country, order.ShippingAddress?.Country,
             await HistoryAsync(order.Customer.Email, request.ClientIp, now, ct));
         order.AssessRisk(assessment.Score, assessment.Reasons, assessment.Hold, "risk", now, atPlacement: true);
         db.Orders.Add(order);
+        if (request.Payment is { } paid)
+        {
+            var amount = paid.Amount ?? order.Total;
+            if (amount > order.Total)
+                throw new DomainException("payment.exceeds_total", $"The order's total is {order.Total}; more cannot be received with it.", "payment.amount");
+            var payment = Payment.Create(order.Id, paid.Method, new Money(amount, order.Currency), null, now);
+            if (paid.Reference is { } moneyReference) payment.Reference(moneyReference);
+            order.PaymentMoved(payment.Capture(amount, now, "received"), now);
+            db.Payments.Add(payment);
+        }
+        // Paid in full and not held by the fraud rules: confirmed, routed and reserved in the same transaction.
+        var confirm = request.Payment is not null && order.Status == OrderStatus.Pending && order.AmountOutstanding == 0;
+        await using var tx = confirm ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
+            if (confirm)
+            {
+                order.Confirm(actor.Name, now);
+                await allocations.AllocateOnConfirmAsync(order, ct);
+            }
             await db.SaveChangesAsync(ct);
+            if (tx is not null) await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (request.ChannelOrderRef is { } racedRef && db.IsUniqueViolation(e))
         {
             // Another request placed the same channel order between our check and our insert: theirs stands.
+            if (tx is not null) await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             return (await FindByChannelRefAsync(request.Channel, racedRef, ct) ?? throw new InvalidOperationException("Unique violation without a row."), false);
         }

@@ -63,7 +63,7 @@ public static class TestApp
         return o;
     }
 
-    private static readonly Lazy<Task<PostgresServer>> Database = new(PostgresServer.StartAsync);
+    private static readonly Lazy<Task<PostgresServer>> Database = new(() => PostgresServer.StartAsync());
     private static readonly Lazy<Task<FakeStripe>> StripeServer = new(FakeStripe.StartAsync);
 
     /// <summary>The run's PostgreSQL server; the fake Stripe every app instance talks to is up once this returns.</summary>

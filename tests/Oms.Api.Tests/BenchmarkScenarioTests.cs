@@ -1,0 +1,38 @@
+using Oms.Api.Tests.Support;
+using Oms.Testing.Load;
+
+namespace Oms.Api.Tests;
+
+/// <summary>The load scenarios run tiny here, for correctness only (counts, no errors); their figures come from tests/Oms.Benchmarks.</summary>
+public sealed class BenchmarkScenarioTests
+{
+    [Fact]
+    public async Task Checkouts_in_both_flows_and_the_read_mix_run_without_errors()
+    {
+        var factory = await TestApp.GetAsync();
+        var load = new LoadScenarios([factory.Admin(), factory.Admin()]);
+        var skus = await load.SeedAsync(skuCount: 5, nodeCount: 2, stockPerNode: 100);
+        foreach (var flow in LoadScenarios.Flows)
+        {
+            var metrics = new Metrics();
+            var done = await LoadScenarios.LoopAsync(users: 3, until: long.MaxValue, limit: 12, (u, r) => load.CheckoutAsync(metrics, u, r, skus, flow));
+            Assert.True(done >= 12, $"{flow}: {done} checkouts");
+            Assert.Equal(0, metrics.Errors);
+            Assert.True(metrics.SqlPerUnit > 0);
+            Assert.Contains(metrics.Rows("whole checkout"), r => r.Request == "whole checkout" && r.Count == done);
+        }
+        var reads = new Metrics();
+        var orders = await load.RecentOrdersAsync(20);
+        Assert.Equal(0, reads.Errors);
+        Assert.True(await LoadScenarios.LoopAsync(2, long.MaxValue, 4, (u, r) => load.ReadAsync(reads, u, r, orders)) >= 4);
+        Assert.Equal(0, reads.Errors);
+    }
+
+    [Fact]
+    public async Task The_hot_SKU_race_confirms_exactly_the_stock()
+    {
+        var factory = await TestApp.GetAsync();
+        var result = await new LoadScenarios([factory.Admin(), factory.Admin()]).HotSkuAsync(buyers: 24, units: 10);
+        Assert.True(result.Exact, result.ToString());
+    }
+}

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Oms.Testing;
+
+namespace Oms.Benchmarks.Load;
+
+/// <summary>
+/// The API under load, reached over real HTTP on loopback: either processes this program starts (one per replica,
+/// all on one PostgreSQL) or URLs of an API someone else runs. Knows the processes' ids, so it can read their CPU
+/// time and memory from /proc.
+/// </summary>
+public sealed class ApiCluster : IAsyncDisposable
+{
+    private readonly List<Process> _processes = [];
+    private PostgresServer? _postgres;
+
+    public IReadOnlyList<HttpClient> Clients { get; private set; } = [];
+    public IReadOnlyList<string> Urls { get; private set; } = [];
+    public bool OwnsPostgres => _postgres is not null;
+    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
+
+    /// <summary>Targets an API that runs already.</summary>
+    public static ApiCluster Existing(IReadOnlyList<string> urls, string key) => new() { Urls = urls, Clients = urls.Select(u => Client(u, key)).ToList() };
+
+    /// <summary>Starts <paramref name="replicas"/> API processes on <paramref name="postgres"/> (or a throwaway server) and waits until each is ready.</summary>
+    public static async Task<ApiCluster> StartAsync(int replicas, string? postgres, bool requestLogs, IReadOnlyDictionary<string, string> settings)
+    {
+        var cluster = new ApiCluster();
+        if (postgres is null)
+        {
+            cluster._postgres = await PostgresServer.StartAsync(durable: true);
+            postgres = cluster._postgres.ConnectionString;
+        }
+        var root = RepositoryRoot();
+        var dll = new[] { "Release", "Debug" }.Select(c => Path.Combine(root, "src", "Oms.Api", "bin", c, "net10.0", "Oms.Api.dll")).Where(File.Exists)
+                      .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+                  ?? throw new InvalidOperationException("Build the API first: dotnet build -c Release src/Oms.Api");
+        var key = "oms_bench_admin_" + Guid.NewGuid().ToString("N");
+        var urls = new List<string>();
+        for (var i = 0; i < replicas; i++)
+        {
+            var url = $"http://127.0.0.1:{FreePort()}";
+            var start = new ProcessStartInfo("dotnet", [dll]) { WorkingDirectory = Path.Combine(root, "src", "Oms.Api"), RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            start.Environment["ASPNETCORE_URLS"] = url;
+            start.Environment["ConnectionStrings__Postgres"] = postgres;
+            start.Environment["Seed__Demo"] = "false";
+            start.Environment["Auth__DevKey"] = "false";
+            start.Environment["Auth__BootstrapKey"] = key;
+            start.Environment["Diagnostics__SqlCommandHeader"] = "true";
+            start.Environment["Logging__LogLevel__Default"] = requestLogs ? "Information" : "Warning";
+            start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+            start.Environment["Webhooks__AllowHttp"] = "true";
+            start.Environment["Webhooks__AllowPrivateTargets"] = "true";
+            foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[api {i}] {line}"); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            cluster._processes.Add(process);
+            urls.Add(url);
+            // Replicas start one after the other: the first applies the migrations.
+            await WaitReadyAsync(url, process);
+        }
+        cluster.Urls = urls;
+        cluster.Clients = urls.Select(u => Client(u, key)).ToList();
+        return cluster;
+    }
+
+    private static HttpClient Client(string url, string key)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(10), UseCookies = false };
+        var client = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    private static async Task WaitReadyAsync(string url, Process process)
+    {
+        using var probe = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(2) };
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < until)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The API at {url} exited with {process.ExitCode}.");
+            try
+            {
+                if ((await probe.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"The API at {url} did not become ready.");
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HeadlessOms.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+
+    /// <summary>CPU seconds (user + system) used so far by the API processes, and by PostgreSQL when it runs on this machine.</summary>
+    public (double? Api, double? Postgres) CpuSeconds()
+    {
+        double? api = _processes.Count == 0 ? null : _processes.Sum(p => ProcStat.CpuSeconds(p.Id));
+        var pg = ProcStat.Pids().Where(pid => ProcStat.CommandLine(pid).StartsWith("postgres", StringComparison.Ordinal)).Sum(ProcStat.CpuSeconds);
+        return (api, pg > 0 ? pg : null);
+    }
+
+    /// <summary>Resident memory of each API process, in MB.</summary>
+    public IReadOnlyList<double> WorkingSetsMb() => _processes.Select(p => ProcStat.ResidentMb(p.Id)).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            try
+            {
+                if (!p.HasExited) p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+            }
+            catch (InvalidOperationException) { }
+        }
+        foreach (var c in Clients) c.Dispose();
+        _postgres?.Stop();
+    }
+}
+
+/// <summary>Reads what Linux says about a process (nothing on other systems).</summary>
+public static class ProcStat
+{
+    public static IEnumerable<int> Pids() => OperatingSystem.IsLinux()
+        ? Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : -1).Where(pid => pid > 0)
+        : [];
+
+    public static string CommandLine(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (double.Parse(fields[11]) + double.Parse(fields[12])) / 100.0; // USER_HZ
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+    }
+
+    public static double ResidentMb(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Oms.Testing.Load;
+
+namespace Oms.Benchmarks.Load;
+
+/// <summary>
+/// The load benchmark over real HTTP. Starts its own API process(es) on a throwaway PostgreSQL with durable commits
+/// (or on --postgres), or drives a running API (--url, --key). Prints a table and writes the same figures as JSON.
+/// </summary>
+public static class LoadCommand
+{
+    public static async Task<int> RunAsync(string scenario, string[] args)
+    {
+        var users = Int(args, "--users", 16);
+        var seconds = Int(args, "--seconds", 20);
+        var warmup = Int(args, "--warmup", Math.Max(3, seconds / 4));
+        var replicas = Int(args, "--replicas", 1);
+        var skus = Int(args, "--skus", 200);
+        var nodes = Int(args, "--nodes", 4);
+        var flow = Text(args, "--flow") ?? "single";
+        if (!LoadScenarios.Flows.Contains(flow)) throw new ArgumentException($"--flow is one of {string.Join(", ", LoadScenarios.Flows)}");
+        var urls = Text(args, "--url")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var settings = Texts(args, "--set").Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+        var output = Text(args, "--out") ?? Path.Combine(ApiCluster.RepositoryRoot(), "artifacts", "bench", $"{scenario}-{flow}-{users}u-{replicas}r.json");
+
+        await using var cluster = urls is { Length: > 0 }
+            ? ApiCluster.Existing(urls, Text(args, "--key") ?? throw new ArgumentException("--url needs --key"))
+            : await ApiCluster.StartAsync(replicas, Text(args, "--postgres") ?? Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES"), args.Contains("--request-logs"), settings);
+        var load = new LoadScenarios(cluster.Clients);
+        var machine = $"{Environment.ProcessorCount} cores, {(cluster.OwnsPostgres ? "throwaway PostgreSQL with fsync and synchronous_commit on" : "given PostgreSQL")}";
+
+        if (scenario == "hot-sku")
+        {
+            var result = await load.HotSkuAsync();
+            Console.WriteLine(result);
+            await WriteAsync(output, result);
+            return result.Exact ? 0 : 1;
+        }
+
+        var stock = await load.SeedAsync(skus, nodes, stockPerNode: 1_000_000);
+        var metrics = new Metrics();
+        Func<int, Random, Task<bool>> unit;
+        string unitName;
+        if (scenario == "reads")
+        {
+            await LoadScenarios.LoopAsync(Math.Min(users, 16), long.MaxValue, 1000, (u, r) => load.CheckoutAsync(metrics, u, r, stock, "single"));
+            var orders = await load.RecentOrdersAsync(1000);
+            unit = (u, r) => load.ReadAsync(metrics, u, r, orders);
+            unitName = "read mix";
+        }
+        else
+        {
+            unit = (u, r) => load.CheckoutAsync(metrics, u, r, stock, flow);
+            unitName = "checkout";
+        }
+
+        await LoadScenarios.LoopAsync(users, Deadline(warmup), int.MaxValue, unit);
+        metrics.Reset();
+        var samples = new List<double>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                if (cluster.WorkingSetsMb() is { Count: > 0 } sets) lock (samples) samples.Add(Math.Round(sets.Max(), 1));
+                try { await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(seconds / 60.0, 1, 10)), sampling.Token); } catch (OperationCanceledException) { }
+            }
+        });
+        var cpuBefore = cluster.CpuSeconds();
+        var started = Stopwatch.GetTimestamp();
+        var completed = await LoadScenarios.LoopAsync(users, Deadline(seconds), int.MaxValue, unit);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpuAfter = cluster.CpuSeconds();
+        await sampling.CancelAsync();
+        await sampler;
+
+        var report = new LoadResult
+        {
+            Scenario = scenario, Flow = scenario == "reads" ? "read mix" : flow, Users = users, Replicas = cluster.Clients.Count, Seconds = Math.Round(elapsed, 1),
+            WarmupSeconds = warmup, Skus = skus, Nodes = nodes, Completed = completed, PerSecond = Math.Round(completed / elapsed, 1),
+            Latencies = metrics.Rows("whole " + unitName), Errors = metrics.Errors, ErrorKinds = metrics.ErrorKinds.ToDictionary(),
+            ApiCpuMsPerUnit = PerUnit(cpuBefore.Api, cpuAfter.Api, completed), PostgresCpuMsPerUnit = PerUnit(cpuBefore.Postgres, cpuAfter.Postgres, completed),
+            SqlStatementsPerUnit = Math.Round(metrics.SqlPerUnit, 2),
+            MemoryStartMb = samples.FirstOrDefault() is > 0 and var a ? a : null, MemoryMaxMb = samples.Count > 0 ? samples.Max() : null,
+            MemoryEndMb = samples.LastOrDefault() is > 0 and var z ? z : null, MemorySamplesMb = samples,
+            DurableCommits = cluster.OwnsPostgres, Machine = machine,
+        };
+        report.Print(unitName);
+        await report.WriteAsync(output);
+        return report.Errors == 0 ? 0 : 1;
+    }
+
+    private static double? PerUnit(double? before, double? after, int units) =>
+        before is { } b && after is { } a && units > 0 ? Math.Round((a - b) * 1000 / units, 3) : null;
+
+    private static long Deadline(int seconds) => Stopwatch.GetTimestamp() + (long)(seconds * (double)Stopwatch.Frequency);
+
+    private static async Task WriteAsync(string path, object value)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, System.Text.Json.JsonSerializer.Serialize(value, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true }));
+        Console.WriteLine($"written: {path}");
+    }
+
+    private static int Int(string[] args, string name, int fallback) => int.TryParse(Text(args, name), out var v) ? v : fallback;
+
+    private static string? Text(string[] args, string name)
+    {
+        var i = Array.LastIndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    private static IEnumerable<string> Texts(string[] args, string name)
+    {
+        for (var i = 0; i < args.Length - 1; i++)
+            if (args[i] == name) yield return args[i + 1];
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Oms.Testing.Load;
+
+/// <summary>What one run measured: latencies per request kind, errors, SQL statements, CPU and memory.</summary>
+public sealed class Metrics
+{
+    private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new();
+    private readonly ConcurrentDictionary<string, int> _errors = new();
+    private readonly ConcurrentBag<int> _sqlPerUnit = [];
+
+    public void Latency(string kind, double ms) => _latencies.GetOrAdd(kind, _ => []).Add(ms);
+    public void Error(string what) => _errors.AddOrUpdate(what, 1, (_, n) => n + 1);
+    public void Sql(int statements) => _sqlPerUnit.Add(statements);
+    public int Errors => _errors.Values.Sum();
+    public IReadOnlyDictionary<string, int> ErrorKinds => _errors;
+
+    public void Reset()
+    {
+        _latencies.Clear();
+        _errors.Clear();
+        _sqlPerUnit.Clear();
+    }
+
+    public IReadOnlyList<LatencyRow> Rows(string unit) => _latencies.OrderBy(kv => kv.Key == unit).ThenBy(kv => kv.Key).Select(kv =>
+    {
+        var sorted = kv.Value.Order().ToArray();
+        return new LatencyRow(kv.Key, sorted.Length, P(sorted, 0.50), P(sorted, 0.95), P(sorted, 0.99));
+    }).ToList();
+
+    public double SqlPerUnit => _sqlPerUnit.IsEmpty ? 0 : _sqlPerUnit.Average();
+
+    private static double P(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : Math.Round(sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)], 2);
+}
+
+public sealed record LatencyRow(string Request, int Count, double P50Ms, double P95Ms, double P99Ms);
+
+/// <summary>The printed table and the JSON file carry the same figures.</summary>
+public sealed record LoadResult
+{
+    public required string Scenario { get; init; }
+    public required string Flow { get; init; }
+    public required int Users { get; init; }
+    public required int Replicas { get; init; }
+    public required double Seconds { get; init; }
+    public required double WarmupSeconds { get; init; }
+    public required int Skus { get; init; }
+    public required int Nodes { get; init; }
+    public required int Completed { get; init; }
+    public required double PerSecond { get; init; }
+    public required IReadOnlyList<LatencyRow> Latencies { get; init; }
+    public required int Errors { get; init; }
+    public required IReadOnlyDictionary<string, int> ErrorKinds { get; init; }
+    public required double? ApiCpuMsPerUnit { get; init; }
+    public required double? PostgresCpuMsPerUnit { get; init; }
+    public required double SqlStatementsPerUnit { get; init; }
+    public required double? MemoryStartMb { get; init; }
+    public required double? MemoryMaxMb { get; init; }
+    public required double? MemoryEndMb { get; init; }
+    public required IReadOnlyList<double> MemorySamplesMb { get; init; }
+    public required bool DurableCommits { get; init; }
+    public required string Machine { get; init; }
+
+    public void Print(string unit)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{Scenario} ({Flow}): {Users} users over {Replicas} API process(es), {Seconds:0} s after {WarmupSeconds:0} s warm-up, {Skus} SKUs over {Nodes} nodes; {Machine}");
+        Console.WriteLine("| request | count | p50 ms | p95 ms | p99 ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var r in Latencies) Console.WriteLine($"| {r.Request} | {r.Count} | {r.P50Ms:0.0} | {r.P95Ms:0.0} | {r.P99Ms:0.0} |");
+        Console.WriteLine();
+        Console.WriteLine($"| {unit}s/s | errors | API CPU ms/{unit} | PostgreSQL CPU ms/{unit} | SQL statements/{unit} | API memory MB (start / max / end) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| {PerSecond:0.0} | {Errors}{(Errors > 0 ? " (" + string.Join(", ", ErrorKinds.Select(e => $"{e.Key}×{e.Value}")) + ")" : "")} | {Fmt(ApiCpuMsPerUnit)} | {Fmt(PostgresCpuMsPerUnit)} | {SqlStatementsPerUnit:0.0} | {Fmt(MemoryStartMb)} / {Fmt(MemoryMaxMb)} / {Fmt(MemoryEndMb)} |");
+    }
+
+    private static string Fmt(double? v) => v is { } x ? x.ToString("0.00") : "n/a";
+
+    public async Task WriteAsync(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }));
+        Console.WriteLine($"written: {path}");
+    }
+}
