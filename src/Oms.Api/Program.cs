@@ -48,7 +48,7 @@ builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
 builder.Services.AddSingleton(new Router(config.GetSection("Routing").Get<RoutingSettings>() ?? new RoutingSettings()));
 builder.Services.AddScoped<StockCounters>().AddScoped<StockSignals>().AddScoped<AllocationService>();
 builder.Services.AddScoped<RoutingService>().AddScoped<RoutingQueries>();
-builder.Services.AddScoped<NodeService>().AddScoped<NodeQueries>();
+builder.Services.AddScoped<NodeService>().AddScoped<NodeQueries>().AddSingleton<NodeDirectory>();
 builder.Services.AddScoped<InventoryService>().AddScoped<InventoryQueries>();
 builder.Services.AddScoped<PurchasingService>().AddScoped<PurchasingQueries>();
 builder.Services.AddScoped<WebhookService>().AddScoped<WebhookQueries>();

@@ -21,10 +21,25 @@ public sealed record StockCount(NodeId NodeId, string Sku, int OnHand, int Reser
 /// </summary>
 public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceScopeFactory scopes)
 {
-    /// <summary>Reserves <paramref name="quantity"/> if that much is available; false if not.</summary>
-    public async Task<bool> TryReserveAsync(NodeId node, string sku, int quantity, CancellationToken ct) =>
-        await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand - s.Reserved - s.SafetyStock >= quantity)
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Reserved, s => s.Reserved + quantity).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct) == 1;
+    /// <summary>
+    /// Reserves <paramref name="quantity"/> if that much is available and returns the counts after it; null if not.
+    /// Hand SQL: one statement guards, reserves and reads back (UPDATE … RETURNING, on PostgreSQL and SQLite alike),
+    /// where EF would need a second query for the counts.
+    /// </summary>
+    public async Task<StockCount?> TryReserveAsync(NodeId node, string sku, int quantity, CancellationToken ct)
+    {
+        await using var command = db.RawCommand(
+            "UPDATE stock_items SET reserved = reserved + @q, updated_at = @now " +
+            "WHERE node_id = @node AND sku = @sku AND on_hand - reserved - safety_stock >= @q " +
+            "RETURNING on_hand, reserved, safety_stock, reorder_point, reorder_quantity, supplier_id",
+            ("@q", quantity), ("@now", db.StoreTime(clock.GetUtcNow())), ("@node", db.StoreId(node.Value)), ("@sku", sku));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        var (onHand, reserved) = (reader.GetInt32(0), reader.GetInt32(1));
+        return new StockCount(node, sku, onHand, reserved, reader.GetInt32(2), onHand, reserved - quantity,
+            reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt32(4),
+            reader.IsDBNull(5) ? null : reader.GetGuid(5));
+    }
 
     public async Task ReleaseAsync(NodeId node, string sku, int quantity, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Nodes;
 
-public sealed class NodeService(OmsDbContext db, TimeProvider clock)
+public sealed class NodeService(OmsDbContext db, TimeProvider clock, NodeDirectory directory)
 {
     public async Task<NodeDto> CreateAsync(CreateNodeRequest r, CancellationToken ct)
     {
@@ -17,6 +17,7 @@ public sealed class NodeService(OmsDbContext db, TimeProvider clock)
             r.ServesCountries ?? [], r.Priority ?? 0, r.DailyCapacity, r.SameDayCutoff, Cost(r.ShippingCost)), clock.GetUtcNow());
         db.Nodes.Add(node);
         await db.SaveUniqueAsync("node.duplicate_code", $"A node with code '{node.Code}' already exists.", ct);
+        directory.Invalidate();
         return NodeDto.From(node);
     }
 
@@ -31,6 +32,7 @@ public sealed class NodeService(OmsDbContext db, TimeProvider clock)
             r.Priority ?? node.Priority, r.DailyCapacity switch { null => node.DailyCapacity, -1 => null, var capacity => capacity },
             r.SameDayCutoff ?? node.SameDayCutoff, r.ShippingCost is { } c ? Cost(c) : node.ShippingCost), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        directory.Invalidate();
         return NodeDto.From(node);
     }
 

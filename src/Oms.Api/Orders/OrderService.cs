@@ -20,7 +20,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             return (known, false);
 
         var currency = Currencies.Normalize(request.Currency);
-        var lines = await PriceLinesAsync(request.Lines, currency, ct);
+        var (lines, products) = await PriceAsync(request.Lines, currency, ct);
         var delivery = new Delivery(request.Delivery?.Type ?? DeliveryType.Ship, request.Delivery?.PickupLocation);
         var shipping = request.ShippingAddress?.ToDomain();
         var billing = request.BillingAddress?.ToDomain();
@@ -48,7 +48,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
                 throw new DomainException("payment.exceeds_total", $"The order's total is {order.Total}; more cannot be received with it.", "payment.amount");
             var payment = Payment.Create(order.Id, paid.Method, new Money(amount, order.Currency), null, now);
             if (paid.Reference is { } moneyReference) payment.Reference(moneyReference);
-            order.PaymentMoved(payment.Capture(amount, now, "received"), now);
+            order.PaymentMoved(payment.Capture(amount, now, "received"), now, atPlacement: true);
             db.Payments.Add(payment);
         }
         // Paid in full and not held by the fraud rules: confirmed, routed and reserved in the same transaction.
@@ -59,7 +59,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             if (confirm)
             {
                 order.Confirm(actor.Name, now);
-                await allocations.AllocateOnConfirmAsync(order, ct);
+                await allocations.AllocateOnConfirmAsync(order, ct, products);
             }
             await db.SaveChangesAsync(ct);
             if (tx is not null) await tx.CommitAsync(ct);
@@ -190,12 +190,14 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             .Select(o => OrderDto.From(o)).SingleOrDefaultAsync(ct);
 
     /// <summary>Resolves each line against the catalog: the SKU must exist and be active, the price defaults to the catalog's.</summary>
-    private async Task<List<LineItem>> PriceLinesAsync(IReadOnlyList<OrderLineRequest> requested, string currency, CancellationToken ct)
+    private async Task<List<LineItem>> PriceLinesAsync(IReadOnlyList<OrderLineRequest> requested, string currency, CancellationToken ct) =>
+        (await PriceAsync(requested, currency, ct)).Lines;
+
+    /// <summary>The priced lines, and the products read for them (routing needs their weights and backorder policies).</summary>
+    private async Task<(List<LineItem> Lines, Dictionary<string, Oms.Domain.Catalog.Product> Products)> PriceAsync(IReadOnlyList<OrderLineRequest> requested, string currency, CancellationToken ct)
     {
         var skus = requested.Select(l => l.Sku).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
-            .Select(p => new { p.Sku, p.Name, p.Active, p.PriceAmount, p.Currency })
-            .ToDictionaryAsync(p => p.Sku, ct);
+        var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, ct);
         var errors = new Dictionary<string, string[]>();
         var lines = new List<LineItem>(requested.Count);
         for (var i = 0; i < requested.Count; i++)
@@ -221,7 +223,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         if (errors.Count > 0)
             throw new DomainException("order.invalid_lines", "Some lines cannot be ordered: " + string.Join(" ", errors.Values.SelectMany(v => v)))
             { FieldErrors = errors };
-        return lines;
+        return (lines, products);
     }
 
     private static string Reason(string reason) =>

@@ -17,16 +17,17 @@ namespace Oms.Api.Routing;
 /// the stock between snapshot and reservation, the attempt is rolled back to a savepoint and planned again.
 /// </summary>
 public sealed class AllocationService(OmsDbContext db, Router router, StockCounters counters, StockSignals signals, TimeProvider clock, Actor actor,
-    Payments.OrderPayments payments)
+    Payments.OrderPayments payments, Nodes.NodeDirectory directory)
 {
     private const int MaxAttempts = 10;
 
     public sealed record Outcome(RoutingDecision Decision, IReadOnlyList<Allocation> Allocations, IReadOnlyList<PlannedLine> Short);
 
     /// <summary>Routes the whole order at confirmation: short lines follow each SKU's backorder policy.</summary>
-    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct)
+    /// <param name="products">The order's products when the caller has them already (placement read them to price the lines).</param>
+    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, IReadOnlyDictionary<string, Product>? products = null)
     {
-        var products = await ProductsAsync(order.Lines.Select(l => l.Sku), ct);
+        products ??= await ProductsAsync(order.Lines.Select(l => l.Sku), ct);
         var lines = order.Lines.Select(l => new RoutingLine(l.Id, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
         var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct);
         var denied = outcome.Short.Where(s => products.GetValueOrDefault(s.Sku)?.BackorderPolicy is null or BackorderPolicy.Deny).ToList();
@@ -191,23 +192,25 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 .Select(g => (Node: g.Key.NodeId, g.Key.Sku, Quantity: g.Sum(x => x.Quantity)))
                 .OrderBy(x => x.Node.Value).ThenBy(x => x.Sku, StringComparer.Ordinal) // one lock order for everyone: no deadlocks
                 .ToList();
-            await tx.CreateSavepointAsync("reserve", ct);
-            var reserved = true;
+            // One conditional UPDATE per row; with several rows a later one may fail after earlier ones took stock,
+            // so those need a savepoint to roll back to. A single row that fails changed nothing.
+            var savepoint = reservations.Count > 1;
+            if (savepoint) await tx.CreateSavepointAsync("reserve", ct);
+            var counts = new List<StockCount>(reservations.Count);
             foreach (var r in reservations)
             {
-                if (await counters.TryReserveAsync(r.Node, r.Sku, r.Quantity, ct)) continue;
-                reserved = false;
-                break;
+                if (await counters.TryReserveAsync(r.Node, r.Sku, r.Quantity, ct) is not { } count) break;
+                counts.Add(count);
             }
-            if (!reserved)
+            if (counts.Count < reservations.Count)
             {
                 // Someone took the stock after our snapshot: undo this attempt and plan again from what is left.
-                await tx.RollbackToSavepointAsync("reserve", ct);
+                if (savepoint) await tx.RollbackToSavepointAsync("reserve", ct);
                 if (attempt == MaxAttempts)
                     throw new ConcurrencyException("Stock is changing too fast to reserve; retry the request.", preconditionFailed: false);
                 continue;
             }
-            await tx.ReleaseSavepointAsync("reserve", ct);
+            if (savepoint) await tx.ReleaseSavepointAsync("reserve", ct);
 
             var decision = new RoutingDecision(order.Id, trigger, plan, now);
             db.RoutingDecisions.Add(decision);
@@ -217,8 +220,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             db.Allocations.AddRange(allocations);
             var names = order.Lines.ToDictionary(l => l.Id, l => l.Name);
             db.FulfilmentOrders.AddRange(allocations.Select(a => FulfilmentOrder.Create(a, order, names, now)));
-            if (reservations.Count > 0)
-                await signals.AfterChangeAsync(await counters.ReadManyAsync(reservations.Select(r => (r.Node, r.Sku, 0, r.Quantity)).ToList(), ct), ct);
+            await signals.AfterChangeAsync(counts, ct);
             return new Outcome(decision, allocations, plan.Short);
         }
     }
@@ -236,20 +238,30 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         return await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, ct);
     }
 
-    /// <summary>Every node, its available stock of the requested SKUs, and the allocations it took since its local midnight.</summary>
+    /// <summary>
+    /// Every node, its available stock of the requested SKUs, and, for nodes with a daily capacity, the allocations
+    /// they took since their local midnight (counted exactly: capacity is a hard limit).
+    /// </summary>
     private async Task<List<NodeSnapshot>> SnapshotAsync(IReadOnlyList<string> skus, DateTimeOffset now, CancellationToken ct)
     {
-        var nodes = await db.Nodes.AsNoTracking().ToListAsync(ct);
         var stock = await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku))
             .Select(s => new { s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock }).ToListAsync(ct);
-        var since = nodes.Count == 0 ? now : nodes.Min(n => n.StartOfLocalDay(now));
-        var recent = await db.Allocations.AsNoTracking()
-            .Where(a => a.CreatedAt >= since && a.Status == AllocationStatus.Reserved)
-            .GroupBy(a => a.NodeId).Select(g => new { Node = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var nodes = await directory.AllAsync(db, stock.Select(s => s.NodeId), ct);
+        var capped = nodes.Where(n => n.DailyCapacity is not null).ToList();
+        var recent = new Dictionary<NodeId, int>();
+        if (capped.Count > 0)
+        {
+            var since = capped.Min(n => n.StartOfLocalDay(now));
+            var ids = capped.Select(n => n.Id).ToList();
+            recent = await db.Allocations.AsNoTracking()
+                .Where(a => a.CreatedAt >= since && a.Status == AllocationStatus.Reserved && ids.Contains(a.NodeId))
+                .GroupBy(a => a.NodeId).Select(g => new { Node = g.Key, Count = g.Count() }).ToDictionaryAsync(r => r.Node, r => r.Count, ct);
+        }
+        var byNode = stock.ToLookup(s => s.NodeId);
         return nodes.Select(n => new NodeSnapshot(
             n,
-            stock.Where(s => s.NodeId == n.Id).ToDictionary(s => s.Sku, s => StockItem.AvailableOf(s.OnHand, s.Reserved, s.SafetyStock)),
-            recent.FirstOrDefault(r => r.Node == n.Id)?.Count ?? 0)).ToList();
+            byNode[n.Id].ToDictionary(s => s.Sku, s => StockItem.AvailableOf(s.OnHand, s.Reserved, s.SafetyStock)),
+            recent.GetValueOrDefault(n.Id))).ToList();
     }
 
     private void AddBackorders(Order order, IReadOnlyList<PlannedLine> shortLines, IReadOnlyDictionary<string, Product> products, bool forceBackorder = false)

@@ -96,3 +96,9 @@ public sealed record ReplayResultDto
     /// <summary>How many deliveries were queued again.</summary>
     public required int Queued { get; init; }
 }
+
+/// <summary>The test event queued for a subscription; its deliveries show up in the delivery log.</summary>
+public sealed record TestEventDto
+{
+    public required string EventId { get; init; }
+}

@@ -42,7 +42,7 @@ public static class WebhookEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
         subs.MapPost("/{id:guid}/rotate-secret", async (Guid id, WebhookService s, CancellationToken ct) => TypedResults.Ok(await s.RotateSecretAsync(id, ct)))
             .WithName("rotateWebhookSecret").WithSummary("Issue a new secret; the old one keeps signing for 24 hours").ProducesProblem(404);
-        subs.MapPost("/{id:guid}/test", async (Guid id, WebhookService s, CancellationToken ct) => TypedResults.Accepted((string?)null, new { eventId = await s.PingAsync(id, ct) }))
+        subs.MapPost("/{id:guid}/test", async (Guid id, WebhookService s, CancellationToken ct) => TypedResults.Accepted((string?)null, new TestEventDto { EventId = await s.PingAsync(id, ct) }))
             .WithName("testWebhookSubscription").WithSummary("Send a webhook.ping to this subscription").ProducesProblem(404);
         subs.MapGet("/{id:guid}/deliveries", async (Guid id, WebhookQueries q, CancellationToken ct, string? status = null, string? eventType = null, int? limit = null) =>
                 TypedResults.Ok(await q.DeliveriesAsync(id, WireEnum.Parse<DeliveryStatus>(status, "status"), eventType, limit, ct)))

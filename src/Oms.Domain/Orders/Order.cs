@@ -253,10 +253,16 @@ public sealed class Order : AggregateRoot
         return Subtotal == 0 ? 0 : (long)Math.Round((decimal)Total * value / Subtotal, MidpointRounding.AwayFromZero);
     }
 
-    /// <summary>Money moved on one of the order's payments (positive received, negative refunded).</summary>
-    public void PaymentMoved(long amount, DateTimeOffset now)
+    /// <summary>Money moved on one of the order's payments (positive received, negative refunded). Money that comes with
+    /// the order is part of placing it (<paramref name="atPlacement"/>): no separate change or event.</summary>
+    public void PaymentMoved(long amount, DateTimeOffset now, bool atPlacement = false)
     {
         if (amount == 0) return;
+        if (atPlacement)
+        {
+            AmountPaid += amount;
+            return;
+        }
         AmountPaid += amount;
         UpdatedAt = now;
         Touch();

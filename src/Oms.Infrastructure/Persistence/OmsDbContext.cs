@@ -57,6 +57,33 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>Takes the next number of a named sequence (<see cref="Sequences"/>).</summary>
     public abstract Task<long> NextNumberAsync(string sequence, CancellationToken ct);
 
+    /// <summary>A time as the provider's columns store it (raw SQL parameters bypass EF's value converters).</summary>
+    public abstract object StoreTime(DateTimeOffset time);
+
+    /// <summary>A Guid as the provider's columns store it (uuid on PostgreSQL, upper-case text on SQLite, as EF writes it).</summary>
+    public abstract object StoreId(Guid id);
+
+    /// <summary>
+    /// A hand-written command on the context's connection and transaction, for the few hot statements where EF cannot
+    /// say what we need (an UPDATE … RETURNING). Counted like EF's own commands.
+    /// </summary>
+    public System.Data.Common.DbCommand RawCommand(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(
+            Database.CurrentTransaction ?? throw new InvalidOperationException("Raw commands run inside a transaction."));
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
+        SqlCommandCounter.CountOne();
+        return command;
+    }
+
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 

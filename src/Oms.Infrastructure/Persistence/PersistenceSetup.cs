@@ -32,7 +32,7 @@ public static class PersistenceSetup
     {
         var db = DatabaseSettings.From(config);
         services.AddSingleton(db);
-        services.AddSingleton<SqlCommandCounter>();
+        services.AddSingleton<SqlCommandCounter>().AddSingleton<SqlTransactionCounter>();
         services.AddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<OutboxSignal>();
         if (db.Provider == DatabaseProvider.Postgres)
@@ -49,7 +49,7 @@ public static class PersistenceSetup
     }
 
     private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] Interceptors(IServiceProvider sp) =>
-        [sp.GetRequiredService<SqlCommandCounter>(), sp.GetRequiredService<OutboxCommitInterceptor>()];
+        [sp.GetRequiredService<SqlCommandCounter>(), sp.GetRequiredService<SqlTransactionCounter>(), sp.GetRequiredService<OutboxCommitInterceptor>()];
 
     private static OmsDbContext Hooked(IServiceProvider sp, OmsDbContext db)
     {

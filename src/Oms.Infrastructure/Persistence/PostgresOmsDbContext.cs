@@ -15,6 +15,10 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     public override async Task<long> NextNumberAsync(string sequence, CancellationToken ct) =>
         (await Database.SqlQueryRaw<long>("SELECT nextval({0}::regclass) AS \"Value\"", sequence).ToListAsync(ct)).Single();
 
+    public override object StoreId(Guid id) => id;
+
+    public override object StoreTime(DateTimeOffset time) => time.ToUniversalTime();
+
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 }

@@ -20,6 +20,9 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     public static Tally Begin() => Current.Value = new Tally();
 
+    /// <summary>A statement sent outside EF's command pipeline (transaction control, a raw command).</summary>
+    public static void CountOne() => Current.Value?.Increment();
+
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     { Current.Value?.Increment(); return result; }
 
@@ -37,6 +40,37 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     { Current.Value?.Increment(); return ValueTask.FromResult(result); }
+}
+
+/// <summary>
+/// Counts transaction control (BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE) as statements too: they cost a round
+/// trip or ride on one, and the figure per checkout should not look better than it is.
+/// </summary>
+public sealed class SqlTransactionCounter : DbTransactionInterceptor
+{
+    public override ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    { SqlCommandCounter.CountOne(); return ValueTask.FromResult(result); }
+
+    public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    { SqlCommandCounter.CountOne(); return result; }
+
+    public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    { SqlCommandCounter.CountOne(); return ValueTask.FromResult(result); }
+
+    public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    { SqlCommandCounter.CountOne(); return result; }
+
+    public override ValueTask<InterceptionResult> TransactionRollingBackAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    { SqlCommandCounter.CountOne(); return ValueTask.FromResult(result); }
+
+    public override ValueTask<InterceptionResult> CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    { SqlCommandCounter.CountOne(); return ValueTask.FromResult(result); }
+
+    public override ValueTask<InterceptionResult> ReleasingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    { SqlCommandCounter.CountOne(); return ValueTask.FromResult(result); }
+
+    public override ValueTask<InterceptionResult> RollingBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    { SqlCommandCounter.CountOne(); return ValueTask.FromResult(result); }
 }
 
 /// <summary>Wakes the webhook dispatcher when a transaction that wrote outbox rows commits.</summary>

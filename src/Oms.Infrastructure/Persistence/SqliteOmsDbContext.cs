@@ -25,6 +25,10 @@ public sealed class SqliteOmsDbContext(DbContextOptions<SqliteOmsDbContext> opti
         builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
     }
 
+    public override object StoreId(Guid id) => id.ToString().ToUpperInvariant();
+
+    public override object StoreTime(DateTimeOffset time) => time.UtcTicks;
+
     public override async Task<long> NextNumberAsync(string sequence, CancellationToken ct) =>
         (await Database.SqlQueryRaw<long>(
             "UPDATE counters SET value = value + 1 WHERE name = {0} RETURNING value AS \"Value\"", sequence).ToListAsync(ct)).Single();
