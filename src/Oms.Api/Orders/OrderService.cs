@@ -10,7 +10,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Orders;
 
 public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
-    Payments.OrderPayments payments)
+    Payments.OrderPayments payments, OrderNumberAllocator numbers)
 {
     /// <summary>Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).</summary>
     public async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
@@ -36,7 +36,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
                 "Only money already received (bank_transfer, other) comes with the order; add cards, cash on delivery and invoices with POST /orders/{id}/payments.", "payment.method");
 
         var now = clock.GetUtcNow();
-        var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), charges, actor.Name, now);
+        var order = Order.Place(draft, await numbers.NextAsync(db, ct), charges, actor.Name, now);
         var assessment = risk.Assess(order.Total, order.BillingAddress?.Country, order.ShippingAddress?.Country,
             await HistoryAsync(order.Customer.Email, request.ClientIp, now, ct));
         order.AssessRisk(assessment.Score, assessment.Reasons, assessment.Hold, "risk", now, atPlacement: true);
@@ -85,7 +85,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             original.Currency, priced, $"Exchange for return {returnNumber}", new Dictionary<string, string> { ["exchangeForReturn"] = returnNumber },
             ReplacementForReturnId: returnId);
         var now = clock.GetUtcNow();
-        var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), new Charges(0, original.TaxRateBasisPoints), actor.Name, now);
+        var order = Order.Place(draft, await numbers.NextAsync(db, ct), new Charges(0, original.TaxRateBasisPoints), actor.Name, now);
         db.Orders.Add(order);
         order.Confirm(actor.Name, now);
         await allocations.AllocateOnConfirmAsync(order, ct);

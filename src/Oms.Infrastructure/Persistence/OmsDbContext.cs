@@ -25,6 +25,41 @@ public static class Sequences
         [OrderNumbers] = 100001,
         [PurchaseOrderNumbers] = 1001,
     };
+
+    /// <summary>
+    /// On PostgreSQL each API process takes order numbers in blocks of this many (one sequence call per block, not per
+    /// order): numbers stay unique across replicas, but replicas interleave and a restart leaves a gap.
+    /// </summary>
+    public const int OrderNumberBlock = 20;
+}
+
+/// <summary>Hands out order numbers: from in-memory blocks on PostgreSQL (hi-lo), one at a time on SQLite.</summary>
+public sealed class OrderNumberAllocator
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private long _next = 1, _end;
+
+    public async Task<long> NextAsync(OmsDbContext db, CancellationToken ct)
+    {
+        // SQLite's counter row lives in the caller's transaction: a block kept in memory could be handed out twice
+        // after a rollback, so the embedded database takes numbers one by one.
+        if (db is not PostgresOmsDbContext) return await db.NextNumberAsync(Sequences.OrderNumbers, ct);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_next > _end)
+            {
+                // nextval is outside any transaction's rollback, so a block, once taken, is ours.
+                _next = await db.NextNumberAsync(Sequences.OrderNumbers, ct);
+                _end = _next + Sequences.OrderNumberBlock - 1;
+            }
+            return _next++;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 }
 
 public abstract class OmsDbContext(DbContextOptions options) : DbContext(options)
@@ -50,9 +85,6 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Oms.Domain.Fulfilment.FulfilmentOrder> FulfilmentOrders => Set<Oms.Domain.Fulfilment.FulfilmentOrder>();
     public DbSet<Oms.Domain.Fulfilment.Shipment> Shipments => Set<Oms.Domain.Fulfilment.Shipment>();
     public DbSet<Oms.Domain.Returns.Return> Returns => Set<Oms.Domain.Returns.Return>();
-
-    /// <summary>Takes the next human-friendly order number; never rolled back, so numbers may have gaps.</summary>
-    public Task<long> NextOrderNumberAsync(CancellationToken ct) => NextNumberAsync(Sequences.OrderNumbers, ct);
 
     /// <summary>Takes the next number of a named sequence (<see cref="Sequences"/>).</summary>
     public abstract Task<long> NextNumberAsync(string sequence, CancellationToken ct);
@@ -103,8 +135,13 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         var roots = ChangeTracker.Entries<AggregateRoot>().Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
         foreach (var root in roots)
         {
+            // Every event of one aggregate carries the aggregate as it is at commit: serialize it once.
+            string? payload = null;
             foreach (var e in root.DomainEvents)
-                OutboxMessages.Add(await OutboxRowAsync(e, root, cancellationToken));
+            {
+                payload ??= (await OutboxRowAsync(e, root, cancellationToken)).Payload;
+                OutboxMessages.Add(OutboxMessage.FromPayload(e, payload));
+            }
         }
         var hasEvents = roots.Count > 0 || ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);

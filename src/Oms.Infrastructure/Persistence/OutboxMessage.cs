@@ -21,13 +21,17 @@ public sealed class OutboxMessage
     /// <summary>When the event was fanned out to the subscriptions' delivery queues.</summary>
     public DateTimeOffset? DispatchedAt { get; set; }
 
-    public static OutboxMessage From(IDomainEvent e, object data, JsonSerializerOptions json, Guid? target = null) => new()
+    public static OutboxMessage From(IDomainEvent e, object data, JsonSerializerOptions json, Guid? target = null) =>
+        FromPayload(e, JsonSerializer.Serialize(data, data.GetType(), json), target);
+
+    /// <summary>An event whose data is already JSON (several events of one aggregate in one save share it).</summary>
+    public static OutboxMessage FromPayload(IDomainEvent e, string payload, Guid? target = null) => new()
     {
         Id = Guid.CreateVersion7(e.OccurredAt),
         Type = e.Type,
         AggregateId = e.AggregateId,
         OccurredAt = e.OccurredAt,
-        Payload = JsonSerializer.Serialize(data, data.GetType(), json),
+        Payload = payload,
         TargetSubscriptionId = target,
     };
 }

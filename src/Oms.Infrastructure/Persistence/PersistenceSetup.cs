@@ -32,7 +32,7 @@ public static class PersistenceSetup
     {
         var db = DatabaseSettings.From(config);
         services.AddSingleton(db);
-        services.AddSingleton<SqlCommandCounter>().AddSingleton<SqlTransactionCounter>();
+        services.AddSingleton<SqlCommandCounter>().AddSingleton<SqlTransactionCounter>().AddSingleton<OrderNumberAllocator>();
         services.AddSingleton<OutboxCommitInterceptor>();
         services.AddSingleton<OutboxSignal>();
         if (db.Provider == DatabaseProvider.Postgres)

@@ -9,7 +9,7 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     {
         base.OnModelCreating(modelBuilder);
         foreach (var (name, start) in Sequences.StartsAt)
-            modelBuilder.HasSequence<long>(name).StartsAt(start);
+            modelBuilder.HasSequence<long>(name).StartsAt(start).IncrementsBy(name == Sequences.OrderNumbers ? Sequences.OrderNumberBlock : 1);
     }
 
     public override async Task<long> NextNumberAsync(string sequence, CancellationToken ct) =>

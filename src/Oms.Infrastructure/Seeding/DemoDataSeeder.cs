@@ -12,7 +12,7 @@ namespace Oms.Infrastructure.Seeding;
 /// Fills an empty database with a believable shop: a catalog across brands and categories, customers, and orders
 /// across channels and states over the last 90 days. A fixed seed makes every run produce the same data.
 /// </summary>
-public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeProvider clock)
+public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeProvider clock, OrderNumberAllocator numbers)
 {
     public const int Seed = 20261127;
     private const string Actor = "demo-seed";
@@ -71,7 +71,7 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
             var draft = new OrderDraft(channel, channel == OrderChannel.Marketplace ? $"MP-{faker.Random.AlphaNumeric(10).ToUpperInvariant()}" : null,
                 buyer.Customer, buyer.Address, buyer.Address, delivery, priority, "EUR", lines, faker.Random.Double() < 0.15 ? faker.Lorem.Sentence() : null,
                 new Dictionary<string, string> { ["source"] = "demo" });
-            var order = Order.Place(draft, await db.NextOrderNumberAsync(ct), charges, Actor, at);
+            var order = Order.Place(draft, await numbers.NextAsync(db, ct), charges, Actor, at);
             Advance(order, faker, at, now);
             order.ClearDomainEvents(); // demo history is not news for webhook subscribers
             db.Orders.Add(order);

@@ -13,8 +13,18 @@ internal static class JsonColumn<T> where T : class
         v => JsonSerializer.Serialize(v, Options),
         v => JsonSerializer.Deserialize<T>(v, Options)!);
 
+    /// <summary>For values that change in place (a list that grows): compared and snapshotted through their JSON.</summary>
     public static readonly ValueComparer<T> Comparer = new(
         (a, b) => JsonSerializer.Serialize(a, Options) == JsonSerializer.Serialize(b, Options),
         v => JsonSerializer.Serialize(v, Options).GetHashCode(),
         v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, Options), Options)!);
+
+    /// <summary>
+    /// For write-once values, never changed in place: comparing references is enough and a snapshot needs no deep
+    /// copy (a JSON round trip per tracked routing decision showed up in the checkout profile).
+    /// </summary>
+    public static readonly ValueComparer<T> WriteOnceComparer = new(
+        (a, b) => ReferenceEquals(a, b),
+        v => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(v),
+        v => v);
 }

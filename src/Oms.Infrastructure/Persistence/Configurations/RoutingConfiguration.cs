@@ -61,8 +61,8 @@ internal sealed class RoutingDecisionConfiguration : IEntityTypeConfiguration<Ro
         b.Property(d => d.OrderId).HasConversion(v => v.Value, v => new OrderId(v));
         b.Property(d => d.Trigger).HasConversion<string>().HasMaxLength(20);
         b.Property(d => d.Outcome).HasMaxLength(30);
-        b.Property(d => d.Candidates).HasConversion(JsonColumn<List<Candidate>>.Converter, JsonColumn<List<Candidate>>.Comparer);
-        b.Property(d => d.Short).HasConversion(JsonColumn<List<PlannedLine>>.Converter, JsonColumn<List<PlannedLine>>.Comparer);
+        b.Property(d => d.Candidates).HasConversion(JsonColumn<List<Candidate>>.Converter, JsonColumn<List<Candidate>>.WriteOnceComparer);
+        b.Property(d => d.Short).HasConversion(JsonColumn<List<PlannedLine>>.Converter, JsonColumn<List<PlannedLine>>.WriteOnceComparer);
         b.HasIndex(d => new { d.OrderId, d.At });
         b.HasOne<Order>().WithMany().HasForeignKey(d => d.OrderId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -24,7 +24,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.HasSequence("order_numbers")
-                .StartsAt(100001L);
+                .StartsAt(100001L)
+                .IncrementsBy(20);
 
             modelBuilder.HasSequence("purchase_order_numbers")
                 .StartsAt(1001L);

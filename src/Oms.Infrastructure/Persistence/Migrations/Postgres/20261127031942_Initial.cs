@@ -15,7 +15,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
         {
             migrationBuilder.CreateSequence(
                 name: "order_numbers",
-                startValue: 100001L);
+                startValue: 100001L,
+                incrementBy: 20);
 
             migrationBuilder.CreateSequence(
                 name: "purchase_order_numbers",

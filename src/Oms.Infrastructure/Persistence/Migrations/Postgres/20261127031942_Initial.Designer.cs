@@ -13,7 +13,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOmsDbContext))]
-    [Migration("20261127024825_Initial")]
+    [Migration("20261127031942_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -27,7 +27,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.HasSequence("order_numbers")
-                .StartsAt(100001L);
+                .StartsAt(100001L)
+                .IncrementsBy(20);
 
             modelBuilder.HasSequence("purchase_order_numbers")
                 .StartsAt(1001L);
