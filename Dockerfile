@@ -20,11 +20,15 @@ COPY --from=build /app ./
 # The image's built-in unprivileged user; /data is for the embedded SQLite default only.
 RUN mkdir -p /data && chown app:app /data
 USER app
+# MALLOC_ARENA_MAX: glibc's per-thread malloc arenas otherwise let resident memory creep up under load.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    MALLOC_ARENA_MAX=2 \
     ASPNETCORE_ENVIRONMENT=Production \
     ConnectionStrings__Sqlite="Data Source=/data/headlessoms.db" \
     Logging__Console__FormatterName=json
 EXPOSE 8080
+# Stateless: run as many replicas as you like on one PostgreSQL behind a load balancer (README: Running several API
+# processes); probe GET /health/ready. GC and thread-pool settings are in Oms.Api.csproj (measured on 2 cores).
 # Configure with environment variables, e.g.:
 #   ConnectionStrings__Postgres="Host=db;Database=oms;Username=oms;Password=..."
 #   Auth__BootstrapKey="oms_..."   (an admin key to start with; create the others through the API)

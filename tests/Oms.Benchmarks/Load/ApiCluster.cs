@@ -52,6 +52,7 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["Diagnostics__SqlCommandHeader"] = "true";
             start.Environment["Logging__LogLevel__Default"] = requestLogs ? "Information" : "Warning";
             start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+            start.Environment["MALLOC_ARENA_MAX"] = "2"; // as in the Docker image: glibc's per-thread arenas otherwise let RSS creep
             start.Environment["Webhooks__AllowHttp"] = "true";
             start.Environment["Webhooks__AllowPrivateTargets"] = "true";
             foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
