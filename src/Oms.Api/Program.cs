@@ -90,6 +90,14 @@ builder.Services.AddApiVersioning(o =>
         o.SubstituteApiVersionInUrl = true;
     });
 builder.Services.AddOmsOpenApi();
+// Behind a load balancer the client's address arrives in X-Forwarded-For; it is believed only from the proxies listed
+// (the tracking rate limit and the fraud rules' client IP depend on it). Loopback is always trusted.
+builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
+{
+    o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+    foreach (var network in config.GetSection("Api:TrustedProxies").Get<string[]>() ?? [])
+        o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Contains('/') ? network : network + (network.Contains(':') ? "/128" : "/32")));
+});
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
 builder.Services.AddScoped<GraphLoaders>();
@@ -106,6 +114,7 @@ builder.Services.AddGraphQL(b => b
 
 var app = builder.Build();
 
+app.UseForwardedHeaders();
 app.UseMiddleware<RequestLogging>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
