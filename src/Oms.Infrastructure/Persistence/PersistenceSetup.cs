@@ -59,7 +59,22 @@ public static class PersistenceSetup
     }
 
     internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string cs) =>
-        o.UseNpgsql(cs, n => n.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
+        o.UseNpgsql(WithDefaults(cs), n => n.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// Npgsql settings the hot paths want, unless the connection string says otherwise: statements used more than
+    /// once on a connection are prepared (PostgreSQL skips parsing and planning them), and a pooled connection is not
+    /// reset with DISCARD ALL on every reuse (we keep no session state), which would also drop those statements.
+    /// </summary>
+    internal static string WithDefaults(string cs)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(cs);
+        if (!cs.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) && !cs.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+            b.MaxAutoPrepare = 100;
+        if (!cs.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase) && !cs.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+            b.NoResetOnClose = true;
+        return b.ConnectionString;
+    }
 
     internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string cs) =>
         o.UseSqlite(cs, s => s.MigrationsHistoryTable("__ef_migrations_history")).UseSnakeCaseNamingConvention();
