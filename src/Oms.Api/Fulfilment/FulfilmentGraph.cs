@@ -23,7 +23,7 @@ public static class FulfilmentGraph
             .Argument<EnumerationGraphType<FulfilmentStatus>>("status")
             .Argument<IntGraphType>("first")
             .RequireScope(Scopes.FulfilmentRead)
-            .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is { } o ? ctx.GuidArgument("orderId", "order") : null,
+            .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is not null ? ctx.GuidArgument("orderId", "order") : null,
                 ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<FulfilmentStatus?>("status"), ctx.GetArgument<int?>("first"), ctx.CancellationToken));
         query.Field<NonNullGraphType<PickListType>, PickListDto>("pickList")
             .Description("What a node must pick: open work grouped by SKU, expedited orders first, then oldest.")

@@ -71,8 +71,6 @@ public sealed class CarrierRegistry(IEnumerable<ICarrier> carriers)
 {
     private readonly Dictionary<string, ICarrier> _byCode = carriers.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase);
 
-    public IReadOnlyCollection<string> Codes => _byCode.Keys;
-
     public ICarrier Get(string code, string field = "carrier") =>
         _byCode.GetValueOrDefault(code)
         ?? throw new DomainException("shipment.unknown_carrier", $"'{code}' is not a carrier here. Known: {string.Join(", ", _byCode.Keys.Order())}.", field);
