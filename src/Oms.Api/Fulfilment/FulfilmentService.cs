@@ -66,7 +66,7 @@ public sealed class FulfilmentService(OmsDbContext db, AllocationService allocat
         {
             var now = clock.GetUtcNow();
             f.Ship(now);
-            var order = await db.Orders.SingleAsync(o => o.Id == f.OrderId, ct);
+            var order = await db.OrderAsync(f.OrderId, ct);
             var label = await carrier.CreateLabelAsync(new LabelRequest(f.OrderNumber, f.NodeCode, r.Service, r.TrackingNumber, r.TrackingUrl, f.Packages,
                 order.ShippingAddress), ct);
             shipment = Shipment.Create(f, carrier.Code, r.Service, label.TrackingNumber, label.TrackingUrl, now);
@@ -85,7 +85,7 @@ public sealed class FulfilmentService(OmsDbContext db, AllocationService allocat
             var waiting = await db.FulfilmentOrders.AnyAsync(x => x.OrderId == f.OrderId && x.Id != f.Id
                               && (x.Status == FulfilmentStatus.Open || x.Status == FulfilmentStatus.Picking || x.Status == FulfilmentStatus.Packed), ct)
                           || await db.Backorders.AnyAsync(b => b.OrderId == f.OrderId && b.Status == BackorderStatus.Open, ct);
-            var order = await db.Orders.SingleAsync(o => o.Id == f.OrderId, ct);
+            var order = await db.OrderAsync(f.OrderId, ct);
             if (!waiting && order.Status == OrderStatus.Allocated) order.MarkReadyForPickup(actor.Name, now);
         }, ct);
 
@@ -166,7 +166,7 @@ public sealed class FulfilmentService(OmsDbContext db, AllocationService allocat
     {
         var now = clock.GetUtcNow();
         if (!shipment.Track(update, now)) return false;
-        var order = await db.Orders.SingleAsync(o => o.Id == shipment.OrderId, ct);
+        var order = await db.OrderAsync(shipment.OrderId, ct);
         var others = await db.Shipments.Where(s => s.OrderId == shipment.OrderId && s.Id != shipment.Id).ToListAsync(ct);
         var all = others.Append(shipment).ToList();
         if (order.Status == OrderStatus.Shipped && all.All(s => s.Status == TrackingStatus.Delivered))

@@ -102,7 +102,7 @@ public sealed class ReturnService(OmsDbContext db, OrderService orders, OrderPay
         RequestValidator.ThrowIfInvalid(r);
         return ChangeAsync(id, v, async rma =>
         {
-            var order = await db.Orders.SingleAsync(o => o.Id == rma.OrderId, ct);
+            var order = await db.OrderAsync(rma.OrderId, ct);
             var value = order.ValueWithTax(rma.Lines.Select(l => (l.OrderLineId, l.Quantity)));
             var fee = r.RestockingFee ?? new Money(value, order.Currency).ApplyRate(options.Value.RestockingFeeBasisPoints).Amount;
             if (fee > value) throw new DomainException("return.invalid_amount", $"The restocking fee is at most the returned value, {value}.", "restockingFee");
@@ -120,9 +120,8 @@ public sealed class ReturnService(OmsDbContext db, OrderService orders, OrderPay
         RequestValidator.ThrowIfInvalid(r);
         return ChangeAsync(id, v, async rma =>
         {
-            if (rma.Status != ReturnStatus.Inspected)
-                throw new ConflictException("return.invalid_transition", $"A return that is {Return.Wire(rma.Status)} cannot become exchanged.");
-            var original = await db.Orders.SingleAsync(o => o.Id == rma.OrderId, ct);
+            rma.EnsureCanBecome(ReturnStatus.Exchanged);
+            var original = await db.OrderAsync(rma.OrderId, ct);
             var lines = r.Lines?.Select(l => (l.Sku, l.Quantity)).ToList()
                         ?? rma.Lines.GroupBy(l => l.Sku).Select(g => (Sku: g.Key, Quantity: g.Sum(l => l.Quantity))).ToList();
             var replacement = await orders.PlaceReplacementAsync(original, lines, rma.Id, rma.Number, ct);

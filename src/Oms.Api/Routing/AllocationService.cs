@@ -53,7 +53,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         (await db.FulfilmentOrders.SingleOrDefaultAsync(f => f.AllocationId == allocationId, ct))?.Reject(reason, now);
         allocation.Reject(reason, now);
         foreach (var line in allocation.Lines) await counters.ReleaseAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
-        var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
+        var order = await db.OrderAsync(allocation.OrderId, ct);
         await RerouteAsync(order, allocation.NodeId, allocation.Lines.Select(l => (l.OrderLineId, l.Sku, l.Quantity)).ToList(), RoutingTrigger.Rejection,
             $"allocation at {allocation.NodeCode} rejected: {reason}", ct);
         await db.SaveChangesAsync(ct);
@@ -69,17 +69,9 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     public async Task ShortPickAsync(Allocation allocation, IReadOnlyList<(Guid LineId, string Sku, int Missing)> shorts, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
-        var counts = new List<StockCount>();
-        foreach (var (lineId, sku, missing) in shorts.OrderBy(x => x.Sku, StringComparer.Ordinal))
-        {
-            allocation.ShortPicked(lineId, missing, now);
-            var after = await counters.ConsumeAsync(allocation.NodeId, sku, missing, ct);
-            db.Ledger.Add(new InventoryLedgerEntry(allocation.NodeId, sku, StockChangeReason.ShortPicked, after.OnHandBefore, after.OnHand,
-                after.ReservedBefore, after.Reserved, actor.Name, order.DisplayNumber, "short pick", now));
-            counts.Add(after);
-        }
-        await signals.AfterChangeAsync(counts, ct);
+        var order = await db.OrderAsync(allocation.OrderId, ct);
+        foreach (var (lineId, _, missing) in shorts) allocation.ShortPicked(lineId, missing, now);
+        await ConsumeStockAsync(allocation.NodeId, shorts.Select(x => (x.Sku, x.Missing)), StockChangeReason.ShortPicked, order.DisplayNumber, "short pick", now, ct);
         await RerouteAsync(order, allocation.NodeId, shorts.Select(x => (x.LineId, x.Sku, x.Missing)).ToList(), RoutingTrigger.ShortPick,
             $"short pick at {allocation.NodeCode}", ct);
     }
@@ -107,16 +99,8 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     {
         var now = clock.GetUtcNow();
         allocation.Ship(now);
-        var order = await db.Orders.SingleAsync(o => o.Id == allocation.OrderId, ct);
-        var counts = new List<StockCount>();
-        foreach (var line in allocation.Lines.OrderBy(l => l.Sku, StringComparer.Ordinal))
-        {
-            var after = await counters.ConsumeAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
-            db.Ledger.Add(new InventoryLedgerEntry(allocation.NodeId, line.Sku, StockChangeReason.Shipped, after.OnHandBefore, after.OnHand,
-                after.ReservedBefore, after.Reserved, actor.Name, order.DisplayNumber, null, now));
-            counts.Add(after);
-        }
-        await signals.AfterChangeAsync(counts, ct);
+        var order = await db.OrderAsync(allocation.OrderId, ct);
+        await ConsumeStockAsync(allocation.NodeId, allocation.Lines.Select(l => (l.Sku, l.Quantity)), StockChangeReason.Shipped, order.DisplayNumber, null, now, ct);
         var moreToShip = await db.Allocations.AnyAsync(a => a.OrderId == order.Id && a.Id != allocation.Id && a.Status == AllocationStatus.Reserved, ct)
                          || await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
         if (order.Delivery.Type == DeliveryType.Pickup)
@@ -134,6 +118,21 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             await payments.CaptureAsync(order, order.ShareOfTotal(allocation.Lines.Select(l => (l.OrderLineId, l.Quantity))), final: !moreToShip, ct);
         }
         return order;
+    }
+
+    /// <summary>Reserved units left the node (shipped, or never there): on hand and reserved drop, one ledger entry per SKU.</summary>
+    private async Task ConsumeStockAsync(NodeId node, IEnumerable<(string Sku, int Quantity)> lines, StockChangeReason reason, string reference, string? note,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var counts = new List<StockCount>();
+        foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal)) // one lock order for everyone
+        {
+            var after = await counters.ConsumeAsync(node, sku, quantity, ct);
+            db.Ledger.Add(new InventoryLedgerEntry(node, sku, reason, after.OnHandBefore, after.OnHand, after.ReservedBefore, after.Reserved,
+                actor.Name, reference, note, now));
+            counts.Add(after);
+        }
+        await signals.AfterChangeAsync(counts, ct);
     }
 
     /// <summary>Gives back every reservation of an order (it was cancelled) and drops its backorders.</summary>

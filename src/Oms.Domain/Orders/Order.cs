@@ -258,12 +258,8 @@ public sealed class Order : AggregateRoot
     public void PaymentMoved(long amount, DateTimeOffset now, bool atPlacement = false)
     {
         if (amount == 0) return;
-        if (atPlacement)
-        {
-            AmountPaid += amount;
-            return;
-        }
         AmountPaid += amount;
+        if (atPlacement) return;
         UpdatedAt = now;
         Touch();
         Raise(new OrderUpdated(Id.Value, ["amountPaid"], now));

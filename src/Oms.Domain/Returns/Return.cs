@@ -171,6 +171,12 @@ public sealed class Return : AggregateRoot
         MoveTo(ReturnStatus.Refunded, now);
     }
 
+    /// <summary>Refuses early, before work that the move would need (an exchange places its replacement first).</summary>
+    public void EnsureCanBecome(ReturnStatus to)
+    {
+        if (!CanMove(Status, to)) throw InvalidMove(to);
+    }
+
     public void Exchanged(OrderId replacement, DateTimeOffset now)
     {
         MoveTo(ReturnStatus.Exchanged, now);
@@ -181,7 +187,7 @@ public sealed class Return : AggregateRoot
 
     private void MoveTo(ReturnStatus to, DateTimeOffset now)
     {
-        if (!CanMove(Status, to)) throw InvalidMove(to);
+        EnsureCanBecome(to);
         Status = to;
         UpdatedAt = now;
         Touch();

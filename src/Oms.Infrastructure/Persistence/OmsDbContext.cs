@@ -89,6 +89,10 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>Takes the next number of a named sequence (<see cref="Sequences"/>).</summary>
     public abstract Task<long> NextNumberAsync(string sequence, CancellationToken ct);
 
+    /// <summary>An order a use case already knows exists; served from the change tracker when this request loaded it before.</summary>
+    public async Task<Order> OrderAsync(OrderId id, CancellationToken ct) =>
+        await Orders.FindAsync([id], ct) ?? throw new InvalidOperationException($"Order {id} does not exist.");
+
     /// <summary>A time as the provider's columns store it (raw SQL parameters bypass EF's value converters).</summary>
     public abstract object StoreTime(DateTimeOffset time);
 
