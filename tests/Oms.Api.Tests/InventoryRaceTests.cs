@@ -71,6 +71,35 @@ public sealed class InventoryRaceTests
     }
 
     [Fact]
+    public async Task Orders_of_two_scarce_skus_racing_reserve_both_or_neither()
+    {
+        var s = await Scenario.StartAsync();
+        var plenty = await s.ProductAsync(stock: 20);
+        var scarce = await s.ProductAsync(stock: 3);
+        var second = await s.NodeAsync("SECOND", 48.14, 11.58, "DE");
+        await s.StockAsync(plenty, second, 20);
+        await s.StockAsync(scarce, second, 2);
+        // Half the buyers list the SKUs one way round, half the other: reservations must not deadlock, and a buyer who
+        // got the first SKU at one node but lost the second there to a faster buyer, then was routed again, must not
+        // keep the first one twice.
+        var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(i =>
+        {
+            var body = s.OrderBody(i % 2 == 0 ? plenty : scarce, email: s.Email($"pair{i}"));
+            body["lines"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject { ["sku"] = i % 2 == 0 ? scarce : plenty, ["quantity"] = 1 });
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+            return s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body));
+        }));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+        var created = responses.Where(r => r.StatusCode == HttpStatusCode.Created).ToList();
+        Assert.Equal(5, created.Count);
+        foreach (var r in created) Assert.Equal("allocated", (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        foreach (var sku in new[] { plenty, scarce })
+            Assert.Equal(5, (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}")).GetProperty("reserved").GetInt32());
+        Assert.Equal(0, (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{scarce}")).GetProperty("available").GetInt32());
+    }
+
+    [Fact]
     public async Task A_transfer_racing_with_orders_never_loses_or_oversells_a_unit()
     {
         var s = await Scenario.StartAsync();

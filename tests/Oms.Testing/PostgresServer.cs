@@ -49,6 +49,8 @@ public sealed class PostgresServer
         Run(Path.Combine(bin, "initdb"), $"-D {dir} -U postgres --auth=trust -E UTF8 --no-sync --no-instructions", root);
         // Durability off for tests: a test database dies with the run, and fsync costs more than the tests themselves.
         var durability = durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ";
+        // Extra server settings for a look inside, e.g. OMS_PG_OPTIONS="-c log_statement=all" (the log is server.log in the data directory).
+        durability += Environment.GetEnvironmentVariable("OMS_PG_OPTIONS") is { Length: > 0 } extra ? extra + " " : "";
         Run(Path.Combine(bin, "pg_ctl"),
             $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 {durability}-c max_connections=300 -c shared_buffers=128MB\" start",
             root);

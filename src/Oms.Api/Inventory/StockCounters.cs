@@ -22,23 +22,69 @@ public sealed record StockCount(NodeId NodeId, string Sku, int OnHand, int Reser
 public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceScopeFactory scopes)
 {
     /// <summary>
-    /// Reserves <paramref name="quantity"/> if that much is available and returns the counts after it; null if not.
-    /// Hand SQL: one statement guards, reserves and reads back (UPDATE … RETURNING, on PostgreSQL and SQLite alike),
-    /// where EF would need a second query for the counts.
+    /// Reserves every (node, SKU, quantity) or none: the counts after it in the order given, or null when any row had
+    /// too little available (then nothing stays reserved). Hand SQL: on PostgreSQL one statement locks the rows in
+    /// (node, SKU) order, so two multi-row reservations never deadlock, then guards, reserves and reads back; rows
+    /// that did reserve when another could not are given back by a second statement on the rows we still hold locked,
+    /// so no savepoint is needed. On SQLite (one writer at a time) one statement per row.
     /// </summary>
-    public async Task<StockCount?> TryReserveAsync(NodeId node, string sku, int quantity, CancellationToken ct)
+    public async Task<List<StockCount>?> TryReserveAllAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
+    {
+        var counts = db.HasArrayParameters ? await ReserveTogetherAsync(rows, ct) : await ReserveOneByOneAsync(rows, ct);
+        if (counts.Count == rows.Count)
+            return rows.Select(r => counts.Single(c => c.NodeId == r.Node && c.Sku == r.Sku)).ToList();
+        if (counts.Count > 0) await GiveBackAsync(counts.Select(c => rows.Single(r => r.Node == c.NodeId && r.Sku == c.Sku)).ToList(), ct);
+        return null;
+    }
+
+    private async Task<List<StockCount>> ReserveTogetherAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
     {
         await using var command = db.RawCommand(
-            "UPDATE stock_items SET reserved = reserved + @q, updated_at = @now " +
-            "WHERE node_id = @node AND sku = @sku AND on_hand - reserved - safety_stock >= @q " +
-            "RETURNING on_hand, reserved, safety_stock, reorder_point, reorder_quantity, supplier_id",
-            ("@q", quantity), ("@now", db.StoreTime(clock.GetUtcNow())), ("@node", db.StoreId(node.Value)), ("@sku", sku));
+            "WITH wanted AS (SELECT * FROM unnest(@nodes, @skus, @quantities) AS w(node_id, sku, quantity)), " +
+            "locked AS (SELECT s.node_id, s.sku FROM stock_items s JOIN wanted w ON s.node_id = w.node_id AND s.sku = w.sku " +
+            "ORDER BY s.node_id, s.sku FOR UPDATE OF s) " +
+            "UPDATE stock_items s SET reserved = s.reserved + w.quantity, updated_at = @now FROM wanted w, locked l " +
+            "WHERE s.node_id = w.node_id AND s.sku = w.sku AND l.node_id = s.node_id AND l.sku = s.sku " +
+            "AND s.on_hand - s.reserved - s.safety_stock >= w.quantity " +
+            "RETURNING s.node_id, s.sku, w.quantity, s.on_hand, s.reserved, s.safety_stock, s.reorder_point, s.reorder_quantity, s.supplier_id",
+            ("@nodes", rows.Select(r => r.Node.Value).ToArray()), ("@skus", rows.Select(r => r.Sku).ToArray()),
+            ("@quantities", rows.Select(r => r.Quantity).ToArray()), ("@now", db.StoreTime(clock.GetUtcNow())));
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        var (onHand, reserved) = (reader.GetInt32(0), reader.GetInt32(1));
-        return new StockCount(node, sku, onHand, reserved, reader.GetInt32(2), onHand, reserved - quantity,
-            reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt32(4),
-            reader.IsDBNull(5) ? null : reader.GetGuid(5));
+        var counts = new List<StockCount>(rows.Count);
+        while (await reader.ReadAsync(ct))
+            counts.Add(Reserved(reader, new NodeId(reader.GetGuid(0)), reader.GetString(1), reader.GetInt32(2), offset: 3));
+        return counts;
+    }
+
+    private async Task<List<StockCount>> ReserveOneByOneAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
+    {
+        var counts = new List<StockCount>(rows.Count);
+        foreach (var (node, sku, quantity) in rows)
+        {
+            await using var command = db.RawCommand(
+                "UPDATE stock_items SET reserved = reserved + @q, updated_at = @now " +
+                "WHERE node_id = @node AND sku = @sku AND on_hand - reserved - safety_stock >= @q " +
+                "RETURNING on_hand, reserved, safety_stock, reorder_point, reorder_quantity, supplier_id",
+                ("@q", quantity), ("@now", db.StoreTime(clock.GetUtcNow())), ("@node", db.StoreId(node.Value)), ("@sku", sku));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) break;
+            counts.Add(Reserved(reader, node, sku, quantity, offset: 0));
+        }
+        return counts;
+    }
+
+    private static StockCount Reserved(System.Data.Common.DbDataReader reader, NodeId node, string sku, int quantity, int offset)
+    {
+        var (onHand, reserved) = (reader.GetInt32(offset), reader.GetInt32(offset + 1));
+        return new StockCount(node, sku, onHand, reserved, reader.GetInt32(offset + 2), onHand, reserved - quantity,
+            reader.IsDBNull(offset + 3) ? null : reader.GetInt32(offset + 3), reader.IsDBNull(offset + 4) ? null : reader.GetInt32(offset + 4),
+            reader.IsDBNull(offset + 5) ? null : reader.GetGuid(offset + 5));
+    }
+
+    /// <summary>Undoes part of a reservation that could not be completed; the rows are still locked by this transaction.</summary>
+    private async Task GiveBackAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
+    {
+        foreach (var (node, sku, quantity) in rows) await ReleaseAsync(node, sku, quantity, ct);
     }
 
     public async Task ReleaseAsync(NodeId node, string sku, int quantity, CancellationToken ct)

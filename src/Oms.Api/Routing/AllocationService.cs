@@ -178,7 +178,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
 
     private async Task<Outcome> RouteAndReserveAsync(Order order, IReadOnlyList<RoutingLine> lines, RoutingTrigger trigger, IReadOnlyCollection<NodeId> excluded, CancellationToken ct)
     {
-        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("Reservations must run inside a transaction.");
+        if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Reservations must run inside a transaction.");
         var request = new RoutingRequest(lines, order.ShippingAddress ?? order.BillingAddress, order.Priority, order.Channel, order.Delivery, excluded);
         var skus = lines.Select(l => l.Sku).Distinct().ToList();
         for (var attempt = 1; ; attempt++)
@@ -191,25 +191,13 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 .Select(g => (Node: g.Key.NodeId, g.Key.Sku, Quantity: g.Sum(x => x.Quantity)))
                 .OrderBy(x => x.Node.Value).ThenBy(x => x.Sku, StringComparer.Ordinal) // one lock order for everyone: no deadlocks
                 .ToList();
-            // One conditional UPDATE per row; with several rows a later one may fail after earlier ones took stock,
-            // so those need a savepoint to roll back to. A single row that fails changed nothing.
-            var savepoint = reservations.Count > 1;
-            if (savepoint) await tx.CreateSavepointAsync("reserve", ct);
-            var counts = new List<StockCount>(reservations.Count);
-            foreach (var r in reservations)
+            if (await counters.TryReserveAllAsync(reservations, ct) is not { } counts)
             {
-                if (await counters.TryReserveAsync(r.Node, r.Sku, r.Quantity, ct) is not { } count) break;
-                counts.Add(count);
-            }
-            if (counts.Count < reservations.Count)
-            {
-                // Someone took the stock after our snapshot: undo this attempt and plan again from what is left.
-                if (savepoint) await tx.RollbackToSavepointAsync("reserve", ct);
+                // Someone took the stock after our snapshot: nothing stayed reserved; plan again from what is left.
                 if (attempt == MaxAttempts)
                     throw new ConcurrencyException("Stock is changing too fast to reserve; retry the request.", preconditionFailed: false);
                 continue;
             }
-            if (savepoint) await tx.ReleaseSavepointAsync("reserve", ct);
 
             var decision = new RoutingDecision(order.Id, trigger, plan, now);
             db.RoutingDecisions.Add(decision);

@@ -99,6 +99,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>A Guid as the provider's columns store it (uuid on PostgreSQL, upper-case text on SQLite, as EF writes it).</summary>
     public abstract object StoreId(Guid id);
 
+    /// <summary>True when a raw command can take arrays as parameters (PostgreSQL's <c>unnest</c>), so one statement can touch many rows.</summary>
+    public virtual bool HasArrayParameters => false;
+
     /// <summary>
     /// A hand-written command on the context's connection and transaction, for the few hot statements where EF cannot
     /// say what we need (an UPDATE … RETURNING). Counted like EF's own commands.
@@ -148,6 +151,10 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             }
         }
         var hasEvents = roots.Count > 0 || ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
+        // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
+        // Set on every save because a pooled context resets it between requests.
+        Database.AutoSavepointsEnabled = false;
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         foreach (var root in roots) root.ClearDomainEvents();
         if (hasEvents)

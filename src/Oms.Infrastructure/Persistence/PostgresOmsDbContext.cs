@@ -17,6 +17,8 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
 
     public override object StoreId(Guid id) => id;
 
+    public override bool HasArrayParameters => true;
+
     public override object StoreTime(DateTimeOffset time) => time.ToUniversalTime();
 
     public override bool IsUniqueViolation(DbUpdateException exception) =>

@@ -58,10 +58,13 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var batch = db is PostgresOmsDbContext
-            ? await db.OutboxMessages.FromSqlRaw(
-                "SELECT * FROM outbox_messages WHERE dispatched_at IS NULL ORDER BY sequence LIMIT {0} FOR UPDATE SKIP LOCKED", _o.BatchSize).ToListAsync(ct)
-            : await db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.Sequence).Take(_o.BatchSize).ToListAsync(ct);
+        var pending = db is PostgresOmsDbContext
+            ? db.OutboxMessages.FromSqlRaw(
+                "SELECT * FROM outbox_messages WHERE dispatched_at IS NULL ORDER BY sequence LIMIT {0} FOR UPDATE SKIP LOCKED", _o.BatchSize)
+            : db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.Sequence).Take(_o.BatchSize);
+        // The heads only: the payload is read when a delivery is sent, and most events have few or no subscribers.
+        var batch = (await pending.AsNoTracking().Select(m => new { m.Sequence, m.Id, m.Type, m.AggregateId, m.TargetSubscriptionId }).ToListAsync(ct))
+            .OrderBy(m => m.Sequence).ToList();
         if (batch.Count == 0) return 0;
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).ToListAsync(ct);
         var now = clock.GetUtcNow();
@@ -72,9 +75,11 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                 if (message.TargetSubscriptionId is { } target ? target != s.Id : !s.Wants(message.Type)) continue;
                 db.WebhookDeliveries.Add(new WebhookDelivery(s.Id, message.Id, message.Sequence, message.Type, message.AggregateId, now));
             }
-            message.DispatchedAt = now;
         }
         await db.SaveChangesAsync(ct);
+        // One statement marks the whole batch, however many events it holds (the rows are locked by this transaction).
+        var taken = batch.Select(m => m.Sequence).ToList();
+        await db.OutboxMessages.Where(m => taken.Contains(m.Sequence)).ExecuteUpdateAsync(u => u.SetProperty(m => m.DispatchedAt, now), ct);
         await tx.CommitAsync(ct);
         return batch.Count;
     }

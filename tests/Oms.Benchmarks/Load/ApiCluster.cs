@@ -57,8 +57,9 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["Webhooks__AllowPrivateTargets"] = "true";
             foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
             var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[api {i}] {line}"); };
+            var replica = i;
+            process.OutputDataReceived += (_, e) => { if (requestLogs && e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[api {replica}] {line}"); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line) Console.Error.WriteLine($"[api {replica}] {line}"); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             cluster._processes.Add(process);
