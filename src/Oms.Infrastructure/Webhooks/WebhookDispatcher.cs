@@ -34,10 +34,12 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         {
             try
             {
+                var pass = System.Diagnostics.Stopwatch.StartNew();
                 var fanned = await FanOutAsync(stoppingToken);
                 var sent = await SendDueAsync(stoppingToken);
                 await CleanupAsync(stoppingToken);
                 if (fanned == 0 && sent == 0) await signal.WaitAsync(_o.PollInterval, stoppingToken);
+                else if (fanned < _o.BatchSize && _o.CoalesceWindow - pass.Elapsed is { Ticks: > 0 } rest) await Task.Delay(rest, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -33,6 +33,12 @@ public sealed class WebhookOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>A sender's claim on a delivery; after it lapses (a crashed process) another sender retries it.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Under load, a pass that found work is followed by the next one no sooner than this: events committing meanwhile
+    /// are fanned out together (one claim, one mark) instead of one small pass per commit. Adds at most this much to
+    /// delivery latency under load; a lone event is still taken at once.
+    /// </summary>
+    public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(20);
     public int BatchSize { get; set; } = 200;
     public int Parallelism { get; set; } = 32;
     public int ResponseExcerptBytes { get; set; } = 1024;

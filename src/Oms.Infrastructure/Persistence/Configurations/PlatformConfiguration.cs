@@ -47,8 +47,10 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.Sequence).ValueGeneratedOnAdd();
         b.HasIndex(m => m.Id).IsUnique();
         b.Property(m => m.Type).HasMaxLength(100);
-        b.HasIndex(m => new { m.DispatchedAt, m.Sequence });
-        b.HasIndex(m => new { m.AggregateId, m.Sequence });
+        // Only events not yet fanned out are looked up by these two: partial indexes stay small, and marking an event
+        // dispatched removes it from them instead of writing new entries.
+        b.HasIndex(m => m.Sequence).HasDatabaseName("ix_outbox_messages_undispatched").HasFilter("dispatched_at IS NULL");
+        b.HasIndex(m => new { m.AggregateId, m.Sequence }).HasFilter("dispatched_at IS NULL");
         b.HasIndex(m => m.OccurredAt);
     }
 }

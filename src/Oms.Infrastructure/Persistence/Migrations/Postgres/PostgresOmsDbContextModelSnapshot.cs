@@ -1543,11 +1543,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_outbox_messages_occurred_at");
 
-                    b.HasIndex("AggregateId", "Sequence")
-                        .HasDatabaseName("ix_outbox_messages_aggregate_id_sequence");
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("ix_outbox_messages_undispatched")
+                        .HasFilter("dispatched_at IS NULL");
 
-                    b.HasIndex("DispatchedAt", "Sequence")
-                        .HasDatabaseName("ix_outbox_messages_dispatched_at_sequence");
+                    b.HasIndex("AggregateId", "Sequence")
+                        .HasDatabaseName("ix_outbox_messages_aggregate_id_sequence")
+                        .HasFilter("dispatched_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -2012,9 +2014,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                                 .HasColumnName("customer_phone");
 
                             b1.HasKey("OrderId");
-
-                            b1.HasIndex("Email")
-                                .HasDatabaseName("ix_orders_customer_email");
 
                             b1.ToTable("orders");
 

@@ -1552,11 +1552,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_outbox_messages_occurred_at");
 
-                    b.HasIndex("AggregateId", "Sequence")
-                        .HasDatabaseName("ix_outbox_messages_aggregate_id_sequence");
+                    b.HasIndex("Sequence")
+                        .HasDatabaseName("ix_outbox_messages_undispatched")
+                        .HasFilter("dispatched_at IS NULL");
 
-                    b.HasIndex("DispatchedAt", "Sequence")
-                        .HasDatabaseName("ix_outbox_messages_dispatched_at_sequence");
+                    b.HasIndex("AggregateId", "Sequence")
+                        .HasDatabaseName("ix_outbox_messages_aggregate_id_sequence")
+                        .HasFilter("dispatched_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
@@ -2015,9 +2017,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasColumnName("customer_phone");
 
                             b1.HasKey("OrderId");
-
-                            b1.HasIndex("Email")
-                                .HasDatabaseName("ix_orders_customer_email");
 
                             b1.ToTable("orders");
 
