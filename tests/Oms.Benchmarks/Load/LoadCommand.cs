@@ -67,10 +67,12 @@ public static class LoadCommand
             }
         });
         var cpuBefore = cluster.CpuSeconds();
+        var ownBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var started = Stopwatch.GetTimestamp();
         var completed = await LoadScenarios.LoopAsync(users, Deadline(seconds), int.MaxValue, unit);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpuAfter = cluster.CpuSeconds();
+        var ownAfter = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         await sampling.CancelAsync();
         await sampler;
 
@@ -80,6 +82,7 @@ public static class LoadCommand
             WarmupSeconds = warmup, Skus = skus, Nodes = nodes, Completed = completed, PerSecond = Math.Round(completed / elapsed, 1),
             Latencies = metrics.Rows("whole " + unitName), Errors = metrics.Errors, ErrorKinds = metrics.ErrorKinds.ToDictionary(),
             ApiCpuMsPerUnit = PerUnit(cpuBefore.Api, cpuAfter.Api, completed), PostgresCpuMsPerUnit = PerUnit(cpuBefore.Postgres, cpuAfter.Postgres, completed),
+            LoadGeneratorCpuMsPerUnit = PerUnit(ownBefore, ownAfter, completed),
             SqlStatementsPerUnit = Math.Round(metrics.SqlPerUnit, 2),
             MemoryStartMb = samples.FirstOrDefault() is > 0 and var a ? a : null, MemoryMaxMb = samples.Count > 0 ? samples.Max() : null,
             MemoryEndMb = samples.LastOrDefault() is > 0 and var z ? z : null, MemorySamplesMb = samples,

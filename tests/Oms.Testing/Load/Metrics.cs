@@ -55,6 +55,8 @@ public sealed record LoadResult
     public required IReadOnlyDictionary<string, int> ErrorKinds { get; init; }
     public required double? ApiCpuMsPerUnit { get; init; }
     public required double? PostgresCpuMsPerUnit { get; init; }
+    /// <summary>CPU of the program generating the load, which shares the machine's cores with the API and PostgreSQL.</summary>
+    public double? LoadGeneratorCpuMsPerUnit { get; init; }
     public required double SqlStatementsPerUnit { get; init; }
     public required double? MemoryStartMb { get; init; }
     public required double? MemoryMaxMb { get; init; }
@@ -71,9 +73,9 @@ public sealed record LoadResult
         Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var r in Latencies) Console.WriteLine($"| {r.Request} | {r.Count} | {r.P50Ms:0.0} | {r.P95Ms:0.0} | {r.P99Ms:0.0} |");
         Console.WriteLine();
-        Console.WriteLine($"| {unit}s/s | errors | API CPU ms/{unit} | PostgreSQL CPU ms/{unit} | SQL statements/{unit} | API memory MB (start / max / end) |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---|");
-        Console.WriteLine($"| {PerSecond:0.0} | {Errors}{(Errors > 0 ? " (" + string.Join(", ", ErrorKinds.Select(e => $"{e.Key}×{e.Value}")) + ")" : "")} | {Fmt(ApiCpuMsPerUnit)} | {Fmt(PostgresCpuMsPerUnit)} | {SqlStatementsPerUnit:0.0} | {Fmt(MemoryStartMb)} / {Fmt(MemoryMaxMb)} / {Fmt(MemoryEndMb)} |");
+        Console.WriteLine($"| {unit}s/s | errors | API CPU ms/{unit} | PostgreSQL CPU ms/{unit} | load generator CPU ms/{unit} | SQL statements/{unit} | API memory MB (start / max / end) |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| {PerSecond:0.0} | {Errors}{(Errors > 0 ? " (" + string.Join(", ", ErrorKinds.Select(e => $"{e.Key}×{e.Value}")) + ")" : "")} | {Fmt(ApiCpuMsPerUnit)} | {Fmt(PostgresCpuMsPerUnit)} | {Fmt(LoadGeneratorCpuMsPerUnit)} | {SqlStatementsPerUnit:0.0} | {Fmt(MemoryStartMb)} / {Fmt(MemoryMaxMb)} / {Fmt(MemoryEndMb)} |");
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("0.00") : "n/a";
