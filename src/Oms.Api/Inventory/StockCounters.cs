@@ -23,23 +23,33 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
 {
     /// <summary>
     /// Reserves every (node, SKU, quantity) or none: the counts after it in the order given, or null when any row had
-    /// too little available (then nothing stays reserved). Hand SQL: on PostgreSQL one statement locks the rows in
-    /// (node, SKU) order, so two multi-row reservations never deadlock, then guards, reserves and reads back; rows
-    /// that did reserve when another could not are given back by a second statement on the rows we still hold locked,
-    /// so no savepoint is needed. On SQLite (one writer at a time) one statement per row.
+    /// too little available (then nothing stays reserved, and no row stays locked on PostgreSQL). Hand SQL, one round
+    /// trip either way: a single row is one guarded UPDATE … RETURNING, which changes and locks nothing when it fails.
+    /// Several rows on PostgreSQL are one statement that locks them in (node, SKU) order, so two multi-row reservations
+    /// never deadlock, then guards, reserves and reads back, sent together with a savepoint: when a row falls short,
+    /// rolling back to it also releases the locks, so a retry at other nodes cannot deadlock with what this attempt
+    /// held. On SQLite (one writer at a time) one statement per row, and rows already reserved are given back.
     /// </summary>
     public async Task<List<StockCount>?> TryReserveAllAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
     {
-        var counts = db.HasArrayParameters ? await ReserveTogetherAsync(rows, ct) : await ReserveOneByOneAsync(rows, ct);
+        var together = db.HasArrayParameters && rows.Count > 1;
+        var counts = together ? await ReserveTogetherAsync(rows, ct) : await ReserveOneByOneAsync(rows, ct);
         if (counts.Count == rows.Count)
             return rows.Select(r => counts.Single(c => c.NodeId == r.Node && c.Sku == r.Sku)).ToList();
-        if (counts.Count > 0) await GiveBackAsync(counts.Select(c => rows.Single(r => r.Node == c.NodeId && r.Sku == c.Sku)).ToList(), ct);
+        if (together)
+        {
+            await using var undo = db.RawCommand("ROLLBACK TO SAVEPOINT reserve");
+            await undo.ExecuteNonQueryAsync(ct);
+        }
+        else if (counts.Count > 0) await GiveBackAsync(counts.Select(c => rows.Single(r => r.Node == c.NodeId && r.Sku == c.Sku)).ToList(), ct);
         return null;
     }
 
     private async Task<List<StockCount>> ReserveTogetherAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
     {
+        // The savepoint is not released on success: it ends with the transaction, and releasing it would cost a statement.
         await using var command = db.RawCommand(
+            "SAVEPOINT reserve; " +
             "WITH wanted AS (SELECT * FROM unnest(@nodes, @skus, @quantities) AS w(node_id, sku, quantity)), " +
             "locked AS (SELECT s.node_id, s.sku FROM stock_items s JOIN wanted w ON s.node_id = w.node_id AND s.sku = w.sku " +
             "ORDER BY s.node_id, s.sku FOR UPDATE OF s) " +
@@ -49,10 +59,15 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
             "RETURNING s.node_id, s.sku, w.quantity, s.on_hand, s.reserved, s.safety_stock, s.reorder_point, s.reorder_quantity, s.supplier_id",
             ("@nodes", rows.Select(r => r.Node.Value).ToArray()), ("@skus", rows.Select(r => r.Sku).ToArray()),
             ("@quantities", rows.Select(r => r.Quantity).ToArray()), ("@now", db.StoreTime(clock.GetUtcNow())));
+        SqlCommandCounter.CountOne(); // two statements in the one round trip
         await using var reader = await command.ExecuteReaderAsync(ct);
         var counts = new List<StockCount>(rows.Count);
-        while (await reader.ReadAsync(ct))
-            counts.Add(Reserved(reader, new NodeId(reader.GetGuid(0)), reader.GetString(1), reader.GetInt32(2), offset: 3));
+        do
+        {
+            if (reader.FieldCount != 9) continue; // the savepoint's empty result
+            while (await reader.ReadAsync(ct))
+                counts.Add(Reserved(reader, new NodeId(reader.GetGuid(0)), reader.GetString(1), reader.GetInt32(2), offset: 3));
+        } while (await reader.NextResultAsync(ct));
         return counts;
     }
 

@@ -176,7 +176,8 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
     {
         var since = now - risk.Settings.VelocityWindow;
         var normalized = email.Trim().ToLowerInvariant();
-        // The last 50 orders are history enough, and keep this one indexed read however long a customer's history is.
+        // The last 50 orders are history enough, and keep this one indexed read (ix_orders_customer_email_created_at,
+        // read backwards) however long a customer's history is.
         var recent = await db.Orders.Where(o => o.Customer.Email == normalized).OrderByDescending(o => o.CreatedAt).Take(50)
             .Select(o => new { o.Total, o.CreatedAt }).ToListAsync(ct);
         var byIp = ip is null ? 0 : await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= since, ct);
