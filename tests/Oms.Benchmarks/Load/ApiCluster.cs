@@ -53,6 +53,7 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["Logging__LogLevel__Default"] = requestLogs ? "Information" : "Warning";
             start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
             start.Environment["MALLOC_ARENA_MAX"] = "2"; // as in the Docker image: glibc's per-thread arenas otherwise let RSS creep
+            start.Environment["DOTNET_TieredCompilation"] = "0"; // as in the Docker image: no background re-JIT competing with requests
             start.Environment["Webhooks__AllowHttp"] = "true";
             start.Environment["Webhooks__AllowPrivateTargets"] = "true";
             foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
@@ -112,7 +113,10 @@ public sealed class ApiCluster : IAsyncDisposable
         return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 
-    /// <summary>CPU seconds (user + system) used so far by the API processes, and by PostgreSQL when it runs on this machine.</summary>
+    /// <summary>
+    /// CPU seconds (user + system) used so far by the API processes, and by PostgreSQL when it runs on this machine
+    /// (its live processes, and through the postmaster those that have exited).
+    /// </summary>
     public (double? Api, double? Postgres) CpuSeconds()
     {
         double? api = _processes.Count == 0 ? null : _processes.Sum(p => ProcStat.CpuSeconds(p.Id));
@@ -158,7 +162,9 @@ public static class ProcStat
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (double.Parse(fields[11]) + double.Parse(fields[12])) / 100.0; // USER_HZ
+            // utime + stime, plus cutime + cstime: the CPU of children that have exited and been waited for. PostgreSQL's
+            // backends end when the pool retires a connection, and the postmaster's cutime keeps what they used.
+            return (double.Parse(fields[11]) + double.Parse(fields[12]) + double.Parse(fields[13]) + double.Parse(fields[14])) / 100.0; // USER_HZ
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
     }
