@@ -62,26 +62,9 @@ public sealed class BenchHost : IAsyncDisposable
     /// <summary>CPU seconds (user + system) this process and the PostgreSQL server have used so far.</summary>
     public (double Process, double? Postgres) CpuSeconds()
     {
-        var ticks = 100.0; // USER_HZ on Linux
-        double Read(int pid)
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                return (double.Parse(fields[11]) + double.Parse(fields[12])) / ticks;
-            }
-            catch (IOException) { return 0; }
-        }
-        var self = Read(Environment.ProcessId);
+        var self = Load.ProcStat.CpuSeconds(Environment.ProcessId);
         if (PostgresDataDir is null || !OperatingSystem.IsLinux()) return (self, null);
-        var pg = Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : -1).Where(pid => pid > 0)
-            .Where(pid =>
-            {
-                try { return File.ReadAllText($"/proc/{pid}/cmdline").Contains("postgres"); } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; }
-            })
-            .Sum(Read);
-        return (self, pg);
+        return (self, Load.ProcStat.Pids().Where(pid => Load.ProcStat.Name(pid) == "postgres").Sum(Load.ProcStat.CpuSeconds));
     }
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();

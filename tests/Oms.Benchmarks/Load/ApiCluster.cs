@@ -120,7 +120,8 @@ public sealed class ApiCluster : IAsyncDisposable
     public (double? Api, double? Postgres) CpuSeconds()
     {
         double? api = _processes.Count == 0 ? null : _processes.Sum(p => ProcStat.CpuSeconds(p.Id));
-        var pg = ProcStat.Pids().Where(pid => ProcStat.CommandLine(pid).StartsWith("postgres", StringComparison.Ordinal)).Sum(ProcStat.CpuSeconds);
+        // By executable name: the postmaster's command line is its path, its backends retitle theirs "postgres: …".
+        var pg = ProcStat.Pids().Where(pid => ProcStat.Name(pid) == "postgres").Sum(ProcStat.CpuSeconds);
         return (api, pg > 0 ? pg : null);
     }
 
@@ -153,6 +154,12 @@ public static class ProcStat
     public static string CommandLine(int pid)
     {
         try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
+    }
+
+    public static string Name(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").Trim(); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
     }
 
