@@ -41,7 +41,8 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
             await using var undo = db.RawCommand("ROLLBACK TO SAVEPOINT reserve");
             await undo.ExecuteNonQueryAsync(ct);
         }
-        else if (counts.Count > 0) await GiveBackAsync(counts.Select(c => rows.Single(r => r.Node == c.NodeId && r.Sku == c.Sku)).ToList(), ct);
+        else // give back what the earlier rows took; this transaction still holds them
+            foreach (var c in counts) await ReleaseAsync(c.NodeId, c.Sku, c.Reserved - c.ReservedBefore, ct);
         return null;
     }
 
@@ -96,12 +97,6 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
             reader.IsDBNull(offset + 5) ? null : reader.GetGuid(offset + 5));
     }
 
-    /// <summary>Undoes part of a reservation that could not be completed; the rows are still locked by this transaction.</summary>
-    private async Task GiveBackAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
-    {
-        foreach (var (node, sku, quantity) in rows) await ReleaseAsync(node, sku, quantity, ct);
-    }
-
     public async Task ReleaseAsync(NodeId node, string sku, int quantity, CancellationToken ct)
     {
         var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.Reserved >= quantity)
@@ -143,21 +138,12 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
         return updated == 1 ? await ReadAsync(node, sku, onHandDelta: value - expected, reservedDelta: 0, ct) : null;
     }
 
+    /// <summary>A row's counts after a change, with what was available before it (from the deltas just applied).</summary>
     public async Task<StockCount?> ReadAsync(NodeId node, string sku, int onHandDelta, int reservedDelta, CancellationToken ct) =>
-        (await ReadManyAsync([(node, sku, onHandDelta, reservedDelta)], ct)).SingleOrDefault();
-
-    /// <summary>Counts after changes, with what was available before each (from the deltas just applied).</summary>
-    public async Task<List<StockCount>> ReadManyAsync(IReadOnlyList<(NodeId Node, string Sku, int OnHandDelta, int ReservedDelta)> changes, CancellationToken ct)
-    {
-        var skus = changes.Select(c => c.Sku).Distinct().ToList();
-        var nodes = changes.Select(c => c.Node).Distinct().ToList();
-        var rows = await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku) && nodes.Contains(s.NodeId)).ToListAsync(ct);
-        return changes.Select(c => rows.FirstOrDefault(r => r.NodeId == c.Node && r.Sku == c.Sku) is { } r
-                ? new StockCount(c.Node, c.Sku, r.OnHand, r.Reserved, r.SafetyStock, r.OnHand - c.OnHandDelta, r.Reserved - c.ReservedDelta,
-                    r.ReorderPoint, r.ReorderQuantity, r.SupplierId)
-                : null)
-            .OfType<StockCount>().ToList();
-    }
+        await db.Stock.AsNoTracking().SingleOrDefaultAsync(s => s.NodeId == node && s.Sku == sku, ct) is { } r
+            ? new StockCount(node, sku, r.OnHand, r.Reserved, r.SafetyStock, r.OnHand - onHandDelta, r.Reserved - reservedDelta,
+                r.ReorderPoint, r.ReorderQuantity, r.SupplierId)
+            : null;
 
     /// <summary>
     /// Creates missing rows (all counts zero) before the caller's transaction starts, on a connection of their own:
