@@ -30,7 +30,9 @@ public sealed class PostgresServer
     public string? DataDirectory => _dataDir;
 
     /// <param name="durable">Commits wait for the disk (fsync, synchronous_commit), as in production; the tests leave it off.</param>
-    public static async Task<PostgresServer> StartAsync(bool durable = false)
+    /// <param name="unixSocket">Clients connect through the server's Unix-domain socket (as a same-host deployment
+    /// would) instead of TCP on 127.0.0.1; the benchmark measures with it.</param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false, bool unixSocket = false)
     {
         var database = "oms_test_" + Guid.NewGuid().ToString("N")[..12];
         if (Environment.GetEnvironmentVariable("OMS_TEST_POSTGRES") is { Length: > 0 } given)
@@ -54,7 +56,7 @@ public sealed class PostgresServer
         Run(Path.Combine(bin, "pg_ctl"),
             $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 {durability}-c max_connections=300 -c shared_buffers=128MB\" start",
             root);
-        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database={database};Maximum Pool Size=100;Include Error Detail=true", dir, bin, root);
+        var server = new PostgresServer($"Host={(unixSocket ? dir : "127.0.0.1")};Port={port};Username=postgres;Database={database};Maximum Pool Size=100;Include Error Detail=true", dir, bin, root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         await CreateDatabaseAsync($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", database);
         return server;

@@ -19,18 +19,22 @@ public sealed class ApiCluster : IAsyncDisposable
     public IReadOnlyList<HttpClient> Clients { get; private set; } = [];
     public IReadOnlyList<string> Urls { get; private set; } = [];
     public bool OwnsPostgres => _postgres is not null;
+    public bool PostgresOverUnixSocket { get; private set; }
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
 
     /// <summary>Targets an API that runs already.</summary>
     public static ApiCluster Existing(IReadOnlyList<string> urls, string key) => new() { Urls = urls, Clients = urls.Select(u => Client(u, key)).ToList() };
 
     /// <summary>Starts <paramref name="replicas"/> API processes on <paramref name="postgres"/> (or a throwaway server) and waits until each is ready.</summary>
-    public static async Task<ApiCluster> StartAsync(int replicas, string? postgres, bool requestLogs, IReadOnlyDictionary<string, string> settings)
+    /// <param name="postgresOverTcp">Connect to the throwaway server on 127.0.0.1 instead of its Unix-domain socket.</param>
+    public static async Task<ApiCluster> StartAsync(int replicas, string? postgres, bool requestLogs, IReadOnlyDictionary<string, string> settings,
+        bool postgresOverTcp = false)
     {
         var cluster = new ApiCluster();
         if (postgres is null)
         {
-            cluster._postgres = await PostgresServer.StartAsync(durable: true);
+            cluster._postgres = await PostgresServer.StartAsync(durable: true, unixSocket: !postgresOverTcp);
+            cluster.PostgresOverUnixSocket = !postgresOverTcp;
             postgres = cluster._postgres.ConnectionString;
         }
         var root = RepositoryRoot();
