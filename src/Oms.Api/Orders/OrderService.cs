@@ -20,7 +20,8 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             return (known, false);
 
         var currency = Currencies.Normalize(request.Currency);
-        var (lines, products) = await PriceAsync(request.Lines, currency, ct);
+        // Money that comes with the order confirms it at once: read the lines' stock with their products, and route from it.
+        var (lines, read) = await PriceAsync(request.Lines, currency, ct, withStock: request.Payment is not null);
         var delivery = new Delivery(request.Delivery?.Type ?? DeliveryType.Ship, request.Delivery?.PickupLocation);
         var shipping = request.ShippingAddress?.ToDomain();
         var billing = request.BillingAddress?.ToDomain();
@@ -59,7 +60,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             if (confirm)
             {
                 order.Confirm(actor.Name, now);
-                await allocations.AllocateOnConfirmAsync(order, ct, products);
+                await allocations.AllocateOnConfirmAsync(order, ct, read);
             }
             await db.SaveChangesAsync(ct);
             if (tx is not null) await tx.CommitAsync(ct);
@@ -195,10 +196,15 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         (await PriceAsync(requested, currency, ct)).Lines;
 
     /// <summary>The priced lines, and the products read for them (routing needs their weights and backorder policies).</summary>
-    private async Task<(List<LineItem> Lines, Dictionary<string, Oms.Domain.Catalog.Product> Products)> PriceAsync(IReadOnlyList<OrderLineRequest> requested, string currency, CancellationToken ct)
+    /// <param name="withStock">Read the SKUs' stock rows in the same query, for routing.</param>
+    private async Task<(List<LineItem> Lines, AllocationService.ProductsWithStock Read)> PriceAsync(IReadOnlyList<OrderLineRequest> requested, string currency,
+        CancellationToken ct, bool withStock = false)
     {
-        var skus = requested.Select(l => l.Sku).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, ct);
+        var skus = requested.Select(l => l.Sku);
+        var read = withStock
+            ? await allocations.ProductsWithStockAsync(skus, ct)
+            : new AllocationService.ProductsWithStock(await allocations.ProductsAsync(skus, ct), null);
+        var products = read.Products;
         var errors = new Dictionary<string, string[]>();
         var lines = new List<LineItem>(requested.Count);
         for (var i = 0; i < requested.Count; i++)
@@ -224,7 +230,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         if (errors.Count > 0)
             throw new DomainException("order.invalid_lines", "Some lines cannot be ordered: " + string.Join(" ", errors.Values.SelectMany(v => v)))
             { FieldErrors = errors };
-        return (lines, products);
+        return (lines, read);
     }
 
     private static string Reason(string reason) =>

@@ -24,12 +24,13 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     public sealed record Outcome(RoutingDecision Decision, IReadOnlyList<Allocation> Allocations, IReadOnlyList<PlannedLine> Short);
 
     /// <summary>Routes the whole order at confirmation: short lines follow each SKU's backorder policy.</summary>
-    /// <param name="products">The order's products when the caller has them already (placement read them to price the lines).</param>
-    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, IReadOnlyDictionary<string, Product>? products = null)
+    /// <param name="read">The order's products, and their stock rows, when the caller read them already
+    /// (<see cref="ProductsWithStockAsync"/>: placement prices the lines with them).</param>
+    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, ProductsWithStock? read = null)
     {
-        products ??= await ProductsAsync(order.Lines.Select(l => l.Sku), ct);
+        var products = read?.Products ?? await ProductsAsync(order.Lines.Select(l => l.Sku), ct);
         var lines = order.Lines.Select(l => new RoutingLine(l.Id, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
-        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct);
+        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct, read?.Stock);
         var denied = outcome.Short.Where(s => products.GetValueOrDefault(s.Sku)?.BackorderPolicy is null or BackorderPolicy.Deny).ToList();
         if (denied.Count > 0)
         {
@@ -176,7 +177,9 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         await tx.CommitAsync(ct);
     }
 
-    private async Task<Outcome> RouteAndReserveAsync(Order order, IReadOnlyList<RoutingLine> lines, RoutingTrigger trigger, IReadOnlyCollection<NodeId> excluded, CancellationToken ct)
+    /// <param name="stock">Stock rows of the lines' SKUs read moments ago, for the first plan (a later attempt reads again).</param>
+    private async Task<Outcome> RouteAndReserveAsync(Order order, IReadOnlyList<RoutingLine> lines, RoutingTrigger trigger, IReadOnlyCollection<NodeId> excluded,
+        CancellationToken ct, IReadOnlyList<StockRow>? stock = null)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Reservations must run inside a transaction.");
         var request = new RoutingRequest(lines, order.ShippingAddress ?? order.BillingAddress, order.Priority, order.Channel, order.Delivery, excluded);
@@ -184,7 +187,9 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
-            var plan = router.Plan(request, await SnapshotAsync(skus, now, ct), now);
+            // A snapshot only guides the plan: the guarded reservation below decides, so rows read just before the
+            // transaction serve the first attempt as well as rows read inside it.
+            var plan = router.Plan(request, await SnapshotAsync(skus, now, ct, attempt == 1 ? stock : null), now);
             var reservations = plan.Allocations
                 .SelectMany(a => a.Lines.Select(l => (a.NodeId, l.Sku, l.Quantity)))
                 .GroupBy(x => (x.NodeId, x.Sku))
@@ -225,14 +230,37 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         return await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, ct);
     }
 
+    /// <summary>A stock row as routing reads it.</summary>
+    public sealed record StockRow(NodeId NodeId, string Sku, int OnHand, int Reserved, int SafetyStock);
+
+    /// <summary>Products and (unless null: not read) their stock rows, read together so a checkout prices and routes from one query.</summary>
+    public sealed record ProductsWithStock(Dictionary<string, Product> Products, IReadOnlyList<StockRow>? Stock);
+
+    /// <summary>
+    /// The products of <paramref name="skus"/> with every stock row of them, in one round trip: a checkout that
+    /// confirms at once prices its lines with the first and plans its first routing attempt with the second.
+    /// </summary>
+    public async Task<ProductsWithStock> ProductsWithStockAsync(IEnumerable<string> skus, CancellationToken ct)
+    {
+        var list = skus.Distinct().ToList();
+        var rows = await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku))
+            .Select(p => new
+            {
+                Product = p,
+                Stock = db.Stock.Where(s => s.Sku == p.Sku).Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToList(),
+            })
+            .ToListAsync(ct);
+        return new ProductsWithStock(rows.ToDictionary(r => r.Product.Sku, r => r.Product), rows.SelectMany(r => r.Stock).ToList());
+    }
+
     /// <summary>
     /// Every node, its available stock of the requested SKUs, and, for nodes with a daily capacity, the allocations
     /// they took since their local midnight (counted exactly: capacity is a hard limit).
     /// </summary>
-    private async Task<List<NodeSnapshot>> SnapshotAsync(IReadOnlyList<string> skus, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<NodeSnapshot>> SnapshotAsync(IReadOnlyList<string> skus, DateTimeOffset now, CancellationToken ct, IReadOnlyList<StockRow>? read = null)
     {
-        var stock = await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku))
-            .Select(s => new { s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock }).ToListAsync(ct);
+        var stock = read ?? await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku))
+            .Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToListAsync(ct);
         var nodes = await directory.AllAsync(db, stock.Select(s => s.NodeId), ct);
         var capped = nodes.Where(n => n.DailyCapacity is not null).ToList();
         var recent = new Dictionary<NodeId, int>();

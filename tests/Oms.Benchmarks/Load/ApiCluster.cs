@@ -18,7 +18,26 @@ public sealed class ApiCluster : IAsyncDisposable
 
     public IReadOnlyList<HttpClient> Clients { get; private set; } = [];
     public IReadOnlyList<string> Urls { get; private set; } = [];
+    private string? _postgresConnectionString;
     public bool OwnsPostgres => _postgres is not null;
+
+    /// <summary>
+    /// Refreshes the planner's statistics of the database the API processes use (false when the benchmark does not know it).
+    /// A fresh database's tables are empty when the API first prepares its statements, and PostgreSQL keeps the plans it
+    /// chose for empty tables (a sequential scan of the outbox, the orders walked by date) until the tables are analyzed:
+    /// autovacuum does that within its first minute on any running database, but a short benchmark would measure the
+    /// plans of an empty database instead.
+    /// </summary>
+    public async Task<bool> AnalyzeAsync()
+    {
+        if (_postgresConnectionString is null) return false;
+        await using var connection = new Npgsql.NpgsqlConnection(_postgresConnectionString);
+        await connection.OpenAsync();
+        await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE", connection);
+        await analyze.ExecuteNonQueryAsync();
+        return true;
+    }
+
     public bool PostgresOverUnixSocket { get; private set; }
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
 
@@ -37,6 +56,7 @@ public sealed class ApiCluster : IAsyncDisposable
             cluster.PostgresOverUnixSocket = !postgresOverTcp;
             postgres = cluster._postgres.ConnectionString;
         }
+        cluster._postgresConnectionString = postgres;
         var root = RepositoryRoot();
         var dll = new[] { "Release", "Debug" }.Select(c => Path.Combine(root, "src", "Oms.Api", "bin", c, "net10.0", "Oms.Api.dll")).Where(File.Exists)
                       .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()

@@ -56,6 +56,8 @@ public static class LoadCommand
         }
 
         await LoadScenarios.LoopAsync(users, Deadline(warmup), int.MaxValue, unit);
+        // Statistics as autovacuum keeps them on a running database, not those of the empty one the run started with.
+        if (await cluster.AnalyzeAsync()) machine += "; ANALYZE after the warm-up";
         metrics.Reset();
         var samples = new List<double>();
         using var sampling = new CancellationTokenSource();
