@@ -39,6 +39,12 @@ public sealed class ApiCluster : IAsyncDisposable
     }
 
     public bool PostgresOverUnixSocket { get; private set; }
+
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
 
     /// <summary>Targets an API that runs already.</summary>
@@ -58,9 +64,10 @@ public sealed class ApiCluster : IAsyncDisposable
         }
         cluster._postgresConnectionString = postgres;
         var root = RepositoryRoot();
-        var dll = new[] { "Release", "Debug" }.Select(c => Path.Combine(root, "src", "Oms.Api", "bin", c, "net10.0", "Oms.Api.dll")).Where(File.Exists)
-                      .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-                  ?? throw new InvalidOperationException("Build the API first: dotnet build -c Release src/Oms.Api");
+        // The API build of the benchmark's own configuration (building the benchmark builds it): never a Debug API
+        // left newer by a test run, whose unoptimized code would be measured instead.
+        var dll = Path.Combine(root, "src", "Oms.Api", "bin", Configuration, "net10.0", "Oms.Api.dll");
+        if (!File.Exists(dll)) throw new InvalidOperationException($"Build the benchmark first: dotnet build -c {Configuration} tests/Oms.Benchmarks");
         var key = "oms_bench_admin_" + Guid.NewGuid().ToString("N");
         var urls = new List<string>();
         for (var i = 0; i < replicas; i++)

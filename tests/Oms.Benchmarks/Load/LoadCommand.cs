@@ -28,7 +28,7 @@ public static class LoadCommand
             : await ApiCluster.StartAsync(replicas, Text(args, "--postgres") ?? Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES"), args.Contains("--request-logs"), settings,
                 postgresOverTcp: args.Contains("--pg-tcp"));
         var load = new LoadScenarios(cluster.Clients);
-        var machine = $"{Environment.ProcessorCount} cores, {(cluster.OwnsPostgres ? $"throwaway PostgreSQL with fsync and synchronous_commit on, reached over {(cluster.PostgresOverUnixSocket ? "its Unix socket" : "TCP on 127.0.0.1")}" : "given PostgreSQL")}";
+        var machine = $"{Environment.ProcessorCount} cores, {ApiCluster.Configuration} build, {(cluster.OwnsPostgres ? $"throwaway PostgreSQL with fsync and synchronous_commit on, reached over {(cluster.PostgresOverUnixSocket ? "its Unix socket" : "TCP on 127.0.0.1")}" : "given PostgreSQL")}";
 
         if (scenario == "hot-sku")
         {
