@@ -40,6 +40,9 @@ public sealed class ApiCluster : IAsyncDisposable
 
     public bool PostgresOverUnixSocket { get; private set; }
 
+    /// <summary>Connections per API process to the throwaway server (null for a given server: its connection string decides).</summary>
+    public int? PoolSize { get; private set; }
+
 #if DEBUG
     public const string Configuration = "Debug";
 #else
@@ -52,15 +55,18 @@ public sealed class ApiCluster : IAsyncDisposable
 
     /// <summary>Starts <paramref name="replicas"/> API processes on <paramref name="postgres"/> (or a throwaway server) and waits until each is ready.</summary>
     /// <param name="postgresOverTcp">Connect to the throwaway server on 127.0.0.1 instead of its Unix-domain socket.</param>
+    /// <param name="poolSize">Connections per API process to the throwaway server; by default 8 per core of this
+    /// machine, shared out over the processes (README: PostgreSQL settings that matter).</param>
     public static async Task<ApiCluster> StartAsync(int replicas, string? postgres, bool requestLogs, IReadOnlyDictionary<string, string> settings,
-        bool postgresOverTcp = false)
+        bool postgresOverTcp = false, int? poolSize = null)
     {
         var cluster = new ApiCluster();
         if (postgres is null)
         {
             cluster._postgres = await PostgresServer.StartAsync(durable: true, unixSocket: !postgresOverTcp);
             cluster.PostgresOverUnixSocket = !postgresOverTcp;
-            postgres = cluster._postgres.ConnectionString;
+            cluster.PoolSize = poolSize ?? Math.Max(4, 8 * Environment.ProcessorCount / replicas);
+            postgres = new Npgsql.NpgsqlConnectionStringBuilder(cluster._postgres.ConnectionString) { MaxPoolSize = cluster.PoolSize.Value }.ConnectionString;
         }
         cluster._postgresConnectionString = postgres;
         var root = RepositoryRoot();
