@@ -15,11 +15,24 @@ public sealed class ApiCluster : IAsyncDisposable
 {
     private readonly List<Process> _processes = [];
     private PostgresServer? _postgres;
+    private string? _postgresConnectionString;
 
     public IReadOnlyList<HttpClient> Clients { get; private set; } = [];
     public IReadOnlyList<string> Urls { get; private set; } = [];
-    private string? _postgresConnectionString;
     public bool OwnsPostgres => _postgres is not null;
+    public bool PostgresOverUnixSocket { get; private set; }
+
+    /// <summary>Connections per API process to the throwaway server (null for a given server: its connection string decides).</summary>
+    public int? PoolSize { get; private set; }
+
+    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
+
+    /// <summary>The build configuration of this program; it runs the API build of the same one.</summary>
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
 
     /// <summary>
     /// Refreshes the planner's statistics of the database the API processes use (false when the benchmark does not know it).
@@ -38,25 +51,13 @@ public sealed class ApiCluster : IAsyncDisposable
         return true;
     }
 
-    public bool PostgresOverUnixSocket { get; private set; }
-
-    /// <summary>Connections per API process to the throwaway server (null for a given server: its connection string decides).</summary>
-    public int? PoolSize { get; private set; }
-
-#if DEBUG
-    public const string Configuration = "Debug";
-#else
-    public const string Configuration = "Release";
-#endif
-    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.Id).ToList();
-
     /// <summary>Targets an API that runs already.</summary>
     public static ApiCluster Existing(IReadOnlyList<string> urls, string key) => new() { Urls = urls, Clients = urls.Select(u => Client(u, key)).ToList() };
 
     /// <summary>Starts <paramref name="replicas"/> API processes on <paramref name="postgres"/> (or a throwaway server) and waits until each is ready.</summary>
     /// <param name="postgresOverTcp">Connect to the throwaway server on 127.0.0.1 instead of its Unix-domain socket.</param>
     /// <param name="poolSize">Connections per API process to the throwaway server; by default 8 per core of this
-    /// machine, shared out over the processes (README: PostgreSQL settings that matter).</param>
+    /// machine, shared out over the processes (README: Connection pool).</param>
     public static async Task<ApiCluster> StartAsync(int replicas, string? postgres, bool requestLogs, IReadOnlyDictionary<string, string> settings,
         bool postgresOverTcp = false, int? poolSize = null)
     {
@@ -187,12 +188,6 @@ public static class ProcStat
     public static IEnumerable<int> Pids() => OperatingSystem.IsLinux()
         ? Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : -1).Where(pid => pid > 0)
         : [];
-
-    public static string CommandLine(int pid)
-    {
-        try { return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' '); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ""; }
-    }
 
     public static string Name(int pid)
     {
