@@ -140,6 +140,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     {
         // The outbox rows ride in the same transaction as the change that raised them.
         var roots = ChangeTracker.Entries<AggregateRoot>().Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
+        var outbox = new List<OutboxMessage>();
         foreach (var root in roots)
         {
             // Every event of one aggregate carries the aggregate as it is at commit: serialize it once.
@@ -147,15 +148,28 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             foreach (var e in root.DomainEvents)
             {
                 payload ??= (await OutboxRowAsync(e, root, cancellationToken)).Payload;
-                OutboxMessages.Add(OutboxMessage.FromPayload(e, payload));
+                outbox.Add(OutboxMessage.FromPayload(e, payload));
             }
         }
-        var hasEvents = roots.Count > 0 || ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        // Inside a transaction on PostgreSQL the outbox rows skip EF's unit of work: one hand-written INSERT of all of
+        // them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
+        var direct = HasArrayParameters && Database.CurrentTransaction is not null;
+        foreach (var entry in ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added).ToList())
+        {
+            if (!direct) continue;
+            outbox.Add(entry.Entity);
+            entry.State = EntityState.Detached;
+        }
+        if (!direct) OutboxMessages.AddRange(outbox);
+        var hasEvents = outbox.Count > 0 || ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
         // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
         // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
         // Set on every save because a pooled context resets it between requests.
         Database.AutoSavepointsEnabled = false;
         var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // After the state change, as EF's batch would: an aggregate's update takes its row lock first, so its events
+        // get their sequence numbers in commit order.
+        if (direct && outbox.Count > 0) written += await InsertOutboxAsync(outbox, cancellationToken);
         foreach (var root in roots) root.ClearDomainEvents();
         if (hasEvents)
         {
@@ -163,6 +177,19 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             else NotifyOnCommit = true; // OutboxCommitInterceptor wakes the dispatcher once the transaction commits
         }
         return written;
+    }
+
+    /// <summary>Writes outbox rows with one statement; the database numbers them in the order given.</summary>
+    private async Task<int> InsertOutboxAsync(List<OutboxMessage> rows, CancellationToken ct)
+    {
+        await using var command = RawCommand(
+            "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, target_subscription_id) " +
+            "SELECT id, type, aggregate_id, occurred_at, payload, target FROM unnest(@ids, @types, @aggregates, @times, @payloads, @targets) " +
+            "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, target, n) ORDER BY n",
+            ("@ids", rows.Select(m => m.Id).ToArray()), ("@types", rows.Select(m => m.Type).ToArray()),
+            ("@aggregates", rows.Select(m => m.AggregateId).ToArray()), ("@times", rows.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()),
+            ("@payloads", rows.Select(m => m.Payload).ToArray()), ("@targets", rows.Select(m => m.TargetSubscriptionId).ToArray()));
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>An outbox row for an event that no aggregate raised (stock counters change by SQL, not through an aggregate).</summary>
