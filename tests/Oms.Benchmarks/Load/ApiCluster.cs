@@ -92,6 +92,7 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
             start.Environment["MALLOC_ARENA_MAX"] = "2"; // as in the Docker image: glibc's per-thread arenas otherwise let RSS creep
             start.Environment["DOTNET_TieredCompilation"] = "0"; // as in the Docker image: no background re-JIT competing with requests
+            start.Environment["DOTNET_ReadyToRun"] = "0"; // as in the Docker image: the framework JIT-compiled, optimized, too
             start.Environment["Webhooks__AllowHttp"] = "true";
             start.Environment["Webhooks__AllowPrivateTargets"] = "true";
             foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
