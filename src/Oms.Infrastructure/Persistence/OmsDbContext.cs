@@ -138,8 +138,31 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // Changes are detected once, here: each ChangeTracker.Entries() call and the save itself would scan every
+        // tracked entity again. Nothing below changes an entity (the event data is a read-only projection).
+        ChangeTracker.DetectChanges();
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return await SaveWithOutboxAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private async Task<int> SaveWithOutboxAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
         // The outbox rows ride in the same transaction as the change that raised them.
-        var roots = ChangeTracker.Entries<AggregateRoot>().Select(e => e.Entity).Where(a => a.DomainEvents.Count > 0).ToList();
+        var roots = new List<AggregateRoot>();
+        var queued = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.Entity is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
+            else if (entry is { Entity: OutboxMessage, State: EntityState.Added }) queued.Add(entry);
+        }
         var outbox = new List<OutboxMessage>();
         foreach (var root in roots)
         {
@@ -154,14 +177,13 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         // Inside a transaction on PostgreSQL the outbox rows skip EF's unit of work: one hand-written INSERT of all of
         // them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
         var direct = HasArrayParameters && Database.CurrentTransaction is not null;
-        foreach (var entry in ChangeTracker.Entries<OutboxMessage>().Where(e => e.State == EntityState.Added).ToList())
+        if (direct)
         {
-            if (!direct) continue;
-            outbox.Add(entry.Entity);
-            entry.State = EntityState.Detached;
+            foreach (var entry in queued) entry.State = EntityState.Detached;
+            outbox.AddRange(queued.Select(e => (OutboxMessage)e.Entity));
         }
-        if (!direct) OutboxMessages.AddRange(outbox);
-        var hasEvents = outbox.Count > 0 || ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
+        else OutboxMessages.AddRange(outbox);
+        var hasEvents = outbox.Count > 0 || queued.Count > 0;
         // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
         // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
         // Set on every save because a pooled context resets it between requests.
