@@ -173,14 +173,21 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
     }
 
     /// <summary>The customer's earlier orders (by e-mail) and recent orders from the same IP, for the risk rules.</summary>
+    private sealed record TotalAt(long Total, DateTimeOffset CreatedAt);
+
+    // Compiled once: every placement runs it (EF would otherwise rebuild and hash the expression tree per call).
+    private static readonly CompiledQuery<Func<OmsDbContext, string, IAsyncEnumerable<TotalAt>>> RecentOrdersQuery = new(() => EF.CompileAsyncQuery(
+        (OmsDbContext db, string email) => db.Orders.AsNoTracking().Where(o => o.Customer.Email == email).OrderByDescending(o => o.CreatedAt).Take(50)
+            .Select(o => new TotalAt(o.Total, o.CreatedAt))));
+
     private async Task<CustomerHistory> HistoryAsync(string email, string? ip, DateTimeOffset now, CancellationToken ct)
     {
         var since = now - risk.Settings.VelocityWindow;
         var normalized = email.Trim().ToLowerInvariant();
         // The last 50 orders are history enough, and keep this one indexed read (ix_orders_customer_email_created_at,
         // read backwards) however long a customer's history is.
-        var recent = await db.Orders.Where(o => o.Customer.Email == normalized).OrderByDescending(o => o.CreatedAt).Take(50)
-            .Select(o => new { o.Total, o.CreatedAt }).ToListAsync(ct);
+        var recent = new List<TotalAt>(4);
+        await foreach (var o in RecentOrdersQuery.For(db)(db, normalized).WithCancellation(ct)) recent.Add(o);
         var byIp = ip is null ? 0 : await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= since, ct);
         return recent.Count == 0
             ? new CustomerHistory(0, 0, 0, byIp)

@@ -242,16 +242,23 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     /// </summary>
     public async Task<ProductsWithStock> ProductsWithStockAsync(IEnumerable<string> skus, CancellationToken ct)
     {
-        var list = skus.Distinct().ToList();
-        var rows = await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku))
-            .Select(p => new
-            {
-                Product = p,
-                Stock = db.Stock.Where(s => s.Sku == p.Sku).Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToList(),
-            })
-            .ToListAsync(ct);
-        return new ProductsWithStock(rows.ToDictionary(r => r.Product.Sku, r => r.Product), rows.SelectMany(r => r.Stock).ToList());
+        var products = new Dictionary<string, Product>();
+        var stock = new List<StockRow>();
+        await foreach (var row in ProductsWithStockQuery.For(db)(db, skus.Distinct().ToArray()).WithCancellation(ct))
+        {
+            products[row.Product.Sku] = row.Product;
+            stock.AddRange(row.Stock);
+        }
+        return new ProductsWithStock(products, stock);
     }
+
+    private sealed record ProductStockRows(Product Product, List<StockRow> Stock);
+
+    // Compiled once: every checkout runs it, and EF would otherwise rebuild and hash the expression tree per call to find its cached plan.
+    private static readonly CompiledQuery<Func<OmsDbContext, string[], IAsyncEnumerable<ProductStockRows>>> ProductsWithStockQuery = new(() => EF.CompileAsyncQuery(
+        (OmsDbContext db, string[] skus) => db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
+            .Select(p => new ProductStockRows(p,
+                db.Stock.Where(s => s.Sku == p.Sku).Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToList()))));
 
     /// <summary>
     /// Every node, its available stock of the requested SKUs, and, for nodes with a daily capacity, the allocations
