@@ -172,14 +172,14 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         return order;
     }
 
-    /// <summary>The customer's earlier orders (by e-mail) and recent orders from the same IP, for the risk rules.</summary>
     private sealed record TotalAt(long Total, DateTimeOffset CreatedAt);
 
-    // Compiled once: every placement runs it (EF would otherwise rebuild and hash the expression tree per call).
+    // Compiled once per model: every placement runs it (EF would otherwise rebuild and hash the expression tree per call).
     private static readonly CompiledQuery<Func<OmsDbContext, string, IAsyncEnumerable<TotalAt>>> RecentOrdersQuery = new(() => EF.CompileAsyncQuery(
         (OmsDbContext db, string email) => db.Orders.AsNoTracking().Where(o => o.Customer.Email == email).OrderByDescending(o => o.CreatedAt).Take(50)
             .Select(o => new TotalAt(o.Total, o.CreatedAt))));
 
+    /// <summary>The customer's earlier orders (by e-mail) and recent orders from the same IP, for the risk rules.</summary>
     private async Task<CustomerHistory> HistoryAsync(string email, string? ip, DateTimeOffset now, CancellationToken ct)
     {
         var since = now - risk.Settings.VelocityWindow;

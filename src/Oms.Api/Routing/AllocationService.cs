@@ -254,7 +254,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
 
     private sealed record ProductStockRows(Product Product, List<StockRow> Stock);
 
-    // Compiled once: every checkout runs it, and EF would otherwise rebuild and hash the expression tree per call to find its cached plan.
+    // Compiled once per model: every checkout runs it, and EF would otherwise rebuild and hash the expression tree per call to find its cached plan.
     private static readonly CompiledQuery<Func<OmsDbContext, string[], IAsyncEnumerable<ProductStockRows>>> ProductsWithStockQuery = new(() => EF.CompileAsyncQuery(
         (OmsDbContext db, string[] skus) => db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
             .Select(p => new ProductStockRows(p,

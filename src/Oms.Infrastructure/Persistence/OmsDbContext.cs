@@ -188,7 +188,17 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
         // Set on every save because a pooled context resets it between requests.
         Database.AutoSavepointsEnabled = false;
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        int written;
+        try
+        {
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch when (direct && queued.Count > 0)
+        {
+            // Queued events stay queued for a caller that saves again, as they would had EF held them.
+            OutboxMessages.AddRange(queued.Select(e => (OutboxMessage)e.Entity));
+            throw;
+        }
         // After the state change, as EF's batch would: an aggregate's update takes its row lock first, so its events
         // get their sequence numbers in commit order.
         if (direct && outbox.Count > 0) written += await InsertOutboxAsync(outbox, cancellationToken);
