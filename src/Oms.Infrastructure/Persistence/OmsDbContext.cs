@@ -157,11 +157,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     {
         // The outbox rows ride in the same transaction as the change that raised them.
         var roots = new List<AggregateRoot>();
-        var queued = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
+        var queued = false; // rows added directly (stock crossings, pings): rare, EF writes them
         foreach (var entry in ChangeTracker.Entries())
         {
             if (entry.Entity is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
-            else if (entry is { Entity: OutboxMessage, State: EntityState.Added }) queued.Add(entry);
+            else queued |= entry is { Entity: OutboxMessage, State: EntityState.Added };
         }
         var outbox = new List<OutboxMessage>();
         foreach (var root in roots)
@@ -174,31 +174,16 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
                 outbox.Add(OutboxMessage.FromPayload(e, payload));
             }
         }
-        // Inside a transaction on PostgreSQL the outbox rows skip EF's unit of work: one hand-written INSERT of all of
-        // them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
+        // Inside a transaction on PostgreSQL the aggregates' events skip EF's unit of work: one hand-written INSERT of
+        // all of them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
         var direct = HasArrayParameters && Database.CurrentTransaction is not null;
-        if (direct)
-        {
-            foreach (var entry in queued) entry.State = EntityState.Detached;
-            outbox.AddRange(queued.Select(e => (OutboxMessage)e.Entity));
-        }
-        else OutboxMessages.AddRange(outbox);
-        var hasEvents = outbox.Count > 0 || queued.Count > 0;
+        if (!direct) OutboxMessages.AddRange(outbox);
+        var hasEvents = outbox.Count > 0 || queued;
         // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
         // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
         // Set on every save because a pooled context resets it between requests.
         Database.AutoSavepointsEnabled = false;
-        int written;
-        try
-        {
-            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        catch when (direct && queued.Count > 0)
-        {
-            // Queued events stay queued for a caller that saves again, as they would had EF held them.
-            OutboxMessages.AddRange(queued.Select(e => (OutboxMessage)e.Entity));
-            throw;
-        }
+        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         // After the state change, as EF's batch would: an aggregate's update takes its row lock first, so its events
         // get their sequence numbers in commit order.
         if (direct && outbox.Count > 0) written += await InsertOutboxAsync(outbox, cancellationToken);
@@ -211,16 +196,16 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         return written;
     }
 
-    /// <summary>Writes outbox rows with one statement; the database numbers them in the order given.</summary>
+    /// <summary>Writes aggregates' events (for every subscriber: no target) with one statement, numbered in the order given.</summary>
     private async Task<int> InsertOutboxAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
         await using var command = RawCommand(
-            "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, target_subscription_id) " +
-            "SELECT id, type, aggregate_id, occurred_at, payload, target FROM unnest(@ids, @types, @aggregates, @times, @payloads, @targets) " +
-            "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, target, n) ORDER BY n",
+            "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload) " +
+            "SELECT id, type, aggregate_id, occurred_at, payload FROM unnest(@ids, @types, @aggregates, @times, @payloads) " +
+            "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, n) ORDER BY n",
             ("@ids", rows.Select(m => m.Id).ToArray()), ("@types", rows.Select(m => m.Type).ToArray()),
             ("@aggregates", rows.Select(m => m.AggregateId).ToArray()), ("@times", rows.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()),
-            ("@payloads", rows.Select(m => m.Payload).ToArray()), ("@targets", rows.Select(m => m.TargetSubscriptionId).ToArray()));
+            ("@payloads", rows.Select(m => m.Payload).ToArray()));
         return await command.ExecuteNonQueryAsync(ct);
     }
 
