@@ -174,6 +174,44 @@ public sealed class PlacementPaymentTests
     }
 
     [Fact]
+    public async Task A_checkout_written_in_one_statement_reads_back_exactly_and_its_rows_work_on()
+    {
+        // Placement writes its new rows with one hand-written statement (arrays per column, identity keys drawn in it):
+        // text PostgreSQL's array syntax would mangle, a text[] column, and the numbered line rows must all come back.
+        var s = await Scenario.StartAsync();
+        var (a, b) = (await s.ProductAsync(price: 1200, stock: 5), await s.ProductAsync(price: 800, stock: 5));
+        const string tricky = "O'Brien \"Bob\" \\ {x,y} NULL ünïcödé 🚚";
+        var body = s.OrderBody(a, 2);
+        ((JsonArray)body["lines"]!).Add(new JsonObject { ["sku"] = b, ["quantity"] = 1 });
+        body["customer"]!["name"] = tricky;
+        body["shippingAddress"]!["line2"] = tricky;
+        body["billingAddress"] = new JsonObject { ["name"] = tricky, ["line1"] = "1 Rue de Rivoli", ["city"] = "Paris", ["postalCode"] = "75001", ["country"] = "FR" };
+        body["notes"] = tricky;
+        body["metadata"] = new JsonObject { ["note"] = tricky, ["empty"] = "" };
+        body["payment"] = new JsonObject { ["method"] = "bank_transfer", ["reference"] = tricky };
+        var placed = await s.PlaceAsync(body);
+        var id = placed.GetProperty("id").GetString()!;
+
+        Assert.Equal("allocated", placed.GetProperty("status").GetString());
+        Assert.Equal(tricky, placed.GetProperty("customer").GetProperty("name").GetString());
+        Assert.Equal(tricky, placed.GetProperty("metadata").GetProperty("note").GetString());
+        Assert.Contains(placed.GetProperty("risk").GetProperty("reasons").EnumerateArray(), r => r.GetString()!.StartsWith("billing country FR differs"));
+        var reread = await s.Admin.GetStringAsync($"/api/v1/orders/{id}");
+        Assert.Equal(placed.ToString(), JsonDocument.Parse(reread).RootElement.ToString()); // every column as written
+        Assert.Equal(tricky, (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/payments"))[0].GetProperty("providerReference").GetString());
+
+        var work = Assert.Single(await s.FulfilmentOrdersAsync(id));
+        Assert.Equal(new[] { (a, 2), (b, 1) }.OrderBy(l => l.Item1),
+            work.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("quantity").GetInt32())).OrderBy(l => l.Item1));
+        Assert.Equal(2, (await s.StockAtAsync(a, await s.WarehouseAsync())).GetProperty("reserved").GetInt32());
+        // The line rows the statement numbered are the ones later work finds: ship, deliver.
+        var delivered = await s.DeliverAllAsync(id);
+        Assert.Equal(0, (await s.StockAtAsync(a, await s.WarehouseAsync())).GetProperty("reserved").GetInt32());
+        Assert.Equal(3, (await s.StockAtAsync(a, await s.WarehouseAsync())).GetProperty("onHand").GetInt32());
+        Assert.Equal(tricky, delivered.GetProperty("shippingAddress").GetProperty("line2").GetString());
+    }
+
+    [Fact]
     public async Task A_paid_order_without_stock_is_refused_whole_and_nothing_is_written()
     {
         var s = await Scenario.StartAsync();

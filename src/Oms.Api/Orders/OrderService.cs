@@ -19,6 +19,9 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         if (request.ChannelOrderRef is { } reference && await FindByChannelRefAsync(request.Channel, reference, ct) is { } known)
             return (known, false);
 
+        // One transaction from the first read to the last write: the reads then run under its settings (generic plans
+        // on PostgreSQL, see WriteTransactionSettings) and the save needs no transaction of its own.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var currency = Currencies.Normalize(request.Currency);
         // Money that comes with the order confirms it at once: read the lines' stock with their products, and route from it.
         var (lines, read) = await PriceAsync(request.Lines, currency, ct, withStock: request.Payment is not null);
@@ -54,7 +57,6 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         }
         // Paid in full and not held by the fraud rules: confirmed, routed and reserved in the same transaction.
         var confirm = request.Payment is not null && order.Status == OrderStatus.Pending && order.AmountOutstanding == 0;
-        await using var tx = confirm ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
             if (confirm)
@@ -63,12 +65,12 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
                 await allocations.AllocateOnConfirmAsync(order, ct, read);
             }
             await db.SaveChangesAsync(ct);
-            if (tx is not null) await tx.CommitAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (request.ChannelOrderRef is { } racedRef && db.IsUniqueViolation(e))
         {
             // Another request placed the same channel order between our check and our insert: theirs stands.
-            if (tx is not null) await tx.RollbackAsync(CancellationToken.None);
+            await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             return (await FindByChannelRefAsync(request.Channel, racedRef, ct) ?? throw new InvalidOperationException("Unique violation without a row."), false);
         }

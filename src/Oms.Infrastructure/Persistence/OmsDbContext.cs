@@ -136,6 +136,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     internal bool NotifyOnCommit { get; set; }
 
+    /// <summary>True while EF writes a save (and opens its own transaction when the caller has none).</summary>
+    internal bool Saving { get; private set; }
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         // Changes are detected once, here: each ChangeTracker.Entries() call and the save itself would scan every
@@ -157,9 +160,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     {
         // The outbox rows ride in the same transaction as the change that raised them.
         var roots = new List<AggregateRoot>();
-        var queued = false; // rows added directly (stock crossings, pings): rare, EF writes them
+        var changed = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
+        var queued = false; // rows added directly (stock crossings, pings)
         foreach (var entry in ChangeTracker.Entries())
         {
+            if (entry.State != EntityState.Unchanged) changed.Add(entry);
             if (entry.Entity is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
             else queued |= entry is { Entity: OutboxMessage, State: EntityState.Added };
         }
@@ -183,17 +188,37 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
         // Set on every save because a pooled context resets it between requests.
         Database.AutoSavepointsEnabled = false;
-        var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
+        if (direct && await InsertOnlySave.TryAsync(this, changed, outbox, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
+        {
+            Saved(roots, hasEvents);
+            return inserted;
+        }
+        int written;
+        Saving = true;
+        try
+        {
+            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            Saving = false;
+        }
         // After the state change, as EF's batch would: an aggregate's update takes its row lock first, so its events
         // get their sequence numbers in commit order.
         if (direct && outbox.Count > 0) written += await InsertOutboxAsync(outbox, cancellationToken);
+        Saved(roots, hasEvents);
+        return written;
+    }
+
+    private void Saved(List<AggregateRoot> roots, bool hasEvents)
+    {
         foreach (var root in roots) root.ClearDomainEvents();
         if (hasEvents)
         {
             if (Database.CurrentTransaction is null) OutboxSignal?.Notify();
             else NotifyOnCommit = true; // OutboxCommitInterceptor wakes the dispatcher once the transaction commits
         }
-        return written;
     }
 
     /// <summary>Writes aggregates' events (for every subscriber: no target) with one statement, numbered in the order given.</summary>

@@ -34,6 +34,7 @@ public static class PersistenceSetup
         services.AddSingleton(db);
         services.AddSingleton<SqlCommandCounter>().AddSingleton<SqlTransactionCounter>().AddSingleton<OrderNumberAllocator>();
         services.AddSingleton<OutboxCommitInterceptor>();
+        services.AddSingleton<WriteTransactionSettings>();
         services.AddSingleton<OutboxSignal>();
         if (db.Provider == DatabaseProvider.Postgres)
         {
@@ -49,7 +50,7 @@ public static class PersistenceSetup
     }
 
     private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] Interceptors(IServiceProvider sp) =>
-        [sp.GetRequiredService<SqlCommandCounter>(), sp.GetRequiredService<SqlTransactionCounter>(), sp.GetRequiredService<OutboxCommitInterceptor>()];
+        [sp.GetRequiredService<SqlCommandCounter>(), sp.GetRequiredService<SqlTransactionCounter>(), sp.GetRequiredService<OutboxCommitInterceptor>(), sp.GetRequiredService<WriteTransactionSettings>()];
 
     private static OmsDbContext Hooked(IServiceProvider sp, OmsDbContext db)
     {

@@ -1,0 +1,291 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+namespace Oms.Infrastructure.Persistence;
+
+/// <summary>
+/// A save that only adds rows, written as one statement on PostgreSQL: per table one <c>INSERT … SELECT FROM
+/// unnest(arrays)</c>, all tables in one <c>WITH</c>, the aggregates' outbox rows included. EF would generate,
+/// parameterize and send one INSERT per row (some twenty for a checkout) and PostgreSQL would parse and plan each; this
+/// statement's text depends only on which tables are written, so Npgsql prepares it once. Keys the database generates
+/// (identity columns) are drawn inside the statement and handed back to the change tracker. Foreign keys are checked at
+/// the end of the statement, so the order of the tables does not matter. Anything else (an update, a delete, a value
+/// only the database can compute, a column type this writer does not know) makes it decline, and EF saves as usual.
+/// What EF does not check either (lengths, nullability, uniqueness) PostgreSQL still checks: strings go in without an
+/// explicit cast, so an over-long value fails as it would through EF instead of being cut.
+/// </summary>
+internal static class InsertOnlySave
+{
+    private sealed record Column(string Name, Type ElementType, string? Cast, bool TextArray);
+
+    private sealed class Table(string name, Column[] columns, int key, int generated)
+    {
+        public string Name { get; } = name;
+        public Column[] Columns { get; } = columns;
+        /// <summary>The primary key's column: rows of one table that share it are one row (table splitting).</summary>
+        public int Key { get; } = key;
+        /// <summary>The identity column the database numbers, or -1.</summary>
+        public int Generated { get; } = generated;
+    }
+
+    private sealed class EntityPlan(Table table, (int Column, IProperty Property, ValueConverter? Converter)[] values,
+        IProperty? generated, IProperty[] mustBeReal, bool principal)
+    {
+        public Table Table { get; } = table;
+        public (int Column, IProperty Property, ValueConverter? Converter)[] Values { get; } = values;
+        /// <summary>Where the table's key is among <see cref="Values"/>.</summary>
+        public int KeyValue { get; } = Array.FindIndex(values, v => v.Column == table.Key);
+        public IProperty? Generated { get; } = generated;
+        /// <summary>Keys and foreign keys: a temporary value there points at a row only EF knows how to key first.</summary>
+        public IProperty[] MustBeReal { get; } = mustBeReal;
+        /// <summary>False for an owned type sharing its owner's table: it adds columns to a row, never a row.</summary>
+        public bool Principal { get; } = principal;
+    }
+
+    private sealed class Row(object?[] values)
+    {
+        public object?[] Values { get; } = values;
+        public bool HasPrincipal { get; set; }
+        public EntityEntry? NumberedEntry { get; set; }
+        public IProperty? NumberedProperty { get; set; }
+    }
+
+    private sealed class TableRows(Table table)
+    {
+        public Table Table { get; } = table;
+        public List<Row> Rows { get; } = [];
+        public Dictionary<object, Row> ByKey { get; } = [];
+    }
+
+    private sealed class Unsupported;
+
+    private static readonly ConditionalWeakTable<IEntityType, object> Plans = new();
+    private static readonly ConditionalWeakTable<ITable, object> Tables = new();
+    private static readonly ConcurrentDictionary<string, string> Statements = new();
+
+    /// <summary>Provider types whose arrays Npgsql sends as arrays of the matching PostgreSQL type.</summary>
+    private static readonly HashSet<Type> Writable =
+        [typeof(string), typeof(Guid), typeof(int), typeof(long), typeof(short), typeof(bool), typeof(decimal), typeof(double), typeof(DateTimeOffset), typeof(DateOnly), typeof(TimeOnly), typeof(byte[])];
+
+    /// <summary>
+    /// Writes <paramref name="changed"/> (every tracked entry not unchanged) and <paramref name="outbox"/> with one
+    /// statement and returns the number of rows, or null (nothing written) when the save is not inserts only.
+    /// </summary>
+    public static async Task<int?> TryAsync(OmsDbContext db, List<EntityEntry> changed, List<OutboxMessage> outbox, bool acceptAllChanges, CancellationToken ct)
+    {
+        var tables = new Dictionary<Table, TableRows>();
+        foreach (var entry in changed)
+        {
+            if (entry.State != EntityState.Added || PlanFor(entry.Metadata) is not { } plan) return null;
+            foreach (var p in plan.MustBeReal)
+                if (entry.Property(p).IsTemporary) return null;
+            if (!tables.TryGetValue(plan.Table, out var rows)) tables.Add(plan.Table, rows = new TableRows(plan.Table));
+            var values = entry.CurrentValues;
+            var numbered = plan.Generated is { } g && (entry.Property(g).IsTemporary || IsDefault(values[g]));
+            object key = entry;
+            if (!numbered)
+            {
+                var (_, keyProperty, keyConverter) = plan.Values[plan.KeyValue];
+                key = Provider(values[keyProperty], keyConverter) ?? entry;
+            }
+            if (!rows.ByKey.TryGetValue(key, out var row))
+            {
+                rows.ByKey.Add(key, row = new Row(new object?[plan.Table.Columns.Length]));
+                rows.Rows.Add(row);
+            }
+            row.HasPrincipal |= plan.Principal;
+            foreach (var (column, property, converter) in plan.Values)
+            {
+                if (numbered && property == plan.Generated)
+                {
+                    row.NumberedEntry = entry;
+                    row.NumberedProperty = property;
+                    continue; // sent as null: the statement draws the number
+                }
+                row.Values[column] = Provider(values[property], converter);
+            }
+        }
+        // An added owned part of a row nobody adds is an UPDATE of that row: EF's job.
+        foreach (var rows in tables.Values)
+            foreach (var row in rows.Rows)
+                if (!row.HasPrincipal) return null;
+        if (tables.Count == 0 && outbox.Count == 0) return null;
+
+        var ordered = tables.Values.OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
+        var parameters = new List<(string, object?)>();
+        for (var t = 0; t < ordered.Count; t++)
+        {
+            var rows = ordered[t];
+            for (var c = 0; c < rows.Table.Columns.Length; c++)
+            {
+                var array = Array.CreateInstance(rows.Table.Columns[c].ElementType, rows.Rows.Count);
+                var literal = rows.Table.Columns[c].TextArray;
+                for (var r = 0; r < rows.Rows.Count; r++)
+                {
+                    var value = rows.Rows[r].Values[c];
+                    array.SetValue(literal && value is IEnumerable<string?> strings ? ArrayLiteral(strings) : value, r);
+                }
+                parameters.Add(($"@t{t}c{c}", array));
+            }
+        }
+        if (outbox.Count > 0)
+        {
+            parameters.Add(("@ids", outbox.Select(m => m.Id).ToArray()));
+            parameters.Add(("@types", outbox.Select(m => m.Type).ToArray()));
+            parameters.Add(("@aggregates", outbox.Select(m => m.AggregateId).ToArray()));
+            parameters.Add(("@times", outbox.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()));
+            parameters.Add(("@payloads", outbox.Select(m => m.Payload).ToArray()));
+        }
+        var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Name)) + (outbox.Count > 0 ? "|+outbox" : ""),
+            static (_, arg) => Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox), (ordered, hasOutbox: outbox.Count > 0));
+
+        var numbers = new List<(Row Row, long Value)>();
+        try
+        {
+            await using var command = db.RawCommand(sql, [.. parameters]);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                numbers.Add((ordered[reader.GetInt32(0)].Rows[(int)reader.GetInt64(1) - 1], reader.GetInt64(2)));
+        }
+        catch (DbException e)
+        {
+            // As EF reports a failed save, so callers' unique-violation handling is the same on both paths.
+            throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", e);
+        }
+        foreach (var (row, value) in numbers)
+        {
+            if (row.NumberedEntry is not { } entry) continue;
+            var property = entry.Property(row.NumberedProperty!);
+            property.CurrentValue = Convert.ChangeType(value, Nullable.GetUnderlyingType(property.Metadata.ClrType) ?? property.Metadata.ClrType);
+            property.IsTemporary = false;
+        }
+        if (acceptAllChanges) db.ChangeTracker.AcceptAllChanges();
+        return changed.Count + outbox.Count;
+    }
+
+    private static object? Provider(object? value, ValueConverter? converter) =>
+        converter is null || value is null ? value : converter.ConvertToProvider(value);
+
+    /// <summary>PostgreSQL's text form of a text[]: every element quoted, quotes and backslashes escaped.</summary>
+    private static string ArrayLiteral(IEnumerable<string?> values)
+    {
+        var text = new StringBuilder("{");
+        foreach (var value in values)
+        {
+            if (text.Length > 1) text.Append(',');
+            if (value is null) text.Append("NULL");
+            else text.Append('"').Append(value.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append('"');
+        }
+        return text.Append('}').ToString();
+    }
+
+    private static bool IsDefault(object? value) => value switch
+    {
+        null => true,
+        int i => i == 0,
+        long l => l == 0,
+        short s => s == 0,
+        _ => false,
+    };
+
+    private static string Build(List<Table> tables, bool hasOutbox)
+    {
+        var sql = new StringBuilder("WITH ");
+        var numbered = new List<int>();
+        for (var t = 0; t < tables.Count; t++)
+        {
+            var table = tables[t];
+            var unnest = string.Join(", ", table.Columns.Select((_, c) => $"@t{t}c{c}"));
+            var names = string.Join(", ", table.Columns.Select((_, c) => $"c{c}"));
+            var select = string.Join(", ", table.Columns.Select((column, c) =>
+                c == table.Generated ? $"COALESCE(r.c{c}, k{t}.g)" : column.Cast is { } cast ? $"r.c{c}::{cast}" : $"r.c{c}"));
+            if (table.Generated >= 0)
+            {
+                // Numbers drawn in the statement, paired with the rows' positions so they can be handed back.
+                var column = table.Columns[table.Generated].Name;
+                sql.Append($"k{t} AS MATERIALIZED (SELECT n, nextval(pg_get_serial_sequence('{Quote(table.Name)}', '{column}')) AS g " +
+                           $"FROM generate_series(1, cardinality(@t{t}c0)) AS n), ");
+                numbered.Add(t);
+            }
+            sql.Append($"i{t} AS (INSERT INTO {Quote(table.Name)} ({string.Join(", ", table.Columns.Select(c => Quote(c.Name)))}) " +
+                       $"SELECT {select} FROM unnest({unnest}) WITH ORDINALITY AS r({names}, n)" +
+                       (table.Generated >= 0 ? $" JOIN k{t} USING (n)" : "") + "), ");
+        }
+        if (hasOutbox)
+        {
+            // Numbered in the order given: the dispatcher delivers an aggregate's events in that order.
+            sql.Append("o AS (INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload) " +
+                       "SELECT id, type, aggregate_id, occurred_at, payload FROM unnest(@ids, @types, @aggregates, @times, @payloads) " +
+                       "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, n) ORDER BY n), ");
+        }
+        sql.Length -= 2;
+        sql.Append(numbered.Count == 0
+            ? " SELECT 0, 0::bigint, 0::bigint WHERE false"
+            : " " + string.Join(" UNION ALL ", numbered.Select(t => $"SELECT {t}, n::bigint, g FROM k{t}")));
+        return sql.ToString();
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+
+    private static EntityPlan? PlanFor(IEntityType type) =>
+        Plans.GetValue(type, static t => (object?)Plan(t) ?? new Unsupported()) as EntityPlan;
+
+    private static EntityPlan? Plan(IEntityType type)
+    {
+        var mappings = type.GetTableMappings().ToList();
+        if (mappings.Count != 1 || TableFor(mappings[0].Table) is not { } table) return null;
+        var values = new List<(int, IProperty, ValueConverter?)>();
+        IProperty? generated = null;
+        foreach (var m in mappings[0].ColumnMappings)
+        {
+            var column = Array.FindIndex(table.Columns, c => c.Name == m.Column.Name);
+            if (column == table.Generated) generated = m.Property;
+            else if (m.Property.ValueGenerated != ValueGenerated.Never) return null; // a default or computed value to read back
+            values.Add((column, m.Property, m.TypeMapping.Converter));
+        }
+        var mustBeReal = type.GetProperties().Where(p => (p.IsKey() || p.IsForeignKey()) && p != generated).ToArray();
+        return new EntityPlan(table, [.. values], generated, mustBeReal, mappings[0].IsSharedTablePrincipal != false);
+    }
+
+    private static Table? TableFor(ITable table) =>
+        Tables.GetValue(table, static t => (object?)TablePlan(t) ?? new Unsupported()) as Table;
+
+    private static Table? TablePlan(ITable table)
+    {
+        if (table.PrimaryKey is not { Columns.Count: 1 } pk || table.Schema is not null || table.Triggers.Any()) return null;
+        var columns = new List<Column>();
+        var generated = -1;
+        foreach (var column in table.Columns)
+        {
+            var clr = column.ProviderClrType;
+            // A text[] column goes as the array's literal (unnest would flatten an array of arrays) and is cast back.
+            var textArray = clr != typeof(string) && typeof(IEnumerable<string>).IsAssignableFrom(clr) && column.StoreType == "text[]";
+            if (!textArray && !Writable.Contains(Nullable.GetUnderlyingType(clr) ?? clr))
+                return null; // a type Npgsql might not send as an array of that column's type
+            var element = textArray ? typeof(string) : clr.IsValueType && Nullable.GetUnderlyingType(clr) is null ? typeof(Nullable<>).MakeGenericType(clr) : clr;
+            // Strings go in uncast (text converts to varchar(n) and char(n) by assignment, which refuses an over-long
+            // value; an explicit cast would cut it). Only a string column of another type (jsonb, text[]) needs the cast.
+            var textual = column.StoreType.StartsWith("character", StringComparison.Ordinal) || column.StoreType == "text";
+            var cast = element == typeof(string) && !textual ? column.StoreType : null;
+            var properties = column.PropertyMappings.Select(m => m.Property).ToList();
+            if (properties.Any(p => p.ValueGenerated != ValueGenerated.Never))
+            {
+                var identity = properties.All(p => NpgsqlPropertyExtensions.GetValueGenerationStrategy(p) is NpgsqlValueGenerationStrategy.IdentityByDefaultColumn or NpgsqlValueGenerationStrategy.SerialColumn);
+                if (!identity || generated >= 0 || (clr != typeof(int) && clr != typeof(long))) return null;
+                generated = columns.Count;
+            }
+            columns.Add(new Column(column.Name, element, cast, textArray));
+        }
+        // A numbered key keys the row itself: several entity types sharing such a row could not be told apart.
+        var key = columns.FindIndex(c => c.Name == pk.Columns[0].Name);
+        if (generated == key && table.EntityTypeMappings.Count() > 1) return null;
+        return new Table(table.Name, [.. columns], key, generated);
+    }
+}
