@@ -202,21 +202,20 @@ internal static class InsertOnlySave
         for (var t = 0; t < tables.Count; t++)
         {
             var table = tables[t];
-            var unnest = string.Join(", ", table.Columns.Select((_, c) => $"@t{t}c{c}"));
+            var unnest = $"unnest({string.Join(", ", table.Columns.Select((_, c) => $"@t{t}c{c}"))})";
             var names = string.Join(", ", table.Columns.Select((_, c) => $"c{c}"));
             var select = string.Join(", ", table.Columns.Select((column, c) =>
-                c == table.Generated ? $"COALESCE(r.c{c}, k{t}.g)" : column.Cast is { } cast ? $"r.c{c}::{cast}" : $"r.c{c}"));
+                c == table.Generated ? $"COALESCE(c{c}, g)" : column.Cast is { } cast ? $"c{c}::{cast}" : $"c{c}"));
+            var insert = $"INSERT INTO {Quote(table.Name)} ({string.Join(", ", table.Columns.Select(c => Quote(c.Name)))}) SELECT {select}";
             if (table.Generated >= 0)
             {
-                // Numbers drawn in the statement, paired with the rows' positions so they can be handed back.
-                var column = table.Columns[table.Generated].Name;
-                sql.Append($"k{t} AS MATERIALIZED (SELECT n, nextval(pg_get_serial_sequence('{Quote(table.Name)}', '{column}')) AS g " +
-                           $"FROM generate_series(1, cardinality(@t{t}c0)) AS n), ");
+                // Each row draws its number next to its position, so the numbers can be handed back to their entries.
+                var sequence = $"pg_get_serial_sequence('{Quote(table.Name)}', '{table.Columns[table.Generated].Name}')::regclass";
+                sql.Append($"x{t} AS MATERIALIZED (SELECT r.*, nextval(q.s) AS g FROM (SELECT {sequence}) AS q(s), {unnest} WITH ORDINALITY AS r({names}, n)), ");
+                sql.Append($"i{t} AS ({insert} FROM x{t}), ");
                 numbered.Add(t);
             }
-            sql.Append($"i{t} AS (INSERT INTO {Quote(table.Name)} ({string.Join(", ", table.Columns.Select(c => Quote(c.Name)))}) " +
-                       $"SELECT {select} FROM unnest({unnest}) WITH ORDINALITY AS r({names}, n)" +
-                       (table.Generated >= 0 ? $" JOIN k{t} USING (n)" : "") + "), ");
+            else sql.Append($"i{t} AS ({insert} FROM {unnest} AS r({names})), ");
         }
         if (hasOutbox)
         {
@@ -228,7 +227,7 @@ internal static class InsertOnlySave
         sql.Length -= 2;
         sql.Append(numbered.Count == 0
             ? " SELECT 0, 0::bigint, 0::bigint WHERE false"
-            : " " + string.Join(" UNION ALL ", numbered.Select(t => $"SELECT {t}, n::bigint, g FROM k{t}")));
+            : " " + string.Join(" UNION ALL ", numbered.Select(t => $"SELECT {t}, n, g FROM x{t}")));
         return sql.ToString();
     }
 
