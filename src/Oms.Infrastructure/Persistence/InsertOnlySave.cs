@@ -135,14 +135,7 @@ internal static class InsertOnlySave
                 parameters.Add(($"@t{t}c{c}", array));
             }
         }
-        if (outbox.Count > 0)
-        {
-            parameters.Add(("@ids", outbox.Select(m => m.Id).ToArray()));
-            parameters.Add(("@types", outbox.Select(m => m.Type).ToArray()));
-            parameters.Add(("@aggregates", outbox.Select(m => m.AggregateId).ToArray()));
-            parameters.Add(("@times", outbox.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()));
-            parameters.Add(("@payloads", outbox.Select(m => m.Payload).ToArray()));
-        }
+        if (outbox.Count > 0) parameters.AddRange(OmsDbContext.OutboxParameters(outbox));
         var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Name)) + (outbox.Count > 0 ? "|+outbox" : ""),
             static (_, arg) => Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox), (ordered, hasOutbox: outbox.Count > 0));
 
@@ -217,13 +210,7 @@ internal static class InsertOnlySave
             }
             else sql.Append($"i{t} AS ({insert} FROM {unnest} AS r({names})), ");
         }
-        if (hasOutbox)
-        {
-            // Numbered in the order given: the dispatcher delivers an aggregate's events in that order.
-            sql.Append("o AS (INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload) " +
-                       "SELECT id, type, aggregate_id, occurred_at, payload FROM unnest(@ids, @types, @aggregates, @times, @payloads) " +
-                       "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, n) ORDER BY n), ");
-        }
+        if (hasOutbox) sql.Append($"o AS ({OmsDbContext.OutboxInsert}), ");
         sql.Length -= 2;
         sql.Append(numbered.Count == 0
             ? " SELECT 0, 0::bigint, 0::bigint WHERE false"

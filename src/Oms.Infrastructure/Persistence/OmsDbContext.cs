@@ -224,15 +224,22 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>Writes aggregates' events (for every subscriber: no target) with one statement, numbered in the order given.</summary>
     private async Task<int> InsertOutboxAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
-        await using var command = RawCommand(
-            "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload) " +
-            "SELECT id, type, aggregate_id, occurred_at, payload FROM unnest(@ids, @types, @aggregates, @times, @payloads) " +
-            "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, n) ORDER BY n",
-            ("@ids", rows.Select(m => m.Id).ToArray()), ("@types", rows.Select(m => m.Type).ToArray()),
-            ("@aggregates", rows.Select(m => m.AggregateId).ToArray()), ("@times", rows.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()),
-            ("@payloads", rows.Select(m => m.Payload).ToArray()));
+        await using var command = RawCommand(OutboxInsert, OutboxParameters(rows));
         return await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>The aggregates' events as one INSERT of arrays, numbered in the order given (the dispatcher delivers an aggregate's events in that order).</summary>
+    internal const string OutboxInsert =
+        "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload) " +
+        "SELECT id, type, aggregate_id, occurred_at, payload FROM unnest(@ids, @types, @aggregates, @times, @payloads) " +
+        "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, n) ORDER BY n";
+
+    internal static (string, object?)[] OutboxParameters(List<OutboxMessage> rows) =>
+    [
+        ("@ids", rows.Select(m => m.Id).ToArray()), ("@types", rows.Select(m => m.Type).ToArray()),
+        ("@aggregates", rows.Select(m => m.AggregateId).ToArray()), ("@times", rows.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()),
+        ("@payloads", rows.Select(m => m.Payload).ToArray()),
+    ];
 
     /// <summary>An outbox row for an event that no aggregate raised (stock counters change by SQL, not through an aggregate).</summary>
     public async Task AddEventAsync(IDomainEvent e, CancellationToken ct) => OutboxMessages.Add(await OutboxRowAsync(e, null, ct));
