@@ -30,16 +30,21 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         if (!_o.DispatcherEnabled) return;
         await Task.Yield();
         var recorder = RecordOutcomesAsync(stoppingToken);
+        var limit = _o.BatchSize;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var pass = System.Diagnostics.Stopwatch.StartNew();
-                var fanned = await FanOutAsync(stoppingToken);
+                var fanned = await FanOutAsync(stoppingToken, limit);
                 var sent = await SendDueAsync(stoppingToken);
                 await CleanupAsync(stoppingToken);
                 if (fanned == 0 && sent == 0) await signal.WaitAsync(_o.PollInterval, stoppingToken);
-                else if (fanned < _o.BatchSize && _o.CoalesceWindow - pass.Elapsed is { Ticks: > 0 } rest) await Task.Delay(rest, stoppingToken);
+                else if (fanned < limit && _o.CoalesceWindow - pass.Elapsed is { Ticks: > 0 } rest) await Task.Delay(rest, stoppingToken);
+                // Behind (a full batch): the next pass takes twice as many, up to ten batches, so a pass's fixed cost
+                // (its round trips, each waiting for a pooled connection under load) is spread over more events and
+                // the dispatcher keeps up with the rate events are written; caught up, it is back to one batch.
+                limit = fanned == limit ? Math.Min(limit * 2, _o.BatchSize * 10) : _o.BatchSize;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -55,15 +60,16 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
     }
 
     /// <summary>Queues deliveries for committed events; returns how many events it took.</summary>
-    public async Task<int> FanOutAsync(CancellationToken ct)
+    public async Task<int> FanOutAsync(CancellationToken ct, int? limit = null)
     {
+        var take = limit ?? _o.BatchSize;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var pending = db is PostgresOmsDbContext
             ? db.OutboxMessages.FromSqlRaw(
-                "SELECT * FROM outbox_messages WHERE dispatched_at IS NULL ORDER BY sequence LIMIT {0} FOR UPDATE SKIP LOCKED", _o.BatchSize)
-            : db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.Sequence).Take(_o.BatchSize);
+                "SELECT * FROM outbox_messages WHERE dispatched_at IS NULL ORDER BY sequence LIMIT {0} FOR UPDATE SKIP LOCKED", take)
+            : db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.Sequence).Take(take);
         // The heads only: the payload is read when a delivery is sent, and most events have few or no subscribers.
         var batch = (await pending.AsNoTracking().Select(m => new { m.Sequence, m.Id, m.Type, m.AggregateId, m.TargetSubscriptionId }).ToListAsync(ct))
             .OrderBy(m => m.Sequence).ToList();
