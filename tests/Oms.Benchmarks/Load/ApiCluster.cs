@@ -51,6 +51,20 @@ public sealed class ApiCluster : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Webhook events written but not yet fanned out by the dispatchers (null when the benchmark does not know the
+    /// database). Read at the start and the end of a run: a backlog that grows means the dispatch work the API owes is
+    /// not all in the CPU figures, and webhooks fall behind.
+    /// </summary>
+    public async Task<long?> WebhookBacklogAsync()
+    {
+        if (_postgresConnectionString is null) return null;
+        await using var connection = new Npgsql.NpgsqlConnection(_postgresConnectionString);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Targets an API that runs already.</summary>
     public static ApiCluster Existing(IReadOnlyList<string> urls, string key) => new() { Urls = urls, Clients = urls.Select(u => Client(u, key)).ToList() };
 

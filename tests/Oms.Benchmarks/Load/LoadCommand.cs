@@ -69,6 +69,7 @@ public static class LoadCommand
                 try { await Task.Delay(TimeSpan.FromSeconds(Math.Clamp(seconds / 60.0, 1, 10)), sampling.Token); } catch (OperationCanceledException) { }
             }
         });
+        var backlogBefore = await cluster.WebhookBacklogAsync();
         var cpuBefore = cluster.CpuSeconds();
         var ownBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var started = Stopwatch.GetTimestamp();
@@ -78,6 +79,7 @@ public static class LoadCommand
         var ownAfter = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         await sampling.CancelAsync();
         await sampler;
+        var backlogAfter = await cluster.WebhookBacklogAsync();
 
         var report = new LoadResult
         {
@@ -89,6 +91,7 @@ public static class LoadCommand
             SqlStatementsPerUnit = Math.Round(metrics.SqlPerUnit, 2),
             MemoryStartMb = samples.FirstOrDefault() is > 0 and var a ? a : null, MemoryMaxMb = samples.Count > 0 ? samples.Max() : null,
             MemoryEndMb = samples.LastOrDefault() is > 0 and var z ? z : null, MemorySamplesMb = samples,
+            WebhookBacklogStart = backlogBefore, WebhookBacklogEnd = backlogAfter,
             DurableCommits = cluster.OwnsPostgres, Machine = machine,
         };
         report.Print(unitName);

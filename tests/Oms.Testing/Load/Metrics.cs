@@ -62,6 +62,9 @@ public sealed record LoadResult
     public required double? MemoryMaxMb { get; init; }
     public required double? MemoryEndMb { get; init; }
     public required IReadOnlyList<double> MemorySamplesMb { get; init; }
+    /// <summary>Webhook events not yet fanned out when the measured run started and ended (null: database unknown).</summary>
+    public long? WebhookBacklogStart { get; init; }
+    public long? WebhookBacklogEnd { get; init; }
     public required bool DurableCommits { get; init; }
     public required string Machine { get; init; }
 
@@ -76,6 +79,8 @@ public sealed record LoadResult
         Console.WriteLine($"| {unit}s/s | errors | API CPU ms/{unit} | PostgreSQL CPU ms/{unit} | load generator CPU ms/{unit} | SQL statements/{unit} | API memory MB (start / max / end) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---|");
         Console.WriteLine($"| {PerSecond:0.0} | {Errors}{(Errors > 0 ? " (" + string.Join(", ", ErrorKinds.Select(e => $"{e.Key}×{e.Value}")) + ")" : "")} | {Fmt(ApiCpuMsPerUnit)} | {Fmt(PostgresCpuMsPerUnit)} | {Fmt(LoadGeneratorCpuMsPerUnit)} | {SqlStatementsPerUnit:0.0} | {Fmt(MemoryStartMb)} / {Fmt(MemoryMaxMb)} / {Fmt(MemoryEndMb)} |");
+        if (WebhookBacklogStart is { } b0 && WebhookBacklogEnd is { } b1)
+            Console.WriteLine($"webhook events not yet fanned out: {b0} at the start, {b1} at the end of the run");
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("0.00") : "n/a";
