@@ -27,6 +27,10 @@ internal static class InsertOnlySave
 
     private sealed class Table(string name, Column[] columns, int key, int generated)
     {
+        private static int _count;
+
+        /// <summary>Names this table of this model in the statement cache (another model may map the name differently).</summary>
+        public int Id { get; } = Interlocked.Increment(ref _count);
         public string Name { get; } = name;
         public Column[] Columns { get; } = columns;
         /// <summary>The primary key's column: rows of one table that share it are one row (table splitting).</summary>
@@ -136,7 +140,7 @@ internal static class InsertOnlySave
             }
         }
         if (outbox.Count > 0) parameters.AddRange(OmsDbContext.OutboxParameters(outbox));
-        var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Name)) + (outbox.Count > 0 ? "|+outbox" : ""),
+        var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Id)) + (outbox.Count > 0 ? "|outbox" : ""),
             static (_, arg) => Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox), (ordered, hasOutbox: outbox.Count > 0));
 
         var numbers = new List<(Row Row, long Value)>();
