@@ -236,8 +236,7 @@ internal static class InsertOnlySave
         foreach (var m in mappings[0].ColumnMappings)
         {
             var column = Array.FindIndex(table.Columns, c => c.Name == m.Column.Name);
-            if (column == table.Generated) generated = m.Property;
-            else if (m.Property.ValueGenerated != ValueGenerated.Never) return null; // a default or computed value to read back
+            if (column == table.Generated) generated = m.Property; // TablePlan declined every other store-generated column
             values.Add((column, m.Property, m.TypeMapping.Converter));
         }
         var mustBeReal = type.GetProperties().Where(p => (p.IsKey() || p.IsForeignKey()) && p != generated).ToArray();

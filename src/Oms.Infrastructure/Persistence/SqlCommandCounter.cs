@@ -118,7 +118,7 @@ public sealed class WriteTransactionSettings : DbTransactionInterceptor
 
     public override async ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is OmsDbContext { HasArrayParameters: true, Saving: false })
+        if (Applies(eventData))
         {
             await using var command = Command(connection, result);
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -128,13 +128,15 @@ public sealed class WriteTransactionSettings : DbTransactionInterceptor
 
     public override DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        if (eventData.Context is OmsDbContext { HasArrayParameters: true, Saving: false })
+        if (Applies(eventData))
         {
             using var command = Command(connection, result);
             command.ExecuteNonQuery();
         }
         return result;
     }
+
+    private static bool Applies(TransactionEndEventData e) => e.Context is OmsDbContext { HasArrayParameters: true, Saving: false };
 
     private static DbCommand Command(DbConnection connection, DbTransaction transaction)
     {

@@ -42,8 +42,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                 if (fanned == 0 && sent == 0) await signal.WaitAsync(_o.PollInterval, stoppingToken);
                 else if (fanned < limit && _o.CoalesceWindow - pass.Elapsed is { Ticks: > 0 } rest) await Task.Delay(rest, stoppingToken);
                 // Behind (a full batch): the next pass takes twice as many, up to ten batches, so a pass's fixed cost
-                // (its round trips, each waiting for a pooled connection under load) is spread over more events and
-                // the dispatcher keeps up with the rate events are written; caught up, it is back to one batch.
+                // (its round trips, slow on a loaded machine) is spread over more events and the dispatcher keeps up
+                // with the rate events are written; caught up, it is back to one batch.
                 limit = fanned == limit ? Math.Min(limit * 2, _o.BatchSize * 10) : _o.BatchSize;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
