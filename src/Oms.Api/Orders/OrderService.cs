@@ -22,6 +22,21 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         // One transaction from the first read to the last write: the reads then run under its settings (generic plans
         // on PostgreSQL, see WriteTransactionSettings) and the save needs no transaction of its own.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The new order, its payment, routing decision, allocations and fulfilment orders are written by one statement
+        // straight from the objects, without EF's change tracker (OmsDbContext.CollectNewAggregates).
+        db.CollectNewAggregates();
+        try
+        {
+            return await PlaceAsync(request, tx, ct);
+        }
+        finally
+        {
+            db.StopCollecting();
+        }
+    }
+
+    private async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    {
         var currency = Currencies.Normalize(request.Currency);
         // Money that comes with the order confirms it at once: read the lines' stock with their products, and route from it.
         var (lines, read) = await PriceAsync(request.Lines, currency, ct, withStock: request.Payment is not null);
@@ -44,7 +59,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         var assessment = risk.Assess(order.Total, order.BillingAddress?.Country, order.ShippingAddress?.Country,
             await HistoryAsync(order.Customer.Email, request.ClientIp, now, ct));
         order.AssessRisk(assessment.Score, assessment.Reasons, assessment.Hold, "risk", now, atPlacement: true);
-        db.Orders.Add(order);
+        db.AddNew(order);
         if (request.Payment is { } paid)
         {
             var amount = paid.Amount ?? order.Total;
@@ -53,7 +68,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             var payment = Payment.Create(order.Id, paid.Method, new Money(amount, order.Currency), null, now);
             if (paid.Reference is { } moneyReference) payment.Reference(moneyReference);
             order.PaymentMoved(payment.Capture(amount, now, "received"), now, atPlacement: true);
-            db.Payments.Add(payment);
+            db.AddNew(payment);
         }
         // Paid in full and not held by the fraud rules: confirmed, routed and reserved in the same transaction.
         var confirm = request.Payment is not null && order.Status == OrderStatus.Pending && order.AmountOutstanding == 0;

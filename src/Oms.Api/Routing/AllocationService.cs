@@ -205,13 +205,13 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             }
 
             var decision = new RoutingDecision(order.Id, trigger, plan, now);
-            db.RoutingDecisions.Add(decision);
+            db.AddNew(decision);
             var allocations = plan.Allocations
                 .Select(a => Allocation.Reserve(order.Id, a.NodeId, a.NodeCode, decision.Id, a.Lines.Select(l => (l.LineId, l.Sku, l.Quantity)), now))
                 .ToList();
-            db.Allocations.AddRange(allocations);
             var names = order.Lines.ToDictionary(l => l.Id, l => l.Name);
-            db.FulfilmentOrders.AddRange(allocations.Select(a => FulfilmentOrder.Create(a, order, names, now)));
+            foreach (var allocation in allocations) db.AddNew(allocation);
+            foreach (var allocation in allocations) db.AddNew(FulfilmentOrder.Create(allocation, order, names, now));
             await signals.AfterChangeAsync(counts, ct);
             return new Outcome(decision, allocations, plan.Short);
         }

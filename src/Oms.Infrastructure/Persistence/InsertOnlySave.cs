@@ -65,7 +65,18 @@ internal static class InsertOnlySave
     {
         public Table Table { get; } = table;
         public List<Row> Rows { get; } = [];
-        public Dictionary<object, Row> ByKey { get; } = [];
+        private Dictionary<object, Row> ByKey { get; } = [];
+
+        /// <summary>The row keyed <paramref name="key"/>: entity types sharing a table (owned types) fill one row.</summary>
+        public Row RowFor(object key)
+        {
+            if (!ByKey.TryGetValue(key, out var row))
+            {
+                ByKey.Add(key, row = new Row(new object?[Table.Columns.Length]));
+                Rows.Add(row);
+            }
+            return row;
+        }
     }
 
     private sealed class Unsupported;
@@ -82,15 +93,18 @@ internal static class InsertOnlySave
     /// Writes <paramref name="changed"/> (every tracked entry not unchanged) and <paramref name="outbox"/> with one
     /// statement and returns the number of rows, or null (nothing written) when the save is not inserts only.
     /// </summary>
-    public static async Task<int?> TryAsync(OmsDbContext db, List<EntityEntry> changed, List<OutboxMessage> outbox, bool acceptAllChanges, CancellationToken ct)
+    public static async Task<int?> TryAsync(OmsDbContext db, List<EntityEntry> changed, IReadOnlyList<object> untracked, List<OutboxMessage> outbox,
+        bool acceptAllChanges, CancellationToken ct)
     {
         var tables = new Dictionary<Table, TableRows>();
+        foreach (var root in untracked)
+            if (db.Model.FindEntityType(root.GetType()) is not { } type || !AddGraph(tables, root, type, null, null)) return null;
         foreach (var entry in changed)
         {
             if (entry.State != EntityState.Added || PlanFor(entry.Metadata) is not { } plan) return null;
             foreach (var p in plan.MustBeReal)
                 if (entry.Property(p).IsTemporary) return null;
-            if (!tables.TryGetValue(plan.Table, out var rows)) tables.Add(plan.Table, rows = new TableRows(plan.Table));
+            var rows = RowsOf(tables, plan.Table);
             var values = entry.CurrentValues;
             var numbered = plan.Generated is { } g && (entry.Property(g).IsTemporary || IsDefault(values[g]));
             object key = entry;
@@ -99,11 +113,7 @@ internal static class InsertOnlySave
                 var (_, keyProperty, keyConverter) = plan.Values[plan.KeyValue];
                 key = Provider(values[keyProperty], keyConverter) ?? entry;
             }
-            if (!rows.ByKey.TryGetValue(key, out var row))
-            {
-                rows.ByKey.Add(key, row = new Row(new object?[plan.Table.Columns.Length]));
-                rows.Rows.Add(row);
-            }
+            var row = rows.RowFor(key);
             row.HasPrincipal |= plan.Principal;
             foreach (var (column, property, converter) in plan.Values)
             {
@@ -164,7 +174,64 @@ internal static class InsertOnlySave
             property.IsTemporary = false;
         }
         if (acceptAllChanges) db.ChangeTracker.AcceptAllChanges();
-        return changed.Count + outbox.Count;
+        return changed.Count + untracked.Count + outbox.Count;
+    }
+
+    private static int IndexOf(IReadOnlyList<IProperty> properties, IProperty property)
+    {
+        for (var i = 0; i < properties.Count; i++)
+            if (properties[i] == property) return i;
+        return -1;
+    }
+
+    private static TableRows RowsOf(Dictionary<Table, TableRows> tables, Table table)
+    {
+        if (!tables.TryGetValue(table, out var rows)) tables.Add(table, rows = new TableRows(table));
+        return rows;
+    }
+
+    /// <summary>
+    /// The rows of a new object graph the change tracker never saw, read from the objects as EF's <c>Add</c> would
+    /// track them: every entity reachable through navigations to dependents is new; a dependent's shadow foreign key
+    /// is its principal's key; a shadow identity key is drawn by the statement. False (nothing usable) for anything
+    /// else: a shadow value only the change tracker could supply, or a navigation to a principal.
+    /// </summary>
+    private static bool AddGraph(Dictionary<Table, TableRows> tables, object entity, IEntityType type, IForeignKey? via, object? principal)
+    {
+        if (PlanFor(type) is not { KeyValue: >= 0 } plan) return false;
+        var rows = RowsOf(tables, plan.Table);
+        var values = new object?[plan.Values.Length];
+        var numbered = false;
+        for (var i = 0; i < plan.Values.Length; i++)
+        {
+            var property = plan.Values[i].Property;
+            object? value;
+            if (!property.IsShadowProperty()) value = property.GetGetter().GetClrValueUsingContainingEntity(entity);
+            else if (via is not null && IndexOf(via.Properties, property) is >= 0 and var k && !via.PrincipalKey.Properties[k].IsShadowProperty())
+                value = via.PrincipalKey.Properties[k].GetGetter().GetClrValueUsingContainingEntity(principal!);
+            else if (property == plan.Generated) value = null;
+            else return false;
+            if (property == plan.Generated && IsDefault(value)) numbered = true; // sent as null: the statement draws the number
+            else values[i] = Provider(value, plan.Values[i].Converter);
+        }
+        var row = rows.RowFor(numbered ? new object() : values[plan.KeyValue] ?? new object());
+        row.HasPrincipal |= plan.Principal;
+        for (var i = 0; i < plan.Values.Length; i++)
+            if (!(numbered && plan.Values[i].Property == plan.Generated)) row.Values[plan.Values[i].Column] = values[i];
+        foreach (var navigation in type.GetNavigations())
+        {
+            var target = navigation.GetGetter().GetClrValueUsingContainingEntity(entity);
+            if (target is null) continue;
+            if (navigation.IsOnDependent) return false;
+            if (!navigation.IsCollection)
+            {
+                if (!AddGraph(tables, target, navigation.TargetEntityType, navigation.ForeignKey, entity)) return false;
+                continue;
+            }
+            foreach (var item in (System.Collections.IEnumerable)target)
+                if (!AddGraph(tables, item, navigation.TargetEntityType, navigation.ForeignKey, entity)) return false;
+        }
+        return !type.GetSkipNavigations().Any();
     }
 
     private static object? Provider(object? value, ValueConverter? converter) =>

@@ -156,9 +156,38 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
     }
 
+    private List<object>? _newAggregates;
+
+    /// <summary>
+    /// From now until <see cref="StopCollecting"/>, <see cref="AddNew"/> keeps new aggregates out of the change tracker
+    /// and the next save writes them with one statement, read from the objects as they are then (PostgreSQL, inside a
+    /// transaction; elsewhere, or when that statement cannot write them, they are added to EF at the save). For a use
+    /// case that adds a new graph, saves once and ends, such as placing an order: attaching the graph, detecting changes
+    /// in it and accepting them took a quarter of a checkout's CPU in the API. Saved aggregates stay untracked, so
+    /// nothing may change them for a later save.
+    /// </summary>
+    public void CollectNewAggregates() => _newAggregates = [];
+
+    public void StopCollecting() => _newAggregates = null;
+
+    /// <summary>Adds a new aggregate (and everything it owns): tracked by EF, or kept aside while <see cref="CollectNewAggregates"/> is on.</summary>
+    public void AddNew(object aggregate)
+    {
+        if (_newAggregates is { } collected) collected.Add(aggregate);
+        else Add(aggregate);
+    }
+
     private async Task<int> SaveWithOutboxAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         // The outbox rows ride in the same transaction as the change that raised them.
+        var direct = HasArrayParameters && Database.CurrentTransaction is not null;
+        List<object> untracked = [];
+        if (_newAggregates is { Count: > 0 } collected)
+        {
+            _newAggregates = [];
+            if (direct) untracked = collected;
+            else AddRange(collected);
+        }
         var roots = new List<AggregateRoot>();
         var changed = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
         var queued = false; // rows added directly (stock crossings, pings)
@@ -168,6 +197,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             if (entry.Entity is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
             else queued |= entry is { Entity: OutboxMessage, State: EntityState.Added };
         }
+        foreach (var aggregate in untracked)
+            if (aggregate is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
         var outbox = new List<OutboxMessage>();
         foreach (var root in roots)
         {
@@ -181,7 +212,6 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
         // Inside a transaction on PostgreSQL the aggregates' events skip EF's unit of work: one hand-written INSERT of
         // all of them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
-        var direct = HasArrayParameters && Database.CurrentTransaction is not null;
         if (!direct) OutboxMessages.AddRange(outbox);
         var hasEvents = outbox.Count > 0 || queued;
         // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
@@ -189,11 +219,12 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         // Set on every save because a pooled context resets it between requests.
         Database.AutoSavepointsEnabled = false;
         // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
-        if (direct && await InsertOnlySave.TryAsync(this, changed, outbox, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
+        if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
         {
             Saved(roots, hasEvents);
             return inserted;
         }
+        AddRange(untracked); // not one statement's work: EF writes them
         int written;
         Saving = true;
         try
