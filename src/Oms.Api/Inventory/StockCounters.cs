@@ -52,8 +52,11 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
         await using var command = db.RawCommand(
             "SAVEPOINT reserve; " +
             "WITH wanted AS (SELECT * FROM unnest(@nodes, @skus, @quantities) AS w(node_id, sku, quantity)), " +
-            "locked AS (SELECT s.node_id, s.sku FROM stock_items s JOIN wanted w ON s.node_id = w.node_id AND s.sku = w.sku " +
-            "ORDER BY s.node_id, s.sku FOR UPDATE OF s) " +
+            // Each wanted row's stock row is locked through its key, one after the other in (node, SKU) order: as a
+            // LATERAL subquery with its own FOR UPDATE it cannot become a hash join over the whole table, which is
+            // what a generic plan (WriteTransactionSettings) picks for a small stock table.
+            "locked AS (SELECT l.node_id, l.sku FROM (SELECT * FROM wanted ORDER BY node_id, sku) w " +
+            "CROSS JOIN LATERAL (SELECT s.node_id, s.sku FROM stock_items s WHERE s.node_id = w.node_id AND s.sku = w.sku FOR UPDATE) l) " +
             "UPDATE stock_items s SET reserved = s.reserved + w.quantity, updated_at = @now FROM wanted w, locked l " +
             "WHERE s.node_id = w.node_id AND s.sku = w.sku AND l.node_id = s.node_id AND l.sku = s.sku " +
             "AND s.on_hand - s.reserved - s.safety_stock >= w.quantity " +
