@@ -112,6 +112,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         command.CommandText = sql;
         command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(
             Database.CurrentTransaction ?? throw new InvalidOperationException("Raw commands run inside a transaction."));
+        WriteTransactionSettings.Apply(command, this);
         foreach (var (name, value) in parameters)
         {
             var p = command.CreateParameter();
@@ -135,6 +136,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public OutboxSignal? OutboxSignal { get; set; }
 
     internal bool NotifyOnCommit { get; set; }
+
+    /// <summary>True from the start of one of our transactions until its first command carries its settings (<see cref="WriteTransactionSettings"/>).</summary>
+    internal bool TransactionSettingsPending { get; set; }
 
     /// <summary>True while EF writes a save (and opens its own transaction when the caller has none).</summary>
     internal bool Saving { get; private set; }
