@@ -15,7 +15,8 @@ namespace Oms.Infrastructure.Persistence;
 /// one array per column, all tables in one <c>WITH</c>, the aggregates' outbox rows included. EF would generate,
 /// parameterize and send one INSERT per row (some twenty for a checkout) and PostgreSQL would parse and plan each; this
 /// statement's text depends only on which tables are written, so Npgsql prepares it once. Keys the database generates
-/// (identity columns) are drawn inside the statement and handed back to the change tracker. Foreign keys are checked at
+/// (identity columns) are drawn inside the statement and handed back to the change tracker (rows of an untracked graph
+/// keep them in the database only: nothing in the process holds them). Foreign keys are checked at
 /// the end of the statement, so the order of the tables does not matter. Anything else (an update, a delete, a value
 /// only the database can compute, a column type this writer does not know) makes it decline, and EF saves as usual.
 /// What EF does not check either (lengths, nullability, uniqueness) PostgreSQL still checks: strings go in without an
