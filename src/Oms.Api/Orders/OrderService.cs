@@ -27,7 +27,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         db.CollectNewAggregates();
         try
         {
-            return await PlaceAsync(request, tx, ct);
+            return await PlaceInTransactionAsync(request, tx, ct);
         }
         finally
         {
@@ -35,7 +35,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         }
     }
 
-    private async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    private async Task<(OrderDto Order, bool Created)> PlaceInTransactionAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
     {
         var currency = Currencies.Normalize(request.Currency);
         // Money that comes with the order confirms it at once: read the lines' stock with their products, and route from it.
