@@ -112,6 +112,31 @@ public sealed class OrderCaptureTests
     }
 
     [Fact]
+    public async Task Paid_orders_racing_with_one_channel_reference_make_one_order_and_reserve_its_stock_once()
+    {
+        // A paid placement routes and reserves before its one-statement insert; the losers' inserts fail on the unique
+        // channel reference, and everything they reserved must go back with their transactions.
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(stock: 5);
+        var reference = "SHOP-" + s.Tag;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+        {
+            var body = s.OrderBody(sku, 2, channel: "marketplace", channelRef: reference);
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+            return s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body));
+        }));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, r.StatusCode.ToString()));
+        var orders = await Task.WhenAll(responses.Select(async r => await r.Content.ReadFromJsonAsync<JsonElement>()));
+        Assert.Single(orders.Select(o => o.GetProperty("id").GetString()).Distinct());
+        Assert.All(orders, o => Assert.Equal("allocated", o.GetProperty("status").GetString()));
+        var stock = await s.StockAtAsync(sku, await s.WarehouseAsync());
+        Assert.Equal(2, stock.GetProperty("reserved").GetInt32());
+        Assert.Single(await s.FulfilmentOrdersAsync(orders[0].GetProperty("id").GetString()!));
+    }
+
+    [Fact]
     public async Task Same_reference_on_another_channel_is_another_order()
     {
         var s = await Scenario.StartAsync();
