@@ -105,27 +105,11 @@ internal static class InsertOnlySave
             if (entry.State != EntityState.Added || PlanFor(entry.Metadata) is not { } plan) return null;
             foreach (var p in plan.MustBeReal)
                 if (entry.Property(p).IsTemporary) return null;
-            var rows = RowsOf(tables, plan.Table);
-            var values = entry.CurrentValues;
-            var numbered = plan.Generated is { } g && (entry.Property(g).IsTemporary || IsDefault(values[g]));
-            object key = entry;
-            if (!numbered)
-            {
-                var (_, keyProperty, keyConverter) = plan.Values[plan.KeyValue];
-                key = Provider(values[keyProperty], keyConverter) ?? entry;
-            }
-            var row = rows.RowFor(key);
-            row.HasPrincipal |= plan.Principal;
-            foreach (var (column, property, converter) in plan.Values)
-            {
-                if (numbered && property == plan.Generated)
-                {
-                    row.NumberedEntry = entry;
-                    row.NumberedProperty = property;
-                    continue; // sent as null: the statement draws the number
-                }
-                row.Values[column] = Provider(values[property], converter);
-            }
+            var current = entry.CurrentValues;
+            var numbered = plan.Generated is { } g && (entry.Property(g).IsTemporary || IsDefault(current[g]));
+            var values = plan.Values.Select(v => Provider(current[v.Property], v.Converter)).ToArray();
+            var row = AddRow(tables, plan, values, numbered, entry);
+            if (numbered) (row.NumberedEntry, row.NumberedProperty) = (entry, plan.Generated);
         }
         // An added owned part of a row nobody adds is an UPDATE of that row: EF's job.
         foreach (var rows in tables.Values)
@@ -185,10 +169,19 @@ internal static class InsertOnlySave
         return -1;
     }
 
-    private static TableRows RowsOf(Dictionary<Table, TableRows> tables, Table table)
+    /// <summary>
+    /// Puts one entity's provider <paramref name="values"/> (in <see cref="EntityPlan.Values"/> order) in its table's
+    /// row: the row of its key, which an owner and its owned types share, or a row of its own when the statement numbers
+    /// it (<paramref name="numbered"/>: its identity column is left null for the statement to draw).
+    /// </summary>
+    private static Row AddRow(Dictionary<Table, TableRows> tables, EntityPlan plan, object?[] values, bool numbered, object ownKey)
     {
-        if (!tables.TryGetValue(table, out var rows)) tables.Add(table, rows = new TableRows(table));
-        return rows;
+        if (!tables.TryGetValue(plan.Table, out var rows)) tables.Add(plan.Table, rows = new TableRows(plan.Table));
+        var row = rows.RowFor(numbered ? ownKey : values[plan.KeyValue] ?? ownKey);
+        row.HasPrincipal |= plan.Principal;
+        for (var i = 0; i < plan.Values.Length; i++)
+            if (!(numbered && plan.Values[i].Property == plan.Generated)) row.Values[plan.Values[i].Column] = values[i];
+        return row;
     }
 
     /// <summary>
@@ -200,7 +193,6 @@ internal static class InsertOnlySave
     private static bool AddGraph(Dictionary<Table, TableRows> tables, object entity, IEntityType type, IForeignKey? via, object? principal)
     {
         if (PlanFor(type) is not { KeyValue: >= 0 } plan) return false;
-        var rows = RowsOf(tables, plan.Table);
         var values = new object?[plan.Values.Length];
         var numbered = false;
         for (var i = 0; i < plan.Values.Length; i++)
@@ -215,10 +207,7 @@ internal static class InsertOnlySave
             if (property == plan.Generated && IsDefault(value)) numbered = true; // sent as null: the statement draws the number
             else values[i] = Provider(value, plan.Values[i].Converter);
         }
-        var row = rows.RowFor(numbered ? new object() : values[plan.KeyValue] ?? new object());
-        row.HasPrincipal |= plan.Principal;
-        for (var i = 0; i < plan.Values.Length; i++)
-            if (!(numbered && plan.Values[i].Property == plan.Generated)) row.Values[plan.Values[i].Column] = values[i];
+        AddRow(tables, plan, values, numbered, new object());
         foreach (var navigation in type.GetNavigations())
         {
             var target = navigation.GetGetter().GetClrValueUsingContainingEntity(entity);
