@@ -52,9 +52,10 @@ public sealed class PostgresServer
         // Durability off for tests: a test database dies with the run, and fsync costs more than the tests themselves.
         var durability = durable ? "" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off ";
         // Extra server settings for a look inside, e.g. OMS_PG_OPTIONS="-c log_statement=all" (the log is server.log in the data directory).
-        durability += Environment.GetEnvironmentVariable("OMS_PG_OPTIONS") is { Length: > 0 } extra ? extra + " " : "";
+        // They come last, so they override the defaults above.
+        var extra = Environment.GetEnvironmentVariable("OMS_PG_OPTIONS") is { Length: > 0 } options ? options + " " : "";
         Run(Path.Combine(bin, "pg_ctl"),
-            $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 {durability}-c max_connections=300 -c shared_buffers=128MB\" start",
+            $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 {durability}-c max_connections=300 -c shared_buffers=128MB {extra}\" start",
             root);
         var server = new PostgresServer($"Host={(unixSocket ? dir : "127.0.0.1")};Port={port};Username=postgres;Database={database};Maximum Pool Size=100;Include Error Detail=true", dir, bin, root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();

@@ -159,7 +159,7 @@ internal static class InsertOnlySave
             property.IsTemporary = false;
         }
         if (acceptAllChanges) db.ChangeTracker.AcceptAllChanges();
-        return changed.Count + untracked.Count + outbox.Count;
+        return changed.Count + untracked.Count + 2 * outbox.Count; // an event and its pending entry are two rows
     }
 
     private static int IndexOf(IReadOnlyList<IProperty> properties, IProperty property)
@@ -273,7 +273,7 @@ internal static class InsertOnlySave
             }
             else sql.Append($"i{t} AS ({insert} FROM {rows}), ");
         }
-        if (hasOutbox) sql.Append($"o AS ({OmsDbContext.OutboxInsert}), ");
+        if (hasOutbox) sql.Append($"o AS ({OmsDbContext.OutboxInsert}), p AS ({OmsDbContext.PendingInsert}), ");
         sql.Length -= 2;
         sql.Append(numbered.Count == 0
             ? " SELECT 0, 0::bigint, 0::bigint WHERE false"

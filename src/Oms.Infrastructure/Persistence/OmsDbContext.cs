@@ -69,6 +69,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+    public DbSet<OutboxPending> OutboxPending => Set<OutboxPending>();
     public DbSet<FulfilmentNode> Nodes => Set<FulfilmentNode>();
     public DbSet<StockItem> Stock => Set<StockItem>();
     public DbSet<InventoryLedgerEntry> Ledger => Set<InventoryLedgerEntry>();
@@ -194,13 +195,16 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
         var roots = new List<AggregateRoot>();
         var changed = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
-        var queued = false; // rows added directly (stock crossings, pings)
+        List<OutboxMessage>? queued = null; // rows added directly (stock crossings, pings)
         foreach (var entry in ChangeTracker.Entries())
         {
             if (entry.State != EntityState.Unchanged) changed.Add(entry);
             if (entry.Entity is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
-            else queued |= entry is { Entity: OutboxMessage, State: EntityState.Added };
+            else if (entry is { Entity: OutboxMessage message, State: EntityState.Added }) (queued ??= []).Add(message);
         }
+        // Every event is pending until the dispatcher takes it.
+        foreach (var message in queued ?? [])
+            changed.Add(Entry(OutboxPending.Add(Persistence.OutboxPending.For(message)).Entity));
         foreach (var aggregate in untracked)
             if (aggregate is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
         var outbox = new List<OutboxMessage>();
@@ -216,8 +220,12 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
         // Inside a transaction on PostgreSQL the aggregates' events skip EF's unit of work: one hand-written INSERT of
         // all of them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
-        if (!direct) OutboxMessages.AddRange(outbox);
-        var hasEvents = outbox.Count > 0 || queued;
+        if (!direct)
+        {
+            OutboxMessages.AddRange(outbox);
+            OutboxPending.AddRange(outbox.Select(Persistence.OutboxPending.For));
+        }
+        var hasEvents = outbox.Count > 0 || queued is not null;
         // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
         // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
         // Set on every save because a pooled context resets it between requests.
@@ -259,8 +267,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>Writes aggregates' events (for every subscriber: no target) with one statement, numbered in the order given.</summary>
     private async Task<int> InsertOutboxAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
-        await using var command = RawCommand(OutboxInsert, OutboxParameters(rows));
-        return await command.ExecuteNonQueryAsync(ct);
+        await using var command = RawCommand($"WITH o AS ({OutboxInsert}) {PendingInsert}", OutboxParameters(rows));
+        return 2 * await command.ExecuteNonQueryAsync(ct); // as EF counts: the events and their pending entries
     }
 
     /// <summary>The aggregates' events as one INSERT of arrays, numbered in the order given (the dispatcher delivers an aggregate's events in that order).</summary>
@@ -268,6 +276,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload) " +
         "SELECT id, type, aggregate_id, occurred_at, payload FROM unnest(@ids, @types, @aggregates, @times, @payloads) " +
         "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, n) ORDER BY n";
+
+    /// <summary>The same events' pending entries (<see cref="Persistence.OutboxPending"/>), in the same order.</summary>
+    internal const string PendingInsert =
+        "INSERT INTO outbox_pending (message_id, aggregate_id) " +
+        "SELECT id, aggregate_id FROM unnest(@ids, @aggregates) WITH ORDINALITY AS p(id, aggregate_id, n) ORDER BY n";
 
     internal static (string, object?)[] OutboxParameters(List<OutboxMessage> rows) =>
     [

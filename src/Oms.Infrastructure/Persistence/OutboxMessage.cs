@@ -18,8 +18,6 @@ public sealed class OutboxMessage
     public string Payload { get; private set; } = "";
     /// <summary>Only this subscription gets it (a test ping); null for everyone whose filters match.</summary>
     public Guid? TargetSubscriptionId { get; private set; }
-    /// <summary>When the event was fanned out to the subscriptions' delivery queues.</summary>
-    public DateTimeOffset? DispatchedAt { get; set; }
 
     public static OutboxMessage From(IDomainEvent e, object data, JsonSerializerOptions json, Guid? target = null) =>
         FromPayload(e, JsonSerializer.Serialize(data, data.GetType(), json), target);
@@ -34,6 +32,24 @@ public sealed class OutboxMessage
         Payload = payload,
         TargetSubscriptionId = target,
     };
+}
+
+/// <summary>
+/// An event not yet fanned out to the subscriptions' delivery queues: a narrow row written with the event (same
+/// transaction) and deleted when the dispatcher takes the event. The event's own row is never updated: marking a batch
+/// dispatched writes a few bytes per event, where updating the event rows wrote a new version of each, payload and
+/// index entries included (measured: 9.6 KB of WAL per checkout, a third of all it wrote).
+/// </summary>
+public sealed class OutboxPending(Guid messageId, Guid aggregateId)
+{
+    /// <summary>Numbered by the database as written: the dispatcher takes pending events in this order.</summary>
+    public long Position { get; private set; }
+    /// <summary>The event's <see cref="OutboxMessage.Id"/>.</summary>
+    public Guid MessageId { get; private set; } = messageId;
+    /// <summary>The event's aggregate: a delivery waits while an earlier event of its aggregate is pending.</summary>
+    public Guid AggregateId { get; private set; } = aggregateId;
+
+    public static OutboxPending For(OutboxMessage message) => new(message.Id, message.AggregateId);
 }
 
 /// <summary>Turns a domain event into the data its webhook carries (the API maps aggregates to their REST shape).</summary>

@@ -66,13 +66,16 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var pending = db is PostgresOmsDbContext
-            ? db.OutboxMessages.FromSqlRaw(
-                "SELECT * FROM outbox_messages WHERE dispatched_at IS NULL ORDER BY sequence LIMIT {0} FOR UPDATE SKIP LOCKED", take)
-            : db.OutboxMessages.Where(m => m.DispatchedAt == null).OrderBy(m => m.Sequence).Take(take);
         // The heads only: the payload is read when a delivery is sent, and most events have few or no subscribers.
-        var batch = (await pending.AsNoTracking().Select(m => new { m.Sequence, m.Id, m.Type, m.AggregateId, m.TargetSubscriptionId }).ToListAsync(ct))
-            .OrderBy(m => m.Sequence).ToList();
+        var batch = db is PostgresOmsDbContext
+            ? await db.Database.SqlQueryRaw<PendingHead>(
+                "SELECT p.position, m.sequence, m.id, m.type, m.aggregate_id, m.target_subscription_id " +
+                "FROM outbox_pending p JOIN outbox_messages m ON m.id = p.message_id " +
+                "ORDER BY p.position LIMIT {0} FOR UPDATE OF p SKIP LOCKED", take).ToListAsync(ct)
+            : await (from p in db.OutboxPending
+                     join m in db.OutboxMessages on p.MessageId equals m.Id
+                     orderby p.Position
+                     select new PendingHead(p.Position, m.Sequence, m.Id, m.Type, m.AggregateId, m.TargetSubscriptionId)).Take(take).ToListAsync(ct);
         if (batch.Count == 0) return 0;
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).ToListAsync(ct);
         var now = clock.GetUtcNow();
@@ -85,9 +88,9 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
             }
         }
         await db.SaveChangesAsync(ct);
-        // One statement marks the whole batch, however many events it holds (the rows are locked by this transaction).
-        var taken = batch.Select(m => m.Sequence).ToList();
-        await db.OutboxMessages.Where(m => taken.Contains(m.Sequence)).ExecuteUpdateAsync(u => u.SetProperty(m => m.DispatchedAt, now), ct);
+        // One statement takes the whole batch off the queue, however many events it holds (its rows are locked by this transaction).
+        var taken = batch.Select(m => m.Position).ToList();
+        await db.OutboxPending.Where(p => taken.Contains(p.Position)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
         return batch.Count;
     }
@@ -108,7 +111,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                         && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
                         && !db.WebhookDeliveries.Any(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey
                                                           && e.MessageSequence < d.MessageSequence && e.Status == DeliveryStatus.Pending)
-                        && !db.OutboxMessages.Any(m => m.DispatchedAt == null && m.AggregateId == d.OrderingKey && m.Sequence < d.MessageSequence))
+                        && !db.OutboxPending.Any(p => p.AggregateId == d.OrderingKey
+                                                      && db.OutboxMessages.Any(m => m.Id == p.MessageId && m.Sequence < d.MessageSequence)))
             .OrderBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
 
         if (due.Count == 0) return 0;
@@ -145,6 +149,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         }
         return work.Count;
     }
+
+    private sealed record PendingHead(long Position, long Sequence, Guid Id, string Type, Guid AggregateId, Guid? TargetSubscriptionId);
 
     private sealed record Work(WebhookDelivery Delivery, WebhookSubscription Subscription, OutboxMessage Message);
 
@@ -285,7 +291,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var cutoff = now - _o.Retention;
         await db.WebhookDeliveries.Where(d => d.CreatedAt < cutoff && d.Status != DeliveryStatus.Pending).ExecuteDeleteAsync(ct);
-        await db.OutboxMessages.Where(m => m.OccurredAt < cutoff && m.DispatchedAt != null).ExecuteDeleteAsync(ct);
+        await db.OutboxMessages.Where(m => m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageId == m.Id)).ExecuteDeleteAsync(ct);
     }
 }
 

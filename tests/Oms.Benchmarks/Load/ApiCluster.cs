@@ -61,7 +61,7 @@ public sealed class ApiCluster : IAsyncDisposable
         if (_postgresConnectionString is null) return null;
         await using var connection = new Npgsql.NpgsqlConnection(_postgresConnectionString);
         await connection.OpenAsync();
-        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox_messages WHERE dispatched_at IS NULL", connection);
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox_pending", connection);
         return (long)(await count.ExecuteScalarAsync())!;
     }
 

@@ -47,11 +47,20 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.Sequence).ValueGeneratedOnAdd();
         b.HasIndex(m => m.Id).IsUnique();
         b.Property(m => m.Type).HasMaxLength(100);
-        // Only events not yet fanned out are looked up by these two: partial indexes stay small, and marking an event
-        // dispatched removes it from them instead of writing new entries.
-        b.HasIndex(m => m.Sequence).HasDatabaseName("ix_outbox_messages_undispatched").HasFilter("dispatched_at IS NULL");
-        b.HasIndex(m => new { m.AggregateId, m.Sequence }).HasFilter("dispatched_at IS NULL");
         b.HasIndex(m => m.OccurredAt);
+    }
+}
+
+internal sealed class OutboxPendingConfiguration : IEntityTypeConfiguration<OutboxPending>
+{
+    public void Configure(EntityTypeBuilder<OutboxPending> b)
+    {
+        b.ToTable("outbox_pending");
+        b.HasKey(p => p.Position);
+        b.Property(p => p.Position).ValueGeneratedOnAdd();
+        // No foreign key to the event: it would check (and lock) the event's row for every pending row written.
+        // A delivery waits while an earlier event of its aggregate is pending.
+        b.HasIndex(p => p.AggregateId);
     }
 }
 

@@ -1506,10 +1506,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("aggregate_id");
 
-                    b.Property<DateTimeOffset?>("DispatchedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("dispatched_at");
-
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
                         .HasColumnName("id");
@@ -1543,15 +1539,33 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_outbox_messages_occurred_at");
 
-                    b.HasIndex("Sequence")
-                        .HasDatabaseName("ix_outbox_messages_undispatched")
-                        .HasFilter("dispatched_at IS NULL");
-
-                    b.HasIndex("AggregateId", "Sequence")
-                        .HasDatabaseName("ix_outbox_messages_aggregate_id_sequence")
-                        .HasFilter("dispatched_at IS NULL");
-
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.OutboxPending", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Position"));
+
+                    b.Property<Guid>("AggregateId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("aggregate_id");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.HasKey("Position")
+                        .HasName("pk_outbox_pending");
+
+                    b.HasIndex("AggregateId")
+                        .HasDatabaseName("ix_outbox_pending_aggregate_id");
+
+                    b.ToTable("outbox_pending", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Infrastructure.Persistence.ProcessedProviderEvent", b =>

@@ -1515,10 +1515,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("aggregate_id");
 
-                    b.Property<long?>("DispatchedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("dispatched_at");
-
                     b.Property<Guid>("Id")
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
@@ -1552,15 +1548,31 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_outbox_messages_occurred_at");
 
-                    b.HasIndex("Sequence")
-                        .HasDatabaseName("ix_outbox_messages_undispatched")
-                        .HasFilter("dispatched_at IS NULL");
-
-                    b.HasIndex("AggregateId", "Sequence")
-                        .HasDatabaseName("ix_outbox_messages_aggregate_id_sequence")
-                        .HasFilter("dispatched_at IS NULL");
-
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.OutboxPending", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<Guid>("AggregateId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("aggregate_id");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.HasKey("Position")
+                        .HasName("pk_outbox_pending");
+
+                    b.HasIndex("AggregateId")
+                        .HasDatabaseName("ix_outbox_pending_aggregate_id");
+
+                    b.ToTable("outbox_pending", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Infrastructure.Persistence.ProcessedProviderEvent", b =>
