@@ -65,6 +65,16 @@ public sealed class ApiCluster : IAsyncDisposable
         return (long)(await count.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Where PostgreSQL's write-ahead log stands, in bytes (null when the benchmark does not know the database).</summary>
+    public async Task<decimal?> WalPositionAsync()
+    {
+        if (_postgresConnectionString is null) return null;
+        await using var connection = new Npgsql.NpgsqlConnection(_postgresConnectionString);
+        await connection.OpenAsync();
+        await using var position = new Npgsql.NpgsqlCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn", connection);
+        return (decimal)(await position.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Targets an API that runs already.</summary>
     public static ApiCluster Existing(IReadOnlyList<string> urls, string key) => new() { Urls = urls, Clients = urls.Select(u => Client(u, key)).ToList() };
 

@@ -70,6 +70,7 @@ public static class LoadCommand
             }
         });
         var backlogBefore = await cluster.WebhookBacklogAsync();
+        var walBefore = await cluster.WalPositionAsync();
         var cpuBefore = cluster.CpuSeconds();
         var ownBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var started = Stopwatch.GetTimestamp();
@@ -80,6 +81,7 @@ public static class LoadCommand
         await sampling.CancelAsync();
         await sampler;
         var backlogAfter = await cluster.WebhookBacklogAsync();
+        var walAfter = await cluster.WalPositionAsync();
 
         var report = new LoadResult
         {
@@ -92,6 +94,7 @@ public static class LoadCommand
             MemoryStartMb = samples.FirstOrDefault() is > 0 and var a ? a : null, MemoryMaxMb = samples.Count > 0 ? samples.Max() : null,
             MemoryEndMb = samples.LastOrDefault() is > 0 and var z ? z : null, MemorySamplesMb = samples,
             WebhookBacklogStart = backlogBefore, WebhookBacklogEnd = backlogAfter,
+            WalKbPerUnit = walBefore is { } w0 && walAfter is { } w1 && completed > 0 ? Math.Round((double)(w1 - w0) / 1024 / completed, 1) : null,
             DurableCommits = cluster.OwnsPostgres, Machine = machine,
         };
         report.Print(unitName);

@@ -65,6 +65,12 @@ public sealed record LoadResult
     /// <summary>Webhook events not yet fanned out when the measured run started and ended (null: database unknown).</summary>
     public long? WebhookBacklogStart { get; init; }
     public long? WebhookBacklogEnd { get; init; }
+    /// <summary>
+    /// Write-ahead log PostgreSQL wrote per unit during the measured run, whoever wrote it (the units, the webhook
+    /// dispatchers, autovacuum, checkpoints' full-page images); null when the database is unknown. Unlike the CPU
+    /// figures it hardly varies between runs of one build, so it shows what a change to the write path did.
+    /// </summary>
+    public double? WalKbPerUnit { get; init; }
     public required bool DurableCommits { get; init; }
     public required string Machine { get; init; }
 
@@ -81,6 +87,8 @@ public sealed record LoadResult
         Console.WriteLine($"| {PerSecond:0.0} | {Errors}{(Errors > 0 ? " (" + string.Join(", ", ErrorKinds.Select(e => $"{e.Key}×{e.Value}")) + ")" : "")} | {Fmt(ApiCpuMsPerUnit)} | {Fmt(PostgresCpuMsPerUnit)} | {Fmt(LoadGeneratorCpuMsPerUnit)} | {SqlStatementsPerUnit:0.0} | {Fmt(MemoryStartMb)} / {Fmt(MemoryMaxMb)} / {Fmt(MemoryEndMb)} |");
         if (WebhookBacklogStart is { } b0 && WebhookBacklogEnd is { } b1)
             Console.WriteLine($"webhook events not yet fanned out: {b0} at the start, {b1} at the end of the run");
+        if (WalKbPerUnit is { } wal)
+            Console.WriteLine($"PostgreSQL write-ahead log: {wal:0.0} KB per {unit}");
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("0.00") : "n/a";
