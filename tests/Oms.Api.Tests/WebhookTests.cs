@@ -62,6 +62,41 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task Each_event_of_a_checkout_paid_on_placement_carries_its_resource_as_committed()
+    {
+        var s = await Scenario.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (subscription, _) = await SubscribeAsync(s, receiver, "order.*", "payment.*");
+        try
+        {
+            var body = s.OrderBody(await s.ProductAsync(), 2);
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+            var order = await s.PlaceAsync(body);
+            var id = order.GetProperty("id").GetString()!;
+            var paymentId = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/payments")).EnumerateArray().Single().GetProperty("id").GetString()!;
+
+            // One transaction wrote these five events; every one arrives with the whole resource as that transaction left it.
+            await receiver.WaitForAsync(_ => receiver.AcceptedFor(id).Count >= 3 && receiver.AcceptedFor(paymentId).Count >= 2, what: "the checkout's events");
+            var orderEvents = receiver.AcceptedFor(id);
+            Assert.Equal(new[] { "order.placed", "order.confirmed", "order.allocated" }, orderEvents.Select(r => r.Type).ToArray());
+            Assert.All(orderEvents, r =>
+            {
+                Assert.Equal("allocated", r.Data.GetProperty("status").GetString());
+                Assert.Equal(order.GetProperty("number").GetString(), r.Data.GetProperty("number").GetString());
+                Assert.Equal(2, r.Data.GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+            });
+            var paymentEvents = receiver.AcceptedFor(paymentId);
+            Assert.Equal(new[] { "payment.created", "payment.received" }, paymentEvents.Select(r => r.Type).ToArray());
+            Assert.All(paymentEvents, r => Assert.Equal(order.GetProperty("total").GetProperty("amount").GetInt64(),
+                r.Data.GetProperty("captured").GetProperty("amount").GetInt64()));
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
     public async Task One_orders_events_arrive_in_the_order_they_happened_even_through_failures()
     {
         var s = await Scenario.StartAsync();

@@ -210,13 +210,10 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         var outbox = new List<OutboxMessage>();
         foreach (var root in roots)
         {
-            // Every event of one aggregate carries the aggregate as it is at commit: serialize it once.
-            string? payload = null;
-            foreach (var e in root.DomainEvents)
-            {
-                payload ??= (await OutboxRowAsync(e, root, cancellationToken)).Payload;
-                outbox.Add(OutboxMessage.FromPayload(e, payload));
-            }
+            // Every event of one aggregate carries the aggregate as it is at commit: serialized once, stored once.
+            var events = root.DomainEvents.ToList();
+            var payload = (await OutboxRowAsync(events[^1], root, cancellationToken)).Payload!;
+            outbox.AddRange(OutboxMessage.SharingPayload(events, payload));
         }
         // Inside a transaction on PostgreSQL the aggregates' events skip EF's unit of work: one hand-written INSERT of
         // all of them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
@@ -273,9 +270,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     /// <summary>The aggregates' events as one INSERT of arrays, numbered in the order given (the dispatcher delivers an aggregate's events in that order).</summary>
     internal const string OutboxInsert =
-        "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload) " +
-        "SELECT id, type, aggregate_id, occurred_at, payload FROM unnest(@ids, @types, @aggregates, @times, @payloads) " +
-        "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, n) ORDER BY n";
+        "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from) " +
+        "SELECT id, type, aggregate_id, occurred_at, payload, payload_from FROM unnest(@ids, @types, @aggregates, @times, @payloads, @payloadFrom) " +
+        "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, payload_from, n) ORDER BY n";
 
     /// <summary>The same events' pending entries (<see cref="Persistence.OutboxPending"/>), in the same order.</summary>
     internal const string PendingInsert =
@@ -286,7 +283,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     [
         ("@ids", rows.Select(m => m.Id).ToArray()), ("@types", rows.Select(m => m.Type).ToArray()),
         ("@aggregates", rows.Select(m => m.AggregateId).ToArray()), ("@times", rows.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()),
-        ("@payloads", rows.Select(m => m.Payload).ToArray()),
+        ("@payloads", rows.Select(m => m.Payload).ToArray()), ("@payloadFrom", rows.Select(m => m.PayloadFrom).ToArray()),
     ];
 
     /// <summary>An outbox row for an event that no aggregate raised (stock counters change by SQL, not through an aggregate).</summary>

@@ -14,15 +14,24 @@ public sealed class OutboxMessage
     public string Type { get; private set; } = "";
     public Guid AggregateId { get; private set; }
     public DateTimeOffset OccurredAt { get; private set; }
-    /// <summary>The event's <c>data</c>: the resource as the REST API shows it, as JSON.</summary>
-    public string Payload { get; private set; } = "";
+    /// <summary>
+    /// The event's <c>data</c>: the resource as the REST API shows it, as JSON; null when the event shares the data of
+    /// <see cref="PayloadFrom"/>.
+    /// </summary>
+    public string? Payload { get; private set; }
+    /// <summary>
+    /// The later event of the same aggregate, written in the same transaction, that carries this event's data (all the
+    /// events of one save carry the aggregate as it is at commit): a checkout's seven events hold four payloads, not
+    /// seven. It is the aggregate's last event of the save, so retention (by time) never removes it before this one.
+    /// </summary>
+    public Guid? PayloadFrom { get; private set; }
     /// <summary>Only this subscription gets it (a test ping); null for everyone whose filters match.</summary>
     public Guid? TargetSubscriptionId { get; private set; }
 
     public static OutboxMessage From(IDomainEvent e, object data, JsonSerializerOptions json, Guid? target = null) =>
         FromPayload(e, JsonSerializer.Serialize(data, data.GetType(), json), target);
 
-    /// <summary>An event whose data is already JSON (several events of one aggregate in one save share it).</summary>
+    /// <summary>An event whose data is already JSON.</summary>
     public static OutboxMessage FromPayload(IDomainEvent e, string payload, Guid? target = null) => new()
     {
         Id = Guid.CreateVersion7(e.OccurredAt),
@@ -32,6 +41,22 @@ public sealed class OutboxMessage
         Payload = payload,
         TargetSubscriptionId = target,
     };
+
+    /// <summary>The events of one aggregate in one save, in order: the last carries <paramref name="payload"/>, the others point to it.</summary>
+    public static IEnumerable<OutboxMessage> SharingPayload(IReadOnlyList<IDomainEvent> events, string payload)
+    {
+        var carrier = FromPayload(events[^1], payload);
+        for (var i = 0; i < events.Count - 1; i++)
+        {
+            var e = events[i];
+            yield return new OutboxMessage
+            {
+                Id = Guid.CreateVersion7(e.OccurredAt), Type = e.Type, AggregateId = e.AggregateId, OccurredAt = e.OccurredAt,
+                PayloadFrom = carrier.Id,
+            };
+        }
+        yield return carrier;
+    }
 }
 
 /// <summary>

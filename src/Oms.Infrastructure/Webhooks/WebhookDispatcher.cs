@@ -127,7 +127,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                           where d.ClaimToken == token
                           join s in db.WebhookSubscriptions.AsNoTracking() on d.SubscriptionId equals s.Id
                           join m in db.OutboxMessages.AsNoTracking() on d.MessageId equals m.Id
-                          select new Work(d, s, m)).ToListAsync(ct);
+                          select new Work(d, s, m, m.Payload ?? db.OutboxMessages.Where(c => c.Id == m.PayloadFrom).Select(c => c.Payload).First()!))
+                         .ToListAsync(ct);
         foreach (var item in work)
         {
             await _slots.WaitAsync(ct);
@@ -152,16 +153,16 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
 
     private sealed record PendingHead(long Position, long Sequence, Guid Id, string Type, Guid AggregateId, Guid? TargetSubscriptionId);
 
-    private sealed record Work(WebhookDelivery Delivery, WebhookSubscription Subscription, OutboxMessage Message);
+    private sealed record Work(WebhookDelivery Delivery, WebhookSubscription Subscription, OutboxMessage Message, string Payload);
 
     private sealed record Outcome(Work Work, SendResult Result, DateTimeOffset At, DateTimeOffset Done);
 
     private async Task SendOneAsync(Work work, CancellationToken ct)
     {
-        var (delivery, subscription, message) = work;
+        var (delivery, subscription, message, payload) = work;
         var at = clock.GetUtcNow();
         var id = EventId(message.Id);
-        var body = Envelope(message, _o.ApiVersion);
+        var body = Envelope(message, payload, _o.ApiVersion);
         var timestamp = at.ToUnixTimeSeconds();
         var signature = WebhookSigner.Sign(subscription.SigningSecrets(at), id, timestamp, body);
         var result = await sender.SendAsync(new Uri(subscription.Url), id, timestamp, signature, body, ct);
@@ -265,7 +266,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
     public static string EventId(Guid messageId) => "evt_" + messageId.ToString("N");
 
     /// <summary>The body every subscriber gets: id, type, occurred_at, api_version, and data (the resource as the REST API shows it).</summary>
-    public static byte[] Envelope(OutboxMessage message, string apiVersion)
+    public static byte[] Envelope(OutboxMessage message, string payload, string apiVersion)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
@@ -276,7 +277,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
             w.WriteString("occurred_at", message.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteString("api_version", apiVersion);
             w.WritePropertyName("data");
-            w.WriteRawValue(message.Payload);
+            w.WriteRawValue(payload);
             w.WriteEndObject();
         }
         return buffer.ToArray();
@@ -291,7 +292,10 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var cutoff = now - _o.Retention;
         await db.WebhookDeliveries.Where(d => d.CreatedAt < cutoff && d.Status != DeliveryStatus.Pending).ExecuteDeleteAsync(ct);
-        await db.OutboxMessages.Where(m => m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageId == m.Id)).ExecuteDeleteAsync(ct);
+        // An event that carries the data of earlier ones stays while one of them is still queued.
+        await db.OutboxMessages.Where(m => m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageId == m.Id)
+                                           && !db.OutboxPending.Any(p => db.OutboxMessages.Any(r => r.Id == p.MessageId && r.PayloadFrom == m.Id)))
+            .ExecuteDeleteAsync(ct);
     }
 }
 

@@ -1515,9 +1515,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("Payload")
-                        .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("payload");
+
+                    b.Property<Guid?>("PayloadFrom")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payload_from");
 
                     b.Property<Guid?>("TargetSubscriptionId")
                         .HasColumnType("uuid")

@@ -1524,9 +1524,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("Payload")
-                        .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("payload");
+
+                    b.Property<Guid?>("PayloadFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload_from");
 
                     b.Property<Guid?>("TargetSubscriptionId")
                         .HasColumnType("TEXT")
