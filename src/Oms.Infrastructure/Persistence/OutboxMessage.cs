@@ -32,31 +32,26 @@ public sealed class OutboxMessage
         FromPayload(e, JsonSerializer.Serialize(data, data.GetType(), json), target);
 
     /// <summary>An event whose data is already JSON.</summary>
-    public static OutboxMessage FromPayload(IDomainEvent e, string payload, Guid? target = null) => new()
+    public static OutboxMessage FromPayload(IDomainEvent e, string payload, Guid? target = null) => Of(e, payload, null, target);
+
+    /// <summary>The events of one aggregate in one save, in order: the last carries <paramref name="payload"/>, the others point to it.</summary>
+    public static IEnumerable<OutboxMessage> SharingPayload(IReadOnlyList<IDomainEvent> events, string payload)
+    {
+        var carrier = FromPayload(events[^1], payload);
+        for (var i = 0; i < events.Count - 1; i++) yield return Of(events[i], null, carrier.Id, null);
+        yield return carrier;
+    }
+
+    private static OutboxMessage Of(IDomainEvent e, string? payload, Guid? payloadFrom, Guid? target) => new()
     {
         Id = Guid.CreateVersion7(e.OccurredAt),
         Type = e.Type,
         AggregateId = e.AggregateId,
         OccurredAt = e.OccurredAt,
         Payload = payload,
+        PayloadFrom = payloadFrom,
         TargetSubscriptionId = target,
     };
-
-    /// <summary>The events of one aggregate in one save, in order: the last carries <paramref name="payload"/>, the others point to it.</summary>
-    public static IEnumerable<OutboxMessage> SharingPayload(IReadOnlyList<IDomainEvent> events, string payload)
-    {
-        var carrier = FromPayload(events[^1], payload);
-        for (var i = 0; i < events.Count - 1; i++)
-        {
-            var e = events[i];
-            yield return new OutboxMessage
-            {
-                Id = Guid.CreateVersion7(e.OccurredAt), Type = e.Type, AggregateId = e.AggregateId, OccurredAt = e.OccurredAt,
-                PayloadFrom = carrier.Id,
-            };
-        }
-        yield return carrier;
-    }
 }
 
 /// <summary>

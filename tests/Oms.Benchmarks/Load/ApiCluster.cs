@@ -56,23 +56,18 @@ public sealed class ApiCluster : IAsyncDisposable
     /// database). Read at the start and the end of a run: a backlog that grows means the dispatch work the API owes is
     /// not all in the CPU figures, and webhooks fall behind.
     /// </summary>
-    public async Task<long?> WebhookBacklogAsync()
-    {
-        if (_postgresConnectionString is null) return null;
-        await using var connection = new Npgsql.NpgsqlConnection(_postgresConnectionString);
-        await connection.OpenAsync();
-        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM outbox_pending", connection);
-        return (long)(await count.ExecuteScalarAsync())!;
-    }
+    public async Task<long?> WebhookBacklogAsync() => (long?)await ScalarAsync("SELECT count(*) FROM outbox_pending");
 
     /// <summary>Where PostgreSQL's write-ahead log stands, in bytes (null when the benchmark does not know the database).</summary>
-    public async Task<decimal?> WalPositionAsync()
+    public async Task<decimal?> WalPositionAsync() => (decimal?)await ScalarAsync("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+
+    private async Task<object?> ScalarAsync(string sql)
     {
         if (_postgresConnectionString is null) return null;
         await using var connection = new Npgsql.NpgsqlConnection(_postgresConnectionString);
         await connection.OpenAsync();
-        await using var position = new Npgsql.NpgsqlCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn", connection);
-        return (decimal)(await position.ExecuteScalarAsync())!;
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>Targets an API that runs already.</summary>
