@@ -210,8 +210,11 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 .Select(a => Allocation.Reserve(order.Id, a.NodeId, a.NodeCode, decision.Id, a.Lines.Select(l => (l.LineId, l.Sku, l.Quantity)), now))
                 .ToList();
             var names = order.Lines.ToDictionary(l => l.Id, l => l.Name);
-            foreach (var allocation in allocations) db.AddNew(allocation);
-            foreach (var allocation in allocations) db.AddNew(FulfilmentOrder.Create(allocation, order, names, now));
+            foreach (var allocation in allocations)
+            {
+                db.AddNew(allocation);
+                db.AddNew(FulfilmentOrder.Create(allocation, order, names, now));
+            }
             await signals.AfterChangeAsync(counts, ct);
             return new Outcome(decision, allocations, plan.Short);
         }
