@@ -227,41 +227,33 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         return router.Plan(request, await SnapshotAsync(request.Lines.Select(l => l.Sku).Distinct().ToList(), now, ct), now);
     }
 
-    public async Task<Dictionary<string, Product>> ProductsAsync(IEnumerable<string> skus, CancellationToken ct)
+    public async Task<Dictionary<string, ProductTerms>> ProductsAsync(IEnumerable<string> skus, CancellationToken ct)
     {
         var list = skus.Distinct().ToList();
-        return await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, ct);
+        return await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku))
+            .Select(p => new ProductTerms(p.Sku, p.Name, p.Active, p.PriceAmount, p.Currency, p.WeightGrams, p.BackorderPolicy, p.PreorderAvailableOn))
+            .ToDictionaryAsync(p => p.Sku, ct);
     }
+
+    /// <summary>What ordering a product needs of it: its price, whether it can be ordered, and how routing and backorders treat it.</summary>
+    public sealed record ProductTerms(string Sku, string Name, bool Active, long PriceAmount, string Currency, int WeightGrams,
+        BackorderPolicy BackorderPolicy, DateOnly? PreorderAvailableOn);
 
     /// <summary>A stock row as routing reads it.</summary>
     public sealed record StockRow(NodeId NodeId, string Sku, int OnHand, int Reserved, int SafetyStock);
 
     /// <summary>Products and (unless null: not read) their stock rows, read together so a checkout prices and routes from one query.</summary>
-    public sealed record ProductsWithStock(Dictionary<string, Product> Products, IReadOnlyList<StockRow>? Stock);
+    public sealed record ProductsWithStock(Dictionary<string, ProductTerms> Products, IReadOnlyList<StockRow>? Stock);
 
-    /// <summary>
-    /// The products of <paramref name="skus"/> with every stock row of them, in one round trip: a checkout that
-    /// confirms at once prices its lines with the first and plans its first routing attempt with the second.
-    /// </summary>
+    /// <summary>The products of <paramref name="skus"/> with every stock row of them (one query each).</summary>
     public async Task<ProductsWithStock> ProductsWithStockAsync(IEnumerable<string> skus, CancellationToken ct)
     {
-        var products = new Dictionary<string, Product>();
-        var stock = new List<StockRow>();
-        await foreach (var row in ProductsWithStockQuery.For(db)(db, skus.Distinct().ToArray()).WithCancellation(ct))
-        {
-            products[row.Product.Sku] = row.Product;
-            stock.AddRange(row.Stock);
-        }
+        var list = skus.Distinct().ToList();
+        var products = await ProductsAsync(list, ct);
+        var stock = await db.Stock.AsNoTracking().Where(s => list.Contains(s.Sku))
+            .Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToListAsync(ct);
         return new ProductsWithStock(products, stock);
     }
-
-    private sealed record ProductStockRows(Product Product, List<StockRow> Stock);
-
-    // Compiled once per model: every checkout runs it, and EF would otherwise rebuild and hash the expression tree per call to find its cached plan.
-    private static readonly CompiledQuery<Func<OmsDbContext, string[], IAsyncEnumerable<ProductStockRows>>> ProductsWithStockQuery = new(() => EF.CompileAsyncQuery(
-        (OmsDbContext db, string[] skus) => db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
-            .Select(p => new ProductStockRows(p,
-                db.Stock.Where(s => s.Sku == p.Sku).Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToList()))));
 
     /// <summary>
     /// Every node, its available stock of the requested SKUs, and, for nodes with a daily capacity, the allocations
@@ -289,7 +281,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             recent.GetValueOrDefault(n.Id))).ToList();
     }
 
-    private void AddBackorders(Order order, IReadOnlyList<PlannedLine> shortLines, IReadOnlyDictionary<string, Product> products, bool forceBackorder = false)
+    private void AddBackorders(Order order, IReadOnlyList<PlannedLine> shortLines, IReadOnlyDictionary<string, ProductTerms> products, bool forceBackorder = false)
     {
         var now = clock.GetUtcNow();
         foreach (var line in shortLines)

@@ -135,16 +135,23 @@ internal static class InsertOnlySave
             }
         }
         if (outbox.Count > 0) parameters.AddRange(OmsDbContext.OutboxParameters(outbox));
-        var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Id)) + (outbox.Count > 0 ? "|outbox" : ""),
-            static (_, arg) => Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox), (ordered, hasOutbox: outbox.Count > 0));
+        // The caller's COMMIT rides in the same round trip (OmsDbContext.SaveAndCommitAsync). Should the insert fail,
+        // PostgreSQL skips the rest of the batch, COMMIT included, and the caller rolls back as after any failed save.
+        var commit = db.CommitWithSave;
+        var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Id)) + (outbox.Count > 0 ? "|outbox" : "") + (commit ? "|commit" : ""),
+            static (_, arg) => Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox) + (arg.commit ? "; COMMIT" : ""),
+            (ordered, hasOutbox: outbox.Count > 0, commit));
 
         var numbers = new List<(Row Row, long Value)>();
         try
         {
             await using var command = db.RawCommand(sql, [.. parameters]);
+            if (commit) SqlCommandCounter.CountOne(); // the COMMIT: a statement of its own, in the same round trip
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 numbers.Add((ordered[reader.GetInt32(0)].Rows[(int)reader.GetInt64(1) - 1], reader.GetInt64(2)));
+            // Read the COMMIT's (empty) result here, so that a failed commit fails the save.
+            while (await reader.NextResultAsync(ct)) { }
         }
         catch (DbException e)
         {
@@ -158,6 +165,7 @@ internal static class InsertOnlySave
             property.CurrentValue = Convert.ChangeType(value, Nullable.GetUnderlyingType(property.Metadata.ClrType) ?? property.Metadata.ClrType);
             property.IsTemporary = false;
         }
+        db.CommittedWithSave = commit;
         if (acceptAllChanges) db.ChangeTracker.AcceptAllChanges();
         return changed.Count + untracked.Count + 2 * outbox.Count; // an event and its pending entry are two rows
     }

@@ -163,6 +163,43 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     private List<object>? _newAggregates;
 
+    /// <summary>Set by <see cref="SaveAndCommitAsync"/> for its save; <see cref="CommittedWithSave"/> says whether the save's statement committed.</summary>
+    internal bool CommitWithSave { get; private set; }
+
+    internal bool CommittedWithSave { get; set; }
+
+    /// <summary>
+    /// Saves and commits <paramref name="transaction"/> (begun by the caller). On PostgreSQL a save that goes out as one
+    /// statement (<see cref="InsertOnlySave"/>, a checkout) sends the COMMIT with it: one round trip, not two. Any other
+    /// save is followed by the transaction's own commit. The transaction is finished either way; dispose it as usual.
+    /// </summary>
+    public async Task SaveAndCommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken ct)
+    {
+        bool committed;
+        CommitWithSave = true;
+        try
+        {
+            await SaveChangesAsync(ct);
+            committed = CommittedWithSave;
+        }
+        finally
+        {
+            CommitWithSave = CommittedWithSave = false;
+        }
+        if (!committed)
+        {
+            await transaction.CommitAsync(ct);
+            return;
+        }
+        // EF did not see this commit, so its interceptors did not run: what OutboxCommitInterceptor would do.
+        TransactionSettingsPending = false;
+        if (NotifyOnCommit)
+        {
+            NotifyOnCommit = false;
+            OutboxSignal?.Notify();
+        }
+    }
+
     /// <summary>
     /// From now until <see cref="StopCollecting"/>, <see cref="AddNew"/> keeps new aggregates out of the change tracker
     /// and the next save writes them with one statement, read from the objects as they are then (PostgreSQL, inside a
