@@ -137,6 +137,30 @@ public sealed class OrderCaptureTests
     }
 
     [Fact]
+    public async Task Paid_checkouts_racing_for_scarce_stock_confirm_exactly_what_there_is_and_write_nothing_for_the_rest()
+    {
+        // A paid checkout sends its reservation with its write: a reservation refused because the stock moved since it
+        // was read must leave nothing behind, and the checkout then reserves again from what is left.
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(stock: 12);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+        {
+            var body = s.OrderBody(sku, 1, email: s.Email($"buyer{i}"));
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+            return s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body));
+        }));
+
+        var bodies = await Task.WhenAll(responses.Select(async r => (r.StatusCode, Body: await r.Content.ReadFromJsonAsync<JsonElement>())));
+        Assert.Equal(12, bodies.Count(b => b.StatusCode == HttpStatusCode.Created && b.Body.GetProperty("status").GetString() == "allocated"));
+        Assert.Equal(28, bodies.Count(b => b.StatusCode == HttpStatusCode.Conflict && b.Body.GetProperty("code").GetString() == "inventory.insufficient_stock"));
+        var stock = await s.StockAtAsync(sku, await s.WarehouseAsync());
+        Assert.Equal(12, stock.GetProperty("reserved").GetInt32());
+        Assert.Equal(0, stock.GetProperty("available").GetInt32());
+        var listed = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders?sku={sku}&limit=100");
+        Assert.Equal(12, listed.GetProperty("data").GetArrayLength()); // the refused ones left no order behind
+    }
+
+    [Fact]
     public async Task Same_reference_on_another_channel_is_another_order()
     {
         var s = await Scenario.StartAsync();

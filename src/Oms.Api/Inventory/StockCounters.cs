@@ -46,6 +46,22 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
         return null;
     }
 
+    /// <summary>
+    /// Reserves every (node, SKU, quantity) in front of the next save, in its round trip (PostgreSQL only: a checkout's
+    /// reservation, write and COMMIT go out together). All or nothing, and only while every row stays at or above its
+    /// reorder point and above zero: crossing one sets off signals (<see cref="StockSignals"/>) that must be decided
+    /// under the row lock, before the write. Anything else (stock taken since the caller read it, or a crossing) makes
+    /// the save fail with nothing written (<see cref="OmsDbContext.IsRefusedBeforeSave"/>): roll back and reserve with
+    /// <see cref="TryReserveAllAsync"/>. Rows are locked in (node, SKU) order, as there.
+    /// </summary>
+    public void ReserveWithSave(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows) =>
+        db.SendBeforeSave("SELECT oms_reserve_stock(@reserveNodes, @reserveSkus, @reserveQuantities, @reserveAt)",
+            ("@reserveNodes", rows.Select(r => r.Node.Value).ToArray()), ("@reserveSkus", rows.Select(r => r.Sku).ToArray()),
+            ("@reserveQuantities", rows.Select(r => r.Quantity).ToArray()), ("@reserveAt", db.StoreTime(clock.GetUtcNow())));
+
+    /// <summary>True when the rows, as read, would stay at or above their reorder point and above zero after <see cref="ReserveWithSave"/>.</summary>
+    public static bool StaysAboveSignals(int available, int quantity, int? reorderPoint) => available - quantity >= Math.Max(reorderPoint ?? 0, 1);
+
     private async Task<List<StockCount>> ReserveTogetherAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
     {
         // The savepoint is not released on success: it ends with the transaction, and releasing it would cost a statement.

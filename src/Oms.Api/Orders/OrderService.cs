@@ -19,6 +19,14 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         if (request.ChannelOrderRef is { } reference && await FindByChannelRefAsync(request.Channel, reference, ct) is { } known)
             return (known, false);
 
+        // First with the reservation in the write's round trip; should the stock have moved since it was read (or the
+        // reservation cross a reorder point), nothing was written and the order is placed again, reserving first.
+        return await PlaceOnceAsync(request, reserveWithSave: true, ct) ?? (await PlaceOnceAsync(request, reserveWithSave: false, ct))!.Value;
+    }
+
+    /// <summary>Null when the reservation sent with the save was refused (nothing written: try again without).</summary>
+    private async Task<(OrderDto Order, bool Created)?> PlaceOnceAsync(PlaceOrderRequest request, bool reserveWithSave, CancellationToken ct)
+    {
         // One transaction from the first read to the last write: the reads then run under its settings (generic plans
         // on PostgreSQL, see WriteTransactionSettings) and the save needs no transaction of its own.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -27,15 +35,17 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         db.CollectNewAggregates();
         try
         {
-            return await PlaceInTransactionAsync(request, tx, ct);
+            return await PlaceInTransactionAsync(request, tx, reserveWithSave, ct);
         }
         finally
         {
             db.StopCollecting();
+            db.ForgetBeforeSave();
         }
     }
 
-    private async Task<(OrderDto Order, bool Created)> PlaceInTransactionAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, CancellationToken ct)
+    private async Task<(OrderDto Order, bool Created)?> PlaceInTransactionAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx,
+        bool reserveWithSave, CancellationToken ct)
     {
         var currency = Currencies.Normalize(request.Currency);
         var now = clock.GetUtcNow();
@@ -77,9 +87,15 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             if (confirm)
             {
                 order.Confirm(actor.Name, now);
-                await allocations.AllocateOnConfirmAsync(order, ct, read);
+                await allocations.AllocateOnConfirmAsync(order, ct, read, reserveWithSave);
             }
             await db.SaveAndCommitAsync(tx, ct);
+        }
+        catch (DbUpdateException e) when (reserveWithSave && db.IsRefusedBeforeSave(e))
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            return null;
         }
         catch (DbUpdateException e) when (request.ChannelOrderRef is { } racedRef && db.IsUniqueViolation(e))
         {
@@ -199,7 +215,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
 
     private const string ProductsSql =
         "SELECT p.sku, p.name, p.active, p.price_amount, p.currency, p.weight_grams, p.backorder_policy, p.preorder_available_on";
-    private const string StockColumnsSql = ", s.node_id, s.on_hand, s.reserved, s.safety_stock FROM products p LEFT JOIN stock_items s ON s.sku = p.sku";
+    private const string StockColumnsSql = ", s.node_id, s.on_hand, s.reserved, s.safety_stock, s.reorder_point FROM products p LEFT JOIN stock_items s ON s.sku = p.sku";
     private const string RecentOrdersSql = "SELECT o.total, o.created_at FROM orders o WHERE o.customer_email = @email ORDER BY o.created_at DESC LIMIT 50";
     private const string OrdersByIpSql = "SELECT count(*)::int FROM orders o WHERE o.client_ip = @ip AND o.created_at >= @since";
 
@@ -252,7 +268,8 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
                                 reader.GetInt32(5), Enum.Parse<Oms.Domain.Inventory.BackorderPolicy>(reader.GetString(6)),
                                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7));
                         if (withStock && !reader.IsDBNull(8))
-                            stock!.Add(new AllocationService.StockRow(new Oms.Domain.Inventory.NodeId(reader.GetGuid(8)), sku, reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11)));
+                            stock!.Add(new AllocationService.StockRow(new Oms.Domain.Inventory.NodeId(reader.GetGuid(8)), sku, reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
+                                reader.IsDBNull(12) ? null : reader.GetInt32(12)));
                     }
                     break;
                 case 1:

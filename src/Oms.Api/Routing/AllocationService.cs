@@ -26,11 +26,14 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     /// <summary>Routes the whole order at confirmation: short lines follow each SKU's backorder policy.</summary>
     /// <param name="read">The order's products, and their stock rows, when the caller read them already
     /// (<see cref="ProductsWithStockAsync"/>: placement prices the lines with them).</param>
-    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, ProductsWithStock? read = null)
+    /// <param name="reserveWithSave">The caller saves and commits right after (a checkout): when the rows read show
+    /// enough stock, the reservation rides in front of that save (<see cref="StockCounters.ReserveWithSave"/>), and a
+    /// save refused for it (<see cref="OmsDbContext.IsRefusedBeforeSave"/>) means: roll back, and run again without.</param>
+    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, ProductsWithStock? read = null, bool reserveWithSave = false)
     {
         var products = read?.Products ?? await ProductsAsync(order.Lines.Select(l => l.Sku), ct);
         var lines = order.Lines.Select(l => new RoutingLine(l.Id, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
-        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct, read?.Stock);
+        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct, read?.Stock, reserveWithSave && db.HasArrayParameters);
         var denied = outcome.Short.Where(s => products.GetValueOrDefault(s.Sku)?.BackorderPolicy is null or BackorderPolicy.Deny).ToList();
         if (denied.Count > 0)
         {
@@ -178,8 +181,9 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     }
 
     /// <param name="stock">Stock rows of the lines' SKUs read moments ago, for the first plan (a later attempt reads again).</param>
+    /// <param name="reserveWithSave">See <see cref="AllocateOnConfirmAsync"/>: used for the first attempt when <paramref name="stock"/> shows it cannot cross a signal.</param>
     private async Task<Outcome> RouteAndReserveAsync(Order order, IReadOnlyList<RoutingLine> lines, RoutingTrigger trigger, IReadOnlyCollection<NodeId> excluded,
-        CancellationToken ct, IReadOnlyList<StockRow>? stock = null)
+        CancellationToken ct, IReadOnlyList<StockRow>? stock = null, bool reserveWithSave = false)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Reservations must run inside a transaction.");
         var request = new RoutingRequest(lines, order.ShippingAddress ?? order.BillingAddress, order.Priority, order.Channel, order.Delivery, excluded);
@@ -196,7 +200,17 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 .Select(g => (Node: g.Key.NodeId, g.Key.Sku, Quantity: g.Sum(x => x.Quantity)))
                 .OrderBy(x => x.Node.Value).ThenBy(x => x.Sku, StringComparer.Ordinal) // one lock order for everyone: no deadlocks
                 .ToList();
-            if (await counters.TryReserveAllAsync(reservations, ct) is not { } counts)
+            IReadOnlyList<StockCount> counts;
+            if (attempt == 1 && reserveWithSave && stock is not null && reservations.Count > 0 && reservations.All(r =>
+                    stock.FirstOrDefault(s => s.NodeId == r.Node && s.Sku == r.Sku) is { } row
+                    && StockCounters.StaysAboveSignals(StockItem.AvailableOf(row.OnHand, row.Reserved, row.SafetyStock), r.Quantity, row.ReorderPoint)))
+            {
+                // Nothing to signal if the rows still hold what was read; the save fails (nothing written) if they do not.
+                counters.ReserveWithSave(reservations);
+                counts = [];
+            }
+            else if (await counters.TryReserveAllAsync(reservations, ct) is { } reserved) counts = reserved;
+            else
             {
                 // Someone took the stock after our snapshot: nothing stayed reserved; plan again from what is left.
                 if (attempt == MaxAttempts)
@@ -240,7 +254,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         BackorderPolicy BackorderPolicy, DateOnly? PreorderAvailableOn);
 
     /// <summary>A stock row as routing reads it.</summary>
-    public sealed record StockRow(NodeId NodeId, string Sku, int OnHand, int Reserved, int SafetyStock);
+    public sealed record StockRow(NodeId NodeId, string Sku, int OnHand, int Reserved, int SafetyStock, int? ReorderPoint = null);
 
     /// <summary>Products and (unless null: not read) their stock rows, read together so a checkout prices and routes from one query.</summary>
     public sealed record ProductsWithStock(Dictionary<string, ProductTerms> Products, IReadOnlyList<StockRow>? Stock);

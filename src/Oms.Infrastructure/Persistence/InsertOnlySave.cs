@@ -94,8 +94,9 @@ internal static class InsertOnlySave
     /// Writes <paramref name="changed"/> (every tracked entry not unchanged) and <paramref name="outbox"/> with one
     /// statement and returns the number of rows, or null (nothing written) when the save is not inserts only.
     /// </summary>
+    /// <param name="before">A statement to send first, in the same round trip (<see cref="OmsDbContext.SendBeforeSave"/>); left to the caller when this declines.</param>
     public static async Task<int?> TryAsync(OmsDbContext db, List<EntityEntry> changed, IReadOnlyList<object> untracked, List<OutboxMessage> outbox,
-        bool acceptAllChanges, CancellationToken ct)
+        (string Sql, (string Name, object? Value)[] Parameters)? before, bool acceptAllChanges, CancellationToken ct)
     {
         var tables = new Dictionary<Table, TableRows>();
         foreach (var root in untracked)
@@ -135,19 +136,23 @@ internal static class InsertOnlySave
             }
         }
         if (outbox.Count > 0) parameters.AddRange(OmsDbContext.OutboxParameters(outbox));
+        if (before is { } first) parameters.AddRange(first.Parameters);
         // The caller's COMMIT rides in the same round trip (OmsDbContext.SaveAndCommitAsync). Should the insert fail,
         // PostgreSQL skips the rest of the batch, COMMIT included, and the caller rolls back as after any failed save.
         var commit = db.CommitWithSave;
-        var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Id)) + (outbox.Count > 0 ? "|outbox" : "") + (commit ? "|commit" : ""),
-            static (_, arg) => Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox) + (arg.commit ? "; COMMIT" : ""),
-            (ordered, hasOutbox: outbox.Count > 0, commit));
+        var sql = Statements.GetOrAdd(string.Join('|', ordered.Select(t => t.Table.Id)) + (outbox.Count > 0 ? "|outbox" : "") + (commit ? "|commit" : "")
+                                      + (before is { } b ? "|" + b.Sql : ""),
+            static (_, arg) => (arg.before is { } b ? b.Sql + "; " : "") + Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox) + (arg.commit ? "; COMMIT" : ""),
+            (ordered, hasOutbox: outbox.Count > 0, commit, before));
 
         var numbers = new List<(Row Row, long Value)>();
         try
         {
             await using var command = db.RawCommand(sql, [.. parameters]);
             if (commit) SqlCommandCounter.CountOne(); // the COMMIT: a statement of its own, in the same round trip
+            if (before is not null) SqlCommandCounter.CountOne(); // the statement in front, in the same round trip
             await using var reader = await command.ExecuteReaderAsync(ct);
+            if (before is not null) await reader.NextResultAsync(ct); // past its result, to the write's
             while (await reader.ReadAsync(ct))
                 numbers.Add((ordered[reader.GetInt32(0)].Rows[(int)reader.GetInt64(1) - 1], reader.GetInt64(2)));
             // Read the COMMIT's (empty) result here, so that a failed commit fails the save.

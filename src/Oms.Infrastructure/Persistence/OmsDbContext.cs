@@ -128,6 +128,22 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
+    /// <summary>True when the save failed because a statement sent in front of it refused (<see cref="SendBeforeSave"/>; PostgreSQL's SQLSTATE OMS01).</summary>
+    public virtual bool IsRefusedBeforeSave(DbUpdateException exception) => false;
+
+    private (string Sql, (string Name, object? Value)[] Parameters)? _beforeSave;
+
+    /// <summary>
+    /// A statement the next save sends first, in its own round trip when the save is one statement (a checkout):
+    /// PostgreSQL runs the batch in order and skips the rest, COMMIT included, once a statement fails, so a statement
+    /// that raises an error (<see cref="IsRefusedBeforeSave"/>) makes the save fail with nothing written.
+    /// </summary>
+    public void SendBeforeSave(string sql, params (string Name, object? Value)[] parameters) =>
+        _beforeSave = _beforeSave is null ? (sql, parameters) : throw new InvalidOperationException("One statement before a save at a time.");
+
+    /// <summary>Drops a statement that was to go before the next save (its transaction was rolled back).</summary>
+    public void ForgetBeforeSave() => _beforeSave = null;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OmsDbContext).Assembly, t => t.Namespace == typeof(OmsDbContext).Namespace + ".Configurations");
 
@@ -264,11 +280,25 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
         // Set on every save because a pooled context resets it between requests.
         Database.AutoSavepointsEnabled = false;
+        var before = _beforeSave;
+        _beforeSave = null;
         // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
-        if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
+        if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, before, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
         {
             Saved(roots, hasEvents);
             return inserted;
+        }
+        if (before is { } first)
+        {
+            await using var command = RawCommand(first.Sql, first.Parameters);
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (System.Data.Common.DbException e)
+            {
+                throw new DbUpdateException("A statement sent before the save failed. See the inner exception for details.", e);
+            }
         }
         AddRange(untracked); // not one statement's work: EF writes them
         int written;

@@ -23,4 +23,10 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
 
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsRefusedBeforeSave(DbUpdateException exception) =>
+        exception.InnerException is PostgresException { SqlState: RefusedSqlState };
+
+    /// <summary>The SQLSTATE our own functions raise to refuse (oms_reserve_stock).</summary>
+    public const string RefusedSqlState = "OMS01";
 }
