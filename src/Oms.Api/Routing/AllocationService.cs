@@ -253,7 +253,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     public sealed record ProductTerms(string Sku, string Name, bool Active, long PriceAmount, string Currency, int WeightGrams,
         BackorderPolicy BackorderPolicy, DateOnly? PreorderAvailableOn);
 
-    /// <summary>A stock row as routing reads it.</summary>
+    /// <summary>A stock row as routing reads it; <see cref="ReorderPoint"/> only where a checkout's first read needs it (null otherwise).</summary>
     public sealed record StockRow(NodeId NodeId, string Sku, int OnHand, int Reserved, int SafetyStock, int? ReorderPoint = null);
 
     /// <summary>Products and (unless null: not read) their stock rows, read together so a checkout prices and routes from one query.</summary>
