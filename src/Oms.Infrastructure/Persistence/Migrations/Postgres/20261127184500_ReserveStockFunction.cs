@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -9,7 +10,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
     /// front of a checkout's write, in the same round trip (<c>StockCounters.ReserveWithSave</c>). It also refuses a
     /// reservation that would take a row below its reorder point or to zero, since those set off signals that must be
     /// decided under the row lock before the write (the caller then reserves the usual way).
+    /// The model does not change (the snapshot stays as it is), so this migration carries no target model.
     /// </summary>
+    [DbContext(typeof(PostgresOmsDbContext))]
+    [Migration("20261127184500_ReserveStockFunction")]
     public partial class ReserveStockFunction : Migration
     {
         /// <inheritdoc />
