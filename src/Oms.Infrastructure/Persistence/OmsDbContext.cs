@@ -134,9 +134,10 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     private (string Sql, (string Name, object? Value)[] Parameters)? _beforeSave;
 
     /// <summary>
-    /// A statement the next save sends first, in its own round trip when the save is one statement (a checkout):
-    /// PostgreSQL runs the batch in order and skips the rest, COMMIT included, once a statement fails, so a statement
-    /// that raises an error (<see cref="IsRefusedBeforeSave"/>) makes the save fail with nothing written.
+    /// A statement the next save sends first: in the save's own round trip when the save is one statement (a checkout),
+    /// otherwise just before EF's save. PostgreSQL runs a batch in order and skips the rest, COMMIT included, once a
+    /// statement fails, so a statement that raises an error (<see cref="IsRefusedBeforeSave"/>) fails the save, and the
+    /// caller rolls back.
     /// </summary>
     public void SendBeforeSave(string sql, params (string Name, object? Value)[] parameters) =>
         _beforeSave = _beforeSave is null ? (sql, parameters) : throw new InvalidOperationException("One statement before a save at a time.");
