@@ -59,9 +59,6 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
             ("@reserveNodes", rows.Select(r => r.Node.Value).ToArray()), ("@reserveSkus", rows.Select(r => r.Sku).ToArray()),
             ("@reserveQuantities", rows.Select(r => r.Quantity).ToArray()), ("@reserveAt", db.StoreTime(clock.GetUtcNow())));
 
-    /// <summary>True when the rows, as read, would stay at or above their reorder point and above zero after <see cref="ReserveWithSave"/>.</summary>
-    public static bool StaysAboveSignals(int available, int quantity, int? reorderPoint) => available - quantity >= Math.Max(reorderPoint ?? 0, 1);
-
     private async Task<List<StockCount>> ReserveTogetherAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
     {
         // The savepoint is not released on success: it ends with the transaction, and releasing it would cost a statement.

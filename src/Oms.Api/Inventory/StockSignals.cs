@@ -32,6 +32,13 @@ public sealed class StockSignals(OmsDbContext db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// True when a row left with <paramref name="availableAfter"/> can have crossed nothing above, whatever it had
+    /// before: at or above its reorder point and above zero (<c>oms_reserve_stock</c> holds reservations sent with a
+    /// checkout's write to the same rule).
+    /// </summary>
+    public static bool StaysQuiet(int availableAfter, int? reorderPoint) => availableAfter >= Math.Max(reorderPoint ?? 0, 1);
+
     public Task EmitAsync(string type, StockCount c, string nodeCode, DateTimeOffset now, CancellationToken ct) =>
         db.AddEventAsync(new StockEvent(type, c.NodeId.Value, c.Sku, nodeCode, c.OnHand, c.Reserved, c.Available, now), ct);
 

@@ -203,7 +203,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             IReadOnlyList<StockCount> counts;
             if (attempt == 1 && reserveWithSave && stock is not null && reservations.Count > 0 && reservations.All(r =>
                     stock.FirstOrDefault(s => s.NodeId == r.Node && s.Sku == r.Sku) is { } row
-                    && StockCounters.StaysAboveSignals(StockItem.AvailableOf(row.OnHand, row.Reserved, row.SafetyStock), r.Quantity, row.ReorderPoint)))
+                    && StockSignals.StaysQuiet(StockItem.AvailableOf(row.OnHand, row.Reserved, row.SafetyStock) - r.Quantity, row.ReorderPoint)))
             {
                 // Nothing to signal if the rows still hold what was read; the save fails (nothing written) if they do not.
                 counters.ReserveWithSave(reservations);
