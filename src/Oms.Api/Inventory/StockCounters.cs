@@ -55,9 +55,8 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
     /// <see cref="TryReserveAllAsync"/>. Rows are locked in (node, SKU) order, as there.
     /// </summary>
     public void ReserveWithSave(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows) =>
-        db.SendBeforeSave("SELECT oms_reserve_stock(@reserveNodes, @reserveSkus, @reserveQuantities, @reserveAt)",
-            ("@reserveNodes", rows.Select(r => r.Node.Value).ToArray()), ("@reserveSkus", rows.Select(r => r.Sku).ToArray()),
-            ("@reserveQuantities", rows.Select(r => r.Quantity).ToArray()), ("@reserveAt", db.StoreTime(clock.GetUtcNow())));
+        db.SendBeforeSave(new("SELECT oms_reserve_stock($1, $2, $3, $4)", [rows.Select(r => r.Node.Value).ToArray(), rows.Select(r => r.Sku).ToArray(),
+            rows.Select(r => r.Quantity).ToArray(), db.StoreTime(clock.GetUtcNow())], Reused: true));
 
     private async Task<List<StockCount>> ReserveTogetherAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
     {

@@ -215,9 +215,11 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
 
     private const string ProductsSql =
         "SELECT p.sku, p.name, p.active, p.price_amount, p.currency, p.weight_grams, p.backorder_policy, p.preorder_available_on";
-    private const string StockColumnsSql = ", s.node_id, s.on_hand, s.reserved, s.safety_stock, s.reorder_point FROM products p LEFT JOIN stock_items s ON s.sku = p.sku";
-    private const string RecentOrdersSql = "SELECT o.total, o.created_at FROM orders o WHERE o.customer_email = @email ORDER BY o.created_at DESC LIMIT 50";
-    private const string OrdersByIpSql = "SELECT count(*)::int FROM orders o WHERE o.client_ip = @ip AND o.created_at >= @since";
+    private const string ProductsWithStockSql = ProductsSql +
+        ", s.node_id, s.on_hand, s.reserved, s.safety_stock, s.reorder_point FROM products p LEFT JOIN stock_items s ON s.sku = p.sku WHERE p.sku = ANY($1)";
+    private const string ProductsOnlySql = ProductsSql + " FROM products p WHERE p.sku = ANY($1)";
+    private const string RecentOrdersSql = "SELECT o.total, o.created_at FROM orders o WHERE o.customer_email = $1 ORDER BY o.created_at DESC LIMIT 50";
+    private const string OrdersByIpSql = "SELECT count(*)::int FROM orders o WHERE o.client_ip = $1 AND o.created_at >= $2";
 
     /// <summary>
     /// What placing an order reads before it writes: the lines' products (with every stock row of them when
@@ -243,16 +245,13 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             return (read, History(earlier, sameIp, since));
         }
 
-        var sql = ProductsSql + (withStock ? StockColumnsSql : " FROM products p") + " WHERE p.sku = ANY(@skus); " + RecentOrdersSql
-                  + (ip is null ? "" : "; " + OrdersByIpSql);
-        await using var command = db.RawCommand(sql, ("@skus", skus), ("@email", email), ("@ip", ip), ("@since", since));
-        SqlCommandCounter.CountOne(); // the customer's orders
-        if (ip is not null) SqlCommandCounter.CountOne(); // and the IP's
-        var products = new Dictionary<string, AllocationService.ProductTerms>(skus.Length);
+        Statement products = new(withStock ? ProductsWithStockSql : ProductsOnlySql, [skus], Reused: true), history = new(RecentOrdersSql, [email], Reused: true);
+        await using var batch = ip is null ? db.RawBatch(products, history) : db.RawBatch(products, history, new(OrdersByIpSql, [ip, since], Reused: true));
+        var terms = new Dictionary<string, AllocationService.ProductTerms>(skus.Length);
         List<AllocationService.StockRow>? stock = withStock ? [] : null;
         var recent = new List<TotalAt>(4);
         var byIp = 0;
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         var result = 0;
         do
         {
@@ -263,8 +262,8 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
                     while (await reader.ReadAsync(ct))
                     {
                         var sku = reader.GetString(0);
-                        if (!products.ContainsKey(sku))
-                            products[sku] = new AllocationService.ProductTerms(sku, reader.GetString(1), reader.GetBoolean(2), reader.GetInt64(3), reader.GetString(4),
+                        if (!terms.ContainsKey(sku))
+                            terms[sku] = new AllocationService.ProductTerms(sku, reader.GetString(1), reader.GetBoolean(2), reader.GetInt64(3), reader.GetString(4),
                                 reader.GetInt32(5), Enum.Parse<Oms.Domain.Inventory.BackorderPolicy>(reader.GetString(6)),
                                 reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7));
                         if (withStock && !reader.IsDBNull(8))
@@ -280,7 +279,8 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
                     break;
             }
         } while (await reader.NextResultAsync(ct));
-        return (new AllocationService.ProductsWithStock(products, stock), History(recent, byIp, since));
+        batch.Completed();
+        return (new AllocationService.ProductsWithStock(terms, stock), History(recent, byIp, since));
     }
 
     private static CustomerHistory History(List<TotalAt> recent, int byIp, DateTimeOffset since) =>

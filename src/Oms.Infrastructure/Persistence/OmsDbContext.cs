@@ -125,13 +125,29 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         return command;
     }
 
+    /// <summary>
+    /// Hand-written statements sent in one round trip, each with positional parameters (<c>$1</c>, <c>$2</c>, … numbered
+    /// per statement) on the context's connection and transaction; PostgreSQL only (<see cref="HasArrayParameters"/>).
+    /// Npgsql sends positional statements as they are, where named ones are parsed and rewritten on every execution (for
+    /// a checkout's write, a long statement with some 140 parameters: a tenth of everything a checkout allocated). The
+    /// transaction's settings (<see cref="WriteTransactionSettings"/>) go in front when due, with a result of no columns.
+    /// Counted like EF's own commands.
+    /// </summary>
+    public RoundTrip RawBatch(params Statement[] statements)
+    {
+        var settings = TransactionSettingsPending ? WriteTransactionSettings.Statement : null;
+        TransactionSettingsPending = false;
+        return new RoundTrip(Database.GetDbConnection(), Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(
+            Database.CurrentTransaction ?? throw new InvalidOperationException("Raw commands run inside a transaction.")), settings, statements);
+    }
+
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
     /// <summary>True when the save failed because a statement sent in front of it refused (<see cref="SendBeforeSave"/>; PostgreSQL's SQLSTATE OMS01).</summary>
     public virtual bool IsRefusedBeforeSave(DbUpdateException exception) => false;
 
-    private (string Sql, (string Name, object? Value)[] Parameters)? _beforeSave;
+    private Statement? _beforeSave;
 
     /// <summary>
     /// A statement the next save sends first: in the save's own round trip when the save is one statement (a checkout),
@@ -139,8 +155,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// statement fails, so a statement that raises an error (<see cref="IsRefusedBeforeSave"/>) fails the save, and the
     /// caller rolls back.
     /// </summary>
-    public void SendBeforeSave(string sql, params (string Name, object? Value)[] parameters) =>
-        _beforeSave = _beforeSave is null ? (sql, parameters) : throw new InvalidOperationException("One statement before a save at a time.");
+    public void SendBeforeSave(Statement statement) =>
+        _beforeSave = _beforeSave is null ? statement : throw new InvalidOperationException("One statement before a save at a time.");
 
     /// <summary>Drops a statement that was to go before the next save (its transaction was rolled back).</summary>
     public void ForgetBeforeSave() => _beforeSave = null;
@@ -291,10 +307,10 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
         if (before is { } first)
         {
-            await using var command = RawCommand(first.Sql, first.Parameters);
+            await using var batch = RawBatch(first);
             try
             {
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await batch.ExecuteNonQueryAsync(cancellationToken);
             }
             catch (System.Data.Common.DbException e)
             {
@@ -332,27 +348,39 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>Writes aggregates' events (for every subscriber: no target) with one statement, numbered in the order given.</summary>
     private async Task<int> InsertOutboxAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
-        await using var command = RawCommand($"WITH o AS ({OutboxInsert}) {PendingInsert}", OutboxParameters(rows));
+        await using var command = RawCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, $"WITH o AS ({OutboxInsert}) {PendingInsert}", OutboxParameterNames),
+            [.. OutboxParameterNames.Zip(OutboxParameters(rows), (name, value) => (name, value))]);
         return 2 * await command.ExecuteNonQueryAsync(ct); // as EF counts: the events and their pending entries
     }
 
-    /// <summary>The aggregates' events as one INSERT of arrays, numbered in the order given (the dispatcher delivers an aggregate's events in that order).</summary>
+    /// <summary>
+    /// The aggregates' events as one INSERT of arrays, numbered in the order given (the dispatcher delivers an
+    /// aggregate's events in that order). A format: {0} to {5} are the parameters of <see cref="OutboxParameters"/>.
+    /// </summary>
     internal const string OutboxInsert =
         "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from) " +
-        "SELECT id, type, aggregate_id, occurred_at, payload, payload_from FROM unnest(@ids, @types, @aggregates, @times, @payloads, @payloadFrom) " +
+        "SELECT id, type, aggregate_id, occurred_at, payload, payload_from FROM unnest({0}, {1}, {2}, {3}, {4}, {5}) " +
         "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, payload_from, n) ORDER BY n";
 
-    /// <summary>The same events' pending entries (<see cref="Persistence.OutboxPending"/>), in the same order.</summary>
+    /// <summary>The same events' pending entries (<see cref="Persistence.OutboxPending"/>), in the same order; the same format.</summary>
     internal const string PendingInsert =
         "INSERT INTO outbox_pending (message_id, aggregate_id) " +
-        "SELECT id, aggregate_id FROM unnest(@ids, @aggregates) WITH ORDINALITY AS p(id, aggregate_id, n) ORDER BY n";
+        "SELECT id, aggregate_id FROM unnest({0}, {2}) WITH ORDINALITY AS p(id, aggregate_id, n) ORDER BY n";
 
-    internal static (string, object?)[] OutboxParameters(List<OutboxMessage> rows) =>
-    [
-        ("@ids", rows.Select(m => m.Id).ToArray()), ("@types", rows.Select(m => m.Type).ToArray()),
-        ("@aggregates", rows.Select(m => m.AggregateId).ToArray()), ("@times", rows.Select(m => m.OccurredAt.ToUniversalTime()).ToArray()),
-        ("@payloads", rows.Select(m => m.Payload).ToArray()), ("@payloadFrom", rows.Select(m => m.PayloadFrom).ToArray()),
-    ];
+    private static readonly string[] OutboxParameterNames = ["@ids", "@types", "@aggregates", "@times", "@payloads", "@payloadFrom"];
+
+    /// <summary>The values of <see cref="OutboxInsert"/>'s parameters, in order: one array per column.</summary>
+    internal static object?[] OutboxParameters(List<OutboxMessage> rows)
+    {
+        var (ids, types, aggregates, times, payloads, payloadFrom) = (new Guid[rows.Count], new string[rows.Count], new Guid[rows.Count],
+            new DateTimeOffset[rows.Count], new string?[rows.Count], new Guid?[rows.Count]);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var m = rows[i];
+            (ids[i], types[i], aggregates[i], times[i], payloads[i], payloadFrom[i]) = (m.Id, m.Type, m.AggregateId, m.OccurredAt.ToUniversalTime(), m.Payload, m.PayloadFrom);
+        }
+        return [ids, types, aggregates, times, payloads, payloadFrom];
+    }
 
     /// <summary>An outbox row for an event that no aggregate raised (stock counters change by SQL, not through an aggregate).</summary>
     public async Task AddEventAsync(IDomainEvent e, CancellationToken ct) => OutboxMessages.Add(await OutboxRowAsync(e, null, ct));

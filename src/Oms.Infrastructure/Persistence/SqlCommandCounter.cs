@@ -115,7 +115,10 @@ public sealed class OutboxCommitInterceptor : DbTransactionInterceptor
 /// </summary>
 public sealed class WriteTransactionSettings : DbTransactionInterceptor, IDbCommandInterceptor
 {
-    private const string Sql = "SET LOCAL plan_cache_mode = force_generic_plan; ";
+    /// <summary>The setting as a statement of its own (<see cref="OmsDbContext.RawBatch"/>).</summary>
+    internal const string Statement = "SET LOCAL plan_cache_mode = force_generic_plan";
+
+    private const string Sql = Statement + "; ";
 
     // The setting rides on the transaction's first command (Npgsql sends both statements in one round trip, with
     // the lazily sent BEGIN, and its reader skips the setting's empty result) instead of a round trip of its own.

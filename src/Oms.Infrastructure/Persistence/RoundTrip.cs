@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+
+namespace Oms.Infrastructure.Persistence;
+
+/// <summary>
+/// One statement of a <see cref="RoundTrip"/>: its SQL and the values of its <c>$1</c>, <c>$2</c>, … in order. Not
+/// <c>params</c>: a single array argument would be taken for the parameter list itself.
+/// </summary>
+/// <param name="Reused">The statement's parameter objects are kept for the next statement with the same
+/// <paramref name="Sql"/> (the same string object: a constant or a cached text). For a statement sent very often with
+/// many parameters: a checkout's write has some 140, and creating them was a fifth of what a checkout allocated. (Only
+/// the parameters: a batch command remembers the connection it was prepared on.)</param>
+public readonly record struct Statement(string Sql, object?[] Parameters, bool Reused = false);
+
+/// <summary>
+/// Hand-written statements sent in one round trip (<see cref="OmsDbContext.RawBatch"/>), each with positional
+/// parameters, on the context's connection and transaction. Read each statement's result in turn with
+/// <see cref="DbDataReader.NextResultAsync(CancellationToken)"/>; call <see cref="Completed"/> once the results are read,
+/// so that reused parameters go back for the next round trip (after a failure they are dropped, whatever state they are in).
+/// </summary>
+public sealed class RoundTrip : IAsyncDisposable
+{
+    private static readonly ConditionalWeakTable<string, ConcurrentBag<DbParameter[]>> Kept = new();
+
+    private readonly DbBatch _batch;
+    private List<(DbBatchCommand Command, DbParameter[] Parameters, ConcurrentBag<DbParameter[]> Bag)>? _reused;
+    private bool _completed;
+
+    internal RoundTrip(DbConnection connection, DbTransaction transaction, string? settings, Statement[] statements)
+    {
+        _batch = connection.CreateBatch();
+        _batch.Transaction = transaction;
+        if (settings is not null) Add(new Statement(settings, []));
+        foreach (var statement in statements) Add(statement);
+    }
+
+    private void Add(Statement statement)
+    {
+        var command = _batch.CreateBatchCommand();
+        command.CommandText = statement.Sql;
+        var values = statement.Parameters;
+        if (statement.Reused)
+        {
+            var bag = Kept.GetValue(statement.Sql, static _ => []);
+            if (!bag.TryTake(out var parameters) || parameters.Length != values.Length)
+            {
+                parameters = new DbParameter[values.Length];
+                for (var i = 0; i < parameters.Length; i++) parameters[i] = command.CreateParameter(); // unnamed: positional
+            }
+            for (var i = 0; i < values.Length; i++)
+            {
+                parameters[i].Value = values[i] ?? DBNull.Value;
+                command.Parameters.Add(parameters[i]);
+            }
+            (_reused ??= []).Add((command, parameters, bag));
+        }
+        else
+        {
+            foreach (var value in values)
+            {
+                var p = command.CreateParameter(); // unnamed: positional
+                p.Value = value ?? DBNull.Value;
+                command.Parameters.Add(p);
+            }
+        }
+        _batch.BatchCommands.Add(command);
+        SqlCommandCounter.CountOne();
+    }
+
+    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken ct) => _batch.ExecuteReaderAsync(ct);
+
+    public async Task<int> ExecuteNonQueryAsync(CancellationToken ct)
+    {
+        var rows = await _batch.ExecuteNonQueryAsync(ct);
+        Completed();
+        return rows;
+    }
+
+    /// <summary>The results are read: reused parameters may go back (see <see cref="Statement.Reused"/>).</summary>
+    public void Completed() => _completed = true;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _batch.DisposeAsync();
+        if (!_completed || _reused is not { } reused) return;
+        foreach (var (command, parameters, bag) in reused)
+        {
+            command.Parameters.Clear(); // a parameter belongs to one collection at a time
+            foreach (var p in parameters) p.Value = null; // nothing of this round trip stays reachable
+            bag.Add(parameters);
+        }
+    }
+}
