@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Oms.Api.Tests.Support;
@@ -30,6 +31,39 @@ public sealed class WebhookScaleOutTests
     {
         var response = await client.PostAsync("/api/v1/orders", Scenario.Content(Scenario.NewOrderBody(sku, $"scale{i}@example.com")));
         response.EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Events_past_retention_are_removed_oldest_first_and_younger_ones_stay()
+    {
+        var (connection, key) = await FreshDatabaseAsync();
+        await using var app = new ApiFactory(connection, key, ("Webhooks:Retention", "00:00:03"), ("Webhooks:CleanupInterval", "00:00:00.200"));
+        var admin = app.Admin();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await SubscribeAsync(admin, receiver);
+        var subscription = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhook-subscriptions"))[0].GetProperty("id").GetString();
+        var sku = await ProductAsync(admin);
+
+        await PlaceAsync(admin, sku, 1);
+        await receiver.WaitForAsync(r => r.Any(x => x.Type == "order.placed"), TimeSpan.FromSeconds(30), "the first order.placed");
+        var old = receiver.Received.Single(x => x.Type == "order.placed").WebhookId;
+        await Task.Delay(TimeSpan.FromSeconds(3.5)); // the first order's events are past retention now
+        await PlaceAsync(admin, sku, 2);
+        await receiver.WaitForAsync(r => r.Count(x => x.Type == "order.placed") == 2, TimeSpan.FromSeconds(30), "the second order.placed");
+        var young = receiver.Received.Last(x => x.Type == "order.placed").WebhookId;
+
+        // Cleanup runs every 200 ms: the old event goes (it can no longer be replayed), the young one stays.
+        HttpStatusCode replayOld;
+        var until = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            replayOld = (await admin.PostAsJsonAsync($"/api/v1/webhook-subscriptions/{subscription}/replay", new { eventId = old })).StatusCode;
+            if (replayOld == HttpStatusCode.NotFound) break;
+            await Task.Delay(100);
+        } while (DateTime.UtcNow < until);
+        Assert.Equal(HttpStatusCode.NotFound, replayOld);
+        var replayYoung = await admin.PostAsJsonAsync($"/api/v1/webhook-subscriptions/{subscription}/replay", new { eventId = young });
+        Assert.Equal(HttpStatusCode.OK, replayYoung.StatusCode);
     }
 
     [Fact]

@@ -287,16 +287,31 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
     {
         var now = clock.GetUtcNow();
         if (now < _nextCleanup) return;
-        _nextCleanup = now + TimeSpan.FromHours(1);
+        _nextCleanup = now + _o.CleanupInterval;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var cutoff = now - _o.Retention;
         await db.WebhookDeliveries.Where(d => d.CreatedAt < cutoff && d.Status != DeliveryStatus.Pending).ExecuteDeleteAsync(ct);
-        // An event that carries the data of earlier ones stays while one of them is still queued.
-        await db.OutboxMessages.Where(m => m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageId == m.Id)
-                                           && !db.OutboxPending.Any(p => db.OutboxMessages.Any(r => r.Id == p.MessageId && r.PayloadFrom == m.Id)))
-            .ExecuteDeleteAsync(ct);
+        // Events go oldest first, by number (the primary key: no index on their time), a chunk at a time, until a
+        // chunk has nothing old enough. Numbers follow the order events were written, so their times rise with them
+        // but for the moments concurrent transactions overlap: an event a little past the cutoff may wait for the
+        // next cleanup. An event still queued stays, and so does one that carries the data of one still queued (it is
+        // written after it, in the same transaction).
+        for (var chunk = 0; chunk < MaxCleanupChunks; chunk++)
+        {
+            var oldest = await db.OutboxMessages.OrderBy(m => m.Sequence).Select(m => m.Sequence).Take(CleanupChunk).ToListAsync(ct);
+            if (oldest.Count == 0) break;
+            var (from, to) = (oldest[0], oldest[^1]);
+            var removed = await db.OutboxMessages
+                .Where(m => m.Sequence >= from && m.Sequence <= to && m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageId == m.Id)
+                            && !db.OutboxPending.Any(p => db.OutboxMessages.Any(r => r.Id == p.MessageId && r.PayloadFrom == m.Id)))
+                .ExecuteDeleteAsync(ct);
+            if (removed == 0) break;
+        }
     }
+
+    private const int CleanupChunk = 1000;
+    private const int MaxCleanupChunks = 1000; // a million events per cleanup; the next one goes on
 }
 
 public static class WebhookSetup

@@ -29,6 +29,8 @@ public sealed class WebhookOptions
     public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
     /// <summary>Events and their delivery log are kept at least this long.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>How often the dispatcher removes what is past <see cref="Retention"/>.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Polling interval when nothing woke the dispatcher.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>A sender's claim on a delivery; after it lapses (a crashed process) another sender retries it.</summary>

@@ -1539,9 +1539,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_messages_id");
 
-                    b.HasIndex("OccurredAt")
-                        .HasDatabaseName("ix_outbox_messages_occurred_at");
-
                     b.ToTable("outbox_messages", (string)null);
                 });
 

@@ -1548,9 +1548,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("ix_outbox_messages_id");
 
-                    b.HasIndex("OccurredAt")
-                        .HasDatabaseName("ix_outbox_messages_occurred_at");
-
                     b.ToTable("outbox_messages", (string)null);
                 });
 
