@@ -89,9 +89,6 @@ internal static class InsertOnlySave
     /// <summary>Which tables a statement writes (<see cref="KeyOf"/>) and whether it writes events: all its text depends on.</summary>
     private readonly record struct StatementKey(string Tables, bool Outbox);
 
-    /// <summary>The number of <see cref="OmsDbContext.OutboxParameters"/>.</summary>
-    private const int OutboxColumns = 6;
-
     private static readonly Statement Commit = new("COMMIT", [], Reused: true);
 
     private static readonly ConcurrentDictionary<long, string> Keys = new();
@@ -143,7 +140,7 @@ internal static class InsertOnlySave
         var ordered = tables.Values.OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
         var width = 0;
         foreach (var rows in ordered) width += rows.Table.Columns.Length;
-        var parameters = new object?[width + (outbox.Count > 0 ? OutboxColumns : 0)];
+        var parameters = new object?[width + (outbox.Count > 0 ? OmsDbContext.OutboxColumns : 0)];
         var next = 0;
         foreach (var rows in ordered)
         {
@@ -319,12 +316,7 @@ internal static class InsertOnlySave
             }
             else sql.Append($"i{t} AS ({insert} FROM {rows}), ");
         }
-        if (hasOutbox)
-        {
-            var events = Enumerable.Range(first, OutboxColumns).Select(p => (object)("$" + p)).ToArray();
-            sql.Append("o AS (").AppendFormat(System.Globalization.CultureInfo.InvariantCulture, OmsDbContext.OutboxInsert, events)
-                .Append("), p AS (").AppendFormat(System.Globalization.CultureInfo.InvariantCulture, OmsDbContext.PendingInsert, events).Append("), ");
-        }
+        if (hasOutbox) sql.Append(OmsDbContext.OutboxSql(first));
         sql.Length -= 2;
         sql.Append(numbered.Count == 0
             ? " SELECT 0, 0::bigint, 0::bigint WHERE false"

@@ -348,26 +348,37 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>Writes aggregates' events (for every subscriber: no target) with one statement, numbered in the order given.</summary>
     private async Task<int> InsertOutboxAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
-        await using var command = RawCommand(string.Format(System.Globalization.CultureInfo.InvariantCulture, $"WITH o AS ({OutboxInsert}) {PendingInsert}", OutboxParameterNames),
-            [.. OutboxParameterNames.Zip(OutboxParameters(rows), (name, value) => (name, value))]);
-        return 2 * await command.ExecuteNonQueryAsync(ct); // as EF counts: the events and their pending entries
+        await using var batch = RawBatch(new Statement(OutboxAlone, OutboxParameters(rows), Reused: true));
+        return 2 * await batch.ExecuteNonQueryAsync(ct); // as EF counts: the events and their pending entries
     }
+
+    private static readonly string OutboxAlone = Numbered($"WITH o AS ({OutboxInsert}) {PendingInsert}", 1);
+
+    /// <summary>
+    /// The events' two inserts as <c>WITH</c> items, <c>o AS (…), p AS (…), </c>, their parameters
+    /// (<see cref="OutboxParameters"/>) numbered from <c>$</c><paramref name="first"/>.
+    /// </summary>
+    internal static string OutboxSql(int first) => Numbered($"o AS ({OutboxInsert}), p AS ({PendingInsert}), ", first);
+
+    private static string Numbered(string format, int first) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Enumerable.Range(first, OutboxColumns).Select(n => (object)("$" + n)).ToArray());
 
     /// <summary>
     /// The aggregates' events as one INSERT of arrays, numbered in the order given (the dispatcher delivers an
     /// aggregate's events in that order). A format: {0} to {5} are the parameters of <see cref="OutboxParameters"/>.
     /// </summary>
-    internal const string OutboxInsert =
+    private const string OutboxInsert =
         "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from) " +
         "SELECT id, type, aggregate_id, occurred_at, payload, payload_from FROM unnest({0}, {1}, {2}, {3}, {4}, {5}) " +
         "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, payload_from, n) ORDER BY n";
 
     /// <summary>The same events' pending entries (<see cref="Persistence.OutboxPending"/>), in the same order; the same format.</summary>
-    internal const string PendingInsert =
+    private const string PendingInsert =
         "INSERT INTO outbox_pending (message_id, aggregate_id) " +
         "SELECT id, aggregate_id FROM unnest({0}, {2}) WITH ORDINALITY AS p(id, aggregate_id, n) ORDER BY n";
 
-    private static readonly string[] OutboxParameterNames = ["@ids", "@types", "@aggregates", "@times", "@payloads", "@payloadFrom"];
+    /// <summary>The number of <see cref="OutboxParameters"/>.</summary>
+    internal const int OutboxColumns = 6;
 
     /// <summary>The values of <see cref="OutboxInsert"/>'s parameters, in order: one array per column.</summary>
     internal static object?[] OutboxParameters(List<OutboxMessage> rows)

@@ -41,30 +41,18 @@ public sealed class RoundTrip : IAsyncDisposable
         var command = _batch.CreateBatchCommand();
         command.CommandText = statement.Sql;
         var values = statement.Parameters;
-        if (statement.Reused)
+        ConcurrentBag<DbParameter[]>? bag = null;
+        if (!statement.Reused || !(bag = Kept.GetValue(statement.Sql, static _ => [])).TryTake(out var parameters) || parameters.Length != values.Length)
         {
-            var bag = Kept.GetValue(statement.Sql, static _ => []);
-            if (!bag.TryTake(out var parameters) || parameters.Length != values.Length)
-            {
-                parameters = new DbParameter[values.Length];
-                for (var i = 0; i < parameters.Length; i++) parameters[i] = command.CreateParameter(); // unnamed: positional
-            }
-            for (var i = 0; i < values.Length; i++)
-            {
-                parameters[i].Value = values[i] ?? DBNull.Value;
-                command.Parameters.Add(parameters[i]);
-            }
-            (_reused ??= []).Add((command, parameters, bag));
+            parameters = new DbParameter[values.Length];
+            for (var i = 0; i < parameters.Length; i++) parameters[i] = command.CreateParameter(); // unnamed: positional
         }
-        else
+        for (var i = 0; i < values.Length; i++)
         {
-            foreach (var value in values)
-            {
-                var p = command.CreateParameter(); // unnamed: positional
-                p.Value = value ?? DBNull.Value;
-                command.Parameters.Add(p);
-            }
+            parameters[i].Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(parameters[i]);
         }
+        if (bag is not null) (_reused ??= []).Add((command, parameters, bag));
         _batch.BatchCommands.Add(command);
         SqlCommandCounter.CountOne();
     }
