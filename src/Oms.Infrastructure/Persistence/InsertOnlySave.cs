@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -11,10 +13,11 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Oms.Infrastructure.Persistence;
 
 /// <summary>
-/// A save that only adds rows, written as one statement on PostgreSQL: per table one <c>INSERT … SELECT</c> of
-/// one array per column, all tables in one <c>WITH</c>, the aggregates' outbox rows included. EF would generate,
-/// parameterize and send one INSERT per row (some twenty for a checkout) and PostgreSQL would parse and plan each; this
-/// statement's text depends only on which tables are written, so Npgsql prepares it once. Keys the database generates
+/// A save that only adds rows, written as one statement on PostgreSQL: per table one <c>INSERT … VALUES</c> (a few
+/// rows) or <c>INSERT … SELECT</c> of one array per column (more rows, or numbered ones), all tables in one
+/// <c>WITH</c>, the aggregates' outbox rows included. EF would generate, parameterize and send one INSERT per row (some
+/// twenty for a checkout) and PostgreSQL would parse and plan each; this statement's text depends only on which tables
+/// are written and how many rows of each go as <c>VALUES</c>, so Npgsql prepares it once per shape. Keys the database generates
 /// (identity columns) are drawn inside the statement and handed back to the change tracker (rows of an untracked graph
 /// keep them in the database only: nothing in the process holds them). Foreign keys are checked at
 /// the end of the statement, so the order of the tables does not matter. Anything else (an update, a delete, a value
@@ -84,25 +87,57 @@ internal static class InsertOnlySave
 
     private static readonly ConditionalWeakTable<IEntityType, object> Plans = new();
     private static readonly ConditionalWeakTable<ITable, object> Tables = new();
-    private static readonly ConcurrentDictionary<StatementKey, string> Statements = new();
+    /// <summary>A statement's text and its parameters' types (<see cref="Statement.Types"/>), by <see cref="KeyOf"/>.</summary>
+    private sealed record Written(string Sql, DbType?[] Types);
 
-    /// <summary>Which tables a statement writes (<see cref="KeyOf"/>) and whether it writes events: all its text depends on.</summary>
-    private readonly record struct StatementKey(string Tables, bool Outbox);
+    private static readonly ConcurrentDictionary<string, Written> Statements = new();
+    private static readonly ConcurrentDictionary<string, Written>.AlternateLookup<ReadOnlySpan<char>> StatementsByKey =
+        Statements.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static readonly Statement Commit = new("COMMIT", [], Reused: true);
 
-    private static readonly ConcurrentDictionary<long, string> Keys = new();
+    /// <summary>
+    /// A table of at most this many rows (and no number to draw) goes in as <c>VALUES</c>, one parameter per value: a
+    /// row of a checkout's tables costs PostgreSQL less that way than as element n of every column's array (no
+    /// function scan to set up and run, no array to take apart) and Npgsql less to send. Larger ones go as arrays, so
+    /// that a statement's parameters stay few and its texts (one per row count) stay few.
+    /// </summary>
+    private const int ValuesRows = 16;
 
-    /// <summary>The tables' ids, as a string cached per set of tables (a set of the first 63 tables is also a number, so a key costs nothing to find).</summary>
-    private static string KeyOf(List<TableRows> ordered)
+    private static bool AsValues(TableRows rows) => rows.Table.Generated < 0 && rows.Rows.Count <= ValuesRows;
+
+    /// <summary>
+    /// What a statement's text depends on, written into <paramref name="key"/>: each table's id and, when its rows go as
+    /// <c>VALUES</c>, how many; then whether it writes events. False when it does not fit.
+    /// </summary>
+    private static bool KeyOf(List<TableRows> ordered, bool hasOutbox, Span<char> key, out int length)
     {
-        long mask = 0;
+        length = 0;
         foreach (var rows in ordered)
         {
-            if (rows.Table.Id >= 63) return string.Join('|', ordered.Select(t => t.Table.Id));
-            mask |= 1L << rows.Table.Id;
+            if (!rows.Table.Id.TryFormat(key[length..], out var n, default, CultureInfo.InvariantCulture)) return false;
+            length += n;
+            if (length + 1 >= key.Length) return false;
+            key[length++] = ':';
+            if (!(AsValues(rows) ? rows.Rows.Count : 0).TryFormat(key[length..], out n, default, CultureInfo.InvariantCulture)) return false;
+            length += n;
+            if (length + 2 >= key.Length) return false;
+            key[length++] = '|';
         }
-        return Keys.GetOrAdd(mask, static (_, o) => string.Join('|', o.Select(t => t.Table.Id)), ordered);
+        key[length++] = hasOutbox ? 'e' : '-';
+        return true;
+    }
+
+    private static Written StatementFor(List<TableRows> ordered, bool hasOutbox)
+    {
+        Span<char> buffer = stackalloc char[256];
+        if (!KeyOf(ordered, hasOutbox, buffer, out var length))
+            return Build(ordered, hasOutbox); // a statement of more tables than any save here writes: built, not kept
+        var key = buffer[..length];
+        if (StatementsByKey.TryGetValue(key, out var written)) return written;
+        written = Build(ordered, hasOutbox);
+        StatementsByKey.TryAdd(key, written);
+        return written;
     }
 
     /// <summary>Provider types whose arrays Npgsql sends as arrays of the matching PostgreSQL type.</summary>
@@ -139,11 +174,19 @@ internal static class InsertOnlySave
 
         var ordered = tables.Values.OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
         var width = 0;
-        foreach (var rows in ordered) width += rows.Table.Columns.Length;
+        foreach (var rows in ordered) width += rows.Table.Columns.Length * (AsValues(rows) ? rows.Rows.Count : 1);
         var parameters = new object?[width + (outbox.Count > 0 ? OmsDbContext.OutboxColumns : 0)];
         var next = 0;
         foreach (var rows in ordered)
         {
+            var columns = rows.Table.Columns;
+            if (AsValues(rows))
+            {
+                foreach (var row in rows.Rows)
+                    for (var c = 0; c < columns.Length; c++)
+                        parameters[next++] = columns[c].TextArray && row.Values[c] is IEnumerable<string?> strings ? ArrayLiteral(strings) : row.Values[c];
+                continue;
+            }
             for (var c = 0; c < rows.Table.Columns.Length; c++)
             {
                 var array = Array.CreateInstance(rows.Table.Columns[c].ElementType, rows.Rows.Count);
@@ -157,17 +200,17 @@ internal static class InsertOnlySave
             }
         }
         if (outbox.Count > 0) OmsDbContext.OutboxParameters(outbox).CopyTo(parameters, next);
-        var sql = Statements.GetOrAdd(new StatementKey(KeyOf(ordered), outbox.Count > 0),
-            static (_, arg) => Build(arg.ordered.Select(t => t.Table).ToList(), arg.hasOutbox), (ordered, hasOutbox: outbox.Count > 0));
+        var (sql, types) = StatementFor(ordered, outbox.Count > 0);
         // The caller's COMMIT rides in the same round trip (OmsDbContext.SaveAndCommitAsync). Should the insert fail,
         // PostgreSQL skips the rest of the batch, COMMIT included, and the caller rolls back as after any failed save.
         var commit = db.CommitWithSave;
+        var write = new Statement(sql, parameters, Reused: true, types);
         Statement[] statements = (before, commit) switch
         {
-            (null, false) => [new(sql, parameters, Reused: true)],
-            (null, true) => [new(sql, parameters, Reused: true), Commit],
-            ({ } first, false) => [first, new(sql, parameters, Reused: true)],
-            ({ } first, true) => [first, new(sql, parameters, Reused: true), Commit],
+            (null, false) => [write],
+            (null, true) => [write, Commit],
+            ({ } first, false) => [first, write],
+            ({ } first, true) => [first, write, Commit],
         };
 
         var numbers = new List<(Row Row, long Value)>();
@@ -288,41 +331,77 @@ internal static class InsertOnlySave
         _ => false,
     };
 
-    private static string Build(List<Table> tables, bool hasOutbox)
+    private static Written Build(List<TableRows> ordered, bool hasOutbox)
     {
         var sql = new StringBuilder("WITH ");
+        var types = new List<DbType?>();
         var numbered = new List<int>();
-        var first = 1; // the position of the table's first column's parameter: the tables' columns in order, then the events'
-        for (var t = 0; t < tables.Count; t++)
+        var first = 1; // the position of the table's first parameter: the tables' in order, then the events'
+        for (var t = 0; t < ordered.Count; t++)
         {
-            var table = tables[t];
+            var table = ordered[t].Table;
             var at = first;
             string P(int c) => "$" + (at + c);
+            var names = string.Join(", ", table.Columns.Select(c => Quote(c.Name)));
+            if (AsValues(ordered[t]))
+            {
+                // Row r's values are parameters r·width + 1 … (r + 1)·width; INSERT … VALUES gives each its column's type.
+                var width = table.Columns.Length;
+                var rows = Enumerable.Range(0, ordered[t].Rows.Count).Select(r => "(" + string.Join(", ", table.Columns.Select((column, c) =>
+                    column.Cast is { } cast ? $"{P(r * width + c)}::{cast}" : P(r * width + c))) + ")");
+                sql.Append($"i{t} AS (INSERT INTO {Quote(table.Name)} ({names}) VALUES {string.Join(", ", rows)}), ");
+                for (var r = 0; r < ordered[t].Rows.Count; r++) types.AddRange(table.Columns.Select(c => TypeOf(c.ElementType)));
+                first += width * ordered[t].Rows.Count;
+                continue;
+            }
             first += table.Columns.Length;
+            types.AddRange(table.Columns.Select(_ => (DbType?)null)); // arrays: typed by their elements
             // Row n of a table is element n of each of its column arrays: one generate_series and a subscript per
             // column, where unnest(a, b, …) would run one set-returning function per column, each into a tuplestore
             // (measured on a 60-column table: 10-25 % less time per statement).
-            var rows = $"generate_series(1, cardinality({P(0)})) AS n";
+            var series = $"generate_series(1, cardinality({P(0)})) AS n";
             var select = string.Join(", ", table.Columns.Select((column, c) =>
                 c == table.Generated ? $"COALESCE({P(c)}[n], g)" : column.Cast is { } cast ? $"{P(c)}[n]::{cast}" : $"{P(c)}[n]"));
-            var insert = $"INSERT INTO {Quote(table.Name)} ({string.Join(", ", table.Columns.Select(c => Quote(c.Name)))}) SELECT {select}";
+            var insert = $"INSERT INTO {Quote(table.Name)} ({names}) SELECT {select}";
             if (table.Generated >= 0)
             {
                 // Each row draws its number next to its position, so the numbers can be handed back to their entries.
                 var sequence = $"pg_get_serial_sequence('{Quote(table.Name)}', '{table.Columns[table.Generated].Name}')::regclass";
-                sql.Append($"x{t} AS MATERIALIZED (SELECT n, nextval(q.s) AS g FROM (SELECT {sequence}) AS q(s), {rows}), ");
+                sql.Append($"x{t} AS MATERIALIZED (SELECT n, nextval(q.s) AS g FROM (SELECT {sequence}) AS q(s), {series}), ");
                 sql.Append($"i{t} AS ({insert} FROM x{t}), ");
                 numbered.Add(t);
             }
-            else sql.Append($"i{t} AS ({insert} FROM {rows}), ");
+            else sql.Append($"i{t} AS ({insert} FROM {series}), ");
         }
-        if (hasOutbox) sql.Append(OmsDbContext.OutboxSql(first));
+        if (hasOutbox)
+        {
+            sql.Append(OmsDbContext.OutboxSql(first));
+            types.AddRange(Enumerable.Repeat((DbType?)null, OmsDbContext.OutboxColumns));
+        }
         sql.Length -= 2;
         sql.Append(numbered.Count == 0
             ? " SELECT 0, 0::bigint, 0::bigint WHERE false"
             : " " + string.Join(" UNION ALL ", numbered.Select(t => $"SELECT {t}, n::bigint, g FROM x{t}")));
-        return sql.ToString();
+        return new Written(sql.ToString(), [.. types]);
     }
+
+    /// <summary>The type a value of a column of <paramref name="element"/> (a provider type of <see cref="Writable"/>, or a text[] column's literal) is sent as.</summary>
+    private static DbType? TypeOf(Type element) => (Nullable.GetUnderlyingType(element) ?? element) switch
+    {
+        var t when t == typeof(string) => DbType.String,
+        var t when t == typeof(Guid) => DbType.Guid,
+        var t when t == typeof(int) => DbType.Int32,
+        var t when t == typeof(long) => DbType.Int64,
+        var t when t == typeof(short) => DbType.Int16,
+        var t when t == typeof(bool) => DbType.Boolean,
+        var t when t == typeof(decimal) => DbType.Decimal,
+        var t when t == typeof(double) => DbType.Double,
+        var t when t == typeof(DateTimeOffset) => DbType.DateTimeOffset,
+        var t when t == typeof(DateOnly) => DbType.Date,
+        var t when t == typeof(TimeOnly) => DbType.Time,
+        var t when t == typeof(byte[]) => DbType.Binary,
+        _ => null,
+    };
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 
@@ -12,7 +13,10 @@ namespace Oms.Infrastructure.Persistence;
 /// <paramref name="Sql"/> (the same string object: a constant or a cached text). For a statement sent very often with
 /// many parameters: a checkout's write has some 140, and creating them was a fifth of what a checkout allocated. (Only
 /// the parameters: a batch command remembers the connection it was prepared on.)</param>
-public readonly record struct Statement(string Sql, object?[] Parameters, bool Reused = false);
+/// <param name="Types">The parameters' types where the values alone would not say (a null has none), in order; null
+/// entries (or no array) leave the type to the value. A prepared statement keeps its parameters' types: one that changed
+/// with every null would be prepared again and again.</param>
+public readonly record struct Statement(string Sql, object?[] Parameters, bool Reused = false, DbType?[]? Types = null);
 
 /// <summary>
 /// Hand-written statements sent in one round trip (<see cref="OmsDbContext.RawBatch"/>), each with positional
@@ -45,7 +49,11 @@ public sealed class RoundTrip : IAsyncDisposable
         if (!statement.Reused || !(bag = Kept.GetValue(statement.Sql, static _ => [])).TryTake(out var parameters) || parameters.Length != values.Length)
         {
             parameters = new DbParameter[values.Length];
-            for (var i = 0; i < parameters.Length; i++) parameters[i] = command.CreateParameter(); // unnamed: positional
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] = command.CreateParameter(); // unnamed: positional
+                if (statement.Types?[i] is { } type) parameters[i].DbType = type;
+            }
         }
         for (var i = 0; i < values.Length; i++)
         {
