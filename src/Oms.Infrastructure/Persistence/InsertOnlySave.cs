@@ -104,13 +104,40 @@ internal static class InsertOnlySave
     /// </summary>
     private const int ValuesRows = 16;
 
-    private static bool AsValues(TableRows rows) => rows.Table.Generated < 0 && rows.Rows.Count <= ValuesRows;
+    private enum Form { Arrays, Values, ValuesNumbered }
+
+    /// <summary>
+    /// How a table's rows go in: as <c>VALUES</c> when they are few and no number drawn for them has to come back (rows
+    /// of an untracked graph keep theirs in the database); <see cref="Form.ValuesNumbered"/> when every row's number is
+    /// drawn, by the column's <c>DEFAULT</c>.
+    /// </summary>
+    private static Form FormOf(TableRows rows)
+    {
+        if (rows.Rows.Count > ValuesRows) return Form.Arrays;
+        var g = rows.Table.Generated;
+        if (g < 0) return Form.Values;
+        var drawn = 0;
+        foreach (var row in rows.Rows)
+        {
+            if (row.NumberedEntry is not null) return Form.Arrays;
+            if (row.Values[g] is null) drawn++;
+        }
+        return drawn == 0 ? Form.Values : drawn == rows.Rows.Count ? Form.ValuesNumbered : Form.Arrays;
+    }
+
+    /// <summary>How many parameters a table's rows take.</summary>
+    private static int Width(TableRows rows) => FormOf(rows) switch
+    {
+        Form.Arrays => rows.Table.Columns.Length,
+        Form.Values => rows.Table.Columns.Length * rows.Rows.Count,
+        _ => (rows.Table.Columns.Length - 1) * rows.Rows.Count,
+    };
 
     /// <summary>
     /// What a statement's text depends on, written into <paramref name="key"/>: each table's id and, when its rows go as
-    /// <c>VALUES</c>, how many; then whether it writes events. False when it does not fit.
+    /// <c>VALUES</c>, how many; then the same for the events. False when it does not fit.
     /// </summary>
-    private static bool KeyOf(List<TableRows> ordered, bool hasOutbox, Span<char> key, out int length)
+    private static bool KeyOf(List<TableRows> ordered, int events, Span<char> key, out int length)
     {
         length = 0;
         foreach (var rows in ordered)
@@ -119,23 +146,27 @@ internal static class InsertOnlySave
             length += n;
             if (length + 1 >= key.Length) return false;
             key[length++] = ':';
-            if (!(AsValues(rows) ? rows.Rows.Count : 0).TryFormat(key[length..], out n, default, CultureInfo.InvariantCulture)) return false;
+            var form = FormOf(rows);
+            if (!(form == Form.Arrays ? 0 : rows.Rows.Count).TryFormat(key[length..], out n, default, CultureInfo.InvariantCulture)) return false;
             length += n;
-            if (length + 2 >= key.Length) return false;
+            if (length + 3 >= key.Length) return false;
+            if (form == Form.ValuesNumbered) key[length++] = 'n';
             key[length++] = '|';
         }
-        key[length++] = hasOutbox ? 'e' : '-';
+        key[length++] = 'e';
+        if (!Math.Min(events, ValuesRows + 1).TryFormat(key[length..], out var e, default, CultureInfo.InvariantCulture)) return false;
+        length += e;
         return true;
     }
 
-    private static Written StatementFor(List<TableRows> ordered, bool hasOutbox)
+    private static Written StatementFor(List<TableRows> ordered, int events)
     {
         Span<char> buffer = stackalloc char[256];
-        if (!KeyOf(ordered, hasOutbox, buffer, out var length))
-            return Build(ordered, hasOutbox); // a statement of more tables than any save here writes: built, not kept
+        if (!KeyOf(ordered, events, buffer, out var length))
+            return Build(ordered, events); // a statement of more tables than any save here writes: built, not kept
         var key = buffer[..length];
         if (StatementsByKey.TryGetValue(key, out var written)) return written;
-        written = Build(ordered, hasOutbox);
+        written = Build(ordered, events);
         StatementsByKey.TryAdd(key, written);
         return written;
     }
@@ -174,17 +205,19 @@ internal static class InsertOnlySave
 
         var ordered = tables.Values.OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
         var width = 0;
-        foreach (var rows in ordered) width += rows.Table.Columns.Length * (AsValues(rows) ? rows.Rows.Count : 1);
-        var parameters = new object?[width + (outbox.Count > 0 ? OmsDbContext.OutboxColumns : 0)];
+        foreach (var rows in ordered) width += Width(rows);
+        var parameters = new object?[width + (outbox.Count == 0 ? 0 : OmsDbContext.OutboxColumns * (outbox.Count <= ValuesRows ? outbox.Count : 1))];
         var next = 0;
         foreach (var rows in ordered)
         {
             var columns = rows.Table.Columns;
-            if (AsValues(rows))
+            if (FormOf(rows) is not Form.Arrays and var form)
             {
+                var skip = form == Form.ValuesNumbered ? rows.Table.Generated : -1; // DEFAULT in the statement
                 foreach (var row in rows.Rows)
                     for (var c = 0; c < columns.Length; c++)
-                        parameters[next++] = columns[c].TextArray && row.Values[c] is IEnumerable<string?> strings ? ArrayLiteral(strings) : row.Values[c];
+                        if (c != skip)
+                            parameters[next++] = columns[c].TextArray && row.Values[c] is IEnumerable<string?> strings ? ArrayLiteral(strings) : row.Values[c];
                 continue;
             }
             for (var c = 0; c < rows.Table.Columns.Length; c++)
@@ -199,8 +232,9 @@ internal static class InsertOnlySave
                 parameters[next++] = array;
             }
         }
-        if (outbox.Count > 0) OmsDbContext.OutboxParameters(outbox).CopyTo(parameters, next);
-        var (sql, types) = StatementFor(ordered, outbox.Count > 0);
+        if (outbox.Count > ValuesRows) OmsDbContext.OutboxParameters(outbox).CopyTo(parameters, next);
+        else if (outbox.Count > 0) OmsDbContext.OutboxValues(outbox, parameters, next);
+        var (sql, types) = StatementFor(ordered, outbox.Count);
         // The caller's COMMIT rides in the same round trip (OmsDbContext.SaveAndCommitAsync). Should the insert fail,
         // PostgreSQL skips the rest of the batch, COMMIT included, and the caller rolls back as after any failed save.
         var commit = db.CommitWithSave;
@@ -331,7 +365,7 @@ internal static class InsertOnlySave
         _ => false,
     };
 
-    private static Written Build(List<TableRows> ordered, bool hasOutbox)
+    private static Written Build(List<TableRows> ordered, int events)
     {
         var sql = new StringBuilder("WITH ");
         var types = new List<DbType?>();
@@ -343,15 +377,29 @@ internal static class InsertOnlySave
             var at = first;
             string P(int c) => "$" + (at + c);
             var names = string.Join(", ", table.Columns.Select(c => Quote(c.Name)));
-            if (AsValues(ordered[t]))
+            if (FormOf(ordered[t]) is not Form.Arrays and var form)
             {
-                // Row r's values are parameters r·width + 1 … (r + 1)·width; INSERT … VALUES gives each its column's type.
-                var width = table.Columns.Length;
-                var rows = Enumerable.Range(0, ordered[t].Rows.Count).Select(r => "(" + string.Join(", ", table.Columns.Select((column, c) =>
-                    column.Cast is { } cast ? $"{P(r * width + c)}::{cast}" : P(r * width + c))) + ")");
+                // One parameter per value, row after row (none for a number the column's DEFAULT draws); INSERT … VALUES
+                // gives each its column's type.
+                var skip = form == Form.ValuesNumbered ? table.Generated : -1;
+                var rows = new List<string>();
+                for (var r = 0; r < ordered[t].Rows.Count; r++)
+                {
+                    var values = new List<string>();
+                    for (var c = 0; c < table.Columns.Length; c++)
+                    {
+                        if (c == skip)
+                        {
+                            values.Add("DEFAULT");
+                            continue;
+                        }
+                        values.Add(table.Columns[c].Cast is { } cast ? $"${first}::{cast}" : $"${first}");
+                        types.Add(TypeOf(table.Columns[c].ElementType));
+                        first++;
+                    }
+                    rows.Add("(" + string.Join(", ", values) + ")");
+                }
                 sql.Append($"i{t} AS (INSERT INTO {Quote(table.Name)} ({names}) VALUES {string.Join(", ", rows)}), ");
-                for (var r = 0; r < ordered[t].Rows.Count; r++) types.AddRange(table.Columns.Select(c => TypeOf(c.ElementType)));
-                first += width * ordered[t].Rows.Count;
                 continue;
             }
             first += table.Columns.Length;
@@ -373,10 +421,15 @@ internal static class InsertOnlySave
             }
             else sql.Append($"i{t} AS ({insert} FROM {series}), ");
         }
-        if (hasOutbox)
+        if (events > ValuesRows)
         {
             sql.Append(OmsDbContext.OutboxSql(first));
             types.AddRange(Enumerable.Repeat((DbType?)null, OmsDbContext.OutboxColumns));
+        }
+        else if (events > 0)
+        {
+            sql.Append(OmsDbContext.OutboxSql(first, events));
+            for (var e = 0; e < events; e++) types.AddRange(OmsDbContext.OutboxTypes);
         }
         sql.Length -= 2;
         sql.Append(numbered.Count == 0

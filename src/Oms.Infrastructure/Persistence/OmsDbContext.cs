@@ -360,6 +360,38 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// </summary>
     internal static string OutboxSql(int first) => Numbered($"o AS ({OutboxInsert}), p AS ({PendingInsert}), ", first);
 
+    /// <summary>
+    /// As <see cref="OutboxSql(int)"/> for <paramref name="rows"/> events as <c>VALUES</c>, one parameter per value
+    /// (<see cref="OutboxValues"/>, typed by <see cref="OutboxTypes"/>): a checkout's seven events without a function scan
+    /// or an array to take apart. The events are numbered in the order of the list and their pending entries in the
+    /// order of those numbers.
+    /// </summary>
+    internal static string OutboxSql(int first, int rows)
+    {
+        var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+            "(" + string.Join(", ", Enumerable.Range(first + r * OutboxColumns, OutboxColumns).Select(n => "$" + n)) + ")"));
+        return "o AS (INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from) VALUES " + values +
+            " RETURNING sequence, id, aggregate_id), p AS (INSERT INTO outbox_pending (message_id, aggregate_id) SELECT id, aggregate_id FROM o ORDER BY sequence), ";
+    }
+
+    /// <summary>The types of one event's <see cref="OutboxValues"/>.</summary>
+    internal static readonly System.Data.DbType?[] OutboxTypes =
+        [System.Data.DbType.Guid, System.Data.DbType.String, System.Data.DbType.Guid, System.Data.DbType.DateTimeOffset, System.Data.DbType.String, System.Data.DbType.Guid];
+
+    /// <summary>The values of <see cref="OutboxSql(int, int)"/>'s parameters, event after event, into <paramref name="into"/> from <paramref name="at"/>.</summary>
+    internal static void OutboxValues(List<OutboxMessage> rows, object?[] into, int at)
+    {
+        foreach (var m in rows)
+        {
+            into[at++] = m.Id;
+            into[at++] = m.Type;
+            into[at++] = m.AggregateId;
+            into[at++] = m.OccurredAt.ToUniversalTime();
+            into[at++] = m.Payload;
+            into[at++] = m.PayloadFrom;
+        }
+    }
+
     private static string Numbered(string format, int first) =>
         string.Format(System.Globalization.CultureInfo.InvariantCulture, format, Enumerable.Range(first, OutboxColumns).Select(n => (object)("$" + n)).ToArray());
 
