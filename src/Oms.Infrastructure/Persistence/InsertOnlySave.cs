@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +56,12 @@ internal static class InsertOnlySave
         public IProperty[] MustBeReal { get; } = mustBeReal;
         /// <summary>False for an owned type sharing its owner's table: it adds columns to a row, never a row.</summary>
         public bool Principal { get; } = principal;
+        /// <summary>
+        /// Reads an object's values as the database takes them, in <see cref="Values"/> order, where <see cref="Read"/>
+        /// says so (its own properties but the drawn number); the others are left null.
+        /// </summary>
+        public Func<object, object?[]> Reader { get; init; } = _ => new object?[values.Length];
+        public bool[] Read { get; init; } = new bool[values.Length];
     }
 
     private sealed class Row(object?[] values)
@@ -309,10 +316,11 @@ internal static class InsertOnlySave
     private static bool AddGraph(Dictionary<Table, TableRows> tables, object entity, IEntityType type, IForeignKey? via, object? principal)
     {
         if (PlanFor(type) is not { KeyValue: >= 0 } plan) return false;
-        var values = new object?[plan.Values.Length];
+        var values = plan.Reader(entity);
         var numbered = false;
         for (var i = 0; i < plan.Values.Length; i++)
         {
+            if (plan.Read[i]) continue;
             var property = plan.Values[i].Property;
             object? value;
             if (!property.IsShadowProperty()) value = property.GetGetter().GetClrValueUsingContainingEntity(entity);
@@ -474,7 +482,57 @@ internal static class InsertOnlySave
             values.Add((column, m.Property, m.TypeMapping.Converter));
         }
         var mustBeReal = type.GetProperties().Where(p => (p.IsKey() || p.IsForeignKey()) && p != generated).ToArray();
-        return new EntityPlan(table, [.. values], generated, mustBeReal, mappings[0].IsSharedTablePrincipal != false);
+        var plan = new EntityPlan(table, [.. values], generated, mustBeReal, mappings[0].IsSharedTablePrincipal != false);
+        return Reader(type, plan) is var (reader, read) ? new EntityPlan(table, plan.Values, generated, mustBeReal, plan.Principal) { Reader = reader, Read = read } : plan;
+    }
+
+    /// <summary>
+    /// One compiled delegate that reads a new object's own property values and converts them for the database: for a
+    /// checkout's untracked graph, where reading each value through EF's getters and converters (boxed, one interface
+    /// call after another) was a tenth of the API's time. Null (read them one by one) for a type it cannot compile.
+    /// </summary>
+    private static (Func<object, object?[]>, bool[])? Reader(IEntityType type, EntityPlan plan)
+    {
+        if (type.ClrType.IsValueType || type.HasSharedClrType) return null;
+        try
+        {
+            var entity = Expression.Parameter(typeof(object), "entity");
+            var typed = Expression.Variable(type.ClrType, "typed");
+            var array = Expression.Variable(typeof(object[]), "values");
+            var body = new List<Expression>
+            {
+                Expression.Assign(typed, Expression.Convert(entity, type.ClrType)),
+                Expression.Assign(array, Expression.NewArrayBounds(typeof(object), Expression.Constant(plan.Values.Length))),
+            };
+            var read = new bool[plan.Values.Length];
+            for (var i = 0; i < plan.Values.Length; i++)
+            {
+                var (_, property, converter) = plan.Values[i];
+                if (property.IsShadowProperty() || property == plan.Generated || property.DeclaringType != type) continue;
+                var member = property.GetMemberInfo(forMaterialization: false, forSet: false);
+                body.Add(Expression.Assign(Expression.ArrayAccess(array, Expression.Constant(i)), Boxed(Expression.MakeMemberAccess(typed, member), converter)));
+                read[i] = true;
+            }
+            body.Add(array);
+            return (Expression.Lambda<Func<object, object?[]>>(Expression.Block([typed, array], body), entity).Compile(), read);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary><paramref name="value"/> converted by <paramref name="converter"/> (a null stays null, as with EF) and boxed.</summary>
+    private static Expression Boxed(Expression value, ValueConverter? converter)
+    {
+        if (converter is null) return Expression.Convert(value, typeof(object));
+        var model = converter.ModelClrType;
+        Expression Convert(Expression v) => Expression.Convert(
+            Expression.Invoke(converter.ConvertToProviderExpression, v.Type == model ? v : Expression.Convert(v, model)), typeof(object));
+        if (value.Type.IsValueType && Nullable.GetUnderlyingType(value.Type) is null) return Convert(value);
+        var local = Expression.Variable(value.Type, "value");
+        return Expression.Block([local], Expression.Assign(local, value),
+            Expression.Condition(Expression.Equal(local, Expression.Constant(null, value.Type)), Expression.Constant(null, typeof(object)), Convert(local)));
     }
 
     private static Table? TableFor(ITable table) =>
