@@ -60,8 +60,8 @@ internal static class InsertOnlySave
         /// Reads an object's values as the database takes them, in <see cref="Values"/> order, where <see cref="Read"/>
         /// says so (its own properties but the drawn number); the others are left null.
         /// </summary>
-        public Func<object, object?[]> Reader { get; init; } = _ => new object?[values.Length];
-        public bool[] Read { get; init; } = new bool[values.Length];
+        public required Func<object, object?[]> Reader { get; init; }
+        public required bool[] Read { get; init; }
     }
 
     private sealed class Row(object?[] values)
@@ -104,7 +104,7 @@ internal static class InsertOnlySave
     private static readonly Statement Commit = new("COMMIT", [], Reused: true);
 
     /// <summary>
-    /// A table of at most this many rows (and no number to draw) goes in as <c>VALUES</c>, one parameter per value: a
+    /// A table of at most this many rows goes in as <c>VALUES</c> (see <see cref="FormOf"/>), one parameter per value: a
     /// row of a checkout's tables costs PostgreSQL less that way than as element n of every column's array (no
     /// function scan to set up and run, no array to take apart) and Npgsql less to send. Larger ones go as arrays, so
     /// that a statement's parameters stay few and its texts (one per row count) stay few.
@@ -482,8 +482,9 @@ internal static class InsertOnlySave
             values.Add((column, m.Property, m.TypeMapping.Converter));
         }
         var mustBeReal = type.GetProperties().Where(p => (p.IsKey() || p.IsForeignKey()) && p != generated).ToArray();
-        var plan = new EntityPlan(table, [.. values], generated, mustBeReal, mappings[0].IsSharedTablePrincipal != false);
-        return Reader(type, plan) is var (reader, read) ? new EntityPlan(table, plan.Values, generated, mustBeReal, plan.Principal) { Reader = reader, Read = read } : plan;
+        var columns = values.ToArray();
+        var (reader, read) = Reader(type, columns, generated) ?? (_ => new object?[columns.Length], new bool[columns.Length]);
+        return new EntityPlan(table, columns, generated, mustBeReal, mappings[0].IsSharedTablePrincipal != false) { Reader = reader, Read = read };
     }
 
     /// <summary>
@@ -491,7 +492,7 @@ internal static class InsertOnlySave
     /// checkout's untracked graph, where reading each value through EF's getters and converters (boxed, one interface
     /// call after another) was a tenth of the API's time. Null (read them one by one) for a type it cannot compile.
     /// </summary>
-    private static (Func<object, object?[]>, bool[])? Reader(IEntityType type, EntityPlan plan)
+    private static (Func<object, object?[]>, bool[])? Reader(IEntityType type, (int Column, IProperty Property, ValueConverter? Converter)[] values, IProperty? generated)
     {
         if (type.ClrType.IsValueType || type.HasSharedClrType) return null;
         try
@@ -502,13 +503,13 @@ internal static class InsertOnlySave
             var body = new List<Expression>
             {
                 Expression.Assign(typed, Expression.Convert(entity, type.ClrType)),
-                Expression.Assign(array, Expression.NewArrayBounds(typeof(object), Expression.Constant(plan.Values.Length))),
+                Expression.Assign(array, Expression.NewArrayBounds(typeof(object), Expression.Constant(values.Length))),
             };
-            var read = new bool[plan.Values.Length];
-            for (var i = 0; i < plan.Values.Length; i++)
+            var read = new bool[values.Length];
+            for (var i = 0; i < values.Length; i++)
             {
-                var (_, property, converter) = plan.Values[i];
-                if (property.IsShadowProperty() || property == plan.Generated || property.DeclaringType != type) continue;
+                var (_, property, converter) = values[i];
+                if (property.IsShadowProperty() || property == generated || property.DeclaringType != type) continue;
                 var member = property.GetMemberInfo(forMaterialization: false, forSet: false);
                 body.Add(Expression.Assign(Expression.ArrayAccess(array, Expression.Constant(i)), Boxed(Expression.MakeMemberAccess(typed, member), converter)));
                 read[i] = true;

@@ -370,7 +370,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     {
         var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
             "(" + string.Join(", ", Enumerable.Range(first + r * OutboxColumns, OutboxColumns).Select(n => "$" + n)) + ")"));
-        return "o AS (INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from) VALUES " + values +
+        return $"o AS (INSERT INTO {OutboxTable} VALUES " + values +
             " RETURNING sequence, id, aggregate_id), p AS (INSERT INTO outbox_pending (message_id, aggregate_id) SELECT id, aggregate_id FROM o ORDER BY sequence), ";
     }
 
@@ -400,9 +400,12 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// aggregate's events in that order). A format: {0} to {5} are the parameters of <see cref="OutboxParameters"/>.
     /// </summary>
     private const string OutboxInsert =
-        "INSERT INTO outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from) " +
+        "INSERT INTO " + OutboxTable + " " +
         "SELECT id, type, aggregate_id, occurred_at, payload, payload_from FROM unnest({0}, {1}, {2}, {3}, {4}, {5}) " +
         "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, payload_from, n) ORDER BY n";
+
+    /// <summary>The events' table and the columns an insert gives, in <see cref="OutboxParameters"/> order.</summary>
+    private const string OutboxTable = "outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from)";
 
     /// <summary>The same events' pending entries (<see cref="Persistence.OutboxPending"/>), in the same order; the same format.</summary>
     private const string PendingInsert =
