@@ -215,9 +215,14 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
 
     private const string ProductsSql =
         "SELECT p.sku, p.name, p.active, p.price_amount, p.currency, p.weight_grams, p.backorder_policy, p.preorder_available_on";
-    private const string ProductsWithStockSql = ProductsSql +
-        ", s.node_id, s.on_hand, s.reserved, s.safety_stock, s.reorder_point FROM products p LEFT JOIN stock_items s ON s.sku = p.sku WHERE p.sku = ANY($1)";
-    private const string ProductsOnlySql = ProductsSql + " FROM products p WHERE p.sku = ANY($1)";
+    // Each wanted SKU's product and stock rows are found through their keys (one LATERAL subquery per SKU; OFFSET 0
+    // keeps the product's from being flattened into a join), whatever the tables' sizes: inside our transactions the
+    // plan is generic, and for a small catalog PostgreSQL's generic plan scanned both tables whole and hash-joined them
+    // (0.105 against 0.030-0.048 ms per call, EXPLAIN ANALYZE at 200 SKUs over 4 nodes). The SKUs are distinct.
+    private const string ProductsFrom = " FROM unnest($1::text[]) AS w(sku) CROSS JOIN LATERAL (SELECT * FROM products p WHERE p.sku = w.sku OFFSET 0) p";
+    private const string ProductsWithStockSql = ProductsSql + ", s.node_id, s.on_hand, s.reserved, s.safety_stock, s.reorder_point" + ProductsFrom +
+        " LEFT JOIN LATERAL (SELECT * FROM stock_items s WHERE s.sku = p.sku) s ON true";
+    private const string ProductsOnlySql = ProductsSql + ProductsFrom;
     private const string RecentOrdersSql = "SELECT o.total, o.created_at FROM orders o WHERE o.customer_email = $1 ORDER BY o.created_at DESC LIMIT 50";
     private const string OrdersByIpSql = "SELECT count(*)::int FROM orders o WHERE o.client_ip = $1 AND o.created_at >= $2";
 
