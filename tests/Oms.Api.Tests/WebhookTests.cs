@@ -97,6 +97,37 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_checkout_that_takes_stock_below_its_reorder_point_delivers_the_low_stock_event_with_the_orders()
+    {
+        var s = await Scenario.StartAsync();
+        var node = await s.WarehouseAsync();
+        var sku = await s.ProductAsync(stock: 5);
+        var supplier = "SUP-" + s.Tag;
+        Assert.Equal(HttpStatusCode.Created, (await s.Admin.PostAsJsonAsync("/api/v1/suppliers", new { code = supplier, name = "Acme Supply", leadTimeDays = 3 })).StatusCode);
+        var settings = await s.Admin.PutAsJsonAsync($"/api/v1/inventory/{sku}/nodes/{node}", new { safetyStock = 0, reorderPoint = 3, reorderQuantity = 20, supplierCode = supplier });
+        Assert.True(settings.StatusCode == HttpStatusCode.OK, await settings.Content.ReadAsStringAsync());
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (subscription, _) = await SubscribeAsync(s, receiver, "order.*", "inventory.low_stock");
+        try
+        {
+            // The stock counter's event has no aggregate: it is written by the checkout's own statement, queued with the order's.
+            var body = s.OrderBody(sku, 4);
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+            var id = (await s.PlaceAsync(body)).GetProperty("id").GetString()!;
+
+            await receiver.WaitForAsync(r => receiver.AcceptedFor(id).Count >= 3 && r.Any(w => w.Type == "inventory.low_stock" && w.Data.GetProperty("sku").GetString() == sku),
+                what: "the checkout's order and stock events");
+            var low = receiver.Received.Single(w => w.Type == "inventory.low_stock" && w.Data.GetProperty("sku").GetString() == sku);
+            Assert.Equal((5, 4, 1), (low.Data.GetProperty("onHand").GetInt32(), low.Data.GetProperty("reserved").GetInt32(), low.Data.GetProperty("available").GetInt32()));
+            Assert.Equal(new[] { "order.placed", "order.confirmed", "order.allocated" }, receiver.AcceptedFor(id).Select(r => r.Type).ToArray());
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
     public async Task One_orders_events_arrive_in_the_order_they_happened_even_through_failures()
     {
         var s = await Scenario.StartAsync();

@@ -282,7 +282,7 @@ internal static class InsertOnlySave
         }
         db.CommittedWithSave = commit;
         if (acceptAllChanges) db.ChangeTracker.AcceptAllChanges();
-        return changed.Count + untracked.Count + 2 * outbox.Count; // an event and its pending entry are two rows
+        return changed.Count + untracked.Count + outbox.Count + (outbox.Count > 0 ? 1 : 0); // the events and their pending entry
     }
 
     private static int IndexOf(IReadOnlyList<IProperty> properties, IProperty property)

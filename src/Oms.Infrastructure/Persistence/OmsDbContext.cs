@@ -272,9 +272,6 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             if (entry.Entity is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
             else if (entry is { Entity: OutboxMessage message, State: EntityState.Added }) (queued ??= []).Add(message);
         }
-        // Every event is pending until the dispatcher takes it.
-        foreach (var message in queued ?? [])
-            changed.Add(Entry(OutboxPending.Add(Persistence.OutboxPending.For(message)).Entity));
         foreach (var aggregate in untracked)
             if (aggregate is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
         var outbox = new List<OutboxMessage>();
@@ -285,54 +282,76 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             var payload = (await OutboxRowAsync(events[^1], root, cancellationToken)).Payload!;
             outbox.AddRange(OutboxMessage.SharingPayload(events, payload));
         }
-        // Inside a transaction on PostgreSQL the aggregates' events skip EF's unit of work: one hand-written INSERT of
-        // all of them (EF would generate, parameterize and read back one INSERT per row). Elsewhere EF writes them.
-        if (!direct)
+        // Inside a transaction on PostgreSQL the events skip EF's unit of work: one hand-written INSERT of all of them
+        // and of their pending entry (EF would generate, parameterize and read back one INSERT per row), the rows added
+        // directly too but for a test ping (the statement has no column for its target). Elsewhere EF writes them.
+        // Every event is pending until the dispatcher takes it: one entry per save.
+        List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>? handed = null;
+        if (direct && queued is not null)
         {
-            OutboxMessages.AddRange(outbox);
-            OutboxPending.AddRange(outbox.Select(Persistence.OutboxPending.For));
-        }
-        var hasEvents = outbox.Count > 0 || queued is not null;
-        // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
-        // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
-        // Set on every save because a pooled context resets it between requests.
-        Database.AutoSavepointsEnabled = false;
-        var before = _beforeSave;
-        _beforeSave = null;
-        // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
-        if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, before, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
-        {
-            Saved(roots, hasEvents);
-            return inserted;
-        }
-        if (before is { } first)
-        {
-            await using var batch = RawBatch(first);
-            try
+            handed = changed.FindAll(e => e.Entity is OutboxMessage { TargetSubscriptionId: null } && e.State == EntityState.Added);
+            changed.RemoveAll(handed.Contains);
+            foreach (var entry in handed)
             {
-                await batch.ExecuteNonQueryAsync(cancellationToken);
+                var message = (OutboxMessage)entry.Entity;
+                queued.Remove(message);
+                outbox.Add(message);
+                entry.State = EntityState.Detached; // restored below should the save fail
             }
-            catch (System.Data.Common.DbException e)
-            {
-                throw new DbUpdateException("A statement sent before the save failed. See the inner exception for details.", e);
-            }
+            if (queued.Count == 0) queued = null;
         }
-        AddRange(untracked); // not one statement's work: EF writes them
-        int written;
-        Saving = true;
+        if (!direct) OutboxMessages.AddRange(outbox);
+        var viaEf = direct ? queued ?? [] : [.. outbox, .. queued ?? []];
+        if (viaEf.Count > 0) changed.Add(Entry(OutboxPending.Add(Persistence.OutboxPending.For(viaEf)).Entity));
         try
         {
-            written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var hasEvents = outbox.Count > 0 || queued is not null;
+            // Our transactions are all or nothing: a failed save ends the request and rolls everything back, so EF's
+            // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
+            // Set on every save because a pooled context resets it between requests.
+            Database.AutoSavepointsEnabled = false;
+            var before = _beforeSave;
+            _beforeSave = null;
+            // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
+            if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, before, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
+            {
+                Saved(roots, hasEvents);
+                return inserted;
+            }
+            if (before is { } first)
+            {
+                await using var batch = RawBatch(first);
+                try
+                {
+                    await batch.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (System.Data.Common.DbException e)
+                {
+                    throw new DbUpdateException("A statement sent before the save failed. See the inner exception for details.", e);
+                }
+            }
+            AddRange(untracked); // not one statement's work: EF writes them
+            int written;
+            Saving = true;
+            try
+            {
+                written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            finally
+            {
+                Saving = false;
+            }
+            // After the state change, as EF's batch would: an aggregate's update takes its row lock first, so its events
+            // get their sequence numbers in commit order.
+            if (direct && outbox.Count > 0) written += await InsertOutboxAsync(outbox, cancellationToken);
+            Saved(roots, hasEvents);
+            return written;
         }
-        finally
+        catch when (handed is not null)
         {
-            Saving = false;
+            foreach (var entry in handed) entry.State = EntityState.Added; // as they were: a retried save writes them
+            throw;
         }
-        // After the state change, as EF's batch would: an aggregate's update takes its row lock first, so its events
-        // get their sequence numbers in commit order.
-        if (direct && outbox.Count > 0) written += await InsertOutboxAsync(outbox, cancellationToken);
-        Saved(roots, hasEvents);
-        return written;
     }
 
     private void Saved(List<AggregateRoot> roots, bool hasEvents)
@@ -349,29 +368,28 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     private async Task<int> InsertOutboxAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
         await using var batch = RawBatch(new Statement(OutboxAlone, OutboxParameters(rows), Reused: true));
-        return 2 * await batch.ExecuteNonQueryAsync(ct); // as EF counts: the events and their pending entries
+        return rows.Count + await batch.ExecuteNonQueryAsync(ct); // as EF counts: the events and their pending entry
     }
 
-    private static readonly string OutboxAlone = Numbered($"WITH o AS ({OutboxInsert}) {PendingInsert}", 1);
+    private static readonly string OutboxAlone = Numbered($"WITH o AS ({OutboxInsert}{OutboxReturning}) {PendingInsert}", 1);
 
     /// <summary>
     /// The events' two inserts as <c>WITH</c> items, <c>o AS (…), p AS (…), </c>, their parameters
     /// (<see cref="OutboxParameters"/>) numbered from <c>$</c><paramref name="first"/>.
     /// </summary>
-    internal static string OutboxSql(int first) => Numbered($"o AS ({OutboxInsert}), p AS ({PendingInsert}), ", first);
+    internal static string OutboxSql(int first) => Numbered($"o AS ({OutboxInsert}{OutboxReturning}), p AS ({PendingInsert}), ", first);
 
     /// <summary>
     /// As <see cref="OutboxSql(int)"/> for <paramref name="rows"/> events as <c>VALUES</c>, one parameter per value
     /// (<see cref="OutboxValues"/>, typed by <see cref="OutboxTypes"/>): a checkout's seven events without a function scan
-    /// or an array to take apart. The events are numbered in the order of the list and their pending entries in the
-    /// order of those numbers.
+    /// or an array to take apart. The events are numbered in the order of the list.
     /// </summary>
     internal static string OutboxSql(int first, int rows)
     {
         var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
             "(" + string.Join(", ", Enumerable.Range(first + r * OutboxColumns, OutboxColumns).Select(n => "$" + n)) + ")"));
         return $"o AS (INSERT INTO {OutboxTable} VALUES " + values +
-            " RETURNING sequence, id, aggregate_id), p AS (INSERT INTO outbox_pending (message_id, aggregate_id) SELECT id, aggregate_id FROM o ORDER BY sequence), ";
+            OutboxReturning + "), p AS (" + PendingInsert + "), ";
     }
 
     /// <summary>The types of one event's <see cref="OutboxValues"/>.</summary>
@@ -407,10 +425,13 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>The events' table and the columns an insert gives, in <see cref="OutboxParameters"/> order.</summary>
     private const string OutboxTable = "outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from)";
 
-    /// <summary>The same events' pending entries (<see cref="Persistence.OutboxPending"/>), in the same order; the same format.</summary>
+    /// <summary>What the events' insert (<c>o</c>) returns for their pending entry.</summary>
+    private const string OutboxReturning = " RETURNING id, aggregate_id";
+
+    /// <summary>The events' one pending entry (<see cref="Persistence.OutboxPending"/>), from what their insert <c>o</c> returned.</summary>
     private const string PendingInsert =
-        "INSERT INTO outbox_pending (message_id, aggregate_id) " +
-        "SELECT id, aggregate_id FROM unnest({0}, {2}) WITH ORDINALITY AS p(id, aggregate_id, n) ORDER BY n";
+        "INSERT INTO outbox_pending (message_ids, aggregate_ids) " +
+        "SELECT array_agg(id), array_agg(DISTINCT aggregate_id) FROM o HAVING count(*) > 0";
 
     /// <summary>The number of <see cref="OutboxParameters"/>.</summary>
     internal const int OutboxColumns = 6;

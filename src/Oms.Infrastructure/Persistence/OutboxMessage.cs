@@ -55,21 +55,27 @@ public sealed class OutboxMessage
 }
 
 /// <summary>
-/// An event not yet fanned out to the subscriptions' delivery queues: a narrow row written with the event (same
-/// transaction) and deleted when the dispatcher takes the event. The event's own row is never updated: marking a batch
-/// dispatched writes a few bytes per event, where updating the event rows wrote a new version of each, payload and
-/// index entries included (measured: 9.6 KB of WAL per checkout, a third of all it wrote).
+/// The events of one save not yet fanned out to the subscriptions' delivery queues: one narrow row, written in the
+/// save's transaction and deleted when the dispatcher takes its events. The event rows themselves are never updated:
+/// marking a batch dispatched writes a few bytes per save, where updating the event rows wrote a new version of each,
+/// payload and index entries included (measured: 9.6 KB of WAL per checkout, a third of all it wrote); and one row per
+/// save, not per event, spares a checkout six rows and thirteen index entries.
 /// </summary>
-public sealed class OutboxPending(Guid messageId, Guid aggregateId)
+public sealed class OutboxPending(Guid[] messageIds, Guid[] aggregateIds)
 {
-    /// <summary>Numbered by the database as written: the dispatcher takes pending events in this order.</summary>
+    /// <summary>Numbered by the database as written: the dispatcher takes pending saves in this order.</summary>
     public long Position { get; private set; }
-    /// <summary>The event's <see cref="OutboxMessage.Id"/>.</summary>
-    public Guid MessageId { get; private set; } = messageId;
-    /// <summary>The event's aggregate: a delivery waits while an earlier event of its aggregate is pending.</summary>
-    public Guid AggregateId { get; private set; } = aggregateId;
+    /// <summary>The events' <see cref="OutboxMessage.Id"/>s.</summary>
+    public Guid[] MessageIds { get; private set; } = messageIds;
+    /// <summary>
+    /// Their aggregates, each once: a delivery waits while a save of its aggregate is pending. A save of an aggregate
+    /// pending now either came before the delivery's event or is a later save not yet fanned out (its deliveries, once
+    /// queued, come after this one by number); either way the delivery goes after the next fan-out.
+    /// </summary>
+    public Guid[] AggregateIds { get; private set; } = aggregateIds;
 
-    public static OutboxPending For(OutboxMessage message) => new(message.Id, message.AggregateId);
+    public static OutboxPending For(IReadOnlyCollection<OutboxMessage> messages) =>
+        new([.. messages.Select(m => m.Id)], [.. messages.Select(m => m.AggregateId).Distinct()]);
 }
 
 /// <summary>Turns a domain event into the data its webhook carries (the API maps aggregates to their REST shape).</summary>

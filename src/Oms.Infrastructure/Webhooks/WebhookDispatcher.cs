@@ -59,7 +59,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await recorder.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
-    /// <summary>Queues deliveries for committed events; returns how many events it took.</summary>
+    /// <summary>Queues deliveries for committed events; returns how many saves' events (pending entries) it took.</summary>
     public async Task<int> FanOutAsync(CancellationToken ct, int? limit = null)
     {
         var take = limit ?? _o.BatchSize;
@@ -67,16 +67,26 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The heads only: the payload is read when a delivery is sent, and most events have few or no subscribers.
-        var batch = db is PostgresOmsDbContext
-            ? await db.Database.SqlQueryRaw<PendingHead>(
+        List<long> taken;
+        List<PendingHead> batch;
+        if (db is PostgresOmsDbContext)
+        {
+            batch = await db.Database.SqlQueryRaw<PendingHead>(
                 "SELECT p.position, m.sequence, m.id, m.type, m.aggregate_id, m.target_subscription_id " +
-                "FROM outbox_pending p JOIN outbox_messages m ON m.id = p.message_id " +
-                "ORDER BY p.position LIMIT {0} FOR UPDATE OF p SKIP LOCKED", take).ToListAsync(ct)
-            : await (from p in db.OutboxPending
-                     join m in db.OutboxMessages on p.MessageId equals m.Id
-                     orderby p.Position
-                     select new PendingHead(p.Position, m.Sequence, m.Id, m.Type, m.AggregateId, m.TargetSubscriptionId)).Take(take).ToListAsync(ct);
-        if (batch.Count == 0) return 0;
+                "FROM (SELECT position, message_ids FROM outbox_pending ORDER BY position LIMIT {0} FOR UPDATE SKIP LOCKED) p " +
+                "JOIN outbox_messages m ON m.id = ANY (p.message_ids)", take).ToListAsync(ct);
+            taken = batch.Select(m => m.Position).Distinct().ToList();
+        }
+        else
+        {
+            // One process only (SQLite): nothing to skip.
+            var pending = await db.OutboxPending.OrderBy(p => p.Position).Take(take).Select(p => new { p.Position, p.MessageIds }).ToListAsync(ct);
+            taken = pending.Select(p => p.Position).ToList();
+            var ids = pending.SelectMany(p => p.MessageIds).ToList();
+            batch = await db.OutboxMessages.Where(m => ids.Contains(m.Id))
+                .Select(m => new PendingHead(0, m.Sequence, m.Id, m.Type, m.AggregateId, m.TargetSubscriptionId)).ToListAsync(ct);
+        }
+        if (taken.Count == 0) return 0;
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).ToListAsync(ct);
         var now = clock.GetUtcNow();
         foreach (var message in batch)
@@ -89,10 +99,9 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         }
         await db.SaveChangesAsync(ct);
         // One statement takes the whole batch off the queue, however many events it holds (its rows are locked by this transaction).
-        var taken = batch.Select(m => m.Position).ToList();
         await db.OutboxPending.Where(p => taken.Contains(p.Position)).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
-        return batch.Count;
+        return taken.Count;
     }
 
     /// <summary>
@@ -111,8 +120,12 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                         && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
                         && !db.WebhookDeliveries.Any(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey
                                                           && e.MessageSequence < d.MessageSequence && e.Status == DeliveryStatus.Pending)
-                        && !db.OutboxPending.Any(p => p.AggregateId == d.OrderingKey
-                                                      && db.OutboxMessages.Any(m => m.Id == p.MessageId && m.Sequence < d.MessageSequence)))
+                        // No earlier event of its key still to fan out. Most keys have no save pending at all: one
+                        // lookup in the pending saves' aggregates, hashed once per query, settles those; the others
+                        // look at the events of the saves that name their key.
+                        && (!db.OutboxPending.SelectMany(p => p.AggregateIds).Contains(d.OrderingKey)
+                            || !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
+                                                          && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence))))
             .OrderBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
 
         if (due.Count == 0) return 0;
@@ -295,16 +308,15 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         // Events go oldest first, by number (the primary key: no index on their time), a chunk at a time, until a
         // chunk has nothing old enough. Numbers follow the order events were written, so their times rise with them
         // but for the moments concurrent transactions overlap: an event a little past the cutoff may wait for the
-        // next cleanup. An event still queued stays, and so does one that carries the data of one still queued (it is
-        // written after it, in the same transaction).
+        // next cleanup. An event still queued stays, and with it the one that carries its data (written in the same
+        // save, so pending with it).
         for (var chunk = 0; chunk < MaxCleanupChunks; chunk++)
         {
             var oldest = await db.OutboxMessages.OrderBy(m => m.Sequence).Select(m => m.Sequence).Take(CleanupChunk).ToListAsync(ct);
             if (oldest.Count == 0) break;
             var (from, to) = (oldest[0], oldest[^1]);
             var removed = await db.OutboxMessages
-                .Where(m => m.Sequence >= from && m.Sequence <= to && m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageId == m.Id)
-                            && !db.OutboxPending.Any(p => db.OutboxMessages.Any(r => r.Id == p.MessageId && r.PayloadFrom == m.Id)))
+                .Where(m => m.Sequence >= from && m.Sequence <= to && m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageIds.Contains(m.Id)))
                 .ExecuteDeleteAsync(ct);
             if (removed == 0) break;
         }

@@ -56,7 +56,7 @@ public sealed class ApiCluster : IAsyncDisposable
     /// database). Read at the start and the end of a run: a backlog that grows means the dispatch work the API owes is
     /// not all in the CPU figures, and webhooks fall behind.
     /// </summary>
-    public async Task<long?> WebhookBacklogAsync() => (long?)await ScalarAsync("SELECT count(*) FROM outbox_pending");
+    public async Task<long?> WebhookBacklogAsync() => (long?)await ScalarAsync("SELECT coalesce(sum(cardinality(message_ids)), 0) FROM outbox_pending");
 
     /// <summary>Where PostgreSQL's write-ahead log stands, in bytes (null when the benchmark does not know the database).</summary>
     public async Task<decimal?> WalPositionAsync() => (decimal?)await ScalarAsync("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");

@@ -1551,19 +1551,18 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Position"));
 
-                    b.Property<Guid>("AggregateId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("aggregate_id");
+                    b.PrimitiveCollection<Guid[]>("AggregateIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("aggregate_ids");
 
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("message_id");
+                    b.PrimitiveCollection<Guid[]>("MessageIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("message_ids");
 
                     b.HasKey("Position")
                         .HasName("pk_outbox_pending");
-
-                    b.HasIndex("AggregateId")
-                        .HasDatabaseName("ix_outbox_pending_aggregate_id");
 
                     b.ToTable("outbox_pending", (string)null);
                 });

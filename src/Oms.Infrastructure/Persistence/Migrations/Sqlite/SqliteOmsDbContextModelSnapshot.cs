@@ -1558,19 +1558,18 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("position");
 
-                    b.Property<Guid>("AggregateId")
+                    b.PrimitiveCollection<string>("AggregateIds")
+                        .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("aggregate_id");
+                        .HasColumnName("aggregate_ids");
 
-                    b.Property<Guid>("MessageId")
+                    b.PrimitiveCollection<string>("MessageIds")
+                        .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
+                        .HasColumnName("message_ids");
 
                     b.HasKey("Position")
                         .HasName("pk_outbox_pending");
-
-                    b.HasIndex("AggregateId")
-                        .HasDatabaseName("ix_outbox_pending_aggregate_id");
 
                     b.ToTable("outbox_pending", (string)null);
                 });
