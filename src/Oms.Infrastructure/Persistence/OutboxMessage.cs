@@ -68,9 +68,8 @@ public sealed class OutboxPending(Guid[] messageIds, Guid[] aggregateIds)
     /// <summary>The events' <see cref="OutboxMessage.Id"/>s.</summary>
     public Guid[] MessageIds { get; private set; } = messageIds;
     /// <summary>
-    /// Their aggregates, each once: a delivery waits while a save of its aggregate is pending. A save of an aggregate
-    /// pending now either came before the delivery's event or is a later save not yet fanned out (its deliveries, once
-    /// queued, come after this one by number); either way the delivery goes after the next fan-out.
+    /// Their aggregates, each once: a delivery waits while a pending save names its aggregate and holds an event
+    /// numbered before the delivery's (a later save of the aggregate numbers all its events after it).
     /// </summary>
     public Guid[] AggregateIds { get; private set; } = aggregateIds;
 

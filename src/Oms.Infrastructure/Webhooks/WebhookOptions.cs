@@ -41,6 +41,10 @@ public sealed class WebhookOptions
     /// delivery latency under load; a lone event is still taken at once.
     /// </summary>
     public TimeSpan CoalesceWindow { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How many saves' events one fan-out pass takes (a checkout's save holds seven), how many deliveries one pass
+    /// starts at most, and how many outcomes are recorded together.
+    /// </summary>
     public int BatchSize { get; set; } = 200;
     public int Parallelism { get; set; } = 32;
     public int ResponseExcerptBytes { get; set; } = 1024;
