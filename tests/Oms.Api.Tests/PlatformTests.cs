@@ -77,9 +77,17 @@ public sealed class PlatformTests
             var statuses = orders.GetProperty("data").EnumerateArray().Select(o => o.GetProperty("status").GetString()).Distinct().ToList();
             Assert.True(statuses.Count >= 6, string.Join(",", statuses));
 
+            // Webhooks go out from SQLite too.
+            await using var receiver = await WebhookReceiver.StartAsync();
+            var subscribed = await client.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = receiver.Url.ToString(), eventFilters = new[] { "order.placed" } });
+            Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
+            receiver.Secrets[(await subscribed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!] = true;
+
             var sku = products.GetProperty("data")[0].GetProperty("sku").GetString()!;
             var placed = await client.PostAsync("/api/v1/orders", Scenario.Content(Scenario.NewOrderBody(sku, "sqlite@example.com")));
             Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+            var placedId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await receiver.WaitForAsync(_ => receiver.AcceptedFor(placedId).Count == 1, what: "order.placed from SQLite");
             var gql = await client.PostAsync("/graphql", Scenario.Content(new { query = "{ orders(first: 3) { nodes { number lines { product { sku } } } } }" }));
             Assert.DoesNotContain("\"errors\"", await gql.Content.ReadAsStringAsync());
 
@@ -88,7 +96,7 @@ public sealed class PlatformTests
             var stock = await client.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}");
             Assert.InRange(stock.GetProperty("nodes").GetArrayLength(), 2, 4);
             var available = stock.GetProperty("available").GetInt32();
-            var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+            var orderId = placedId;
             var confirm = await client.PostAsync($"/api/v1/orders/{orderId}/confirm", null);
             if (available > 0)
             {

@@ -115,18 +115,21 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var now = clock.GetUtcNow();
-        var due = await db.WebhookDeliveries.AsNoTracking()
+        var ready = db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.LockedUntil < now
                         && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
                         && !db.WebhookDeliveries.Any(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey
-                                                          && e.MessageSequence < d.MessageSequence && e.Status == DeliveryStatus.Pending)
-                        // No earlier event of its key still to fan out. Most keys have no save pending at all: one
-                        // lookup in the pending saves' aggregates, hashed once per query, settles those; the others
-                        // look at the events of the saves that name their key.
-                        && (!db.OutboxPending.SelectMany(p => p.AggregateIds).Contains(d.OrderingKey)
-                            || !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
-                                                          && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence))))
-            .OrderBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
+                                                          && e.MessageSequence < d.MessageSequence && e.Status == DeliveryStatus.Pending));
+        // No earlier event of its key still to fan out: no pending save names its key with an event numbered before it.
+        // On PostgreSQL most keys have no save pending at all, and one lookup in the pending saves' aggregates (hashed
+        // once per query) settles those first; SQLite cannot unnest them that way, and its queue is one process's.
+        ready = db is PostgresOmsDbContext
+            ? ready.Where(d => !db.OutboxPending.SelectMany(p => p.AggregateIds).Contains(d.OrderingKey)
+                               || !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
+                                                             && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)))
+            : ready.Where(d => !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
+                                                          && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)));
+        var due = await ready.OrderBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
 
         if (due.Count == 0) return 0;
 
