@@ -259,7 +259,11 @@ public sealed class FulfilmentTests
         var work = await s.FulfilmentOrdersAsync(orderId);
         var hamburg = Assert.Single(work, f => f.GetProperty("nodeCode").GetString() == spare);
         Assert.Equal(1, hamburg.GetProperty("lines")[0].GetProperty("quantity").GetInt32());
+        // Read back, not the pick's response: the changed lines were written with their fulfilment order and allocation.
+        var berlinAgain = Assert.Single(work, f => f.GetProperty("nodeCode").GetString() != spare).GetProperty("lines")[0];
+        Assert.Equal((1, 1), (berlinAgain.GetProperty("quantity").GetInt32(), berlinAgain.GetProperty("shortPicked").GetInt32()));
         var routing = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}/routing");
+        Assert.Equal(new[] { 1, 1 }, routing.GetProperty("allocations").EnumerateArray().Select(a => a.GetProperty("lines")[0].GetProperty("quantity").GetInt32()).ToArray());
         Assert.Contains(routing.GetProperty("decisions").EnumerateArray(), d => d.GetProperty("trigger").GetString() == "short_pick");
         Assert.Equal("allocated", (await OrderAsync(s, orderId)).GetProperty("status").GetString());
 

@@ -27,15 +27,10 @@ internal sealed class FulfilmentOrderConfiguration : IEntityTypeConfiguration<Fu
         // The pick list: a node's open work, expedited first, then oldest.
         b.HasIndex(f => new { f.NodeId, f.Status, f.OrderPlacedAt });
         b.HasOne<Order>().WithMany().HasForeignKey(f => f.OrderId).OnDelete(DeleteBehavior.Restrict);
-        b.OwnsMany(f => f.Lines, l =>
-        {
-            l.ToTable("fulfilment_order_lines");
-            l.WithOwner().HasForeignKey("FulfilmentOrderId");
-            l.Property<int>("Id");
-            l.HasKey("Id");
-            l.Property(x => x.Sku).HasMaxLength(64);
-            l.Property(x => x.Name).HasMaxLength(300);
-        });
+        // The lines live in the fulfilment order's row, as JSON: they are only ever read and changed with it, and a
+        // checkout writes no row, index entry or foreign-key check for them.
+        b.Property(f => f.Lines).HasField("_lines").UsePropertyAccessMode(PropertyAccessMode.Field).HasColumnName("lines")
+            .HasConversion(JsonColumn<IReadOnlyList<FulfilmentLine>>.Converter, JsonColumn<IReadOnlyList<FulfilmentLine>>.Comparer);
         b.OwnsMany(f => f.Packages, p =>
         {
             p.ToTable("packages");
@@ -43,7 +38,6 @@ internal sealed class FulfilmentOrderConfiguration : IEntityTypeConfiguration<Fu
             p.Property<int>("Id");
             p.HasKey("Id");
         });
-        b.Navigation(f => f.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.Navigation(f => f.Packages).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.Ignore(f => f.IsActive);
         b.Ignore(f => f.DomainEvents);

@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -7,7 +9,10 @@ namespace Oms.Infrastructure.Persistence.Configurations;
 /// <summary>A value kept as one JSON text column, the same on both providers (for write-once records such as routing explanations).</summary>
 internal static class JsonColumn<T> where T : class
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { DomainObjects.Materialize } },
+    };
 
     public static readonly ValueConverter<T, string> Converter = new(
         v => JsonSerializer.Serialize(v, Options),
@@ -27,4 +32,24 @@ internal static class JsonColumn<T> where T : class
         (a, b) => ReferenceEquals(a, b),
         v => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(v),
         v => v);
+}
+
+/// <summary>
+/// Lets System.Text.Json rebuild the domain's own value objects (a line of an allocation), which keep their constructors
+/// and setters private so that only the aggregate changes them: the column is the aggregate's state, read back as EF
+/// reads a row into private setters.
+/// </summary>
+internal static class DomainObjects
+{
+    public static void Materialize(JsonTypeInfo info)
+    {
+        if (info.Kind != JsonTypeInfoKind.Object || info.Type.Assembly != typeof(Oms.Domain.Common.Money).Assembly) return;
+        if (info.Type.GetConstructors().Length > 0) return; // records and classes with a public constructor: as System.Text.Json does
+        var constructor = info.Type.GetConstructor(BindingFlags.Instance | BindingFlags.NonPublic, Type.EmptyTypes)
+                          ?? throw new InvalidOperationException($"{info.Type} has no parameterless constructor to read it back with.");
+        info.CreateObject = () => constructor.Invoke(null);
+        foreach (var property in info.Properties)
+            if (property.Set is null && property.AttributeProvider is PropertyInfo { SetMethod: { } setter })
+                property.Set = (target, value) => setter.Invoke(target, [value]);
+    }
 }

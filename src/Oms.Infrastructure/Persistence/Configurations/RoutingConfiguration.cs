@@ -22,14 +22,10 @@ internal sealed class AllocationConfiguration : IEntityTypeConfiguration<Allocat
         b.HasIndex(a => a.OrderId);
         b.HasIndex(a => new { a.NodeId, a.CreatedAt });
         b.HasOne<Order>().WithMany().HasForeignKey(a => a.OrderId).OnDelete(DeleteBehavior.Restrict);
-        b.OwnsMany(a => a.Lines, l =>
-        {
-            l.ToTable("allocation_lines");
-            l.WithOwner().HasForeignKey("AllocationId");
-            l.Property<int>("Id");
-            l.HasKey("Id");
-            l.Property(x => x.Sku).HasMaxLength(64);
-        });
+        // The lines live in the allocation's row, as JSON: they are only ever read and changed with it, and a checkout
+        // writes no row, index entry or foreign-key check for them.
+        b.Property(a => a.Lines).HasField("_lines").UsePropertyAccessMode(PropertyAccessMode.Field).HasColumnName("lines")
+            .HasConversion(JsonColumn<IReadOnlyList<AllocationLine>>.Converter, JsonColumn<IReadOnlyList<AllocationLine>>.Comparer);
         b.Ignore(a => a.DomainEvents);
     }
 }

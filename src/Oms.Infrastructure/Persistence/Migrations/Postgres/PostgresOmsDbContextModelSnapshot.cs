@@ -191,6 +191,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("expedited");
 
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("lines");
+
                     b.Property<string>("NodeCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1081,6 +1086,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("decision_id");
 
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("lines");
+
                     b.Property<string>("NodeCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1630,56 +1640,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasConstraintName("fk_fulfilment_orders_orders_order_id");
 
-                    b.OwnsMany("Oms.Domain.Fulfilment.FulfilmentLine", "Lines", b1 =>
-                        {
-                            b1.Property<int>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("integer")
-                                .HasColumnName("id");
-
-                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
-
-                            b1.Property<Guid>("FulfilmentOrderId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("fulfilment_order_id");
-
-                            b1.Property<string>("Name")
-                                .IsRequired()
-                                .HasMaxLength(300)
-                                .HasColumnType("character varying(300)")
-                                .HasColumnName("name");
-
-                            b1.Property<Guid>("OrderLineId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("order_line_id");
-
-                            b1.Property<int>("Quantity")
-                                .HasColumnType("integer")
-                                .HasColumnName("quantity");
-
-                            b1.Property<int>("ShortPicked")
-                                .HasColumnType("integer")
-                                .HasColumnName("short_picked");
-
-                            b1.Property<string>("Sku")
-                                .IsRequired()
-                                .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
-                                .HasColumnName("sku");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_fulfilment_order_lines");
-
-                            b1.HasIndex("FulfilmentOrderId")
-                                .HasDatabaseName("ix_fulfilment_order_lines_fulfilment_order_id");
-
-                            b1.ToTable("fulfilment_order_lines", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("FulfilmentOrderId")
-                                .HasConstraintName("fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id");
-                        });
-
                     b.OwnsMany("Oms.Domain.Fulfilment.Package", "Packages", b1 =>
                         {
                             b1.Property<int>("Id")
@@ -1729,8 +1689,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                                 .HasForeignKey("FulfilmentOrderId")
                                 .HasConstraintName("fk_packages_fulfilment_orders_fulfilment_order_id");
                         });
-
-                    b.Navigation("Lines");
 
                     b.Navigation("Packages");
                 });
@@ -2370,48 +2328,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_allocations_orders_order_id");
-
-                    b.OwnsMany("Oms.Domain.Routing.AllocationLine", "Lines", b1 =>
-                        {
-                            b1.Property<int>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("integer")
-                                .HasColumnName("id");
-
-                            NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b1.Property<int>("Id"));
-
-                            b1.Property<Guid>("AllocationId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("allocation_id");
-
-                            b1.Property<Guid>("OrderLineId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("order_line_id");
-
-                            b1.Property<int>("Quantity")
-                                .HasColumnType("integer")
-                                .HasColumnName("quantity");
-
-                            b1.Property<string>("Sku")
-                                .IsRequired()
-                                .HasMaxLength(64)
-                                .HasColumnType("character varying(64)")
-                                .HasColumnName("sku");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_allocation_lines");
-
-                            b1.HasIndex("AllocationId")
-                                .HasDatabaseName("ix_allocation_lines_allocation_id");
-
-                            b1.ToTable("allocation_lines", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("AllocationId")
-                                .HasConstraintName("fk_allocation_lines_allocations_allocation_id");
-                        });
-
-                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Backorder", b =>

@@ -178,6 +178,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("expedited");
 
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lines");
+
                     b.Property<string>("NodeCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1066,6 +1071,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("decision_id");
 
+                    b.Property<string>("Lines")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lines");
+
                     b.Property<string>("NodeCode")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -1637,54 +1647,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasConstraintName("fk_fulfilment_orders_orders_order_id");
 
-                    b.OwnsMany("Oms.Domain.Fulfilment.FulfilmentLine", "Lines", b1 =>
-                        {
-                            b1.Property<int>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("id");
-
-                            b1.Property<Guid>("FulfilmentOrderId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("fulfilment_order_id");
-
-                            b1.Property<string>("Name")
-                                .IsRequired()
-                                .HasMaxLength(300)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("name");
-
-                            b1.Property<Guid>("OrderLineId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("order_line_id");
-
-                            b1.Property<int>("Quantity")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("quantity");
-
-                            b1.Property<int>("ShortPicked")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("short_picked");
-
-                            b1.Property<string>("Sku")
-                                .IsRequired()
-                                .HasMaxLength(64)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("sku");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_fulfilment_order_lines");
-
-                            b1.HasIndex("FulfilmentOrderId")
-                                .HasDatabaseName("ix_fulfilment_order_lines_fulfilment_order_id");
-
-                            b1.ToTable("fulfilment_order_lines", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("FulfilmentOrderId")
-                                .HasConstraintName("fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id");
-                        });
-
                     b.OwnsMany("Oms.Domain.Fulfilment.Package", "Packages", b1 =>
                         {
                             b1.Property<int>("Id")
@@ -1732,8 +1694,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasForeignKey("FulfilmentOrderId")
                                 .HasConstraintName("fk_packages_fulfilment_orders_fulfilment_order_id");
                         });
-
-                    b.Navigation("Lines");
 
                     b.Navigation("Packages");
                 });
@@ -2369,46 +2329,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_allocations_orders_order_id");
-
-                    b.OwnsMany("Oms.Domain.Routing.AllocationLine", "Lines", b1 =>
-                        {
-                            b1.Property<int>("Id")
-                                .ValueGeneratedOnAdd()
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("id");
-
-                            b1.Property<Guid>("AllocationId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("allocation_id");
-
-                            b1.Property<Guid>("OrderLineId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("order_line_id");
-
-                            b1.Property<int>("Quantity")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("quantity");
-
-                            b1.Property<string>("Sku")
-                                .IsRequired()
-                                .HasMaxLength(64)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("sku");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_allocation_lines");
-
-                            b1.HasIndex("AllocationId")
-                                .HasDatabaseName("ix_allocation_lines_allocation_id");
-
-                            b1.ToTable("allocation_lines", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("AllocationId")
-                                .HasConstraintName("fk_allocation_lines_allocations_allocation_id");
-                        });
-
-                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("Oms.Domain.Routing.Backorder", b =>
