@@ -17,27 +17,30 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
     [Migration("20261127220000_ReserveStockRowByRow")]
     public partial class ReserveStockRowByRow : Migration
     {
+        /// <summary>The function as this migration creates it (<see cref="ReserveStockInSortedOrder"/> goes back to it).</summary>
+        internal const string Function = """
+            CREATE OR REPLACE FUNCTION oms_reserve_stock(p_nodes uuid[], p_skus text[], p_quantities integer[], p_at timestamp with time zone)
+            RETURNS integer LANGUAGE plpgsql AS $$
+            DECLARE
+                i integer;
+            BEGIN
+                -- As StockCounters' multi-row reservation: each row locked through its key, in (node, SKU) order.
+                FOR i IN SELECT o FROM generate_subscripts(p_nodes, 1) AS o ORDER BY p_nodes[o], p_skus[o] LOOP
+                    UPDATE stock_items s SET reserved = s.reserved + p_quantities[i], updated_at = p_at
+                    WHERE s.node_id = p_nodes[i] AND s.sku = p_skus[i]
+                      AND s.on_hand - s.reserved - s.safety_stock - p_quantities[i] >= GREATEST(COALESCE(s.reorder_point, 0), 1);
+                    IF NOT FOUND THEN
+                        RAISE EXCEPTION 'The stock of this order''s lines changed since it was read.' USING ERRCODE = 'OMS01';
+                    END IF;
+                END LOOP;
+                RETURN cardinality(p_nodes);
+            END $$;
+            """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("""
-                CREATE OR REPLACE FUNCTION oms_reserve_stock(p_nodes uuid[], p_skus text[], p_quantities integer[], p_at timestamp with time zone)
-                RETURNS integer LANGUAGE plpgsql AS $$
-                DECLARE
-                    i integer;
-                BEGIN
-                    -- As StockCounters' multi-row reservation: each row locked through its key, in (node, SKU) order.
-                    FOR i IN SELECT o FROM generate_subscripts(p_nodes, 1) AS o ORDER BY p_nodes[o], p_skus[o] LOOP
-                        UPDATE stock_items s SET reserved = s.reserved + p_quantities[i], updated_at = p_at
-                        WHERE s.node_id = p_nodes[i] AND s.sku = p_skus[i]
-                          AND s.on_hand - s.reserved - s.safety_stock - p_quantities[i] >= GREATEST(COALESCE(s.reorder_point, 0), 1);
-                        IF NOT FOUND THEN
-                            RAISE EXCEPTION 'The stock of this order''s lines changed since it was read.' USING ERRCODE = 'OMS01';
-                        END IF;
-                    END LOOP;
-                    RETURN cardinality(p_nodes);
-                END $$;
-                """);
+            migrationBuilder.Sql(Function);
         }
 
         /// <inheritdoc />
