@@ -18,6 +18,18 @@ public sealed class OrderCaptureTests
         """;
 
     [Fact]
+    public async Task Orders_placed_at_the_same_time_over_several_number_blocks_all_get_their_own_number()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(stock: 100);
+        // 50 orders take numbers from at least three blocks of 20, most while the next block is being fetched.
+        var placed = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => s.PlaceAsync(s.OrderBody(sku))));
+        var numbers = placed.Select(o => o.GetProperty("number").GetString()!).ToList();
+        Assert.All(numbers, n => Assert.Matches("^OMS-[0-9]+$", n));
+        Assert.Equal(50, numbers.Distinct().Count());
+    }
+
+    [Fact]
     public async Task Rest_placed_order_reads_back_identically_through_GraphQL()
     {
         var s = await Scenario.StartAsync();
