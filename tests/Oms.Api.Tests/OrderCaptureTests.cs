@@ -18,6 +18,30 @@ public sealed class OrderCaptureTests
         """;
 
     [Fact]
+    public async Task A_placed_order_answers_with_the_order_exactly_as_reading_it_back_gives_it()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(price: 1250);
+        foreach (var paid in new[] { false, true })
+        {
+            var body = s.OrderBody(sku, quantity: 2);
+            body["metadata"] = new JsonObject { ["cart"] = "c-7", ["note"] = "ünïcode & <html>" };
+            if (paid) body["payment"] = new JsonObject { ["method"] = "bank_transfer" };
+            var placed = await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body));
+            Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+            var text = await placed.Content.ReadAsStringAsync();
+            var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString();
+            Assert.Equal($"/api/v1/orders/{id}", placed.Headers.Location?.OriginalString);
+            Assert.Equal("application/json; charset=utf-8", placed.Content.Headers.ContentType?.ToString());
+            var read = await s.Admin.GetAsync($"/api/v1/orders/{id}");
+            Assert.Equal(read.Headers.ETag, placed.Headers.ETag);
+            // Byte for byte: the answer is the resource as the API serializes it (here the JSON its events carry).
+            Assert.Equal(await read.Content.ReadAsStringAsync(), text);
+            Assert.Equal(paid ? "allocated" : "pending", JsonDocument.Parse(text).RootElement.GetProperty("status").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Orders_placed_at_the_same_time_over_several_number_blocks_all_get_their_own_number()
     {
         var s = await Scenario.StartAsync();

@@ -81,10 +81,11 @@ public static class OrderEndpoints
         return TypedResults.Ok(await queries.ListAsync(filter, limit, cursor, ct));
     }
 
-    private static async Task<Results<Created<OrderDto>, Ok<OrderDto>>> PlaceAsync(PlaceOrderRequest request, OrderService service, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<JsonText, Created<OrderDto>, Ok<OrderDto>>> PlaceAsync(PlaceOrderRequest request, OrderService service, HttpResponse response, CancellationToken ct)
     {
-        var (order, created) = await service.PlaceAsync(request, ct);
+        var (order, created, json) = await service.PlaceAsync(request, ct);
         Preconditions.SetETag(response, order.Version);
+        if (created && json is not null) return new JsonText(StatusCodes.Status201Created, json, $"/api/v1/orders/{order.Id}");
         return created ? TypedResults.Created($"/api/v1/orders/{order.Id}", order) : TypedResults.Ok(order);
     }
 

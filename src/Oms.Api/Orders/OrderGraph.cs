@@ -48,7 +48,7 @@ public static class OrderGraph
             .RequireScope(Scopes.OrdersWrite)
             .ResolveAsync(async ctx =>
             {
-                var (order, created) = await Service(ctx).PlaceAsync(ctx.GetArgument<PlaceOrderRequest>("input"), ctx.CancellationToken);
+                var (order, created, _) = await Service(ctx).PlaceAsync(ctx.GetArgument<PlaceOrderRequest>("input"), ctx.CancellationToken);
                 return new PlaceOrderPayload(order, created);
             });
 

@@ -12,12 +12,16 @@ namespace Oms.Api.Orders;
 public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
     Payments.OrderPayments payments, OrderNumberAllocator numbers)
 {
-    /// <summary>Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).</summary>
-    public async Task<(OrderDto Order, bool Created)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
+    /// <summary>
+    /// Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).
+    /// <c>Json</c> is the new order as its events carry it, serialized once at the save with the API's JSON options:
+    /// REST answers with it instead of serializing the same resource again.
+    /// </summary>
+    public async Task<(OrderDto Order, bool Created, string? Json)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(request);
         if (request.ChannelOrderRef is { } reference && await FindByChannelRefAsync(request.Channel, reference, ct) is { } known)
-            return (known, false);
+            return (known, false, null);
 
         // First with the reservation in the write's round trip; should the stock have moved since it was read (or the
         // reservation cross a reorder point), nothing was written and the order is placed again, reserving first.
@@ -25,7 +29,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
     }
 
     /// <summary>Null when the reservation sent with the save was refused (nothing written: try again without).</summary>
-    private async Task<(OrderDto Order, bool Created)?> PlaceOnceAsync(PlaceOrderRequest request, bool reserveWithSave, CancellationToken ct)
+    private async Task<(OrderDto Order, bool Created, string? Json)?> PlaceOnceAsync(PlaceOrderRequest request, bool reserveWithSave, CancellationToken ct)
     {
         // One transaction from the first read to the last write: the reads then run under its settings (generic plans
         // on PostgreSQL, see WriteTransactionSettings) and the save needs no transaction of its own.
@@ -44,7 +48,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         }
     }
 
-    private async Task<(OrderDto Order, bool Created)?> PlaceInTransactionAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx,
+    private async Task<(OrderDto Order, bool Created, string? Json)?> PlaceInTransactionAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx,
         bool reserveWithSave, CancellationToken ct)
     {
         var currency = Currencies.Normalize(request.Currency);
@@ -102,9 +106,9 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             // Another request placed the same channel order between our check and our insert: theirs stands.
             await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
-            return (await FindByChannelRefAsync(request.Channel, racedRef, ct) ?? throw new InvalidOperationException("Unique violation without a row."), false);
+            return (await FindByChannelRefAsync(request.Channel, racedRef, ct) ?? throw new InvalidOperationException("Unique violation without a row."), false, null);
         }
-        return (OrderDto.From(order), true);
+        return (OrderDto.From(order), true, db.TakeSavedJson(order));
     }
 
     /// <summary>

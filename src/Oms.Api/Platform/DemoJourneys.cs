@@ -124,7 +124,7 @@ public sealed class DemoJourneys(IServiceScopeFactory scopes, TimeProvider clock
 
         public async Task<OrderDto> PlaceAsync((string Sku, int Quantity)[] lines, OrderPriority priority = OrderPriority.Standard, bool pickup = false)
         {
-            var (order, _) = await Orders.PlaceAsync(new PlaceOrderRequest
+            var (order, _, _) = await Orders.PlaceAsync(new PlaceOrderRequest
             {
                 Channel = customer % 3 == 0 ? OrderChannel.Mobile : OrderChannel.Web,
                 Customer = new CustomerDto { Email = $"demo.shopper{customer}@example.com", Name = $"Demo Shopper {customer}" },

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Oms.Api.Catalog;
 using Oms.Api.Inventory;
 using Oms.Api.Orders;
-using Oms.Api.Platform.Http;
 using Oms.Api.Purchasing;
 using Oms.Api.Routing;
 using Oms.Domain.Catalog;
@@ -24,18 +24,12 @@ public sealed record SubscriptionEventData(Guid Id, string Url, string Reason);
 
 /// <summary>
 /// Every webhook's <c>data</c> is the resource as the REST API shows it, captured when the change commits: the
-/// same DTOs, the same JSON options. One place maps each event to its resource.
+/// same DTOs, the very JSON options REST answers with (escaping included), so the text is the same byte for byte and
+/// a placed order is answered with it (<c>OmsDbContext.TakeSavedJson</c>). One place maps each event to its resource.
 /// </summary>
-public sealed class EventData : IEventDataMapper
+public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> http) : IEventDataMapper
 {
-    public JsonSerializerOptions Json { get; } = CreateJson();
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var o = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        JsonSetup.Configure(o);
-        return o;
-    }
+    public JsonSerializerOptions Json { get; } = http.Value.SerializerOptions;
 
     public async Task<object> DataAsync(IDomainEvent e, AggregateRoot? source, OmsDbContext db, CancellationToken ct) => (e, source) switch
     {

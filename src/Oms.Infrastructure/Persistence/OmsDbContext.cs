@@ -227,6 +227,21 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     private List<object>? _newAggregates;
 
+    /// <summary>The JSON the last save's events carry for each of its aggregates, until <see cref="TakeSavedJson"/>.</summary>
+    private Dictionary<AggregateRoot, string>? _savedJson;
+
+    /// <summary>
+    /// The JSON the last save wrote with <paramref name="root"/>'s events: the resource as webhooks show it, serialized
+    /// at that save (<see cref="IEventDataMapper"/>), or null when the aggregate raised no event in it or changed since.
+    /// Forgets the save's JSON, so a pooled context holds no aggregate of an earlier request.
+    /// </summary>
+    public string? TakeSavedJson(AggregateRoot root)
+    {
+        var json = root.DomainEvents.Count == 0 ? _savedJson?.GetValueOrDefault(root) : null;
+        _savedJson = null;
+        return json;
+    }
+
     /// <summary>Set by <see cref="SaveAndCommitAsync"/> for its save; <see cref="CommittedWithSave"/> says whether the save's statement committed.</summary>
     internal bool CommitWithSave { get; private set; }
 
@@ -306,12 +321,15 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         foreach (var aggregate in untracked)
             if (aggregate is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
         var outbox = new List<OutboxMessage>();
+        _savedJson = null;
+        var payloads = new Dictionary<AggregateRoot, string>(roots.Count, ReferenceEqualityComparer.Instance);
         foreach (var root in roots)
         {
             // Every event of one aggregate carries the aggregate as it is at commit: serialized once, stored once.
             var events = root.DomainEvents.ToList();
             var payload = (await OutboxRowAsync(events[^1], root, cancellationToken)).Payload!;
             outbox.AddRange(OutboxMessage.SharingPayload(events, payload));
+            if (EventMapper is not null) payloads[root] = payload; // the resource's JSON, not the bare event's
         }
         // Inside a transaction on PostgreSQL the events skip EF's unit of work: one hand-written INSERT of all of them
         // and of their pending entry (EF would generate, parameterize and read back one INSERT per row), the rows added
@@ -346,7 +364,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
             if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, before, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
             {
-                Saved(roots, hasEvents);
+                Saved(roots, hasEvents, payloads);
                 return inserted;
             }
             if (before is { } first)
@@ -375,7 +393,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             // After the state change, as EF's batch would: an aggregate's update takes its row lock first, so its events
             // get their sequence numbers in commit order.
             if (direct && outbox.Count > 0) written += await InsertOutboxAsync(outbox, cancellationToken);
-            Saved(roots, hasEvents);
+            Saved(roots, hasEvents, payloads);
             return written;
         }
         catch when (handed is not null)
@@ -385,9 +403,10 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
     }
 
-    private void Saved(List<AggregateRoot> roots, bool hasEvents)
+    private void Saved(List<AggregateRoot> roots, bool hasEvents, Dictionary<AggregateRoot, string> payloads)
     {
         foreach (var root in roots) root.ClearDomainEvents();
+        _savedJson = payloads.Count > 0 ? payloads : null;
         if (hasEvents)
         {
             if (Database.CurrentTransaction is null) OutboxSignal?.Notify();
