@@ -232,7 +232,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     /// <summary>
     /// The JSON the last save wrote with <paramref name="root"/>'s events: the resource as webhooks show it, serialized
-    /// at that save (<see cref="IEventDataMapper"/>), or null when the aggregate raised no event in it or changed since.
+    /// at that save (<see cref="IEventDataMapper"/>), or null when the aggregate raised no event in it or has raised one
+    /// since. Take it right after the save: a change that raises no event would not show.
     /// Forgets the save's JSON, so a pooled context holds no aggregate of an earlier request.
     /// </summary>
     public string? TakeSavedJson(AggregateRoot root)
