@@ -96,6 +96,8 @@ public static class LoadCommand
             WebhookBacklogStart = backlogBefore, WebhookBacklogEnd = backlogAfter,
             WalKbPerUnit = walBefore is { } w0 && walAfter is { } w1 && completed > 0 ? Math.Round((double)(w1 - w0) / 1024 / completed, 1) : null,
             DurableCommits = cluster.OwnsPostgres, Machine = machine,
+            // About eight windows per run, at least 5 s each.
+            Windows = metrics.Windows("whole " + unitName, Math.Max(5, Math.Round(seconds / 8.0))),
         };
         report.Print(unitName);
         await report.WriteAsync(output);

@@ -10,8 +10,14 @@ public sealed class Metrics
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new();
     private readonly ConcurrentDictionary<string, int> _errors = new();
     private readonly ConcurrentBag<int> _sqlPerUnit = [];
+    private readonly ConcurrentDictionary<string, ConcurrentBag<(long At, double Ms)>> _timed = new();
+    private long _origin = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    public void Latency(string kind, double ms) => _latencies.GetOrAdd(kind, _ => []).Add(ms);
+    public void Latency(string kind, double ms)
+    {
+        _latencies.GetOrAdd(kind, _ => []).Add(ms);
+        _timed.GetOrAdd(kind, _ => []).Add((System.Diagnostics.Stopwatch.GetTimestamp(), ms));
+    }
     public void Error(string what) => _errors.AddOrUpdate(what, 1, (_, n) => n + 1);
     public void Sql(int statements) => _sqlPerUnit.Add(statements);
     public int Errors => _errors.Values.Sum();
@@ -22,6 +28,23 @@ public sealed class Metrics
         _latencies.Clear();
         _errors.Clear();
         _sqlPerUnit.Clear();
+        _timed.Clear();
+        _origin = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>
+    /// <paramref name="kind"/> over consecutive windows of the run (by when each finished): whether a run's tail comes
+    /// from all of it or from a slow stretch (this VM's speed changes while a run lasts).
+    /// </summary>
+    public IReadOnlyList<WindowRow> Windows(string kind, double seconds)
+    {
+        if (!_timed.TryGetValue(kind, out var timed) || timed.IsEmpty) return [];
+        var width = (long)(seconds * System.Diagnostics.Stopwatch.Frequency);
+        return timed.GroupBy(t => Math.Max(0, t.At - _origin) / width).OrderBy(g => g.Key).Select(g =>
+        {
+            var sorted = g.Select(t => t.Ms).Order().ToArray();
+            return new WindowRow(Math.Round(g.Key * seconds, 1), Math.Round(sorted.Length / seconds, 1), P(sorted, 0.50), P(sorted, 0.99));
+        }).ToList();
     }
 
     public IReadOnlyList<LatencyRow> Rows(string unit) => _latencies.OrderBy(kv => kv.Key == unit).ThenBy(kv => kv.Key).Select(kv =>
@@ -36,6 +59,9 @@ public sealed class Metrics
 }
 
 public sealed record LatencyRow(string Request, int Count, double P50Ms, double P95Ms, double P99Ms);
+
+/// <summary>One window of a run: when it started (seconds into the measured run), units finished per second in it, their p50 and p99.</summary>
+public sealed record WindowRow(double StartSeconds, double PerSecond, double P50Ms, double P99Ms);
 
 /// <summary>The printed table and the JSON file carry the same figures.</summary>
 public sealed record LoadResult
@@ -71,6 +97,8 @@ public sealed record LoadResult
     /// figures it hardly varies between runs of one build, so it shows what a change to the write path did.
     /// </summary>
     public double? WalKbPerUnit { get; init; }
+    /// <summary>The whole unit over consecutive windows of the measured run (the last one may be partial).</summary>
+    public IReadOnlyList<WindowRow> Windows { get; init; } = [];
     public required bool DurableCommits { get; init; }
     public required string Machine { get; init; }
 
@@ -89,6 +117,12 @@ public sealed record LoadResult
             Console.WriteLine($"webhook events not yet fanned out: {b0} at the start, {b1} at the end of the run");
         if (WalKbPerUnit is { } wal)
             Console.WriteLine($"PostgreSQL write-ahead log: {wal:0.0} KB per {unit}");
+        if (Windows.Count > 1)
+        {
+            var width = Windows[1].StartSeconds - Windows[0].StartSeconds;
+            Console.WriteLine($"per {width:0.#}-s window, {unit}s/s: {string.Join(" ", Windows.Select(w => w.PerSecond.ToString("0")))}");
+            Console.WriteLine($"per {width:0.#}-s window, p99 ms: {string.Join(" ", Windows.Select(w => w.P99Ms.ToString("0.0")))}");
+        }
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("0.00") : "n/a";
