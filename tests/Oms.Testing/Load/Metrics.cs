@@ -7,17 +7,13 @@ namespace Oms.Testing.Load;
 /// <summary>What one run measured: latencies per request kind, errors, SQL statements, CPU and memory.</summary>
 public sealed class Metrics
 {
-    private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new();
+    /// <summary>Per request kind, each latency with when it was recorded (for <see cref="Windows"/>).</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentBag<(long At, double Ms)>> _latencies = new();
     private readonly ConcurrentDictionary<string, int> _errors = new();
     private readonly ConcurrentBag<int> _sqlPerUnit = [];
-    private readonly ConcurrentDictionary<string, ConcurrentBag<(long At, double Ms)>> _timed = new();
     private long _origin = System.Diagnostics.Stopwatch.GetTimestamp();
 
-    public void Latency(string kind, double ms)
-    {
-        _latencies.GetOrAdd(kind, _ => []).Add(ms);
-        _timed.GetOrAdd(kind, _ => []).Add((System.Diagnostics.Stopwatch.GetTimestamp(), ms));
-    }
+    public void Latency(string kind, double ms) => _latencies.GetOrAdd(kind, _ => []).Add((System.Diagnostics.Stopwatch.GetTimestamp(), ms));
     public void Error(string what) => _errors.AddOrUpdate(what, 1, (_, n) => n + 1);
     public void Sql(int statements) => _sqlPerUnit.Add(statements);
     public int Errors => _errors.Values.Sum();
@@ -28,7 +24,6 @@ public sealed class Metrics
         _latencies.Clear();
         _errors.Clear();
         _sqlPerUnit.Clear();
-        _timed.Clear();
         _origin = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
@@ -38,7 +33,7 @@ public sealed class Metrics
     /// </summary>
     public IReadOnlyList<WindowRow> Windows(string kind, double seconds)
     {
-        if (!_timed.TryGetValue(kind, out var timed) || timed.IsEmpty) return [];
+        if (!_latencies.TryGetValue(kind, out var timed) || timed.IsEmpty) return [];
         var width = (long)(seconds * System.Diagnostics.Stopwatch.Frequency);
         return timed.GroupBy(t => Math.Max(0, t.At - _origin) / width).OrderBy(g => g.Key).Select(g =>
         {
@@ -49,7 +44,7 @@ public sealed class Metrics
 
     public IReadOnlyList<LatencyRow> Rows(string unit) => _latencies.OrderBy(kv => kv.Key == unit).ThenBy(kv => kv.Key).Select(kv =>
     {
-        var sorted = kv.Value.Order().ToArray();
+        var sorted = kv.Value.Select(t => t.Ms).Order().ToArray();
         return new LatencyRow(kv.Key, sorted.Length, P(sorted, 0.50), P(sorted, 0.95), P(sorted, 0.99));
     }).ToList();
 
