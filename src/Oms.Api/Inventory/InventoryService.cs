@@ -65,7 +65,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
         await counters.EnsureRowsAsync([(to.Id, r.Sku)], ct);
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var reference = "transfer:" + Guid.CreateVersion7(clock.GetUtcNow());
+        var reference = "transfer:" + Uuid.V7(clock.GetUtcNow());
         var outgoing = await counters.TryTakeAvailableAsync(from.Id, r.Sku, r.Quantity, ct)
                        ?? throw StockCounters.Short(r.Sku, from.Code, "quantity");
         var incoming = await counters.TryChangeOnHandAsync(to.Id, r.Sku, r.Quantity, ct)

@@ -42,7 +42,7 @@ public sealed class ApiKey : AggregateRoot
         secret ??= Prefix + Base62(RandomNumberGenerator.GetBytes(24));
         var key = new ApiKey
         {
-            Id = new ApiKeyId(Guid.CreateVersion7(now)),
+            Id = new ApiKeyId(Uuid.V7(now)),
             Name = name,
             Hint = secret[..Math.Min(secret.Length, 10)],
             Hash = HashOf(secret),

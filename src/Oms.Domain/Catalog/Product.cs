@@ -5,7 +5,7 @@ namespace Oms.Domain.Catalog;
 
 public readonly record struct ProductId(Guid Value)
 {
-    public static ProductId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+    public static ProductId New(DateTimeOffset now) => new(Uuid.V7(now));
     public override string ToString() => Value.ToString();
 }
 

@@ -101,7 +101,7 @@ public sealed class FulfilmentOrder : AggregateRoot
     {
         var f = new FulfilmentOrder
         {
-            Id = new FulfilmentOrderId(Guid.CreateVersion7(now)), AllocationId = allocation.Id, OrderId = order.Id, OrderNumber = order.DisplayNumber,
+            Id = new FulfilmentOrderId(Uuid.V7(now)), AllocationId = allocation.Id, OrderId = order.Id, OrderNumber = order.DisplayNumber,
             NodeId = allocation.NodeId, NodeCode = allocation.NodeCode, Pickup = order.Delivery.Type == DeliveryType.Pickup,
             Expedited = order.Priority == OrderPriority.Expedited, OrderPlacedAt = order.CreatedAt, Status = FulfilmentStatus.Open,
             CreatedAt = now, UpdatedAt = now,

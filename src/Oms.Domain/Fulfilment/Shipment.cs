@@ -13,7 +13,7 @@ public sealed class TrackingEvent
 
     internal TrackingEvent(TrackingUpdate u, DateTimeOffset receivedAt)
     {
-        Id = Guid.CreateVersion7(receivedAt);
+        Id = Uuid.V7(receivedAt);
         Status = u.Status;
         CarrierCode = u.CarrierCode;
         Description = u.Description;
@@ -69,7 +69,7 @@ public sealed class Shipment : AggregateRoot
             throw new DomainException("shipment.tracking_number_required", "A shipment needs a tracking number.", "trackingNumber");
         var s = new Shipment
         {
-            Id = Guid.CreateVersion7(now), OrderId = fulfilment.OrderId, OrderNumber = fulfilment.OrderNumber, FulfilmentOrderId = fulfilment.Id,
+            Id = Uuid.V7(now), OrderId = fulfilment.OrderId, OrderNumber = fulfilment.OrderNumber, FulfilmentOrderId = fulfilment.Id,
             NodeCode = fulfilment.NodeCode, Carrier = carrier, Service = service, TrackingNumber = trackingNumber.Trim(), TrackingUrl = trackingUrl,
             Status = TrackingStatus.LabelCreated, StatusAt = now, CreatedAt = now, UpdatedAt = now,
         };

@@ -4,7 +4,7 @@ namespace Oms.Domain.Inventory;
 
 public readonly record struct NodeId(Guid Value)
 {
-    public static NodeId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+    public static NodeId New(DateTimeOffset now) => new(Uuid.V7(now));
     public override string ToString() => Value.ToString();
 }
 

@@ -60,7 +60,7 @@ public sealed class PurchaseOrder : AggregateRoot
     {
         var po = new PurchaseOrder
         {
-            Id = Guid.CreateVersion7(now), Number = number, SupplierId = supplierId, NodeId = nodeId,
+            Id = Uuid.V7(now), Number = number, SupplierId = supplierId, NodeId = nodeId,
             Status = PurchaseOrderStatus.Draft, CreatedByReorder = byReorder, CreatedAt = now, UpdatedAt = now,
         };
         po.Touch();

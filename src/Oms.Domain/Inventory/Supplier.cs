@@ -17,7 +17,7 @@ public sealed class Supplier : AggregateRoot
     public static Supplier Create(string code, string name, string? email, int leadTimeDays, DateTimeOffset now)
     {
         if (!Catalog.Skus.IsValid(code)) throw new DomainException("supplier.invalid_code", "A supplier code is 1-64 letters, digits, '-', '_' or '.'.", "code");
-        var s = new Supplier { Id = Guid.CreateVersion7(now), Code = code.ToUpperInvariant(), CreatedAt = now };
+        var s = new Supplier { Id = Uuid.V7(now), Code = code.ToUpperInvariant(), CreatedAt = now };
         s.Update(name, email, leadTimeDays);
         return s;
     }

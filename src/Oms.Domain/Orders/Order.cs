@@ -4,7 +4,7 @@ namespace Oms.Domain.Orders;
 
 public readonly record struct OrderId(Guid Value)
 {
-    public static OrderId New(DateTimeOffset now) => new(Guid.CreateVersion7(now));
+    public static OrderId New(DateTimeOffset now) => new(Uuid.V7(now));
     public override string ToString() => Value.ToString();
 }
 
@@ -49,7 +49,7 @@ public sealed class OrderLine
 
     internal OrderLine(LineItem item, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Uuid.V7(now);
         Sku = item.Sku;
         Name = item.Name;
         Quantity = item.Quantity;
@@ -72,7 +72,7 @@ public sealed class OrderTimelineEntry
 
     internal OrderTimelineEntry(TimelineEvent kind, OrderStatus? from, OrderStatus to, string actor, string? reason, DateTimeOffset at)
     {
-        Id = Guid.CreateVersion7(at);
+        Id = Uuid.V7(at);
         Event = kind;
         From = from;
         To = to;

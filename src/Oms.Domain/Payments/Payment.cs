@@ -48,7 +48,7 @@ public sealed class Payment : AggregateRoot
             throw new DomainException("payment.net_terms_required", "An invoice needs net terms of 0 to 365 days.", "netTermsDays");
         var p = new Payment
         {
-            Id = Guid.CreateVersion7(now), OrderId = orderId, Method = method, Status = PaymentStatus.Pending, Currency = amount.Currency,
+            Id = Uuid.V7(now), OrderId = orderId, Method = method, Status = PaymentStatus.Pending, Currency = amount.Currency,
             Amount = amount.Amount, CreatedAt = now, UpdatedAt = now,
             DueDate = method == PaymentMethod.Invoice ? DateOnly.FromDateTime(now.UtcDateTime).AddDays(netTermsDays!.Value) : null,
         };

@@ -101,7 +101,7 @@ public sealed class Return : AggregateRoot
         if (comment is { Length: > MaxCommentLength }) throw new DomainException("return.comment_too_long", $"A comment has at most {MaxCommentLength} characters.", "comment");
         var r = new Return
         {
-            Id = Guid.CreateVersion7(now), OrderId = order.Id, Sequence = sequence, Number = $"{order.DisplayNumber}-R{sequence}",
+            Id = Uuid.V7(now), OrderId = order.Id, Sequence = sequence, Number = $"{order.DisplayNumber}-R{sequence}",
             Status = ReturnStatus.Requested, Comment = comment, Currency = order.Currency, CreatedAt = now, UpdatedAt = now,
         };
         for (var i = 0; i < lines.Count; i++)

@@ -47,7 +47,7 @@ public sealed class Allocation : AggregateRoot
     {
         var a = new Allocation
         {
-            Id = Guid.CreateVersion7(now), OrderId = orderId, NodeId = nodeId, NodeCode = nodeCode, DecisionId = decisionId,
+            Id = Uuid.V7(now), OrderId = orderId, NodeId = nodeId, NodeCode = nodeCode, DecisionId = decisionId,
             Status = AllocationStatus.Reserved, CreatedAt = now, UpdatedAt = now,
         };
         a._lines.AddRange(lines.Select(l => new AllocationLine(l.LineId, l.Sku, l.Quantity)));
@@ -121,7 +121,7 @@ public sealed class Backorder
     public Backorder(OrderId orderId, Guid orderLineId, string sku, int quantity, bool expedited, DateTimeOffset orderPlacedAt,
         BackorderPolicy policy, DateOnly? expectedDate, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Uuid.V7(now);
         OrderId = orderId;
         OrderLineId = orderLineId;
         Sku = sku;

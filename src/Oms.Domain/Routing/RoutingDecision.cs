@@ -1,4 +1,5 @@
 using Oms.Domain.Orders;
+using Oms.Domain.Common;
 
 namespace Oms.Domain.Routing;
 
@@ -12,7 +13,7 @@ public sealed class RoutingDecision
 
     public RoutingDecision(OrderId orderId, RoutingTrigger trigger, RoutingPlan plan, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Uuid.V7(now);
         OrderId = orderId;
         Trigger = trigger;
         Outcome = plan.Outcome;

@@ -31,7 +31,7 @@ public sealed class WebhookSubscription : AggregateRoot
 
     public static (WebhookSubscription Subscription, string Secret) Create(Uri url, IReadOnlyList<string> filters, string? description, bool allowHttp, DateTimeOffset now)
     {
-        var s = new WebhookSubscription { Id = Guid.CreateVersion7(now), Active = true, CreatedAt = now };
+        var s = new WebhookSubscription { Id = Uuid.V7(now), Active = true, CreatedAt = now };
         s.Change(url, filters, description, active: true, allowHttp, now);
         s.Secret = NewSecret();
         return (s, s.Secret);
@@ -107,7 +107,7 @@ public sealed class WebhookDelivery
 
     public WebhookDelivery(Guid subscriptionId, Guid messageId, long messageSequence, string eventType, Guid orderingKey, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now);
+        Id = Uuid.V7(now);
         SubscriptionId = subscriptionId;
         MessageId = messageId;
         MessageSequence = messageSequence;

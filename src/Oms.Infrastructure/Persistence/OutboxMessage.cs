@@ -44,7 +44,7 @@ public sealed class OutboxMessage
 
     private static OutboxMessage Of(IDomainEvent e, string? payload, Guid? payloadFrom, Guid? target) => new()
     {
-        Id = Guid.CreateVersion7(e.OccurredAt),
+        Id = Uuid.V7(e.OccurredAt),
         Type = e.Type,
         AggregateId = e.AggregateId,
         OccurredAt = e.OccurredAt,
