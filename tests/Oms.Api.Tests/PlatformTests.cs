@@ -86,8 +86,8 @@ public sealed class PlatformTests
             var sku = products.GetProperty("data")[0].GetProperty("sku").GetString()!;
             var placed = await client.PostAsync("/api/v1/orders", Scenario.Content(Scenario.NewOrderBody(sku, "sqlite@example.com")));
             Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
-            var placedId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            await receiver.WaitForAsync(_ => receiver.AcceptedFor(placedId).Count == 1, what: "order.placed from SQLite");
+            var orderId = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            await receiver.WaitForAsync(_ => receiver.AcceptedFor(orderId).Count == 1, what: "order.placed from SQLite");
             var gql = await client.PostAsync("/graphql", Scenario.Content(new { query = "{ orders(first: 3) { nodes { number lines { product { sku } } } } }" }));
             Assert.DoesNotContain("\"errors\"", await gql.Content.ReadAsStringAsync());
 
@@ -96,7 +96,6 @@ public sealed class PlatformTests
             var stock = await client.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}");
             Assert.InRange(stock.GetProperty("nodes").GetArrayLength(), 2, 4);
             var available = stock.GetProperty("available").GetInt32();
-            var orderId = placedId;
             var confirm = await client.PostAsync($"/api/v1/orders/{orderId}/confirm", null);
             if (available > 0)
             {
