@@ -23,6 +23,8 @@ public static class LoadCommand
         var settings = Texts(args, "--set").Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
         var output = Text(args, "--out") ?? Path.Combine(ApiCluster.RepositoryRoot(), "artifacts", "bench", $"{scenario}-{flow}-{users}u-{replicas}r.json");
 
+        // Before anything else runs: the machine's own speed at this hour, for comparing runs.
+        var probe = MachineProbe.Measure();
         await using var cluster = urls is { Length: > 0 }
             ? ApiCluster.Existing(urls, Text(args, "--key") ?? throw new ArgumentException("--url needs --key"))
             : await ApiCluster.StartAsync(replicas, Text(args, "--postgres") ?? Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES"), args.Contains("--request-logs"), settings,
@@ -95,7 +97,7 @@ public static class LoadCommand
             MemoryEndMb = samples.LastOrDefault() is > 0 and var z ? z : null, MemorySamplesMb = samples,
             WebhookBacklogStart = backlogBefore, WebhookBacklogEnd = backlogAfter,
             WalKbPerUnit = walBefore is { } w0 && walAfter is { } w1 && completed > 0 ? Math.Round((double)(w1 - w0) / 1024 / completed, 1) : null,
-            DurableCommits = cluster.OwnsPostgres, Machine = machine,
+            DurableCommits = cluster.OwnsPostgres, Machine = machine, Probe = probe,
             // About eight windows per run, at least 5 s each.
             Windows = metrics.Windows("whole " + unitName, Math.Max(5, Math.Round(seconds / 8.0))),
         };

@@ -96,11 +96,14 @@ public sealed record LoadResult
     public IReadOnlyList<WindowRow> Windows { get; init; } = [];
     public required bool DurableCommits { get; init; }
     public required string Machine { get; init; }
+    /// <summary>The machine's speed just before the run (<see cref="Load.MachineProbe"/>); null when not measured.</summary>
+    public MachineProbe? Probe { get; init; }
 
     public void Print(string unit)
     {
         Console.WriteLine();
         Console.WriteLine($"{Scenario} ({Flow}): {Users} users over {Replicas} API process(es), {Seconds:0} s after {WarmupSeconds:0} s warm-up, {Skus} SKUs over {Nodes} nodes; {Machine}");
+        if (Probe is not null) Console.WriteLine(Probe);
         Console.WriteLine("| request | count | p50 ms | p95 ms | p99 ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var r in Latencies) Console.WriteLine($"| {r.Request} | {r.Count} | {r.P50Ms:0.0} | {r.P95Ms:0.0} | {r.P99Ms:0.0} |");
