@@ -96,7 +96,7 @@ public sealed record LoadResult
     public IReadOnlyList<WindowRow> Windows { get; init; } = [];
     public required bool DurableCommits { get; init; }
     public required string Machine { get; init; }
-    /// <summary>The machine's speed just before the run (<see cref="Load.MachineProbe"/>); null when not measured.</summary>
+    /// <summary>The machine's speed just before the run (<see cref="MachineProbe"/>); null when not measured.</summary>
     public MachineProbe? Probe { get; init; }
 
     public void Print(string unit)
