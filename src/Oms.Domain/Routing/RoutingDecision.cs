@@ -1,5 +1,5 @@
-using Oms.Domain.Orders;
 using Oms.Domain.Common;
+using Oms.Domain.Orders;
 
 namespace Oms.Domain.Routing;
 
