@@ -29,7 +29,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Property(o => o.ClientIp).HasMaxLength(45);
         b.Property(o => o.ShipmentIssue).HasMaxLength(500);
         b.HasIndex(o => o.ReplacementForReturnId).HasFilter("replacement_for_return_id IS NOT NULL");
-        b.HasIndex(o => new { o.ClientIp, o.CreatedAt });
+        // Only the risk rules read it, and only for a known address: orders placed without one (channel and marketplace
+        // orders, shop fronts that do not pass it) add no entry.
+        b.HasIndex(o => new { o.ClientIp, o.CreatedAt }).HasFilter("client_ip IS NOT NULL");
         b.Ignore(o => o.AmountOutstanding);
         b.HasIndex(o => o.CreatedAt);
         b.Ignore(o => o.DisplayNumber);

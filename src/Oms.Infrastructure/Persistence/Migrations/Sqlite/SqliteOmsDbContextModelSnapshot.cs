@@ -804,7 +804,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasFilter("channel_order_ref IS NOT NULL");
 
                     b.HasIndex("ClientIp", "CreatedAt")
-                        .HasDatabaseName("ix_orders_client_ip_created_at");
+                        .HasDatabaseName("ix_orders_client_ip_created_at")
+                        .HasFilter("client_ip IS NOT NULL");
 
                     b.ToTable("orders", (string)null);
                 });
