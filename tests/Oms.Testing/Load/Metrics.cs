@@ -108,7 +108,7 @@ public sealed record LoadResult
         Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var r in Latencies) Console.WriteLine($"| {r.Request} | {r.Count} | {r.P50Ms:0.0} | {r.P95Ms:0.0} | {r.P99Ms:0.0} |");
         Console.WriteLine();
-        Console.WriteLine($"| {unit}s/s | errors | API CPU ms/{unit} | PostgreSQL CPU ms/{unit} | load generator CPU ms/{unit} | SQL statements/{unit} | API memory MB (start / max / end) |");
+        Console.WriteLine($"| {Plural(unit)}/s | errors | API CPU ms/{unit} | PostgreSQL CPU ms/{unit} | load generator CPU ms/{unit} | SQL statements/{unit} | API memory MB (start / max / end) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---|");
         Console.WriteLine($"| {PerSecond:0.0} | {Errors}{(Errors > 0 ? " (" + string.Join(", ", ErrorKinds.Select(e => $"{e.Key}×{e.Value}")) + ")" : "")} | {Fmt(ApiCpuMsPerUnit)} | {Fmt(PostgresCpuMsPerUnit)} | {Fmt(LoadGeneratorCpuMsPerUnit)} | {SqlStatementsPerUnit:0.0} | {Fmt(MemoryStartMb)} / {Fmt(MemoryMaxMb)} / {Fmt(MemoryEndMb)} |");
         if (WebhookBacklogStart is { } b0 && WebhookBacklogEnd is { } b1)
@@ -118,12 +118,15 @@ public sealed record LoadResult
         if (Windows.Count > 1)
         {
             var width = Windows[1].StartSeconds - Windows[0].StartSeconds;
-            Console.WriteLine($"per {width:0.#}-s window, {unit}s/s: {string.Join(" ", Windows.Select(w => w.PerSecond.ToString("0")))}");
+            Console.WriteLine($"per {width:0.#}-s window, {Plural(unit)}/s: {string.Join(" ", Windows.Select(w => w.PerSecond.ToString("0")))}");
             Console.WriteLine($"per {width:0.#}-s window, p99 ms: {string.Join(" ", Windows.Select(w => w.P99Ms.ToString("0.0")))}");
         }
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("0.00") : "n/a";
+
+    /// <summary>"checkout" → "checkouts", "read mix" → "read mixes".</summary>
+    private static string Plural(string unit) => unit.EndsWith('x') || unit.EndsWith('s') ? unit + "es" : unit + "s";
 
     public async Task WriteAsync(string path)
     {
