@@ -13,8 +13,11 @@ namespace Oms.Benchmarks;
 /// <summary>
 /// Webhook dispatch under load: virtual users place orders through the API (in process) for a fixed time while a
 /// receiver on loopback takes every order.placed event. Prints dispatch throughput (events/s) and the delay from
-/// the event's commit to its first delivery (p50/p95/p99).
-/// Run: dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks [--seconds 10] [--users 16]
+/// the event's commit to its first delivery (p50/p95/p99). Closed loop by default: every user places its next order
+/// as soon as the last is placed, which takes the whole machine and leaves the dispatcher what the checkouts do not
+/// use. With <c>--rate N</c> orders arrive at N per second whatever the answers (open loop): below capacity, the delay
+/// is what a subscriber sees on a machine with headroom.
+/// Run: dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks [--seconds 10] [--users 16 | --rate 200]
 /// (OMS_BENCH_POSTGRES=connection string to use a server of your own; otherwise a throwaway one is started).
 /// </summary>
 public static class WebhookBenchmark
@@ -23,6 +26,7 @@ public static class WebhookBenchmark
     {
         var seconds = Arg(args, "--seconds", 10);
         var users = Arg(args, "--users", 16);
+        var rate = Arg(args, "--rate", 0);
         var arrivals = new ConcurrentDictionary<string, double>();
         var receiverBuilder = WebApplication.CreateSlimBuilder();
         receiverBuilder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -50,24 +54,47 @@ public static class WebhookBenchmark
             shippingAddress = new { name = "Bench", line1 = "Street 1", city = "Berlin", country = "DE" },
         });
 
+        async Task PlaceOneAsync()
+        {
+            using var response = await client.PostAsync("/api/v1/orders", new StringContent(Body(), Encoding.UTF8, "application/json"));
+            response.EnsureSuccessStatusCode();
+        }
+
         async Task<int> PlaceForAsync(TimeSpan duration)
         {
+            if (rate > 0) return await PlaceAtRateAsync(duration);
             var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
             var placed = 0;
             await Task.WhenAll(Enumerable.Range(0, users).Select(async _ =>
             {
                 while (Stopwatch.GetTimestamp() < until)
                 {
-                    using var response = await client.PostAsync("/api/v1/orders", new StringContent(Body(), Encoding.UTF8, "application/json"));
-                    response.EnsureSuccessStatusCode();
+                    await PlaceOneAsync();
                     Interlocked.Increment(ref placed);
                 }
             }));
             return placed;
         }
 
-        await PlaceForAsync(TimeSpan.FromSeconds(2)); // warm-up
-        await WaitAsync(() => true, TimeSpan.FromSeconds(5));
+        // Order i leaves at start + i / rate, whether or not the earlier ones have been answered.
+        async Task<int> PlaceAtRateAsync(TimeSpan duration)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var count = (int)(duration.TotalSeconds * rate);
+            var inFlight = new List<Task>(count);
+            for (var i = 0; i < count; i++)
+            {
+                var due = TimeSpan.FromSeconds((double)i / rate) - Stopwatch.GetElapsedTime(started);
+                if (due > TimeSpan.Zero) await Task.Delay(due);
+                inFlight.Add(PlaceOneAsync());
+            }
+            await Task.WhenAll(inFlight);
+            return count;
+        }
+
+        var warm = await PlaceForAsync(TimeSpan.FromSeconds(2)); // warm-up, delivered before the run starts
+        await WaitAsync(() => arrivals.Count >= warm, TimeSpan.FromSeconds(60));
+        await Load.ApiCluster.AnalyzeAsync(host.PostgresConnectionString); // the plans of a filled database (see ApiCluster.AnalyzeAsync)
         arrivals.Clear();
         var started = Stopwatch.GetTimestamp();
         var placed = await PlaceForAsync(TimeSpan.FromSeconds(seconds));
@@ -78,9 +105,9 @@ public static class WebhookBenchmark
         var delays = arrivals.Values.Order().ToArray();
         double P(double q) => delays.Length == 0 ? double.NaN : delays[Math.Min(delays.Length - 1, (int)Math.Ceiling(q * delays.Length) - 1)];
         Console.WriteLine();
-        Console.WriteLine("| scenario | users | orders placed | orders/s | events delivered | dispatch events/s | commit→delivery p50 | p95 | p99 |");
+        Console.WriteLine("| scenario | users or rate | orders placed | orders/s | events delivered | dispatch events/s | commit→delivery p50 | p95 | p99 |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        Console.WriteLine($"| webhooks | {users} | {placed} | {placed / placing:0} | {arrivals.Count} | {arrivals.Count / total:0} | {P(0.50):0.0} ms | {P(0.95):0.0} ms | {P(0.99):0.0} ms |");
+        Console.WriteLine($"| webhooks | {(rate > 0 ? $"{rate}/s" : $"{users} users")} | {placed} | {placed / placing:0} | {arrivals.Count} | {arrivals.Count / total:0} | {P(0.50):0.0} ms | {P(0.95):0.0} ms | {P(0.99):0.0} ms |");
         return arrivals.Count >= placed ? 0 : 1;
     }
 

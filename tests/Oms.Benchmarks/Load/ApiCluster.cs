@@ -44,11 +44,16 @@ public sealed class ApiCluster : IAsyncDisposable
     public async Task<bool> AnalyzeAsync()
     {
         if (_postgresConnectionString is null) return false;
-        await using var connection = new Npgsql.NpgsqlConnection(_postgresConnectionString);
+        await AnalyzeAsync(_postgresConnectionString);
+        return true;
+    }
+
+    public static async Task AnalyzeAsync(string postgresConnectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(postgresConnectionString);
         await connection.OpenAsync();
         await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE", connection);
         await analyze.ExecuteNonQueryAsync();
-        return true;
     }
 
     /// <summary>
