@@ -115,11 +115,15 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var now = clock.GetUtcNow();
+        // A delivery goes when it is the first of its key still pending. Asked as "the smallest pending number of its
+        // key" (not "no earlier one pending"), PostgreSQL cannot turn the question into a join over every pending
+        // delivery: it stays one probe of the pending deliveries' key index per candidate, whatever the statistics say.
         var ready = db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.LockedUntil < now
                         && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
-                        && !db.WebhookDeliveries.Any(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey
-                                                          && e.MessageSequence < d.MessageSequence && e.Status == DeliveryStatus.Pending));
+                        && d.MessageSequence == db.WebhookDeliveries
+                            .Where(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey && e.Status == DeliveryStatus.Pending)
+                            .Min(e => e.MessageSequence));
         // No earlier event of its key still to fan out: no pending save names its key with an event numbered before it.
         // On PostgreSQL most keys have no save pending at all, and one lookup in the pending saves' aggregates (hashed
         // once per query) settles those first; SQLite cannot unnest them that way, and its queue is one process's.
@@ -129,7 +133,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                                                              && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)))
             : ready.Where(d => !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
                                                           && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)));
-        var due = await ready.OrderBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
+        // Oldest due first, the order of the pending deliveries' index (WebhookDeliveryConfiguration): the query reads about as many as it takes.
+        var due = await ready.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
 
         if (due.Count == 0) return 0;
 

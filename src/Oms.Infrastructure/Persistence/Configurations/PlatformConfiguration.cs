@@ -91,8 +91,12 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         b.Property(d => d.EventType).HasMaxLength(100);
         b.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
         b.HasIndex(d => new { d.SubscriptionId, d.MessageId }).IsUnique();
-        b.HasIndex(d => new { d.Status, d.NextAttemptAt });
-        b.HasIndex(d => new { d.SubscriptionId, d.OrderingKey, d.MessageSequence });
+        // The dispatcher asks about pending deliveries only, and most deliveries are done: these two indexes hold the
+        // pending ones, so a pass costs what it sends, not what the log holds. The due ones come in the order they are
+        // sent (due time, then commit order), so the query stops at its batch; the first pending number of a key is one
+        // probe (WebhookDispatcher.SendDueAsync).
+        b.HasIndex(d => new { d.NextAttemptAt, d.MessageSequence }).HasFilter("status = 'Pending'");
+        b.HasIndex(d => new { d.SubscriptionId, d.OrderingKey, d.MessageSequence }).HasFilter("status = 'Pending'");
         b.HasIndex(d => d.ClaimToken);
         // A sender records its outcome only while it still holds the claim: a replay in the meantime wins.
         b.Property(d => d.ClaimToken).IsConcurrencyToken();

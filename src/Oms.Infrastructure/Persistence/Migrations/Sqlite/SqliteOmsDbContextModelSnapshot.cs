@@ -1347,15 +1347,17 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("ClaimToken")
                         .HasDatabaseName("ix_webhook_deliveries_claim_token");
 
-                    b.HasIndex("Status", "NextAttemptAt")
-                        .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
+                    b.HasIndex("NextAttemptAt", "MessageSequence")
+                        .HasDatabaseName("ix_webhook_deliveries_next_attempt_at_message_sequence")
+                        .HasFilter("status = 'Pending'");
 
                     b.HasIndex("SubscriptionId", "MessageId")
                         .IsUnique()
                         .HasDatabaseName("ix_webhook_deliveries_subscription_id_message_id");
 
                     b.HasIndex("SubscriptionId", "OrderingKey", "MessageSequence")
-                        .HasDatabaseName("ix_webhook_deliveries_subscription_id_ordering_key_message_sequence");
+                        .HasDatabaseName("ix_webhook_deliveries_subscription_id_ordering_key_message_sequence")
+                        .HasFilter("status = 'Pending'");
 
                     b.ToTable("webhook_deliveries", (string)null);
                 });
