@@ -82,6 +82,9 @@ public sealed class ApiCluster : IAsyncDisposable
     /// <param name="postgresOverTcp">Connect to the throwaway server on 127.0.0.1 instead of its Unix-domain socket.</param>
     /// <param name="poolSize">Connections per API process to the throwaway server; by default 8 per core of this
     /// machine, shared out over the processes (README: Connection pool).</param>
+    /// <summary>Connections per API process: about 8 per core of the machine in all, shared out over the replicas (README: Connection pool).</summary>
+    public static int PoolSizeFor(int replicas) => Math.Max(4, 8 * Environment.ProcessorCount / replicas);
+
     public static async Task<ApiCluster> StartAsync(int replicas, string? postgres, bool requestLogs, IReadOnlyDictionary<string, string> settings,
         bool postgresOverTcp = false, int? poolSize = null)
     {
@@ -90,7 +93,7 @@ public sealed class ApiCluster : IAsyncDisposable
         {
             cluster._postgres = await PostgresServer.StartAsync(durable: true, unixSocket: !postgresOverTcp);
             cluster.PostgresOverUnixSocket = !postgresOverTcp;
-            cluster.PoolSize = poolSize ?? Math.Max(4, 8 * Environment.ProcessorCount / replicas);
+            cluster.PoolSize = poolSize ?? PoolSizeFor(replicas);
             postgres = new Npgsql.NpgsqlConnectionStringBuilder(cluster._postgres.ConnectionString) { MaxPoolSize = cluster.PoolSize.Value }.ConnectionString;
         }
         cluster._postgresConnectionString = postgres;
