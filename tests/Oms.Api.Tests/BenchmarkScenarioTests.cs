@@ -20,6 +20,10 @@ public sealed class BenchmarkScenarioTests
             Assert.Equal(0, metrics.Errors);
             Assert.True(metrics.SqlPerUnit > 0);
             Assert.Contains(metrics.Rows("whole checkout"), r => r.Request == "whole checkout" && r.Count == done);
+            // Two targets: each one's share is reported too, and the shares add up.
+            var shares = metrics.Rows("whole checkout").Where(r => r.Request.StartsWith("whole checkout, API process ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, shares.Count);
+            Assert.Equal(done, shares.Sum(r => r.Count));
         }
         var reads = new Metrics();
         var orders = await load.RecentOrdersAsync(20);

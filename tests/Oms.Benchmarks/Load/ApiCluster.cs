@@ -120,6 +120,9 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["MALLOC_ARENA_MAX"] = "2"; // as in the Docker image: glibc's per-thread arenas otherwise let RSS creep
             start.Environment["DOTNET_TieredCompilation"] = "0"; // as in the Docker image: no background re-JIT competing with requests
             start.Environment["DOTNET_ReadyToRun"] = "0"; // as in the Docker image: the framework JIT-compiled, optimized, too
+            // Each replica sized to its share of the machine's cores, as a container given that CPU limit would be
+            // (.NET reads the quota): its server GC's heaps and its thread pool (README: Running several API processes).
+            if (replicas > 1) start.Environment["DOTNET_PROCESSOR_COUNT"] = Math.Max(1, Environment.ProcessorCount / replicas).ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["Webhooks__AllowHttp"] = "true";
             start.Environment["Webhooks__AllowPrivateTargets"] = "true";
             foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
