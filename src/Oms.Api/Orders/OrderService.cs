@@ -44,7 +44,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         finally
         {
             db.StopCollecting();
-            db.ForgetBeforeSave();
+            db.ForgetWithSave();
         }
     }
 
@@ -95,7 +95,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             }
             await db.SaveAndCommitAsync(tx, ct);
         }
-        catch (DbUpdateException e) when (reserveWithSave && db.IsRefusedBeforeSave(e))
+        catch (DbUpdateException e) when (reserveWithSave && db.IsRefusedWithSave(e))
         {
             await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();

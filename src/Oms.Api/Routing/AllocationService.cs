@@ -27,8 +27,8 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     /// <param name="read">The order's products, and their stock rows, when the caller read them already
     /// (<see cref="ProductsWithStockAsync"/>: placement prices the lines with them).</param>
     /// <param name="reserveWithSave">The caller saves and commits right after (a checkout): when the rows read show
-    /// enough stock, the reservation rides in front of that save (<see cref="StockCounters.ReserveWithSave"/>), and a
-    /// save refused for it (<see cref="OmsDbContext.IsRefusedBeforeSave"/>) means: roll back, and run again without.</param>
+    /// enough stock, the reservation rides with that save (<see cref="StockCounters.ReserveWithSave"/>), and a
+    /// save refused for it (<see cref="OmsDbContext.IsRefusedWithSave"/>) means: roll back, and run again without.</param>
     public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, ProductsWithStock? read = null, bool reserveWithSave = false)
     {
         var products = read?.Products ?? await ProductsAsync(order.Lines.Select(l => l.Sku), ct);

@@ -186,9 +186,9 @@ internal static class InsertOnlySave
     /// Writes <paramref name="changed"/> (every tracked entry not unchanged) and <paramref name="outbox"/> with one
     /// statement and returns the number of rows, or null (nothing written) when the save is not inserts only.
     /// </summary>
-    /// <param name="before">A statement to send first, in the same round trip (<see cref="OmsDbContext.SendBeforeSave"/>); left to the caller when this declines.</param>
+    /// <param name="sentWith">A statement to send right after the write, in the same round trip (<see cref="OmsDbContext.SendWithSave"/>); left to the caller when this declines.</param>
     public static async Task<int?> TryAsync(OmsDbContext db, List<EntityEntry> changed, IReadOnlyList<object> untracked, List<OutboxMessage> outbox,
-        Statement? before, bool acceptAllChanges, CancellationToken ct)
+        Statement? sentWith, bool acceptAllChanges, CancellationToken ct)
     {
         var tables = new Dictionary<Table, TableRows>();
         foreach (var root in untracked)
@@ -246,12 +246,15 @@ internal static class InsertOnlySave
         // PostgreSQL skips the rest of the batch, COMMIT included, and the caller rolls back as after any failed save.
         var commit = db.CommitWithSave;
         var write = new Statement(sql, parameters, Reused: true, types);
-        Statement[] statements = (before, commit) switch
+        // The statement sent with the save (a checkout's reservation) goes after the write: the stock rows it locks stay
+        // locked from it to the COMMIT, not through the write as well (README: Round trips). Should it refuse, the
+        // COMMIT is skipped and the write rolls back with the transaction.
+        Statement[] statements = (sentWith, commit) switch
         {
             (null, false) => [write],
             (null, true) => [write, Commit],
-            ({ } first, false) => [first, write],
-            ({ } first, true) => [first, write, Commit],
+            ({ } then, false) => [write, then],
+            ({ } then, true) => [write, then, Commit],
         };
 
         var numbers = new List<(Row Row, long Value)>();
@@ -259,12 +262,12 @@ internal static class InsertOnlySave
         {
             await using var batch = db.RawBatch(statements);
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            // Past the results in front of the write's (three columns): the transaction's settings (none) and the statement sent first (one).
+            // Past the results in front of the write's (three columns): the transaction's settings (none), when due.
             while (reader.FieldCount != 3)
                 if (!await reader.NextResultAsync(ct)) throw new InvalidOperationException("The write returned no result.");
             while (await reader.ReadAsync(ct))
                 numbers.Add((ordered[reader.GetInt32(0)].Rows[(int)reader.GetInt64(1) - 1], reader.GetInt64(2)));
-            // Read the COMMIT's (empty) result here, so that a failed commit fails the save.
+            // Read the results after it (the statement sent with the save, the COMMIT's) here, so that a refusal or a failed commit fails the save.
             while (await reader.NextResultAsync(ct)) { }
             batch.Completed();
         }

@@ -175,22 +175,22 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
-    /// <summary>True when the save failed because a statement sent in front of it refused (<see cref="SendBeforeSave"/>; PostgreSQL's SQLSTATE OMS01).</summary>
-    public virtual bool IsRefusedBeforeSave(DbUpdateException exception) => false;
+    /// <summary>True when the save failed because the statement sent with it refused (<see cref="SendWithSave"/>; PostgreSQL's SQLSTATE OMS01).</summary>
+    public virtual bool IsRefusedWithSave(DbUpdateException exception) => false;
 
-    private Statement? _beforeSave;
+    private Statement? _withSave;
 
     /// <summary>
-    /// A statement the next save sends first: in the save's own round trip when the save is one statement (a checkout),
-    /// otherwise just before EF's save. PostgreSQL runs a batch in order and skips the rest, COMMIT included, once a
-    /// statement fails, so a statement that raises an error (<see cref="IsRefusedBeforeSave"/>) fails the save, and the
-    /// caller rolls back.
+    /// A statement the next save sends with it: right after the write, in the save's own round trip, when the save is
+    /// one statement (a checkout), otherwise just before EF's save. PostgreSQL runs a batch in order and skips the rest,
+    /// COMMIT included, once a statement fails, so a statement that raises an error (<see cref="IsRefusedWithSave"/>)
+    /// fails the save, and the caller rolls back.
     /// </summary>
-    public void SendBeforeSave(Statement statement) =>
-        _beforeSave = _beforeSave is null ? statement : throw new InvalidOperationException("One statement before a save at a time.");
+    public void SendWithSave(Statement statement) =>
+        _withSave = _withSave is null ? statement : throw new InvalidOperationException("One statement with a save at a time.");
 
-    /// <summary>Drops a statement that was to go before the next save (its transaction was rolled back).</summary>
-    public void ForgetBeforeSave() => _beforeSave = null;
+    /// <summary>Drops a statement that was to go with the next save (its transaction was rolled back).</summary>
+    public void ForgetWithSave() => _withSave = null;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OmsDbContext).Assembly, t => t.Namespace == typeof(OmsDbContext).Namespace + ".Configurations");
@@ -360,15 +360,15 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
             // Set on every save because a pooled context resets it between requests.
             Database.AutoSavepointsEnabled = false;
-            var before = _beforeSave;
-            _beforeSave = null;
+            var sentWith = _withSave;
+            _withSave = null;
             // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
-            if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, before, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
+            if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, sentWith, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
             {
                 Saved(roots, hasEvents, payloads);
                 return inserted;
             }
-            if (before is { } first)
+            if (sentWith is { } first)
             {
                 await using var batch = RawBatch(first);
                 try
@@ -377,7 +377,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
                 }
                 catch (System.Data.Common.DbException e)
                 {
-                    throw new DbUpdateException("A statement sent before the save failed. See the inner exception for details.", e);
+                    throw new DbUpdateException("The statement sent with the save failed. See the inner exception for details.", e);
                 }
             }
             AddRange(untracked); // not one statement's work: EF writes them

@@ -24,7 +24,7 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    public override bool IsRefusedBeforeSave(DbUpdateException exception) =>
+    public override bool IsRefusedWithSave(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: RefusedSqlState };
 
     /// <summary>The SQLSTATE our own functions raise to refuse (oms_reserve_stock).</summary>
