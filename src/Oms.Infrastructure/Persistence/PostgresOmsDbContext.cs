@@ -8,6 +8,17 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        // Events are found by their id (fan-out, sending, a payload's carrier, retention), so on PostgreSQL the id is
+        // their key, and their number (an identity column: the order an aggregate's events are delivered in) has no
+        // index: a checkout's seven events write seven index entries fewer. SQLite keeps the number as its key, the
+        // rowid that numbers them, with a unique index on the id.
+        modelBuilder.Entity<OutboxMessage>(b =>
+        {
+            b.Metadata.RemoveIndex(b.Metadata.FindIndex(b.Metadata.FindProperty(nameof(OutboxMessage.Id))!)!);
+            b.HasKey(m => m.Id);
+            b.Property(m => m.Id).ValueGeneratedNever();
+            b.Property(m => m.Sequence).UseIdentityByDefaultColumn();
+        });
         foreach (var (name, start) in Sequences.StartsAt)
             modelBuilder.HasSequence<long>(name).StartsAt(start).IncrementsBy(name == Sequences.OrderNumbers ? Sequences.OrderNumberBlock : 1);
     }

@@ -313,18 +313,16 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var cutoff = now - _o.Retention;
         await db.WebhookDeliveries.Where(d => d.CreatedAt < cutoff && d.Status != DeliveryStatus.Pending).ExecuteDeleteAsync(ct);
-        // Events go oldest first, by number (the primary key: no index on their time), a chunk at a time, until a
-        // chunk has nothing old enough. Numbers follow the order events were written, so their times rise with them
-        // but for the moments concurrent transactions overlap: an event a little past the cutoff may wait for the
-        // next cleanup. An event still queued stays, and with it the one that carries its data (written in the same
-        // save, so pending with it).
+        // Events go oldest first, by id (ids begin with their millisecond; an event's key on PostgreSQL, uniquely
+        // indexed on SQLite: no index on their time), a chunk at a time, until a chunk has nothing old enough. An
+        // event a little past the cutoff among them waits for the next cleanup. An event still queued stays, and with
+        // it the one that carries its data (written in the same save, so pending with it).
         for (var chunk = 0; chunk < MaxCleanupChunks; chunk++)
         {
-            var oldest = await db.OutboxMessages.OrderBy(m => m.Sequence).Select(m => m.Sequence).Take(CleanupChunk).ToListAsync(ct);
+            var oldest = await db.OutboxMessages.OrderBy(m => m.Id).Select(m => m.Id).Take(CleanupChunk).ToListAsync(ct);
             if (oldest.Count == 0) break;
-            var (from, to) = (oldest[0], oldest[^1]);
             var removed = await db.OutboxMessages
-                .Where(m => m.Sequence >= from && m.Sequence <= to && m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageIds.Contains(m.Id)))
+                .Where(m => oldest.Contains(m.Id) && m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageIds.Contains(m.Id)))
                 .ExecuteDeleteAsync(ct);
             if (removed == 0) break;
         }

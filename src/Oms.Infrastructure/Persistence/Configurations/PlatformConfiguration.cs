@@ -43,12 +43,13 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
     public void Configure(EntityTypeBuilder<OutboxMessage> b)
     {
         b.ToTable("outbox_messages");
+        // The number as key here (SQLite's rowid numbers them); PostgresOmsDbContext keys them by id instead.
         b.HasKey(m => m.Sequence);
         b.Property(m => m.Sequence).ValueGeneratedOnAdd();
         b.HasIndex(m => m.Id).IsUnique();
         b.Property(m => m.Type).HasMaxLength(100);
-        // No index on OccurredAt: events are numbered in the order they are written, so retention removes the oldest
-        // by number (WebhookDispatcher's cleanup), and a checkout's seven events write seven index entries fewer.
+        // No index on OccurredAt: ids begin with their millisecond, so retention removes the oldest by id
+        // (WebhookDispatcher's cleanup), and a checkout's seven events write seven index entries fewer.
     }
 }
 

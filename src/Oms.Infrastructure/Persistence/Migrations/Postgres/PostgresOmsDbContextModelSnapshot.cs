@@ -1508,20 +1508,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("Oms.Infrastructure.Persistence.OutboxMessage", b =>
                 {
-                    b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
 
                     b.Property<Guid>("AggregateId")
                         .HasColumnType("uuid")
                         .HasColumnName("aggregate_id");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone")
@@ -1535,6 +1528,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("payload_from");
 
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
+
                     b.Property<Guid?>("TargetSubscriptionId")
                         .HasColumnType("uuid")
                         .HasColumnName("target_subscription_id");
@@ -1545,12 +1545,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("type");
 
-                    b.HasKey("Sequence")
+                    b.HasKey("Id")
                         .HasName("pk_outbox_messages");
-
-                    b.HasIndex("Id")
-                        .IsUnique()
-                        .HasDatabaseName("ix_outbox_messages_id");
 
                     b.ToTable("outbox_messages", (string)null);
                 });
