@@ -319,10 +319,17 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         // it the one that carries its data (written in the same save, so pending with it).
         for (var chunk = 0; chunk < MaxCleanupChunks; chunk++)
         {
-            var oldest = await db.OutboxMessages.OrderBy(m => m.Id).Select(m => m.Id).Take(CleanupChunk).ToListAsync(ct);
+            var oldest = await db.OutboxMessages.OrderBy(m => m.Id).Select(m => new { m.Id, m.OccurredAt }).Take(CleanupChunk).ToListAsync(ct);
             if (oldest.Count == 0) break;
+            // Within one millisecond ids fall in random order, so a save's event that carries the others' data may sort
+            // before one of them: a full chunk leaves its last millisecond to the next, which takes it whole, and the
+            // carrier never goes before the events that point to it (OutboxMessage.PayloadFrom).
+            var last = oldest[^1].OccurredAt.ToUnixTimeMilliseconds();
+            var ids = oldest.Count < CleanupChunk || oldest[0].OccurredAt.ToUnixTimeMilliseconds() == last
+                ? oldest.Select(o => o.Id).ToList()
+                : oldest.Where(o => o.OccurredAt.ToUnixTimeMilliseconds() < last).Select(o => o.Id).ToList();
             var removed = await db.OutboxMessages
-                .Where(m => oldest.Contains(m.Id) && m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageIds.Contains(m.Id)))
+                .Where(m => ids.Contains(m.Id) && m.OccurredAt < cutoff && !db.OutboxPending.Any(p => p.MessageIds.Contains(m.Id)))
                 .ExecuteDeleteAsync(ct);
             if (removed == 0) break;
         }
