@@ -157,6 +157,33 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_subscription_to_one_event_type_gets_that_event_and_none_of_the_saves_before_it()
+    {
+        var s = await Scenario.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (subscription, _) = await SubscribeAsync(s, receiver, "order.cancelled");
+        try
+        {
+            var id = (await s.PlaceAsync()).GetProperty("id").GetString()!;
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null);
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/hold", Scenario.Content(new { reason = "check" }));
+            await s.Admin.PostAsync($"/api/v1/orders/{id}/release", null);
+            var cancelled = await s.Admin.PostAsync($"/api/v1/orders/{id}/cancel", Scenario.Content(new { reason = "done" }));
+            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+
+            await receiver.WaitForAsync(_ => receiver.AcceptedFor(id).Count >= 1, what: "the cancellation");
+            // One order's deliveries go in the order of its events: anything else it was sent would have come first.
+            var only = Assert.Single(receiver.AcceptedFor(id));
+            Assert.Equal("order.cancelled", only.Type);
+            Assert.Equal("cancelled", only.Data.GetProperty("status").GetString());
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
     public async Task A_rotated_secret_verifies_with_old_and_new_during_the_overlap_and_a_replay_keeps_its_webhook_id()
     {
         var s = await Scenario.StartAsync();
