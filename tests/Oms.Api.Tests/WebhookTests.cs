@@ -165,11 +165,11 @@ public sealed class WebhookTests
         try
         {
             var id = (await s.PlaceAsync()).GetProperty("id").GetString()!;
-            await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null);
-            await s.Admin.PostAsync($"/api/v1/orders/{id}/hold", Scenario.Content(new { reason = "check" }));
-            await s.Admin.PostAsync($"/api/v1/orders/{id}/release", null);
-            var cancelled = await s.Admin.PostAsync($"/api/v1/orders/{id}/cancel", Scenario.Content(new { reason = "done" }));
-            Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+            // Every step must land, or fewer saves would come before the cancellation than the test claims.
+            Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsync($"/api/v1/orders/{id}/hold", Scenario.Content(new { reason = "check" }))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsync($"/api/v1/orders/{id}/release", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsync($"/api/v1/orders/{id}/cancel", Scenario.Content(new { reason = "done" }))).StatusCode);
 
             await receiver.WaitForAsync(_ => receiver.AcceptedFor(id).Count >= 1, what: "the cancellation");
             // One order's deliveries go in the order of its events: anything else it was sent would have come first.
