@@ -110,7 +110,9 @@ builder.Services.AddGraphQL(b => b
     .AddUnhandledExceptionHandler((ctx, options) =>
         OmsErrorInfoProvider.HandleAsync(ctx, options.RequestServices!.GetRequiredService<ILogger<OmsSchema>>()))
     // One DbContext per request: resolve fields one at a time (batch loaders keep lists to a fixed number of queries).
-    .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query));
+    .AddExecutionStrategy<SerialExecutionStrategy>(OperationType.Query)
+    // Each root mutation field is its own unit of work (its own scope and DbContext).
+    .AddExecutionStrategy<UnitOfWorkPerField>(OperationType.Mutation));
 
 var app = builder.Build();
 

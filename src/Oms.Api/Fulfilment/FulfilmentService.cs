@@ -186,14 +186,12 @@ public sealed class FulfilmentService(OmsDbContext db, AllocationService allocat
     }
 
     private async Task<FulfilmentOrderDto> ChangeAsync(Guid id, int? expectedVersion, Func<FulfilmentOrder, Allocation, Task> change, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var fulfilment = await db.FulfilmentOrders.SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct) ?? throw new NotFoundException("fulfilment order", id);
-        fulfilment.EnsureVersion(expectedVersion);
-        var allocation = await db.Allocations.SingleAsync(a => a.Id == fulfilment.AllocationId, ct);
-        await change(fulfilment, allocation);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return FulfilmentOrderDto.From(fulfilment);
-    }
+        => FulfilmentOrderDto.From(await db.ChangeAsync(async () =>
+        {
+            var fulfilment = await db.FulfilmentOrders.SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct) ?? throw new NotFoundException("fulfilment order", id);
+            fulfilment.EnsureVersion(expectedVersion);
+            var allocation = await db.Allocations.SingleAsync(a => a.Id == fulfilment.AllocationId, ct);
+            await change(fulfilment, allocation);
+            return fulfilment;
+        }, ct));
 }

@@ -138,14 +138,14 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         var subtotal = lines is null ? order.Subtotal : Order.SubtotalOf(lines);
         var country = (edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress)?.Country;
         var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var reroute = lines is not null && order.HoldsReservations;
-        if (reroute) await allocations.ReleaseAllAsync(order.Id, ct);
-        order.Edit(edit, charges, actor.Name, clock.GetUtcNow());
-        if (reroute) await allocations.AllocateOnConfirmAsync(order, ct); // new lines, new reservations
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return OrderDto.From(order);
+        return OrderDto.From(await db.ChangeAsync(async () =>
+        {
+            var reroute = lines is not null && order.HoldsReservations;
+            if (reroute) await allocations.ReleaseAllAsync(order.Id, ct);
+            order.Edit(edit, charges, actor.Name, clock.GetUtcNow());
+            if (reroute) await allocations.AllocateOnConfirmAsync(order, ct); // new lines, new reservations
+            return order;
+        }, ct));
     }
 
     /// <summary>Confirms the order and, in the same transaction, routes it and reserves its stock.</summary>
@@ -191,15 +191,13 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
             return Task.CompletedTask;
         }, ct);
 
-    private async Task<OrderDto> ChangeAsync(OrderId id, int? expectedVersion, Func<Order, Task> change, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var order = await LoadAsync(id, expectedVersion, ct);
-        await change(order);
-        await db.SaveChangesAsync(ct); // the version check, reservations and the outbox rows commit together
-        await tx.CommitAsync(ct);
-        return OrderDto.From(order);
-    }
+    private async Task<OrderDto> ChangeAsync(OrderId id, int? expectedVersion, Func<Order, Task> change, CancellationToken ct) =>
+        OrderDto.From(await db.ChangeAsync(async () =>
+        {
+            var order = await LoadAsync(id, expectedVersion, ct);
+            await change(order);
+            return order;
+        }, ct));
 
     private async Task<Order> LoadAsync(OrderId id, int? expectedVersion, CancellationToken ct)
     {

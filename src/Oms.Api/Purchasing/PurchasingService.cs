@@ -63,9 +63,12 @@ public sealed class PurchasingService(OmsDbContext db, InventoryService inventor
 
     private async Task<PurchaseOrderDto> ChangeAsync(Guid id, int? expectedVersion, Action<PurchaseOrder> change, CancellationToken ct)
     {
-        var po = await LoadAsync(id, expectedVersion, ct);
-        change(po);
-        await db.SaveChangesAsync(ct);
+        var po = await db.ChangeAsync(async () =>
+        {
+            var po = await LoadAsync(id, expectedVersion, ct);
+            change(po);
+            return po;
+        }, ct);
         return await queries.GetAsync(po.Id, ct);
     }
 

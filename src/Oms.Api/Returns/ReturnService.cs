@@ -130,13 +130,11 @@ public sealed class ReturnService(OmsDbContext db, OrderService orders, OrderPay
     }
 
     private async Task<ReturnDto> ChangeAsync(Guid id, int? expectedVersion, Func<Return, Task> change, CancellationToken ct)
-    {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var rma = await db.Returns.SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("return", id);
-        rma.EnsureVersion(expectedVersion);
-        await change(rma);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return ReturnDto.From(rma);
-    }
+        => ReturnDto.From(await db.ChangeAsync(async () =>
+        {
+            var rma = await db.Returns.SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("return", id);
+            rma.EnsureVersion(expectedVersion);
+            await change(rma);
+            return rma;
+        }, ct));
 }

@@ -43,6 +43,12 @@ public sealed class OmsSchema : Schema
         PaymentGraph.AddMutations(mutation);
         Fulfilment.FulfilmentGraph.AddMutations(mutation);
         Returns.ReturnGraph.AddMutations(mutation);
+        // Root mutation fields are nullable: a field that fails answers null next to its error while the fields before
+        // and after it keep their data (partial results). A non-null field would null the whole answer, hiding writes
+        // that did happen.
+        foreach (var field in mutation.Fields)
+            if (field.Type is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(NonNullGraphType<>))
+                field.Type = type.GetGenericArguments()[0];
         Mutation = mutation;
     }
 }
