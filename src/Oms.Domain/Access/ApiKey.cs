@@ -49,7 +49,6 @@ public sealed class ApiKey : AggregateRoot
             Scopes = scopeList,
             CreatedAt = now,
         };
-        key.Touch();
         return (key, secret);
     }
 
@@ -58,7 +57,6 @@ public sealed class ApiKey : AggregateRoot
         if (RevokedAt is not null)
             throw new ConflictException("api_key.already_revoked", "The key is already revoked.");
         RevokedAt = now;
-        Touch();
     }
 
     /// <summary>Admin holds every scope, and a write scope implies reading the same area (as Stripe's restricted keys do).</summary>

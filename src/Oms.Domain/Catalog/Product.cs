@@ -89,7 +89,6 @@ public sealed class Product : AggregateRoot
         BackorderPolicy = d.BackorderPolicy;
         PreorderAvailableOn = d.BackorderPolicy == BackorderPolicy.Preorder ? d.PreorderAvailableOn : null;
         UpdatedAt = now;
-        Touch();
     }
 }
 

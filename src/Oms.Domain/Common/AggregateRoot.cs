@@ -13,15 +13,15 @@ public abstract class AggregateRoot
 {
     private readonly List<IDomainEvent> _events = [];
 
-    /// <summary>Optimistic-concurrency version: bumped by every change, checked on save, sent as ETag.</summary>
-    public int Version { get; private set; }
+    /// <summary>
+    /// Optimistic-concurrency version, sent as ETag: 1 when created, one more for each save that changed the aggregate
+    /// (persistence bumps it centrally, so no mutator can forget to), checked on save against the version that was read.
+    /// </summary>
+    public int Version { get; private set; } = 1;
 
     public IReadOnlyList<IDomainEvent> DomainEvents => _events;
 
     protected void Raise(IDomainEvent e) => _events.Add(e);
-
-    /// <summary>Every mutating method calls this once so the save is checked against the version that was read.</summary>
-    protected void Touch() => Version++;
 
     public void ClearDomainEvents() => _events.Clear();
 

@@ -107,7 +107,6 @@ public sealed class FulfilmentOrder : AggregateRoot
             CreatedAt = now, UpdatedAt = now,
         };
         f._lines.AddRange(allocation.Lines.Select(l => new FulfilmentLine(l.OrderLineId, l.Sku, lineNames.GetValueOrDefault(l.OrderLineId, l.Sku), l.Quantity)));
-        f.Touch();
         f.Raise(new FulfilmentEvent("fulfilment.created", f.Id.Value, now));
         return f;
     }
@@ -137,7 +136,6 @@ public sealed class FulfilmentOrder : AggregateRoot
         foreach (var (line, missing) in shorts) line.Short(missing);
         PickedAt = now;
         UpdatedAt = now;
-        Touch();
         if (shorts.Count > 0) Raise(new FulfilmentEvent("fulfilment.short_picked", Id.Value, now));
         if (_lines.All(l => l.Quantity == 0)) MoveTo(FulfilmentStatus.Cancelled, "short pick: nothing was found", now);
         return shorts;
@@ -190,7 +188,6 @@ public sealed class FulfilmentOrder : AggregateRoot
         Status = to;
         StatusReason = reason;
         UpdatedAt = now;
-        Touch();
         Raise(new FulfilmentEvent("fulfilment." + Wire(to), Id.Value, now));
     }
 

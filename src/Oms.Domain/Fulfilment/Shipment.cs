@@ -74,7 +74,6 @@ public sealed class Shipment : AggregateRoot
             Status = TrackingStatus.LabelCreated, StatusAt = now, CreatedAt = now, UpdatedAt = now,
         };
         s._events.Add(new TrackingEvent(new TrackingUpdate(TrackingStatus.LabelCreated, null, "Label created", fulfilment.NodeCode, now, null), now));
-        s.Touch();
         s.Raise(new ShipmentEvent("shipment.label_created", s.Id, now));
         return s;
     }
@@ -94,7 +93,6 @@ public sealed class Shipment : AggregateRoot
             throw new ConflictException("shipment.too_many_events", $"A shipment keeps at most {MaxEvents} tracking events.");
         _events.Add(new TrackingEvent(u, now));
         UpdatedAt = now;
-        Touch();
         if (u.OccurredAt < StatusAt) return true;
         var changed = u.Status != Status;
         Status = u.Status;

@@ -117,6 +117,5 @@ public sealed class FulfilmentNode : AggregateRoot
         SameDayCutoff = d.SameDayCutoff;
         ShippingCost = d.ShippingCost with { Currency = Currencies.Normalize(d.ShippingCost.Currency) };
         UpdatedAt = now;
-        Touch();
     }
 }

@@ -63,7 +63,6 @@ public sealed class PurchaseOrder : AggregateRoot
             Id = Uuid.V7(now), Number = number, SupplierId = supplierId, NodeId = nodeId,
             Status = PurchaseOrderStatus.Draft, CreatedByReorder = byReorder, CreatedAt = now, UpdatedAt = now,
         };
-        po.Touch();
         po.Raise(new PurchaseOrderEvent("purchase_order.created", po.Id, po.DisplayNumber, now));
         return po;
     }
@@ -79,7 +78,6 @@ public sealed class PurchaseOrder : AggregateRoot
         if (existing is null) _lines.Add(new PurchaseOrderLine(sku, quantity));
         else existing.Add(quantity);
         UpdatedAt = now;
-        Touch();
         return true;
     }
 
@@ -122,7 +120,6 @@ public sealed class PurchaseOrder : AggregateRoot
             throw new ConflictException("purchase_order.invalid_transition", $"A purchase order that is {Wire(Status)} cannot become {Wire(to)}.");
         Status = to;
         UpdatedAt = now;
-        Touch();
     }
 
     private static string Wire(PurchaseOrderStatus s) => s == PurchaseOrderStatus.PartiallyReceived ? "partially_received" : s.ToString().ToLowerInvariant();

@@ -28,6 +28,5 @@ public sealed class Supplier : AggregateRoot
         Name = name;
         Email = email;
         LeadTimeDays = leadTimeDays;
-        Touch();
     }
 }

@@ -181,7 +181,6 @@ public sealed class Order : AggregateRoot
         order.ReplaceLines(draft.Lines, now);
         order.Reprice(charges);
         order._timeline.Add(new OrderTimelineEntry(TimelineEvent.Placed, null, OrderStatus.Pending, actor, null, now));
-        order.Touch();
         order.Raise(new OrderPlaced(order.Id.Value, number, now));
         return order;
     }
@@ -234,13 +233,12 @@ public sealed class Order : AggregateRoot
 
     /// <summary>
     /// Stores the fraud score; a score over the threshold puts the order on hold until someone releases it.
-    /// At placement it is part of creating the order (no new version); later (a provider's verdict) it is a change.
+    /// At placement it is part of creating the order; later (a provider's verdict) it is a change.
     /// </summary>
     public void AssessRisk(int score, IReadOnlyList<string> reasons, bool hold, string actor, DateTimeOffset now, bool atPlacement = false)
     {
         RiskScore = score;
         RiskReasons = reasons.ToList();
-        if (!atPlacement) Touch();
         // At placement the hold comes a microsecond after the placement itself, so the timeline reads in order.
         if (hold && OrderStateMachine.CanMove(Status, OrderStatus.OnHold) && Status != OrderStatus.OnHold)
             Hold($"risk score {score}: " + string.Join("; ", reasons), actor, atPlacement ? now.AddTicks(TimeSpan.TicksPerMicrosecond) : now);
@@ -261,7 +259,6 @@ public sealed class Order : AggregateRoot
         AmountPaid += amount;
         if (atPlacement) return;
         UpdatedAt = now;
-        Touch();
         Raise(new OrderUpdated(Id.Value, ["amountPaid"], now));
     }
 
@@ -282,7 +279,6 @@ public sealed class Order : AggregateRoot
             case OrderStatus.OnHold when HeldFrom is OrderStatus.Confirmed or OrderStatus.Allocated:
                 HeldFrom = fullyAllocated ? OrderStatus.Allocated : OrderStatus.Confirmed;
                 UpdatedAt = now;
-                Touch();
                 break;
         }
     }
@@ -324,7 +320,6 @@ public sealed class Order : AggregateRoot
         ShipmentIssue = issue;
         UpdatedAt = now;
         _timeline.Add(new OrderTimelineEntry(TimelineEvent.Flagged, Status, Status, actor, issue ?? "shipment issue cleared", now));
-        Touch();
         Raise(new OrderUpdated(Id.Value, ["shipmentIssue"], now));
     }
 
@@ -355,7 +350,6 @@ public sealed class Order : AggregateRoot
         Reprice(charges);
         UpdatedAt = now;
         _timeline.Add(new OrderTimelineEntry(TimelineEvent.Edited, Status, Status, actor, "Changed " + string.Join(", ", changed), now));
-        Touch();
         Raise(new OrderUpdated(Id.Value, changed, now));
     }
 
@@ -366,7 +360,6 @@ public sealed class Order : AggregateRoot
         Status = to;
         UpdatedAt = now;
         _timeline.Add(new OrderTimelineEntry(TimelineEvent.StatusChanged, from, to, actor, reason, now));
-        Touch();
         Raise(new OrderStatusChanged(Id.Value, from, to, reason, now));
     }
 

@@ -53,7 +53,6 @@ public sealed class Payment : AggregateRoot
             DueDate = method == PaymentMethod.Invoice ? DateOnly.FromDateTime(now.UtcDateTime).AddDays(netTermsDays!.Value) : null,
         };
         p.Log("created", amount.Amount, method.ToString(), now);
-        p.Touch();
         p.Raise(new PaymentEvent("payment.created", p.Id, orderId.Value, now));
         return p;
     }
@@ -122,7 +121,6 @@ public sealed class Payment : AggregateRoot
     {
         Log(kind, amount, note, now);
         UpdatedAt = now;
-        Touch();
         Raise(new PaymentEvent("payment." + kind, Id, OrderId.Value, now));
     }
 

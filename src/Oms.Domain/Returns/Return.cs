@@ -115,7 +115,6 @@ public sealed class Return : AggregateRoot
             if (l.Comment is { Length: > MaxCommentLength }) throw new DomainException("return.comment_too_long", $"A comment has at most {MaxCommentLength} characters.", $"lines[{i}].comment");
             r._lines.Add(new ReturnLine(l.OrderLineId, orderLine.Sku, l.Quantity, l.Reason, l.Comment));
         }
-        r.Touch();
         r.Raise(new ReturnEvent("return.requested", r.Id, now));
         return r;
     }
@@ -190,7 +189,6 @@ public sealed class Return : AggregateRoot
         EnsureCanBecome(to);
         Status = to;
         UpdatedAt = now;
-        Touch();
         Raise(new ReturnEvent("return." + Wire(to), Id, now));
     }
 

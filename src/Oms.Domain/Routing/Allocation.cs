@@ -53,7 +53,6 @@ public sealed class Allocation : AggregateRoot
         a._lines.AddRange(lines.Select(l => new AllocationLine(l.LineId, l.Sku, l.Quantity)));
         if (a._lines.Count == 0 || a._lines.Any(l => l.Quantity < 1))
             throw new DomainException("allocation.empty", "An allocation holds at least one unit of each of its lines.");
-        a.Touch();
         a.Raise(new AllocationEvent("allocation.reserved", a.Id, orderId.Value, nodeCode, null, now));
         return a;
     }
@@ -66,7 +65,6 @@ public sealed class Allocation : AggregateRoot
         Status = AllocationStatus.Rejected;
         RejectReason = reason;
         UpdatedAt = now;
-        Touch();
         Raise(new AllocationEvent("allocation.rejected", Id, OrderId.Value, NodeCode, reason, now));
     }
 
@@ -77,7 +75,6 @@ public sealed class Allocation : AggregateRoot
             throw new ConflictException("allocation.invalid_transition", $"Only a reserved allocation can ship; this one is {Status.ToString().ToLowerInvariant()}.");
         Status = AllocationStatus.Shipped;
         UpdatedAt = now;
-        Touch();
         Raise(new AllocationEvent("allocation.shipped", Id, OrderId.Value, NodeCode, null, now));
     }
 
@@ -94,7 +91,6 @@ public sealed class Allocation : AggregateRoot
         line.Reduce(missing);
         if (line.Quantity == 0) _lines.Remove(line);
         UpdatedAt = now;
-        Touch();
         if (_lines.Count == 0) Release(now);
     }
 
@@ -104,7 +100,6 @@ public sealed class Allocation : AggregateRoot
         if (Status != AllocationStatus.Reserved) return;
         Status = AllocationStatus.Released;
         UpdatedAt = now;
-        Touch();
         Raise(new AllocationEvent("allocation.released", Id, OrderId.Value, NodeCode, null, now));
     }
 }

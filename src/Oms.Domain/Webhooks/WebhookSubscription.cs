@@ -53,7 +53,6 @@ public sealed class WebhookSubscription : AggregateRoot
         if (active && !Active) { FailingSince = null; DisabledReason = null; }
         Active = active;
         UpdatedAt = now;
-        Touch();
     }
 
     public bool Wants(string eventType) => EventFilters.Any(f => Matches(f, eventType));
@@ -68,7 +67,6 @@ public sealed class WebhookSubscription : AggregateRoot
         PreviousSecretExpiresAt = now + overlap;
         Secret = NewSecret();
         UpdatedAt = now;
-        Touch();
         return Secret;
     }
 
@@ -82,7 +80,6 @@ public sealed class WebhookSubscription : AggregateRoot
         Active = false;
         DisabledReason = reason;
         UpdatedAt = now;
-        Touch();
         Raise(new WebhookSubscriptionDisabled(Id, Url, reason, now));
     }
 

@@ -217,11 +217,27 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
+            BumpVersions();
             return await SaveWithOutboxAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally
         {
             ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    /// <summary>
+    /// Every aggregate root this save changes gets the next version: one whose own columns changed, or that raised an
+    /// event (a change in what it owns). The version it was read at stays the concurrency check. New roots start at 1.
+    /// </summary>
+    private void BumpVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<AggregateRoot>())
+        {
+            if (entry.State is not (EntityState.Modified or EntityState.Unchanged)) continue;
+            if (entry.State == EntityState.Unchanged && entry.Entity.DomainEvents.Count == 0) continue;
+            var version = entry.Property(r => r.Version);
+            version.CurrentValue = version.OriginalValue + 1;
         }
     }
 
