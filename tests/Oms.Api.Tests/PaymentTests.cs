@@ -28,14 +28,14 @@ public sealed class PaymentTests
         Assert.Equal(total, payment.GetProperty("amount").GetProperty("amount").GetInt64());
         var paymentId = payment.GetProperty("id").GetString();
 
-        var part = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{paymentId}/mark-received", new { amount = 5000 });
+        var part = await s.MarkReceivedAsync(id, paymentId!, new { amount = 5000 });
         Assert.Equal("partially_captured", (await part.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         var halfPaid = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
         Assert.Equal("pending", halfPaid.GetProperty("status").GetString());
         Assert.Equal(5000, halfPaid.GetProperty("amountPaid").GetProperty("amount").GetInt64());
         Assert.Equal(total - 5000, halfPaid.GetProperty("amountOutstanding").GetProperty("amount").GetInt64());
 
-        var rest = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{paymentId}/mark-received", new { amount = total - 5000 });
+        var rest = await s.MarkReceivedAsync(id, paymentId!, new { amount = total - 5000 });
         Assert.Equal("captured", (await rest.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
         var paid = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
         Assert.Equal("allocated", paid.GetProperty("status").GetString()); // confirmed, routed and reserved
@@ -139,10 +139,11 @@ public sealed class PaymentTests
         var id = order.GetProperty("id").GetString();
         var total = order.GetProperty("total").GetProperty("amount").GetInt64();
 
-        var created = await s.GraphQLDataAsync("mutation($id: ID!) { createPayment(orderId: $id, input: { method: BANK_TRANSFER }) { id status amount { amount } } }", new { id });
+        var created = await s.GraphQLDataAsync("mutation($id: ID!) { createPayment(orderId: $id, input: { method: BANK_TRANSFER }) { id status version amount { amount } } }", new { id });
         var paymentId = created.GetProperty("createPayment").GetProperty("id").GetString();
-        var received = await s.GraphQLDataAsync("mutation($id: ID!, $p: ID!, $a: Long!) { markPaymentReceived(orderId: $id, paymentId: $p, amount: $a) { status } }",
-            new { id, p = paymentId, a = total });
+        var version = created.GetProperty("createPayment").GetProperty("version").GetInt32();
+        var received = await s.GraphQLDataAsync("mutation($id: ID!, $p: ID!, $a: Long!, $v: Int) { markPaymentReceived(orderId: $id, paymentId: $p, amount: $a, expectedVersion: $v) { status } }",
+            new { id, p = paymentId, a = total, v = version });
         Assert.Equal("CAPTURED", received.GetProperty("markPaymentReceived").GetProperty("status").GetString());
 
         var read = await s.GraphQLDataAsync("query($id: ID!) { order(id: $id) { status amountPaid { amount } amountOutstanding { amount } payments { method status captured { amount } } } }", new { id });

@@ -191,6 +191,8 @@ public sealed record OrderDto
     public required MoneyDto AmountPaid { get; init; }
     /// <summary>Total less what was paid.</summary>
     public required MoneyDto AmountOutstanding { get; init; }
+    /// <summary>What was paid beyond the total (zero unless an over-payment was accepted or the total fell): to refund or keep as credit.</summary>
+    public required MoneyDto AmountOverpaid { get; init; }
     /// <summary>Fraud score from the rules at placement (and the payment provider's verdict), with the reasons.</summary>
     public required RiskDto Risk { get; init; }
     /// <summary>When the goods reached the customer (delivered or picked up); the return window counts from here.</summary>
@@ -234,6 +236,7 @@ public sealed record OrderDto
         CancelReason = o.CancelReason,
         AmountPaid = MoneyDto.From(o.AmountPaid, o.Currency),
         AmountOutstanding = MoneyDto.From(o.AmountOutstanding, o.Currency),
+        AmountOverpaid = MoneyDto.From(o.AmountOverpaid, o.Currency),
         Risk = new RiskDto { Score = o.RiskScore, Reasons = o.RiskReasons },
         DeliveredAt = o.DeliveredAt,
         ShipmentIssue = o.ShipmentIssue,

@@ -126,6 +126,7 @@ public sealed class OrderType : ObjectGraphType<OrderDto>
         Field(x => x.CancelReason, nullable: true);
         Field(x => x.AmountPaid, type: typeof(NonNullGraphType<MoneyType>)).Description("Captured less refunded, over all payments.");
         Field(x => x.AmountOutstanding, type: typeof(NonNullGraphType<MoneyType>));
+        Field(x => x.AmountOverpaid, type: typeof(NonNullGraphType<MoneyType>)).Description("Paid beyond the total: to refund or keep as credit.");
         Field(x => x.Risk, type: typeof(NonNullGraphType<RiskType>));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Payments.PaymentType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Payments.PaymentDto>?>>("payments")
             .Description("The order's payments (needs payments:read). Batched: one query per page.")

@@ -77,8 +77,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         if (request.Payment is { } paid)
         {
             var amount = paid.Amount ?? order.Total;
-            if (amount > order.Total)
-                throw new DomainException("payment.exceeds_total", $"The order's total is {order.Total}; more cannot be received with it.", "payment.amount");
+            order.EnsureCanTake(amount, overpayment: false, "payment.amount");
             var payment = Payment.Create(order.Id, paid.Method, new Money(amount, order.Currency), null, now);
             if (paid.Reference is { } moneyReference) payment.Reference(moneyReference);
             order.PaymentMoved(payment.Capture(amount, now, "received"), now, atPlacement: true);
@@ -160,8 +159,37 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
     public Task<OrderDto> HoldAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, (o, who, now) => o.Hold(Reason(reason), who, now), ct);
 
-    public Task<OrderDto> ReleaseAsync(OrderId id, string? reason, int? expectedVersion, CancellationToken ct) =>
-        ChangeAsync(id, expectedVersion, (o, who, now) => o.Release(who, reason, now), ct);
+    /// <summary>
+    /// Releases a held order to where it was. One held while still pending whose money was secured meanwhile (paid in
+    /// full, or a card authorised) is then confirmed, as it would have been without the hold.
+    /// </summary>
+    public async Task<OrderDto> ReleaseAsync(OrderId id, string? reason, int? expectedVersion, CancellationToken ct)
+    {
+        var secured = false;
+        var released = await ChangeAsync(id, expectedVersion, async o =>
+        {
+            o.Release(actor.Name, reason, clock.GetUtcNow());
+            secured = o.Status == OrderStatus.Pending && await payments.SecuresAsync(o, ct);
+        }, ct);
+        return secured ? await TryConfirmAsync(id, ct) ?? released : released;
+    }
+
+    /// <summary>
+    /// Money is secured (authorised, or paid in full): confirm the order, which routes and reserves it. When that cannot
+    /// happen now (stock is short, or someone moved the order meanwhile) the money waits, nothing is written, and the
+    /// answer is null.
+    /// </summary>
+    public async Task<OrderDto?> TryConfirmAsync(OrderId id, CancellationToken ct)
+    {
+        try
+        {
+            return await ConfirmAsync(id, null, ct);
+        }
+        catch (ConflictException e) when (e.Code is "inventory.insufficient_stock" or "order.invalid_transition")
+        {
+            return null;
+        }
+    }
 
     /// <summary>Cancels the order and gives its reservations back to stock.</summary>
     public Task<OrderDto> CancelAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>

@@ -33,6 +33,15 @@ public sealed class OrderPayments(OmsDbContext db, IPaymentGateway gateway, IOpt
         }
     }
 
+    /// <summary>Whether the order's money is secured: paid in full, or what is outstanding authorised on cards.</summary>
+    public async Task<bool> SecuresAsync(Order order, CancellationToken ct)
+    {
+        if (order.AmountOutstanding == 0) return true;
+        var authorised = await db.Payments.Where(p => p.OrderId == order.Id && p.Method == PaymentMethod.Card && p.Status == PaymentStatus.Authorized)
+            .SumAsync(p => p.Authorized - p.Captured, ct);
+        return authorised >= order.AmountOutstanding;
+    }
+
     /// <summary>The order was delivered: cash on delivery was collected by the courier.</summary>
     public async Task CollectCashOnDeliveryAsync(Order order, CancellationToken ct)
     {

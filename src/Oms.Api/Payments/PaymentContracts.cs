@@ -15,6 +15,8 @@ public sealed record CreatePaymentRequest
     [Range(0, 365)] public int? NetTermsDays { get; init; }
     /// <summary>Your reference for offline money (a bank transfer's remittance text, say).</summary>
     [StringLength(200)] public string? Reference { get; init; }
+    /// <summary>True to accept an amount beyond what is outstanding on the order (it shows as the order's amountOverpaid).</summary>
+    public bool AllowOverpayment { get; init; }
 }
 
 /// <summary>Offline money that arrived; partial amounts are fine.</summary>
@@ -22,6 +24,8 @@ public sealed record MarkReceivedRequest
 {
     [Range(typeof(long), "1", MoneyLimits.Max)] public required long Amount { get; init; }
     [StringLength(200)] public string? Reference { get; init; }
+    /// <summary>True to accept money beyond what is outstanding on the order (it shows as the order's amountOverpaid).</summary>
+    public bool AllowOverpayment { get; init; }
 }
 
 /// <summary>Money to give back; the whole captured amount when left out.</summary>

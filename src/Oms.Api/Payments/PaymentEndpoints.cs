@@ -31,10 +31,11 @@ public static class PaymentEndpoints
             .WithSummary("Add a payment: card (Stripe) or an offline method; the amount defaults to what is outstanding")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         payments.MapPost("/{paymentId:guid}/mark-received", async (Guid orderId, Guid paymentId, MarkReceivedRequest r, PaymentService s, HttpContext http, CancellationToken ct) =>
-                TypedResults.Ok(await s.MarkReceivedAsync(new OrderId(orderId), paymentId, r, Preconditions.ExpectedVersion(http.Request), ct)))
+                TypedResults.Ok(await s.MarkReceivedAsync(new OrderId(orderId), paymentId, r, Preconditions.ExpectedVersion(http.Request),
+                    http.Request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString(), ct)))
             .RequireScope(Scopes.PaymentsWrite).WithName("markPaymentReceived")
-            .WithSummary("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
+            .WithSummary("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed. Send an Idempotency-Key or If-Match (428 without either), so that a retry cannot count the money twice")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422).ProducesProblem(428);
         payments.MapPost("/{paymentId:guid}/refund", async (Guid orderId, Guid paymentId, RefundPaymentRequest r, PaymentService s, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await s.RefundAsync(new OrderId(orderId), paymentId, r, Preconditions.ExpectedVersion(http.Request), ct)))
             .RequireScope(Scopes.PaymentsWrite).WithName("refundPayment").WithSummary("Give money back, all or part")

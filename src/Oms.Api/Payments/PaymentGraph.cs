@@ -24,20 +24,23 @@ public static class PaymentGraph
             .Argument<NonNullGraphType<IdGraphType>>("orderId")
             .Argument<NonNullGraphType<CreatePaymentInputType>>("input")
             .RequireScope(Scopes.PaymentsWrite)
-            .ResolveAsync(async ctx => await Service(ctx).CreateAsync(OrderIdOf(ctx), ctx.GetArgument<CreatePaymentRequest>("input"),
-                ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString(),
-                ctx.CancellationToken));
+            .ResolveAsync(async ctx => await Service(ctx).CreateAsync(OrderIdOf(ctx), ctx.GetArgument<CreatePaymentRequest>("input"), IdempotencyKey(ctx), ctx.CancellationToken));
         mutation.Field<NonNullGraphType<PaymentType>, PaymentDto>("markPaymentReceived")
-            .Description("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed.")
+            .Description("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed. Give expectedVersion (or send an Idempotency-Key header), so that a retry cannot count the money twice (code precondition_required without either).")
             .Argument<NonNullGraphType<IdGraphType>>("orderId")
             .Argument<NonNullGraphType<IdGraphType>>("paymentId")
             .Argument<NonNullGraphType<LongGraphType>>("amount")
             .Argument<StringGraphType>("reference")
             .Argument<IntGraphType>("expectedVersion")
+            .Argument<BooleanGraphType>("allowOverpayment", a => a.Description = "True to accept more than is outstanding (shows as the order's amountOverpaid).")
             .RequireScope(Scopes.PaymentsWrite)
             .ResolveAsync(async ctx => await Service(ctx).MarkReceivedAsync(OrderIdOf(ctx), ctx.GuidArgument("paymentId", "payment"),
-                new MarkReceivedRequest { Amount = ctx.GetArgument<long>("amount"), Reference = ctx.GetArgument<string?>("reference") },
-                ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+                new MarkReceivedRequest
+                {
+                    Amount = ctx.GetArgument<long>("amount"), Reference = ctx.GetArgument<string?>("reference"),
+                    AllowOverpayment = ctx.GetArgument<bool?>("allowOverpayment") ?? false,
+                },
+                ctx.GetArgument<int?>("expectedVersion"), IdempotencyKey(ctx), ctx.CancellationToken));
         mutation.Field<NonNullGraphType<PaymentType>, PaymentDto>("refundPayment")
             .Argument<NonNullGraphType<IdGraphType>>("orderId")
             .Argument<NonNullGraphType<IdGraphType>>("paymentId")
@@ -58,6 +61,9 @@ public static class PaymentGraph
 
     private static OrderId OrderIdOf(IResolveFieldContext ctx) => new(ctx.GuidArgument("orderId", "order"));
     private static PaymentService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<PaymentService>();
+
+    private static string? IdempotencyKey(IResolveFieldContext ctx) =>
+        ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString();
 }
 
 public sealed class PaymentType : ObjectGraphType<PaymentDto>
@@ -106,5 +112,6 @@ public sealed class CreatePaymentInputType : InputObjectGraphType<CreatePaymentR
         Field(x => x.Amount, type: typeof(LongGraphType)).Description("Minor units; defaults to what is outstanding.");
         Field(x => x.NetTermsDays, nullable: true);
         Field(x => x.Reference, nullable: true);
+        Field(x => x.AllowOverpayment, nullable: true).Description("True to accept more than is outstanding (shows as the order's amountOverpaid).");
     }
 }

@@ -27,6 +27,7 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
                 "Card payments need Stripe: set Stripe:SecretKey. Offline methods work without it.", "method");
         var amount = r.Amount ?? order.AmountOutstanding;
         if (amount <= 0) throw new ConflictException("payment.nothing_outstanding", "Nothing is outstanding on this order.");
+        order.EnsureCanTake(amount, r.AllowOverpayment);
         var payment = Payment.Create(order.Id, r.Method, new Money(amount, order.Currency), r.NetTermsDays, clock.GetUtcNow());
         if (r.Method != PaymentMethod.Card && r.Reference is { } reference) payment.Reference(reference);
         db.Payments.Add(payment);
@@ -54,18 +55,27 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         return PaymentDto.From(payment, Today, intent.ClientSecret);
     }
 
-    /// <summary>Offline money arrived (bank transfer, cash collected, invoice paid). A fully paid pending order is confirmed.</summary>
-    public async Task<PaymentDto> MarkReceivedAsync(OrderId orderId, Guid paymentId, MarkReceivedRequest r, int? expectedVersion, CancellationToken ct)
+    /// <summary>
+    /// Offline money arrived (bank transfer, cash collected, invoice paid). A fully paid pending order is confirmed.
+    /// Adding money is not safe to repeat, so the call must carry what makes a retry harmless: the caller's
+    /// Idempotency-Key (the retry replays the first answer) or the payment's version (the retry fails with 412).
+    /// </summary>
+    public async Task<PaymentDto> MarkReceivedAsync(OrderId orderId, Guid paymentId, MarkReceivedRequest r, int? expectedVersion, string? idempotencyKey,
+        CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
+        if (expectedVersion is null && string.IsNullOrEmpty(idempotencyKey))
+            throw new Platform.Errors.PreconditionRequiredException(
+                "A retried 'money received' would count the money twice: send an Idempotency-Key header, or the payment's version (If-Match, or expectedVersion in GraphQL).");
         var (payment, order) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
         if (payment.Method == PaymentMethod.Card)
             throw new ConflictException("payment.not_offline", "Card payments are captured through the provider, not marked received.");
+        order.EnsureCanTake(r.Amount, r.AllowOverpayment);
         if (r.Reference is { } reference) payment.Reference(reference);
         var now = clock.GetUtcNow();
         order.PaymentMoved(payment.Capture(r.Amount, now, "received"), now);
         await db.SaveChangesAsync(ct);
-        if (order.Status == OrderStatus.Pending && order.AmountOutstanding == 0) await TryConfirmAsync(order.Id, ct);
+        if (order.Status == OrderStatus.Pending && order.AmountOutstanding == 0) await orders.TryConfirmAsync(order.Id, ct);
         return PaymentDto.From(payment, Today);
     }
 
@@ -151,26 +161,8 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        if (confirm)
-        {
-            await TryConfirmAsync(order.Id, ct);
-        }
+        if (confirm) await orders.TryConfirmAsync(order.Id, ct);
         return true;
-    }
-
-    /// <summary>
-    /// Money is secured (authorised, or paid in full): confirm the order, which routes and reserves it. When that
-    /// cannot happen now (stock is short, or someone moved the order meanwhile) the money waits and nothing is captured.
-    /// </summary>
-    private async Task TryConfirmAsync(OrderId orderId, CancellationToken ct)
-    {
-        try
-        {
-            await orders.ConfirmAsync(orderId, null, ct);
-        }
-        catch (ConflictException e) when (e.Code is "inventory.insufficient_stock" or "order.invalid_transition")
-        {
-        }
     }
 
     private async Task<(Payment, Order)> LoadAsync(OrderId orderId, Guid paymentId, int? expectedVersion, CancellationToken ct)

@@ -142,7 +142,7 @@ public sealed class DemoJourneys(IServiceScopeFactory scopes, TimeProvider clock
         {
             var order = await PlaceAsync(lines, priority, pickup);
             var payment = await _payments.CreateAsync(new OrderId(order.Id), new CreatePaymentRequest { Method = PaymentMethod.BankTransfer, Reference = order.Number }, null, ct);
-            await _payments.MarkReceivedAsync(new OrderId(order.Id), payment.Id, new MarkReceivedRequest { Amount = order.Total.Amount }, null, ct);
+            await _payments.MarkReceivedAsync(new OrderId(order.Id), payment.Id, new MarkReceivedRequest { Amount = order.Total.Amount }, payment.Version, null, ct);
             return order;
         }
 

@@ -116,7 +116,7 @@ public static class EventCatalog
         Lines = [new OrderLineDto { Id = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Name = "Mug", Quantity = 2, UnitPrice = Eur(1250), Total = Eur(2500) }],
         Subtotal = Eur(2500), ShippingTotal = Eur(499), TaxRateBasisPoints = 1900, TaxTotal = Eur(570), Total = Eur(3569),
         Notes = null, Metadata = new Dictionary<string, string>(), CancelReason = null,
-        AmountPaid = Eur(0), AmountOutstanding = Eur(3569), Risk = new RiskDto { Score = 0, Reasons = [] },
+        AmountPaid = Eur(0), AmountOutstanding = Eur(3569), AmountOverpaid = Eur(0), Risk = new RiskDto { Score = 0, Reasons = [] },
         DeliveredAt = null, ShipmentIssue = null, ReplacementForReturnId = null, AvailableActions = [OrderAction.Confirm, OrderAction.Hold, OrderAction.Cancel, OrderAction.Edit],
         CreatedAt = At, UpdatedAt = At, Version = 1,
     };

@@ -140,6 +140,20 @@ public sealed class Order : AggregateRoot
 
     public long AmountOutstanding => Math.Max(0, Total - AmountPaid);
 
+    /// <summary>Money received beyond the total (an over-payment someone accepted, or a total lowered by an edit): to refund or keep as credit.</summary>
+    public long AmountOverpaid => Math.Max(0, AmountPaid - Total);
+
+    /// <summary>
+    /// Money coming in may not take the order beyond its total, unless the caller says it is an over-payment
+    /// (<paramref name="overpayment"/>): a typo or a retried call must not silently take more than was asked.
+    /// </summary>
+    public void EnsureCanTake(long amount, bool overpayment, string field = "amount")
+    {
+        if (!overpayment && amount > AmountOutstanding)
+            throw new DomainException("payment.exceeds_total",
+                $"The order's total is {Total} and {AmountPaid} is paid: at most {AmountOutstanding} more can come in. Send allowOverpayment: true to take more.", field);
+    }
+
     public IReadOnlyList<OrderLine> Lines => _lines;
     public IReadOnlyList<OrderTimelineEntry> Timeline => _timeline;
 

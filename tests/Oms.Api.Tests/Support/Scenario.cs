@@ -88,10 +88,18 @@ public sealed class Scenario(ApiFactory factory)
     {
         var id = (await PlaceAsync(body)).GetProperty("id").GetString();
         var payment = await (await Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "bank_transfer" })).Content.ReadFromJsonAsync<JsonElement>();
-        var received = await Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments/{payment.GetProperty("id").GetString()}/mark-received",
-            new { amount = payment.GetProperty("amount").GetProperty("amount").GetInt64() });
+        var received = await MarkReceivedAsync(id!, payment.GetProperty("id").GetString()!, new { amount = payment.GetProperty("amount").GetProperty("amount").GetInt64() });
         Assert.True(received.IsSuccessStatusCode, await received.Content.ReadAsStringAsync());
         return await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
+    }
+
+    /// <summary>Offline money arrived: sent with a new Idempotency-Key (or <paramref name="ifMatch"/>), one of which the call requires.</summary>
+    public async Task<HttpResponseMessage> MarkReceivedAsync(string orderId, string paymentId, object body, string? idempotencyKey = null, int? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orders/{orderId}/payments/{paymentId}/mark-received") { Content = Content(body) };
+        if (ifMatch is { } version) request.Headers.IfMatch.ParseAdd($"\"{version}\"");
+        else request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        return await Admin.SendAsync(request);
     }
 
     public async Task<List<JsonElement>> FulfilmentOrdersAsync(string orderId) =>

@@ -113,9 +113,13 @@ public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets)
             var id = placed.Body.GetProperty("id").GetString();
             var pay = await SendAsync(m, "create payment", () => client.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "bank_transfer" }), read: true);
             if (!pay.Ok) return false;
-            var received = await SendAsync(m, "mark received (confirms)", () => client.PostAsJsonAsync(
-                $"/api/v1/orders/{id}/payments/{pay.Body.GetProperty("id").GetString()}/mark-received",
-                new { amount = pay.Body.GetProperty("amount").GetProperty("amount").GetInt64() }), read: false);
+            // If-Match with the payment's version: the call requires it (or an Idempotency-Key), so a retry cannot count the money twice.
+            var received = await SendAsync(m, "mark received (confirms)", () => client.SendAsync(new HttpRequestMessage(HttpMethod.Post,
+                $"/api/v1/orders/{id}/payments/{pay.Body.GetProperty("id").GetString()}/mark-received")
+            {
+                Content = JsonContent.Create(new { amount = pay.Body.GetProperty("amount").GetProperty("amount").GetInt64() }),
+                Headers = { IfMatch = { new System.Net.Http.Headers.EntityTagHeaderValue($"\"{pay.Body.GetProperty("version").GetInt32()}\"") } },
+            }), read: false);
             if (!received.Ok) return false;
             m.Sql(placed.Sql + pay.Sql + received.Sql);
         }
