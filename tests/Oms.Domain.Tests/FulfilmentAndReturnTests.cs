@@ -72,7 +72,7 @@ public sealed class FulfilmentAndReturnTests
         Assert.Equal("fulfilment.invalid_transition", Assert.Throws<ConflictException>(() => f.Ship(Now)).Code);
         f.Pack([Package.Measure(500, 100, 100, 100, 5000)], Now);
         f.Ship(Now);
-        f.Cancel("too late", Now); // a no-op: the parcel has left
+        Assert.Equal("fulfilment.invalid_transition", Assert.Throws<ConflictException>(() => f.Cancel("too late", Now)).Code); // the parcel has left
         Assert.Equal(FulfilmentStatus.Shipped, f.Status);
     }
 

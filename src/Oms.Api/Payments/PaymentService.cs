@@ -138,7 +138,7 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
                 order.PaymentMoved(payment.Capture(received, now), now);
                 confirm = order.Status == OrderStatus.Pending;
                 break;
-            case "payment_intent.payment_failed":
+            case "payment_intent.payment_failed" when payment.CanMoveTo(PaymentStatus.Failed):
                 payment.Fail(e.FailureMessage ?? "The payment failed.", now);
                 break;
             case "payment_intent.canceled" when payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized:

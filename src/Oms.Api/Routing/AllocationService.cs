@@ -115,7 +115,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 await payments.CollectCashOnDeliveryAsync(order, ct); // paid at the counter
             }
         }
-        else order.MarkShipped(everything: !moreToShip, actor.Name, now);
+        else order.ShipmentLeft(everything: !moreToShip, actor.Name, now);
         if (!payments.CaptureAtConfirmation)
         {
             // The last shipment takes whatever is left, so rounding never strands a cent.
@@ -150,7 +150,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                 await counters.ReleaseAsync(allocation.NodeId, line.Sku, line.Quantity, ct);
             allocation.Release(now);
         }
-        foreach (var fulfilment in await db.FulfilmentOrders.Where(f => f.OrderId == orderId).ToListAsync(ct))
+        foreach (var fulfilment in (await db.FulfilmentOrders.Where(f => f.OrderId == orderId).ToListAsync(ct)).Where(f => f.IsActive))
             fulfilment.Cancel("order cancelled or changed", now);
         foreach (var backorder in await db.Backorders.Where(b => b.OrderId == orderId && b.Status == BackorderStatus.Open).ToListAsync(ct))
             backorder.Cancel();

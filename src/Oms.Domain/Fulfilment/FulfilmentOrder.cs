@@ -58,7 +58,7 @@ public sealed record Package(int WeightGrams, int LengthMm, int WidthMm, int Hei
 /// <summary>What one node must pick, pack and ship (or hand over at its counter) for one allocation of an order.</summary>
 public sealed class FulfilmentOrder : AggregateRoot
 {
-    private static readonly Dictionary<FulfilmentStatus, FulfilmentStatus[]> Moves = new()
+    public static readonly Lifecycle<FulfilmentStatus> Lifecycle = new("fulfilment", "fulfilment order", new Dictionary<FulfilmentStatus, FulfilmentStatus[]>
     {
         [FulfilmentStatus.Open] = [FulfilmentStatus.Picking, FulfilmentStatus.Packed, FulfilmentStatus.Cancelled, FulfilmentStatus.Rejected],
         [FulfilmentStatus.Picking] = [FulfilmentStatus.Packed, FulfilmentStatus.Cancelled, FulfilmentStatus.Rejected],
@@ -68,7 +68,7 @@ public sealed class FulfilmentOrder : AggregateRoot
         [FulfilmentStatus.PickedUp] = [],
         [FulfilmentStatus.Cancelled] = [],
         [FulfilmentStatus.Rejected] = [],
-    };
+    });
 
     private readonly List<FulfilmentLine> _lines = [];
     private readonly List<Package> _packages = [];
@@ -95,7 +95,7 @@ public sealed class FulfilmentOrder : AggregateRoot
     public IReadOnlyList<FulfilmentLine> Lines => _lines;
     public IReadOnlyList<Package> Packages => _packages;
 
-    public static bool CanMove(FulfilmentStatus from, FulfilmentStatus to) => Moves[from].Contains(to);
+    public static bool CanMove(FulfilmentStatus from, FulfilmentStatus to) => Lifecycle.CanMove(from, to);
 
     public static FulfilmentOrder Create(Allocation allocation, Order order, IReadOnlyDictionary<Guid, string> lineNames, DateTimeOffset now)
     {
@@ -121,7 +121,7 @@ public sealed class FulfilmentOrder : AggregateRoot
     {
         if (Status == FulfilmentStatus.Open) MoveTo(FulfilmentStatus.Picking, null, now);
         if (Status != FulfilmentStatus.Picking || PickedAt is not null)
-            throw new ConflictException("fulfilment.invalid_transition", $"Picks are recorded once, while picking; this fulfilment order is {Wire(Status)}{(PickedAt is null ? "" : " and picked")}.");
+            throw new ConflictException(Lifecycle.InvalidTransitionCode, $"Picks are recorded once, while picking; this fulfilment order is {Wire(Status)}{(PickedAt is null ? "" : " and picked")}.");
         foreach (var id in found.Keys)
             if (_lines.All(l => l.OrderLineId != id))
                 throw new DomainException("fulfilment.unknown_line", $"Order line '{id}' is not part of this fulfilment order.", "lines");
@@ -170,11 +170,8 @@ public sealed class FulfilmentOrder : AggregateRoot
         ShippedAt = now;
     }
 
-    /// <summary>The order was cancelled or changed: nothing of this is to be sent. A no-op once the work is over.</summary>
-    public void Cancel(string reason, DateTimeOffset now)
-    {
-        if (CanMove(Status, FulfilmentStatus.Cancelled)) MoveTo(FulfilmentStatus.Cancelled, reason, now);
-    }
+    /// <summary>The order was cancelled or changed: nothing of this is to be sent. Only while it is still work (<see cref="IsActive"/>).</summary>
+    public void Cancel(string reason, DateTimeOffset now) => MoveTo(FulfilmentStatus.Cancelled, reason, now);
 
     public void Reject(string reason, DateTimeOffset now) => MoveTo(FulfilmentStatus.Rejected, reason, now);
 
@@ -183,20 +180,14 @@ public sealed class FulfilmentOrder : AggregateRoot
 
     private void MoveTo(FulfilmentStatus to, string? reason, DateTimeOffset now)
     {
-        if (!CanMove(Status, to))
-            throw new ConflictException("fulfilment.invalid_transition", $"A fulfilment order that is {Wire(Status)} cannot become {Wire(to)}.");
+        Lifecycle.EnsureCanMove(Status, to);
         Status = to;
         StatusReason = reason;
         UpdatedAt = now;
         Raise(new FulfilmentEvent("fulfilment." + Wire(to), Id.Value, now));
     }
 
-    public static string Wire(FulfilmentStatus s) => s switch
-    {
-        FulfilmentStatus.ReadyForPickup => "ready_for_pickup",
-        FulfilmentStatus.PickedUp => "picked_up",
-        _ => s.ToString().ToLowerInvariant(),
-    };
+    public static string Wire(FulfilmentStatus s) => Lifecycle<FulfilmentStatus>.Wire(s);
 }
 
 public sealed record FulfilmentEvent(string Type, Guid AggregateId, DateTimeOffset OccurredAt) : IDomainEvent;

@@ -30,14 +30,14 @@ public sealed class PurchaseOrderLine
 /// </summary>
 public sealed class PurchaseOrder : AggregateRoot
 {
-    private static readonly Dictionary<PurchaseOrderStatus, PurchaseOrderStatus[]> Moves = new()
+    public static readonly Lifecycle<PurchaseOrderStatus> Lifecycle = new("purchase_order", "purchase order", new Dictionary<PurchaseOrderStatus, PurchaseOrderStatus[]>
     {
         [PurchaseOrderStatus.Draft] = [PurchaseOrderStatus.Submitted, PurchaseOrderStatus.Cancelled],
         [PurchaseOrderStatus.Submitted] = [PurchaseOrderStatus.PartiallyReceived, PurchaseOrderStatus.Received, PurchaseOrderStatus.Cancelled],
         [PurchaseOrderStatus.PartiallyReceived] = [PurchaseOrderStatus.PartiallyReceived, PurchaseOrderStatus.Received],
         [PurchaseOrderStatus.Received] = [],
         [PurchaseOrderStatus.Cancelled] = [],
-    };
+    });
 
     private readonly List<PurchaseOrderLine> _lines = [];
 
@@ -54,7 +54,7 @@ public sealed class PurchaseOrder : AggregateRoot
     public DateTimeOffset UpdatedAt { get; private set; }
     public IReadOnlyList<PurchaseOrderLine> Lines => _lines;
 
-    public static bool CanMove(PurchaseOrderStatus from, PurchaseOrderStatus to) => Moves[from].Contains(to);
+    public static bool CanMove(PurchaseOrderStatus from, PurchaseOrderStatus to) => Lifecycle.CanMove(from, to);
 
     public static PurchaseOrder Draft(long number, Guid supplierId, NodeId nodeId, bool byReorder, DateTimeOffset now)
     {
@@ -97,8 +97,8 @@ public sealed class PurchaseOrder : AggregateRoot
     /// <summary>Books a delivery; the caller raises on-hand stock for what this returns.</summary>
     public IReadOnlyList<(string Sku, int Quantity)> Receive(IReadOnlyList<(string Sku, int Quantity)> delivered, DateTimeOffset now)
     {
-        if (Status is not (PurchaseOrderStatus.Submitted or PurchaseOrderStatus.PartiallyReceived))
-            throw new ConflictException("purchase_order.invalid_transition", $"A purchase order that is {Wire(Status)} cannot receive goods.");
+        if (!CanMove(Status, PurchaseOrderStatus.Received))
+            throw new ConflictException(Lifecycle.InvalidTransitionCode, $"A purchase order that is {Lifecycle<PurchaseOrderStatus>.Wire(Status)} cannot receive goods.");
         var booked = new List<(string, int)>();
         for (var i = 0; i < delivered.Count; i++)
         {
@@ -116,13 +116,10 @@ public sealed class PurchaseOrder : AggregateRoot
 
     private void MoveTo(PurchaseOrderStatus to, DateTimeOffset now)
     {
-        if (!CanMove(Status, to))
-            throw new ConflictException("purchase_order.invalid_transition", $"A purchase order that is {Wire(Status)} cannot become {Wire(to)}.");
+        Lifecycle.EnsureCanMove(Status, to);
         Status = to;
         UpdatedAt = now;
     }
-
-    private static string Wire(PurchaseOrderStatus s) => s == PurchaseOrderStatus.PartiallyReceived ? "partially_received" : s.ToString().ToLowerInvariant();
 }
 
 public sealed record PurchaseOrderEvent(string Type, Guid AggregateId, string Number, DateTimeOffset OccurredAt) : IDomainEvent;

@@ -302,11 +302,18 @@ public sealed class Order : AggregateRoot
         Status is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped or OrderStatus.ReadyForPickup
         || (Status == OrderStatus.OnHold && HeldFrom is OrderStatus.Confirmed or OrderStatus.Allocated or OrderStatus.PartiallyShipped);
 
-    /// <summary>A shipment left; a further partial one leaves an order that is partially shipped as it is.</summary>
-    public void MarkShipped(bool everything, string actor, DateTimeOffset now)
+    /// <summary>Everything has shipped (<paramref name="everything"/>), or a first part of it.</summary>
+    public void MarkShipped(bool everything, string actor, DateTimeOffset now) =>
+        MoveTo(everything ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, actor, null, now);
+
+    /// <summary>
+    /// One of the order's shipments left: the last one ships the order, an earlier one makes it partially shipped, and
+    /// a further partial one leaves a partially shipped order as it is (the one move this tolerates).
+    /// </summary>
+    public void ShipmentLeft(bool everything, string actor, DateTimeOffset now)
     {
         if (!everything && Status == OrderStatus.PartiallyShipped) return;
-        MoveTo(everything ? OrderStatus.Shipped : OrderStatus.PartiallyShipped, actor, null, now);
+        MarkShipped(everything, actor, now);
     }
 
     public void MarkDelivered(string actor, DateTimeOffset now)

@@ -8,7 +8,7 @@ namespace Oms.Domain.Orders;
 /// </summary>
 public static class OrderStateMachine
 {
-    private static readonly Dictionary<OrderStatus, OrderStatus[]> Moves = new()
+    public static readonly Lifecycle<OrderStatus> Lifecycle = new("order", "order", new Dictionary<OrderStatus, OrderStatus[]>
     {
         [OrderStatus.Pending] = [OrderStatus.Confirmed, OrderStatus.OnHold, OrderStatus.Cancelled],
         [OrderStatus.Confirmed] = [OrderStatus.Allocated, OrderStatus.OnHold, OrderStatus.Cancelled],
@@ -24,19 +24,15 @@ public static class OrderStateMachine
         [OrderStatus.PickedUp] = [OrderStatus.Completed],
         [OrderStatus.Completed] = [],
         [OrderStatus.Cancelled] = [],
-    };
+    });
 
-    public static bool CanMove(OrderStatus from, OrderStatus to) => Moves[from].Contains(to);
+    public static bool CanMove(OrderStatus from, OrderStatus to) => Lifecycle.CanMove(from, to);
 
-    public static IReadOnlyList<OrderStatus> TargetsFrom(OrderStatus from) => Moves[from];
+    public static IReadOnlyList<OrderStatus> TargetsFrom(OrderStatus from) => Lifecycle.TargetsFrom(from);
 
-    public static void EnsureCanMove(OrderStatus from, OrderStatus to)
-    {
-        if (!CanMove(from, to)) throw InvalidMove(from, to);
-    }
+    public static void EnsureCanMove(OrderStatus from, OrderStatus to) => Lifecycle.EnsureCanMove(from, to);
 
-    public static ConflictException InvalidMove(OrderStatus from, OrderStatus to) =>
-        new("order.invalid_transition", $"An order that is {Wire(from)} cannot become {Wire(to)}.");
+    public static ConflictException InvalidMove(OrderStatus from, OrderStatus to) => Lifecycle.InvalidMove(from, to);
 
     /// <summary>Statuses in which nothing has left a warehouse yet, so lines and addresses may still change.</summary>
     public static bool IsEditable(OrderStatus status, OrderStatus? heldFrom) => status switch
@@ -47,12 +43,5 @@ public static class OrderStateMachine
     };
 
     /// <summary>The snake_case name clients see, for messages.</summary>
-    public static string Wire(OrderStatus s) => s switch
-    {
-        OrderStatus.OnHold => "on_hold",
-        OrderStatus.PartiallyShipped => "partially_shipped",
-        OrderStatus.ReadyForPickup => "ready_for_pickup",
-        OrderStatus.PickedUp => "picked_up",
-        _ => s.ToString().ToLowerInvariant(),
-    };
+    public static string Wire(OrderStatus s) => Lifecycle<OrderStatus>.Wire(s);
 }

@@ -17,6 +17,22 @@ public sealed record PaymentEntry(DateTimeOffset At, string Kind, long Amount, s
 /// </summary>
 public sealed class Payment : AggregateRoot
 {
+    public static readonly Lifecycle<PaymentStatus> Lifecycle = new("payment", "payment", new Dictionary<PaymentStatus, PaymentStatus[]>
+    {
+        [PaymentStatus.Pending] = [PaymentStatus.RequiresAction, PaymentStatus.Authorized, PaymentStatus.PartiallyCaptured, PaymentStatus.Captured, PaymentStatus.Voided, PaymentStatus.Failed],
+        [PaymentStatus.RequiresAction] = [PaymentStatus.Authorized, PaymentStatus.PartiallyCaptured, PaymentStatus.Captured, PaymentStatus.Voided, PaymentStatus.Failed],
+        // Stripe may report a new authorised amount; money is captured in parts, one per shipment.
+        [PaymentStatus.Authorized] = [PaymentStatus.Authorized, PaymentStatus.PartiallyCaptured, PaymentStatus.Captured, PaymentStatus.Voided, PaymentStatus.Failed],
+        [PaymentStatus.PartiallyCaptured] = [PaymentStatus.PartiallyCaptured, PaymentStatus.Captured, PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded],
+        // More offline money than asked for (an accepted over-payment) keeps a payment captured.
+        [PaymentStatus.Captured] = [PaymentStatus.Captured, PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded],
+        // A later shipment's capture may follow a refund of an earlier one.
+        [PaymentStatus.PartiallyRefunded] = [PaymentStatus.PartiallyRefunded, PaymentStatus.Refunded, PaymentStatus.PartiallyCaptured, PaymentStatus.Captured],
+        [PaymentStatus.Refunded] = [],
+        [PaymentStatus.Voided] = [],
+        [PaymentStatus.Failed] = [],
+    });
+
     private Payment() { }
 
     public Guid Id { get; private set; }
@@ -61,18 +77,17 @@ public sealed class Payment : AggregateRoot
 
     public void RequiresAction(DateTimeOffset now)
     {
-        if (Status != PaymentStatus.Pending) return;
-        Status = PaymentStatus.RequiresAction;
+        MoveTo(PaymentStatus.RequiresAction);
         Changed("requires_action", 0, null, now);
     }
+
+    public bool CanMoveTo(PaymentStatus to) => Lifecycle.CanMove(Status, to);
 
     /// <summary>The provider holds the money for us (card authorised, manual capture).</summary>
     public void Authorize(long amount, DateTimeOffset now)
     {
-        if (Status is not (PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized))
-            throw Invalid("authorized");
+        MoveTo(PaymentStatus.Authorized);
         Authorized = amount;
-        Status = PaymentStatus.Authorized;
         Changed("authorized", amount, null, now);
     }
 
@@ -80,39 +95,36 @@ public sealed class Payment : AggregateRoot
     public long Capture(long amount, DateTimeOffset now, string kind = "captured")
     {
         if (amount <= 0) throw new DomainException("payment.invalid_amount", "Capture more than zero.", "amount");
-        if (Status is PaymentStatus.Voided or PaymentStatus.Failed or PaymentStatus.Refunded)
-            throw Invalid("captured");
-        var ceiling = Method == PaymentMethod.Card ? Authorized : Amount;
-        if (Method == PaymentMethod.Card && Captured + amount > ceiling)
-            throw new DomainException("payment.over_capture", $"Only {ceiling - Captured} of the authorised amount is left to capture.", "amount");
+        var to = Captured + amount >= Amount ? PaymentStatus.Captured : PaymentStatus.PartiallyCaptured;
+        Lifecycle.EnsureCanMove(Status, to);
+        if (Method == PaymentMethod.Card && Captured + amount > Authorized)
+            throw new DomainException("payment.over_capture", $"Only {Authorized - Captured} of the authorised amount is left to capture.", "amount");
         Captured += amount;
-        Status = Captured >= Amount ? PaymentStatus.Captured : PaymentStatus.PartiallyCaptured;
+        Status = to;
         Changed(kind, amount, null, now);
         return amount;
     }
 
     public void Refund(long amount, string? reason, DateTimeOffset now)
     {
+        Lifecycle.EnsureCanMove(Status, Refunded + amount >= Captured ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded);
         if (amount <= 0 || amount > Captured - Refunded)
             throw new DomainException("payment.invalid_refund", $"Refund between 1 and {Captured - Refunded} (what was captured and not yet refunded).", "amount");
+        MoveTo(Refunded + amount >= Captured ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded);
         Refunded += amount;
-        Status = Refunded >= Captured ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded;
         Changed("refunded", amount, reason, now);
     }
 
     /// <summary>Nothing more will be taken: an uncaptured authorisation or a pending offline payment is released.</summary>
     public void Void(string? reason, DateTimeOffset now)
     {
-        if (Status is not (PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized))
-            throw Invalid("voided");
-        Status = PaymentStatus.Voided;
+        MoveTo(PaymentStatus.Voided);
         Changed("voided", Authorized - Captured, reason, now);
     }
 
     public void Fail(string reason, DateTimeOffset now)
     {
-        if (Status is not (PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized)) return;
-        Status = PaymentStatus.Failed;
+        MoveTo(PaymentStatus.Failed);
         FailureReason = reason;
         Changed("failed", 0, reason, now);
     }
@@ -126,8 +138,11 @@ public sealed class Payment : AggregateRoot
 
     private void Log(string kind, long amount, string? note, DateTimeOffset now) => History.Add(new PaymentEntry(now, kind, amount, note));
 
-    private ConflictException Invalid(string to) =>
-        new("payment.invalid_transition", $"A payment that is {Status.ToString().ToLowerInvariant()} cannot be {to}.");
+    private void MoveTo(PaymentStatus to)
+    {
+        Lifecycle.EnsureCanMove(Status, to);
+        Status = to;
+    }
 }
 
 public sealed record PaymentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent;

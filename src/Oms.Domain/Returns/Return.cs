@@ -46,7 +46,7 @@ public sealed class Return : AggregateRoot
 {
     public const int MaxCommentLength = 1000;
 
-    private static readonly Dictionary<ReturnStatus, ReturnStatus[]> Moves = new()
+    public static readonly Lifecycle<ReturnStatus> Lifecycle = new("return", "return", new Dictionary<ReturnStatus, ReturnStatus[]>
     {
         [ReturnStatus.Requested] = [ReturnStatus.Approved, ReturnStatus.Rejected],
         // Tracking the way back is optional: a parcel handed in at a store arrives without it.
@@ -57,7 +57,7 @@ public sealed class Return : AggregateRoot
         [ReturnStatus.Rejected] = [],
         [ReturnStatus.Refunded] = [],
         [ReturnStatus.Exchanged] = [],
-    };
+    });
 
     private readonly List<ReturnLine> _lines = [];
 
@@ -84,7 +84,7 @@ public sealed class Return : AggregateRoot
     public DateTimeOffset? ReceivedAt { get; private set; }
     public IReadOnlyList<ReturnLine> Lines => _lines;
 
-    public static bool CanMove(ReturnStatus from, ReturnStatus to) => Moves[from].Contains(to);
+    public static bool CanMove(ReturnStatus from, ReturnStatus to) => Lifecycle.CanMove(from, to);
 
     /// <summary>
     /// Opens a return for goods the customer has. <paramref name="alreadyReturned"/> holds the units of each order line
@@ -192,10 +192,9 @@ public sealed class Return : AggregateRoot
         Raise(new ReturnEvent("return." + Wire(to), Id, now));
     }
 
-    private ConflictException InvalidMove(ReturnStatus to) =>
-        new("return.invalid_transition", $"A return that is {Wire(Status)} cannot become {Wire(to)}.");
+    private ConflictException InvalidMove(ReturnStatus to) => Lifecycle.InvalidMove(Status, to);
 
-    public static string Wire(ReturnStatus s) => s == ReturnStatus.InTransit ? "in_transit" : s.ToString().ToLowerInvariant();
+    public static string Wire(ReturnStatus s) => Lifecycle<ReturnStatus>.Wire(s);
 }
 
 public sealed record ReturnEvent(string Type, Guid AggregateId, DateTimeOffset OccurredAt) : IDomainEvent;

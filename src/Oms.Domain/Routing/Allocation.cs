@@ -27,6 +27,14 @@ public sealed class AllocationLine
 /// <summary>The part of an order one node ships: its lines' quantities are reserved in that node's stock.</summary>
 public sealed class Allocation : AggregateRoot
 {
+    public static readonly Lifecycle<AllocationStatus> Lifecycle = new("allocation", "allocation", new Dictionary<AllocationStatus, AllocationStatus[]>
+    {
+        [AllocationStatus.Reserved] = [AllocationStatus.Rejected, AllocationStatus.Released, AllocationStatus.Shipped],
+        [AllocationStatus.Rejected] = [],
+        [AllocationStatus.Released] = [],
+        [AllocationStatus.Shipped] = [],
+    });
+
     private readonly List<AllocationLine> _lines = [];
 
     private Allocation() { }
@@ -60,9 +68,7 @@ public sealed class Allocation : AggregateRoot
     /// <summary>The node refuses: its reservation is released and the rest of the order is routed elsewhere.</summary>
     public void Reject(string reason, DateTimeOffset now)
     {
-        if (Status != AllocationStatus.Reserved)
-            throw new ConflictException("allocation.invalid_transition", $"Only a reserved allocation can be rejected; this one is {Status.ToString().ToLowerInvariant()}.");
-        Status = AllocationStatus.Rejected;
+        MoveTo(AllocationStatus.Rejected);
         RejectReason = reason;
         UpdatedAt = now;
         Raise(new AllocationEvent("allocation.rejected", Id, OrderId.Value, NodeCode, reason, now));
@@ -71,9 +77,7 @@ public sealed class Allocation : AggregateRoot
     /// <summary>The node sent its part: the reserved stock is consumed.</summary>
     public void Ship(DateTimeOffset now)
     {
-        if (Status != AllocationStatus.Reserved)
-            throw new ConflictException("allocation.invalid_transition", $"Only a reserved allocation can ship; this one is {Status.ToString().ToLowerInvariant()}.");
-        Status = AllocationStatus.Shipped;
+        MoveTo(AllocationStatus.Shipped);
         UpdatedAt = now;
         Raise(new AllocationEvent("allocation.shipped", Id, OrderId.Value, NodeCode, null, now));
     }
@@ -85,7 +89,7 @@ public sealed class Allocation : AggregateRoot
     public void ShortPicked(Guid orderLineId, int missing, DateTimeOffset now)
     {
         if (Status != AllocationStatus.Reserved)
-            throw new ConflictException("allocation.invalid_transition", $"Only a reserved allocation can be short-picked; this one is {Status.ToString().ToLowerInvariant()}.");
+            throw new ConflictException(Lifecycle.InvalidTransitionCode, $"Only a reserved allocation can be short-picked; this one is {Status.ToString().ToLowerInvariant()}.");
         var line = _lines.Single(l => l.OrderLineId == orderLineId);
         if (missing < 1 || missing > line.Quantity) throw new ArgumentOutOfRangeException(nameof(missing));
         line.Reduce(missing);
@@ -97,10 +101,15 @@ public sealed class Allocation : AggregateRoot
     /// <summary>The order was cancelled: the reservation goes back to stock.</summary>
     public void Release(DateTimeOffset now)
     {
-        if (Status != AllocationStatus.Reserved) return;
-        Status = AllocationStatus.Released;
+        MoveTo(AllocationStatus.Released);
         UpdatedAt = now;
         Raise(new AllocationEvent("allocation.released", Id, OrderId.Value, NodeCode, null, now));
+    }
+
+    private void MoveTo(AllocationStatus to)
+    {
+        Lifecycle.EnsureCanMove(Status, to);
+        Status = to;
     }
 }
 
