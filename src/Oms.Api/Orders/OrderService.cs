@@ -175,6 +175,16 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
     }
 
     /// <summary>
+    /// Confirms a pending order whose money is secured (paid in full, or what is outstanding authorised on cards); does
+    /// nothing for any other order, so it can run again after a failure.
+    /// </summary>
+    public async Task ConfirmIfSecuredAsync(OrderId id, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == id, ct);
+        if (order is { Status: OrderStatus.Pending } && await payments.SecuresAsync(order, ct)) await TryConfirmAsync(id, ct);
+    }
+
+    /// <summary>
     /// Money is secured (authorised, or paid in full): confirm the order, which routes and reserves it. When that cannot
     /// happen now (stock is short, or someone moved the order meanwhile) the money waits, nothing is written, and the
     /// answer is null.

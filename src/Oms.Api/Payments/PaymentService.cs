@@ -108,14 +108,15 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
                 ?? throw new Platform.Errors.RequestValidationException(new Dictionary<string, string[]>
                     { ["Stripe-Signature"] = ["The signature does not verify with the configured webhook secret, or is too old."] });
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.ProcessedProviderEvents.Add(new ProcessedProviderEvent { Provider = "stripe", EventId = e.Id, ReceivedAt = clock.GetUtcNow() });
-        try
+        if (!await db.RecordProviderEventAsync("stripe", e.Id, clock.GetUtcNow(), ct))
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException x) when (db.IsUniqueViolation(x))
-        {
-            return false; // seen before: acknowledged, not applied again
+            // Seen before: its effect on the payment committed with that record and is not applied again. What follows
+            // from it runs after that commit and may have failed (Stripe retries because we answered an error): run it
+            // again, which does nothing once it has happened.
+            await tx.RollbackAsync(CancellationToken.None);
+            if (e.IntentId is { } seen && await db.Payments.AsNoTracking().Where(p => p.ProviderReference == seen).Select(p => (Guid?)p.OrderId.Value).FirstOrDefaultAsync(ct) is { } orderOfSeen)
+                await orders.ConfirmIfSecuredAsync(new OrderId(orderOfSeen), ct);
+            return false;
         }
         var payment = e.IntentId is null ? null : await db.Payments.SingleOrDefaultAsync(p => p.ProviderReference == e.IntentId, ct);
         if (payment is null)
@@ -125,18 +126,15 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         }
         var order = await db.Orders.SingleAsync(o => o.Id == payment.OrderId, ct);
         var now = clock.GetUtcNow();
-        var confirm = false;
         switch (e.Type)
         {
             case "payment_intent.amount_capturable_updated" when e.AmountCapturable > 0 && payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction:
                 payment.Authorize(e.AmountCapturable!.Value, now);
-                confirm = order.Status == OrderStatus.Pending;
                 break;
             case "payment_intent.succeeded" when e.AmountReceived > payment.Captured:
                 if (payment.Authorized < e.AmountReceived) payment.Authorize(e.AmountReceived!.Value, now);
                 var received = e.AmountReceived!.Value - payment.Captured;
                 order.PaymentMoved(payment.Capture(received, now), now);
-                confirm = order.Status == OrderStatus.Pending;
                 break;
             case "payment_intent.payment_failed" when payment.CanMoveTo(PaymentStatus.Failed):
                 payment.Fail(e.FailureMessage ?? "The payment failed.", now);
@@ -157,11 +155,11 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         {
             var score = order.RiskScore + points;
             order.AssessRisk(score, [.. order.RiskReasons, $"Stripe risk level {e.RiskLevel} (+{points})"], score >= risk.Settings.HoldThreshold, "risk", now);
-            confirm &= order.Status == OrderStatus.Pending;
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        if (confirm) await orders.TryConfirmAsync(order.Id, ct);
+        // Money secured confirms a pending order. Should that fail, Stripe's retry of this event runs it again (above).
+        await orders.ConfirmIfSecuredAsync(order.Id, ct);
         return true;
     }
 

@@ -138,6 +138,19 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// A hand-written command on the context's connection and transaction, for the few hot statements where EF cannot
     /// say what we need (an UPDATE … RETURNING). Counted like EF's own commands.
     /// </summary>
+    /// <summary>
+    /// Records that a provider's event (a Stripe event id) is being handled, inside the caller's transaction; false when
+    /// it was recorded before. A duplicate is ordinary traffic (providers deliver at least once): it is found by the
+    /// insert itself, not by a failed save that EF would log as an error.
+    /// </summary>
+    public async Task<bool> RecordProviderEventAsync(string provider, string eventId, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        await using var command = RawCommand(
+            "INSERT INTO processed_provider_events (provider, event_id, received_at) VALUES (@provider, @event, @at) ON CONFLICT DO NOTHING",
+            ("provider", provider), ("event", eventId), ("at", StoreTime(receivedAt)));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     public System.Data.Common.DbCommand RawCommand(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = Database.GetDbConnection().CreateCommand();
