@@ -64,4 +64,37 @@ public sealed class ProviderEventTests
         var payment = await CardPaymentTests.PaymentAsync(s, card);
         Assert.Single(payment.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "authorized"); // applied once
     }
+
+    [Fact]
+    public async Task A_provider_error_page_is_cut_to_fit_writes_no_payment_and_a_retry_with_the_same_key_makes_exactly_one()
+    {
+        var s = await Scenario.StartAsync();
+        var order = await s.PlaceAsync(s.OrderBody(await s.ProductAsync(price: 4000)));
+        var orderId = order.GetProperty("id").GetString()!;
+        TestApp.Stripe.Fail(orderId, times: 3); // a proxy's 6 KB HTML page, to the first try and Stripe.net's two retries
+
+        HttpRequestMessage Create()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orders/{orderId}/payments") { Content = Scenario.Content(new { method = "card" }) };
+            request.Headers.Add("Idempotency-Key", "pay-" + s.Tag);
+            return request;
+        }
+
+        var failed = await s.Admin.SendAsync(Create());
+        Assert.Equal(HttpStatusCode.BadGateway, failed.StatusCode);
+        Assert.Equal("application/problem+json", failed.Content.Headers.ContentType?.MediaType);
+        var problem = await failed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("payments.provider_error", problem.GetProperty("code").GetString());
+        Assert.InRange(problem.GetProperty("detail").GetString()!.Length, 1, 300);
+        Assert.Empty((await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}/payments")).EnumerateArray());
+
+        var retried = await s.Admin.SendAsync(Create());
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        var again = await s.Admin.SendAsync(Create());
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        var payment = Assert.Single((await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}/payments")).EnumerateArray());
+        Assert.Equal("pending", payment.GetProperty("status").GetString());
+        Assert.StartsWith("pi_", payment.GetProperty("providerReference").GetString());
+    }
 }

@@ -29,28 +29,25 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
         if (amount <= 0) throw new ConflictException("payment.nothing_outstanding", "Nothing is outstanding on this order.");
         order.EnsureCanTake(amount, r.AllowOverpayment);
         var payment = Payment.Create(order.Id, r.Method, new Money(amount, order.Currency), r.NetTermsDays, clock.GetUtcNow());
-        if (r.Method != PaymentMethod.Card && r.Reference is { } reference) payment.Reference(reference);
-        db.Payments.Add(payment);
-        await db.SaveChangesAsync(ct);
-        if (r.Method != PaymentMethod.Card) return PaymentDto.From(payment, Today);
+        if (r.Method != PaymentMethod.Card)
+        {
+            if (r.Reference is { } reference) payment.Reference(reference);
+            db.Payments.Add(payment);
+            await db.SaveChangesAsync(ct);
+            return PaymentDto.From(payment, Today);
+        }
 
-        // The PaymentIntent is created after our row exists, keyed by it: a retry finds the same intent at Stripe.
-        IntentCreated intent;
-        try
-        {
-            var stripeKey = idempotencyKey is { Length: > 0 }
-                ? "oms-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{actor.Name}\n{order.Id}\n{idempotencyKey}")))[..40] + "-create"
-                : $"{payment.Id}-create";
-            intent = await gateway.CreateAsync(amount, order.Currency, order.Id.Value, order.DisplayNumber, payment.Id, stripeKey, ct);
-        }
-        catch (PaymentProviderException e)
-        {
-            payment.Fail(e.Message, clock.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
-            throw;
-        }
+        // Stripe first, then one save of the payment with its PaymentIntent: a failed call writes nothing, so a retry
+        // (with the same Idempotency-Key, which a thrown failure leaves free) makes the one row there will be. No
+        // transaction is open during the call. The intent is keyed by the caller's key when there is one, so a retry
+        // after our save failed finds the same intent at Stripe.
+        var stripeKey = idempotencyKey is { Length: > 0 }
+            ? "oms-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{actor.Name}\n{order.Id}\n{idempotencyKey}")))[..40] + "-create"
+            : $"{payment.Id}-create";
+        var intent = await gateway.CreateAsync(amount, order.Currency, order.Id.Value, order.DisplayNumber, payment.Id, stripeKey, ct);
         payment.Reference(intent.Id);
         if (intent.Status == "requires_action") payment.RequiresAction(clock.GetUtcNow());
+        db.Payments.Add(payment);
         await db.SaveChangesAsync(ct);
         return PaymentDto.From(payment, Today, intent.ClientSecret);
     }

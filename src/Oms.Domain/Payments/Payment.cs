@@ -122,8 +122,12 @@ public sealed class Payment : AggregateRoot
         Changed("voided", Authorized - Captured, reason, now);
     }
 
+    /// <summary>The longest failure reason kept; a provider's answer can be a whole HTML page.</summary>
+    public const int MaxReasonLength = 500;
+
     public void Fail(string reason, DateTimeOffset now)
     {
+        if (reason.Length > MaxReasonLength) reason = reason[..(MaxReasonLength - 1)] + "…";
         MoveTo(PaymentStatus.Failed);
         FailureReason = reason;
         Changed("failed", 0, reason, now);

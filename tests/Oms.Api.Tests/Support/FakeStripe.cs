@@ -44,6 +44,20 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public JsonObject Intent(string id) => _intents[id];
 
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string ContentType, string Body)>> _failures = new();
+
+    /// <summary>
+    /// The next <paramref name="times"/> requests about <paramref name="subject"/> (an order id for creations, a
+    /// PaymentIntent id otherwise) fail with this answer, as a proxy or an outage at Stripe would; nothing is stored.
+    /// </summary>
+    public void Fail(string subject, int times, int status = 502, string contentType = "text/html",
+        string? body = null)
+    {
+        var queue = _failures.GetOrAdd(subject, _ => new());
+        for (var i = 0; i < times; i++)
+            queue.Enqueue((status, contentType, body ?? "<html><head><title>502 Bad Gateway</title></head><body>" + string.Concat(Enumerable.Repeat("<p>upstream unavailable</p>", 250)) + "</body></html>"));
+    }
+
     /// <summary>What Stripe does when the customer confirms the card: the amount becomes capturable.</summary>
     public JsonObject Authorize(string id, string? riskLevel = null)
     {
@@ -78,6 +92,15 @@ public sealed class FakeStripe : IAsyncDisposable
         if (key.Length == 0)
         {
             await Error(ctx, 400, "This test server requires an Idempotency-Key on every POST.");
+            return;
+        }
+        var subject = form.GetValueOrDefault("metadata[order_id]") ?? form.GetValueOrDefault("payment_intent")
+                      ?? (ctx.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null);
+        if (subject is not null && _failures.TryGetValue(subject, out var failures) && failures.TryDequeue(out var failure))
+        {
+            ctx.Response.StatusCode = failure.Status;
+            ctx.Response.ContentType = failure.ContentType;
+            await ctx.Response.WriteAsync(failure.Body);
             return;
         }
         if (_idempotent.TryGetValue(ctx.Request.Path + key, out var replay))

@@ -57,7 +57,9 @@ public sealed class StripeGateway(IOptions<StripeOptions> options, IHttpClientFa
         }
         catch (StripeException e)
         {
-            throw new PaymentProviderException("Stripe: " + (e.StripeError?.Message ?? e.Message), e);
+            // A proxy's or an outage's answer can be a whole HTML page: keep what a person can read in one line.
+            var message = "Stripe: " + (e.StripeError?.Message ?? e.Message).ReplaceLineEndings(" ");
+            throw new PaymentProviderException(message.Length > 300 ? message[..299] + "…" : message, e);
         }
     }
 
