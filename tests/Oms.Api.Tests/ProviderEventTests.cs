@@ -98,3 +98,78 @@ public sealed class ProviderEventTests
         Assert.StartsWith("pi_", payment.GetProperty("providerReference").GetString());
     }
 }
+
+/// <summary>Calls to the payment provider are made after the change that asked for them committed, and retried until they succeed.</summary>
+public sealed class ProviderCallTests
+{
+    private static async Task<CardPaymentTests.Card> AuthorisedAsync(Scenario s, string sku)
+    {
+        var card = await CardPaymentTests.PayByCardAsync(s, sku);
+        await CardPaymentTests.AuthorizeAsync(s, card);
+        Assert.Equal("allocated", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}")).GetProperty("status").GetString());
+        return card;
+    }
+
+    private static async Task<JsonElement> AllocationAsync(Scenario s, string orderId) =>
+        Assert.Single((await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}/routing")).GetProperty("allocations").EnumerateArray());
+
+    [Fact]
+    public async Task A_slow_capture_holds_no_stock_rows_checkouts_and_shipments_of_the_same_SKU_go_on_meanwhile()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(price: 4000, stock: 10);
+        var slow = await AuthorisedAsync(s, sku);
+        var paid = s.OrderBody(sku);
+        paid["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+        var other = await s.PlaceAsync(paid);
+        TestApp.Stripe.Delay(slow.IntentId, TimeSpan.FromSeconds(3));
+
+        var shipping = s.ShipAllocationAsync(await AllocationAsync(s, slow.OrderId));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!TestApp.Stripe.Requests.Any(r => r.Path == $"/v1/payment_intents/{slow.IntentId}/capture") && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.False(shipping.IsCompleted); // Stripe is answering the capture, slowly
+
+        var placed = await s.PlaceAsync(paid); // reserves the same SKU at the same node
+        Assert.Equal("allocated", placed.GetProperty("status").GetString());
+        await s.ShipAllocationAsync(await AllocationAsync(s, other.GetProperty("id").GetString()!)); // consumes it
+        Assert.False(shipping.IsCompleted, "the checkout and the shipment waited for the slow capture");
+
+        await shipping;
+        var payment = await CardPaymentTests.PaymentAsync(s, slow);
+        Assert.Equal("captured", payment.GetProperty("status").GetString());
+        Assert.Equal(8, (await s.StockAtAsync(sku, await s.WarehouseAsync())).GetProperty("onHand").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_capture_that_fails_twice_is_captured_on_the_third_try_and_the_shipment_stands()
+    {
+        var s = await Scenario.StartAsync();
+        var card = await AuthorisedAsync(s, await s.ProductAsync(price: 4000));
+        TestApp.Stripe.Fail(card.IntentId, times: 2, status: 500, contentType: "application/json",
+            body: FakeStripe.ApiError("An error occurred with our connection to Stripe."), shouldRetry: false);
+
+        var shipment = await s.ShipAllocationAsync(await AllocationAsync(s, card.OrderId)); // the parcel has left: shipping does not fail
+        Assert.Equal("label_created", shipment.GetProperty("status").GetString());
+
+        JsonElement payment;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            await Task.Delay(50);
+            payment = await CardPaymentTests.PaymentAsync(s, card);
+        } while (payment.GetProperty("status").GetString() != "captured" && DateTime.UtcNow < deadline);
+
+        Assert.True(payment.GetProperty("status").GetString() == "captured", payment.ToString());
+        Assert.Equal(card.Total, payment.GetProperty("captured").GetProperty("amount").GetInt64());
+        Assert.Equal(0, payment.GetProperty("capturePending").GetProperty("amount").GetInt64());
+        Assert.Equal(JsonValueKind.Null, payment.GetProperty("providerFailure").ValueKind);
+        Assert.Equal(2, payment.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("kind").GetString() == "capture_failed"));
+        Assert.Equal(card.Total, TestApp.Stripe.Intent(card.IntentId)["amount_received"]!.GetValue<long>());
+        var captures = TestApp.Stripe.Requests.Where(r => r.Path == $"/v1/payment_intents/{card.IntentId}/capture").ToList();
+        Assert.Equal(3, captures.Count);
+        Assert.Single(captures.Select(c => c.IdempotencyKey).Distinct()); // one capture, tried three times
+        var order = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}");
+        Assert.Equal("shipped", order.GetProperty("status").GetString());
+        Assert.Equal(card.Total, order.GetProperty("amountPaid").GetProperty("amount").GetInt64());
+    }
+}

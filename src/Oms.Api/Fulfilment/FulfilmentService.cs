@@ -19,7 +19,7 @@ namespace Oms.Api.Fulfilment;
 /// Pick, pack, ship (or hand over at the counter) and follow the carrier. Each use case is one transaction: the
 /// fulfilment order, its allocation's stock, the order's status, the payment capture and the outbox rows commit together.
 /// </summary>
-public sealed class FulfilmentService(OmsDbContext db, AllocationService allocations, OrderPayments payments, CarrierRegistry carriers,
+public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, AllocationService allocations, OrderPayments payments, CarrierRegistry carriers,
     IOptions<FulfilmentOptions> options, IOptions<CarrierOptions> carrierOptions, TimeProvider clock, Actor actor)
 {
     public Task<FulfilmentOrderDto> StartPickingAsync(Guid id, int? expectedVersion, CancellationToken ct) =>
@@ -186,7 +186,7 @@ public sealed class FulfilmentService(OmsDbContext db, AllocationService allocat
     }
 
     private async Task<FulfilmentOrderDto> ChangeAsync(Guid id, int? expectedVersion, Func<FulfilmentOrder, Allocation, Task> change, CancellationToken ct)
-        => FulfilmentOrderDto.From(await db.ChangeAsync(async () =>
+        => FulfilmentOrderDto.From(await work.ChangeAsync(async () =>
         {
             var fulfilment = await db.FulfilmentOrders.SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct) ?? throw new NotFoundException("fulfilment order", id);
             fulfilment.EnsureVersion(expectedVersion);

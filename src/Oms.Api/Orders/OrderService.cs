@@ -9,7 +9,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Orders;
 
-public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
+public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
     Payments.OrderPayments payments, OrderNumberAllocator numbers)
 {
     /// <summary>
@@ -137,7 +137,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         var subtotal = lines is null ? order.Subtotal : Order.SubtotalOf(lines);
         var country = (edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress)?.Country;
         var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount);
-        return OrderDto.From(await db.ChangeAsync(async () =>
+        return OrderDto.From(await work.ChangeAsync(async () =>
         {
             var reroute = lines is not null && order.HoldsReservations;
             if (reroute) await allocations.ReleaseAllAsync(order.Id, ct);
@@ -230,7 +230,7 @@ public sealed class OrderService(OmsDbContext db, TimeProvider clock, PricingPol
         }, ct);
 
     private async Task<OrderDto> ChangeAsync(OrderId id, int? expectedVersion, Func<Order, Task> change, CancellationToken ct) =>
-        OrderDto.From(await db.ChangeAsync(async () =>
+        OrderDto.From(await work.ChangeAsync(async () =>
         {
             var order = await LoadAsync(id, expectedVersion, ct);
             await change(order);

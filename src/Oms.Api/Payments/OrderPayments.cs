@@ -10,29 +10,31 @@ namespace Oms.Api.Payments;
 
 /// <summary>
 /// Moves an order's money as the order moves: cash on delivery is collected on delivery; card payments capture what shipped (or everything at
-/// confirmation, if so configured), and release what was never captured when the order is cancelled. Each provider
-/// call carries an idempotency key derived from the payment and amount, so a retried request never charges twice.
+/// confirmation, if so configured), and release what was never captured when the order is cancelled. Calls to the
+/// provider are recorded with the change and made after it commits (<see cref="ProviderCalls"/>), each with an
+/// idempotency key derived from the payment and what the call means, so a retried call never charges twice.
 /// </summary>
-public sealed class OrderPayments(OmsDbContext db, IPaymentGateway gateway, IOptions<StripeOptions> options, TimeProvider clock)
+public sealed class OrderPayments(OmsDbContext db, UnitOfWork work, ProviderCalls calls, IOptions<StripeOptions> options, TimeProvider clock)
 {
     public bool CaptureAtConfirmation => options.Value.CaptureAtConfirmation;
 
-    /// <summary>Captures up to <paramref name="amount"/> from authorised card payments; <paramref name="final"/> releases the rest.</summary>
+    /// <summary>Asks for up to <paramref name="amount"/> from authorised card payments; <paramref name="final"/> asks for all that is left and releases the rest.</summary>
     public async Task CaptureAsync(Order order, long amount, bool final, CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
         foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
         {
-            var open = payment.Authorized - payment.Captured;
+            var open = payment.Authorized - payment.Captured - payment.CapturePending;
             if (open <= 0) continue;
             var take = final ? open : Math.Min(open, amount);
             if (take <= 0) continue;
-            await gateway.CaptureAsync(payment.ProviderReference!, take, final, $"{payment.Id}-capture-{payment.Captured + take}", ct);
-            var now = clock.GetUtcNow();
-            order.PaymentMoved(payment.Capture(take, now), now);
+            payment.RequestCapture(take, now);
+            // What the capture means is in its key: the running total it reaches and whether it is the last.
+            calls.Record(db, work, ProviderOperationKind.Capture, payment, take, final,
+                $"{payment.Id}-capture-{payment.Captured + payment.CapturePending}-{(final ? "final" : "part")}");
             amount -= take;
         }
     }
-
     /// <summary>Whether the order's money is secured: paid in full, or what is outstanding authorised on cards.</summary>
     public async Task<bool> SecuresAsync(Order order, CancellationToken ct)
     {
@@ -67,19 +69,19 @@ public sealed class OrderPayments(OmsDbContext db, IPaymentGateway gateway, IOpt
         {
             var take = Math.Min(amount, payment.Net);
             if (take <= 0) continue;
-            await RefundAsync(order, payment, take, reason, ct);
+            Refund(order, payment, take, reason);
             amount -= take;
             if (amount == 0) break;
         }
     }
 
-    /// <summary>Refunds one payment: the rule check first, then the provider (for cards), then the order's paid amount.</summary>
-    public async Task RefundAsync(Order order, Payment payment, long amount, string? reason, CancellationToken ct)
+    /// <summary>Refunds one payment and the order's paid amount; a card's refund is made at the provider after the commit.</summary>
+    public void Refund(Order order, Payment payment, long amount, string? reason)
     {
         var now = clock.GetUtcNow();
         payment.Refund(amount, reason, now);
         if (payment.Method == PaymentMethod.Card)
-            await gateway.RefundAsync(payment.ProviderReference!, amount, $"{payment.Id}-refund-{payment.Refunded}", ct);
+            calls.Record(db, work, ProviderOperationKind.Refund, payment, amount, false, $"{payment.Id}-refund-{payment.Refunded}");
         order.PaymentMoved(-amount, now);
     }
 
@@ -88,10 +90,17 @@ public sealed class OrderPayments(OmsDbContext db, IPaymentGateway gateway, IOpt
     {
         foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
         {
-            if (payment.Captured > 0 || payment.Status is not (PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized)) continue;
-            await gateway.CancelAsync(payment.ProviderReference!, $"{payment.Id}-cancel", ct);
-            payment.Void(reason, clock.GetUtcNow());
+            if (payment.Captured > 0 || payment.CapturePending > 0 || !payment.CanMoveTo(PaymentStatus.Voided)) continue;
+            Void(payment, reason);
         }
+    }
+
+    /// <summary>Nothing more will be taken from this payment; a card's authorisation is cancelled at the provider after the commit.</summary>
+    public void Void(Payment payment, string? reason)
+    {
+        payment.Void(reason, clock.GetUtcNow());
+        if (payment.Method == PaymentMethod.Card && payment.ProviderReference is not null)
+            calls.Record(db, work, ProviderOperationKind.Cancel, payment, 0, false, $"{payment.Id}-cancel");
     }
 
     private async Task<List<Payment>> OpenOrderPaymentsAsync(OrderId orderId, CancellationToken ct) =>

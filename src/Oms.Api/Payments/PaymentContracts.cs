@@ -60,6 +60,10 @@ public sealed record PaymentDto
     public required DateOnly? DueDate { get; init; }
     public required bool Overdue { get; init; }
     public required string? FailureReason { get; init; }
+    /// <summary>Card money asked of the provider and not yet confirmed (a capture being made, or retried after a failure).</summary>
+    public required MoneyDto CapturePending { get; init; }
+    /// <summary>The provider's reason for the last call about this payment that failed (capture, cancel or refund), until one succeeds; failed calls are retried.</summary>
+    public required string? ProviderFailure { get; init; }
     public required IReadOnlyList<PaymentEntryDto> History { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -71,7 +75,7 @@ public sealed record PaymentDto
         Amount = MoneyDto.From(p.Amount, p.Currency), Authorized = MoneyDto.From(p.Authorized, p.Currency),
         Captured = MoneyDto.From(p.Captured, p.Currency), Refunded = MoneyDto.From(p.Refunded, p.Currency),
         ProviderReference = p.ProviderReference, ClientSecret = clientSecret, DueDate = p.DueDate, Overdue = p.IsOverdue(today),
-        FailureReason = p.FailureReason,
+        FailureReason = p.FailureReason, CapturePending = MoneyDto.From(p.CapturePending, p.Currency), ProviderFailure = p.ProviderFailure,
         History = p.History.Select(h => new PaymentEntryDto { At = h.At, Kind = h.Kind, Amount = h.Amount, Note = h.Note }).ToList(),
         CreatedAt = p.CreatedAt, UpdatedAt = p.UpdatedAt, Version = p.Version,
     };

@@ -84,6 +84,8 @@ public sealed class PaymentType : ObjectGraphType<PaymentDto>
         Field(x => x.DueDate, nullable: true);
         Field(x => x.Overdue);
         Field(x => x.FailureReason, nullable: true);
+        Field(x => x.CapturePending, type: typeof(NonNullGraphType<MoneyType>)).Description("Card money asked of the provider and not yet confirmed.");
+        Field(x => x.ProviderFailure, nullable: true).Description("The provider's reason for the last failed call about this payment, until one succeeds; failed calls are retried.");
         Field(x => x.History, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PaymentEntryType>>>));
         Field(x => x.CreatedAt);
         Field(x => x.UpdatedAt);

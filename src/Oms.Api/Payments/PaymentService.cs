@@ -9,7 +9,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Payments;
 
-public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderService orders, IPaymentGateway gateway,
+public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvider clock, OrderService orders, IPaymentGateway gateway,
     Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk, Platform.Auth.Actor actor, OrderPayments orderPayments)
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -79,19 +79,23 @@ public sealed class PaymentService(OmsDbContext db, TimeProvider clock, OrderSer
     public async Task<PaymentDto> RefundAsync(OrderId orderId, Guid paymentId, RefundPaymentRequest r, int? expectedVersion, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
-        var (payment, order) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
-        await orderPayments.RefundAsync(order, payment, r.Amount ?? payment.Net, r.Reason, ct);
-        await db.SaveChangesAsync(ct);
+        var payment = await work.ChangeAsync(async () =>
+        {
+            var (payment, order) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
+            orderPayments.Refund(order, payment, r.Amount ?? payment.Net, r.Reason);
+            return payment;
+        }, ct);
         return PaymentDto.From(payment, Today);
     }
 
     public async Task<PaymentDto> VoidAsync(OrderId orderId, Guid paymentId, int? expectedVersion, CancellationToken ct)
     {
-        var (payment, _) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
-        payment.Void(null, clock.GetUtcNow());
-        if (payment.Method == PaymentMethod.Card && payment.ProviderReference is { } intent)
-            await gateway.CancelAsync(intent, $"{payment.Id}-cancel", ct);
-        await db.SaveChangesAsync(ct);
+        var payment = await work.ChangeAsync(async () =>
+        {
+            var (payment, _) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
+            orderPayments.Void(payment, null);
+            return payment;
+        }, ct);
         return PaymentDto.From(payment, Today);
     }
 

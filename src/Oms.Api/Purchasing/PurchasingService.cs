@@ -9,7 +9,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Purchasing;
 
-public sealed class PurchasingService(OmsDbContext db, InventoryService inventory, StockCounters counters, StockSignals signals,
+public sealed class PurchasingService(OmsDbContext db, UnitOfWork work, InventoryService inventory, StockCounters counters, StockSignals signals,
     AllocationService allocations, PurchasingQueries queries, TimeProvider clock)
 {
     public async Task<SupplierDto> CreateSupplierAsync(CreateSupplierRequest r, CancellationToken ct)
@@ -63,7 +63,7 @@ public sealed class PurchasingService(OmsDbContext db, InventoryService inventor
 
     private async Task<PurchaseOrderDto> ChangeAsync(Guid id, int? expectedVersion, Action<PurchaseOrder> change, CancellationToken ct)
     {
-        var po = await db.ChangeAsync(async () =>
+        var po = await work.ChangeAsync(async () =>
         {
             var po = await LoadAsync(id, expectedVersion, ct);
             change(po);

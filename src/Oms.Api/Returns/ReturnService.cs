@@ -16,7 +16,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Returns;
 
 /// <summary>Returns from request to refund or exchange; each step one transaction with its stock, money and events.</summary>
-public sealed class ReturnService(OmsDbContext db, OrderService orders, OrderPayments payments, StockCounters counters, StockSignals signals,
+public sealed class ReturnService(OmsDbContext db, UnitOfWork work, OrderService orders, OrderPayments payments, StockCounters counters, StockSignals signals,
     AllocationService allocations, IOptions<ReturnOptions> options, TimeProvider clock, Actor actor)
 {
     public async Task<ReturnDto> RequestAsync(OrderId orderId, CreateReturnRequest r, CancellationToken ct)
@@ -130,7 +130,7 @@ public sealed class ReturnService(OmsDbContext db, OrderService orders, OrderPay
     }
 
     private async Task<ReturnDto> ChangeAsync(Guid id, int? expectedVersion, Func<Return, Task> change, CancellationToken ct)
-        => ReturnDto.From(await db.ChangeAsync(async () =>
+        => ReturnDto.From(await work.ChangeAsync(async () =>
         {
             var rma = await db.Returns.SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("return", id);
             rma.EnsureVersion(expectedVersion);

@@ -55,6 +55,10 @@ public static class EventCatalog
             ("failed", PaymentStatus.Failed, "The payment failed."),
         })
             list.Add(Item("payment." + kind, description, SamplePayment(status), json));
+        foreach (var (operation, status) in new[] { ("capture", PaymentStatus.Authorized), ("cancel", PaymentStatus.Voided), ("refund", PaymentStatus.PartiallyRefunded) })
+            list.Add(Item($"payment.{operation}_failed",
+                $"A {operation} at the payment provider failed; providerFailure says why. It is retried with backoff until it succeeds or the schedule is spent (the history entry says which).",
+                SamplePayment(status) with { Method = PaymentMethod.Card, ProviderFailure = $"{operation}: Stripe: the service is unavailable" }, json));
         list.Add(Item("product.created", "A product was added to the catalog.", SampleProduct(), json));
         list.Add(Item("product.updated", "A product changed.", SampleProduct(), json));
         list.Add(Item("allocation.reserved", "Stock for part or all of an order was reserved at a node: that node ships it.", SampleAllocation(), json));
@@ -172,7 +176,8 @@ public static class EventCatalog
         Method = PaymentMethod.BankTransfer, Status = status, Amount = Eur(3569), Authorized = Eur(0),
         Captured = Eur(status is PaymentStatus.Captured or PaymentStatus.PartiallyRefunded ? 3569 : 0),
         Refunded = Eur(status == PaymentStatus.PartiallyRefunded ? 1000 : 0), ProviderReference = "REF-100042", ClientSecret = null,
-        DueDate = null, Overdue = false, FailureReason = status == PaymentStatus.Failed ? "insufficient funds" : null, History = [],
+        DueDate = null, Overdue = false, FailureReason = status == PaymentStatus.Failed ? "insufficient funds" : null,
+        CapturePending = Eur(0), ProviderFailure = null, History = [],
         CreatedAt = At, UpdatedAt = At, Version = 1,
     };
 

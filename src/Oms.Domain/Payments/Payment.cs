@@ -49,6 +49,10 @@ public sealed class Payment : AggregateRoot
     /// <summary>For invoices: when payment is due.</summary>
     public DateOnly? DueDate { get; private set; }
     public string? FailureReason { get; private set; }
+    /// <summary>Card money asked of the provider and not yet confirmed: the capture runs after the change that asked for it committed.</summary>
+    public long CapturePending { get; private set; }
+    /// <summary>The provider's reason for the last call about this payment that failed (a capture, cancellation or refund), until one succeeds.</summary>
+    public string? ProviderFailure { get; private set; }
     public List<PaymentEntry> History { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -105,6 +109,52 @@ public sealed class Payment : AggregateRoot
         return amount;
     }
 
+    /// <summary>
+    /// Asks for <paramref name="amount"/> of the authorisation to be captured: the provider is called after this change
+    /// commits (never while rows are locked), and <see cref="CaptureSucceeded"/> records the money once it answers.
+    /// </summary>
+    public void RequestCapture(long amount, DateTimeOffset now)
+    {
+        if (amount <= 0) throw new DomainException("payment.invalid_amount", "Capture more than zero.", "amount");
+        if (Method != PaymentMethod.Card)
+            throw new ConflictException("payment.not_card", "Only card payments are captured through the provider.");
+        Lifecycle.EnsureCanMove(Status, Captured + CapturePending + amount >= Amount ? PaymentStatus.Captured : PaymentStatus.PartiallyCaptured);
+        if (Captured + CapturePending + amount > Authorized)
+            throw new DomainException("payment.over_capture", $"Only {Authorized - Captured - CapturePending} of the authorised amount is left to capture.", "amount");
+        CapturePending += amount;
+        UpdatedAt = now;
+        Log("capture_requested", amount, null, now);
+    }
+
+    /// <summary>The provider captured what <see cref="RequestCapture"/> asked for: the money is ours.</summary>
+    public long CaptureSucceeded(long amount, DateTimeOffset now)
+    {
+        CapturePending -= Math.Min(amount, CapturePending);
+        ProviderFailure = null;
+        return Capture(amount, now);
+    }
+
+    /// <summary>A later call about this payment succeeded at the provider (a cancellation or refund): any earlier failure is over.</summary>
+    public void ProviderSucceeded(DateTimeOffset now)
+    {
+        if (ProviderFailure is null) return;
+        ProviderFailure = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// A call to the provider failed (<paramref name="operation"/>: capture, cancel or refund). It is retried; once
+    /// <paramref name="givenUp"/>, a capture no longer counts as pending. Raises <c>payment.{operation}_failed</c>.
+    /// </summary>
+    public void ProviderFailed(string operation, long amount, string reason, bool givenUp, DateTimeOffset now)
+    {
+        ProviderFailure = Cut($"{operation}: {reason}");
+        if (givenUp && operation == "capture") CapturePending -= Math.Min(amount, CapturePending);
+        Changed(operation + "_failed", amount, Cut(reason) + (givenUp ? " (given up)" : " (will retry)"), now);
+    }
+
+    private static string Cut(string text) => text.Length > MaxReasonLength ? text[..(MaxReasonLength - 1)] + "…" : text;
+
     public void Refund(long amount, string? reason, DateTimeOffset now)
     {
         Lifecycle.EnsureCanMove(Status, Refunded + amount >= Captured ? PaymentStatus.Refunded : PaymentStatus.PartiallyRefunded);
@@ -127,7 +177,7 @@ public sealed class Payment : AggregateRoot
 
     public void Fail(string reason, DateTimeOffset now)
     {
-        if (reason.Length > MaxReasonLength) reason = reason[..(MaxReasonLength - 1)] + "…";
+        reason = Cut(reason);
         MoveTo(PaymentStatus.Failed);
         FailureReason = reason;
         Changed("failed", 0, reason, now);

@@ -111,6 +111,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<RoutingDecision> RoutingDecisions => Set<RoutingDecision>();
     public DbSet<Oms.Domain.Payments.Payment> Payments => Set<Oms.Domain.Payments.Payment>();
     public DbSet<ProcessedProviderEvent> ProcessedProviderEvents => Set<ProcessedProviderEvent>();
+    public DbSet<ProviderOperation> ProviderOperations => Set<ProviderOperation>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();

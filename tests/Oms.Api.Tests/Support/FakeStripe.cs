@@ -44,19 +44,28 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public JsonObject Intent(string id) => _intents[id];
 
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string ContentType, string Body)>> _failures = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string ContentType, string Body, bool ShouldRetry)>> _failures = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _delays = new();
+
+    /// <summary>Every request about <paramref name="subject"/> takes <paramref name="delay"/> before it is answered (a slow provider).</summary>
+    public void Delay(string subject, TimeSpan delay) => _delays[subject] = delay;
 
     /// <summary>
     /// The next <paramref name="times"/> requests about <paramref name="subject"/> (an order id for creations, a
     /// PaymentIntent id otherwise) fail with this answer, as a proxy or an outage at Stripe would; nothing is stored.
     /// </summary>
+    /// <param name="shouldRetry">False sends <c>Stripe-Should-Retry: false</c>, so Stripe.net does not retry it itself.</param>
     public void Fail(string subject, int times, int status = 502, string contentType = "text/html",
-        string? body = null)
+        string? body = null, bool shouldRetry = true)
     {
         var queue = _failures.GetOrAdd(subject, _ => new());
         for (var i = 0; i < times; i++)
-            queue.Enqueue((status, contentType, body ?? "<html><head><title>502 Bad Gateway</title></head><body>" + string.Concat(Enumerable.Repeat("<p>upstream unavailable</p>", 250)) + "</body></html>"));
+            queue.Enqueue((status, contentType, body ?? "<html><head><title>502 Bad Gateway</title></head><body>" + string.Concat(Enumerable.Repeat("<p>upstream unavailable</p>", 250)) + "</body></html>",
+                shouldRetry));
     }
+
+    /// <summary>Stripe's own answer to an outage on its side.</summary>
+    public static string ApiError(string message) => new JsonObject { ["error"] = new JsonObject { ["type"] = "api_error", ["message"] = message } }.ToJsonString();
 
     /// <summary>What Stripe does when the customer confirms the card: the amount becomes capturable.</summary>
     public JsonObject Authorize(string id, string? riskLevel = null)
@@ -96,8 +105,10 @@ public sealed class FakeStripe : IAsyncDisposable
         }
         var subject = form.GetValueOrDefault("metadata[order_id]") ?? form.GetValueOrDefault("payment_intent")
                       ?? (ctx.Request.RouteValues.TryGetValue("id", out var id) ? id as string : null);
+        if (subject is not null && _delays.TryGetValue(subject, out var delay)) await Task.Delay(delay);
         if (subject is not null && _failures.TryGetValue(subject, out var failures) && failures.TryDequeue(out var failure))
         {
+            if (!failure.ShouldRetry) ctx.Response.Headers["Stripe-Should-Retry"] = "false";
             ctx.Response.StatusCode = failure.Status;
             ctx.Response.ContentType = failure.ContentType;
             await ctx.Response.WriteAsync(failure.Body);

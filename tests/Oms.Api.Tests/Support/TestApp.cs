@@ -38,6 +38,9 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         builder.UseSetting("Stripe:SecretKey", FakeStripe.SecretKey);
         builder.UseSetting("Stripe:WebhookSecret", FakeStripe.WebhookSecret);
         builder.UseSetting("Stripe:ApiBase", TestApp.Stripe.Url);
+        // Failed provider calls are retried within a second, not over hours.
+        for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Payments:ProviderCalls:RetrySchedule:{i}", RetrySchedule[i]);
+        builder.UseSetting("Payments:ProviderCalls:PollInterval", "00:00:00.050");
         foreach (var (key, value) in extra) builder.UseSetting(key, value);
     }
 

@@ -890,6 +890,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("authorized");
 
+                    b.Property<long>("CapturePending")
+                        .HasColumnType("bigint")
+                        .HasColumnName("capture_pending");
+
                     b.Property<long>("Captured")
                         .HasColumnType("bigint")
                         .HasColumnName("captured");
@@ -928,6 +932,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid")
                         .HasColumnName("order_id");
+
+                    b.Property<string>("ProviderFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("provider_failure");
 
                     b.Property<string>("ProviderReference")
                         .HasMaxLength(200)
@@ -1596,6 +1605,86 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasName("pk_processed_provider_events");
 
                     b.ToTable("processed_provider_events", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ProviderOperation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Final")
+                        .HasColumnType("boolean")
+                        .HasColumnName("final");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("locked_until");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("ProviderReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provider_reference");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_provider_operations");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_provider_operations_next_attempt_at")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_provider_operations_payment_id");
+
+                    b.ToTable("provider_operations", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Catalog.Product", b =>

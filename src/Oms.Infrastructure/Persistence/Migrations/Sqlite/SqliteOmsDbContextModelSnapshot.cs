@@ -875,6 +875,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("authorized");
 
+                    b.Property<long>("CapturePending")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("capture_pending");
+
                     b.Property<long>("Captured")
                         .HasColumnType("INTEGER")
                         .HasColumnName("captured");
@@ -913,6 +917,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id");
+
+                    b.Property<string>("ProviderFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_failure");
 
                     b.Property<string>("ProviderReference")
                         .HasMaxLength(200)
@@ -1607,6 +1616,86 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasName("pk_processed_provider_events");
 
                     b.ToTable("processed_provider_events", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ProviderOperation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long?>("CompletedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("Final")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("final");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("locked_until");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("ProviderReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_reference");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_provider_operations");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_provider_operations_next_attempt_at")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("PaymentId")
+                        .HasDatabaseName("ix_provider_operations_payment_id");
+
+                    b.ToTable("provider_operations", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Catalog.Product", b =>
