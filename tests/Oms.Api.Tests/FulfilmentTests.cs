@@ -297,6 +297,24 @@ public sealed class FulfilmentTests
     }
 
     [Fact]
+    public async Task The_order_is_delivered_at_the_carriers_scan_time_even_one_timed_before_our_label_record()
+    {
+        var s = await Scenario.StartAsync();
+        var order = await s.PaidOrderAsync(s.OrderBody(await s.ProductAsync()));
+        var orderId = order.GetProperty("id").GetString()!;
+        var shipment = await s.ShipFulfilmentAsync((await s.FulfilmentOrdersAsync(orderId))[0].GetProperty("id").GetString()!);
+        var scanned = new DateTimeOffset(DateTime.UtcNow.AddHours(-2).Ticks / 10 * 10, TimeSpan.Zero); // the label was recorded late
+
+        var tracked = await s.Admin.PostAsJsonAsync($"/api/v1/shipments/{shipment.GetProperty("id").GetString()}/tracking-events",
+            new { status = "delivered", eventId = "dl-" + s.Tag, occurredAt = scanned });
+        Assert.Equal(HttpStatusCode.OK, tracked.StatusCode);
+        Assert.Equal("delivered", (await tracked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var delivered = await OrderAsync(s, orderId);
+        Assert.Equal("delivered", delivered.GetProperty("status").GetString());
+        Assert.Equal(scanned, delivered.GetProperty("deliveredAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Duplicate_and_out_of_order_tracking_events_change_nothing_they_should_not()
     {
         var s = await Scenario.StartAsync();

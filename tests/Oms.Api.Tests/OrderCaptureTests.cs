@@ -207,17 +207,26 @@ public sealed class OrderCaptureTests
     }
 
     [Fact]
-    public async Task Pickup_order_needs_no_shipping_address_and_costs_no_shipping()
+    public async Task Pickup_order_needs_no_shipping_address_costs_no_shipping_and_is_taxed_where_it_is_collected()
     {
         var s = await Scenario.StartAsync();
+        var store = await s.NodeAsync("STORE", 52.50, 13.42, "DE", kind: "store", canPickup: true);
         var body = s.OrderBody(await s.ProductAsync(price: 1000));
         body.Remove("shippingAddress");
         body["billingAddress"] = new JsonObject { ["name"] = "Ada", ["line1"] = "Damrak 1", ["city"] = "Amsterdam", ["country"] = "NL" };
-        body["delivery"] = new JsonObject { ["type"] = "pickup", ["pickupLocation"] = "AMS-STORE" };
+        body["delivery"] = new JsonObject { ["type"] = "pickup", ["pickupLocation"] = store };
         var order = await s.PlaceAsync(body);
         Assert.Equal(0, order.GetProperty("shippingTotal").GetProperty("amount").GetInt64());
-        Assert.Equal(2100, order.GetProperty("taxRateBasisPoints").GetInt32()); // NL, from the billing address
+        Assert.Equal(1900, order.GetProperty("taxRateBasisPoints").GetInt32()); // collected in Berlin: German VAT, not the Dutch billing address's
+        Assert.Equal(190, order.GetProperty("taxTotal").GetProperty("amount").GetInt64());
         Assert.Equal("pickup", order.GetProperty("delivery").GetProperty("type").GetString());
         Assert.Equal(JsonValueKind.Null, order.GetProperty("shippingAddress").ValueKind);
+
+        body["delivery"] = new JsonObject { ["type"] = "pickup", ["pickupLocation"] = "NO-SUCH-STORE-" + s.Tag };
+        var unknown = await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        var problem = await unknown.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("order.unknown_pickup_location", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("delivery.pickupLocation", out _));
     }
 }

@@ -25,6 +25,43 @@ public sealed class WebhookTests
         s.Admin.PatchAsJsonAsync($"/api/v1/webhook-subscriptions/{id}", new { active = false });
 
     [Fact]
+    public async Task Every_event_about_an_order_arrives_in_the_order_it_happened_with_order_placed_first()
+    {
+        var s = await Scenario.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (subscription, _) = await SubscribeAsync(s, receiver, "*");
+        try
+        {
+            var sku = await s.ProductAsync();
+            var orders = new List<string>();
+            for (var i = 0; i < 20; i++)
+            {
+                var body = s.OrderBody(sku);
+                body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" }; // one save: order, payment, allocation, fulfilment order
+                orders.Add((await s.PlaceAsync(body)).GetProperty("id").GetString()!);
+            }
+            static string? OrderOf(ReceivedWebhook r) =>
+                r.AnsweredWith is >= 200 and < 300 && r.Data.ValueKind == JsonValueKind.Object
+                    ? (r.Data.TryGetProperty("orderId", out var o) && o.ValueKind == JsonValueKind.String ? o.GetString()
+                        : r.Type.StartsWith("order.", StringComparison.Ordinal) && r.Data.TryGetProperty("id", out var id) ? id.GetString() : null)
+                    : null;
+            await receiver.WaitForAsync(all => orders.All(o => all.Count(r => OrderOf(r) == o) >= 7), what: "every order's events");
+
+            foreach (var order in orders)
+            {
+                var types = receiver.Received.Where(r => OrderOf(r) == order).Select(r => r.Type).ToList();
+                Assert.True(types[0] == "order.placed", $"order {order}: {string.Join(", ", types)}");
+                Assert.Contains("fulfilment.created", types);
+                Assert.True(types.IndexOf("order.confirmed") < types.IndexOf("order.allocated"), string.Join(", ", types));
+            }
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
     public async Task Every_event_arrives_signed_while_the_receiver_fails_for_a_while_and_then_recovers()
     {
         var s = await Scenario.StartAsync();

@@ -171,7 +171,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         var all = others.Append(shipment).ToList();
         if (order.Status == OrderStatus.Shipped && all.All(s => s.Status == TrackingStatus.Delivered))
         {
-            order.MarkDelivered(actor.Name, now);
+            order.MarkDelivered(actor.Name, now, all.Max(s => s.DeliveredAt)); // the carrier's time, which the return window counts from
             await payments.CollectCashOnDeliveryAsync(order, ct);
         }
         else if (order.Status != OrderStatus.Delivered)

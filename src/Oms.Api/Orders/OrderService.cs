@@ -10,7 +10,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Orders;
 
 public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
-    Payments.OrderPayments payments, OrderNumberAllocator numbers)
+    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes)
 {
     /// <summary>
     /// Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).
@@ -59,7 +59,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var delivery = new Delivery(request.Delivery?.Type ?? DeliveryType.Ship, request.Delivery?.PickupLocation);
         var shipping = request.ShippingAddress?.ToDomain();
         var billing = request.BillingAddress?.ToDomain();
-        var charges = pricing.ChargesFor(Order.SubtotalOf(lines), request.Priority, delivery, (shipping ?? billing)?.Country, request.ShippingAmount);
+        var charges = pricing.ChargesFor(Order.SubtotalOf(lines), request.Priority, delivery, await TaxCountryAsync(delivery, shipping ?? billing, ct), request.ShippingAmount);
         var draft = new OrderDraft(
             request.Channel, request.ChannelOrderRef,
             new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone),
@@ -135,7 +135,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var lines = request.Lines is { } requested ? await PriceLinesAsync(requested, order.Currency, ct) : null;
         var edit = new OrderEdit(lines, request.ShippingAddress?.ToDomain(), request.BillingAddress?.ToDomain(), request.Notes, request.Metadata);
         var subtotal = lines is null ? order.Subtotal : Order.SubtotalOf(lines);
-        var country = (edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress)?.Country;
+        var country = await TaxCountryAsync(order.Delivery, edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress, ct);
         var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount);
         return OrderDto.From(await work.ChangeAsync(async () =>
         {
@@ -242,6 +242,22 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id.Value);
         order.EnsureVersion(expectedVersion);
         return order;
+    }
+
+    /// <summary>
+    /// Where the goods change hands, for tax: the pickup location's country for an order collected at a store (which
+    /// must exist and take pickups), the address's otherwise.
+    /// </summary>
+    private async Task<string?> TaxCountryAsync(Delivery delivery, Oms.Domain.Common.Address? address, CancellationToken ct)
+    {
+        if (delivery.Type != DeliveryType.Pickup) return address?.Country;
+        var code = delivery.PickupLocation?.Trim();
+        if (string.IsNullOrEmpty(code)) return address?.Country; // the order itself says a location is required
+        var node = (await nodes.AllAsync(db, [], ct)).FirstOrDefault(n => string.Equals(n.Code, code, StringComparison.OrdinalIgnoreCase));
+        if (node is not { CanPickup: true })
+            throw new DomainException("order.unknown_pickup_location",
+                node is null ? $"No node has the code '{code}'." : $"'{node.Code}' does not hand over orders to customers.", "delivery.pickupLocation");
+        return node.Address.Country;
     }
 
     private sealed record TotalAt(long Total, DateTimeOffset CreatedAt);

@@ -7,6 +7,13 @@ public interface IDomainEvent
     string Type { get; }
     Guid AggregateId { get; }
     DateTimeOffset OccurredAt { get; }
+
+    /// <summary>
+    /// The stream the event is delivered in, in the order it happened: the order's id for everything about one order
+    /// (its payments, allocations, fulfilment orders, shipments and returns too), so a subscriber sees
+    /// <c>order.placed</c> before the rest; the aggregate's own id for anything else.
+    /// </summary>
+    Guid OrderingKey => AggregateId;
 }
 
 public abstract class AggregateRoot

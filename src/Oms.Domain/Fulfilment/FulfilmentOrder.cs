@@ -107,7 +107,7 @@ public sealed class FulfilmentOrder : AggregateRoot
             CreatedAt = now, UpdatedAt = now,
         };
         f._lines.AddRange(allocation.Lines.Select(l => new FulfilmentLine(l.OrderLineId, l.Sku, lineNames.GetValueOrDefault(l.OrderLineId, l.Sku), l.Quantity)));
-        f.Raise(new FulfilmentEvent("fulfilment.created", f.Id.Value, now));
+        f.Raise(new FulfilmentEvent("fulfilment.created", f.Id.Value, f.OrderId.Value, now));
         return f;
     }
 
@@ -136,7 +136,7 @@ public sealed class FulfilmentOrder : AggregateRoot
         foreach (var (line, missing) in shorts) line.Short(missing);
         PickedAt = now;
         UpdatedAt = now;
-        if (shorts.Count > 0) Raise(new FulfilmentEvent("fulfilment.short_picked", Id.Value, now));
+        if (shorts.Count > 0) Raise(new FulfilmentEvent("fulfilment.short_picked", Id.Value, OrderId.Value, now));
         if (_lines.All(l => l.Quantity == 0)) MoveTo(FulfilmentStatus.Cancelled, "short pick: nothing was found", now);
         return shorts;
     }
@@ -184,10 +184,13 @@ public sealed class FulfilmentOrder : AggregateRoot
         Status = to;
         StatusReason = reason;
         UpdatedAt = now;
-        Raise(new FulfilmentEvent("fulfilment." + Wire(to), Id.Value, now));
+        Raise(new FulfilmentEvent("fulfilment." + Wire(to), Id.Value, OrderId.Value, now));
     }
 
     public static string Wire(FulfilmentStatus s) => Lifecycle<FulfilmentStatus>.Wire(s);
 }
 
-public sealed record FulfilmentEvent(string Type, Guid AggregateId, DateTimeOffset OccurredAt) : IDomainEvent;
+public sealed record FulfilmentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public Guid OrderingKey => OrderId;
+}

@@ -74,7 +74,7 @@ public sealed class Shipment : AggregateRoot
             Status = TrackingStatus.LabelCreated, StatusAt = now, CreatedAt = now, UpdatedAt = now,
         };
         s._events.Add(new TrackingEvent(new TrackingUpdate(TrackingStatus.LabelCreated, null, "Label created", fulfilment.NodeCode, now, null), now));
-        s.Raise(new ShipmentEvent("shipment.label_created", s.Id, now));
+        s.Raise(new ShipmentEvent("shipment.label_created", s.Id, s.OrderId.Value, now));
         return s;
     }
 
@@ -93,12 +93,14 @@ public sealed class Shipment : AggregateRoot
             throw new ConflictException("shipment.too_many_events", $"A shipment keeps at most {MaxEvents} tracking events.");
         _events.Add(new TrackingEvent(u, now));
         UpdatedAt = now;
-        if (u.OccurredAt < StatusAt) return true;
+        // Our own label record is no scan: a carrier's event moves the status on from it even when timed before it (the
+        // label was recorded late, or the clocks differ).
+        if (u.OccurredAt < StatusAt && Status != TrackingStatus.LabelCreated) return true;
         var changed = u.Status != Status;
         Status = u.Status;
         StatusAt = u.OccurredAt;
         if (u.Status == TrackingStatus.Delivered) DeliveredAt ??= u.OccurredAt;
-        if (changed) Raise(new ShipmentEvent("shipment." + Wire(u.Status), Id, now));
+        if (changed) Raise(new ShipmentEvent("shipment." + Wire(u.Status), Id, OrderId.Value, now));
         return true;
     }
 
@@ -119,4 +121,7 @@ public sealed class Shipment : AggregateRoot
         Enum.GetValues<TrackingStatus>().Cast<TrackingStatus?>().FirstOrDefault(s => string.Equals(Wire(s!.Value), text?.Trim(), StringComparison.OrdinalIgnoreCase));
 }
 
-public sealed record ShipmentEvent(string Type, Guid AggregateId, DateTimeOffset OccurredAt) : IDomainEvent;
+public sealed record ShipmentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public Guid OrderingKey => OrderId;
+}

@@ -316,10 +316,11 @@ public sealed class Order : AggregateRoot
         MarkShipped(everything, actor, now);
     }
 
-    public void MarkDelivered(string actor, DateTimeOffset now)
+    /// <param name="deliveredAt">When the goods arrived (the carrier's scan of the last parcel); <paramref name="now"/> when recorded by hand.</param>
+    public void MarkDelivered(string actor, DateTimeOffset now, DateTimeOffset? deliveredAt = null)
     {
         MoveTo(OrderStatus.Delivered, actor, null, now);
-        DeliveredAt = now;
+        DeliveredAt = deliveredAt ?? now;
         ShipmentIssue = null;
     }
 

@@ -199,4 +199,7 @@ public sealed class Payment : AggregateRoot
     }
 }
 
-public sealed record PaymentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent;
+public sealed record PaymentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public Guid OrderingKey => OrderId;
+}

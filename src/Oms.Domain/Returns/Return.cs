@@ -115,7 +115,7 @@ public sealed class Return : AggregateRoot
             if (l.Comment is { Length: > MaxCommentLength }) throw new DomainException("return.comment_too_long", $"A comment has at most {MaxCommentLength} characters.", $"lines[{i}].comment");
             r._lines.Add(new ReturnLine(l.OrderLineId, orderLine.Sku, l.Quantity, l.Reason, l.Comment));
         }
-        r.Raise(new ReturnEvent("return.requested", r.Id, now));
+        r.Raise(new ReturnEvent("return.requested", r.Id, r.OrderId.Value, now));
         return r;
     }
 
@@ -189,7 +189,7 @@ public sealed class Return : AggregateRoot
         EnsureCanBecome(to);
         Status = to;
         UpdatedAt = now;
-        Raise(new ReturnEvent("return." + Wire(to), Id, now));
+        Raise(new ReturnEvent("return." + Wire(to), Id, OrderId.Value, now));
     }
 
     private ConflictException InvalidMove(ReturnStatus to) => Lifecycle.InvalidMove(Status, to);
@@ -197,4 +197,7 @@ public sealed class Return : AggregateRoot
     public static string Wire(ReturnStatus s) => Lifecycle<ReturnStatus>.Wire(s);
 }
 
-public sealed record ReturnEvent(string Type, Guid AggregateId, DateTimeOffset OccurredAt) : IDomainEvent;
+public sealed record ReturnEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public Guid OrderingKey => OrderId;
+}

@@ -113,7 +113,10 @@ public sealed class Allocation : AggregateRoot
     }
 }
 
-public sealed record AllocationEvent(string Type, Guid AggregateId, Guid OrderId, string NodeCode, string? Reason, DateTimeOffset OccurredAt) : IDomainEvent;
+public sealed record AllocationEvent(string Type, Guid AggregateId, Guid OrderId, string NodeCode, string? Reason, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public Guid OrderingKey => OrderId;
+}
 
 public enum BackorderStatus { Open, Allocated, Cancelled }
 

@@ -12,6 +12,10 @@ public sealed class OutboxMessage
     public long Sequence { get; private set; }
     public Guid Id { get; private set; }
     public string Type { get; private set; } = "";
+    /// <summary>
+    /// The stream the event is delivered in (<see cref="IDomainEvent.OrderingKey"/>): the order for everything about an
+    /// order, else the aggregate. Subscribers get one stream's events in commit order.
+    /// </summary>
     public Guid AggregateId { get; private set; }
     public DateTimeOffset OccurredAt { get; private set; }
     /// <summary>
@@ -46,7 +50,7 @@ public sealed class OutboxMessage
     {
         Id = Uuid.V7(e.OccurredAt),
         Type = e.Type,
-        AggregateId = e.AggregateId,
+        AggregateId = e.OrderingKey,
         OccurredAt = e.OccurredAt,
         Payload = payload,
         PayloadFrom = payloadFrom,
