@@ -45,7 +45,9 @@ builder.Services.AddScoped<Actor>().AddScoped<UnitOfWork>();
 builder.Services.AddScoped<OrderService>().AddScoped<OrderQueries>();
 builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
 builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
-builder.Services.AddSingleton(new Router(config.GetSection("Routing").Get<RoutingSettings>() ?? new RoutingSettings()));
+// Where addresses are: the built-in postal-area geocoder; register another IGeocoder to use a real one.
+builder.Services.AddSingleton<IGeocoder>(PostalAreaGeocoder.Instance);
+builder.Services.AddSingleton(sp => new Router(config.GetSection("Routing").Get<RoutingSettings>() ?? new RoutingSettings(), sp.GetRequiredService<IGeocoder>()));
 builder.Services.AddScoped<StockCounters>().AddScoped<StockSignals>().AddScoped<AllocationService>();
 builder.Services.AddScoped<RoutingService>().AddScoped<RoutingQueries>();
 builder.Services.AddScoped<NodeService>().AddScoped<NodeQueries>().AddSingleton<NodeDirectory>();

@@ -168,6 +168,35 @@ public sealed class RoutingTests
         Assert.Equal(store, Assert.Single(routing.GetProperty("allocations").EnumerateArray()).GetProperty("nodeCode").GetString());
     }
 
+    [Theory]
+    [InlineData("Lyon", "69002", "FR", "LYON")]           // 0 km; Paris 390
+    [InlineData("Marseille", "13001", "FR", "LYON")]      // 280 km; Paris 660
+    [InlineData("Strasbourg", "67000", "FR", "VENLO")]    // 330 km; Lyon 380, Paris 400
+    [InlineData("Hamburg", "20095", "DE", "WH")]          // Berlin 255 km; Venlo 330
+    [InlineData("Rotterdam", "3011 AB", "NL", "VENLO")]   // 130 km; Paris 370
+    public async Task An_address_without_coordinates_goes_to_the_nearest_node_by_its_postal_area(string city, string postalCode, string country, string expected)
+    {
+        var s = await Scenario.StartAsync();
+        var nodes = new Dictionary<string, string>
+        {
+            ["LYON"] = await s.NodeAsync("LYON", 45.76, 4.84, "FR"),
+            ["PARIS"] = await s.NodeAsync("PARIS", 48.86, 2.35, "FR"),
+            ["VENLO"] = await s.NodeAsync("VENLO", 51.37, 6.17, "NL"),
+            ["WH"] = await s.WarehouseAsync(), // Berlin
+        };
+        var sku = await s.ProductAsync(stock: 0);
+        foreach (var node in nodes.Values) await s.StockAsync(sku, node, 5);
+
+        var simulation = await s.Admin.PostAsJsonAsync("/api/v1/routing/simulate", new
+        {
+            lines = new[] { new { sku, quantity = 1 } },
+            shippingAddress = new { name = "Ada", line1 = "Rue 1", city, postalCode, country },
+        });
+        Assert.Equal(HttpStatusCode.OK, simulation.StatusCode);
+        var plan = await simulation.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(nodes[expected], Assert.Single(plan.GetProperty("allocations").EnumerateArray()).GetProperty("nodeCode").GetString());
+    }
+
     [Fact]
     public async Task GraphQL_explains_routing_and_simulates()
     {

@@ -99,8 +99,38 @@ public sealed class RouterTests
     public void Distances_are_great_circle_kilometres_and_addresses_without_coordinates_use_centroids()
     {
         Assert.InRange(Geo.DistanceKm(new GeoPoint(52.52, 13.405), new GeoPoint(48.137, 11.575)), 500, 510);
-        var munich = Geo.Locate(new Address("x", null, "x", null, "München", null, "80331", "DE", null, null, null))!;
+        var munich = PostalAreaGeocoder.Instance.Locate(new Address("x", null, "x", null, "München", null, "80331", "DE", null, null, null))!;
         Assert.InRange(munich.Latitude, 47.5, 48.8);
-        Assert.NotNull(Geo.Locate(new Address("x", null, "x", null, "Lyon", null, null, "FR", null, null, null)));
+        Assert.NotNull(PostalAreaGeocoder.Instance.Locate(new Address("x", null, "x", null, "Lyon", null, null, "FR", null, null, null)));
+    }
+
+    [Theory]
+    [InlineData("FR", "69002", 45.76, 4.84)]  // Lyon
+    [InlineData("FR", "67000", 48.57, 7.75)]  // Strasbourg
+    [InlineData("FR", "13001", 43.30, 5.37)]  // Marseille
+    [InlineData("DE", "20095", 53.55, 10.00)] // Hamburg
+    [InlineData("NL", "3011 AB", 51.92, 4.48)] // Rotterdam
+    [InlineData("BE", "9000", 51.05, 3.72)]   // Gent
+    [InlineData("AT", "5020", 47.80, 13.04)]  // Salzburg
+    public void A_postal_code_places_the_address_within_its_area(string country, string postal, double latitude, double longitude)
+    {
+        var at = PostalAreaGeocoder.Instance.Locate(new Address("x", null, "x", null, "x", null, postal, country, null, null, null))!;
+        Assert.InRange(Geo.DistanceKm(at, new GeoPoint(latitude, longitude)), 0, 40);
+    }
+
+    [Fact]
+    public void A_geocoder_of_the_users_choice_decides_where_addresses_are()
+    {
+        var lyon = Node("LYON", 45.76, 4.84);
+        var venlo = Node("VENLO", 51.37, 6.17);
+        var everywhereIsVenlo = new Router(new RoutingSettings(), new FixedGeocoder(new GeoPoint(51.37, 6.17)));
+        var plan = everywhereIsVenlo.Plan(Request(("A", 1)) with { Destination = new Address("x", null, "x", null, "Lyon", null, "69002", "FR", null, null, null) },
+            [Snap(lyon, ("A", 5)), Snap(venlo, ("A", 5))], Now);
+        Assert.Equal("VENLO", plan.Candidates.Single(c => c.Chosen).NodeCode);
+    }
+
+    private sealed class FixedGeocoder(GeoPoint point) : IGeocoder
+    {
+        public GeoPoint? Locate(Address address) => address.Location ?? point;
     }
 }

@@ -58,11 +58,13 @@ public sealed record RoutingPlan(string Outcome, IReadOnlyList<PlannedAllocation
 /// otherwise as few nodes as possible, greedily taking the node that covers most of what is left (one line's
 /// quantity may be split); what nobody has is returned as short. Pure: no I/O, the caller brings the snapshot.
 /// </summary>
-public sealed class Router(RoutingSettings settings)
+public sealed class Router(RoutingSettings settings, IGeocoder? geocoder = null)
 {
+    private readonly IGeocoder _geocoder = geocoder ?? PostalAreaGeocoder.Instance;
+
     public RoutingPlan Plan(RoutingRequest request, IReadOnlyList<NodeSnapshot> nodes, DateTimeOffset now)
     {
-        var destination = Geo.Locate(request.Destination);
+        var destination = request.Destination is { } to ? _geocoder.Locate(to) : null;
         var country = request.Destination?.Country.ToUpperInvariant();
         var weight = request.Lines.Sum(l => l.Quantity * l.UnitWeightGrams);
         var evaluated = nodes.Select(n => Evaluate(n, request, destination, country, weight, now)).ToList();
@@ -143,7 +145,7 @@ public sealed class Router(RoutingSettings settings)
         var canShipAll = request.Lines.GroupBy(l => l.Sku).All(g => snapshot.Available.GetValueOrDefault(g.Key) >= g.Sum(l => l.Quantity));
         if (units == 0) reasons.Add("holds none of the items");
 
-        var from = Geo.Locate(node.Address);
+        var from = _geocoder.Locate(node.Address);
         var km = from is not null && destination is not null ? Geo.DistanceKm(from, destination) : 0;
         var shipping = node.ShippingCost.CostFor(weightGrams, km);
         var capacity = node.DailyCapacity is { } c && c > 0 ? settings.CapacityWeight * Math.Min(1.0, (snapshot.OrdersToday + 1.0) / c) : 0;
