@@ -24,6 +24,32 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public async Task Every_answer_is_checked_against_the_document_and_a_shape_it_does_not_allow_is_caught()
+    {
+        var s = await Scenario.StartAsync();
+        var order = (await s.PlaceAsync()).GetProperty("id").GetString();
+        var request = new HttpRequestMessage(HttpMethod.Get, $"http://localhost/api/v1/orders/{order}");
+        var body = JsonNode.Parse(await s.Admin.GetStringAsync($"/api/v1/orders/{order}"))!.AsObject(); // passed the check on the way in
+        string? Check(Action<JsonObject> change)
+        {
+            var changed = body.DeepClone().AsObject();
+            change(changed);
+            var json = changed.ToJsonString();
+            return ContractCheck.Violation(request, new HttpResponseMessage(System.Net.HttpStatusCode.OK)
+            { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") }, json);
+        }
+
+        Assert.Null(Check(_ => { }));
+        Assert.Null(Check(o => o["shippingAddress"] = null));                       // nullable in the document too
+        Assert.NotNull(Check(o => o["status"] = "teleported"));                     // not one of the enum's values
+        Assert.NotNull(Check(o => o.Remove("total")));                              // required
+        Assert.NotNull(Check(o => o["customer"] = null));                           // never null
+        Assert.NotNull(Check(o => o["surprise"] = 1));                              // no property the document does not name
+        var teapot = new HttpResponseMessage((System.Net.HttpStatusCode)418) { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        Assert.NotNull(ContractCheck.Violation(request, teapot, "{}"));             // a status the document does not list
+    }
+
+    [Fact]
     public async Task Committed_OpenAPI_document_is_what_the_API_serves()
     {
         var s = await Scenario.StartAsync();

@@ -80,3 +80,11 @@ public sealed record PaymentDto
         CreatedAt = p.CreatedAt, UpdatedAt = p.UpdatedAt, Version = p.Version,
     };
 }
+
+/// <summary>What Stripe is told about an event it sent.</summary>
+public sealed record StripeWebhookResult
+{
+    public required bool Received { get; init; }
+    /// <summary>The event id was seen before: acknowledged, not applied again.</summary>
+    public required bool Duplicate { get; init; }
+}

@@ -15,9 +15,11 @@ public static class PaymentEndpoints
                 using var reader = new StreamReader(request.Body);
                 var json = await reader.ReadToEndAsync(ct);
                 var applied = await s.HandleStripeEventAsync(json, request.Headers["Stripe-Signature"].ToString(), ct);
-                return TypedResults.Ok(new { received = true, duplicate = !applied });
+                return TypedResults.Ok(new StripeWebhookResult { Received = true, Duplicate = !applied });
             })
-            .Public().ExcludeFromDescription();
+            .Public().WithTags("Payments").WithName("receiveStripeEvent")
+            .WithSummary("Stripe's webhook: an event signed with 'Stripe-Signature' (the endpoint's whsec_ secret); each event id is applied once")
+            .Accepts<System.Text.Json.Nodes.JsonNode>("application/json").ProducesProblem(400);
 
         var payments = api.MapGroup("/orders/{orderId:guid}/payments").WithTags("Payments");
         payments.MapGet("/", async (Guid orderId, PaymentQueries q, CancellationToken ct) => TypedResults.Ok(await q.ForOrderAsync(new OrderId(orderId), ct)))
@@ -29,7 +31,7 @@ public static class PaymentEndpoints
             })
             .RequireScope(Scopes.PaymentsWrite).WithName("createPayment")
             .WithSummary("Add a payment: card (Stripe) or an offline method; the amount defaults to what is outstanding")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422).ProducesProblem(502);
         payments.MapPost("/{paymentId:guid}/mark-received", async (Guid orderId, Guid paymentId, MarkReceivedRequest r, PaymentService s, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await s.MarkReceivedAsync(new OrderId(orderId), paymentId, r, Preconditions.ExpectedVersion(http.Request),
                     http.Request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString(), ct)))

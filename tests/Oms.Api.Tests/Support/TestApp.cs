@@ -89,7 +89,8 @@ public static class TestApp
 
     public static HttpClient Client(this ApiFactory factory, string? key)
     {
-        var client = factory.CreateClient();
+        // Every answer a test receives is checked against the committed OpenAPI document (ContractCheck).
+        var client = factory.CreateDefaultClient(new ContractCheck());
         if (key is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

@@ -24,6 +24,10 @@ public static class OpenApiSetup
                 License = new OpenApiLicense { Name = "MIT" },
             });
             o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "Oms.Api.xml"), includeControllerXmlComments: false);
+            // Relative: the API answers on whatever host serves this document.
+            o.AddServer(new OpenApiServer { Url = "/", Description = "The host that serves this document" });
+            // Free-form JSON (an event's example body), not System.Text.Json's node internals.
+            o.MapType<System.Text.Json.Nodes.JsonNode>(() => new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Any JSON object." });
             o.SupportNonNullableReferenceTypes();
             o.NonNullableReferenceTypesAsRequired();
             o.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
@@ -58,13 +62,16 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
+        operation.Responses ??= new OpenApiResponses();
+        // What any operation may answer: a body over the size limit, and a failure of ours (with a traceId to quote).
+        if (operation.RequestBody is not null) AddProblem(operation, context, "413", "The body is larger than the API accepts (Api:MaxRequestBodyBytes).");
+        AddProblem(operation, context, "500", "An unexpected error on our side; quote the traceId when reporting it.");
         if (metadata.OfType<IAllowAnonymous>().Any()) return;
         var scope = metadata.OfType<RequireScopeAttribute>().LastOrDefault()?.Scope;
         operation.Security ??= [];
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
         if (scope is not null)
             operation.Description = $"{operation.Description}\n\nRequires scope `{scope}`.".Trim();
-        operation.Responses ??= new OpenApiResponses();
         AddProblem(operation, context, "401", "Missing, unknown or revoked API key.");
         if (scope is not null) AddProblem(operation, context, "403", $"The API key lacks the `{scope}` scope.");
 
@@ -136,5 +143,18 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
             .Where(concrete.Properties.ContainsKey)
             .ToHashSet();
         concrete.Required = required;
+
+        // A property that can be null is nullable in the document, also when its schema is a reference (an address, an
+        // enum): OpenAPI 3.0 puts the reference under allOf to say so, which generated clients read as "X | null".
+        var nullability = new System.Reflection.NullabilityInfoContext();
+        foreach (var property in context.Type.GetProperties())
+        {
+            var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (!concrete.Properties.TryGetValue(name, out var propertySchema) || propertySchema is not OpenApiSchemaReference reference) continue;
+            var nullable = Nullable.GetUnderlyingType(property.PropertyType) is not null
+                           || (!property.PropertyType.IsValueType && nullability.Create(property).ReadState == System.Reflection.NullabilityState.Nullable);
+            if (!nullable) continue;
+            concrete.Properties[name] = new OpenApiSchema { AllOf = [reference], Type = JsonSchemaType.Null, Description = reference.Description };
+        }
     }
 }
