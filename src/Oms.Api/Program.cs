@@ -129,6 +129,7 @@ app.UseStaticFiles();
 app.UseOmsOpenApi();
 app.UseRouting();
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<Oms.Api.Platform.Validation.UnknownQueryParameters>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).Public();

@@ -154,4 +154,20 @@ public sealed class ValidationTests
         var list = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders?customerEmail={s.Email()}");
         Assert.Equal(0, list.GetProperty("data").GetArrayLength());
     }
+
+    [Theory]
+    [InlineData("/api/v1/orders?stauts=pending", "stauts")]
+    [InlineData("/api/v1/products?q=mug&colour=red", "colour")]
+    [InlineData("/api/v1/fulfilment-nodes?active=true&region=eu", "region")]
+    public async Task A_query_parameter_the_operation_does_not_take_is_refused_by_name(string url, string unknown)
+    {
+        var s = await Scenario.StartAsync();
+        var response = await s.Admin.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(unknown, out var message), problem.ToString());
+        Assert.StartsWith("Unknown query parameter.", message[0].GetString());
+        Assert.Equal(HttpStatusCode.OK, (await s.Admin.GetAsync("/api/v1/orders?status=pending&limit=5")).StatusCode);
+    }
 }

@@ -66,6 +66,8 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
         // What any operation may answer: a body over the size limit, and a failure of ours (with a traceId to quote).
         if (operation.RequestBody is not null) AddProblem(operation, context, "413", "The body is larger than the API accepts (Api:MaxRequestBodyBytes).");
         AddProblem(operation, context, "500", "An unexpected error on our side; quote the traceId when reporting it.");
+        // Every operation refuses a query parameter it does not take (UnknownQueryParameters).
+        AddProblem(operation, context, "400", "The request is invalid (an unknown query parameter, say); errors names each field.");
         if (metadata.OfType<IAllowAnonymous>().Any()) return;
         var scope = metadata.OfType<RequireScopeAttribute>().LastOrDefault()?.Scope;
         operation.Security ??= [];
