@@ -118,3 +118,26 @@ public sealed class PlatformTests
         }
     }
 }
+
+/// <summary>What an operator reads in the log: failures only, never ordinary traffic.</summary>
+public sealed class LogTests
+{
+    [Fact]
+    public async Task A_first_start_on_an_empty_database_and_idempotent_replays_log_no_failure()
+    {
+        var logs = new CapturedLogs();
+        var connection = await (await TestApp.DatabaseAsync()).CreateDatabaseAsync();
+        await using var app = new ApiFactory(connection, "oms_test_admin_" + Guid.NewGuid().ToString("N")) { Logs = logs };
+        var admin = app.Admin();
+        var product = await admin.PostAsJsonAsync("/api/v1/products", new { sku = "LOG-1", name = "Mug", price = new { amount = 1000, currency = "EUR" }, weightGrams = 300 });
+        Assert.Equal(HttpStatusCode.Created, product.StatusCode);
+        for (var i = 0; i < 2; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Scenario.Content(Scenario.NewOrderBody("LOG-1", "log@example.com")) };
+            request.Headers.Add("Idempotency-Key", "log-test");
+            Assert.Equal(HttpStatusCode.Created, (await admin.SendAsync(request)).StatusCode); // the second is the replay
+        }
+        var failures = logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures.Select(f => $"{f.Level} {f.Category}: {f.Message}")));
+    }
+}

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Oms.Api.Platform.Http;
 
 using Oms.Testing;
@@ -14,6 +15,9 @@ namespace Oms.Api.Tests.Support;
 public sealed class ApiFactory(string connectionString, string adminKey, params (string Key, string Value)[] extra) : WebApplicationFactory<Program>
 {
     public string AdminKey { get; } = adminKey;
+
+    /// <summary>Also sends the app's log here (what an operator would see).</summary>
+    public CapturedLogs? Logs { get; init; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -42,6 +46,7 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Payments:ProviderCalls:RetrySchedule:{i}", RetrySchedule[i]);
         builder.UseSetting("Payments:ProviderCalls:PollInterval", "00:00:00.050");
         foreach (var (key, value) in extra) builder.UseSetting(key, value);
+        if (Logs is { } logs) builder.ConfigureLogging(l => l.AddProvider(logs));
     }
 
     /// <summary>Five quick retries: a receiver that fails for about a second still gets everything.</summary>
@@ -104,5 +109,27 @@ public static class TestApp
         response.EnsureSuccessStatusCode();
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return body.GetProperty("secret").GetString()!;
+    }
+}
+
+/// <summary>Every log entry of an app at Warning or above, with its category, for tests that read the log as an operator would.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    public System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Category, string Message, Exception? Exception)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(CapturedLogs logs, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel)) logs.Entries.Enqueue((logLevel, category, formatter(state, exception), exception));
+        }
     }
 }

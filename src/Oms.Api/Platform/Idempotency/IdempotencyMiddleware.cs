@@ -79,19 +79,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var now = clock.GetUtcNow();
-        db.IdempotencyRecords.Add(new IdempotencyRecord
-        {
-            Owner = owner, Key = key, Fingerprint = fingerprint, CreatedAt = now, LockedUntil = now + _options.LockTimeout,
-        });
-        try
-        {
-            await db.SaveChangesAsync(ct);
+        // A retry finds the key taken: ordinary traffic, found by the insert itself rather than by a failed save that EF
+        // would log as an error.
+        if (await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO idempotency_keys (owner, key, fingerprint, created_at, locked_until) VALUES ({owner}, {key}, {fingerprint}, {db.StoreTime(now)}, {db.StoreTime(now + _options.LockTimeout)}) ON CONFLICT DO NOTHING",
+                ct) == 1)
             return (ClaimOutcome.Claimed, null);
-        }
-        catch (DbUpdateException e) when (db.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-        }
         var existing = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Owner == owner && r.Key == key, ct);
         if (existing is null) return (ClaimOutcome.InFlight, null); // released in between: try again
         if (existing.Fingerprint != fingerprint) return (ClaimOutcome.Mismatch, existing);
