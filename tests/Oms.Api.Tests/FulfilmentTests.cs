@@ -297,6 +297,28 @@ public sealed class FulfilmentTests
     }
 
     [Fact]
+    public async Task A_ship_retried_after_a_failure_gets_the_label_already_bought_not_a_second_one()
+    {
+        var s = await Scenario.StartAsync();
+        var orderId = (await s.PaidOrderAsync(s.OrderBody(await s.ProductAsync()))).GetProperty("id").GetString()!;
+        var fulfilmentId = (await s.FulfilmentOrdersAsync(orderId))[0].GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsJsonAsync($"/api/v1/fulfilment-orders/{fulfilmentId}/pack",
+            new { packages = new[] { new { weightGrams = 1200, lengthMm = 300, widthMm = 200, heightMm = 100 } } })).StatusCode);
+
+        await using (await RefusedWrites.OfOrderAsync(s.Factory, "shipments", orderId)) // the label is bought, then the save fails
+            Assert.Equal(HttpStatusCode.InternalServerError,
+                (await s.Admin.PostAsJsonAsync($"/api/v1/fulfilment-orders/{fulfilmentId}/ship", new { carrier = "parcelpost", service = "standard" })).StatusCode);
+        Assert.Equal("packed", (await s.FulfilmentOrdersAsync(orderId))[0].GetProperty("status").GetString()); // nothing half-written
+
+        var shipped = await s.Admin.PostAsJsonAsync($"/api/v1/fulfilment-orders/{fulfilmentId}/ship", new { carrier = "parcelpost", service = "standard" });
+        Assert.Equal(HttpStatusCode.Created, shipped.StatusCode);
+        var keys = TestApp.Carrier.Requests.Where(k => k.StartsWith(fulfilmentId, StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, keys.Count);            // asked twice
+        Assert.Single(keys.Distinct());         // for one parcel: one label sold
+        Assert.Equal(TestApp.Carrier.Sold[keys[0]].TrackingNumber, (await shipped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNumber").GetString());
+    }
+
+    [Fact]
     public async Task The_order_is_delivered_at_the_carriers_scan_time_even_one_timed_before_our_label_record()
     {
         var s = await Scenario.StartAsync();

@@ -11,35 +11,6 @@ namespace Oms.Api.Tests;
 /// <summary>What a provider tells us is never lost: an effect that failed is applied when the provider retries the event.</summary>
 public sealed class ProviderEventTests
 {
-    /// <summary>Makes PostgreSQL refuse allocations of one order (an outage of exactly that write) until disposed.</summary>
-    private sealed class AllocationsRefused : IAsyncDisposable
-    {
-        private readonly ApiFactory _factory;
-        private readonly string _name;
-
-        private AllocationsRefused(ApiFactory factory, string name) => (_factory, _name) = (factory, name);
-
-        public static async Task<AllocationsRefused> ForOrderAsync(ApiFactory factory, string orderId)
-        {
-            var name = "refuse_" + Guid.NewGuid().ToString("N")[..12];
-            await ExecuteAsync(factory, $"""
-                CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN IF NEW.order_id = '{Guid.Parse(orderId)}' THEN RAISE EXCEPTION 'simulated failure'; END IF; RETURN NEW; END $$;
-                CREATE TRIGGER {name} BEFORE INSERT ON allocations FOR EACH ROW EXECUTE FUNCTION {name}();
-                """);
-            return new AllocationsRefused(factory, name);
-        }
-
-        public async ValueTask DisposeAsync() =>
-            await ExecuteAsync(_factory, $"DROP TRIGGER {_name} ON allocations; DROP FUNCTION {_name}();");
-
-        private static async Task ExecuteAsync(ApiFactory factory, string sql)
-        {
-            await using var scope = factory.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<OmsDbContext>().Database.ExecuteSqlRawAsync(sql);
-        }
-    }
-
     [Fact]
     public async Task A_confirmation_that_failed_after_the_event_was_recorded_happens_when_Stripe_retries_the_event()
     {
@@ -47,7 +18,7 @@ public sealed class ProviderEventTests
         var card = await CardPaymentTests.PayByCardAsync(s);
         var json = FakeStripe.Event("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.amount_capturable_updated", TestApp.Stripe.Authorize(card.IntentId));
 
-        await using (await AllocationsRefused.ForOrderAsync(s.Factory, card.OrderId))
+        await using (await RefusedWrites.OfOrderAsync(s.Factory, "allocations", card.OrderId))
         {
             var failed = await CardPaymentTests.WebhookAsync(s, json);
             Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode); // Stripe retries what it was not answered 2xx

@@ -61,14 +61,21 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
     {
         RequestValidator.ThrowIfInvalid(r);
         var carrier = carriers.Get(string.IsNullOrWhiteSpace(r.Carrier) ? "manual" : r.Carrier);
+        // The label is bought first, with no transaction open and no row locked, keyed by the fulfilment order as
+        // packed (its version): a retried ship (after a failure, or a lost answer) gets the same label, never a second.
+        // The change then requires that same version, so the parcel shipped is the one the label was bought for.
+        var packed = await db.FulfilmentOrders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct)
+                     ?? throw new NotFoundException("fulfilment order", id);
+        packed.EnsureVersion(expectedVersion);
+        packed.EnsureCanShip();
+        var shipTo = await db.Orders.AsNoTracking().Where(o => o.Id == packed.OrderId).Select(o => o.ShippingAddress).SingleAsync(ct);
+        var label = await carrier.CreateLabelAsync(new LabelRequest(packed.OrderNumber, packed.NodeCode, r.Service, r.TrackingNumber, r.TrackingUrl, packed.Packages,
+            shipTo, $"{packed.Id.Value}-label-v{packed.Version}"), ct);
         Shipment? shipment = null;
-        await ChangeAsync(id, expectedVersion, async (f, allocation) =>
+        await ChangeAsync(id, packed.Version, async (f, allocation) =>
         {
             var now = clock.GetUtcNow();
             f.Ship(now);
-            var order = await db.OrderAsync(f.OrderId, ct);
-            var label = await carrier.CreateLabelAsync(new LabelRequest(f.OrderNumber, f.NodeCode, r.Service, r.TrackingNumber, r.TrackingUrl, f.Packages,
-                order.ShippingAddress), ct);
             shipment = Shipment.Create(f, carrier.Code, r.Service, label.TrackingNumber, label.TrackingUrl, now);
             db.Shipments.Add(shipment);
             await allocations.ConsumeAsync(allocation, ct);

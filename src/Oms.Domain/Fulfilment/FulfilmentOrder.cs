@@ -151,9 +151,16 @@ public sealed class FulfilmentOrder : AggregateRoot
         _packages.AddRange(packages);
     }
 
-    public void Ship(DateTimeOffset now)
+    /// <summary>Refuses, as <see cref="Ship"/> would, a fulfilment order that cannot ship now (before its label is bought).</summary>
+    public void EnsureCanShip()
     {
         if (Pickup) throw new ConflictException("fulfilment.pickup_order", "The customer collects this order at the node: mark it ready for pickup instead of shipping it.");
+        Lifecycle.EnsureCanMove(Status, FulfilmentStatus.Shipped);
+    }
+
+    public void Ship(DateTimeOffset now)
+    {
+        EnsureCanShip();
         MoveTo(FulfilmentStatus.Shipped, null, now);
         ShippedAt = now;
     }

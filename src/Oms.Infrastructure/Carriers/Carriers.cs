@@ -16,9 +16,12 @@ public sealed class CarrierOptions
     public long SignatureToleranceSeconds { get; set; } = 300;
 }
 
-/// <summary>What a label is bought for.</summary>
+/// <summary>
+/// What a label is bought for. <see cref="IdempotencyKey"/> names the parcel as packed: a carrier that is asked again
+/// with the same key returns the label it sold, never a second one (pass it as the carrier API's idempotency key).
+/// </summary>
 public sealed record LabelRequest(string OrderNumber, string NodeCode, string? Service, string? TrackingNumber, string? TrackingUrl,
-    IReadOnlyList<Package> Packages, Address? ShipTo);
+    IReadOnlyList<Package> Packages, Address? ShipTo, string IdempotencyKey);
 
 public sealed record Label(string TrackingNumber, string? TrackingUrl);
 
@@ -30,6 +33,7 @@ public sealed record Label(string TrackingNumber, string? TrackingUrl);
 public interface ICarrier
 {
     string Code { get; }
+    /// <summary>Buys (or, for the same <see cref="LabelRequest.IdempotencyKey"/>, finds again) the label. Called with no transaction open.</summary>
     Task<Label> CreateLabelAsync(LabelRequest request, CancellationToken ct);
     /// <summary>The carrier's own event code in our terms; null when the code is unknown.</summary>
     TrackingStatus? Normalise(string carrierCode);

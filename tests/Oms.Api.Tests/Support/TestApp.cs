@@ -47,6 +47,7 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         builder.UseSetting("Payments:ProviderCalls:PollInterval", "00:00:00.050");
         foreach (var (key, value) in extra) builder.UseSetting(key, value);
         if (Logs is { } logs) builder.ConfigureLogging(l => l.AddProvider(logs));
+        builder.ConfigureServices(services => services.AddSingleton<Oms.Infrastructure.Carriers.ICarrier>(TestApp.Carrier));
     }
 
     /// <summary>Five quick retries: a receiver that fails for about a second still gets everything.</summary>
@@ -80,6 +81,9 @@ public static class TestApp
         Stripe = await StripeServer.Value;
         return await Database.Value;
     }
+
+    /// <summary>A carrier selling labels (<c>parcelpost</c>), in every app instance of the run.</summary>
+    public static TestCarrier Carrier { get; } = new();
 
     /// <summary>The fake Stripe every app instance of the run talks to.</summary>
     public static FakeStripe Stripe { get; private set; } = null!;
