@@ -25,6 +25,34 @@ public sealed class WebhookTests
         s.Admin.PatchAsJsonAsync($"/api/v1/webhook-subscriptions/{id}", new { active = false });
 
     [Fact]
+    public async Task Status_events_carry_their_transition_and_updates_name_the_fields_that_changed()
+    {
+        var s = await Scenario.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var (subscription, _) = await SubscribeAsync(s, receiver, "order.*", "fulfilment.*");
+        try
+        {
+            var id = (await s.PlaceAsync()).GetProperty("id").GetString()!;
+            Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await s.Admin.PatchAsJsonAsync($"/api/v1/orders/{id}", new { notes = "leave at the door" })).StatusCode);
+            await receiver.WaitForAsync(_ => receiver.AcceptedFor(id).Any(r => r.Type == "order.updated"), what: "the order's events");
+
+            var events = receiver.AcceptedFor(id);
+            JsonElement Body(string type) => events.First(r => r.Type == type).Body;
+            Assert.False(Body("order.placed").TryGetProperty("transition", out _));
+            Assert.Equal("pending", Body("order.confirmed").GetProperty("transition").GetProperty("from").GetString());
+            Assert.Equal("confirmed", Body("order.confirmed").GetProperty("transition").GetProperty("to").GetString());
+            Assert.Equal("confirmed", Body("order.allocated").GetProperty("transition").GetProperty("from").GetString());
+            Assert.Equal(new[] { "notes" }, Body("order.updated").GetProperty("changed").EnumerateArray().Select(c => c.GetString()).ToArray());
+            Assert.False(Body("order.updated").TryGetProperty("transition", out _));
+        }
+        finally
+        {
+            await DeactivateAsync(s, subscription);
+        }
+    }
+
+    [Fact]
     public async Task Every_event_about_an_order_arrives_in_the_order_it_happened_with_order_placed_first()
     {
         var s = await Scenario.StartAsync();

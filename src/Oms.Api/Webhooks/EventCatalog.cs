@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Oms.Domain.Common;
 using System.Text.Json.Nodes;
 using Oms.Api.Catalog;
 using Oms.Api.Orders;
@@ -38,10 +39,14 @@ public static class EventCatalog
         var list = new List<EventTypeDto>
         {
             Item("order.placed", "An order was captured (status pending).", order, json),
-            Item("order.updated", "Lines, addresses, notes or metadata of an order changed.", order, json),
+            Item("order.updated",
+                "An order changed without a status move; 'changed' names the fields: lines, shippingAddress, billingAddress, notes, metadata (an edit), "
+                + "amountPaid (money received, captured or refunded after placement), shipmentIssue (a carrier problem flagged or cleared).",
+                order, json, changed: ["shippingAddress"]),
         };
         foreach (var status in Enum.GetValues<OrderStatus>())
-            list.Add(Item("order." + OrderStateMachine.Wire(status), $"An order became {OrderStateMachine.Wire(status)}.", order with { Status = status }, json));
+            list.Add(Item("order." + OrderStateMachine.Wire(status), $"An order became {OrderStateMachine.Wire(status)}; 'transition' says from what.",
+                order with { Status = status }, json, Moved(OrderStateMachine.Lifecycle, status)));
         foreach (var (kind, status, description) in new[]
         {
             ("created", PaymentStatus.Pending, "A payment was added to an order."),
@@ -54,7 +59,7 @@ public static class EventCatalog
             ("voided", PaymentStatus.Voided, "An uncaptured authorisation or a pending payment was released."),
             ("failed", PaymentStatus.Failed, "The payment failed."),
         })
-            list.Add(Item("payment." + kind, description, SamplePayment(status), json));
+            list.Add(Item("payment." + kind, description + " A status move carries 'transition'.", SamplePayment(status), json, Moved(Payment.Lifecycle, status)));
         foreach (var (operation, status) in new[] { ("capture", PaymentStatus.Authorized), ("cancel", PaymentStatus.Voided), ("refund", PaymentStatus.PartiallyRefunded) })
             list.Add(Item($"payment.{operation}_failed",
                 $"A {operation} at the payment provider failed; providerFailure says why. It is retried with backoff until it succeeds or the schedule is spent (the history entry says which).",
@@ -62,18 +67,23 @@ public static class EventCatalog
         list.Add(Item("product.created", "A product was added to the catalog.", SampleProduct(), json));
         list.Add(Item("product.updated", "A product changed.", SampleProduct(), json));
         list.Add(Item("allocation.reserved", "Stock for part or all of an order was reserved at a node: that node ships it.", SampleAllocation(), json));
-        list.Add(Item("allocation.rejected", "A node refused its allocation; the lines are routed elsewhere.", SampleAllocation() with { Status = AllocationStatus.Rejected, RejectReason = "shelf damaged" }, json));
-        list.Add(Item("allocation.shipped", "A node shipped its allocation: the reserved stock was consumed.", SampleAllocation() with { Status = AllocationStatus.Shipped }, json));
-        list.Add(Item("allocation.released", "An allocation's reservation went back to stock (the order was cancelled or its lines changed).", SampleAllocation() with { Status = AllocationStatus.Released }, json));
+        list.Add(Item("allocation.rejected", "A node refused its allocation; the lines are routed elsewhere.",
+            SampleAllocation() with { Status = AllocationStatus.Rejected, RejectReason = "shelf damaged" }, json, Moved(Allocation.Lifecycle, AllocationStatus.Rejected)));
+        list.Add(Item("allocation.shipped", "A node shipped its allocation: the reserved stock was consumed.",
+            SampleAllocation() with { Status = AllocationStatus.Shipped }, json, Moved(Allocation.Lifecycle, AllocationStatus.Shipped)));
+        list.Add(Item("allocation.released", "An allocation's reservation went back to stock (the order was cancelled or its lines changed).",
+            SampleAllocation() with { Status = AllocationStatus.Released }, json, Moved(Allocation.Lifecycle, AllocationStatus.Released)));
         foreach (var status in Enum.GetValues<FulfilmentStatus>().Where(s => s != FulfilmentStatus.Open))
-            list.Add(Item("fulfilment." + FulfilmentOrder.Wire(status), $"A fulfilment order became {FulfilmentOrder.Wire(status)}.", SampleFulfilment() with { Status = status }, json));
+            list.Add(Item("fulfilment." + FulfilmentOrder.Wire(status), $"A fulfilment order became {FulfilmentOrder.Wire(status)}; 'transition' says from what.",
+                SampleFulfilment() with { Status = status }, json, Moved(FulfilmentOrder.Lifecycle, status)));
         list.Add(Item("fulfilment.created", "A node got work: a fulfilment order for one allocation of an order (status open).", SampleFulfilment(), json));
         list.Add(Item("fulfilment.short_picked", "The picker could not find some units; they were routed to other nodes.", SampleFulfilment() with { Status = FulfilmentStatus.Picking }, json));
         foreach (var status in Enum.GetValues<TrackingStatus>())
-            list.Add(Item("shipment." + Shipment.Wire(status), $"A shipment's tracking status became {Shipment.Wire(status)} (label_created: the shipment was created).",
-                SampleShipment() with { Status = status }, json));
+            list.Add(Item("shipment." + Shipment.Wire(status), ShipmentMeaning(status),
+                SampleShipment() with { Status = status }, json, status == TrackingStatus.LabelCreated ? null : new Transition("label_created", Shipment.Wire(status))));
         foreach (var status in Enum.GetValues<ReturnStatus>())
-            list.Add(Item("return." + Return.Wire(status), $"A return became {Return.Wire(status)}.", SampleReturn() with { Status = status }, json));
+            list.Add(Item("return." + Return.Wire(status), $"A return became {Return.Wire(status)}; 'transition' says from what (return.requested: it was opened).",
+                SampleReturn() with { Status = status }, json, Moved(Return.Lifecycle, status)));
         list.Add(Item("inventory.adjusted", "On-hand stock changed (adjustment, transfer or receipt).", SampleStock(), json));
         list.Add(Item("inventory.low_stock", "Available stock fell below the reorder point.", SampleStock() with { Available = 2 }, json));
         list.Add(Item("inventory.out_of_stock", "Available stock reached zero.", SampleStock() with { Available = 0, Reserved = 5 }, json));
@@ -92,20 +102,40 @@ public static class EventCatalog
 
     private static readonly HashSet<string> Types = All(new JsonSerializerOptions(JsonSerializerDefaults.Web)).Select(t => t.Type).ToHashSet();
 
-    private static EventTypeDto Item(string type, string description, object data, JsonSerializerOptions json) => new()
+    private static EventTypeDto Item(string type, string description, object data, JsonSerializerOptions json, Transition? transition = null,
+        string[]? changed = null)
     {
-        Type = type,
-        Description = description,
-        DataSchema = data.GetType().Name.Contains("Anonymous") ? "object" : data.GetType().Name,
-        Example = new JsonObject
+        var example = new JsonObject
         {
             ["id"] = "evt_01980000000070008000000000000001",
             ["type"] = type,
             ["occurred_at"] = "2026-11-27T09:30:00.000000Z",
             ["api_version"] = "v1",
-            ["data"] = JsonSerializer.SerializeToNode(data, data.GetType(), json),
-        },
-    };
+        };
+        if (transition is not null) example["transition"] = new JsonObject { ["from"] = transition.From, ["to"] = transition.To };
+        if (changed is not null) example["changed"] = new JsonArray([.. changed.Select(c => (JsonNode?)c)]);
+        example["data"] = JsonSerializer.SerializeToNode(data, data.GetType(), json);
+        return new EventTypeDto
+        {
+            Type = type, Description = description, DataSchema = data.GetType().Name.Contains("Anonymous") ? "object" : data.GetType().Name, Example = example,
+        };
+    }
+
+    /// <summary>An example move into <paramref name="to"/>: from the first status that may move there; null for a status nothing moves into (the first).</summary>
+    private static Transition? Moved<TStatus>(Lifecycle<TStatus> lifecycle, TStatus to) where TStatus : struct, Enum =>
+        Enum.GetValues<TStatus>().Where(from => lifecycle.CanMove(from, to) && !from.Equals(to)).Select(from => Transition.Of(from, to)).FirstOrDefault();
+
+    private static string ShipmentMeaning(TrackingStatus status) => "shipment." + Shipment.Wire(status) + ": " + status switch
+    {
+        TrackingStatus.LabelCreated => "the parcel was handed over with its label (the shipment was created); the carrier has not scanned it yet.",
+        TrackingStatus.InTransit => "the carrier has the parcel and is moving it.",
+        TrackingStatus.OutForDelivery => "the parcel is on the vehicle that delivers it today.",
+        TrackingStatus.Delivered => "the carrier delivered the parcel; once every parcel is, the order is delivered at the carrier's time.",
+        TrackingStatus.DeliveryFailed => "a delivery attempt failed (nobody home, address problem); the carrier usually tries again. Flags the order's shipmentIssue.",
+        TrackingStatus.Exception => "the carrier reports a problem (damage, delay, loss). Flags the order's shipmentIssue.",
+        TrackingStatus.ReturnedToSender => "the parcel is on its way back to the sender. Flags the order's shipmentIssue.",
+        _ => "a tracking status.",
+    } + " 'transition' says from what.";
 
     private static MoneyDto Eur(long amount) => MoneyDto.From(amount, "EUR");
 

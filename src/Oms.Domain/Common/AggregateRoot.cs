@@ -14,6 +14,19 @@ public interface IDomainEvent
     /// <c>order.placed</c> before the rest; the aggregate's own id for anything else.
     /// </summary>
     Guid OrderingKey => AggregateId;
+
+    /// <summary>The status move a status event reports (snake_case, as clients see statuses); null for other events.</summary>
+    Transition? Transition => null;
+
+    /// <summary>For an update event: the fields (as clients name them) that changed; null for other events.</summary>
+    IReadOnlyList<string>? Changed => null;
+}
+
+/// <summary>A status move: what it was and what it became.</summary>
+public sealed record Transition(string From, string To)
+{
+    public static Transition Of<TStatus>(TStatus from, TStatus to) where TStatus : struct, Enum =>
+        new(Lifecycle<TStatus>.Wire(from), Lifecycle<TStatus>.Wire(to));
 }
 
 public abstract class AggregateRoot

@@ -188,16 +188,17 @@ public sealed class FulfilmentOrder : AggregateRoot
     private void MoveTo(FulfilmentStatus to, string? reason, DateTimeOffset now)
     {
         Lifecycle.EnsureCanMove(Status, to);
+        var from = Status;
         Status = to;
         StatusReason = reason;
         UpdatedAt = now;
-        Raise(new FulfilmentEvent("fulfilment." + Wire(to), Id.Value, OrderId.Value, now));
+        Raise(new FulfilmentEvent("fulfilment." + Wire(to), Id.Value, OrderId.Value, now, Transition.Of(from, to)));
     }
 
     public static string Wire(FulfilmentStatus s) => Lifecycle<FulfilmentStatus>.Wire(s);
 }
 
-public sealed record FulfilmentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+public sealed record FulfilmentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt, Transition? Transition = null) : IDomainEvent
 {
     public Guid OrderingKey => OrderId;
 }

@@ -97,10 +97,11 @@ public sealed class Shipment : AggregateRoot
         // label was recorded late, or the clocks differ).
         if (u.OccurredAt < StatusAt && Status != TrackingStatus.LabelCreated) return true;
         var changed = u.Status != Status;
+        var from = Status;
         Status = u.Status;
         StatusAt = u.OccurredAt;
         if (u.Status == TrackingStatus.Delivered) DeliveredAt ??= u.OccurredAt;
-        if (changed) Raise(new ShipmentEvent("shipment." + Wire(u.Status), Id, OrderId.Value, now));
+        if (changed) Raise(new ShipmentEvent("shipment." + Wire(u.Status), Id, OrderId.Value, now, Transition.Of(from, u.Status)));
         return true;
     }
 
@@ -121,7 +122,7 @@ public sealed class Shipment : AggregateRoot
         Enum.GetValues<TrackingStatus>().Cast<TrackingStatus?>().FirstOrDefault(s => string.Equals(Wire(s!.Value), text?.Trim(), StringComparison.OrdinalIgnoreCase));
 }
 
-public sealed record ShipmentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+public sealed record ShipmentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt, Transition? Transition = null) : IDomainEvent
 {
     public Guid OrderingKey => OrderId;
 }

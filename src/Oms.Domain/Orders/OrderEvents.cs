@@ -16,4 +16,5 @@ public sealed record OrderUpdated(Guid AggregateId, IReadOnlyList<string> Change
 public sealed record OrderStatusChanged(Guid AggregateId, OrderStatus From, OrderStatus To, string? Reason, DateTimeOffset OccurredAt) : IDomainEvent
 {
     public string Type => "order." + OrderStateMachine.Wire(To);
+    public Transition? Transition => Transition.Of(From, To);
 }

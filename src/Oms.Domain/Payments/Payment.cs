@@ -101,6 +101,7 @@ public sealed class Payment : AggregateRoot
         if (amount <= 0) throw new DomainException("payment.invalid_amount", "Capture more than zero.", "amount");
         var to = Captured + amount >= Amount ? PaymentStatus.Captured : PaymentStatus.PartiallyCaptured;
         Lifecycle.EnsureCanMove(Status, to);
+        _moved = Transition.Of(Status, to);
         if (Method == PaymentMethod.Card && Captured + amount > Authorized)
             throw new DomainException("payment.over_capture", $"Only {Authorized - Captured} of the authorised amount is left to capture.", "amount");
         Captured += amount;
@@ -187,19 +188,24 @@ public sealed class Payment : AggregateRoot
     {
         Log(kind, amount, note, now);
         UpdatedAt = now;
-        Raise(new PaymentEvent("payment." + kind, Id, OrderId.Value, now));
+        Raise(new PaymentEvent("payment." + kind, Id, OrderId.Value, now, _moved is { From: var f, To: var t } && f != t ? _moved : null));
+        _moved = null;
     }
 
     private void Log(string kind, long amount, string? note, DateTimeOffset now) => History.Add(new PaymentEntry(now, kind, amount, note));
 
+    /// <summary>The status move of the change being made, for its event.</summary>
+    private Transition? _moved;
+
     private void MoveTo(PaymentStatus to)
     {
         Lifecycle.EnsureCanMove(Status, to);
+        _moved = Transition.Of(Status, to);
         Status = to;
     }
 }
 
-public sealed record PaymentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+public sealed record PaymentEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt, Transition? Transition = null) : IDomainEvent
 {
     public Guid OrderingKey => OrderId;
 }

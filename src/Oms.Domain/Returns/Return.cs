@@ -187,9 +187,10 @@ public sealed class Return : AggregateRoot
     private void MoveTo(ReturnStatus to, DateTimeOffset now)
     {
         EnsureCanBecome(to);
+        var from = Status;
         Status = to;
         UpdatedAt = now;
-        Raise(new ReturnEvent("return." + Wire(to), Id, OrderId.Value, now));
+        Raise(new ReturnEvent("return." + Wire(to), Id, OrderId.Value, now, Transition.Of(from, to)));
     }
 
     private ConflictException InvalidMove(ReturnStatus to) => Lifecycle.InvalidMove(Status, to);
@@ -197,7 +198,7 @@ public sealed class Return : AggregateRoot
     public static string Wire(ReturnStatus s) => Lifecycle<ReturnStatus>.Wire(s);
 }
 
-public sealed record ReturnEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt) : IDomainEvent
+public sealed record ReturnEvent(string Type, Guid AggregateId, Guid OrderId, DateTimeOffset OccurredAt, Transition? Transition = null) : IDomainEvent
 {
     public Guid OrderingKey => OrderId;
 }

@@ -68,18 +68,18 @@ public sealed class Allocation : AggregateRoot
     /// <summary>The node refuses: its reservation is released and the rest of the order is routed elsewhere.</summary>
     public void Reject(string reason, DateTimeOffset now)
     {
-        MoveTo(AllocationStatus.Rejected);
+        var moved = MoveTo(AllocationStatus.Rejected);
         RejectReason = reason;
         UpdatedAt = now;
-        Raise(new AllocationEvent("allocation.rejected", Id, OrderId.Value, NodeCode, reason, now));
+        Raise(new AllocationEvent("allocation.rejected", Id, OrderId.Value, NodeCode, reason, now, moved));
     }
 
     /// <summary>The node sent its part: the reserved stock is consumed.</summary>
     public void Ship(DateTimeOffset now)
     {
-        MoveTo(AllocationStatus.Shipped);
+        var moved = MoveTo(AllocationStatus.Shipped);
         UpdatedAt = now;
-        Raise(new AllocationEvent("allocation.shipped", Id, OrderId.Value, NodeCode, null, now));
+        Raise(new AllocationEvent("allocation.shipped", Id, OrderId.Value, NodeCode, null, now, moved));
     }
 
     /// <summary>
@@ -101,19 +101,21 @@ public sealed class Allocation : AggregateRoot
     /// <summary>The order was cancelled: the reservation goes back to stock.</summary>
     public void Release(DateTimeOffset now)
     {
-        MoveTo(AllocationStatus.Released);
+        var moved = MoveTo(AllocationStatus.Released);
         UpdatedAt = now;
-        Raise(new AllocationEvent("allocation.released", Id, OrderId.Value, NodeCode, null, now));
+        Raise(new AllocationEvent("allocation.released", Id, OrderId.Value, NodeCode, null, now, moved));
     }
 
-    private void MoveTo(AllocationStatus to)
+    private Transition MoveTo(AllocationStatus to)
     {
         Lifecycle.EnsureCanMove(Status, to);
+        var moved = Transition.Of(Status, to);
         Status = to;
+        return moved;
     }
 }
 
-public sealed record AllocationEvent(string Type, Guid AggregateId, Guid OrderId, string NodeCode, string? Reason, DateTimeOffset OccurredAt) : IDomainEvent
+public sealed record AllocationEvent(string Type, Guid AggregateId, Guid OrderId, string NodeCode, string? Reason, DateTimeOffset OccurredAt, Transition? Transition = null) : IDomainEvent
 {
     public Guid OrderingKey => OrderId;
 }

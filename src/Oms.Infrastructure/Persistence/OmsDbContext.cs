@@ -475,7 +475,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     /// <summary>The types of one event's <see cref="OutboxValues"/>.</summary>
     internal static readonly System.Data.DbType?[] OutboxTypes =
-        [System.Data.DbType.Guid, System.Data.DbType.String, System.Data.DbType.Guid, System.Data.DbType.DateTimeOffset, System.Data.DbType.String, System.Data.DbType.Guid];
+        [System.Data.DbType.Guid, System.Data.DbType.String, System.Data.DbType.Guid, System.Data.DbType.DateTimeOffset, System.Data.DbType.String, System.Data.DbType.Guid,
+         System.Data.DbType.String];
 
     /// <summary>The values of <see cref="OutboxSql(int, int)"/>'s parameters, event after event, into <paramref name="into"/> from <paramref name="at"/>.</summary>
     internal static void OutboxValues(List<OutboxMessage> rows, object?[] into, int at)
@@ -488,6 +489,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             into[at++] = m.OccurredAt.ToUniversalTime();
             into[at++] = m.Payload;
             into[at++] = m.PayloadFrom;
+            into[at++] = m.Detail;
         }
     }
 
@@ -496,15 +498,15 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     /// <summary>
     /// The aggregates' events as one INSERT of arrays, numbered in the order given (the dispatcher delivers an
-    /// aggregate's events in that order). A format: {0} to {5} are the parameters of <see cref="OutboxParameters"/>.
+    /// aggregate's events in that order). A format: {0} to {6} are the parameters of <see cref="OutboxParameters"/>.
     /// </summary>
     private const string OutboxInsert =
         "INSERT INTO " + OutboxTable + " " +
-        "SELECT id, type, aggregate_id, occurred_at, payload, payload_from FROM unnest({0}, {1}, {2}, {3}, {4}, {5}) " +
-        "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, payload_from, n) ORDER BY n";
+        "SELECT id, type, aggregate_id, occurred_at, payload, payload_from, detail FROM unnest({0}, {1}, {2}, {3}, {4}, {5}, {6}) " +
+        "WITH ORDINALITY AS m(id, type, aggregate_id, occurred_at, payload, payload_from, detail, n) ORDER BY n";
 
     /// <summary>The events' table and the columns an insert gives, in <see cref="OutboxParameters"/> order.</summary>
-    private const string OutboxTable = "outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from)";
+    private const string OutboxTable = "outbox_messages (id, type, aggregate_id, occurred_at, payload, payload_from, detail)";
 
     /// <summary>What the events' insert (<c>o</c>) returns for their pending entry.</summary>
     private const string OutboxReturning = " RETURNING id, aggregate_id";
@@ -515,19 +517,20 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         "SELECT array_agg(id), array_agg(DISTINCT aggregate_id) FROM o HAVING count(*) > 0";
 
     /// <summary>The number of <see cref="OutboxParameters"/>.</summary>
-    internal const int OutboxColumns = 6;
+    internal const int OutboxColumns = 7;
 
     /// <summary>The values of <see cref="OutboxInsert"/>'s parameters, in order: one array per column.</summary>
     internal static object?[] OutboxParameters(List<OutboxMessage> rows)
     {
-        var (ids, types, aggregates, times, payloads, payloadFrom) = (new Guid[rows.Count], new string[rows.Count], new Guid[rows.Count],
-            new DateTimeOffset[rows.Count], new string?[rows.Count], new Guid?[rows.Count]);
+        var (ids, types, aggregates, times, payloads, payloadFrom, details) = (new Guid[rows.Count], new string[rows.Count], new Guid[rows.Count],
+            new DateTimeOffset[rows.Count], new string?[rows.Count], new Guid?[rows.Count], new string?[rows.Count]);
         for (var i = 0; i < rows.Count; i++)
         {
             var m = rows[i];
-            (ids[i], types[i], aggregates[i], times[i], payloads[i], payloadFrom[i]) = (m.Id, m.Type, m.AggregateId, m.OccurredAt.ToUniversalTime(), m.Payload, m.PayloadFrom);
+            (ids[i], types[i], aggregates[i], times[i], payloads[i], payloadFrom[i], details[i]) =
+                (m.Id, m.Type, m.AggregateId, m.OccurredAt.ToUniversalTime(), m.Payload, m.PayloadFrom, m.Detail);
         }
-        return [ids, types, aggregates, times, payloads, payloadFrom];
+        return [ids, types, aggregates, times, payloads, payloadFrom, details];
     }
 
     /// <summary>An outbox row for an event that no aggregate raised (stock counters change by SQL, not through an aggregate).</summary>

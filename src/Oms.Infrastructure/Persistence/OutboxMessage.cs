@@ -29,6 +29,11 @@ public sealed class OutboxMessage
     /// seven. It is the aggregate's last event of the save, so retention (by time) never removes it before this one.
     /// </summary>
     public Guid? PayloadFrom { get; private set; }
+    /// <summary>
+    /// What the event says beyond its data, as JSON members of the webhook body: <c>"transition": {"from", "to"}</c>
+    /// for a status event, <c>"changed": [...]</c> for an update; null when it says nothing more.
+    /// </summary>
+    public string? Detail { get; private set; }
     /// <summary>Only this subscription gets it (a test ping); null for everyone whose filters match.</summary>
     public Guid? TargetSubscriptionId { get; private set; }
 
@@ -54,8 +59,18 @@ public sealed class OutboxMessage
         OccurredAt = e.OccurredAt,
         Payload = payload,
         PayloadFrom = payloadFrom,
+        Detail = DetailOf(e),
         TargetSubscriptionId = target,
     };
+
+    private static string? DetailOf(IDomainEvent e)
+    {
+        if (e.Transition is null && e.Changed is null) return null;
+        var detail = new System.Text.Json.Nodes.JsonObject();
+        if (e.Transition is { } t) detail["transition"] = new System.Text.Json.Nodes.JsonObject { ["from"] = t.From, ["to"] = t.To };
+        if (e.Changed is { } changed) detail["changed"] = new System.Text.Json.Nodes.JsonArray([.. changed.Select(c => (System.Text.Json.Nodes.JsonNode?)c)]);
+        return detail.ToJsonString();
+    }
 }
 
 /// <summary>

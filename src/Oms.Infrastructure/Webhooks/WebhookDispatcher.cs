@@ -297,6 +297,11 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
             w.WriteString("type", message.Type);
             w.WriteString("occurred_at", message.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
             w.WriteString("api_version", apiVersion);
+            if (message.Detail is { } detail)
+            {
+                using var extra = JsonDocument.Parse(detail);
+                foreach (var member in extra.RootElement.EnumerateObject()) member.WriteTo(w);
+            }
             w.WritePropertyName("data");
             w.WriteRawValue(payload);
             w.WriteEndObject();

@@ -9,7 +9,8 @@ using StandardWebhooks;
 namespace Oms.Api.Tests.Support;
 
 /// <summary>One request a receiver got, and whether Standard Webhooks' own verifier accepted it with each known secret.</summary>
-public sealed record ReceivedWebhook(string WebhookId, string Type, JsonElement Data, int AnsweredWith, IReadOnlyList<string> VerifiedWith, string Signature, DateTimeOffset At);
+public sealed record ReceivedWebhook(string WebhookId, string Type, JsonElement Data, int AnsweredWith, IReadOnlyList<string> VerifiedWith, string Signature, DateTimeOffset At,
+    JsonElement Body);
 
 /// <summary>
 /// A real HTTP endpoint on loopback that verifies signatures with the StandardWebhooks package (not our code) and
@@ -76,7 +77,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var status = verified.Count == 0 ? 401 : Respond(n, id);
         using var doc = JsonDocument.Parse(body);
         _received.Enqueue(new ReceivedWebhook(id, doc.RootElement.GetProperty("type").GetString()!, doc.RootElement.GetProperty("data").Clone(),
-            status, verified, http.Request.Headers["webhook-signature"].ToString(), DateTimeOffset.UtcNow));
+            status, verified, http.Request.Headers["webhook-signature"].ToString(), DateTimeOffset.UtcNow, doc.RootElement.Clone()));
         http.Response.StatusCode = status;
         if (status == 429) http.Response.Headers.RetryAfter = "1";
         await http.Response.WriteAsync(status < 300 ? "ok" : "not now");
