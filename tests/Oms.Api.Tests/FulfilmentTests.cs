@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Oms.Api.Tests.Support;
 using Oms.Infrastructure.Carriers;
 
@@ -256,6 +258,14 @@ public sealed class FulfilmentTests
         Assert.Equal((5, 1), Counts(await s.StockAtAsync(sku, spare)));
         var ledger = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}/ledger?nodeCode={await s.WarehouseAsync()}");
         Assert.Contains(ledger.GetProperty("data").EnumerateArray(), e => e.GetProperty("reason").GetString() == "short_picked");
+        // ... and went out as inventory.adjusted, as every change of on-hand stock does.
+        await using (var scope = s.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Oms.Infrastructure.Persistence.OmsDbContext>();
+            var adjusted = await db.OutboxMessages.Where(m => m.Type == "inventory.adjusted" && m.Payload!.Contains(sku)).Select(m => m.Payload!).ToListAsync();
+            var warehouse = await s.WarehouseAsync();
+            Assert.Contains(adjusted, p => p.Contains($"\"nodeCode\":\"{warehouse}\"") && p.Contains("\"onHand\":1,"));
+        }
         var work = await s.FulfilmentOrdersAsync(orderId);
         var hamburg = Assert.Single(work, f => f.GetProperty("nodeCode").GetString() == spare);
         Assert.Equal(1, hamburg.GetProperty("lines")[0].GetProperty("quantity").GetInt32());

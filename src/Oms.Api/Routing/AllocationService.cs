@@ -75,7 +75,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         var now = clock.GetUtcNow();
         var order = await db.OrderAsync(allocation.OrderId, ct);
         foreach (var (lineId, _, missing) in shorts) allocation.ShortPicked(lineId, missing, now);
-        await ConsumeStockAsync(allocation.NodeId, shorts.Select(x => (x.Sku, x.Missing)), StockChangeReason.ShortPicked, order.DisplayNumber, "short pick", now, ct);
+        await ConsumeStockAsync(allocation.NodeId, allocation.NodeCode, shorts.Select(x => (x.Sku, x.Missing)), StockChangeReason.ShortPicked, order.DisplayNumber, "short pick", now, ct);
         await RerouteAsync(order, allocation.NodeId, shorts.Select(x => (x.LineId, x.Sku, x.Missing)).ToList(), RoutingTrigger.ShortPick,
             $"short pick at {allocation.NodeCode}", ct);
     }
@@ -104,7 +104,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         var now = clock.GetUtcNow();
         allocation.Ship(now);
         var order = await db.OrderAsync(allocation.OrderId, ct);
-        await ConsumeStockAsync(allocation.NodeId, allocation.Lines.Select(l => (l.Sku, l.Quantity)), StockChangeReason.Shipped, order.DisplayNumber, null, now, ct);
+        await ConsumeStockAsync(allocation.NodeId, allocation.NodeCode, allocation.Lines.Select(l => (l.Sku, l.Quantity)), StockChangeReason.Shipped, order.DisplayNumber, null, now, ct);
         var moreToShip = await db.Allocations.AnyAsync(a => a.OrderId == order.Id && a.Id != allocation.Id && a.Status == AllocationStatus.Reserved, ct)
                          || await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
         if (order.Delivery.Type == DeliveryType.Pickup)
@@ -125,8 +125,9 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     }
 
     /// <summary>Reserved units left the node (shipped, or never there): on hand and reserved drop, one ledger entry per SKU.</summary>
-    private async Task ConsumeStockAsync(NodeId node, IEnumerable<(string Sku, int Quantity)> lines, StockChangeReason reason, string reference, string? note,
-        DateTimeOffset now, CancellationToken ct)
+    /// <remarks>Every on-hand change is news for whoever mirrors stock: each SKU's new level goes out as <c>inventory.adjusted</c>.</remarks>
+    private async Task ConsumeStockAsync(NodeId node, string nodeCode, IEnumerable<(string Sku, int Quantity)> lines, StockChangeReason reason, string reference,
+        string? note, DateTimeOffset now, CancellationToken ct)
     {
         var counts = new List<StockCount>();
         foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal)) // one lock order for everyone
@@ -134,6 +135,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             var after = await counters.ConsumeAsync(node, sku, quantity, ct);
             db.Ledger.Add(new InventoryLedgerEntry(node, sku, reason, after.OnHandBefore, after.OnHand, after.ReservedBefore, after.Reserved,
                 actor.Name, reference, note, now));
+            await signals.EmitAsync("inventory.adjusted", after, nodeCode, now, ct);
             counts.Add(after);
         }
         await signals.AfterChangeAsync(counts, ct);

@@ -84,7 +84,7 @@ public static class EventCatalog
         foreach (var status in Enum.GetValues<ReturnStatus>())
             list.Add(Item("return." + Return.Wire(status), $"A return became {Return.Wire(status)}; 'transition' says from what (return.requested: it was opened).",
                 SampleReturn() with { Status = status }, json, Moved(Return.Lifecycle, status)));
-        list.Add(Item("inventory.adjusted", "On-hand stock changed (adjustment, transfer or receipt).", SampleStock(), json));
+        list.Add(Item("inventory.adjusted", "On-hand stock changed: an adjustment, a transfer, a receipt, a return restocked, a short pick (units not found) or a shipment (units left).", SampleStock(), json));
         list.Add(Item("inventory.low_stock", "Available stock fell below the reorder point.", SampleStock() with { Available = 2 }, json));
         list.Add(Item("inventory.out_of_stock", "Available stock reached zero.", SampleStock() with { Available = 0, Reserved = 5 }, json));
         list.Add(Item("purchase_order.created", "A purchase order was drafted (by hand or by reordering).", SamplePurchaseOrder(PurchaseOrderStatus.Draft, 0), json));
