@@ -304,6 +304,16 @@ public sealed class FulfilmentTests
         await s.StockAsync(sku, await s.WarehouseAsync(), 3);
         Assert.Equal("allocated", (await OrderAsync(s, orderId)).GetProperty("status").GetString());
         Assert.Contains(await s.FulfilmentOrdersAsync(orderId), x => x.GetProperty("status").GetString() == "open");
+
+        // Both moments went out as events, about this order's backorder.
+        var backorder = routing.GetProperty("backorders")[0].GetProperty("id").GetString()!;
+        await using var scope = s.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Oms.Infrastructure.Persistence.OmsDbContext>();
+        var events = await db.OutboxMessages.Where(m => m.AggregateId == Guid.Parse(orderId) && m.Type.StartsWith("backorder."))
+            .OrderBy(m => m.Sequence).Select(m => new { m.Type, m.Payload }).ToListAsync();
+        Assert.Equal(new[] { "backorder.created", "backorder.allocated" }, events.Select(e => e.Type).ToArray());
+        Assert.All(events, e => Assert.Contains(backorder, e.Payload));
+        Assert.Contains("\"status\":\"allocated\"", events[1].Payload);
     }
 
     [Fact]

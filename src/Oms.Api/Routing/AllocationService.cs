@@ -43,7 +43,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             throw new ConflictException("inventory.insufficient_stock",
                 "Not enough stock to confirm: " + string.Join(" ", errors.Values.SelectMany(v => v))) { FieldErrors = errors };
         }
-        AddBackorders(order, outcome.Short, products);
+        await AddBackordersAsync(order, outcome.Short, products, ct: ct);
         order.AllocationChanged(fullyAllocated: outcome.Short.Count == 0, actor.Name, null, clock.GetUtcNow());
     }
 
@@ -89,7 +89,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         var routing = lines.Select(l => new RoutingLine(l.LineId, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
         var outcome = await RouteAndReserveAsync(order, routing, trigger, refused.Distinct().ToList(), ct);
         // The order was accepted already: whatever no other node has waits for stock, whatever the SKU's policy.
-        AddBackorders(order, outcome.Short, products, forceBackorder: true);
+        await AddBackordersAsync(order, outcome.Short, products, forceBackorder: true, ct);
         var open = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
         order.AllocationChanged(!open && outcome.Short.Count == 0, actor.Name, reason, clock.GetUtcNow());
     }
@@ -174,6 +174,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             var outcome = await RouteAndReserveAsync(order, [new RoutingLine(backorder.OrderLineId, sku, backorder.Quantity, weight)], RoutingTrigger.Backorder, refused, ct);
             var allocated = outcome.Allocations.Sum(a => a.Lines.Sum(l => l.Quantity));
             backorder.Allocated(allocated);
+            if (allocated > 0) await db.AddEventAsync(new BackorderEvent("backorder.allocated", backorder, clock.GetUtcNow()), ct);
             var othersOpen = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open && b.Id != backorder.Id, ct);
             order.AllocationChanged(backorder.Status == BackorderStatus.Allocated && !othersOpen, actor.Name, "backorder allocated", clock.GetUtcNow());
             if (backorder.Status == BackorderStatus.Open) break; // nothing left for the next one in line
@@ -297,7 +298,8 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             recent.GetValueOrDefault(n.Id))).ToList();
     }
 
-    private void AddBackorders(Order order, IReadOnlyList<PlannedLine> shortLines, IReadOnlyDictionary<string, ProductTerms> products, bool forceBackorder = false)
+    private async Task AddBackordersAsync(Order order, IReadOnlyList<PlannedLine> shortLines, IReadOnlyDictionary<string, ProductTerms> products,
+        bool forceBackorder = false, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         foreach (var line in shortLines)
@@ -305,8 +307,10 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             var product = products.GetValueOrDefault(line.Sku);
             var policy = product?.BackorderPolicy is BackorderPolicy.Preorder ? BackorderPolicy.Preorder : BackorderPolicy.Backorder;
             if (!forceBackorder && product?.BackorderPolicy is null or BackorderPolicy.Deny) continue;
-            db.Backorders.Add(new Backorder(order.Id, line.LineId, line.Sku, line.Quantity, order.Priority == OrderPriority.Expedited,
-                order.CreatedAt, policy, product?.PreorderAvailableOn, now));
+            var backorder = new Backorder(order.Id, line.LineId, line.Sku, line.Quantity, order.Priority == OrderPriority.Expedited,
+                order.CreatedAt, policy, product?.PreorderAvailableOn, now);
+            db.Backorders.Add(backorder);
+            await db.AddEventAsync(new BackorderEvent("backorder.created", backorder, now), ct);
         }
     }
 }

@@ -88,6 +88,7 @@ public sealed record AllocationDto
 public sealed record BackorderDto
 {
     public required Guid Id { get; init; }
+    public required Guid OrderId { get; init; }
     public required Guid OrderLineId { get; init; }
     public required string Sku { get; init; }
     /// <summary>Still waiting for stock.</summary>
@@ -96,6 +97,12 @@ public sealed record BackorderDto
     public required DateOnly? ExpectedDate { get; init; }
     public required BackorderStatus Status { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    public static BackorderDto From(Backorder b) => new()
+    {
+        Id = b.Id, OrderId = b.OrderId.Value, OrderLineId = b.OrderLineId, Sku = b.Sku, Quantity = b.Quantity, Policy = b.Policy, ExpectedDate = b.ExpectedDate,
+        Status = b.Status, CreatedAt = b.CreatedAt,
+    };
 }
 
 /// <summary>Why an order's lines went where they went: every decision (newest last), its allocations and backorders.</summary>

@@ -127,6 +127,7 @@ public sealed class BackorderType : ObjectGraphType<BackorderDto>
     {
         Name = "Backorder";
         Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
+        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
         Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
         Field(x => x.Sku);
         Field(x => x.Quantity);

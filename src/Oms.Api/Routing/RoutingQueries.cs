@@ -19,11 +19,7 @@ public sealed class RoutingQueries(OmsDbContext db)
             OrderId = orderId.Value,
             Decisions = decisions.Select(Decision).ToList(),
             Allocations = allocations.Select(AllocationDto.From).ToList(),
-            Backorders = backorders.Select(b => new BackorderDto
-            {
-                Id = b.Id, OrderLineId = b.OrderLineId, Sku = b.Sku, Quantity = b.Quantity, Policy = b.Policy, ExpectedDate = b.ExpectedDate,
-                Status = b.Status, CreatedAt = b.CreatedAt,
-            }).ToList(),
+            Backorders = backorders.Select(BackorderDto.From).ToList(),
         };
     }
 

@@ -84,6 +84,10 @@ public static class EventCatalog
         foreach (var status in Enum.GetValues<ReturnStatus>())
             list.Add(Item("return." + Return.Wire(status), $"A return became {Return.Wire(status)}; 'transition' says from what (return.requested: it was opened).",
                 SampleReturn() with { Status = status }, json, Moved(Return.Lifecycle, status)));
+        list.Add(Item("backorder.created", "Part of an order line could not be reserved anywhere and waits for stock (the SKU's backorder or preorder policy, or stock lost after acceptance).",
+            SampleBackorder(), json));
+        list.Add(Item("backorder.allocated", "Stock arrived for a backorder: quantity is what still waits (0 when filled, status allocated).",
+            SampleBackorder() with { Quantity = 0, Status = BackorderStatus.Allocated }, json));
         list.Add(Item("inventory.adjusted", "On-hand stock changed: an adjustment, a transfer, a receipt, a return restocked, a short pick (units not found) or a shipment (units left).", SampleStock(), json));
         list.Add(Item("inventory.low_stock", "Available stock fell below the reorder point.", SampleStock() with { Available = 2 }, json));
         list.Add(Item("inventory.out_of_stock", "Available stock reached zero.", SampleStock() with { Available = 0, Reserved = 5 }, json));
@@ -209,6 +213,13 @@ public static class EventCatalog
         DueDate = null, Overdue = false, FailureReason = status == PaymentStatus.Failed ? "insufficient funds" : null,
         CapturePending = Eur(0), ProviderFailure = null, History = [],
         CreatedAt = At, UpdatedAt = At, Version = 1,
+    };
+
+    private static BackorderDto SampleBackorder() => new()
+    {
+        Id = Guid.Parse("01980000-0000-7000-8000-00000000000b"), OrderId = Guid.Parse("01980000-0000-7000-8000-000000000001"),
+        OrderLineId = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Quantity = 2, Policy = BackorderPolicy.Backorder,
+        ExpectedDate = null, Status = BackorderStatus.Open, CreatedAt = At,
     };
 
     private static StockEventData SampleStock() => new("MUG-001", "DE-BER-WH", 40, 3, 37);

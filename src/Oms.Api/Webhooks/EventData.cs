@@ -42,6 +42,7 @@ public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOption
         (_, PurchaseOrder po) => await PurchaseOrderAsync(po, db, ct),
         (_, Oms.Domain.Payments.Payment payment) => Payments.PaymentDto.From(payment, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime)),
         (StockEvent s, _) => new StockEventData(s.Sku, s.NodeCode, s.OnHand, s.Reserved, s.Available),
+        (BackorderEvent b, _) => BackorderDto.From(b.Backorder),
         (WebhookSubscriptionDisabled d, _) => new SubscriptionEventData(d.AggregateId, d.Url, d.Reason),
         (PingEvent p, _) => PingData(p.AggregateId),
         _ => e,

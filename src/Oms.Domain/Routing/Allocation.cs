@@ -164,3 +164,10 @@ public sealed class Backorder
 
     public void Cancel() => Status = BackorderStatus.Cancelled;
 }
+
+/// <summary>A backorder was opened (<c>backorder.created</c>) or got stock (<c>backorder.allocated</c>, in part or in full).</summary>
+public sealed record BackorderEvent(string Type, Backorder Backorder, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public Guid AggregateId => Backorder.Id;
+    public Guid OrderingKey => Backorder.OrderId.Value;
+}
