@@ -24,6 +24,19 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public async Task Every_time_is_written_in_UTC_with_Z_in_REST_GraphQL_and_webhooks_alike()
+    {
+        var s = await Scenario.StartAsync();
+        var id = (await s.PlaceAsync()).GetProperty("id").GetString();
+        var order = JsonNode.Parse(await s.Admin.GetStringAsync($"/api/v1/orders/{id}"))!;
+        var timeline = JsonNode.Parse(await s.Admin.GetStringAsync($"/api/v1/orders/{id}/timeline"))!.AsArray();
+        var graph = await s.GraphQLDataAsync("query($id: ID!) { order(id: $id) { createdAt } }", new { id });
+        foreach (var (what, time) in new[] { ("REST createdAt", order["createdAt"]!.GetValue<string>()), ("REST updatedAt", order["updatedAt"]!.GetValue<string>()),
+                     ("REST timeline", timeline[0]!["at"]!.GetValue<string>()), ("GraphQL createdAt", graph.GetProperty("order").GetProperty("createdAt").GetString()!) })
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(time, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"), $"{what}: {time}");
+    }
+
+    [Fact]
     public async Task Every_answer_is_checked_against_the_document_and_a_shape_it_does_not_allow_is_caught()
     {
         var s = await Scenario.StartAsync();

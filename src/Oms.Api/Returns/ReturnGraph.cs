@@ -24,8 +24,8 @@ public static class ReturnGraph
             .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<ReturnStatus?>("status"), ctx.GetArgument<int?>("first"), ctx.CancellationToken));
         query.Field<NonNullGraphType<ReturnStatsType>, ReturnStatsDto>("returnStats")
             .Description("Returned units per SKU and reason in a period (default: the last 30 days).")
-            .Argument<DateTimeOffsetGraphType>("from")
-            .Argument<DateTimeOffsetGraphType>("to")
+            .Argument<Platform.GraphQL.UtcDateTimeOffsetGraphType>("from")
+            .Argument<Platform.GraphQL.UtcDateTimeOffsetGraphType>("to")
             .Argument<StringGraphType>("sku")
             .RequireScope(Scopes.ReturnsRead)
             .ResolveAsync(async ctx => await Queries(ctx).StatsAsync(ctx.GetArgument<DateTimeOffset?>("from"), ctx.GetArgument<DateTimeOffset?>("to"),

@@ -62,8 +62,8 @@ public static class WebhookGraph
             .Description("Queues deliveries again (same webhook-id) and answers how many.")
             .Argument<NonNullGraphType<IdGraphType>>("subscriptionId")
             .Argument<StringGraphType>("eventId")
-            .Argument<DateTimeOffsetGraphType>("from")
-            .Argument<DateTimeOffsetGraphType>("to")
+            .Argument<Platform.GraphQL.UtcDateTimeOffsetGraphType>("from")
+            .Argument<Platform.GraphQL.UtcDateTimeOffsetGraphType>("to")
             .RequireScope(Scopes.WebhooksManage)
             .ResolveAsync(async ctx => (await Service(ctx).ReplayAsync(ctx.GuidArgument("subscriptionId", "webhook subscription"), new ReplayRequest
             {

@@ -17,6 +17,8 @@ public sealed class OmsSchema : Schema
     public OmsSchema(IServiceProvider services) : base(services)
     {
         Description = "HeadlessOms: orders, catalog, inventory, routing, purchasing, payments, fulfilment, returns, webhooks and access. Send an API key as 'Authorization: Bearer <key>'.";
+        // Times in UTC with Z, as REST and webhooks write them (the built-in scalar keeps the offset: +00:00).
+        RegisterTypeMapping(typeof(DateTimeOffset), typeof(UtcDateTimeOffsetGraphType));
         var query = new ObjectGraphType { Name = "Query" };
         OrderGraph.AddQueries(query);
         CatalogGraph.AddQueries(query);
@@ -51,4 +53,13 @@ public sealed class OmsSchema : Schema
                 field.Type = type.GetGenericArguments()[0];
         Mutation = mutation;
     }
+}
+
+/// <summary>The built-in DateTimeOffset scalar, written in UTC with <c>Z</c>; it reads any offset as before.</summary>
+public sealed class UtcDateTimeOffsetGraphType : DateTimeOffsetGraphType
+{
+    public UtcDateTimeOffsetGraphType() => Name = "DateTimeOffset"; // the same scalar to clients, only written in UTC
+
+    public override object? Serialize(object? value) =>
+        value is DateTimeOffset time ? time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture) : base.Serialize(value);
 }

@@ -17,5 +17,18 @@ public static class JsonSetup
         o.RespectRequiredConstructorParameters = true;
         o.NumberHandling = JsonNumberHandling.Strict;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        o.Converters.Add(new UtcTimeConverter());
     }
+}
+
+/// <summary>
+/// Every time goes out in one format, UTC with <c>Z</c> (as webhooks and GraphQL write it): <c>2026-11-27T09:30:00.123456Z</c>.
+/// Times read in may carry any offset; they are UTC from then on.
+/// </summary>
+public sealed class UtcTimeConverter : JsonConverter<DateTimeOffset>
+{
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDateTimeOffset();
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime); // a DateTime of kind Utc is written ISO 8601 with Z
 }
