@@ -79,4 +79,30 @@ public sealed class GraphQLTransportTests
             Assert.True(file.IsSuccessStatusCode, $"{asset}: {(int)file.StatusCode} (run the build with npm available)");
         }
     }
+
+    [Fact]
+    public async Task GraphQL_has_what_REST_has_the_client_ip_at_placement_the_event_catalog_and_the_packing_slip()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync();
+        var placed = await s.GraphQLDataAsync("""
+            mutation($sku: String!, $email: String!) {
+              placeOrder(input: { channel: WEB, currency: "EUR", customer: { email: $email }, clientIp: "203.0.113.9",
+                shippingAddress: { name: "Ada", line1: "Unter den Linden 1", city: "Berlin", country: "DE" },
+                lines: [{ sku: $sku, quantity: 1 }], payment: { method: BANK_TRANSFER } }) { order { id status } }
+            }
+            """, new { sku, email = s.Email() });
+        var id = placed.GetProperty("placeOrder").GetProperty("order").GetProperty("id").GetString();
+        var (_, bad) = await s.GraphQLAsync("mutation($sku: String!) { placeOrder(input: { channel: WEB, currency: \"EUR\", customer: { email: \"x@example.com\" }, clientIp: \"not an ip\", shippingAddress: { name: \"Ada\", line1: \"L\", city: \"Berlin\", country: \"DE\" }, lines: [{ sku: $sku, quantity: 1 }] }) { created } }", new { sku });
+        Assert.Equal("validation_failed", Scenario.ErrorCode(bad));
+
+        var types = await s.GraphQLDataAsync("{ webhookEventTypes { type dataSchema example } }");
+        var confirmed = types.GetProperty("webhookEventTypes").EnumerateArray().Single(t => t.GetProperty("type").GetString() == "order.confirmed");
+        Assert.Equal("OrderDto", confirmed.GetProperty("dataSchema").GetString());
+        Assert.Equal("confirmed", JsonDocument.Parse(confirmed.GetProperty("example").GetString()!).RootElement.GetProperty("transition").GetProperty("to").GetString());
+
+        var fulfilment = (await s.FulfilmentOrdersAsync(id!))[0].GetProperty("id").GetString();
+        var slip = await s.GraphQLDataAsync("query($f: ID!) { packingSlip(fulfilmentOrderId: $f) }", new { f = fulfilment });
+        Assert.Equal(await s.Admin.GetStringAsync($"/api/v1/fulfilment-orders/{fulfilment}/packing-slip"), slip.GetProperty("packingSlip").GetString());
+    }
 }

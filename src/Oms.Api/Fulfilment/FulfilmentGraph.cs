@@ -25,6 +25,11 @@ public static class FulfilmentGraph
             .RequireScope(Scopes.FulfilmentRead)
             .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is not null ? ctx.GuidArgument("orderId", "order") : null,
                 ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<FulfilmentStatus?>("status"), ctx.GetArgument<int?>("first"), ctx.CancellationToken));
+        query.Field<NonNullGraphType<StringGraphType>, string>("packingSlip")
+            .Description("A fulfilment order's packing slip, as printable HTML (REST: GET /fulfilment-orders/{id}/packing-slip).")
+            .Argument<NonNullGraphType<IdGraphType>>("fulfilmentOrderId")
+            .RequireScope(Scopes.FulfilmentRead)
+            .ResolveAsync(async ctx => await Queries(ctx).PackingSlipAsync(ctx.GuidArgument("fulfilmentOrderId", "fulfilment order"), ctx.CancellationToken));
         query.Field<NonNullGraphType<PickListType>, PickListDto>("pickList")
             .Description("What a node must pick: open work grouped by SKU, expedited orders first, then oldest.")
             .Argument<NonNullGraphType<StringGraphType>>("nodeCode")

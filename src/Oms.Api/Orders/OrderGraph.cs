@@ -283,6 +283,7 @@ public sealed class PlaceOrderInputType : InputObjectGraphType<PlaceOrderRequest
         Field(x => x.ShippingAmount, type: typeof(LongGraphType));
         Field(x => x.Notes, nullable: true);
         Field(x => x.Metadata, type: typeof(StringMapGraphType));
+        Field(x => x.ClientIp, nullable: true).Description("The shopper's IP address as your channel saw it; used by the fraud checks.");
         Field(x => x.Payment, type: typeof(PlacementPaymentInputType))
             .Description("Money received with the order (bank_transfer, other); covering the total confirms and routes the order at once.");
     }

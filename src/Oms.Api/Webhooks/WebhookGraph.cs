@@ -11,6 +11,10 @@ public static class WebhookGraph
 {
     public static void AddQueries(ObjectGraphType query)
     {
+        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<WebhookEventTypeType>>>, IReadOnlyList<EventTypeDto>>("webhookEventTypes")
+            .Description("Every event type with an example body (id, type, occurred_at, api_version, transition or changed where they apply, data).")
+            .RequireScope(Scopes.WebhooksManage)
+            .Resolve(ctx => EventCatalog.All(ctx.RequestServices!.GetRequiredService<EventData>().Json));
         query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<WebhookSubscriptionType>>>, IReadOnlyList<WebhookSubscriptionDto>>("webhookSubscriptions")
             .RequireScope(Scopes.WebhooksManage)
             .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.CancellationToken));
@@ -133,5 +137,18 @@ public sealed class WebhookDeliveryType : ObjectGraphType<WebhookDeliveryDto>
         Field(x => x.LastStatusCode, nullable: true);
         Field(x => x.CreatedAt);
         Field(x => x.AttemptLog, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<WebhookAttemptType>>>));
+    }
+}
+
+public sealed class WebhookEventTypeType : ObjectGraphType<EventTypeDto>
+{
+    public WebhookEventTypeType()
+    {
+        Name = "WebhookEventType";
+        Field(x => x.Type);
+        Field(x => x.Description);
+        Field(x => x.DataSchema).Description("The resource in data, as its REST schema is named.");
+        Field<NonNullGraphType<StringGraphType>, string>("example").Description("An example body, as JSON text.")
+            .Resolve(ctx => ctx.Source.Example.ToJsonString());
     }
 }
