@@ -124,6 +124,32 @@ public sealed class CardPaymentTests
     }
 
     [Fact]
+    public async Task Without_multicapture_a_split_order_is_captured_once_when_its_last_part_ships()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(price: 1000, stock: 4);
+        await s.StockAsync(sku, await s.NodeAsync("SECOND", 48.14, 11.58, "DE"), 2);
+        var card = await PayByCardAsync(s, sku, quantity: 6);
+        TestApp.Stripe.WithoutMulticapture(card.IntentId); // the account's plan has no multicapture
+        await AuthorizeAsync(s, card);
+        var allocations = await AllocationsAsync(s, card);
+        Assert.Equal(2, allocations.Count);
+
+        await s.ShipAllocationAsync(allocations[0]);
+        var afterFirst = await PaymentAsync(s, card);
+        Assert.Equal("authorized", afterFirst.GetProperty("status").GetString()); // nothing captured yet: it could not be split
+        Assert.DoesNotContain(TestApp.Stripe.Requests, r => r.Path == $"/v1/payment_intents/{card.IntentId}/capture");
+        Assert.Equal("partially_shipped", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}")).GetProperty("status").GetString());
+
+        await s.ShipAllocationAsync(allocations[1]);
+        var all = await PaymentAsync(s, card);
+        Assert.Equal("captured", all.GetProperty("status").GetString());
+        var capture = Assert.Single(TestApp.Stripe.Requests, r => r.Path == $"/v1/payment_intents/{card.IntentId}/capture");
+        Assert.Equal(card.Total.ToString(), capture.Form["amount_to_capture"]);
+        Assert.Equal("true", capture.Form["final_capture"]);
+    }
+
+    [Fact]
     public async Task Cancelling_before_capture_cancels_the_PaymentIntent()
     {
         var s = await Scenario.StartAsync();

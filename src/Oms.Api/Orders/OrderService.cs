@@ -154,6 +154,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             o.Confirm(actor.Name, clock.GetUtcNow());
             await allocations.AllocateOnConfirmAsync(o, ct);
             if (payments.CaptureAtConfirmation) await payments.CaptureAsync(o, o.Total, final: true, ct);
+            else await payments.CaptureUnsplittableAtConfirmationAsync(o, ct);
         }, ct);
 
     public Task<OrderDto> HoldAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>

@@ -18,22 +18,41 @@ public sealed class OrderPayments(OmsDbContext db, UnitOfWork work, ProviderCall
 {
     public bool CaptureAtConfirmation => options.Value.CaptureAtConfirmation;
 
-    /// <summary>Asks for up to <paramref name="amount"/> from authorised card payments; <paramref name="final"/> asks for all that is left and releases the rest.</summary>
+    /// <summary>
+    /// Asks for up to <paramref name="amount"/> from authorised card payments; <paramref name="final"/> asks for all that
+    /// is left and releases the rest. A card that cannot be captured in parts (no multicapture, or not known to have
+    /// it) is left for the final capture, which takes everything at once.
+    /// </summary>
     public async Task CaptureAsync(Order order, long amount, bool final, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
         {
             var open = payment.Authorized - payment.Captured - payment.CapturePending;
-            if (open <= 0) continue;
+            if (open <= 0 || (!final && payment.Multicapture != true)) continue;
             var take = final ? open : Math.Min(open, amount);
             if (take <= 0) continue;
-            payment.RequestCapture(take, now);
-            // What the capture means is in its key: the running total it reaches and whether it is the last.
-            calls.Record(db, work, ProviderOperationKind.Capture, payment, take, final,
-                $"{payment.Id}-capture-{payment.Captured + payment.CapturePending}-{(final ? "final" : "part")}");
+            RequestCapture(payment, take, final);
             amount -= take;
         }
+    }
+
+    /// <summary>At confirmation, with <c>Stripe:CaptureWithoutMulticapture = confirmation</c>: cards that cannot be captured in parts are captured in full now.</summary>
+    public async Task CaptureUnsplittableAtConfirmationAsync(Order order, CancellationToken ct)
+    {
+        if (!options.Value.CaptureAtConfirmationWithoutMulticapture) return;
+        foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
+        {
+            var open = payment.Authorized - payment.Captured - payment.CapturePending;
+            if (open > 0 && payment.Multicapture == false) RequestCapture(payment, open, final: true);
+        }
+    }
+
+    private void RequestCapture(Payment payment, long amount, bool final)
+    {
+        payment.RequestCapture(amount, clock.GetUtcNow());
+        // What the capture means is in its key: the running total it reaches and whether it is the last.
+        calls.Record(db, work, ProviderOperationKind.Capture, payment, amount, final,
+            $"{payment.Id}-capture-{payment.Captured + payment.CapturePending}-{(final ? "final" : "part")}");
     }
     /// <summary>Whether the order's money is secured: paid in full, or what is outstanding authorised on cards.</summary>
     public async Task<bool> SecuresAsync(Order order, CancellationToken ct)

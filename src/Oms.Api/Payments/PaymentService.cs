@@ -159,9 +159,29 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        if (payment.Method == PaymentMethod.Card && payment.Status == PaymentStatus.Authorized && payment.Multicapture is null)
+            await LearnMulticaptureAsync(payment, ct);
         // Money secured confirms a pending order. Should that fail, Stripe's retry of this event runs it again (above).
         await orders.ConfirmIfSecuredAsync(order.Id, ct);
         return true;
+    }
+
+    /// <summary>
+    /// Asks Stripe (after the commit, no transaction open) whether the authorisation can be captured in parts, and
+    /// records it. Unknown stays unknown: the card is then captured once, at the last shipment.
+    /// </summary>
+    private async Task LearnMulticaptureAsync(Payment payment, CancellationToken ct)
+    {
+        try
+        {
+            if (await gateway.MulticaptureAsync(payment.ProviderReference!, ct) is not { } available) return;
+            payment.MulticaptureIs(available, clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is PaymentProviderException or DbUpdateConcurrencyException)
+        {
+            db.Abandon();
+        }
     }
 
     private async Task<(Payment, Order)> LoadAsync(OrderId orderId, Guid paymentId, int? expectedVersion, CancellationToken ct)

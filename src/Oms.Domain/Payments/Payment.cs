@@ -51,6 +51,11 @@ public sealed class Payment : AggregateRoot
     public string? FailureReason { get; private set; }
     /// <summary>Card money asked of the provider and not yet confirmed: the capture runs after the change that asked for it committed.</summary>
     public long CapturePending { get; private set; }
+    /// <summary>
+    /// Whether the card's authorisation can be captured in parts (Stripe's multicapture, offered on some pricing plans
+    /// only); null until the provider said. Without it, a card payment is captured once, at the last shipment.
+    /// </summary>
+    public bool? Multicapture { get; private set; }
     /// <summary>The provider's reason for the last call about this payment that failed (a capture, cancellation or refund), until one succeeds.</summary>
     public string? ProviderFailure { get; private set; }
     public List<PaymentEntry> History { get; private set; } = [];
@@ -86,6 +91,14 @@ public sealed class Payment : AggregateRoot
     }
 
     public bool CanMoveTo(PaymentStatus to) => Lifecycle.CanMove(Status, to);
+
+    /// <summary>What the provider said about capturing this authorisation in parts.</summary>
+    public void MulticaptureIs(bool available, DateTimeOffset now)
+    {
+        if (Multicapture == available) return;
+        Multicapture = available;
+        UpdatedAt = now;
+    }
 
     /// <summary>The provider holds the money for us (card authorised, manual capture).</summary>
     public void Authorize(long amount, DateTimeOffset now)

@@ -16,6 +16,12 @@ public sealed class StripeOptions
 
     public bool Configured => !string.IsNullOrWhiteSpace(SecretKey);
     public bool CaptureAtConfirmation => string.Equals(CaptureAt, "confirmation", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// When a card cannot be captured in parts (no multicapture on the account's plan): <c>last_shipment</c> (one capture
+    /// of everything when the last part ships) or <c>confirmation</c> (everything at once when the order is confirmed).
+    /// </summary>
+    public string CaptureWithoutMulticapture { get; set; } = "last_shipment";
+    public bool CaptureAtConfirmationWithoutMulticapture => string.Equals(CaptureWithoutMulticapture, "confirmation", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>The provider refused or could not be reached; the message is the provider's.</summary>
@@ -33,6 +39,8 @@ public interface IPaymentGateway
     Task CaptureAsync(string intentId, long amount, bool final, string idempotencyKey, CancellationToken ct);
     Task CancelAsync(string intentId, string idempotencyKey, CancellationToken ct);
     Task RefundAsync(string intentId, long amount, string idempotencyKey, CancellationToken ct);
+    /// <summary>Whether the authorisation can be captured in parts (multicapture); null when the provider does not say.</summary>
+    Task<bool?> MulticaptureAsync(string intentId, CancellationToken ct);
     /// <summary>Verifies the signature and reads the event; null when the signature does not hold.</summary>
     ProviderEvent? ReadWebhook(string json, string? signatureHeader);
 }

@@ -37,12 +37,39 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapPost("/v1/payment_intents/{id}/capture", ctx => fake.Handle(ctx, f => fake.Capture((string)ctx.Request.RouteValues["id"]!, f)));
         app.MapPost("/v1/payment_intents/{id}/cancel", ctx => fake.Handle(ctx, _ => fake.Cancel((string)ctx.Request.RouteValues["id"]!)));
         app.MapPost("/v1/refunds", ctx => fake.Handle(ctx, fake.Refund));
+        app.MapGet("/v1/payment_intents/{id}", fake.RetrieveAsync);
         await app.StartAsync();
         fake.Url = app.Urls.First();
         return fake;
     }
 
     public JsonObject Intent(string id) => _intents[id];
+
+    private readonly ConcurrentDictionary<string, bool> _noMulticapture = new();
+
+    /// <summary>The card's charge cannot be captured in parts (multicapture is not on the account's plan).</summary>
+    public void WithoutMulticapture(string intentId) => _noMulticapture[intentId] = true;
+
+    /// <summary>GET a PaymentIntent; <c>expand[]=latest_charge</c> gives the charge with its multicapture availability.</summary>
+    private async Task RetrieveAsync(HttpContext ctx)
+    {
+        var id = (string)ctx.Request.RouteValues["id"]!;
+        if (ctx.Request.Headers.Authorization.ToString() != "Bearer " + SecretKey) { await Error(ctx, 401, "Invalid API Key provided."); return; }
+        if (!_intents.TryGetValue(id, out var pi)) { await Error(ctx, 404, "No such payment_intent"); return; }
+        var answer = JsonNode.Parse(pi.ToJsonString())!.AsObject();
+        if (ctx.Request.Query["expand[]"].Contains("latest_charge") || ctx.Request.Query["expand[0]"].Contains("latest_charge"))
+            answer["latest_charge"] = new JsonObject
+            {
+                ["id"] = "ch_" + id[3..], ["object"] = "charge", ["payment_intent"] = id,
+                ["payment_method_details"] = new JsonObject
+                {
+                    ["type"] = "card",
+                    ["card"] = new JsonObject { ["multicapture"] = new JsonObject { ["status"] = _noMulticapture.ContainsKey(id) ? "unavailable" : "available" } },
+                },
+            };
+        ctx.Response.ContentType = "application/json";
+        await ctx.Response.WriteAsync(answer.ToJsonString());
+    }
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string ContentType, string Body, bool ShouldRetry)>> _failures = new();
     private readonly ConcurrentDictionary<string, TimeSpan> _delays = new();
@@ -153,6 +180,7 @@ public sealed class FakeStripe : IAsyncDisposable
         var amount = long.TryParse(form.GetValueOrDefault("amount_to_capture"), out var a) ? a : capturable;
         if (amount > capturable || amount < 1) return Invalid($"amount_to_capture {amount} exceeds the capturable {capturable}");
         var final = form.GetValueOrDefault("final_capture") != "false";
+        if (!final && _noMulticapture.ContainsKey(id)) return Invalid("Multicapture is not available for this PaymentIntent: capture it once (final_capture=true).");
         pi["amount_received"] = pi["amount_received"]!.GetValue<long>() + amount;
         pi["amount_capturable"] = final ? 0L : capturable - amount;
         pi["status"] = final ? "succeeded" : "requires_capture";

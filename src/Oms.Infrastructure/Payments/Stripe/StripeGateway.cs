@@ -49,6 +49,17 @@ public sealed class StripeGateway(IOptions<StripeOptions> options, IHttpClientFa
         Call(() => new RefundService(Client()).CreateAsync(new RefundCreateOptions { PaymentIntent = intentId, Amount = amount },
             new RequestOptions { IdempotencyKey = idempotencyKey }, ct));
 
+    public async Task<bool?> MulticaptureAsync(string intentId, CancellationToken ct)
+    {
+        var intent = await Call(() => new PaymentIntentService(Client()).GetAsync(intentId, new PaymentIntentGetOptions { Expand = ["latest_charge"] }, null, ct));
+        return intent.LatestCharge?.PaymentMethodDetails?.Card?.Multicapture?.Status switch
+        {
+            "available" => true,
+            "unavailable" => false,
+            _ => null,
+        };
+    }
+
     private static async Task<T> Call<T>(Func<Task<T>> call)
     {
         try

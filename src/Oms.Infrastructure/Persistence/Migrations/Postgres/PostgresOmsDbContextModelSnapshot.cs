@@ -929,6 +929,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(30)")
                         .HasColumnName("method");
 
+                    b.Property<bool?>("Multicapture")
+                        .HasColumnType("boolean")
+                        .HasColumnName("multicapture");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid")
                         .HasColumnName("order_id");

@@ -914,6 +914,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("method");
 
+                    b.Property<bool?>("Multicapture")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("multicapture");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id");
