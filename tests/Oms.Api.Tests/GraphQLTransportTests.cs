@@ -105,4 +105,18 @@ public sealed class GraphQLTransportTests
         var slip = await s.GraphQLDataAsync("query($f: ID!) { packingSlip(fulfilmentOrderId: $f) }", new { f = fulfilment });
         Assert.Equal(await s.Admin.GetStringAsync($"/api/v1/fulfilment-orders/{fulfilment}/packing-slip"), slip.GetProperty("packingSlip").GetString());
     }
+
+    [Fact]
+    public async Task Introspection_with_deprecated_input_values_answers_as_graphql_js_asks()
+    {
+        var s = await Scenario.StartAsync();
+        // graphql-js's getIntrospectionQuery({ inputValueDeprecation: true }) asks this of every input type and argument.
+        var data = await s.GraphQLDataAsync("""
+            { __type(name: "PlaceOrderInput") { inputFields(includeDeprecated: true) { name isDeprecated deprecationReason } }
+              __schema { mutationType { fields { name args(includeDeprecated: true) { name isDeprecated } } } } }
+            """);
+        Assert.Contains(data.GetProperty("__type").GetProperty("inputFields").EnumerateArray(), f => f.GetProperty("name").GetString() == "clientIp");
+        var place = data.GetProperty("__schema").GetProperty("mutationType").GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "placeOrder");
+        Assert.Equal("input", place.GetProperty("args")[0].GetProperty("name").GetString());
+    }
 }

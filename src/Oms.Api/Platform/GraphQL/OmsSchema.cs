@@ -17,6 +17,8 @@ public sealed class OmsSchema : Schema
     public OmsSchema(IServiceProvider services) : base(services)
     {
         Description = "HeadlessOms: orders, catalog, inventory, routing, purchasing, payments, fulfilment, returns, webhooks and access. Send an API key as 'Authorization: Bearer <key>'.";
+        // Introspection as graphql-js asks it (inputValueDeprecation: includeDeprecated on input fields and arguments).
+        Features.DeprecationOfInputValues = true;
         // Times in UTC with Z, as REST and webhooks write them (the built-in scalar keeps the offset: +00:00).
         RegisterTypeMapping(typeof(DateTimeOffset), typeof(UtcDateTimeOffsetGraphType));
         var query = new ObjectGraphType { Name = "Query" };
