@@ -145,8 +145,9 @@ public sealed class ValidationTests
         });
         var error = body.GetProperty("errors")[0];
         Assert.Equal("validation_failed", error.GetProperty("extensions").GetProperty("code").GetString());
-        Assert.True(error.GetProperty("extensions").GetProperty("errors").TryGetProperty("customer.email", out _));
-        Assert.True(error.GetProperty("extensions").GetProperty("errors").TryGetProperty("lines[0].quantity", out _));
+        // Named as the GraphQL request has them: inside the input argument.
+        Assert.True(error.GetProperty("extensions").GetProperty("errors").TryGetProperty("input.customer.email", out _), error.ToString());
+        Assert.True(error.GetProperty("extensions").GetProperty("errors").TryGetProperty("input.lines[0].quantity", out _), error.ToString());
     }
 
     private static async Task AssertNothingWrittenAsync(Scenario s)

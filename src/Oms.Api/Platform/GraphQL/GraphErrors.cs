@@ -32,7 +32,24 @@ public sealed class OmsErrorInfoProvider() : ErrorInfoProvider(new ErrorInfoProv
     {
         var info = ErrorMapping.Classify(context.OriginalException);
         if (info.IsServerError) logger.LogError(context.OriginalException, "Unhandled error in GraphQL field {Field}", context.FieldContext?.FieldDefinition.Name);
-        context.Exception = new OmsExecutionError(info, info.IsServerError ? null : context.OriginalException);
+        context.Exception = new OmsExecutionError(InGraphQLTerms(info, context.FieldContext), info.IsServerError ? null : context.OriginalException);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Field errors name what the client sent: a request body's <c>lines[0].sku</c> is <c>input.lines[0].sku</c> for a
+    /// field whose one input-object argument is <c>input</c>. Names that already are arguments stay as they are.
+    /// </summary>
+    private static Errors.ErrorInfo InGraphQLTerms(Errors.ErrorInfo info, IResolveFieldContext? field)
+    {
+        if (info.Errors is not { Count: > 0 } errors || field?.FieldDefinition.Arguments is not { Count: > 0 } arguments) return info;
+        var inputs = arguments.Where(a => (a.ResolvedType is global::GraphQL.Types.NonNullGraphType n ? n.ResolvedType : a.ResolvedType) is global::GraphQL.Types.IInputObjectGraphType).ToList();
+        if (inputs.Count != 1) return info;
+        var input = inputs[0].Name;
+        var names = arguments.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        return info with
+        {
+            Errors = errors.ToDictionary(e => names.Contains(e.Key.Split('.', '[')[0]) ? e.Key : input + "." + e.Key, e => e.Value),
+        };
     }
 }
