@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class ProviderOperations : Migration
+    public partial class ProviderCallsAndEventDetail : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,11 +18,23 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 nullable: false,
                 defaultValue: 0L);
 
+            migrationBuilder.AddColumn<bool>(
+                name: "multicapture",
+                table: "payments",
+                type: "boolean",
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "provider_failure",
                 table: "payments",
                 type: "character varying(500)",
                 maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "detail",
+                table: "outbox_messages",
+                type: "text",
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -72,8 +84,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 table: "payments");
 
             migrationBuilder.DropColumn(
+                name: "multicapture",
+                table: "payments");
+
+            migrationBuilder.DropColumn(
                 name: "provider_failure",
                 table: "payments");
+
+            migrationBuilder.DropColumn(
+                name: "detail",
+                table: "outbox_messages");
         }
     }
 }

@@ -11,8 +11,8 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOmsDbContext))]
-    [Migration("20261207001530_EventDetail")]
-    partial class EventDetail
+    [Migration("20261207005124_ProviderCallsAndEventDetail")]
+    partial class ProviderCallsAndEventDetail
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -916,6 +916,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(30)
                         .HasColumnType("TEXT")
                         .HasColumnName("method");
+
+                    b.Property<bool?>("Multicapture")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("multicapture");
 
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT")

@@ -13,8 +13,8 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOmsDbContext))]
-    [Migration("20261207003712_PaymentMulticapture")]
-    partial class PaymentMulticapture
+    [Migration("20261207005057_ProviderCallsAndEventDetail")]
+    partial class ProviderCallsAndEventDetail
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
