@@ -136,7 +136,8 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).Public();
 
 var versions = app.NewApiVersionSet().HasApiVersion(new ApiVersion(1)).ReportApiVersions().Build();
-var v1 = app.MapGroup("/api/v{version:apiVersion}").WithApiVersionSet(versions).HasApiVersion(new ApiVersion(1));
+var v1 = app.MapGroup("/api/v{version:apiVersion}").WithApiVersionSet(versions).HasApiVersion(new ApiVersion(1))
+    .AddEndpointFilterFactory(Oms.Api.Platform.Validation.UnknownMembersFilter.Create);
 v1.MapOrderEndpoints();
 v1.MapCatalogEndpoints();
 v1.MapApiKeyEndpoints();

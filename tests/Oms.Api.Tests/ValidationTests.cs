@@ -44,6 +44,22 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public async Task Unknown_fields_are_reported_together_with_every_other_invalid_field()
+    {
+        var s = await Scenario.StartAsync();
+        var body = s.OrderBody(await s.ProductAsync());
+        body["surprise"] = 1;
+        body["lines"]![0]!["colour"] = "red";
+        body["lines"]![0]!["quantity"] = 0;
+        body["customer"]!["email"] = "not-an-address";
+
+        var problem = await ProblemAsync(await s.Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.BadRequest);
+        Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+        foreach (var field in new[] { "surprise", "lines[0].colour", "lines[0].quantity", "customer.email" }) AssertField(problem, field);
+        await AssertNothingWrittenAsync(s);
+    }
+
+    [Fact]
     public async Task Nested_wrong_type_and_missing_required_fields_are_named_by_path()
     {
         var s = await Scenario.StartAsync();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Oms.Api.Platform.Http;
 
@@ -18,6 +19,8 @@ public static class JsonSetup
         o.NumberHandling = JsonNumberHandling.Strict;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         o.Converters.Add(new UtcTimeConverter());
+        // Unknown fields are collected while reading, and reported with the request's other field errors.
+        o.TypeInfoResolver = (o.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(Validation.UnknownMembers.Collect);
     }
 }
 

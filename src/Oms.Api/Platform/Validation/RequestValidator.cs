@@ -17,15 +17,21 @@ public static class RequestValidator
 
     public static void ThrowIfInvalid(object request)
     {
+        if (Problems(request) is { } problems) throw problems;
+    }
+
+    /// <summary>Every invalid and every unknown field of <paramref name="request"/>, or null when there is none.</summary>
+    public static RequestValidationException? Problems(object request)
+    {
         var errors = new Dictionary<string, List<string>>();
         Walk(request, "", errors, depth: 0);
-        if (errors.Count > 0)
-            throw new RequestValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        return errors.Count > 0 ? new RequestValidationException(errors.ToDictionary(e => e.Key, e => e.Value.ToArray())) : null;
     }
 
     private static void Walk(object obj, string prefix, Dictionary<string, List<string>> errors, int depth)
     {
         if (depth > 8) return;
+        foreach (var unknown in UnknownMembers.Of(obj)) Add(errors, prefix + unknown, "Unknown field: it is not part of this request.");
         foreach (var (property, name, rules) in PlanFor(obj.GetType()))
         {
             var value = property.GetValue(obj);
