@@ -42,8 +42,8 @@ public sealed class WebhookSubscriptionTests
     public void Disabling_raises_an_event_once()
     {
         var (s, _) = WebhookSubscription.Create(new Uri("https://example.com/h"), ["*"], null, false, Now);
-        s.Disable("gone", Now);
-        s.Disable("again", Now);
+        s.DisableIfActive("gone", Now);
+        s.DisableIfActive("again", Now);
         Assert.False(s.Active);
         Assert.Equal("webhook_subscription.disabled", Assert.Single(s.DomainEvents).Type);
     }

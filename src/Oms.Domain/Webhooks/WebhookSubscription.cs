@@ -74,7 +74,11 @@ public sealed class WebhookSubscription : AggregateRoot
     public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
         PreviousSecret is { } previous && PreviousSecretExpiresAt > now ? [Secret, previous] : [Secret];
 
-    public void Disable(string reason, DateTimeOffset now)
+    /// <summary>
+    /// The dispatcher gives up on the endpoint (410 Gone, or failing for too long). One already inactive (disabled by
+    /// another process meanwhile, or by its owner) stays as it is: the one move this tolerates, as its name says.
+    /// </summary>
+    public void DisableIfActive(string reason, DateTimeOffset now)
     {
         if (!Active) return;
         Active = false;

@@ -261,7 +261,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
             db.ChangeTracker.Clear();
             var subscription = await db.WebhookSubscriptions.SingleAsync(s => s.Id == subscriptionId, ct);
             if (!subscription.Active) return;
-            subscription.Disable(result.Gone ? "The endpoint answered 410 Gone." : $"No successful delivery since {subscription.FailingSince:O}.", now);
+            subscription.DisableIfActive(result.Gone ? "The endpoint answered 410 Gone." : $"No successful delivery since {subscription.FailingSince:O}.", now);
             try
             {
                 await db.SaveChangesAsync(ct);
