@@ -27,7 +27,7 @@ public sealed class OrderPayments(OmsDbContext db, UnitOfWork work, ProviderCall
     {
         foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
         {
-            var open = payment.Authorized - payment.Captured - payment.CapturePending;
+            var open = payment.CapturableLeft;
             if (open <= 0 || (!final && payment.Multicapture != true)) continue;
             var take = final ? open : Math.Min(open, amount);
             if (take <= 0) continue;
@@ -42,8 +42,7 @@ public sealed class OrderPayments(OmsDbContext db, UnitOfWork work, ProviderCall
         if (!options.Value.CaptureAtConfirmationWithoutMulticapture) return;
         foreach (var payment in await OpenOrderPaymentsAsync(order.Id, ct))
         {
-            var open = payment.Authorized - payment.Captured - payment.CapturePending;
-            if (open > 0 && payment.Multicapture == false) RequestCapture(payment, open, final: true);
+            if (payment.CapturableLeft > 0 && payment.Multicapture == false) RequestCapture(payment, payment.CapturableLeft, final: true);
         }
     }
 
@@ -54,6 +53,7 @@ public sealed class OrderPayments(OmsDbContext db, UnitOfWork work, ProviderCall
         calls.Record(db, work, ProviderOperationKind.Capture, payment, amount, final,
             $"{payment.Id}-capture-{payment.Captured + payment.CapturePending}-{(final ? "final" : "part")}");
     }
+
     /// <summary>Whether the order's money is secured: paid in full, or what is outstanding authorised on cards.</summary>
     public async Task<bool> SecuresAsync(Order order, CancellationToken ct)
     {

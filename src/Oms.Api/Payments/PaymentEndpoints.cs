@@ -26,7 +26,7 @@ public static class PaymentEndpoints
             .RequireScope(Scopes.PaymentsRead).WithName("listPayments").WithSummary("The order's payments with their history").ProducesProblem(404);
         payments.MapPost("/", async (Guid orderId, CreatePaymentRequest r, PaymentService s, HttpRequest request, CancellationToken ct) =>
             {
-                var payment = await s.CreateAsync(new OrderId(orderId), r, request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString(), ct);
+                var payment = await s.CreateAsync(new OrderId(orderId), r, Platform.Idempotency.IdempotencyMiddleware.KeyOf(request), ct);
                 return TypedResults.Created($"/api/v1/orders/{orderId}/payments/{payment.Id}", payment);
             })
             .RequireScope(Scopes.PaymentsWrite).WithName("createPayment")
@@ -34,7 +34,7 @@ public static class PaymentEndpoints
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422).ProducesProblem(502);
         payments.MapPost("/{paymentId:guid}/mark-received", async (Guid orderId, Guid paymentId, MarkReceivedRequest r, PaymentService s, HttpContext http, CancellationToken ct) =>
                 TypedResults.Ok(await s.MarkReceivedAsync(new OrderId(orderId), paymentId, r, Preconditions.ExpectedVersion(http.Request),
-                    http.Request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString(), ct)))
+                    Platform.Idempotency.IdempotencyMiddleware.KeyOf(http.Request), ct)))
             .RequireScope(Scopes.PaymentsWrite).WithName("markPaymentReceived")
             .WithSummary("Offline money arrived (partial amounts allowed); a fully paid pending order is confirmed. Send an Idempotency-Key or If-Match (428 without either), so that a retry cannot count the money twice")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422).ProducesProblem(428);

@@ -63,7 +63,7 @@ public static class PaymentGraph
     private static PaymentService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<PaymentService>();
 
     private static string? IdempotencyKey(IResolveFieldContext ctx) =>
-        ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers[Platform.Idempotency.IdempotencyMiddleware.Header].ToString();
+        Platform.Idempotency.IdempotencyMiddleware.KeyOf(ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request);
 }
 
 public sealed class PaymentType : ObjectGraphType<PaymentDto>

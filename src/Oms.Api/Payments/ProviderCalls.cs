@@ -131,7 +131,7 @@ public sealed class ProviderCalls(IServiceScopeFactory scopes, IPaymentGateway g
                 return true;
             }
             var givenUp = operation.Attempts > _o.Schedule.Count;
-            operation.LastError = error.Length > Oms.Domain.Payments.Payment.MaxReasonLength ? error[..Oms.Domain.Payments.Payment.MaxReasonLength] : error;
+            operation.LastError = Oms.Domain.Payments.Payment.FitReason(error);
             if (givenUp)
             {
                 operation.Status = ProviderOperationStatus.Failed;

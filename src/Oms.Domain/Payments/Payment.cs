@@ -64,6 +64,9 @@ public sealed class Payment : AggregateRoot
 
     public long Net => Captured - Refunded;
 
+    /// <summary>What is authorised and neither captured nor asked for yet: what a capture may still take.</summary>
+    public long CapturableLeft => Authorized - Captured - CapturePending;
+
     public bool IsOverdue(DateOnly today) => Method == PaymentMethod.Invoice && DueDate < today && Captured < Amount && Status is not (PaymentStatus.Voided or PaymentStatus.Failed);
 
     public static Payment Create(OrderId orderId, PaymentMethod method, Money amount, int? netTermsDays, DateTimeOffset now)
@@ -133,8 +136,8 @@ public sealed class Payment : AggregateRoot
         if (Method != PaymentMethod.Card)
             throw new ConflictException("payment.not_card", "Only card payments are captured through the provider.");
         Lifecycle.EnsureCanMove(Status, Captured + CapturePending + amount >= Amount ? PaymentStatus.Captured : PaymentStatus.PartiallyCaptured);
-        if (Captured + CapturePending + amount > Authorized)
-            throw new DomainException("payment.over_capture", $"Only {Authorized - Captured - CapturePending} of the authorised amount is left to capture.", "amount");
+        if (amount > CapturableLeft)
+            throw new DomainException("payment.over_capture", $"Only {CapturableLeft} of the authorised amount is left to capture.", "amount");
         CapturePending += amount;
         UpdatedAt = now;
         Log("capture_requested", amount, null, now);
@@ -162,12 +165,13 @@ public sealed class Payment : AggregateRoot
     /// </summary>
     public void ProviderFailed(string operation, long amount, string reason, bool givenUp, DateTimeOffset now)
     {
-        ProviderFailure = Cut($"{operation}: {reason}");
+        ProviderFailure = FitReason($"{operation}: {reason}");
         if (givenUp && operation == "capture") CapturePending -= Math.Min(amount, CapturePending);
-        Changed(operation + "_failed", amount, Cut(reason) + (givenUp ? " (given up)" : " (will retry)"), now);
+        Changed(operation + "_failed", amount, FitReason(reason) + (givenUp ? " (given up)" : " (will retry)"), now);
     }
 
-    private static string Cut(string text) => text.Length > MaxReasonLength ? text[..(MaxReasonLength - 1)] + "…" : text;
+    /// <summary>A reason cut to what is kept (a provider's answer can be a whole HTML page).</summary>
+    public static string FitReason(string text) => text.Length > MaxReasonLength ? text[..(MaxReasonLength - 1)] + "…" : text;
 
     public void Refund(long amount, string? reason, DateTimeOffset now)
     {
@@ -191,7 +195,7 @@ public sealed class Payment : AggregateRoot
 
     public void Fail(string reason, DateTimeOffset now)
     {
-        reason = Cut(reason);
+        reason = FitReason(reason);
         MoveTo(PaymentStatus.Failed);
         FailureReason = reason;
         Changed("failed", 0, reason, now);

@@ -26,6 +26,9 @@ public sealed class IdempotencyOptions
 public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFactory scopes, TimeProvider clock, IOptions<IdempotencyOptions> options)
 {
     public const string Header = "Idempotency-Key";
+
+    /// <summary>The caller's Idempotency-Key, empty when it sent none (use cases that need one to be safe ask for it).</summary>
+    public static string KeyOf(HttpRequest? request) => request?.Headers[Header].ToString() ?? "";
     private readonly IdempotencyOptions _options = options.Value;
 
     public async Task InvokeAsync(HttpContext http)

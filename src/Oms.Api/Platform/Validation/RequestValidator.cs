@@ -72,7 +72,7 @@ public static class RequestValidator
         list.Add(message);
     }
 
-    private static bool IsContract(Type t) => t.Namespace?.StartsWith("Oms.Api", StringComparison.Ordinal) == true && t.IsClass;
+    private static bool IsContract(Type t) => UnknownMembers.IsContract(t);
 
     private static (PropertyInfo, string, ValidationAttribute[])[] PlanFor(Type type) => Plans.GetOrAdd(type, t =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)

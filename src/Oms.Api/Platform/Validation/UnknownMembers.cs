@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Oms.Api.Platform.Errors;
 
 namespace Oms.Api.Platform.Validation;
 
@@ -18,8 +17,7 @@ public static class UnknownMembers
     /// <summary>Adds the collection to every request contract's JSON contract (types of the API's own namespaces).</summary>
     public static void Collect(JsonTypeInfo typeInfo)
     {
-        if (typeInfo.Kind != JsonTypeInfoKind.Object || !typeInfo.Type.IsClass || typeInfo.Type.Namespace?.StartsWith("Oms.Api", StringComparison.Ordinal) != true
-            || typeInfo.Properties.Any(p => p.IsExtensionData))
+        if (typeInfo.Kind != JsonTypeInfoKind.Object || !IsContract(typeInfo.Type) || typeInfo.Properties.Any(p => p.IsExtensionData))
             return;
         var unknown = typeInfo.CreateJsonPropertyInfo(typeof(Dictionary<string, JsonElement>), "$unknown");
         unknown.IsExtensionData = true;
@@ -51,6 +49,7 @@ public static class UnknownMembers
         return false;
     }
 
+    /// <summary>A request or response contract: a class of the API's own namespaces (services are filtered out where it matters).</summary>
     public static bool IsContract(Type type) => type.IsClass && type.Namespace?.StartsWith("Oms.Api", StringComparison.Ordinal) == true;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, System.Reflection.PropertyInfo[]> Nested = new();
