@@ -92,7 +92,7 @@ public sealed class PlatformTests
             Assert.DoesNotContain("\"errors\"", await gql.Content.ReadAsStringAsync());
 
             // The network: six nodes with stock for every SKU; confirming routes and reserves on SQLite too.
-            Assert.Equal(6, (await client.GetFromJsonAsync<JsonElement>("/api/v1/fulfilment-nodes")).GetArrayLength());
+            Assert.Equal(6, (await client.GetFromJsonAsync<JsonElement>("/api/v1/fulfilment-nodes")).GetProperty("data").GetArrayLength());
             var stock = await client.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}");
             Assert.InRange(stock.GetProperty("nodes").GetArrayLength(), 2, 4);
             var available = stock.GetProperty("available").GetInt32();
@@ -103,7 +103,7 @@ public sealed class PlatformTests
                 Assert.Equal(1, (await client.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}")).GetProperty("reserved").GetInt32());
             }
             else Assert.Equal(HttpStatusCode.Conflict, confirm.StatusCode);
-            Assert.NotEmpty((await client.GetFromJsonAsync<JsonElement>("/api/v1/suppliers")).EnumerateArray());
+            Assert.NotEmpty((await client.GetFromJsonAsync<JsonElement>("/api/v1/suppliers")).GetProperty("data").EnumerateArray());
 
             // No Stripe key configured: card payments say so clearly, offline ones work.
             var card = await client.PostAsync($"/api/v1/orders/{orderId}/payments", Scenario.Content(new { method = "card" }));

@@ -41,7 +41,7 @@ public sealed class WebhookScaleOutTests
         var admin = app.Admin();
         await using var receiver = await WebhookReceiver.StartAsync();
         await SubscribeAsync(admin, receiver);
-        var subscription = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhook-subscriptions"))[0].GetProperty("id").GetString();
+        var subscription = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhook-subscriptions")).GetProperty("data")[0].GetProperty("id").GetString();
         var sku = await ProductAsync(admin);
 
         await PlaceAsync(admin, sku, 1);

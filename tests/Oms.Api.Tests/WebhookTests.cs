@@ -114,7 +114,7 @@ public sealed class WebhookTests
             Assert.Equal(new[] { 503, 503, 200 }, attempts.Select(r => r.AnsweredWith).ToArray());
 
             var log = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhook-subscriptions/{subscription}/deliveries?eventType=order.placed&limit=250");
-            var delivery = log.EnumerateArray().Single(d => d.GetProperty("eventId").GetString() == placed);
+            var delivery = log.GetProperty("data").EnumerateArray().Single(d => d.GetProperty("eventId").GetString() == placed);
             Assert.Equal("succeeded", delivery.GetProperty("status").GetString());
             Assert.Equal(3, delivery.GetProperty("attemptLog").GetArrayLength());
             Assert.Equal(503, delivery.GetProperty("attemptLog")[0].GetProperty("statusCode").GetInt32());
@@ -326,8 +326,8 @@ public sealed class WebhookTests
             JsonElement delivery = default;
             for (var i = 0; i < 100; i++) // the outcome is recorded just after the response
             {
-                var log = await s.GraphQLDataAsync("query($id: ID!) { webhookDeliveries(subscriptionId: $id) { eventId eventType status attemptLog { statusCode } } }", new { id });
-                delivery = log.GetProperty("webhookDeliveries").EnumerateArray().Single(d => d.GetProperty("eventId").GetString() == eventId);
+                var log = await s.GraphQLDataAsync("query($id: ID!) { webhookDeliveries(subscriptionId: $id) { nodes { eventId eventType status attemptLog { statusCode } } } }", new { id });
+                delivery = log.GetProperty("webhookDeliveries").GetProperty("nodes").EnumerateArray().Single(d => d.GetProperty("eventId").GetString() == eventId);
                 if (delivery.GetProperty("status").GetString() != "PENDING") break;
                 await Task.Delay(50);
             }

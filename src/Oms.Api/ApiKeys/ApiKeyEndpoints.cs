@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 
 namespace Oms.Api.ApiKeys;
@@ -10,8 +11,9 @@ public static class ApiKeyEndpoints
     {
         var keys = api.MapGroup("/api-keys").WithTags("API keys").RequireScope(Scopes.Admin);
 
-        keys.MapGet("/", async (ApiKeyQueries q, CancellationToken ct) => TypedResults.Ok(await q.ListAsync(ct)))
-            .WithName("listApiKeys").WithSummary("List API keys (never their secrets)");
+        keys.MapGet("/", async Task<Ok<Page<ApiKeyDto>>> (ApiKeyQueries q, CancellationToken ct, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.ListAsync(PageRequest.Rest(limit, cursor), ct)))
+            .WithName("listApiKeys").WithSummary("List API keys, newest first (never their secrets)").ProducesProblem(400);
         keys.MapPost("/", async Task<Created<CreatedApiKeyDto>> (CreateApiKeyRequest r, ApiKeyService s, CancellationToken ct) =>
             {
                 var created = await s.CreateAsync(r, ct);

@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 
 namespace Oms.Api.ApiKeys;
@@ -10,10 +11,12 @@ public static class ApiKeyGraph
 {
     public static void AddQueries(ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ApiKeyType>>>, IReadOnlyList<ApiKeyDto>>("apiKeys")
-            .Description("Every API key, newest first (never their secrets).")
+        query.Field<NonNullGraphType<ConnectionType<ApiKeyType, ApiKeyDto>>, Connection<ApiKeyDto>>("apiKeys")
+            .Description("API keys, newest first (never their secrets).")
+            .Paged()
             .RequireScope(Scopes.Admin)
-            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<ApiKeyQueries>().ListAsync(ctx.CancellationToken));
+            .ResolveAsync(async ctx => Connection<ApiKeyDto>.From(
+                await ctx.RequestServices!.GetRequiredService<ApiKeyQueries>().ListAsync(ctx.PageRequest(), ctx.CancellationToken), ApiKeyQueries.CursorOf, ctx.PageRequest()));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -1,11 +1,19 @@
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
 using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.ApiKeys;
 
 public sealed class ApiKeyQueries(OmsDbContext db)
 {
-    /// <summary>Every key, newest first; there are few, so no paging.</summary>
-    public async Task<IReadOnlyList<ApiKeyDto>> ListAsync(CancellationToken ct) =>
-        (await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(ct)).Select(ApiKeyDto.From).ToList();
+    /// <summary>Keys, newest first (in id order: ids are version 7, creation time first).</summary>
+    public async Task<Page<ApiKeyDto>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        var q = db.ApiKeys.AsNoTracking();
+        if (page.AfterId is { } after) q = q.Where(k => k.Id.CompareTo(new ApiKeyId(after)) < 0);
+        return page.Page(await q.OrderByDescending(k => k.Id).Take(page.Take + 1).ToListAsync(ct), ApiKeyDto.From, CursorOf);
+    }
+
+    public static string CursorOf(ApiKeyDto key) => Cursor.Of(key.Id);
 }

@@ -26,7 +26,7 @@ public static class CatalogEndpoints
         CatalogQueries queries, CancellationToken ct,
         bool? active = null, string? brand = null, string? category = null,
         [FromQuery(Name = "q")] string? search = null, int? limit = null, string? cursor = null) =>
-        TypedResults.Ok(await queries.ListAsync(new ProductFilter(active, brand, category, search), limit, cursor, ct));
+        TypedResults.Ok(await queries.ListAsync(new ProductFilter(active, brand, category, search), PageRequest.Rest(limit, cursor), ct));
 
     private static async Task<Ok<ProductDto>> GetAsync(string sku, CatalogQueries queries, HttpResponse response, CancellationToken ct)
     {

@@ -20,16 +20,11 @@ public static class CatalogGraph
         query.Field<NonNullGraphType<ConnectionType<ProductType, ProductDto>>, Connection<ProductDto>>("products")
             .Description("Products in SKU order.")
             .Argument<ProductFilterInputType>("filter")
-            .Argument<IntGraphType>("first", a => a.Description = "Page size, 1-250 (default 50).")
-            .Argument<StringGraphType>("after", a => a.Description = "endCursor of the previous page.")
+            .Paged()
             .RequireScope(Scopes.CatalogRead)
-            .ResolveAsync(async ctx =>
-            {
-                var after = ctx.GetArgument<string?>("after");
-                var page = await Queries(ctx).ListAsync(ctx.GetArgument<ProductFilter?>("filter") ?? new ProductFilter(null, null, null, null),
-                    ctx.GetArgument<int?>("first"), after, ctx.CancellationToken);
-                return Connection<ProductDto>.From(page, p => Cursor.Encode(p.Sku), after is not null);
-            });
+            .ResolveAsync(async ctx => Connection<ProductDto>.From(
+                await Queries(ctx).ListAsync(ctx.GetArgument<ProductFilter?>("filter") ?? new ProductFilter(null, null, null, null), ctx.PageRequest(), ctx.CancellationToken),
+                CatalogQueries.CursorOf, ctx.PageRequest()));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -16,10 +16,9 @@ public sealed class CatalogQueries(OmsDbContext db)
         await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).Select(p => ProductDto.From(p)).ToDictionaryAsync(p => p.Sku, ct);
 
     /// <summary>Products in SKU order; the cursor is the last SKU of the previous page.</summary>
-    public async Task<Page<ProductDto>> ListAsync(ProductFilter filter, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Page<ProductDto>> ListAsync(ProductFilter filter, PageRequest page, CancellationToken ct)
     {
-        var take = Cursor.Limit(limit);
-        var after = Cursor.Decode(cursor);
+        var after = page.AfterPosition;
         var q = db.Products.AsNoTracking();
         if (filter.Active is { } active) q = q.Where(p => p.Active == active);
         if (filter.Brand is { Length: > 0 } brand) q = q.Where(p => p.Brand == brand);
@@ -30,9 +29,9 @@ public sealed class CatalogQueries(OmsDbContext db)
             q = q.Where(p => EF.Functions.Like(p.Name.ToLower(), pattern) || EF.Functions.Like(p.Sku.ToLower(), pattern));
         }
         if (after is not null) q = q.Where(p => string.Compare(p.Sku, after) > 0);
-        var rows = await q.OrderBy(p => p.Sku).Take(take + 1).Select(p => ProductDto.From(p)).ToListAsync(ct);
-        var hasMore = rows.Count > take;
-        if (hasMore) rows.RemoveAt(take);
-        return new Page<ProductDto>(rows, hasMore, hasMore ? Cursor.Encode(rows[^1].Sku) : null);
+        return page.Page(await q.OrderBy(p => p.Sku).Take(page.Take + 1).Select(p => ProductDto.From(p)).ToListAsync(ct), p => p, CursorOf);
     }
+
+    /// <summary>The cursor that resumes a list right after <paramref name="product"/>.</summary>
+    public static string CursorOf(ProductDto product) => Cursor.Encode(product.Sku);
 }

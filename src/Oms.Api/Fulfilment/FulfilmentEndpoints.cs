@@ -18,8 +18,9 @@ public static class FulfilmentEndpoints
             .WithSummary("What the node must pick: open work grouped by SKU, expedited orders first, then oldest").ProducesProblem(404);
 
         var fulfilment = api.MapGroup("/fulfilment-orders").WithTags("Fulfilment");
-        fulfilment.MapGet("/", async (FulfilmentQueries q, CancellationToken ct, Guid? orderId = null, string? nodeCode = null, string? status = null, int? limit = null) =>
-                TypedResults.Ok(await q.ListAsync(orderId, nodeCode, WireEnum.Parse<FulfilmentStatus>(status, "status"), limit, ct)))
+        fulfilment.MapGet("/", async Task<Ok<Page<FulfilmentOrderDto>>> (FulfilmentQueries q, CancellationToken ct,
+                    Guid? orderId = null, string? nodeCode = null, string? status = null, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.ListAsync(orderId, nodeCode, WireEnum.Parse<FulfilmentStatus>(status, "status"), PageRequest.Rest(limit, cursor), ct)))
             .RequireScope(Scopes.FulfilmentRead).WithName("listFulfilmentOrders").WithSummary("Fulfilment orders by order, node and status, newest first").ProducesProblem(400);
         fulfilment.MapGet("/{id:guid}", async (Guid id, FulfilmentQueries q, HttpResponse response, CancellationToken ct) =>
             {

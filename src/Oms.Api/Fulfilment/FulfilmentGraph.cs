@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
 using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 using Oms.Domain.Fulfilment;
 
@@ -16,15 +17,17 @@ public static class FulfilmentGraph
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .RequireScope(Scopes.FulfilmentRead)
             .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GuidArgument("id", "fulfilment order"), ctx.CancellationToken));
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<FulfilmentOrderType>>>, IReadOnlyList<FulfilmentOrderDto>>("fulfilmentOrders")
+        query.Field<NonNullGraphType<ConnectionType<FulfilmentOrderType, FulfilmentOrderDto>>, Connection<FulfilmentOrderDto>>("fulfilmentOrders")
             .Description("Fulfilment orders by order, node and status, newest first.")
             .Argument<IdGraphType>("orderId")
             .Argument<StringGraphType>("nodeCode")
             .Argument<EnumerationGraphType<FulfilmentStatus>>("status")
-            .Argument<IntGraphType>("first")
+            .Paged()
             .RequireScope(Scopes.FulfilmentRead)
-            .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is not null ? ctx.GuidArgument("orderId", "order") : null,
-                ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<FulfilmentStatus?>("status"), ctx.GetArgument<int?>("first"), ctx.CancellationToken));
+            .ResolveAsync(async ctx => Connection<FulfilmentOrderDto>.From(
+                await Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is not null ? ctx.GuidArgument("orderId", "order") : null,
+                    ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<FulfilmentStatus?>("status"), ctx.PageRequest(), ctx.CancellationToken),
+                FulfilmentQueries.CursorOf, ctx.PageRequest()));
         query.Field<NonNullGraphType<StringGraphType>, string>("packingSlip")
             .Description("A fulfilment order's packing slip, as printable HTML (REST: GET /fulfilment-orders/{id}/packing-slip).")
             .Argument<NonNullGraphType<IdGraphType>>("fulfilmentOrderId")

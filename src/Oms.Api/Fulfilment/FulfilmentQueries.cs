@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
 using Oms.Domain.Fulfilment;
 using Oms.Domain.Orders;
@@ -16,15 +17,18 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
         FulfilmentOrderDto.From(await db.FulfilmentOrders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct)
                                 ?? throw new NotFoundException("fulfilment order", id));
 
-    /// <summary>Fulfilment orders by order, node and status, newest first.</summary>
-    public async Task<IReadOnlyList<FulfilmentOrderDto>> ListAsync(Guid? orderId, string? nodeCode, FulfilmentStatus? status, int? limit, CancellationToken ct)
+    /// <summary>Fulfilment orders by order, node and status, newest first (in id order: ids are version 7, creation time first).</summary>
+    public async Task<Page<FulfilmentOrderDto>> ListAsync(Guid? orderId, string? nodeCode, FulfilmentStatus? status, PageRequest page, CancellationToken ct)
     {
         var q = db.FulfilmentOrders.AsNoTracking();
         if (orderId is { } o) q = q.Where(f => f.OrderId == new OrderId(o));
         if (nodeCode is { Length: > 0 }) q = q.Where(f => f.NodeCode == nodeCode.ToUpperInvariant());
         if (status is { } s) q = q.Where(f => f.Status == s);
-        return (await q.OrderByDescending(f => f.CreatedAt).Take(Platform.Http.Cursor.Limit(limit)).ToListAsync(ct)).Select(FulfilmentOrderDto.From).ToList();
+        if (page.AfterId is { } after) q = q.Where(f => f.Id.CompareTo(new FulfilmentOrderId(after)) < 0);
+        return page.Page(await q.OrderByDescending(f => f.Id).Take(page.Take + 1).ToListAsync(ct), FulfilmentOrderDto.From, CursorOf);
     }
+
+    public static string CursorOf(FulfilmentOrderDto fulfilment) => Cursor.Of(fulfilment.Id);
 
     /// <summary>For GraphQL batch loading: every fulfilment order of these orders.</summary>
     public async Task<Dictionary<Guid, IReadOnlyList<FulfilmentOrderDto>>> ForOrdersAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)

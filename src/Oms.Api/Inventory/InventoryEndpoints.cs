@@ -13,13 +13,13 @@ public static class InventoryEndpoints
 
         inventory.MapGet("/", async Task<Ok<Page<SkuInventoryDto>>> (InventoryQueries q, CancellationToken ct,
                     string? nodeCode = null, bool? belowReorderPoint = null, bool? outOfStock = null, string? sku = null, int? limit = null, string? cursor = null) =>
-                TypedResults.Ok(await q.ListAsync(new InventoryFilter(nodeCode, belowReorderPoint, outOfStock, sku), limit, cursor, ct)))
+                TypedResults.Ok(await q.ListAsync(new InventoryFilter(nodeCode, belowReorderPoint, outOfStock, sku), PageRequest.Rest(limit, cursor), ct)))
             .RequireScope(Scopes.InventoryRead).WithName("listInventory")
             .WithSummary("Stock by SKU with each node's levels; filter by node, below reorder point, out of stock").ProducesProblem(400);
         inventory.MapGet("/{sku}", async (string sku, InventoryQueries q, CancellationToken ct) => TypedResults.Ok(await q.GetAsync(sku, ct)))
             .RequireScope(Scopes.InventoryRead).WithName("getInventory").WithSummary("A SKU at every node and its total available to promise").ProducesProblem(404);
         inventory.MapGet("/{sku}/ledger", async (string sku, InventoryQueries q, CancellationToken ct, string? nodeCode = null, int? limit = null, string? cursor = null) =>
-                TypedResults.Ok(await q.LedgerAsync(sku, nodeCode, limit, cursor, ct)))
+                TypedResults.Ok(await q.LedgerAsync(sku, nodeCode, PageRequest.Rest(limit, cursor), ct)))
             .RequireScope(Scopes.InventoryRead).WithName("getInventoryLedger").WithSummary("Every stock change of a SKU, newest first").ProducesProblem(400);
         inventory.MapPut("/{sku}/nodes/{nodeCode}", async (string sku, string nodeCode, StockSettingsRequest r, InventoryService s, CancellationToken ct) =>
                 TypedResults.Ok(await s.ConfigureAsync(sku, nodeCode, r, ct)))

@@ -21,24 +21,21 @@ public static class InventoryGraph
             .Argument<StringGraphType>("nodeCode")
             .Argument<BooleanGraphType>("belowReorderPoint")
             .Argument<BooleanGraphType>("outOfStock")
-            .Argument<IntGraphType>("first")
-            .Argument<StringGraphType>("after")
+            .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx =>
-            {
-                var after = ctx.GetArgument<string?>("after");
-                var page = await Queries(ctx).ListAsync(new InventoryFilter(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<bool?>("belowReorderPoint"),
-                    ctx.GetArgument<bool?>("outOfStock"), null), ctx.GetArgument<int?>("first"), after, ctx.CancellationToken);
-                return Connection<SkuInventoryDto>.From(page, i => Cursor.Encode(i.Sku), after is not null);
-            });
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<LedgerEntryType>>>, IReadOnlyList<LedgerEntryDto>>("inventoryLedger")
+            .ResolveAsync(async ctx => Connection<SkuInventoryDto>.From(
+                await Queries(ctx).ListAsync(new InventoryFilter(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<bool?>("belowReorderPoint"),
+                    ctx.GetArgument<bool?>("outOfStock"), null), ctx.PageRequest(), ctx.CancellationToken),
+                InventoryQueries.CursorOf, ctx.PageRequest()));
+        query.Field<NonNullGraphType<ConnectionType<LedgerEntryType, LedgerEntryDto>>, Connection<LedgerEntryDto>>("inventoryLedger")
             .Description("A SKU's stock changes, newest first.")
             .Argument<NonNullGraphType<StringGraphType>>("sku")
             .Argument<StringGraphType>("nodeCode")
-            .Argument<IntGraphType>("first")
+            .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => (await Queries(ctx).LedgerAsync(ctx.GetArgument<string>("sku"), ctx.GetArgument<string?>("nodeCode"),
-                ctx.GetArgument<int?>("first"), null, ctx.CancellationToken)).Data);
+            .ResolveAsync(async ctx => Connection<LedgerEntryDto>.From(
+                await Queries(ctx).LedgerAsync(ctx.GetArgument<string>("sku"), ctx.GetArgument<string?>("nodeCode"), ctx.PageRequest(), ctx.CancellationToken),
+                InventoryQueries.CursorOf, ctx.PageRequest()));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -16,10 +16,9 @@ public sealed class InventoryQueries(OmsDbContext db)
     }
 
     /// <summary>SKUs in order, each with its node levels; filters apply to the levels, the cursor is the last SKU.</summary>
-    public async Task<Page<SkuInventoryDto>> ListAsync(InventoryFilter filter, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Page<SkuInventoryDto>> ListAsync(InventoryFilter filter, PageRequest page, CancellationToken ct)
     {
-        var take = Cursor.Limit(limit);
-        var after = Cursor.Decode(cursor);
+        var after = page.AfterPosition;
         var rows = db.Stock.AsQueryable();
         if (filter.NodeCode is { Length: > 0 } code)
         {
@@ -33,36 +32,30 @@ public sealed class InventoryQueries(OmsDbContext db)
         if (filter.OutOfStock == true) rows = rows.Where(s => s.OnHand - s.Reserved - s.SafetyStock <= 0);
         var keys = rows.Select(s => s.Sku).Distinct();
         if (after is not null) keys = keys.Where(s => string.Compare(s, after) > 0);
-        var skus = await keys.OrderBy(s => s).Take(take + 1).ToListAsync(ct);
-        var hasMore = skus.Count > take;
-        if (hasMore) skus.RemoveAt(take);
-        var levels = await LevelsAsync(rows.Where(s => skus.Contains(s.Sku)), ct);
-        var page = skus.Select(s => Group(s, levels.Where(l => l.Sku == s).ToList())).ToList();
-        return new Page<SkuInventoryDto>(page, hasMore, hasMore ? Cursor.Encode(skus[^1]) : null);
+        var skus = await keys.OrderBy(s => s).Take(page.Take + 1).ToListAsync(ct);
+        var onPage = skus.Take(page.Take).ToList();
+        var levels = (await LevelsAsync(rows.Where(s => onPage.Contains(s.Sku)), ct)).ToLookup(l => l.Sku);
+        return page.Page(skus, s => Group(s, levels[s].ToList()), CursorOf);
     }
+
+    public static string CursorOf(SkuInventoryDto inventory) => Cursor.Encode(inventory.Sku);
+
+    public static string CursorOf(LedgerEntryDto entry) => Cursor.Of(entry.Id);
 
     public async Task<StockLevelDto> LevelAsync(string sku, NodeId node, CancellationToken ct) =>
         (await LevelsAsync(db.Stock.Where(s => s.Sku == sku && s.NodeId == node), ct)).Single();
 
     /// <summary>A SKU's ledger, newest first; optionally at one node.</summary>
-    public async Task<Page<LedgerEntryDto>> LedgerAsync(string sku, string? nodeCode, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Page<LedgerEntryDto>> LedgerAsync(string sku, string? nodeCode, PageRequest page, CancellationToken ct)
     {
-        var take = Cursor.Limit(limit);
         var q = db.Ledger.AsNoTracking().Where(e => e.Sku == sku);
         if (nodeCode is { Length: > 0 })
         {
             var normalized = nodeCode.ToUpperInvariant();
             q = q.Where(e => db.Nodes.Any(n => n.Id == e.NodeId && n.Code == normalized));
         }
-        if (Cursor.Decode(cursor) is { } position)
-        {
-            var before = long.TryParse(position, out var id) ? id : throw Platform.Errors.RequestValidationException.For("cursor", "The cursor is not one this API handed out.");
-            q = q.Where(e => e.Id < before);
-        }
-        var entries = await Project(q.OrderByDescending(e => e.Id).Take(take + 1)).ToListAsync(ct);
-        var hasMore = entries.Count > take;
-        if (hasMore) entries.RemoveAt(take);
-        return new Page<LedgerEntryDto>(entries, hasMore, hasMore ? Cursor.Encode(entries[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null);
+        if (page.AfterNumber is { } before) q = q.Where(e => e.Id < before);
+        return page.Page(await Project(q.OrderByDescending(e => e.Id).Take(page.Take + 1)).ToListAsync(ct), e => e, CursorOf);
     }
 
     public async Task<LedgerEntryDto> EntryAsync(long id, CancellationToken ct) =>

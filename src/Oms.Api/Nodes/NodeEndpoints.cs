@@ -13,8 +13,8 @@ public static class NodeEndpoints
     {
         var nodes = api.MapGroup("/fulfilment-nodes").WithTags("Fulfilment nodes");
 
-        nodes.MapGet("/", async (NodeQueries q, CancellationToken ct, bool? active = null, string? kind = null) =>
-                TypedResults.Ok(await q.ListAsync(active, WireEnum.Parse<NodeKind>(kind, "kind"), ct)))
+        nodes.MapGet("/", async Task<Ok<Page<NodeDto>>> (NodeQueries q, CancellationToken ct, bool? active = null, string? kind = null, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.ListAsync(active, WireEnum.Parse<NodeKind>(kind, "kind"), PageRequest.Rest(limit, cursor), ct)))
             .RequireScope(Scopes.InventoryRead).WithName("listFulfilmentNodes").WithSummary("List fulfilment nodes by code").ProducesProblem(400);
         nodes.MapGet("/{code}", async (string code, NodeQueries q, HttpResponse response, CancellationToken ct) =>
             {

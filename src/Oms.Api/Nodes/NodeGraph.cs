@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 using Oms.Domain.Inventory;
 
@@ -11,11 +12,15 @@ public static class NodeGraph
 {
     public static void AddQueries(ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<NodeType>>>, IReadOnlyList<NodeDto>>("fulfilmentNodes")
+        query.Field<NonNullGraphType<ConnectionType<NodeType, NodeDto>>, Connection<NodeDto>>("fulfilmentNodes")
+            .Description("Fulfilment nodes in code order.")
             .Argument<BooleanGraphType>("active")
             .Argument<EnumerationGraphType<NodeKind>>("kind")
+            .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<bool?>("active"), ctx.GetArgument<NodeKind?>("kind"), ctx.CancellationToken));
+            .ResolveAsync(async ctx => Connection<NodeDto>.From(
+                await Queries(ctx).ListAsync(ctx.GetArgument<bool?>("active"), ctx.GetArgument<NodeKind?>("kind"), ctx.PageRequest(), ctx.CancellationToken),
+                NodeQueries.CursorOf, ctx.PageRequest()));
         query.Field<NodeType, NodeDto>("fulfilmentNode")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .RequireScope(Scopes.InventoryRead)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Http;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Inventory;
@@ -53,12 +54,15 @@ public sealed class NodeQueries(OmsDbContext db)
         return NodeDto.From(await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Code == normalized, ct) ?? throw new NotFoundException("fulfilment node", code));
     }
 
-    /// <summary>Every node by code; a business has tens of nodes, not thousands, so there is no paging.</summary>
-    public async Task<IReadOnlyList<NodeDto>> ListAsync(bool? active, NodeKind? kind, CancellationToken ct)
+    /// <summary>Nodes in code order; the cursor is the last code of the page.</summary>
+    public async Task<Page<NodeDto>> ListAsync(bool? active, NodeKind? kind, PageRequest page, CancellationToken ct)
     {
         var q = db.Nodes.AsNoTracking();
         if (active is { } a) q = q.Where(n => n.Active == a);
         if (kind is { } k) q = q.Where(n => n.Kind == k);
-        return (await q.OrderBy(n => n.Code).ToListAsync(ct)).Select(NodeDto.From).ToList();
+        if (page.AfterPosition is { } after) q = q.Where(n => string.Compare(n.Code, after) > 0);
+        return page.Page(await q.OrderBy(n => n.Code).Take(page.Take + 1).ToListAsync(ct), NodeDto.From, CursorOf);
     }
+
+    public static string CursorOf(NodeDto node) => Cursor.Encode(node.Code);
 }

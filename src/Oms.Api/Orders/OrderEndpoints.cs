@@ -78,7 +78,7 @@ public static class OrderEndpoints
             CreatedFrom = createdFrom,
             CreatedTo = createdTo,
         };
-        return TypedResults.Ok(await queries.ListAsync(filter, limit, cursor, ct));
+        return TypedResults.Ok(await queries.ListAsync(filter, PageRequest.Rest(limit, cursor), ct));
     }
 
     private static async Task<Results<JsonText, Created<OrderDto>, Ok<OrderDto>>> PlaceAsync(PlaceOrderRequest request, OrderService service, HttpResponse response, CancellationToken ct)

@@ -28,16 +28,11 @@ public static class OrderGraph
         query.Field<NonNullGraphType<ConnectionType<OrderType, OrderDto>>, Connection<OrderDto>>("orders")
             .Description("Orders, newest first.")
             .Argument<OrderFilterInputType>("filter")
-            .Argument<IntGraphType>("first", a => a.Description = "Page size, 1-250 (default 50).")
-            .Argument<StringGraphType>("after", a => a.Description = "endCursor of the previous page.")
+            .Paged()
             .RequireScope(Scopes.OrdersRead)
-            .ResolveAsync(async ctx =>
-            {
-                var after = ctx.GetArgument<string?>("after");
-                var page = await Queries(ctx).ListAsync(ctx.GetArgument<OrderFilter?>("filter") ?? new OrderFilter(),
-                    ctx.GetArgument<int?>("first"), after, ctx.CancellationToken);
-                return Connection<OrderDto>.From(page, OrderQueries.CursorOf, after is not null);
-            });
+            .ResolveAsync(async ctx => Connection<OrderDto>.From(
+                await Queries(ctx).ListAsync(ctx.GetArgument<OrderFilter?>("filter") ?? new OrderFilter(), ctx.PageRequest(), ctx.CancellationToken),
+                OrderQueries.CursorOf, ctx.PageRequest()));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -49,9 +49,8 @@ public sealed class OrderQueries(OmsDbContext db)
         Cursor.Encode(Order.TryParseNumber(order.Number, out var n) ? n.ToString(CultureInfo.InvariantCulture) : order.Number);
 
     /// <summary>Newest first, in order-number order (stable and unique); the cursor is the last number of the page.</summary>
-    public async Task<Page<OrderDto>> ListAsync(OrderFilter filter, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Page<OrderDto>> ListAsync(OrderFilter filter, PageRequest page, CancellationToken ct)
     {
-        var take = Cursor.Limit(limit);
         var q = db.Orders.AsNoTracking();
         if (filter.Status is { } status) q = q.Where(o => o.Status == status);
         if (filter.Channel is { } channel) q = q.Where(o => o.Channel == channel);
@@ -63,15 +62,7 @@ public sealed class OrderQueries(OmsDbContext db)
         if (filter.Sku is { Length: > 0 } sku) q = q.Where(o => o.Lines.Any(l => l.Sku == sku));
         if (filter.CreatedFrom is { } from) q = q.Where(o => o.CreatedAt >= from.ToUniversalTime());
         if (filter.CreatedTo is { } to) q = q.Where(o => o.CreatedAt < to.ToUniversalTime());
-        if (Cursor.Decode(cursor) is { } position)
-        {
-            var before = long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
-                : throw Platform.Errors.RequestValidationException.For("cursor", "The cursor is not one this API handed out.");
-            q = q.Where(o => o.Number < before);
-        }
-        var rows = await q.OrderByDescending(o => o.Number).Take(take + 1).ToListAsync(ct);
-        var hasMore = rows.Count > take;
-        if (hasMore) rows.RemoveAt(take);
-        return new Page<OrderDto>(rows.Select(OrderDto.From).ToList(), hasMore, hasMore ? Cursor.Encode(rows[^1].Number.ToString(CultureInfo.InvariantCulture)) : null);
+        if (page.AfterNumber is { } before) q = q.Where(o => o.Number < before);
+        return page.Page(await q.OrderByDescending(o => o.Number).Take(page.Take + 1).ToListAsync(ct), OrderDto.From, CursorOf);
     }
 }

@@ -147,7 +147,7 @@ public sealed class DemoJourneys(IServiceScopeFactory scopes, TimeProvider clock
         }
 
         public async Task<IReadOnlyList<FulfilmentOrderDto>> WorkAsync(OrderDto order) =>
-            (await _queries.ListAsync(order.Id, null, null, null, ct)).Where(f => f.Status == FulfilmentStatus.Open).OrderBy(f => f.NodeCode).ToList();
+            (await _queries.ListAsync(order.Id, null, null, PageRequest.First(Cursor.MaxLimit), ct)).Data.Where(f => f.Status == FulfilmentStatus.Open).OrderBy(f => f.NodeCode).ToList();
 
         public Task<FulfilmentOrderDto> PackAsync(FulfilmentOrderDto f) =>
             Fulfilment.PackAsync(f.Id, new PackRequest { Packages = [new PackageRequest { WeightGrams = 900, LengthMm = 350, WidthMm = 250, HeightMm = 120 }] }, null, ct);

@@ -12,8 +12,9 @@ public static class PurchasingEndpoints
     public static void MapPurchasingEndpoints(this RouteGroupBuilder api)
     {
         var suppliers = api.MapGroup("/suppliers").WithTags("Purchasing");
-        suppliers.MapGet("/", async (PurchasingQueries q, CancellationToken ct) => TypedResults.Ok(await q.SuppliersAsync(ct)))
-            .RequireScope(Scopes.InventoryRead).WithName("listSuppliers").WithSummary("List suppliers by code");
+        suppliers.MapGet("/", async Task<Ok<Page<SupplierDto>>> (PurchasingQueries q, CancellationToken ct, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.SuppliersAsync(PageRequest.Rest(limit, cursor), ct)))
+            .RequireScope(Scopes.InventoryRead).WithName("listSuppliers").WithSummary("List suppliers by code").ProducesProblem(400);
         suppliers.MapGet("/{code}", async (string code, PurchasingQueries q, CancellationToken ct) => TypedResults.Ok(await q.SupplierAsync(code, ct)))
             .RequireScope(Scopes.InventoryRead).WithName("getSupplier").WithSummary("Get a supplier").ProducesProblem(404);
         suppliers.MapPost("/", async Task<Created<SupplierDto>> (CreateSupplierRequest r, PurchasingService s, CancellationToken ct) =>
@@ -26,7 +27,7 @@ public static class PurchasingEndpoints
         var orders = api.MapGroup("/purchase-orders").WithTags("Purchasing");
         orders.MapGet("/", async Task<Ok<Page<PurchaseOrderDto>>> (PurchasingQueries q, CancellationToken ct, string? status = null, string? supplierCode = null,
                     string? nodeCode = null, string? sku = null, int? limit = null, string? cursor = null) =>
-                TypedResults.Ok(await q.ListAsync(WireEnum.Parse<PurchaseOrderStatus>(status, "status"), supplierCode, nodeCode, sku, limit, cursor, ct)))
+                TypedResults.Ok(await q.ListAsync(WireEnum.Parse<PurchaseOrderStatus>(status, "status"), supplierCode, nodeCode, sku, PageRequest.Rest(limit, cursor), ct)))
             .RequireScope(Scopes.InventoryRead).WithName("listPurchaseOrders").WithSummary("List purchase orders, newest first").ProducesProblem(400);
         orders.MapGet("/{id:guid}", async (Guid id, PurchasingQueries q, HttpResponse response, CancellationToken ct) => Respond(response, await q.GetAsync(id, ct)))
             .RequireScope(Scopes.InventoryRead).WithName("getPurchaseOrder").WithSummary("Get a purchase order").ProducesProblem(404);

@@ -12,23 +12,27 @@ public static class PurchasingGraph
 {
     public static void AddQueries(ObjectGraphType query)
     {
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<SupplierType>>>, IReadOnlyList<SupplierDto>>("suppliers")
+        query.Field<NonNullGraphType<ConnectionType<SupplierType, SupplierDto>>, Connection<SupplierDto>>("suppliers")
+            .Description("Suppliers in code order.")
+            .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => await Queries(ctx).SuppliersAsync(ctx.CancellationToken));
+            .ResolveAsync(async ctx => Connection<SupplierDto>.From(await Queries(ctx).SuppliersAsync(ctx.PageRequest(), ctx.CancellationToken), PurchasingQueries.CursorOf, ctx.PageRequest()));
         query.Field<PurchaseOrderType, PurchaseOrderDto>("purchaseOrder")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .RequireScope(Scopes.InventoryRead)
             .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GuidArgument("id", "purchase order"), ctx.CancellationToken));
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<PurchaseOrderType>>>, IReadOnlyList<PurchaseOrderDto>>("purchaseOrders")
+        query.Field<NonNullGraphType<ConnectionType<PurchaseOrderType, PurchaseOrderDto>>, Connection<PurchaseOrderDto>>("purchaseOrders")
             .Description("Purchase orders, newest first.")
             .Argument<EnumerationGraphType<PurchaseOrderStatus>>("status")
             .Argument<StringGraphType>("supplierCode")
             .Argument<StringGraphType>("nodeCode")
             .Argument<StringGraphType>("sku")
-            .Argument<IntGraphType>("first")
+            .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => (await Queries(ctx).ListAsync(ctx.GetArgument<PurchaseOrderStatus?>("status"), ctx.GetArgument<string?>("supplierCode"),
-                ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<string?>("sku"), ctx.GetArgument<int?>("first"), null, ctx.CancellationToken)).Data);
+            .ResolveAsync(async ctx => Connection<PurchaseOrderDto>.From(
+                await Queries(ctx).ListAsync(ctx.GetArgument<PurchaseOrderStatus?>("status"), ctx.GetArgument<string?>("supplierCode"),
+                    ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<string?>("sku"), ctx.PageRequest(), ctx.CancellationToken),
+                PurchasingQueries.CursorOf, ctx.PageRequest()));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

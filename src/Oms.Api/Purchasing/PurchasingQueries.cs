@@ -8,8 +8,17 @@ namespace Oms.Api.Purchasing;
 
 public sealed class PurchasingQueries(OmsDbContext db)
 {
-    public async Task<IReadOnlyList<SupplierDto>> SuppliersAsync(CancellationToken ct) =>
-        (await db.Suppliers.AsNoTracking().OrderBy(s => s.Code).ToListAsync(ct)).Select(SupplierDto.From).ToList();
+    /// <summary>Suppliers in code order; the cursor is the last code of the page.</summary>
+    public async Task<Page<SupplierDto>> SuppliersAsync(PageRequest page, CancellationToken ct)
+    {
+        var q = db.Suppliers.AsNoTracking();
+        if (page.AfterPosition is { } after) q = q.Where(s => string.Compare(s.Code, after) > 0);
+        return page.Page(await q.OrderBy(s => s.Code).Take(page.Take + 1).ToListAsync(ct), SupplierDto.From, CursorOf);
+    }
+
+    public static string CursorOf(SupplierDto supplier) => Cursor.Encode(supplier.Code);
+
+    public static string CursorOf(PurchaseOrderDto order) => Cursor.Encode(order.Number[3..]);
 
     public async Task<SupplierDto> SupplierAsync(string code, CancellationToken ct)
     {
@@ -21,9 +30,8 @@ public sealed class PurchasingQueries(OmsDbContext db)
         (await ShapeAsync(db.PurchaseOrders.Where(p => p.Id == id), ct)).SingleOrDefault() ?? throw new NotFoundException("purchase order", id);
 
     /// <summary>Newest first; the cursor is the last number of the page.</summary>
-    public async Task<Page<PurchaseOrderDto>> ListAsync(PurchaseOrderStatus? status, string? supplierCode, string? nodeCode, string? sku, int? limit, string? cursor, CancellationToken ct)
+    public async Task<Page<PurchaseOrderDto>> ListAsync(PurchaseOrderStatus? status, string? supplierCode, string? nodeCode, string? sku, PageRequest page, CancellationToken ct)
     {
-        var take = Cursor.Limit(limit);
         var q = db.PurchaseOrders.AsQueryable();
         if (status is { } s) q = q.Where(p => p.Status == s);
         if (supplierCode is { Length: > 0 })
@@ -37,15 +45,8 @@ public sealed class PurchasingQueries(OmsDbContext db)
             q = q.Where(p => db.Nodes.Any(n => n.Id == p.NodeId && n.Code == code));
         }
         if (sku is { Length: > 0 }) q = q.Where(p => p.Lines.Any(l => l.Sku == sku));
-        if (Cursor.Decode(cursor) is { } position)
-        {
-            var before = long.TryParse(position, out var n) ? n : throw Platform.Errors.RequestValidationException.For("cursor", "The cursor is not one this API handed out.");
-            q = q.Where(p => p.Number < before);
-        }
-        var rows = await ShapeAsync(q.OrderByDescending(p => p.Number).Take(take + 1), ct);
-        var hasMore = rows.Count > take;
-        if (hasMore) rows.RemoveAt(take);
-        return new Page<PurchaseOrderDto>(rows, hasMore, hasMore ? Cursor.Encode(rows[^1].Number[3..]) : null);
+        if (page.AfterNumber is { } before) q = q.Where(p => p.Number < before);
+        return page.Page(await ShapeAsync(q.OrderByDescending(p => p.Number).Take(page.Take + 1), ct), p => p, CursorOf);
     }
 
     private async Task<List<PurchaseOrderDto>> ShapeAsync(IQueryable<PurchaseOrder> q, CancellationToken ct)

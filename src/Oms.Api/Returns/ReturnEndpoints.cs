@@ -27,8 +27,8 @@ public static class ReturnEndpoints
             .WithSummary("Returned units per SKU and reason in a period (default: the last 30 days)").ProducesProblem(400);
 
         var returns = api.MapGroup("/returns").WithTags("Returns");
-        returns.MapGet("/", async (ReturnQueries q, CancellationToken ct, string? status = null, int? limit = null) =>
-                TypedResults.Ok(await q.ListAsync(WireEnum.Parse<ReturnStatus>(status, "status"), limit, ct)))
+        returns.MapGet("/", async Task<Ok<Page<ReturnDto>>> (ReturnQueries q, CancellationToken ct, string? status = null, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.ListAsync(WireEnum.Parse<ReturnStatus>(status, "status"), PageRequest.Rest(limit, cursor), ct)))
             .RequireScope(Scopes.ReturnsRead).WithName("listReturns").WithSummary("Returns by status, newest first").ProducesProblem(400);
         returns.MapGet("/{id:guid}", async (Guid id, ReturnQueries q, HttpResponse response, CancellationToken ct) =>
             {

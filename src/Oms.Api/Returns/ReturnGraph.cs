@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 using Oms.Domain.Orders;
 using Oms.Domain.Returns;
@@ -16,12 +17,13 @@ public static class ReturnGraph
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .RequireScope(Scopes.ReturnsRead)
             .ResolveAsync(async ctx => await Queries(ctx).GetAsync(ctx.GuidArgument("id", "return"), ctx.CancellationToken));
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<ReturnType>>>, IReadOnlyList<ReturnDto>>("returns")
+        query.Field<NonNullGraphType<ConnectionType<ReturnType, ReturnDto>>, Connection<ReturnDto>>("returns")
             .Description("Returns by status, newest first.")
             .Argument<EnumerationGraphType<ReturnStatus>>("status")
-            .Argument<IntGraphType>("first")
+            .Paged()
             .RequireScope(Scopes.ReturnsRead)
-            .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.GetArgument<ReturnStatus?>("status"), ctx.GetArgument<int?>("first"), ctx.CancellationToken));
+            .ResolveAsync(async ctx => Connection<ReturnDto>.From(
+                await Queries(ctx).ListAsync(ctx.GetArgument<ReturnStatus?>("status"), ctx.PageRequest(), ctx.CancellationToken), ReturnQueries.CursorOf, ctx.PageRequest()));
         query.Field<NonNullGraphType<ReturnStatsType>, ReturnStatsDto>("returnStats")
             .Description("Returned units per SKU and reason in a period (default: the last 30 days).")
             .Argument<Platform.GraphQL.UtcDateTimeOffsetGraphType>("from")

@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Http;
 using Microsoft.EntityFrameworkCore;
 using Oms.Domain.Common;
 using Oms.Domain.Orders;
@@ -27,12 +28,15 @@ public sealed class ReturnQueries(OmsDbContext db, TimeProvider clock)
     }
 
     /// <summary>Returns by status, newest first (the returns desk's queue).</summary>
-    public async Task<IReadOnlyList<ReturnDto>> ListAsync(ReturnStatus? status, int? limit, CancellationToken ct)
+    public async Task<Page<ReturnDto>> ListAsync(ReturnStatus? status, PageRequest page, CancellationToken ct)
     {
         var q = db.Returns.AsNoTracking();
         if (status is { } s) q = q.Where(r => r.Status == s);
-        return (await q.OrderByDescending(r => r.CreatedAt).Take(Platform.Http.Cursor.Limit(limit)).ToListAsync(ct)).Select(ReturnDto.From).ToList();
+        if (page.AfterId is { } after) q = q.Where(r => r.Id.CompareTo(after) < 0);
+        return page.Page(await q.OrderByDescending(r => r.Id).Take(page.Take + 1).ToListAsync(ct), ReturnDto.From, CursorOf);
     }
+
+    public static string CursorOf(ReturnDto r) => Cursor.Of(r.Id);
 
     /// <summary>Returned units per SKU and reason for returns requested in [from, to) (default: the last 30 days).</summary>
     public async Task<ReturnStatsDto> StatsAsync(DateTimeOffset? from, DateTimeOffset? to, string? sku, CancellationToken ct)

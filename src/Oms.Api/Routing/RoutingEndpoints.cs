@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Errors;
@@ -20,8 +21,9 @@ public static class RoutingEndpoints
             .WithSummary("Route a hypothetical order now; nothing is reserved").ProducesProblem(400).ProducesProblem(422);
 
         var allocations = api.MapGroup("/allocations").WithTags("Routing");
-        allocations.MapGet("/", async (RoutingQueries q, CancellationToken ct, string? nodeCode = null, string? status = null, int? limit = null) =>
-                TypedResults.Ok(await q.AllocationsAsync(nodeCode, WireEnum.Parse<AllocationStatus>(status, "status"), limit, ct)))
+        allocations.MapGet("/", async Task<Ok<Page<AllocationDto>>> (RoutingQueries q, CancellationToken ct,
+                    string? nodeCode = null, string? status = null, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.AllocationsAsync(nodeCode, WireEnum.Parse<AllocationStatus>(status, "status"), PageRequest.Rest(limit, cursor), ct)))
             .RequireScope(Scopes.RoutingRead).WithName("listAllocations").WithSummary("Allocations, newest first, by node and status").ProducesProblem(400);
         allocations.MapGet("/{id:guid}", async (Guid id, RoutingQueries q, CancellationToken ct) => TypedResults.Ok(await q.AllocationAsync(id, ct)))
             .RequireScope(Scopes.RoutingRead).WithName("getAllocation").WithSummary("Get an allocation").ProducesProblem(404);

@@ -2,6 +2,7 @@ using GraphQL;
 using GraphQL.Types;
 using Oms.Api.Orders;
 using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 using Oms.Domain.Inventory;
 using Oms.Domain.Orders;
@@ -24,13 +25,15 @@ public static class RoutingGraph
             .Argument<NonNullGraphType<SimulateRoutingInputType>>("input")
             .RequireScope(Scopes.RoutingRead)
             .ResolveAsync(async ctx => RoutingQueries.Simulation(await Service(ctx).SimulateAsync(ctx.GetArgument<SimulateRoutingRequest>("input"), ctx.CancellationToken)));
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<AllocationType>>>, IReadOnlyList<AllocationDto>>("allocations")
+        query.Field<NonNullGraphType<ConnectionType<AllocationType, AllocationDto>>, Connection<AllocationDto>>("allocations")
+            .Description("Allocations, newest first, by node and status.")
             .Argument<StringGraphType>("nodeCode")
             .Argument<EnumerationGraphType<AllocationStatus>>("status")
-            .Argument<IntGraphType>("first")
+            .Paged()
             .RequireScope(Scopes.RoutingRead)
-            .ResolveAsync(async ctx => await Queries(ctx).AllocationsAsync(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<AllocationStatus?>("status"),
-                ctx.GetArgument<int?>("first"), ctx.CancellationToken));
+            .ResolveAsync(async ctx => Connection<AllocationDto>.From(
+                await Queries(ctx).AllocationsAsync(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<AllocationStatus?>("status"), ctx.PageRequest(), ctx.CancellationToken),
+                RoutingQueries.CursorOf, ctx.PageRequest()));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Http;
 using Microsoft.EntityFrameworkCore;
 using Oms.Domain.Common;
 using Oms.Domain.Orders;
@@ -27,14 +28,16 @@ public sealed class RoutingQueries(OmsDbContext db)
         AllocationDto.From(await db.Allocations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("allocation", id));
 
     /// <summary>A node's allocations, newest first (its work queue when status is reserved).</summary>
-    public async Task<IReadOnlyList<AllocationDto>> AllocationsAsync(string? nodeCode, AllocationStatus? status, int? limit, CancellationToken ct)
+    public async Task<Page<AllocationDto>> AllocationsAsync(string? nodeCode, AllocationStatus? status, PageRequest page, CancellationToken ct)
     {
-        var take = Platform.Http.Cursor.Limit(limit);
         var q = db.Allocations.AsNoTracking();
         if (nodeCode is { Length: > 0 }) q = q.Where(a => a.NodeCode == nodeCode.ToUpperInvariant());
         if (status is { } s) q = q.Where(a => a.Status == s);
-        return (await q.OrderByDescending(a => a.CreatedAt).Take(take).ToListAsync(ct)).Select(AllocationDto.From).ToList();
+        if (page.AfterId is { } after) q = q.Where(a => a.Id.CompareTo(after) < 0);
+        return page.Page(await q.OrderByDescending(a => a.Id).Take(page.Take + 1).ToListAsync(ct), AllocationDto.From, CursorOf);
     }
+
+    public static string CursorOf(AllocationDto allocation) => Cursor.Of(allocation.Id);
 
     public static RoutingDecisionDto Decision(RoutingDecision d) => new()
     {

@@ -16,8 +16,9 @@ public static class WebhookEndpoints
             .WithSummary("Every event type with an example body (id, type, occurred_at, api_version, data)");
 
         var subs = api.MapGroup("/webhook-subscriptions").WithTags("Webhooks").RequireScope(Scopes.WebhooksManage);
-        subs.MapGet("/", async (WebhookQueries q, CancellationToken ct) => TypedResults.Ok(await q.ListAsync(ct)))
-            .WithName("listWebhookSubscriptions").WithSummary("List webhook subscriptions");
+        subs.MapGet("/", async Task<Ok<Page<WebhookSubscriptionDto>>> (WebhookQueries q, CancellationToken ct, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.ListAsync(PageRequest.Rest(limit, cursor), ct)))
+            .WithName("listWebhookSubscriptions").WithSummary("List webhook subscriptions, newest first").ProducesProblem(400);
         subs.MapGet("/{id:guid}", async (Guid id, WebhookQueries q, HttpResponse response, CancellationToken ct) =>
             {
                 var s = await q.GetAsync(id, ct);
@@ -44,8 +45,9 @@ public static class WebhookEndpoints
             .WithName("rotateWebhookSecret").WithSummary("Issue a new secret; the old one keeps signing for 24 hours").ProducesProblem(404);
         subs.MapPost("/{id:guid}/test", async (Guid id, WebhookService s, CancellationToken ct) => TypedResults.Accepted((string?)null, new TestEventDto { EventId = await s.PingAsync(id, ct) }))
             .WithName("testWebhookSubscription").WithSummary("Send a webhook.ping to this subscription").ProducesProblem(404);
-        subs.MapGet("/{id:guid}/deliveries", async (Guid id, WebhookQueries q, CancellationToken ct, string? status = null, string? eventType = null, int? limit = null) =>
-                TypedResults.Ok(await q.DeliveriesAsync(id, WireEnum.Parse<DeliveryStatus>(status, "status"), eventType, limit, ct)))
+        subs.MapGet("/{id:guid}/deliveries", async Task<Ok<Page<WebhookDeliveryDto>>> (Guid id, WebhookQueries q, CancellationToken ct,
+                    string? status = null, string? eventType = null, int? limit = null, string? cursor = null) =>
+                TypedResults.Ok(await q.DeliveriesAsync(id, WireEnum.Parse<DeliveryStatus>(status, "status"), eventType, PageRequest.Rest(limit, cursor), ct)))
             .WithName("listWebhookDeliveries").WithSummary("The delivery log: every attempt with time, status code, latency and response excerpt")
             .ProducesProblem(400).ProducesProblem(404);
         subs.MapPost("/{id:guid}/replay", async (Guid id, ReplayRequest r, WebhookService s, CancellationToken ct) => TypedResults.Ok(await s.ReplayAsync(id, r, ct)))

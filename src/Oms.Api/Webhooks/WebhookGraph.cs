@@ -1,6 +1,7 @@
 using GraphQL;
 using GraphQL.Types;
 using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 using Oms.Domain.Webhooks;
 
@@ -15,17 +16,22 @@ public static class WebhookGraph
             .Description("Every event type with an example body (id, type, occurred_at, api_version, transition or changed where they apply, data).")
             .RequireScope(Scopes.WebhooksManage)
             .Resolve(ctx => EventCatalog.All(ctx.RequestServices!.GetRequiredService<EventData>().Json));
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<WebhookSubscriptionType>>>, IReadOnlyList<WebhookSubscriptionDto>>("webhookSubscriptions")
+        query.Field<NonNullGraphType<ConnectionType<WebhookSubscriptionType, WebhookSubscriptionDto>>, Connection<WebhookSubscriptionDto>>("webhookSubscriptions")
+            .Description("Webhook subscriptions, newest first.")
+            .Paged()
             .RequireScope(Scopes.WebhooksManage)
-            .ResolveAsync(async ctx => await Queries(ctx).ListAsync(ctx.CancellationToken));
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<WebhookDeliveryType>>>, IReadOnlyList<WebhookDeliveryDto>>("webhookDeliveries")
+            .ResolveAsync(async ctx => Connection<WebhookSubscriptionDto>.From(await Queries(ctx).ListAsync(ctx.PageRequest(), ctx.CancellationToken), WebhookQueries.CursorOf, ctx.PageRequest()));
+        query.Field<NonNullGraphType<ConnectionType<WebhookDeliveryType, WebhookDeliveryDto>>, Connection<WebhookDeliveryDto>>("webhookDeliveries")
+            .Description("A subscription's delivery log, newest first: every attempt with time, status code, latency and response excerpt.")
             .Argument<NonNullGraphType<IdGraphType>>("subscriptionId")
             .Argument<EnumerationGraphType<DeliveryStatus>>("status")
             .Argument<StringGraphType>("eventType")
-            .Argument<IntGraphType>("first")
+            .Paged()
             .RequireScope(Scopes.WebhooksManage)
-            .ResolveAsync(async ctx => await Queries(ctx).DeliveriesAsync(ctx.GuidArgument("subscriptionId", "webhook subscription"),
-                ctx.GetArgument<DeliveryStatus?>("status"), ctx.GetArgument<string?>("eventType"), ctx.GetArgument<int?>("first"), ctx.CancellationToken));
+            .ResolveAsync(async ctx => Connection<WebhookDeliveryDto>.From(
+                await Queries(ctx).DeliveriesAsync(ctx.GuidArgument("subscriptionId", "webhook subscription"), ctx.GetArgument<DeliveryStatus?>("status"),
+                    ctx.GetArgument<string?>("eventType"), ctx.PageRequest(), ctx.CancellationToken),
+                WebhookQueries.CursorOf, ctx.PageRequest()));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Http;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Webhooks;
@@ -121,25 +122,35 @@ public sealed class WebhookService(OmsDbContext db, TimeProvider clock, IOptions
 
 public sealed class WebhookQueries(OmsDbContext db, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<WebhookSubscriptionDto>> ListAsync(CancellationToken ct) =>
-        (await db.WebhookSubscriptions.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync(ct)).Select(s => WebhookSubscriptionDto.From(s, clock.GetUtcNow())).ToList();
+    /// <summary>Subscriptions, newest first (in id order: ids are version 7, creation time first).</summary>
+    public async Task<Page<WebhookSubscriptionDto>> ListAsync(PageRequest page, CancellationToken ct)
+    {
+        var q = db.WebhookSubscriptions.AsNoTracking();
+        if (page.AfterId is { } after) q = q.Where(s => s.Id.CompareTo(after) < 0);
+        var now = clock.GetUtcNow();
+        return page.Page(await q.OrderByDescending(s => s.Id).Take(page.Take + 1).ToListAsync(ct), s => WebhookSubscriptionDto.From(s, now), CursorOf);
+    }
+
+    public static string CursorOf(WebhookSubscriptionDto subscription) => Cursor.Of(subscription.Id);
+
+    public static string CursorOf(WebhookDeliveryDto delivery) => Cursor.Of(delivery.Id);
 
     public async Task<WebhookSubscriptionDto> GetAsync(Guid id, CancellationToken ct) =>
         WebhookSubscriptionDto.From(await db.WebhookSubscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct)
                                     ?? throw new NotFoundException("webhook subscription", id), clock.GetUtcNow());
 
-    /// <summary>The delivery log, newest first: every attempt with time, status, latency and the start of the response.</summary>
-    public async Task<IReadOnlyList<WebhookDeliveryDto>> DeliveriesAsync(Guid id, DeliveryStatus? status, string? eventType, int? limit, CancellationToken ct)
+    /// <summary>The delivery log, newest delivery first (in id order: ids are version 7, creation time first): every attempt with time, status, latency and the start of the response.</summary>
+    public async Task<Page<WebhookDeliveryDto>> DeliveriesAsync(Guid id, DeliveryStatus? status, string? eventType, PageRequest page, CancellationToken ct)
     {
         if (!await db.WebhookSubscriptions.AnyAsync(s => s.Id == id, ct)) throw new NotFoundException("webhook subscription", id);
-        var take = Platform.Http.Cursor.Limit(limit);
         var q = db.WebhookDeliveries.AsNoTracking().Where(d => d.SubscriptionId == id);
         if (status is { } st) q = q.Where(d => d.Status == st);
         if (eventType is { Length: > 0 }) q = q.Where(d => d.EventType == eventType);
-        var deliveries = await q.OrderByDescending(d => d.MessageSequence).Take(take).ToListAsync(ct);
-        var ids = deliveries.Select(d => d.Id).ToList();
+        if (page.AfterId is { } after) q = q.Where(d => d.Id.CompareTo(after) < 0);
+        var rows = await q.OrderByDescending(d => d.Id).Take(page.Take + 1).ToListAsync(ct);
+        var ids = rows.Take(page.Take).Select(d => d.Id).ToList();
         var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct)).ToLookup(a => a.DeliveryId);
-        return deliveries.Select(d => new WebhookDeliveryDto
+        return page.Page(rows, d => new WebhookDeliveryDto
         {
             Id = d.Id, EventId = WebhookDispatcher.EventId(d.MessageId), EventType = d.EventType, Status = d.Status, Attempts = d.Attempts,
             NextAttemptAt = d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, LastAttemptAt = d.LastAttemptAt, LastStatusCode = d.LastStatusCode,
@@ -148,6 +159,6 @@ public sealed class WebhookQueries(OmsDbContext db, TimeProvider clock)
             {
                 Number = a.Number, At = a.At, StatusCode = a.StatusCode, LatencyMs = a.LatencyMs, ResponseExcerpt = a.ResponseExcerpt, Error = a.Error,
             }).ToList(),
-        }).ToList();
+        }, CursorOf);
     }
 }

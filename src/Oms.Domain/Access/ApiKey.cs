@@ -4,9 +4,12 @@ using Oms.Domain.Common;
 
 namespace Oms.Domain.Access;
 
-public readonly record struct ApiKeyId(Guid Value)
+public readonly record struct ApiKeyId(Guid Value) : IComparable<ApiKeyId>
 {
     public override string ToString() => Value.ToString();
+
+    /// <summary>Version 7 ids order by creation time: lists page by id (a keyset).</summary>
+    public int CompareTo(ApiKeyId other) => Value.CompareTo(other.Value);
 }
 
 /// <summary>

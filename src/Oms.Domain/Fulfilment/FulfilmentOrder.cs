@@ -7,9 +7,12 @@ namespace Oms.Domain.Fulfilment;
 
 public enum FulfilmentStatus { Open, Picking, Packed, Shipped, ReadyForPickup, PickedUp, Cancelled, Rejected }
 
-public readonly record struct FulfilmentOrderId(Guid Value)
+public readonly record struct FulfilmentOrderId(Guid Value) : IComparable<FulfilmentOrderId>
 {
     public override string ToString() => Value.ToString();
+
+    /// <summary>Version 7 ids order by creation time: lists page by id (a keyset).</summary>
+    public int CompareTo(FulfilmentOrderId other) => Value.CompareTo(other.Value);
 }
 
 public sealed class FulfilmentLine

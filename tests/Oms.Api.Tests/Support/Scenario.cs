@@ -103,7 +103,7 @@ public sealed class Scenario(ApiFactory factory)
     }
 
     public async Task<List<JsonElement>> FulfilmentOrdersAsync(string orderId) =>
-        (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fulfilment-orders?orderId={orderId}")).EnumerateArray().ToList();
+        (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fulfilment-orders?orderId={orderId}")).GetProperty("data").EnumerateArray().ToList();
 
     /// <summary>Ships every open fulfilment order of the order and reports each shipment delivered; returns the order.</summary>
     public async Task<JsonElement> DeliverAllAsync(string orderId)
@@ -130,7 +130,7 @@ public sealed class Scenario(ApiFactory factory)
     {
         var orderId = allocation.GetProperty("orderId").GetString();
         var list = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fulfilment-orders?orderId={orderId}");
-        var fulfilment = list.EnumerateArray().Single(f => f.GetProperty("allocationId").GetString() == allocation.GetProperty("id").GetString());
+        var fulfilment = list.GetProperty("data").EnumerateArray().Single(f => f.GetProperty("allocationId").GetString() == allocation.GetProperty("id").GetString());
         return await ShipFulfilmentAsync(fulfilment.GetProperty("id").GetString()!);
     }
 

@@ -1,3 +1,5 @@
+using GraphQL;
+using GraphQL.Builders;
 using GraphQL.Types;
 using GraphQLParser.AST;
 using Oms.Api.Platform.Http;
@@ -113,11 +115,23 @@ public sealed record Connection<T>(IReadOnlyList<Edge<T>> Edges, PageInfo PageIn
     public IEnumerable<T> Nodes => Edges.Select(e => e.Node);
 
     /// <summary>A forward-only connection from one of our pages; <paramref name="cursorOf"/> gives each item's own cursor.</summary>
-    public static Connection<T> From(Page<T> page, Func<T, string> cursorOf, bool afterGiven)
+    public static Connection<T> From(Page<T> page, Func<T, string> cursorOf, PageRequest request)
     {
         var edges = page.Data.Select(x => new Edge<T>(cursorOf(x), x)).ToList();
-        return new(edges, new PageInfo(page.HasMore, afterGiven, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor));
+        return new(edges, new PageInfo(page.HasMore, request.After is not null, edges.FirstOrDefault()?.Cursor, edges.LastOrDefault()?.Cursor));
     }
+}
+
+/// <summary>Every list field pages the same way: <c>first</c> and <c>after</c>, as REST's <c>limit</c> and <c>cursor</c>.</summary>
+public static class GraphPaging
+{
+    public static FieldBuilder<TSource, TReturn> Paged<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) => field
+        .Argument<IntGraphType>("first", a => a.Description = $"Page size, 1-{Cursor.MaxLimit} (default {Cursor.DefaultLimit}).")
+        .Argument<StringGraphType>("after", a => a.Description = "endCursor of the previous page.");
+
+    /// <summary>The page a paged field was asked for; a wrong <c>first</c> or <c>after</c> is reported by that name.</summary>
+    public static PageRequest PageRequest(this global::GraphQL.IResolveFieldContext context) =>
+        Platform.Http.PageRequest.Graph(context.GetArgument<int?>("first"), context.GetArgument<string?>("after"));
 }
 
 /// <summary>String key/values as a JSON object, e.g. <c>{"giftWrap": "yes"}</c>.</summary>

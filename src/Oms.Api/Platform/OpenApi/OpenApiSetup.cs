@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Http;
 using Oms.Api.Platform.Idempotency;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -68,6 +69,7 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
         AddProblem(operation, context, "500", "An unexpected error on our side; quote the traceId when reporting it.");
         // Every operation refuses a query parameter it does not take (UnknownQueryParameters).
         AddProblem(operation, context, "400", "The request is invalid (an unknown query parameter, say); errors names each field.");
+        DescribePaging(operation);
         if (metadata.OfType<IAllowAnonymous>().Any()) return;
         var scope = metadata.OfType<RequireScopeAttribute>().LastOrDefault()?.Scope;
         operation.Security ??= [];
@@ -101,6 +103,25 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
                 Description = "The ETag (version) you read, e.g. \"3\": the change is refused with 412 if the resource has changed since.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
+        }
+    }
+
+    /// <summary>Every list pages the same way (<see cref="PageRequest"/>): say so on each, with the bounds the API enforces.</summary>
+    private static void DescribePaging(OpenApiOperation operation)
+    {
+        foreach (var p in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
+        {
+            if (p.Name == "limit")
+            {
+                p.Description ??= $"Page size, 1-{Cursor.MaxLimit} (default {Cursor.DefaultLimit}).";
+                if (p.Schema is OpenApiSchema schema)
+                {
+                    schema.Minimum = "1";
+                    schema.Maximum = Cursor.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+            else if (p.Name == "cursor")
+                p.Description ??= "The `next` of the previous page; omit for the first page.";
         }
     }
 
