@@ -47,7 +47,8 @@ builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
 builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
 // Where addresses are: the built-in postal-area geocoder; register another IGeocoder to use a real one.
 builder.Services.AddSingleton<IGeocoder>(PostalAreaGeocoder.Instance);
-builder.Services.AddSingleton(sp => new Router(config.GetSection("Routing").Get<RoutingSettings>() ?? new RoutingSettings(), sp.GetRequiredService<IGeocoder>()));
+var routing = RoutingConfiguration.Read(config.GetSection("Routing")); // a misspelt value stops the start here, naming its key
+builder.Services.AddSingleton(sp => new Router(routing, sp.GetRequiredService<IGeocoder>()));
 builder.Services.AddScoped<StockCounters>().AddScoped<StockSignals>().AddScoped<AllocationService>();
 builder.Services.AddScoped<RoutingService>().AddScoped<RoutingQueries>();
 builder.Services.AddScoped<NodeService>().AddScoped<NodeQueries>().AddSingleton<NodeDirectory>();

@@ -47,7 +47,7 @@ public sealed class CatalogTests
         Assert.Equal(2, second.GetProperty("data").GetArrayLength());
         Assert.False(second.GetProperty("hasMore").GetBoolean());
 
-        var search = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/products?q=l-{s.Tag.ToUpperInvariant()}-3");
+        var search = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/products?search=l-{s.Tag.ToUpperInvariant()}-3");
         Assert.Equal($"L-{s.Tag}-3", search.GetProperty("data")[0].GetProperty("sku").GetString());
 
         var data = await s.GraphQLDataAsync("query($b: String) { products(filter: { brand: $b }, first: 10) { nodes { sku price { amount currency } } } }", new { b = brand });

@@ -24,6 +24,25 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public void Every_value_has_one_spelling_in_REST_and_GraphQL()
+    {
+        // GraphQL writes enum values in capitals (its convention, as Shopify's API does): the words must be REST's.
+        var rest = JsonNode.Parse(File.ReadAllText(RepoFile("openapi/v1.json")))!["components"]!["schemas"]!.AsObject()
+            .Where(kv => kv.Value?["enum"] is JsonArray)
+            .ToDictionary(kv => kv.Key, kv => kv.Value!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToList());
+        var graph = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(RepoFile("openapi/schema.graphql")), @"enum (\w+) \{([^}]*)\}")
+            .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(v => !v.StartsWith('"')).ToList());
+        Assert.NotEmpty(rest);
+        var shared = rest.Keys.Intersect(graph.Keys).ToList();
+        Assert.Contains("NodeKind", shared);
+        Assert.Contains("PaymentMethod", shared);
+        var differing = shared.Where(name => !rest[name].Select(v => v.ToUpperInvariant()).Order().SequenceEqual(graph[name].Order()))
+            .Select(name => $"{name}: REST {string.Join(", ", rest[name])}; GraphQL {string.Join(", ", graph[name])}");
+        Assert.Empty(differing);
+    }
+
+    [Fact]
     public async Task Every_time_is_written_in_UTC_with_Z_in_REST_GraphQL_and_webhooks_alike()
     {
         var s = await Scenario.StartAsync();

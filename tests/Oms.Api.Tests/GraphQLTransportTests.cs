@@ -107,6 +107,50 @@ public sealed class GraphQLTransportTests
     }
 
     [Fact]
+    public async Task A_shopper_tracks_an_order_through_GraphQL_without_a_key_and_learns_nothing_more()
+    {
+        var s = await Scenario.StartAsync();
+        var order = await s.PaidOrderAsync(s.OrderBody(await s.ProductAsync()));
+        var id = order.GetProperty("id").GetString()!;
+        var number = order.GetProperty("number").GetString()!;
+        await s.ShipFulfilmentAsync((await s.FulfilmentOrdersAsync(id))[0].GetProperty("id").GetString()!, "GQL-" + s.Tag);
+        var shopper = s.Factory.Client(null);
+        const string query = """
+            query($n: String!, $e: String!) { ...Track }
+            fragment Track on Query { tracking(orderNumber: $n, email: $e) { orderNumber status timeline { status at } shipments { trackingNumber status events { status } } } }
+            """;
+
+        var (response, body) = await s.GraphQLAsync(query, new { n = number, e = s.Email() }, shopper);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var tracking = body.GetProperty("data").GetProperty("tracking");
+        var rest = await shopper.GetFromJsonAsync<JsonElement>($"/api/v1/tracking/{number}?email={Uri.EscapeDataString(s.Email())}");
+        Assert.Equal(rest.GetProperty("status").GetString()!.ToUpperInvariant(), tracking.GetProperty("status").GetString());
+        Assert.Equal(rest.GetProperty("timeline").EnumerateArray().Select(t => (t.GetProperty("status").GetString()!.ToUpperInvariant(), t.GetProperty("at").GetString())),
+            tracking.GetProperty("timeline").EnumerateArray().Select(t => (t.GetProperty("status").GetString()!, t.GetProperty("at").GetString())));
+        Assert.Equal("GQL-" + s.Tag, tracking.GetProperty("shipments")[0].GetProperty("trackingNumber").GetString());
+
+        // A wrong e-mail is an unknown order, as in REST.
+        var (_, wrong) = await s.GraphQLAsync(query, new { n = number, e = "someone.else@example.com" }, shopper);
+        Assert.Equal(JsonValueKind.Null, wrong.GetProperty("data").GetProperty("tracking").ValueKind);
+        Assert.Equal("not_found", Scenario.ErrorCode(wrong));
+
+        // Anything else still needs a key, even next to the public field.
+        foreach (var other in new[]
+                 {
+                     "query($n: String!, $e: String!) { tracking(orderNumber: $n, email: $e) { status } orders(first: 1) { nodes { id } } }",
+                     "query($n: String!, $e: String!) { tracking(orderNumber: $n, email: $e) { status } ... on Query { order(id: \"00000000-0000-0000-0000-000000000000\") { id } } }",
+                     "mutation($n: String!, $e: String!) { holdOrder(id: $n, reason: $e) { id } }",
+                     "query($n: String!, $e: String!) { __schema { queryType { name } } }",
+                     "query($n: String!, $e: String!) { tracking(orderNumber: $n, email: $e) { status",
+                 })
+        {
+            var (denied, deniedBody) = await s.GraphQLAsync(other, new { n = number, e = s.Email() }, shopper);
+            Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+            Assert.Equal("unauthenticated", Scenario.ErrorCode(deniedBody));
+        }
+    }
+
+    [Fact]
     public async Task Introspection_with_deprecated_input_values_answers_as_graphql_js_asks()
     {
         var s = await Scenario.StartAsync();

@@ -217,4 +217,48 @@ public sealed class RoutingTests
         Assert.Equal("partial", data.GetProperty("simulateRouting").GetProperty("outcome").GetString());
         Assert.Equal(6, data.GetProperty("simulateRouting").GetProperty("short")[0].GetProperty("quantity").GetInt32());
     }
+
+    [Fact]
+    public async Task Configuration_names_node_kinds_and_channels_as_the_API_does()
+    {
+        var pg = await TestApp.DatabaseAsync();
+        await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"),
+            ("Routing:AllowedKindsByChannel:marketplace:0", "third_party_logistics"));
+        var s = new Scenario(app);
+        var warehouse = await s.WarehouseAsync(); // Berlin
+        var partner = await s.NodeAsync("TPL", 51.39, 6.15, "NL", kind: "third_party_logistics"); // Venlo
+        var sku = await s.ProductAsync(stock: 5);
+        await s.StockAsync(sku, partner, 5);
+
+        async Task<JsonElement> Simulate(string channel) => await (await s.Admin.PostAsJsonAsync("/api/v1/routing/simulate", new
+        {
+            lines = new[] { new { sku, quantity = 1 } }, channel,
+            shippingAddress = new { name = "Ada", line1 = "Unter den Linden 1", city = "Berlin", postalCode = "10117", country = "DE" },
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(warehouse, (await Simulate("web")).GetProperty("allocations")[0].GetProperty("nodeCode").GetString());
+        var marketplace = await Simulate("marketplace");
+        Assert.Equal(partner, marketplace.GetProperty("allocations")[0].GetProperty("nodeCode").GetString());
+        Assert.Contains("warehouse nodes are not used for the marketplace channel",
+            marketplace.GetProperty("candidates").EnumerateArray().Single(c => c.GetProperty("nodeCode").GetString() == warehouse).GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+
+        // The node reads back, and filters, with the spelling it was configured with; GraphQL has the same words.
+        var listed = await s.Admin.GetFromJsonAsync<JsonElement>("/api/v1/fulfilment-nodes?kind=third_party_logistics");
+        Assert.Equal("third_party_logistics", Assert.Single(listed.GetProperty("data").EnumerateArray()).GetProperty("kind").GetString());
+        var graph = await s.GraphQLDataAsync("{ fulfilmentNodes(kind: THIRD_PARTY_LOGISTICS) { nodes { code kind } } }");
+        Assert.Equal(partner, Assert.Single(graph.GetProperty("fulfilmentNodes").GetProperty("nodes").EnumerateArray()).GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData("Routing:AllowedKindsByChannel:marketplace:0", "3pl", "third_party_logistics")]
+    [InlineData("Routing:AllowedKindsByChannel:teleshopping:0", "warehouse", "teleshopping")]
+    public async Task A_misspelt_value_in_configuration_stops_the_start_and_names_its_key(string key, string value, string named)
+    {
+        await using var app = new ApiFactory((await TestApp.DatabaseAsync()).ConnectionString, "oms_test_admin_" + Guid.NewGuid().ToString("N"), (key, value));
+        var failure = Assert.ThrowsAny<Exception>(() => app.Server);
+        var messages = string.Join(" | ", Chain(failure).Select(e => e.Message));
+        Assert.Contains(named, messages);
+        Assert.Contains(key.Split(':')[1], messages);
+
+        static IEnumerable<Exception> Chain(Exception? e) { for (; e is not null; e = e.InnerException) yield return e; }
+    }
 }

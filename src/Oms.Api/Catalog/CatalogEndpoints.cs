@@ -22,10 +22,18 @@ public static class CatalogEndpoints
             .WithSummary("Change a product; fields left out stay as they are").ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
     }
 
+    /// <param name="queries">The catalog's reads.</param>
+    /// <param name="ct">Cancelled when the client goes away.</param>
+    /// <param name="active">Only active (true) or inactive (false) products.</param>
+    /// <param name="brand">Exact brand.</param>
+    /// <param name="category">Exact category.</param>
+    /// <param name="search">Part of the name or SKU, case-insensitive (GraphQL: <c>filter.search</c>).</param>
+    /// <param name="limit">Page size, 1-250 (default 50).</param>
+    /// <param name="cursor">The <c>next</c> of the previous page; omit for the first page.</param>
     private static async Task<Ok<Page<ProductDto>>> ListAsync(
         CatalogQueries queries, CancellationToken ct,
         bool? active = null, string? brand = null, string? category = null,
-        [FromQuery(Name = "q")] string? search = null, int? limit = null, string? cursor = null) =>
+        string? search = null, int? limit = null, string? cursor = null) =>
         TypedResults.Ok(await queries.ListAsync(new ProductFilter(active, brand, category, search), PageRequest.Rest(limit, cursor), ct));
 
     private static async Task<Ok<ProductDto>> GetAsync(string sku, CatalogQueries queries, HttpResponse response, CancellationToken ct)

@@ -85,13 +85,7 @@ public static class FulfilmentEndpoints
         // Shoppers call this from a tracking page: no key, an e-mail that must match, and a rate limit.
         api.MapGet("/tracking/{orderNumber}", async (string orderNumber, string? email, FulfilmentQueries q, TrackingLimiter limiter, HttpContext http, CancellationToken ct) =>
             {
-                using var lease = limiter.Acquire(http, orderNumber);
-                if (!lease.IsAcquired)
-                {
-                    http.Response.Headers.RetryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? ((int)Math.Ceiling(after.TotalSeconds)).ToString() : "60";
-                    await ProblemResponses.WriteAsync(http, new ErrorInfo(429, "rate_limited", "Too many tracking lookups: wait a minute and try again."));
-                    return Results.Empty;
-                }
+                limiter.Admit(http, orderNumber);
                 return TypedResults.Ok(await q.CustomerTrackingAsync(orderNumber, email, ct));
             })
             .Public().WithTags("Tracking").WithName("trackOrder")
@@ -121,8 +115,16 @@ public sealed class TrackingLimiter(IOptions<TrackingOptions> options) : IDispos
         PartitionedRateLimiter.Create<(string Client, string Order), string>(k => RateLimitPartition.GetFixedWindowLimiter(k.Client + "\n" + k.Order,
             _ => Window(options.Value.PerOrderPerMinute))));
 
-    public RateLimitLease Acquire(HttpContext http, string orderNumber) =>
-        _limiter.AttemptAcquire((http.Connection.RemoteIpAddress?.ToString() ?? "local", orderNumber.Trim().ToUpperInvariant()));
+    /// <summary>Lets a lookup through, or refuses it: 429 with Retry-After in REST, the code rate_limited in GraphQL; both APIs share the limits.</summary>
+    public void Admit(HttpContext http, string orderNumber)
+    {
+        using var lease = _limiter.AttemptAcquire((http.Connection.RemoteIpAddress?.ToString() ?? "local", orderNumber.Trim().ToUpperInvariant()));
+        if (lease.IsAcquired) return;
+        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 60;
+        // GraphQL answers 200 with the error; the header tells its client when to come back too.
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        throw new RateLimitedException("Too many tracking lookups: wait a minute and try again.", seconds);
+    }
 
     private static FixedWindowRateLimiterOptions Window(int permits) => new()
     {

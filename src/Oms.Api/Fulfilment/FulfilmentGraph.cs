@@ -5,6 +5,7 @@ using Oms.Api.Platform.GraphQL;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 using Oms.Domain.Fulfilment;
+using Oms.Domain.Orders;
 
 namespace Oms.Api.Fulfilment;
 
@@ -42,6 +43,18 @@ public static class FulfilmentGraph
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .RequireScope(Scopes.FulfilmentRead)
             .ResolveAsync(async ctx => await Queries(ctx).ShipmentAsync(ctx.GuidArgument("id", "shipment"), ctx.CancellationToken));
+        query.Field<CustomerTrackingType, CustomerTrackingDto>("tracking")
+            .Description("Public order tracking for shoppers (REST: GET /tracking/{orderNumber}): the status steps and parcels of the order with this number " +
+                         "and e-mail; the code not_found when either is wrong. Needs no API key; rate-limited per client address (code rate_limited).")
+            .Argument<NonNullGraphType<StringGraphType>>("orderNumber")
+            .Argument<NonNullGraphType<StringGraphType>>("email")
+            .Public()
+            .ResolveAsync(async ctx =>
+            {
+                var orderNumber = ctx.GetArgument<string>("orderNumber");
+                ctx.RequestServices!.GetRequiredService<TrackingLimiter>().Admit(ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext!, orderNumber);
+                return await Queries(ctx).CustomerTrackingAsync(orderNumber, ctx.GetArgument<string>("email"), ctx.CancellationToken);
+            });
     }
 
     public static void AddMutations(ObjectGraphType mutation)
@@ -286,5 +299,55 @@ public sealed class TrackingEventInputType : InputObjectGraphType<TrackingEventR
         Field(x => x.Location, nullable: true);
         Field(x => x.OccurredAt).Description("When it happened: the latest event time decides the shipment's status.");
         Field(x => x.EventId, nullable: true).Description("The carrier's id of the event: sending it again changes nothing.");
+    }
+}
+
+public sealed class CustomerTrackingType : ObjectGraphType<CustomerTrackingDto>
+{
+    public CustomerTrackingType()
+    {
+        Name = "CustomerTracking";
+        Description = "What a shopper sees on a tracking page: the order's status steps and its parcels, nothing else.";
+        Field(x => x.OrderNumber);
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
+        Field(x => x.Timeline, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CustomerTrackingStepType>>>));
+        Field(x => x.Shipments, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CustomerShipmentType>>>));
+    }
+}
+
+public sealed class CustomerTrackingStepType : ObjectGraphType<CustomerTrackingStepDto>
+{
+    public CustomerTrackingStepType()
+    {
+        Name = "CustomerTrackingStep";
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
+        Field(x => x.At);
+    }
+}
+
+public sealed class CustomerShipmentType : ObjectGraphType<CustomerShipmentDto>
+{
+    public CustomerShipmentType()
+    {
+        Name = "CustomerShipment";
+        Field(x => x.Carrier);
+        Field(x => x.Service, nullable: true);
+        Field(x => x.TrackingNumber);
+        Field(x => x.TrackingUrl, nullable: true);
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>));
+        Field(x => x.DeliveredAt, nullable: true);
+        Field(x => x.Events, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CustomerTrackingEventType>>>));
+    }
+}
+
+public sealed class CustomerTrackingEventType : ObjectGraphType<CustomerTrackingEventDto>
+{
+    public CustomerTrackingEventType()
+    {
+        Name = "CustomerTrackingEvent";
+        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>));
+        Field(x => x.Description, nullable: true);
+        Field(x => x.Location, nullable: true);
+        Field(x => x.OccurredAt);
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Oms.Domain.Common;
 
 /// <summary>
@@ -39,19 +37,5 @@ public sealed class Lifecycle<TStatus> where TStatus : struct, Enum
         new(InvalidTransitionCode, $"{("aeiou".Contains(Noun[0]) ? "An" : "A")} {Noun} that is {Wire(from)} cannot become {Wire(to)}.");
 
     /// <summary>The snake_case name clients see (<c>ReadyForPickup</c> is <c>ready_for_pickup</c>).</summary>
-    public static string Wire(TStatus status) => Names[status];
-
-    private static readonly Dictionary<TStatus, string> Names = Enum.GetValues<TStatus>().ToDictionary(s => s, WireOf);
-
-    private static string WireOf(TStatus status)
-    {
-        var name = status.ToString();
-        var wire = new StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0) wire.Append('_');
-            wire.Append(char.ToLowerInvariant(name[i]));
-        }
-        return wire.ToString();
-    }
+    public static string Wire(TStatus status) => Names.Of(status);
 }

@@ -12,7 +12,7 @@ public enum NodeKind
 {
     Warehouse,
     Store,
-    [System.Text.Json.Serialization.JsonStringEnumMemberName("3pl")] ThirdPartyLogistics,
+    ThirdPartyLogistics,
     DropshipSupplier,
 }
 

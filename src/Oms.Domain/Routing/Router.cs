@@ -20,7 +20,7 @@ public sealed class RoutingSettings
     /// <summary>Node codes never used for destinations in a country, e.g. { "CH": ["DE-BER"] }.</summary>
     public Dictionary<string, List<string>> ExcludedNodesByCountry { get; set; } = [];
     /// <summary>Node kinds a channel may use, e.g. { "marketplace": ["warehouse", "third_party_logistics"] }; a channel not listed may use all.</summary>
-    public Dictionary<string, List<NodeKind>> AllowedKindsByChannel { get; set; } = [];
+    public Dictionary<OrderChannel, List<NodeKind>> AllowedKindsByChannel { get; set; } = [];
 }
 
 public sealed record RoutingLine(Guid LineId, string Sku, int Quantity, int UnitWeightGrams);
@@ -136,9 +136,8 @@ public sealed class Router(RoutingSettings settings, IGeocoder? geocoder = null)
             if (country is not null && settings.ExcludedNodesByCountry.TryGetValue(country, out var excluded) && excluded.Contains(node.Code, StringComparer.OrdinalIgnoreCase))
                 reasons.Add($"excluded for {country} by configuration");
         }
-        var channel = request.Channel.ToString().ToLowerInvariant();
-        if (settings.AllowedKindsByChannel.TryGetValue(channel, out var kinds) && !kinds.Contains(node.Kind))
-            reasons.Add($"{node.Kind} nodes are not used for the {channel} channel");
+        if (settings.AllowedKindsByChannel.TryGetValue(request.Channel, out var kinds) && !kinds.Contains(node.Kind))
+            reasons.Add($"{Names.Of(node.Kind)} nodes are not used for the {Names.Of(request.Channel)} channel");
         if (node.DailyCapacity is { } cap && snapshot.OrdersToday >= cap) reasons.Add($"at its daily capacity of {cap}");
 
         var units = request.Lines.Sum(l => Math.Min(l.Quantity, snapshot.Available.GetValueOrDefault(l.Sku)));

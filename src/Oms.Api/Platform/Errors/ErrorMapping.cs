@@ -25,6 +25,12 @@ public sealed class UnauthenticatedException(string message) : Exception(message
 /// <summary>The operation is not safe to retry blindly, and the request carries nothing that makes it so (RFC 6585's 428).</summary>
 public sealed class PreconditionRequiredException(string message) : Exception(message);
 
+/// <summary>Too many requests from one client (a public endpoint's rate limit): 429 with Retry-After.</summary>
+public sealed class RateLimitedException(string message, int retryAfterSeconds) : Exception(message)
+{
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
+}
+
 public sealed class ForbiddenException(string scope) : Exception($"This API key lacks the '{scope}' scope.")
 {
     public string Scope { get; } = scope;
@@ -42,6 +48,7 @@ public static partial class ErrorMapping
     public const string NotFound = "not_found";
     public const string ConcurrencyConflict = "concurrency_conflict";
     public const string PreconditionRequired = "precondition_required";
+    public const string RateLimited = "rate_limited";
     public const string Internal = "internal";
 
     public static ErrorInfo Classify(Exception exception) => exception switch
@@ -57,6 +64,7 @@ public static partial class ErrorMapping
         ForbiddenException f => new(403, Forbidden, f.Message),
         NotFoundException n => new(404, NotFound, n.Message),
         PreconditionRequiredException p => new(428, PreconditionRequired, p.Message),
+        RateLimitedException r => new(429, RateLimited, r.Message),
         ConcurrencyException c => new(c.PreconditionFailed ? 412 : 409, ConcurrencyConflict, c.Message),
         DbUpdateConcurrencyException => new(409, ConcurrencyConflict, "Someone else changed the resource at the same time: read it again and retry."),
         Oms.Infrastructure.Payments.PaymentProviderException p => new(502, "payments.provider_error", p.Message),

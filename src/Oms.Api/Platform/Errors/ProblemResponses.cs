@@ -66,6 +66,7 @@ public sealed class OmsExceptionHandler(ILogger<OmsExceptionHandler> logger) : I
         if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return true;
         var error = ErrorMapping.Classify(exception);
         if (error.IsServerError) logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        if (exception is RateLimitedException limited) http.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await ProblemResponses.WriteAsync(http, error);
         return true;
     }

@@ -23,8 +23,18 @@ public static class WireEnum
     public static TEnum? Parse<TEnum>(string? value, string field) where TEnum : struct, Enum
     {
         if (string.IsNullOrEmpty(value)) return null;
-        foreach (var candidate in Enum.GetValues<TEnum>())
-            if (string.Equals(Wire.Snake(candidate), value, StringComparison.OrdinalIgnoreCase)) return candidate;
-        throw RequestValidationException.For(field, "Allowed values: " + string.Join(", ", Enum.GetValues<TEnum>().Select(Wire.Snake)) + ".");
+        return TryParse<TEnum>(value, out var parsed) ? parsed : throw RequestValidationException.For(field, Allowed<TEnum>());
     }
+
+    /// <summary>An enum value by its wire name (case-insensitive), the one spelling REST, GraphQL's values and configuration share.</summary>
+    public static bool TryParse<TEnum>(string value, out TEnum parsed) where TEnum : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<TEnum>())
+            if (string.Equals(Wire.Snake(candidate), value.Trim(), StringComparison.OrdinalIgnoreCase)) { parsed = candidate; return true; }
+        parsed = default;
+        return false;
+    }
+
+    public static string Allowed<TEnum>() where TEnum : struct, Enum =>
+        "Allowed values: " + string.Join(", ", Enum.GetValues<TEnum>().Select(Wire.Snake)) + ".";
 }

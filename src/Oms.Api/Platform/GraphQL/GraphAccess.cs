@@ -21,6 +21,34 @@ public static class GraphAccess
         });
     }
 
+    public const string PublicField = "oms:public";
+
+    /// <summary>A query field anyone may ask for without a key (the shoppers' tracking lookup); an operation of such fields alone runs without one.</summary>
+    public static FieldBuilder<TSource, TReturn> Public<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) => field.WithMetadata(PublicField, true);
+
+    /// <summary>Whether the operation asks only for public root fields (and __typename), so it may run without a key.</summary>
+    public static bool OnlyPublicFields(ISchema schema, GraphQLParser.AST.GraphQLDocument document, string? operationName)
+    {
+        var operations = document.Definitions.OfType<GraphQLParser.AST.GraphQLOperationDefinition>().ToList();
+        var operation = operationName is null ? (operations.Count == 1 ? operations[0] : null)
+            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        if (operation is not { Operation: GraphQLParser.AST.OperationType.Query }) return false;
+        schema.Initialize();
+        var fragments = document.Definitions.OfType<GraphQLParser.AST.GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);
+        var seen = new HashSet<string>();
+        return Public(operation.SelectionSet);
+
+        bool Public(GraphQLParser.AST.GraphQLSelectionSet set) => set.Selections.All(selection => selection switch
+        {
+            GraphQLParser.AST.GraphQLField f => f.Name.StringValue == "__typename"
+                                                || schema.Query.GetField(f.Name.StringValue)?.GetMetadata<bool>(PublicField) == true,
+            GraphQLParser.AST.GraphQLInlineFragment i => Public(i.SelectionSet),
+            GraphQLParser.AST.GraphQLFragmentSpread s => seen.Add(s.FragmentName.Name.StringValue)
+                                                         && fragments.TryGetValue(s.FragmentName.Name.StringValue, out var d) && Public(d.SelectionSet),
+            _ => false,
+        });
+    }
+
     /// <summary>Reads an ID argument as a Guid; an id that is not one cannot exist.</summary>
     public static Guid GuidArgument(this global::GraphQL.IResolveFieldContext context, string name, string resource) =>
         Guid.TryParse(context.GetArgument<string>(name), out var id) ? id : throw new Domain.Common.NotFoundException(resource, context.GetArgument<string>(name));

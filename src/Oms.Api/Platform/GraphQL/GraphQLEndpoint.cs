@@ -31,7 +31,7 @@ public static class GraphQLEndpoint
 
     public static string SchemaSdl(ISchema schema) => schema.Print(new global::GraphQL.Utilities.PrintOptions { IncludeDescriptions = true }).ReplaceLineEndings("\n").Trim() + "\n";
 
-    private static async Task HandleAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLTextSerializer serializer)
+    private static async Task HandleAsync(HttpContext http, IDocumentExecuter<ISchema> executer, IGraphQLTextSerializer serializer, ISchema schema)
     {
         var request = http.Request;
         var isGet = HttpMethods.IsGet(request.Method);
@@ -88,24 +88,25 @@ public static class GraphQLEndpoint
             return;
         }
 
-        if (http.GetCaller() is null)
+        GraphQLDocument? document = null;
+        try
+        {
+            document = GraphQLParser.Parser.Parse(gql.Query);
+        }
+        catch (GraphQLSyntaxErrorException e) when (http.GetCaller() is not null)
+        {
+            await WriteResultAsync(http, serializer, mediaType, strict ? 400 : 200, new ExecutionResult { Errors = [new global::GraphQL.Execution.SyntaxError(e)] });
+            return;
+        }
+        catch (GraphQLSyntaxErrorException) { }
+        // Without a key, only an operation of public fields (the shoppers' tracking lookup) runs.
+        if (http.GetCaller() is null && (document is null || !GraphAccess.OnlyPublicFields(schema, document, gql.OperationName)))
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             await RequestErrorAsync(http, serializer, mediaType, 401, "Send an API key as 'Authorization: Bearer <key>'.", Errors.ErrorMapping.Unauthenticated);
             return;
         }
-
-        GraphQLDocument document;
-        try
-        {
-            document = GraphQLParser.Parser.Parse(gql.Query);
-        }
-        catch (GraphQLSyntaxErrorException e)
-        {
-            await WriteResultAsync(http, serializer, mediaType, strict ? 400 : 200, new ExecutionResult { Errors = [new global::GraphQL.Execution.SyntaxError(e)] });
-            return;
-        }
-        if (isGet && IsMutation(document, gql.OperationName))
+        if (isGet && IsMutation(document!, gql.OperationName))
         {
             http.Response.Headers.Allow = "POST";
             await RequestErrorAsync(http, serializer, mediaType, 405, "Mutations must be sent with POST.", "method_not_allowed");
@@ -115,7 +116,7 @@ public static class GraphQLEndpoint
         var result = await executer.ExecuteAsync(new ExecutionOptions
         {
             Query = gql.Query,
-            Document = document,
+            Document = document!,
             OperationName = gql.OperationName,
             Variables = gql.Variables,
             Extensions = gql.Extensions,
