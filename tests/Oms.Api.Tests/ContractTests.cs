@@ -42,6 +42,40 @@ public sealed class ContractTests
         Assert.Empty(differing);
     }
 
+    [Theory]
+    [InlineData("/api/v1/orders", "orders", "filter")]
+    [InlineData("/api/v1/products", "products", "filter")]
+    [InlineData("/api/v1/inventory", "inventories", null)]
+    [InlineData("/api/v1/inventory/{sku}/ledger", "inventoryLedger", null)]
+    [InlineData("/api/v1/fulfilment-orders", "fulfilmentOrders", null)]
+    [InlineData("/api/v1/allocations", "allocations", null)]
+    [InlineData("/api/v1/returns", "returns", null)]
+    [InlineData("/api/v1/purchase-orders", "purchaseOrders", null)]
+    [InlineData("/api/v1/suppliers", "suppliers", null)]
+    [InlineData("/api/v1/fulfilment-nodes", "fulfilmentNodes", null)]
+    [InlineData("/api/v1/api-keys", "apiKeys", null)]
+    [InlineData("/api/v1/webhook-subscriptions", "webhookSubscriptions", null)]
+    [InlineData("/api/v1/webhook-subscriptions/{id}/deliveries", "webhookDeliveries", null)]
+    public async Task A_list_filters_by_the_same_names_in_REST_and_GraphQL(string path, string field, string? filterArgument)
+    {
+        var s = await Scenario.StartAsync();
+        var rest = JsonNode.Parse(File.ReadAllText(RepoFile("openapi/v1.json")))!["paths"]![path]!["get"]!["parameters"]!.AsArray()
+            .Select(p => p!["name"]!.GetValue<string>())
+            .Select(n => n switch { "limit" => "first", "cursor" => "after", "id" => "subscriptionId", _ => n })
+            .Order().ToList();
+        var query = await s.GraphQLDataAsync("""{ __type(name: "Query") { fields { name args { name type { name ofType { name } } } } } }""");
+        var args = query.GetProperty("__type").GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("name").GetString() == field)
+            .GetProperty("args").EnumerateArray().ToList();
+        var names = args.Select(a => a.GetProperty("name").GetString()!).Where(n => n != filterArgument).ToList();
+        if (filterArgument is not null)
+        {
+            var type = args.Single(a => a.GetProperty("name").GetString() == filterArgument).GetProperty("type").GetProperty("name").GetString();
+            var input = await s.GraphQLDataAsync("query($t: String!) { __type(name: $t) { inputFields { name } } }", new { t = type });
+            names.AddRange(input.GetProperty("__type").GetProperty("inputFields").EnumerateArray().Select(f => f.GetProperty("name").GetString()!));
+        }
+        Assert.Equal(rest, names.Order().ToList());
+    }
+
     [Fact]
     public async Task Every_time_is_written_in_UTC_with_Z_in_REST_GraphQL_and_webhooks_alike()
     {

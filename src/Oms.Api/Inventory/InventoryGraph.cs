@@ -21,11 +21,12 @@ public static class InventoryGraph
             .Argument<StringGraphType>("nodeCode")
             .Argument<BooleanGraphType>("belowReorderPoint")
             .Argument<BooleanGraphType>("outOfStock")
+            .Argument<StringGraphType>("sku")
             .Paged()
             .RequireScope(Scopes.InventoryRead)
             .ResolveAsync(async ctx => Connection<SkuInventoryDto>.From(
                 await Queries(ctx).ListAsync(new InventoryFilter(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<bool?>("belowReorderPoint"),
-                    ctx.GetArgument<bool?>("outOfStock"), null), ctx.PageRequest(), ctx.CancellationToken),
+                    ctx.GetArgument<bool?>("outOfStock"), ctx.GetArgument<string?>("sku")), ctx.PageRequest(), ctx.CancellationToken),
                 InventoryQueries.CursorOf, ctx.PageRequest()));
         query.Field<NonNullGraphType<ConnectionType<LedgerEntryType, LedgerEntryDto>>, Connection<LedgerEntryDto>>("inventoryLedger")
             .Description("A SKU's stock changes, newest first.")
