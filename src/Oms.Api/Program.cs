@@ -106,12 +106,12 @@ builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
 builder.Services.AddScoped<GraphLoaders>();
+builder.Services.Configure<GraphQLLimits>(config.GetSection(GraphQLLimits.Section)); // measured in GraphQLEndpoint before validation
 builder.Services.AddGraphQL(b => b
     .AddSchema<OmsSchema>()
     .AddGraphTypes(typeof(OmsSchema).Assembly)
     .AddSystemTextJson()
     .AddErrorInfoProvider<OmsErrorInfoProvider>()
-    .AddComplexityAnalyzer(c => c.MaxDepth = 15) // refuse pathological nesting before it reaches the database
     .AddUnhandledExceptionHandler((ctx, options) =>
         OmsErrorInfoProvider.HandleAsync(ctx, options.RequestServices!.GetRequiredService<ILogger<OmsSchema>>()))
     // One DbContext per request: resolve fields one at a time (batch loaders keep lists to a fixed number of queries).

@@ -88,10 +88,24 @@ public static class GraphQLEndpoint
             return;
         }
 
+        var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphQLLimits>>().Value;
+        if (System.Text.Encoding.UTF8.GetByteCount(gql.Query) is var bytes && bytes > limits.MaxDocumentBytes)
+        {
+            await LimitErrorAsync(http, serializer, mediaType, strict, $"{GraphQLLimits.Section}:{nameof(GraphQLLimits.MaxDocumentBytes)}",
+                $"The query is {bytes:N0} bytes; {GraphQLLimits.Section}:{nameof(GraphQLLimits.MaxDocumentBytes)} allows {limits.MaxDocumentBytes:N0}.");
+            return;
+        }
+
         GraphQLDocument? document = null;
         try
         {
-            document = GraphQLParser.Parser.Parse(gql.Query);
+            document = GraphQLParser.Parser.Parse(gql.Query, ParserOptions);
+        }
+        catch (GraphQLMaxDepthExceededException)
+        {
+            await LimitErrorAsync(http, serializer, mediaType, strict, $"{GraphQLLimits.Section}:{nameof(GraphQLLimits.MaxDepth)}",
+                $"The query nests deeper than the parser reads ({ParserOptions.MaxDepth} levels); {GraphQLLimits.Section}:{nameof(GraphQLLimits.MaxDepth)} allows {limits.MaxDepth}.");
+            return;
         }
         catch (GraphQLSyntaxErrorException e) when (http.GetCaller() is not null)
         {
@@ -112,18 +126,38 @@ public static class GraphQLEndpoint
             await RequestErrorAsync(http, serializer, mediaType, 405, "Mutations must be sent with POST.", "method_not_allowed");
             return;
         }
-
-        var result = await executer.ExecuteAsync(new ExecutionOptions
+        if (limits.Exceeded(document!, gql.OperationName, gql.Variables) is { } over)
         {
-            Query = gql.Query,
-            Document = document!,
-            OperationName = gql.OperationName,
-            Variables = gql.Variables,
-            Extensions = gql.Extensions,
-            RequestServices = http.RequestServices,
-            User = http.User,
-            CancellationToken = http.RequestAborted,
-        });
+            await LimitErrorAsync(http, serializer, mediaType, strict, over.Limit, over.Message);
+            return;
+        }
+
+        // The work stops when the client goes away, and after GraphQL:MaxExecutionTime whatever it asked.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(limits.MaxExecutionTime);
+        ExecutionResult result;
+        try
+        {
+            result = await executer.ExecuteAsync(new ExecutionOptions
+            {
+                Query = gql.Query,
+                Document = document!,
+                OperationName = gql.OperationName,
+                Variables = gql.Variables,
+                Extensions = gql.Extensions,
+                RequestServices = http.RequestServices,
+                User = http.User,
+                CancellationToken = deadline.Token,
+            });
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            await RequestErrorAsync(http, serializer, mediaType, 503,
+                $"The request ran longer than {GraphQLLimits.Section}:{nameof(GraphQLLimits.MaxExecutionTime)} ({limits.MaxExecutionTime.TotalSeconds:0.#} s) and was stopped; ask for less.",
+                "time_limit_exceeded");
+            return;
+        }
+        if (http.RequestAborted.IsCancellationRequested) return;
         // graphql-response+json: a request that never executed (validation, coercion) is a client error.
         var status = strict && !result.Executed ? 400 : 200;
         await WriteResultAsync(http, serializer, mediaType, status, result);
@@ -156,6 +190,19 @@ public static class GraphQLEndpoint
 
     private static bool AcceptsHtml(HttpRequest request) =>
         MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var types) && types.Any(t => t.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Comments are skipped, not kept; nesting past this is refused while parsing (the limits proper come after).</summary>
+    private static readonly GraphQLParser.ParserOptions ParserOptions = new() { Ignore = GraphQLParser.IgnoreOptions.Comments, MaxDepth = 64 };
+
+    /// <summary>
+    /// A document over one of <see cref="GraphQLLimits"/>, with the limit's configuration key in <c>extensions.errors</c>:
+    /// 400 for application/graphql-response+json, 200 for application/json (GraphQL over HTTP: a request that did not run).
+    /// </summary>
+    private static Task LimitErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, string mediaType, bool strict, string limit, string message) =>
+        WriteResultAsync(http, serializer, mediaType, strict ? 400 : 200, new ExecutionResult
+        {
+            Errors = [new OmsExecutionError(new Errors.ErrorInfo(400, "query_too_large", message, new Dictionary<string, string[]> { [limit] = [message] }), null)],
+        });
 
     private static Task RequestErrorAsync(HttpContext http, IGraphQLTextSerializer serializer, string mediaType, int status, string message, string code) =>
         WriteResultAsync(http, serializer, mediaType, status, new ExecutionResult { Errors = [new ExecutionError(message) { Code = code }] });
