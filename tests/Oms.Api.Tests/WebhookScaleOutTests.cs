@@ -33,6 +33,85 @@ public sealed class WebhookScaleOutTests
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>A receiver that answers "200 OK, 100,000 bytes follow" and then sends nothing, holding every connection open.</summary>
+    private sealed class StallingReceiver : IAsyncDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<System.Net.Sockets.TcpClient> _held = [];
+        public int Connections;
+
+        public StallingReceiver()
+        {
+            _listener.Start();
+            _ = Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    Interlocked.Increment(ref Connections);
+                    lock (_held) _held.Add(client);
+                    _ = Task.Run(async () =>
+                    {
+                        var stream = client.GetStream();
+                        var buffer = new byte[65536];
+                        _ = await stream.ReadAsync(buffer, _stop.Token); // the request (or its start)
+                        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\n"u8.ToArray(), _stop.Token);
+                        await Task.Delay(Timeout.Infinite, _stop.Token);
+                    });
+                }
+            });
+        }
+
+        public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/hook";
+
+        public ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            lock (_held) foreach (var c in _held) c.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task A_receiver_that_stalls_with_a_backlog_does_not_delay_another_subscriber()
+    {
+        var (connection, key) = await FreshDatabaseAsync();
+        await using var app = new ApiFactory(connection, key, ("Webhooks:Timeout", "00:00:02"), ("Webhooks:Parallelism", "4"),
+            ("Webhooks:MaxInFlightPerSubscription", "2"));
+        var admin = app.Admin();
+        await using var staller = new StallingReceiver();
+        (await admin.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = staller.Url, eventFilters = new[] { "order.placed" } })).EnsureSuccessStatusCode();
+        var sku = await ProductAsync(admin);
+        for (var i = 0; i < 20; i++) await PlaceAsync(admin, sku, i);
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (staller.Connections == 0 && DateTime.UtcNow < until) await Task.Delay(50);
+        Assert.True(staller.Connections > 0, "the stalling receiver was never called");
+
+        // A new subscriber's ping and an order arrive while twenty stalled deliveries are due before them.
+        await using var healthy = await WebhookReceiver.StartAsync();
+        var created = await admin.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = healthy.Url.ToString(), eventFilters = new[] { "order.placed" } });
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        healthy.Secrets[body.GetProperty("secret").GetString()!] = true;
+        var started = DateTime.UtcNow;
+        (await admin.PostAsync($"/api/v1/webhook-subscriptions/{body.GetProperty("subscription").GetProperty("id").GetString()}/test", null)).EnsureSuccessStatusCode();
+        await PlaceAsync(admin, sku, 100);
+        await healthy.WaitForAsync(r => r.Any(x => x.Type == "webhook.ping") && r.Any(x => x.Type == "order.placed"), TimeSpan.FromSeconds(30), "the ping and the order");
+        var waited = DateTime.UtcNow - started;
+        Assert.True(waited < TimeSpan.FromSeconds(3), $"the healthy subscriber waited {waited.TotalSeconds:0.0} s behind the stalled one");
+
+        // The stalled attempts end at the deadline (one for the whole attempt), not when the receiver lets go.
+        var stalled = (await admin.GetFromJsonAsync<JsonElement>("/api/v1/webhook-subscriptions")).GetProperty("data").EnumerateArray()
+            .Single(x => x.GetProperty("url").GetString() == staller.Url).GetProperty("id").GetString();
+        List<JsonElement> attempts = [];
+        for (var wait = DateTime.UtcNow.AddSeconds(10); attempts.Count == 0 && DateTime.UtcNow < wait; await Task.Delay(200))
+            attempts = (await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhook-subscriptions/{stalled}/deliveries?limit=250")).GetProperty("data")
+                .EnumerateArray().SelectMany(d => d.GetProperty("attemptLog").EnumerateArray()).ToList();
+        Assert.NotEmpty(attempts);
+        Assert.All(attempts, a => Assert.InRange(a.GetProperty("latencyMs").GetInt32(), 0, 4_000));
+    }
+
     [Fact]
     public async Task Events_past_retention_are_removed_oldest_first_and_younger_ones_stay()
     {

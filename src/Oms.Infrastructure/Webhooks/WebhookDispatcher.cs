@@ -22,6 +22,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
 {
     private readonly WebhookOptions _o = options.Value;
     private readonly SemaphoreSlim _slots = new(options.Value.Parallelism, options.Value.Parallelism);
+    /// <summary>Deliveries in flight per subscription in this process (<see cref="WebhookOptions.MaxInFlightPerSubscription"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> _inFlight = new();
     private readonly System.Threading.Channels.Channel<Outcome> _outcomes = System.Threading.Channels.Channel.CreateUnbounded<Outcome>(new() { SingleReader = true });
     private DateTimeOffset _nextCleanup = DateTimeOffset.MinValue;
 
@@ -112,6 +114,9 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
     {
         var free = _slots.CurrentCount;
         if (free == 0) return 0;
+        // Subscriptions with their share of slots already busy are not asked about: a dead receiver's backlog cannot
+        // fill the batch while other subscribers' deliveries wait behind it.
+        var busy = _inFlight.Where(kv => kv.Value >= _o.MaxInFlightPerSubscription).Select(kv => kv.Key).ToList();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var now = clock.GetUtcNow();
@@ -120,6 +125,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         // delivery: it stays one probe of the pending deliveries' key index per candidate, whatever the statistics say.
         var ready = db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.LockedUntil < now
+                        && !busy.Contains(d.SubscriptionId)
                         && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
                         && d.MessageSequence == db.WebhookDeliveries
                             .Where(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey && e.Status == DeliveryStatus.Pending)
@@ -134,7 +140,19 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
             : ready.Where(d => !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
                                                           && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)));
         // Oldest due first, the order of the pending deliveries' index (WebhookDeliveryConfiguration): the query reads about as many as it takes.
-        var due = await ready.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => d.Id).Take(Math.Min(free, _o.BatchSize)).ToListAsync(ct);
+        var candidates = await ready.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => new { d.Id, d.SubscriptionId })
+            .Take(Math.Min(free, _o.BatchSize) * 4).ToListAsync(ct);
+        // Oldest first, each subscription up to its share of the slots.
+        var taken = new Dictionary<Guid, int>();
+        var due = new List<Guid>();
+        foreach (var c in candidates)
+        {
+            if (due.Count == Math.Min(free, _o.BatchSize)) break;
+            var share = _o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(c.SubscriptionId) - taken.GetValueOrDefault(c.SubscriptionId);
+            if (share <= 0) continue;
+            taken[c.SubscriptionId] = taken.GetValueOrDefault(c.SubscriptionId) + 1;
+            due.Add(c.Id);
+        }
 
         if (due.Count == 0) return 0;
 
@@ -153,6 +171,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         foreach (var item in work)
         {
             await _slots.WaitAsync(ct);
+            var subscriptionId = item.Subscription.Id;
+            _inFlight.AddOrUpdate(subscriptionId, 1, (_, n) => n + 1);
             _ = Task.Run(async () =>
             {
                 try
@@ -165,6 +185,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                 }
                 finally
                 {
+                    if (_inFlight.AddOrUpdate(subscriptionId, 0, (_, n) => n - 1) <= 0) _inFlight.TryRemove(KeyValuePair.Create(subscriptionId, 0));
                     _slots.Release();
                 }
             }, CancellationToken.None);

@@ -22,7 +22,13 @@ public sealed class WebhookOptions
     public IReadOnlyList<TimeSpan> Schedule => RetrySchedule.Length > 0 ? RetrySchedule : DefaultSchedule;
     /// <summary>Random spread around each retry delay, as a fraction of it.</summary>
     public double Jitter { get; set; } = 0.1;
+    /// <summary>One attempt, whole: resolving the host, connecting, sending, the response's headers and its (capped) body.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// At most this many of one subscription's deliveries are in flight in one process, so a slow or dead receiver (or one
+    /// with a backlog of thousands) holds a few sending slots, never all of them: the others are served meanwhile.
+    /// </summary>
+    public int MaxInFlightPerSubscription { get; set; } = 4;
     /// <summary>A subscription with no successful delivery for this long is disabled.</summary>
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
     /// <summary>How long the previous secret keeps signing after a rotation.</summary>

@@ -42,19 +42,27 @@ public sealed class WebhookSender : IDisposable
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", signature);
         var started = Stopwatch.GetTimestamp();
+        // One deadline for the whole attempt: a receiver that sends its headers and then nothing (or drips its body)
+        // holds the attempt no longer than one that never answers.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(_options.Timeout);
+        int? status = null;
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            var excerpt = await ExcerptAsync(response, ct);
-            var latency = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var status = (int)response.StatusCode;
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            status = (int)response.StatusCode;
             TimeSpan? retryAfter = status is 429 or 503 ? RetryAfter(response) : null;
+            var excerpt = await ExcerptAsync(response, deadline.Token);
+            var latency = (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             return new SendResult(status is >= 200 and < 300, status, retryAfter, latency, excerpt, null);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !ct.IsCancellationRequested)
         {
-            var reason = e is TaskCanceledException ? $"No response within {_options.Timeout.TotalSeconds:0} s." : e.Message;
-            return new SendResult(false, null, null, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, Truncate(reason, 500));
+            // The status decides when it came (the receiver has answered; only its body was late).
+            var reason = e is OperationCanceledException
+                ? status is null ? $"No response within {_options.Timeout.TotalSeconds:0} s." : $"The response body did not arrive within {_options.Timeout.TotalSeconds:0} s."
+                : e.Message;
+            return new SendResult(status is >= 200 and < 300, status, null, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, Truncate(reason, 500));
         }
     }
 
