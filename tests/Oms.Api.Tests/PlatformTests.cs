@@ -140,4 +140,43 @@ public sealed class LogTests
         var failures = logs.Entries.Where(e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Error).ToList();
         Assert.True(failures.Count == 0, string.Join("\n", failures.Select(f => $"{f.Level} {f.Category}: {f.Message}")));
     }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_reached_is_answered_503_with_retry_after_and_the_api_recovers()
+    {
+        var pg = await TestApp.DatabaseAsync();
+        var direct = new Npgsql.NpgsqlConnectionStringBuilder(await pg.CreateDatabaseAsync());
+        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        await using var app = new ApiFactory(connection, "oms_test_admin_" + Guid.NewGuid().ToString("N"));
+        var admin = app.Admin();
+        var graph = new Scenario(app);
+        var sku = await graph.ProductAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/orders")).StatusCode);
+
+        // The database goes away: open connections are cut and new ones refused.
+        proxy.Cut();
+        try
+        {
+            foreach (var request in new Func<Task<HttpResponseMessage>>[]
+                     {
+                         () => admin.GetAsync("/api/v1/orders"),
+                         () => admin.PostAsync("/api/v1/orders", Scenario.Content(Scenario.NewOrderBody(sku, "outage@example.com"))),
+                     })
+            {
+                var response = await request();
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.Equal("service_unavailable", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+                Assert.NotNull(response.Headers.RetryAfter);
+            }
+            var (_, body) = await graph.GraphQLAsync("{ orders(first: 1) { nodes { id } } }");
+            Assert.Equal("service_unavailable", Scenario.ErrorCode(body));
+        }
+        finally
+        {
+            proxy.Restore();
+        }
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/orders")).StatusCode);
+    }
 }

@@ -49,6 +49,9 @@ public static partial class ErrorMapping
     public const string ConcurrencyConflict = "concurrency_conflict";
     public const string PreconditionRequired = "precondition_required";
     public const string RateLimited = "rate_limited";
+    public const string ServiceUnavailable = "service_unavailable";
+    /// <summary>What a client waits before retrying when the database is away.</summary>
+    public const int UnavailableRetryAfterSeconds = 5;
     public const string Internal = "internal";
 
     public static ErrorInfo Classify(Exception exception) => exception switch
@@ -70,6 +73,8 @@ public static partial class ErrorMapping
         Oms.Infrastructure.Payments.PaymentProviderException p => new(502, "payments.provider_error", p.Message),
         ConflictException d => new(409, d.Code, d.Message, FieldErrors(d)),
         DomainException d => new(422, d.Code, d.Message, FieldErrors(d)),
+        _ when Oms.Infrastructure.Persistence.DatabaseFailures.IsUnavailable(exception) =>
+            new(503, ServiceUnavailable, "The database cannot be reached just now. Retry in a few seconds; a change retried with the same Idempotency-Key is applied once."),
         _ => new(500, Internal, "An unexpected error occurred. Quote the traceId when reporting it."),
     };
 

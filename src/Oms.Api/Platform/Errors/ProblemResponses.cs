@@ -65,7 +65,12 @@ public sealed class OmsExceptionHandler(ILogger<OmsExceptionHandler> logger) : I
     {
         if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return true;
         var error = ErrorMapping.Classify(exception);
-        if (error.IsServerError) logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        if (error.Status == 503)
+        {
+            logger.LogWarning("The database is unavailable: {Method} {Path} answered 503 ({Reason})", http.Request.Method, http.Request.Path, exception.GetBaseException().Message);
+            http.Response.Headers.RetryAfter = ErrorMapping.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (error.IsServerError) logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         if (exception is RateLimitedException limited) http.Response.Headers.RetryAfter = limited.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await ProblemResponses.WriteAsync(http, error);
         return true;

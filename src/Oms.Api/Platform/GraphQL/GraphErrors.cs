@@ -31,7 +31,8 @@ public sealed class OmsErrorInfoProvider() : ErrorInfoProvider(new ErrorInfoProv
     public static Task HandleAsync(UnhandledExceptionContext context, ILogger logger)
     {
         var info = ErrorMapping.Classify(context.OriginalException);
-        if (info.IsServerError) logger.LogError(context.OriginalException, "Unhandled error in GraphQL field {Field}", context.FieldContext?.FieldDefinition.Name);
+        if (info.Status == 503) logger.LogWarning("The database is unavailable: GraphQL field {Field} failed ({Reason})", context.FieldContext?.FieldDefinition.Name, context.OriginalException.GetBaseException().Message);
+        else if (info.IsServerError) logger.LogError(context.OriginalException, "Unhandled error in GraphQL field {Field}", context.FieldContext?.FieldDefinition.Name);
         context.Exception = new OmsExecutionError(InGraphQLTerms(info, context.FieldContext), info.IsServerError ? null : context.OriginalException);
         return Task.CompletedTask;
     }

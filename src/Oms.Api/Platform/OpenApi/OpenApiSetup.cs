@@ -67,6 +67,7 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
         // What any operation may answer: a body over the size limit, and a failure of ours (with a traceId to quote).
         if (operation.RequestBody is not null) AddProblem(operation, context, "413", "The body is larger than the API accepts (Api:MaxRequestBodyBytes).");
         AddProblem(operation, context, "500", "An unexpected error on our side; quote the traceId when reporting it.");
+        AddProblem(operation, context, "503", "The database cannot be reached just now (code service_unavailable): retry after the Retry-After seconds.");
         // Every operation refuses a query parameter it does not take (UnknownQueryParameters).
         AddProblem(operation, context, "400", "The request is invalid (an unknown query parameter, say); errors names each field.");
         DescribePaging(operation);
