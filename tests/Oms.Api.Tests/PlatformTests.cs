@@ -51,6 +51,43 @@ public sealed class PlatformTests
         Assert.Equal(HttpStatusCode.NotFound, (await s.Admin.GetAsync("/api/v2/orders")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task Outside_Development_the_embedded_setup_makes_no_dev_key_and_the_IDE_embeds_none(string environment)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "oms-sqlite-" + Guid.NewGuid().ToString("N")[..8]);
+        WebApplicationFactory<Program> Factory(params (string Key, string Value)[] settings) => new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment(environment);
+            b.UseSetting("ConnectionStrings:Postgres", "");
+            b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={dir}/oms.db");
+            b.UseSetting("Seed:Demo", "false");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in settings) b.UseSetting(key, value);
+        });
+        try
+        {
+            await using (var factory = Factory())
+            {
+                var browser = factory.CreateClient();
+                browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+                var page = await browser.GetStringAsync("/graphql");
+                Assert.DoesNotContain("oms_", page);
+                Assert.False(File.Exists(Path.Combine(dir, "dev-api-key.txt")));
+            }
+            // Asked for explicitly, it stops the start.
+            await using var asked = Factory(("Auth:DevKey", "true"));
+            var failure = Assert.ThrowsAny<Exception>(() => asked.Server);
+            Assert.Contains("Auth:DevKey", failure.GetBaseException().Message + failure.Message);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task The_embedded_SQLite_default_starts_with_demo_data_and_a_working_dev_key()
     {

@@ -43,8 +43,14 @@ public static class StartupTasks
             await keys.EnsureAsync("bootstrap", bootstrap, [Scopes.Admin], ct);
         }
 
+        // An admin key in a file and in the IDE page is for a developer's machine only: never in Production or
+        // Staging, whatever the database (the Docker image falls back to SQLite).
         string? devKey = null;
-        if (config.GetValue("Auth:DevKey", embedded))
+        var development = app.Environment.IsDevelopment();
+        if (!development && config.GetValue<bool?>("Auth:DevKey") == true)
+            throw new InvalidOperationException($"Auth:DevKey is for the Development environment only (this is {app.Environment.EnvironmentName}); " +
+                                                "use Auth:BootstrapKey for a first admin key.");
+        if (development && config.GetValue("Auth:DevKey", embedded))
         {
             devKey = await DevKeyAsync(keys, database, ct);
             app.Services.GetRequiredService<DevelopmentKey>().Secret = devKey;

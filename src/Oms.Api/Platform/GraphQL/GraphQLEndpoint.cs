@@ -37,7 +37,9 @@ public static class GraphQLEndpoint
         var isGet = HttpMethods.IsGet(request.Method);
         if (isGet && !request.Query.ContainsKey("query") && AcceptsHtml(request))
         {
-            await GraphiQLPage.WriteAsync(http, http.RequestServices.GetRequiredService<DevelopmentKey>().Secret);
+            // The page pre-fills the development key on a developer's machine only.
+            var devKey = http.RequestServices.GetRequiredService<IWebHostEnvironment>().IsDevelopment() ? http.RequestServices.GetRequiredService<DevelopmentKey>().Secret : null;
+            await GraphiQLPage.WriteAsync(http, devKey);
             return;
         }
 
