@@ -117,16 +117,16 @@ public sealed class FulfilmentTests
         // Tracking: the first parcel by hand, the second by the carrier's signed webhook.
         var t0 = DateTimeOffset.UtcNow;
         var shipmentUrl = $"/api/v1/shipments/{first.GetProperty("id").GetString()}/tracking-events";
-        Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsJsonAsync(shipmentUrl, new { status = "in_transit", carrierCode = "DEP", description = "Departed hub", occurredAt = t0.AddHours(1) })).StatusCode);
-        var delivered1 = await (await s.Admin.PostAsJsonAsync(shipmentUrl, new { status = "delivered", description = "Handed to resident", occurredAt = t0.AddHours(20) })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsJsonAsync(shipmentUrl, new { status = "in_transit", carrierCode = "DEP", description = "Departed hub", occurredAt = t0.AddMinutes(1) })).StatusCode);
+        var delivered1 = await (await s.Admin.PostAsJsonAsync(shipmentUrl, new { status = "delivered", description = "Handed to resident", occurredAt = t0.AddMinutes(20) })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("delivered", delivered1.GetProperty("status").GetString());
         await ExpectAsync(o, "shipped", paid: o.Total); // one parcel is still on its way
         var hook = await CarrierWebhookAsync(s, new
         {
             events = new[]
             {
-                new { trackingNumber = "T2-" + s.Tag, eventId = "e-1-" + s.Tag, code = "OFD", description = "Out for delivery", occurredAt = t0.AddHours(5) },
-                new { trackingNumber = "T2-" + s.Tag, eventId = "e-2-" + s.Tag, code = "DL", description = "Delivered", occurredAt = t0.AddHours(6) },
+                new { trackingNumber = "T2-" + s.Tag, eventId = "e-1-" + s.Tag, code = "OFD", description = "Out for delivery", occurredAt = t0.AddMinutes(5) },
+                new { trackingNumber = "T2-" + s.Tag, eventId = "e-2-" + s.Tag, code = "DL", description = "Delivered", occurredAt = t0.AddMinutes(6) },
             },
         });
         Assert.Equal(HttpStatusCode.OK, hook.StatusCode);
@@ -368,23 +368,23 @@ public sealed class FulfilmentTests
         var t0 = DateTimeOffset.UtcNow;
 
         // Delivered arrives first; the older in-transit scan arrives late and is kept, but the status stays delivered.
-        await s.Admin.PostAsJsonAsync(url, new { status = "delivered", eventId = "ev-2", occurredAt = t0.AddHours(10) });
-        var late = await (await s.Admin.PostAsJsonAsync(url, new { status = "in_transit", eventId = "ev-1", occurredAt = t0.AddHours(2) })).Content.ReadFromJsonAsync<JsonElement>();
+        await s.Admin.PostAsJsonAsync(url, new { status = "delivered", eventId = "ev-2", occurredAt = t0.AddMinutes(10) });
+        var late = await (await s.Admin.PostAsJsonAsync(url, new { status = "in_transit", eventId = "ev-1", occurredAt = t0.AddMinutes(2) })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("delivered", late.GetProperty("status").GetString());
         Assert.Equal(3, late.GetProperty("events").GetArrayLength()); // label, in transit, delivered
         Assert.Equal("in_transit", late.GetProperty("events")[1].GetProperty("status").GetString()); // ordered by event time
         var version = late.GetProperty("version").GetInt32();
 
         // The same event again, by hand and through the carrier webhook: nothing changes.
-        var again = await (await s.Admin.PostAsJsonAsync(url, new { status = "delivered", eventId = "ev-2", occurredAt = t0.AddHours(10) })).Content.ReadFromJsonAsync<JsonElement>();
+        var again = await (await s.Admin.PostAsJsonAsync(url, new { status = "delivered", eventId = "ev-2", occurredAt = t0.AddMinutes(10) })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(version, again.GetProperty("version").GetInt32());
-        var hook = await CarrierWebhookAsync(s, new { events = new[] { new { trackingNumber = tracking, eventId = "ev-2", code = "DL", occurredAt = t0.AddHours(10) } } });
+        var hook = await CarrierWebhookAsync(s, new { events = new[] { new { trackingNumber = tracking, eventId = "ev-2", code = "DL", occurredAt = t0.AddMinutes(10) } } });
         var result = await hook.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, result.GetProperty("duplicates").GetInt32());
         Assert.Equal(0, result.GetProperty("applied").GetInt32());
         // Without a carrier event id, the same status, code and time is the duplicate.
-        await s.Admin.PostAsJsonAsync(url, new { status = "out_for_delivery", carrierCode = "OFD", occurredAt = t0.AddHours(8) });
-        var same = await (await s.Admin.PostAsJsonAsync(url, new { status = "out_for_delivery", carrierCode = "OFD", occurredAt = t0.AddHours(8) })).Content.ReadFromJsonAsync<JsonElement>();
+        await s.Admin.PostAsJsonAsync(url, new { status = "out_for_delivery", carrierCode = "OFD", occurredAt = t0.AddMinutes(8) });
+        var same = await (await s.Admin.PostAsJsonAsync(url, new { status = "out_for_delivery", carrierCode = "OFD", occurredAt = t0.AddMinutes(8) })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(4, same.GetProperty("events").GetArrayLength());
 
         var timeline = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}/timeline")).EnumerateArray()
@@ -415,6 +415,36 @@ public sealed class FulfilmentTests
     }
 
     [Fact]
+    public async Task A_tracking_event_dated_years_ahead_is_refused_and_the_real_scan_still_delivers()
+    {
+        var s = await Scenario.StartAsync();
+        var order = await s.PaidOrderAsync(s.OrderBody(await s.ProductAsync()));
+        var orderId = order.GetProperty("id").GetString()!;
+        var tracking = "FUT-" + s.Tag;
+        var shipment = await s.ShipFulfilmentAsync((await s.FulfilmentOrdersAsync(orderId))[0].GetProperty("id").GetString()!, tracking);
+        var url = $"/api/v1/shipments/{shipment.GetProperty("id").GetString()}/tracking-events";
+        var typo = DateTimeOffset.UtcNow.AddYears(36); // 2062 for 2026
+
+        var byHand = await s.Admin.PostAsJsonAsync(url, new { status = "in_transit", occurredAt = typo });
+        Assert.Equal(HttpStatusCode.BadRequest, byHand.StatusCode);
+        Assert.True((await byHand.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("occurredAt", out _));
+        var hook = await CarrierWebhookAsync(s, new { events = new[]
+        {
+            new { trackingNumber = tracking, eventId = "ok-" + s.Tag, code = "DEP", occurredAt = DateTimeOffset.UtcNow },
+            new { trackingNumber = tracking, eventId = "fut-" + s.Tag, code = "DEP", occurredAt = typo },
+        } });
+        Assert.Equal(HttpStatusCode.BadRequest, hook.StatusCode);
+        Assert.True((await hook.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("events[1].occurredAt", out _));
+        var ancient = await s.Admin.PostAsJsonAsync(url, new { status = "in_transit", occurredAt = new DateTimeOffset(1026, 12, 6, 10, 0, 0, TimeSpan.Zero) });
+        Assert.Equal(HttpStatusCode.BadRequest, ancient.StatusCode);
+        Assert.Single((await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/shipments/{shipment.GetProperty("id").GetString()}")).GetProperty("events").EnumerateArray()); // the label only
+
+        var delivered = await s.Admin.PostAsJsonAsync(url, new { status = "delivered", occurredAt = DateTimeOffset.UtcNow.AddMinutes(1) });
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        Assert.Equal("delivered", (await OrderAsync(s, orderId)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_carrier_exception_is_flagged_on_the_order_until_the_parcel_is_delivered()
     {
         var s = await Scenario.StartAsync();
@@ -423,13 +453,13 @@ public sealed class FulfilmentTests
         var shipment = await s.ShipFulfilmentAsync((await s.FulfilmentOrdersAsync(orderId))[0].GetProperty("id").GetString()!);
         var url = $"/api/v1/shipments/{shipment.GetProperty("id").GetString()}/tracking-events";
         var t0 = DateTimeOffset.UtcNow;
-        await s.Admin.PostAsJsonAsync(url, new { carrierCode = "NOT_HOME", description = "Nobody home", occurredAt = t0.AddHours(1) });
+        await s.Admin.PostAsJsonAsync(url, new { carrierCode = "NOT_HOME", description = "Nobody home", occurredAt = t0.AddMinutes(1) });
         var flagged = await OrderAsync(s, orderId);
         Assert.Equal("shipped", flagged.GetProperty("status").GetString());
         Assert.Contains("delivery_failed", flagged.GetProperty("shipmentIssue").GetString());
         Assert.Contains("Nobody home", flagged.GetProperty("shipmentIssue").GetString());
 
-        await s.Admin.PostAsJsonAsync(url, new { status = "delivered", occurredAt = t0.AddHours(30) });
+        await s.Admin.PostAsJsonAsync(url, new { status = "delivered", occurredAt = t0.AddMinutes(30) });
         var delivered = await OrderAsync(s, orderId);
         Assert.Equal("delivered", delivered.GetProperty("status").GetString());
         Assert.Equal(JsonValueKind.Null, delivered.GetProperty("shipmentIssue").ValueKind);

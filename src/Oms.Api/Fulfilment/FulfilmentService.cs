@@ -118,6 +118,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
     public async Task<ShipmentDto> AddTrackingEventAsync(Guid shipmentId, TrackingEventRequest r, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
+        CheckEventTime(r.OccurredAt, "occurredAt");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var shipment = await db.Shipments.SingleOrDefaultAsync(s => s.Id == shipmentId, ct) ?? throw new NotFoundException("shipment", shipmentId);
         var status = r.Status
@@ -144,6 +145,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         // A malformed body is a JsonException: the error mapping names the field.
         var request = JsonSerializer.Deserialize<CarrierWebhookRequest>(body, json) ?? throw RequestValidationException.For("body", "Send a JSON object with events.");
         RequestValidator.ThrowIfInvalid(request);
+        for (var i = 0; i < request.Events.Count; i++) CheckEventTime(request.Events[i].OccurredAt, $"events[{i}].occurredAt");
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var numbers = request.Events.Select(e => e.TrackingNumber.Trim()).Distinct().ToList();
@@ -163,6 +165,15 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new CarrierWebhookResult { Applied = applied, Duplicates = duplicates, Unknown = unknown };
+    }
+
+    /// <summary>An event time no later than now plus <see cref="CarrierOptions.FutureEventTolerance"/>, and not before 2000.</summary>
+    private void CheckEventTime(DateTimeOffset at, string field)
+    {
+        var latest = clock.GetUtcNow() + carrierOptions.Value.FutureEventTolerance;
+        if (at > latest)
+            throw RequestValidationException.For(field, $"The event is dated {at.UtcDateTime:yyyy-MM-dd HH:mm}Z, in the future; at most {carrierOptions.Value.FutureEventTolerance.TotalMinutes:0} minutes ahead is accepted.");
+        if (at.UtcDateTime.Year < 2000) throw RequestValidationException.For(field, "The event is dated before 2000.");
     }
 
     /// <summary>

@@ -14,6 +14,11 @@ public sealed class CarrierOptions
     public Dictionary<string, string> TrackingUrls { get; set; } = new(StringComparer.OrdinalIgnoreCase);
     /// <summary>Seconds a carrier webhook's signature timestamp may be old (replay protection).</summary>
     public long SignatureToleranceSeconds { get; set; } = 300;
+    /// <summary>
+    /// How far in the future a tracking event may be dated (clocks differ). A later one is refused: the latest event
+    /// time decides a shipment's status, so an event dated 2062 for 2026 would freeze it.
+    /// </summary>
+    public TimeSpan FutureEventTolerance { get; set; } = TimeSpan.FromHours(1);
 }
 
 /// <summary>
