@@ -187,4 +187,58 @@ public sealed class ValidationTests
         Assert.StartsWith("Unknown query parameter.", message[0].GetString());
         Assert.Equal(HttpStatusCode.OK, (await s.Admin.GetAsync("/api/v1/orders?status=pending&limit=5")).StatusCode);
     }
+
+    [Fact]
+    public async Task Text_the_database_cannot_store_is_refused_by_field_everywhere_and_nothing_is_written()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync();
+        async Task Refused(HttpResponseMessage response, string field)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode}: {body}");
+            var problem = JsonDocument.Parse(body).RootElement;
+            Assert.Equal("validation_failed", problem.GetProperty("code").GetString());
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), body);
+        }
+
+        // In a body: a NUL, half a surrogate pair, a NUL in a metadata key; with an inline payment, as the one-statement checkout writes it.
+        foreach (var (change, field) in new (Action<System.Text.Json.Nodes.JsonObject>, string)[]
+                 {
+                     (o => o["customer"]!["name"] = "a\u0000b", "customer.name"),
+                     (o => o["shippingAddress"]!["line1"] = "Linden LONE", "shippingAddress.line1"),
+                     (o => o["metadata"] = new System.Text.Json.Nodes.JsonObject { ["gift\u0000"] = "yes" }, "metadata"),
+                 })
+        {
+            var body = s.OrderBody(sku);
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer", ["amount"] = 1 };
+            change(body);
+            // Half a surrogate pair cannot be written by a JSON writer; it is sent as the escape a client may send.
+            var json = body.ToJsonString().Replace("LONE", "\\ud800");
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", "nul-" + Guid.NewGuid().ToString("N"));
+            await Refused(await s.Admin.SendAsync(request), field);
+        }
+        // In a query value (a NUL in the path never gets past the server).
+        await Refused(await s.Admin.GetAsync($"/api/v1/orders?customerEmail=a%00b"), "customerEmail");
+        // In GraphQL variables and literals.
+        var (_, graph) = await s.GraphQLAsync("query($e: String) { orders(filter: { customerEmail: $e }) { nodes { id } } }", new { e = "a\u0000b" });
+        Assert.Equal("validation_failed", Scenario.ErrorCode(graph));
+        Assert.True(graph.GetProperty("errors")[0].GetProperty("extensions").GetProperty("errors").TryGetProperty("variables.e", out _), graph.ToString());
+        var (_, literal) = await s.GraphQLAsync("{ orders(filter: { customerEmail: \"a\\u0000b\" }) { nodes { id } } }");
+        Assert.Equal("validation_failed", Scenario.ErrorCode(literal));
+
+        Assert.Equal(0, (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders?customerEmail={s.Email()}")).GetProperty("data").GetArrayLength());
+        // The connections that served the refusals serve checkouts as before.
+        for (var i = 0; i < 20; i++)
+        {
+            var body = s.OrderBody(sku);
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer", ["amount"] = 1 };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Scenario.Content(body) };
+            request.Headers.Add("Idempotency-Key", "ok-" + Guid.NewGuid().ToString("N"));
+            Assert.Equal(HttpStatusCode.Created, (await s.Admin.SendAsync(request)).StatusCode);
+        }
+        Assert.Equal(20, (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders?customerEmail={s.Email()}")).GetProperty("data").GetArrayLength());
+    }
 }
+

@@ -88,6 +88,12 @@ public static partial class ErrorMapping
         var message = j.Message;
         string field;
         string text;
+        if (j is Http.UnstorableTextException unstorable)
+        {
+            if (unstorable.InKey) path = path[..Math.Max(0, Math.Max(path.LastIndexOf('.'), path.LastIndexOf('[')))];
+            field = path.Length == 0 ? "body" : path;
+            return new(400, ValidationFailed, $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
+        }
         if (MissingRequired().Match(message) is { Success: true } missing)
         {
             var names = QuotedNames().Matches(missing.Groups[1].Value).Select(m => Join(path, m.Groups[1].Value)).ToList();

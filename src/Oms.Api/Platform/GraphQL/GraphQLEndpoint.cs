@@ -133,6 +133,14 @@ public static class GraphQLEndpoint
             await LimitErrorAsync(http, serializer, mediaType, strict, over.Limit, over.Message);
             return;
         }
+        if (Unstorable(document!, gql.Variables) is { } unstorable)
+        {
+            await WriteResultAsync(http, serializer, mediaType, strict ? 400 : 200, new ExecutionResult
+            {
+                Errors = [new OmsExecutionError(Errors.ErrorMapping.Classify(new Errors.RequestValidationException(unstorable)), null)],
+            });
+            return;
+        }
 
         // The work stops when the client goes away, and after GraphQL:MaxExecutionTime whatever it asked.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -163,6 +171,39 @@ public static class GraphQLEndpoint
         // graphql-response+json: a request that never executed (validation, coercion) is a client error.
         var status = strict && !result.Executed ? 400 : 200;
         await WriteResultAsync(http, serializer, mediaType, status, result);
+    }
+
+    /// <summary>Strings the database cannot store (NUL, half a surrogate pair), in the document's literals or the variables, by where they are.</summary>
+    private static Dictionary<string, string[]>? Unstorable(GraphQLDocument document, Inputs? variables)
+    {
+        var found = new Dictionary<string, string[]>();
+        void Visit(object? value, string path)
+        {
+            switch (value)
+            {
+                case string s when Http.StorableStringConverter.Problem(s) is { } problem: found.TryAdd(path, [problem]); break;
+                case IEnumerable<KeyValuePair<string, object?>> map:
+                    foreach (var (k, v) in map)
+                    {
+                        if (Http.StorableStringConverter.Problem(k) is { } keyProblem) found.TryAdd(path, [keyProblem]);
+                        Visit(v, $"{path}.{k}");
+                    }
+                    break;
+                case System.Collections.IEnumerable list and not string:
+                    var i = 0;
+                    foreach (var item in list) Visit(item, $"{path}[{i++}]");
+                    break;
+            }
+        }
+        if (variables is not null) foreach (var (name, value) in variables) Visit(value, "variables." + name);
+        var pending = new Stack<ASTNode>([document]);
+        while (pending.Count > 0 && found.Count == 0)
+        {
+            var node = pending.Pop();
+            if (node is GraphQLStringValue text && Http.StorableStringConverter.Problem(text.Value.ToString()) is { } problem) found.TryAdd("query", [problem]);
+            foreach (var child in GraphQLLimits.ChildrenOf(node)) pending.Push(child);
+        }
+        return found.Count > 0 ? found : null;
     }
 
     private static bool IsMutation(GraphQLDocument document, string? operationName)

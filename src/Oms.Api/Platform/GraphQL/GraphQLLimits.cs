@@ -73,6 +73,9 @@ public sealed class GraphQLLimits
         }
     }
 
+    /// <summary>The nodes under <paramref name="node"/> that a request can carry values in.</summary>
+    internal static IEnumerable<ASTNode> ChildrenOf(ASTNode node) => Children(node);
+
     private static IEnumerable<ASTNode> Children(ASTNode node) => node switch
     {
         GraphQLDocument d => d.Definitions,

@@ -17,6 +17,11 @@ public sealed class UnknownQueryParameters(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext http)
     {
+        // Text the database cannot store is refused wherever it comes in: a query value or a path segment.
+        var unstorable = http.Request.Query.SelectMany(q => q.Value.Select(v => (Name: q.Key, Problem: v is null ? null : Http.StorableStringConverter.Problem(v))))
+            .Concat(http.Request.RouteValues.Select(r => (Name: r.Key, Problem: r.Value is string v ? Http.StorableStringConverter.Problem(v) : null)))
+            .Where(x => x.Problem is not null).GroupBy(x => x.Name).ToDictionary(g => g.Key, g => new[] { g.First().Problem! });
+        if (unstorable.Count > 0) return ProblemResponses.WriteAsync(http, ErrorMapping.Classify(new RequestValidationException(unstorable))).AsTask();
         if (http.Request.Query.Count == 0 || http.GetEndpoint() is not RouteEndpoint endpoint
             || Known.GetOrAdd(endpoint, e => QueryParametersOf((RouteEndpoint)e)) is not { } known)
             return next(http);
