@@ -216,4 +216,47 @@ public sealed class LogTests
         }
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/orders")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_checkout_whose_write_fails_leaves_its_pooled_connection_fit_for_the_next_checkouts()
+    {
+        var pg = await TestApp.DatabaseAsync();
+        // One connection, so every request after the failure runs on the connection it happened on.
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(await pg.CreateDatabaseAsync()) { MaxPoolSize = 1 }.ConnectionString;
+        await using var app = new ApiFactory(connection, "oms_test_admin_" + Guid.NewGuid().ToString("N"));
+        var s = new Scenario(app);
+        var sku = await s.ProductAsync();
+        await using (var c = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(connection) { Pooling = false }.ConnectionString))
+        {
+            await c.OpenAsync();
+            // The database refuses one order's row: the checkout's one-statement write fails part-way, as a bad value would.
+            await using var command = new Npgsql.NpgsqlCommand("""
+                CREATE FUNCTION refuse_marked_order() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN IF NEW.notes = 'refuse me' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22021'; END IF; RETURN NEW; END $$;
+                CREATE TRIGGER refuse_marked_order BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse_marked_order();
+                """, c);
+            await command.ExecuteNonQueryAsync();
+        }
+        HttpResponseMessage Checkout(string? notes)
+        {
+            var body = s.OrderBody(sku);
+            body["notes"] = notes;
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer", ["amount"] = 1 };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Scenario.Content(body) };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+            return s.Admin.SendAsync(request).GetAwaiter().GetResult();
+        }
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.Created, Checkout(null).StatusCode); // auto-prepared by now
+            var failed = Checkout("refuse me");
+            Assert.False(failed.IsSuccessStatusCode);
+            for (var i = 0; i < 5; i++)
+            {
+                var next = Checkout(null);
+                Assert.True(next.StatusCode == HttpStatusCode.Created, $"round {round}, checkout {i} after the failure: {(int)next.StatusCode} {await next.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
 }
+
