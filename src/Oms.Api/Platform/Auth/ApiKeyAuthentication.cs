@@ -102,9 +102,11 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
                     new UnauthenticatedException("This endpoint needs an API key: send 'Authorization: Bearer <key>'.")));
                 return;
             }
-            if (endpoint!.Metadata.GetMetadata<RequireScopeAttribute>() is { } required && !caller.Has(required.Scope))
+            // Fail closed: an operation that forgot to declare its scope is the admin's only (a test lists any such).
+            var scope = endpoint!.Metadata.GetMetadata<RequireScopeAttribute>()?.Scope ?? Scopes.Admin;
+            if (!caller.Has(scope))
             {
-                await ProblemResponses.WriteAsync(http, ErrorMapping.Classify(new ForbiddenException(required.Scope)));
+                await ProblemResponses.WriteAsync(http, ErrorMapping.Classify(new ForbiddenException(scope)));
                 return;
             }
         }

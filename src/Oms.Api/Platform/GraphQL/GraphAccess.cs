@@ -12,6 +12,7 @@ public static class GraphAccess
     public static FieldBuilder<TSource, TReturn> RequireScope<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string scope)
     {
         field.Description($"{field.FieldType.Description} Requires scope `{scope}`.".Trim());
+        field.WithMetadata(ScopeField, scope);
         return field.ApplyMiddleware(next => context =>
         {
             var held = context.User?.FindAll("scope").Select(c => c.Value).ToList() ?? [];
@@ -22,6 +23,7 @@ public static class GraphAccess
     }
 
     public const string PublicField = "oms:public";
+    public const string ScopeField = "oms:scope";
 
     /// <summary>A query field anyone may ask for without a key (the shoppers' tracking lookup); an operation of such fields alone runs without one.</summary>
     public static FieldBuilder<TSource, TReturn> Public<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) => field.WithMetadata(PublicField, true);
