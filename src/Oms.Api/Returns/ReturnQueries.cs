@@ -41,8 +41,8 @@ public sealed class ReturnQueries(OmsDbContext db, TimeProvider clock)
     /// <summary>Returned units per SKU and reason for returns requested in [from, to) (default: the last 30 days).</summary>
     public async Task<ReturnStatsDto> StatsAsync(DateTimeOffset? from, DateTimeOffset? to, string? sku, CancellationToken ct)
     {
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? end.AddDays(-30);
+        var end = (to ?? clock.GetUtcNow()).ToUniversalTime(); // any offset a client sends (+14:00) is UTC from here
+        var start = from?.ToUniversalTime() ?? end.AddDays(-30);
         if (start >= end) throw Platform.Errors.RequestValidationException.For("from", "from is before to.");
         var q = db.Returns.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt < end && r.Status != ReturnStatus.Rejected)
             .SelectMany(r => r.Lines, (r, l) => new { ReturnId = r.Id, l.Sku, l.Reason, l.Quantity });

@@ -12,6 +12,12 @@ public readonly record struct Money
     public long Amount { get; }
     public string Currency { get; }
 
+    /// <summary>
+    /// The largest amount a request may name (10^15 − 1 minor units: ten trillion euros). Prices below it times any
+    /// accepted quantity still fit a line; sums past a long are refused as too large, never wrapped.
+    /// </summary>
+    public const long MaxAmount = 999_999_999_999_999;
+
     public static Money Zero(string currency) => new(0, currency);
 
     public Money Add(Money other)

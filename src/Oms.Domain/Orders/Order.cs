@@ -166,7 +166,17 @@ public sealed class Order : AggregateRoot
         return long.TryParse(digits, System.Globalization.NumberStyles.None, null, out number);
     }
 
-    public static long SubtotalOf(IEnumerable<LineItem> lines) => lines.Sum(l => checked(l.UnitPrice * l.Quantity));
+    public static long SubtotalOf(IEnumerable<LineItem> lines)
+    {
+        try
+        {
+            return lines.Sum(l => checked(l.UnitPrice * l.Quantity));
+        }
+        catch (OverflowException)
+        {
+            throw new DomainException("order.amount_too_large", "The lines add up to more than an amount can hold: order fewer, or split the order.", "lines");
+        }
+    }
 
     public static Order Place(OrderDraft draft, long number, Charges charges, string actor, DateTimeOffset now)
     {
@@ -261,7 +271,7 @@ public sealed class Order : AggregateRoot
     /// <summary>What some of the order's lines are worth in its total: their share of the subtotal, tax and shipping included.</summary>
     public long ShareOfTotal(IEnumerable<(Guid LineId, int Quantity)> lines)
     {
-        var value = lines.Sum(l => _lines.Single(x => x.Id == l.LineId).UnitPrice * l.Quantity);
+        var value = lines.Sum(l => checked(_lines.Single(x => x.Id == l.LineId).UnitPrice * l.Quantity));
         return Subtotal == 0 ? 0 : (long)Math.Round((decimal)Total * value / Subtotal, MidpointRounding.AwayFromZero);
     }
 

@@ -73,6 +73,8 @@ public static partial class ErrorMapping
         Oms.Infrastructure.Payments.PaymentProviderException p => new(502, "payments.provider_error", p.Message),
         ConflictException d => new(409, d.Code, d.Message, FieldErrors(d)),
         DomainException d => new(422, d.Code, d.Message, FieldErrors(d)),
+        // Checked arithmetic on amounts and quantities a request made too large.
+        OverflowException => new(422, "amount_out_of_range", "An amount or quantity in the request is larger than the API can hold."),
         _ when Oms.Infrastructure.Persistence.DatabaseFailures.IsUnavailable(exception) =>
             new(503, ServiceUnavailable, "The database cannot be reached just now. Retry in a few seconds; a change retried with the same Idempotency-Key is applied once."),
         _ => new(500, Internal, "An unexpected error occurred. Quote the traceId when reporting it."),

@@ -162,12 +162,18 @@ public static class GraphQLEndpoint
         }
         catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
         {
+            result = null!;
+        }
+        if (http.RequestAborted.IsCancellationRequested) return;
+        // Past the deadline, whatever the resolvers made of their cancellation, the answer is the same (a request that
+        // finished whole just as it passed keeps its answer).
+        if (deadline.IsCancellationRequested && (result is null || result.Errors is { Count: > 0 }))
+        {
             await RequestErrorAsync(http, serializer, mediaType, 503,
                 $"The request ran longer than {GraphQLLimits.Section}:{nameof(GraphQLLimits.MaxExecutionTime)} ({limits.MaxExecutionTime.TotalSeconds:0.#} s) and was stopped; ask for less.",
                 "time_limit_exceeded");
             return;
         }
-        if (http.RequestAborted.IsCancellationRequested) return;
         // graphql-response+json: a request that never executed (validation, coercion) is a client error.
         var status = strict && !result.Executed ? 400 : 200;
         await WriteResultAsync(http, serializer, mediaType, status, result);

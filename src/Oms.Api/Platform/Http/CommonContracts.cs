@@ -14,6 +14,7 @@ public static class MoneyLimits
 public sealed record MoneyDto
 {
     /// <summary>Amount in minor units, e.g. 1999 for 19.99 EUR.</summary>
+    [Range(typeof(long), "0", "999999999999999")] // Money.MaxAmount
     public required long Amount { get; init; }
 
     /// <summary>ISO 4217 currency code, upper case.</summary>

@@ -31,6 +31,7 @@ public static class RequestValidator
     private static void Walk(object obj, string prefix, Dictionary<string, List<string>> errors, int depth)
     {
         if (depth > 8) return;
+        var nullItems = false;
         foreach (var unknown in UnknownMembers.Of(obj)) Add(errors, prefix + unknown, "Unknown field: it is not part of this request.");
         foreach (var (property, name, rules) in PlanFor(obj.GetType()))
         {
@@ -38,7 +39,7 @@ public static class RequestValidator
             var path = prefix + name;
             foreach (var rule in rules)
             {
-                if (!rule.IsValid(value))
+                if (!IsValid(rule, value))
                     Add(errors, path, rule.FormatErrorMessage(name));
             }
             switch (value)
@@ -48,7 +49,13 @@ public static class RequestValidator
                     var i = 0;
                     foreach (var item in list)
                     {
-                        if (item is not null && IsContract(item.GetType())) Walk(item, $"{path}[{i}].", errors, depth + 1);
+                        // No list of a contract holds nulls: "lines": [null] is a field error, not a crash later.
+                        if (item is null)
+                        {
+                            Add(errors, $"{path}[{i}]", "An item of this list cannot be null.");
+                            nullItems = true;
+                        }
+                        else if (IsContract(item.GetType())) Walk(item, $"{path}[{i}].", errors, depth + 1);
                         i++;
                     }
                     break;
@@ -57,11 +64,24 @@ public static class RequestValidator
                     break;
             }
         }
-        if (obj is IValidatableObject validatable)
+        if (obj is IValidatableObject validatable && !nullItems) // its rules read the items
         {
             foreach (var result in validatable.Validate(new ValidationContext(obj)))
                 foreach (var member in result.MemberNames.DefaultIfEmpty(""))
                     Add(errors, prefix + JsonNamingPolicy.CamelCase.ConvertName(member), result.ErrorMessage ?? "Invalid.");
+        }
+    }
+
+    /// <summary>A rule that cannot even read the value (an int range given a long past int) finds it invalid.</summary>
+    private static bool IsValid(ValidationAttribute rule, object? value)
+    {
+        try
+        {
+            return rule.IsValid(value);
+        }
+        catch (Exception e) when (e is OverflowException or InvalidCastException or FormatException or ArgumentException)
+        {
+            return false;
         }
     }
 
