@@ -137,4 +137,28 @@ public sealed class ReplenishmentTests
         Assert.Equal(HttpStatusCode.Forbidden, (await reader.PostAsJsonAsync("/api/v1/inventory/adjustments", new { sku, nodeCode = node, reason = "received", delta = 1 })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"/api/v1/inventory/{sku}")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_refused_receipt_writes_no_stock_row_for_any_sku()
+    {
+        var s = await Scenario.StartAsync();
+        var node = await s.WarehouseAsync();
+        var sku = await s.ProductAsync(stock: 0); // no stock row at the node yet
+        var supplier = "SUP-" + s.Tag;
+        Assert.Equal(HttpStatusCode.Created, (await s.Admin.PostAsJsonAsync("/api/v1/suppliers", new { code = supplier, name = "Acme", leadTimeDays = 3 })).StatusCode);
+        var created = await s.Admin.PostAsJsonAsync("/api/v1/purchase-orders", new { supplierCode = supplier, nodeCode = node, lines = new[] { new { sku, quantity = 5 } } });
+        var poId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        // A draft cannot receive; nor can a submitted order receive a SKU it does not hold (even one with bidi and zero-width characters).
+        var draft = await s.Admin.PostAsJsonAsync($"/api/v1/purchase-orders/{poId}/receive", new { lines = new[] { new { sku, quantity = 5 }, new { sku = "GHOST\u202E\u200B-" + s.Tag, quantity = 1 } } });
+        Assert.Equal(HttpStatusCode.Conflict, draft.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await s.Admin.PostAsync($"/api/v1/purchase-orders/{poId}/submit", null)).StatusCode);
+        var stranger = await s.Admin.PostAsJsonAsync($"/api/v1/purchase-orders/{poId}/receive", new { lines = new[] { new { sku = "GHOST-" + s.Tag, quantity = 1 } } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, stranger.StatusCode);
+
+        var rows = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory?nodeCode={node}");
+        Assert.DoesNotContain(rows.GetProperty("data").EnumerateArray(), i => i.GetProperty("sku").GetString()!.StartsWith("GHOST", StringComparison.Ordinal));
+        Assert.DoesNotContain(rows.GetProperty("data").EnumerateArray(), i => i.GetProperty("sku").GetString() == sku);
+    }
 }
+

@@ -50,9 +50,11 @@ public sealed class PurchasingService(OmsDbContext db, UnitOfWork work, Inventor
         RequestValidator.ThrowIfInvalid(r);
         var po = await LoadAsync(id, expectedVersion, ct);
         var node = await db.Nodes.AsNoTracking().SingleAsync(n => n.Id == po.NodeId, ct);
-        await counters.EnsureRowsAsync(r.Lines.Select(l => (po.NodeId, l.Sku)), ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The order decides first (a draft, or a SKU not on it, is refused here): only then are stock rows made, and
+        // only for SKUs it holds. A refused receipt writes nothing.
         var booked = po.Receive(r.Lines.Select(l => (l.Sku, l.Quantity)).ToList(), clock.GetUtcNow());
+        await counters.EnsureRowsAsync(booked.Select(b => (po.NodeId, b.Sku)), ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var counts = await inventory.ReceiveAsync(po.NodeId, node.Code, booked, po.DisplayNumber, ct);
         await signals.AfterChangeAsync(counts, ct);
         await db.SaveChangesAsync(ct);
