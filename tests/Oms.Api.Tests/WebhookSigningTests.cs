@@ -41,8 +41,32 @@ public sealed class WebhookSigningTests
     [InlineData("fe80::1", true)]
     [InlineData("fd00::1", true)]
     [InlineData("::ffff:10.0.0.1", true)]
+    [InlineData("0.0.0.0", true)]
+    [InlineData("100.64.0.1", true)]
+    [InlineData("192.0.2.10", true)]        // documentation
+    [InlineData("198.18.0.1", true)]        // benchmarking
+    [InlineData("203.0.113.5", true)]       // documentation
+    [InlineData("224.0.0.1", true)]         // multicast
+    [InlineData("240.0.0.1", true)]         // reserved
+    [InlineData("255.255.255.255", true)]   // broadcast
+    [InlineData("64:ff9b::a00:1", true)]    // NAT64 to 10.0.0.1
+    [InlineData("64:ff9b::5db8:d822", true)] // NAT64, even to a public address: the translator is the target
+    [InlineData("2002:a00:1::1", true)]     // 6to4
+    [InlineData("2001:0:4136:e378::1", true)] // Teredo
+    [InlineData("::a00:1", true)]           // IPv4-compatible
+    [InlineData("::ffff:0:a00:1", true)]    // IPv4-translated
+    [InlineData("2001:db8::1", true)]       // documentation
+    [InlineData("ff02::1", true)]           // multicast
     [InlineData("93.184.216.34", false)]
     [InlineData("2606:2800:220:1::1", false)]
     public void Internal_addresses_are_recognised(string address, bool isInternal) =>
         Assert.Equal(isInternal, WebhookSender.IsInternal(IPAddress.Parse(address)));
+
+    [Fact]
+    public void The_machines_own_addresses_are_internal()
+    {
+        foreach (var address in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address))
+            Assert.True(WebhookSender.IsInternal(address), address.ToString());
+    }
 }
+

@@ -59,9 +59,10 @@ public sealed class WebhookSender : IDisposable
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !ct.IsCancellationRequested)
         {
             // The status decides when it came (the receiver has answered; only its body was late).
-            var reason = e is OperationCanceledException
-                ? status is null ? $"No response within {_options.Timeout.TotalSeconds:0} s." : $"The response body did not arrive within {_options.Timeout.TotalSeconds:0} s."
-                : e.Message;
+            // One text for a refused, unreachable, closed or silent target: the log must not map a network's open ports.
+            var reason = status is null
+                ? $"The receiver could not be reached, or did not answer within {_options.Timeout.TotalSeconds:0} s."
+                : $"The response body did not arrive within {_options.Timeout.TotalSeconds:0} s.";
             return new SendResult(status is >= 200 and < 300, status, null, (int)Stopwatch.GetElapsedTime(started).TotalMilliseconds, null, Truncate(reason, 500));
         }
     }
@@ -89,7 +90,7 @@ public sealed class WebhookSender : IDisposable
         var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, ct);
         var allowed = _options.AllowPrivateTargets ? addresses : addresses.Where(a => !IsInternal(a)).ToArray();
         if (allowed.Length == 0)
-            throw new HttpRequestException($"Refused: {context.DnsEndPoint.Host} resolves only to loopback, private or link-local addresses.");
+            throw new HttpRequestException("The receiver could not be reached.");
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -103,17 +104,59 @@ public sealed class WebhookSender : IDisposable
         }
     }
 
-    /// <summary>Loopback, private (RFC 1918, unique-local), link-local, carrier-grade NAT and unspecified addresses.</summary>
+    /// <summary>
+    /// Every address a webhook must not reach: all that the IANA special-purpose registries (IPv4 and IPv6) do not
+    /// mark globally reachable (loopback, private, shared, link-local, documentation, benchmarking, reserved,
+    /// multicast, broadcast), the IPv6 forms that carry an IPv4 address or lead to one through a translator (mapped,
+    /// compatible, translated, NAT64, 6to4, Teredo), and this machine's own addresses.
+    /// </summary>
     public static bool IsInternal(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return true;
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal;
-        var b = address.GetAddressBytes();
-        return b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
-               || (b[0] == 100 && b[1] >= 64 && b[1] <= 127) || b[0] == 0;
+        if (HostAddresses.Value.Contains(address)) return true;
+        return address.AddressFamily == AddressFamily.InterNetwork ? !IsGlobalV4(address.GetAddressBytes()) : !IsGlobalV6(address.GetAddressBytes());
     }
+
+    private static readonly (byte[] Prefix, int Bits)[] SpecialV4 = Ranges(
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24",
+        "192.31.196.0/24", "192.52.193.0/24", "192.88.99.0/24", "192.168.0.0/16", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24",
+        "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4");
+
+    private static readonly (byte[] Prefix, int Bits)[] SpecialV6 = Ranges(
+        "::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2002::/16",
+        "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8");
+
+    private static bool IsGlobalV4(byte[] bytes) => !SpecialV4.Any(r => Matches(bytes, r));
+
+    private static bool IsGlobalV6(byte[] bytes) => !SpecialV6.Any(r => Matches(bytes, r));
+
+    private static bool Matches(byte[] bytes, (byte[] Prefix, int Bits) range)
+    {
+        if (bytes.Length != range.Prefix.Length) return false;
+        for (var bit = 0; bit < range.Bits; bit++)
+        {
+            var mask = 0x80 >> (bit % 8);
+            if ((bytes[bit / 8] & mask) != (range.Prefix[bit / 8] & mask)) return false;
+        }
+        return true;
+    }
+
+    private static (byte[], int)[] Ranges(params string[] cidrs) =>
+        cidrs.Select(c => (IPAddress.Parse(c[..c.IndexOf('/')]).GetAddressBytes(), int.Parse(c[(c.IndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+
+    /// <summary>This machine's own addresses (its host name and every interface): a webhook to them reaches the API itself.</summary>
+    private static readonly Lazy<HashSet<IPAddress>> HostAddresses = new(() =>
+    {
+        var own = new HashSet<IPAddress>();
+        try
+        {
+            foreach (var nic in System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces())
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses) own.Add(unicast.Address);
+            foreach (var a in Dns.GetHostAddresses(Dns.GetHostName())) own.Add(a);
+        }
+        catch (Exception e) when (e is System.Net.NetworkInformation.NetworkInformationException or SocketException) { }
+        return own;
+    });
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 
