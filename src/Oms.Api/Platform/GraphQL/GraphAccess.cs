@@ -31,9 +31,7 @@ public static class GraphAccess
     /// <summary>Whether the operation asks only for public root fields (and __typename), so it may run without a key.</summary>
     public static bool OnlyPublicFields(ISchema schema, GraphQLParser.AST.GraphQLDocument document, string? operationName)
     {
-        var operations = document.Definitions.OfType<GraphQLParser.AST.GraphQLOperationDefinition>().ToList();
-        var operation = operationName is null ? (operations.Count == 1 ? operations[0] : null)
-            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        var operation = GraphQLEndpoint.Operation(document, operationName);
         if (operation is not { Operation: GraphQLParser.AST.OperationType.Query }) return false;
         schema.Initialize();
         var fragments = document.Definitions.OfType<GraphQLParser.AST.GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);

@@ -214,10 +214,16 @@ public static class GraphQLEndpoint
 
     private static bool IsMutation(GraphQLDocument document, string? operationName)
     {
+        var chosen = Operation(document, operationName);
+        return chosen?.Operation == OperationType.Mutation
+               || (chosen is null && document.Definitions.OfType<GraphQLOperationDefinition>().Any(o => o.Operation == OperationType.Mutation));
+    }
+
+    /// <summary>The operation a request runs: the one it names, or the only one; null when missing or ambiguous (GraphQL.NET says so).</summary>
+    public static GraphQLOperationDefinition? Operation(GraphQLDocument document, string? operationName)
+    {
         var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        var chosen = operationName is null ? (operations.Count == 1 ? operations[0] : null)
-            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
-        return chosen?.Operation == OperationType.Mutation || (chosen is null && operations.Any(o => o.Operation == OperationType.Mutation));
+        return operationName is null ? (operations.Count == 1 ? operations[0] : null) : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
     }
 
     private static string? Negotiate(HttpRequest request)

@@ -40,9 +40,7 @@ public sealed class GraphQLLimits
         if (nodes > MaxNodes) return Over(nameof(MaxNodes), MaxNodes, nodes, "nodes (fields, arguments, directives, values)");
         if (aliases > MaxAliases) return Over(nameof(MaxAliases), MaxAliases, aliases, "aliased fields");
 
-        var operations = document.Definitions.OfType<GraphQLOperationDefinition>().ToList();
-        var operation = operationName is null ? (operations.Count == 1 ? operations[0] : null)
-            : operations.FirstOrDefault(o => o.Name?.StringValue == operationName);
+        var operation = GraphQLEndpoint.Operation(document, operationName);
         if (operation is null) return null; // GraphQL.NET answers the missing or ambiguous operation
         var measure = new Measure(document, variables);
         var root = measure.Of(operation.SelectionSet);
