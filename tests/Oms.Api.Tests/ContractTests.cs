@@ -24,6 +24,31 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public void The_document_describes_in_JSON_terms_not_dotnet_names()
+    {
+        var names = new List<string>();
+        void Walk(JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (key, value) in o)
+                    {
+                        if (key is "description" or "summary" && value is JsonValue v && v.GetValue<string>() is var text
+                            && System.Text.RegularExpressions.Regex.IsMatch(text, @"\bOms\.\w")) names.Add($"{path}/{key}: {text}");
+                        Walk(value, $"{path}/{key}");
+                    }
+                    break;
+                case JsonArray a:
+                    for (var i = 0; i < a.Count; i++) Walk(a[i], $"{path}/{i}");
+                    break;
+            }
+        }
+        Walk(JsonNode.Parse(File.ReadAllText(RepoFile("openapi/v1.json"))), "");
+        Assert.Empty(names);
+    }
+
+    [Fact]
     public void Every_value_has_one_spelling_in_REST_and_GraphQL()
     {
         // GraphQL writes enum values in capitals (its convention, as Shopify's API does): the words must be REST's.

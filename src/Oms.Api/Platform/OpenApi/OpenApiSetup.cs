@@ -39,6 +39,7 @@ public static class OpenApiSetup
             });
             o.OperationFilter<ConventionsOperationFilter>();
             o.SchemaFilter<ContractSchemaFilter>();
+            o.DocumentFilter<ReadableReferencesFilter>();
             o.CustomOperationIds(d => d.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName);
         });
         return services;
@@ -182,3 +183,49 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         }
     }
 }
+
+/// <summary>
+/// XML documentation's <c>&lt;see cref="..."/&gt;</c> reaches the document as a .NET name
+/// (<c>Oms.Api.Inventory.AdjustmentRequest.Delta</c>); clients read JSON, so a member becomes its JSON name
+/// (<c>`delta`</c>) and a type its plain name.
+/// </summary>
+internal sealed partial class ReadableReferencesFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values.AsEnumerable() ?? []) Schema(schema, 0);
+        foreach (var operation in (document.Paths?.Values.AsEnumerable() ?? []).SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+        {
+            if (operation is null) continue;
+            operation.Description = Readable(operation.Description);
+            operation.Summary = Readable(operation.Summary);
+            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>()) parameter.Description = Readable(parameter.Description);
+        }
+    }
+
+    private static void Schema(IOpenApiSchema schema, int depth)
+    {
+        if (schema is not OpenApiSchema concrete || depth > 4) return;
+        concrete.Description = Readable(concrete.Description);
+        foreach (var property in concrete.Properties?.Values.AsEnumerable() ?? []) Schema(property, depth + 1);
+        if (concrete.Items is { } items) Schema(items, depth + 1);
+        foreach (var part in concrete.AllOf ?? []) Schema(part, depth + 1);
+    }
+
+    public static string? Readable(string? text) => text is null ? null : Reference().Replace(text, m =>
+    {
+        var name = m.Value;
+        var type = typeof(ReadableReferencesFilter).Assembly.GetType(name);
+        if (type is not null) return Plain(type.Name);
+        var dot = name.LastIndexOf('.');
+        return typeof(ReadableReferencesFilter).Assembly.GetType(name[..dot]) is not null
+            ? $"`{System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name[(dot + 1)..])}`"
+            : Plain(name[(dot + 1)..]);
+    });
+
+    private static string Plain(string typeName) => typeName.Split('`')[0];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bOms\.[A-Za-z0-9_.`]+[A-Za-z0-9_]")]
+    private static partial System.Text.RegularExpressions.Regex Reference();
+}
+
