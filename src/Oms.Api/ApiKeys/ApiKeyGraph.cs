@@ -15,8 +15,9 @@ public static class ApiKeyGraph
             .Description("API keys, newest first (never their secrets).")
             .Paged()
             .RequireScope(Scopes.Admin)
-            .ResolveAsync(async ctx => Connection<ApiKeyDto>.From(
-                await ctx.RequestServices!.GetRequiredService<ApiKeyQueries>().ListAsync(ctx.PageRequest(), ctx.CancellationToken), ApiKeyQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => ctx.RequestServices!.GetRequiredService<ApiKeyQueries>().ListAsync(page, ctx.CancellationToken),
+                ApiKeyQueries.CursorOf));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

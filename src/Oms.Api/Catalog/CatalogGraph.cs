@@ -22,9 +22,9 @@ public static class CatalogGraph
             .Argument<ProductFilterInputType>("filter")
             .Paged()
             .RequireScope(Scopes.CatalogRead)
-            .ResolveAsync(async ctx => Connection<ProductDto>.From(
-                await Queries(ctx).ListAsync(ctx.GetArgument<ProductFilter?>("filter") ?? new ProductFilter(null, null, null, null), ctx.PageRequest(), ctx.CancellationToken),
-                CatalogQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(ctx.GetArgument<ProductFilter?>("filter") ?? new ProductFilter(null, null, null, null), page, ctx.CancellationToken),
+                CatalogQueries.CursorOf));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -25,10 +25,10 @@ public static class FulfilmentGraph
             .Argument<EnumerationGraphType<FulfilmentStatus>>("status")
             .Paged()
             .RequireScope(Scopes.FulfilmentRead)
-            .ResolveAsync(async ctx => Connection<FulfilmentOrderDto>.From(
-                await Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is not null ? ctx.GuidArgument("orderId", "order") : null,
-                    ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<FulfilmentStatus?>("status"), ctx.PageRequest(), ctx.CancellationToken),
-                FulfilmentQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(ctx.GetArgument<string?>("orderId") is not null ? ctx.GuidArgument("orderId", "order") : null,
+                    ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<FulfilmentStatus?>("status"), page, ctx.CancellationToken),
+                FulfilmentQueries.CursorOf));
         query.Field<NonNullGraphType<StringGraphType>, string>("packingSlip")
             .Description("A fulfilment order's packing slip, as printable HTML (REST: GET /fulfilment-orders/{id}/packing-slip).")
             .Argument<NonNullGraphType<IdGraphType>>("fulfilmentOrderId")

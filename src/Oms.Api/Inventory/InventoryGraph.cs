@@ -24,19 +24,19 @@ public static class InventoryGraph
             .Argument<StringGraphType>("sku")
             .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => Connection<SkuInventoryDto>.From(
-                await Queries(ctx).ListAsync(new InventoryFilter(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<bool?>("belowReorderPoint"),
-                    ctx.GetArgument<bool?>("outOfStock"), ctx.GetArgument<string?>("sku")), ctx.PageRequest(), ctx.CancellationToken),
-                InventoryQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(new InventoryFilter(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<bool?>("belowReorderPoint"),
+                    ctx.GetArgument<bool?>("outOfStock"), ctx.GetArgument<string?>("sku")), page, ctx.CancellationToken),
+                InventoryQueries.CursorOf));
         query.Field<NonNullGraphType<ConnectionType<LedgerEntryType, LedgerEntryDto>>, Connection<LedgerEntryDto>>("inventoryLedger")
             .Description("A SKU's stock changes, newest first.")
             .Argument<NonNullGraphType<StringGraphType>>("sku")
             .Argument<StringGraphType>("nodeCode")
             .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => Connection<LedgerEntryDto>.From(
-                await Queries(ctx).LedgerAsync(ctx.GetArgument<string>("sku"), ctx.GetArgument<string?>("nodeCode"), ctx.PageRequest(), ctx.CancellationToken),
-                InventoryQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).LedgerAsync(ctx.GetArgument<string>("sku"), ctx.GetArgument<string?>("nodeCode"), page, ctx.CancellationToken),
+                InventoryQueries.CursorOf));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

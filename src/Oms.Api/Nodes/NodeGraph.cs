@@ -18,9 +18,9 @@ public static class NodeGraph
             .Argument<EnumerationGraphType<NodeKind>>("kind")
             .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => Connection<NodeDto>.From(
-                await Queries(ctx).ListAsync(ctx.GetArgument<bool?>("active"), ctx.GetArgument<NodeKind?>("kind"), ctx.PageRequest(), ctx.CancellationToken),
-                NodeQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(ctx.GetArgument<bool?>("active"), ctx.GetArgument<NodeKind?>("kind"), page, ctx.CancellationToken),
+                NodeQueries.CursorOf));
         query.Field<NodeType, NodeDto>("fulfilmentNode")
             .Argument<NonNullGraphType<StringGraphType>>("code")
             .RequireScope(Scopes.InventoryRead)

@@ -30,9 +30,9 @@ public static class OrderGraph
             .Argument<OrderFilterInputType>("filter")
             .Paged()
             .RequireScope(Scopes.OrdersRead)
-            .ResolveAsync(async ctx => Connection<OrderDto>.From(
-                await Queries(ctx).ListAsync(ctx.GetArgument<OrderFilter?>("filter") ?? new OrderFilter(), ctx.PageRequest(), ctx.CancellationToken),
-                OrderQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(ctx.GetArgument<OrderFilter?>("filter") ?? new OrderFilter(), page, ctx.CancellationToken),
+                OrderQueries.CursorOf));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -16,7 +16,9 @@ public static class PurchasingGraph
             .Description("Suppliers in code order.")
             .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => Connection<SupplierDto>.From(await Queries(ctx).SuppliersAsync(ctx.PageRequest(), ctx.CancellationToken), PurchasingQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).SuppliersAsync(page, ctx.CancellationToken),
+                PurchasingQueries.CursorOf));
         query.Field<PurchaseOrderType, PurchaseOrderDto>("purchaseOrder")
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .RequireScope(Scopes.InventoryRead)
@@ -29,10 +31,10 @@ public static class PurchasingGraph
             .Argument<StringGraphType>("sku")
             .Paged()
             .RequireScope(Scopes.InventoryRead)
-            .ResolveAsync(async ctx => Connection<PurchaseOrderDto>.From(
-                await Queries(ctx).ListAsync(ctx.GetArgument<PurchaseOrderStatus?>("status"), ctx.GetArgument<string?>("supplierCode"),
-                    ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<string?>("sku"), ctx.PageRequest(), ctx.CancellationToken),
-                PurchasingQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(ctx.GetArgument<PurchaseOrderStatus?>("status"), ctx.GetArgument<string?>("supplierCode"),
+                    ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<string?>("sku"), page, ctx.CancellationToken),
+                PurchasingQueries.CursorOf));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -22,8 +22,9 @@ public static class ReturnGraph
             .Argument<EnumerationGraphType<ReturnStatus>>("status")
             .Paged()
             .RequireScope(Scopes.ReturnsRead)
-            .ResolveAsync(async ctx => Connection<ReturnDto>.From(
-                await Queries(ctx).ListAsync(ctx.GetArgument<ReturnStatus?>("status"), ctx.PageRequest(), ctx.CancellationToken), ReturnQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(ctx.GetArgument<ReturnStatus?>("status"), page, ctx.CancellationToken),
+                ReturnQueries.CursorOf));
         query.Field<NonNullGraphType<ReturnStatsType>, ReturnStatsDto>("returnStats")
             .Description("Returned units per SKU and reason in a period (default: the last 30 days).")
             .Argument<Platform.GraphQL.UtcDateTimeOffsetGraphType>("from")

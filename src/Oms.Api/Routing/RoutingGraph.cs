@@ -31,9 +31,9 @@ public static class RoutingGraph
             .Argument<EnumerationGraphType<AllocationStatus>>("status")
             .Paged()
             .RequireScope(Scopes.RoutingRead)
-            .ResolveAsync(async ctx => Connection<AllocationDto>.From(
-                await Queries(ctx).AllocationsAsync(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<AllocationStatus?>("status"), ctx.PageRequest(), ctx.CancellationToken),
-                RoutingQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).AllocationsAsync(ctx.GetArgument<string?>("nodeCode"), ctx.GetArgument<AllocationStatus?>("status"), page, ctx.CancellationToken),
+                RoutingQueries.CursorOf));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -20,7 +20,9 @@ public static class WebhookGraph
             .Description("Webhook subscriptions, newest first.")
             .Paged()
             .RequireScope(Scopes.WebhooksManage)
-            .ResolveAsync(async ctx => Connection<WebhookSubscriptionDto>.From(await Queries(ctx).ListAsync(ctx.PageRequest(), ctx.CancellationToken), WebhookQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).ListAsync(page, ctx.CancellationToken),
+                WebhookQueries.CursorOf));
         query.Field<NonNullGraphType<ConnectionType<WebhookDeliveryType, WebhookDeliveryDto>>, Connection<WebhookDeliveryDto>>("webhookDeliveries")
             .Description("A subscription's delivery log, newest first: every attempt with time, status code, latency and response excerpt.")
             .Argument<NonNullGraphType<IdGraphType>>("subscriptionId")
@@ -28,10 +30,10 @@ public static class WebhookGraph
             .Argument<StringGraphType>("eventType")
             .Paged()
             .RequireScope(Scopes.WebhooksManage)
-            .ResolveAsync(async ctx => Connection<WebhookDeliveryDto>.From(
-                await Queries(ctx).DeliveriesAsync(ctx.GuidArgument("subscriptionId", "webhook subscription"), ctx.GetArgument<DeliveryStatus?>("status"),
-                    ctx.GetArgument<string?>("eventType"), ctx.PageRequest(), ctx.CancellationToken),
-                WebhookQueries.CursorOf, ctx.PageRequest()));
+            .ResolveAsync(async ctx => await ctx.ConnectionAsync(
+                page => Queries(ctx).DeliveriesAsync(ctx.GuidArgument("subscriptionId", "webhook subscription"), ctx.GetArgument<DeliveryStatus?>("status"),
+                    ctx.GetArgument<string?>("eventType"), page, ctx.CancellationToken),
+                WebhookQueries.CursorOf));
     }
 
     public static void AddMutations(ObjectGraphType mutation)

@@ -129,9 +129,16 @@ public static class GraphPaging
         .Argument<IntGraphType>("first", a => a.Description = $"Page size, 1-{Cursor.MaxLimit} (default {Cursor.DefaultLimit}).")
         .Argument<StringGraphType>("after", a => a.Description = "endCursor of the previous page.");
 
-    /// <summary>The page a paged field was asked for; a wrong <c>first</c> or <c>after</c> is reported by that name.</summary>
-    public static PageRequest PageRequest(this global::GraphQL.IResolveFieldContext context) =>
-        Platform.Http.PageRequest.Graph(context.GetArgument<int?>("first"), context.GetArgument<string?>("after"));
+    /// <summary>
+    /// A paged field's answer: the page <paramref name="list"/> reads for the <c>first</c> and <c>after</c> asked for (a
+    /// wrong one is reported by that name), as a connection whose cursors are <paramref name="cursorOf"/> each item.
+    /// </summary>
+    public static async Task<Connection<T>> ConnectionAsync<T>(this global::GraphQL.IResolveFieldContext context,
+        Func<PageRequest, Task<Page<T>>> list, Func<T, string> cursorOf)
+    {
+        var request = Platform.Http.PageRequest.Graph(context.GetArgument<int?>("first"), context.GetArgument<string?>("after"));
+        return Connection<T>.From(await list(request), cursorOf, request);
+    }
 }
 
 /// <summary>String key/values as a JSON object, e.g. <c>{"giftWrap": "yes"}</c>.</summary>

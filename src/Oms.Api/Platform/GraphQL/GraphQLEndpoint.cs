@@ -207,7 +207,7 @@ public static class GraphQLEndpoint
         {
             var node = pending.Pop();
             if (node is GraphQLStringValue text && Http.StorableStringConverter.Problem(text.Value.ToString()) is { } problem) found.TryAdd("query", [problem]);
-            foreach (var child in GraphQLLimits.ChildrenOf(node)) pending.Push(child);
+            foreach (var child in GraphQLLimits.Children(node)) pending.Push(child);
         }
         return found.Count > 0 ? found : null;
     }

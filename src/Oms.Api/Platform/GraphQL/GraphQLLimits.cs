@@ -72,9 +72,7 @@ public sealed class GraphQLLimits
     }
 
     /// <summary>The nodes under <paramref name="node"/> that a request can carry values in.</summary>
-    internal static IEnumerable<ASTNode> ChildrenOf(ASTNode node) => Children(node);
-
-    private static IEnumerable<ASTNode> Children(ASTNode node) => node switch
+    internal static IEnumerable<ASTNode> Children(ASTNode node) => node switch
     {
         GraphQLDocument d => d.Definitions,
         GraphQLOperationDefinition o => Concat(o.Variables?.Items, o.Directives?.Items, [o.SelectionSet]),
