@@ -218,10 +218,10 @@ public sealed class LogTests
     }
 
     [Fact]
-    public async Task A_checkout_whose_write_fails_leaves_its_pooled_connection_fit_for_the_next_checkouts()
+    public async Task A_round_trip_refused_as_PostgreSQL_binds_it_leaves_its_pooled_connection_fit_for_the_next_checkouts()
     {
         var pg = await TestApp.DatabaseAsync();
-        // One connection, so every request after the failure runs on the connection it happened on.
+        // One connection, so everything after the failure runs on the connection it happened on.
         var connection = new Npgsql.NpgsqlConnectionStringBuilder(await pg.CreateDatabaseAsync()) { MaxPoolSize = 1 }.ConnectionString;
         await using var app = new ApiFactory(connection, "oms_test_admin_" + Guid.NewGuid().ToString("N"));
         var s = new Scenario(app);
@@ -229,34 +229,108 @@ public sealed class LogTests
         await using (var c = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(connection) { Pooling = false }.ConnectionString))
         {
             await c.OpenAsync();
-            // The database refuses one order's row: the checkout's one-statement write fails part-way, as a bad value would.
-            await using var command = new Npgsql.NpgsqlCommand("""
-                CREATE FUNCTION refuse_marked_order() RETURNS trigger LANGUAGE plpgsql AS $$
-                BEGIN IF NEW.notes = 'refuse me' THEN RAISE EXCEPTION 'refused by the test' USING ERRCODE = '22021'; END IF; RETURN NEW; END $$;
-                CREATE TRIGGER refuse_marked_order BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse_marked_order();
-                """, c);
+            await using var command = new Npgsql.NpgsqlCommand("CREATE TABLE probe (id int PRIMARY KEY, name text)", c);
             await command.ExecuteNonQueryAsync();
         }
-        HttpResponseMessage Checkout(string? notes)
+        var id = 0;
+        // A write in the checkout's shape: a row that returns its number, a read, and the COMMIT in one round trip on the pooled connection.
+        async Task<long> Write(string name)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Oms.Infrastructure.Persistence.OmsDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await using var batch = db.RawBatch(
+                new("INSERT INTO probe (id, name) VALUES ($1, $2) RETURNING id", [++id, name]),
+                new("SELECT count(*) FROM probe WHERE id > $1", [0]),
+                new("COMMIT", []));
+            await using var reader = await batch.ExecuteReaderAsync(default);
+            long count = -1;
+            do
+                if (reader.FieldCount == 1 && await reader.ReadAsync()) count = Convert.ToInt64(reader.GetValue(0)); // the id, then the count
+            while (await reader.NextResultAsync());
+            batch.Completed();
+            return count;
+        }
+        HttpResponseMessage Checkout()
         {
             var body = s.OrderBody(sku);
-            body["notes"] = notes;
             body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer", ["amount"] = 1 };
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Scenario.Content(body) };
             request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
             return s.Admin.SendAsync(request).GetAwaiter().GetResult();
         }
-        for (var round = 0; round < 3; round++)
+        var stored = 0L;
+        // Npgsql prepares a statement at its fifth use: the failure that leaves it half-prepared is the one in that round trip.
+        for (var uses = 1; uses < 5; uses++) Assert.Equal(++stored, await Write("fine"));
+        // PostgreSQL refuses a NUL in text as it binds the value, before any statement of the round trip runs.
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Write("a\0b"));
+        for (var i = 0; i < 3; i++)
         {
-            for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.Created, Checkout(null).StatusCode); // auto-prepared by now
-            var failed = Checkout("refuse me");
-            Assert.False(failed.IsSuccessStatusCode);
-            for (var i = 0; i < 5; i++)
-            {
-                var next = Checkout(null);
-                Assert.True(next.StatusCode == HttpStatusCode.Created, $"round {round}, checkout {i} after the failure: {(int)next.StatusCode} {await next.Content.ReadAsStringAsync()}");
-            }
+            var exception = await Record.ExceptionAsync(async () => Assert.Equal(++stored, await Write("fine")));
+            Assert.True(exception is null, $"write {i} after the failure: {exception}");
         }
+        for (var i = 0; i < 3; i++)
+        {
+            var next = Checkout();
+            Assert.True(next.StatusCode == HttpStatusCode.Created, $"checkout {i} after the failure: {(int)next.StatusCode} {await next.Content.ReadAsStringAsync()}");
+        }
+        Assert.Equal(stored, await Write("fine") - 1);
+    }
+
+    [Fact]
+    public async Task An_order_whose_commit_answer_was_lost_is_answered_as_placed_and_a_retry_of_its_key_finds_it()
+    {
+        var pg = await TestApp.DatabaseAsync();
+        var direct = new Npgsql.NpgsqlConnectionStringBuilder(await pg.CreateDatabaseAsync());
+        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(direct.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        // A key whose request failed with the database away cannot be released until it is back: its lock lapses instead.
+        await using var app = new ApiFactory(connection, "oms_test_admin_" + Guid.NewGuid().ToString("N"), ("Idempotency:LockTimeout", "00:00:01"));
+        var s = new Scenario(app);
+        var sku = await s.ProductAsync();
+        HttpRequestMessage Place(string email, string key)
+        {
+            var body = Scenario.NewOrderBody(sku, email);
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Scenario.Content(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
+        async Task<JsonElement[]> OrdersOf(string email) =>
+            (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders?customerEmail={email}")).GetProperty("data").EnumerateArray().ToArray();
+        // The checkout's write, its reservation and COMMIT reach PostgreSQL in one round trip; its answer never comes back.
+        const string write = "INSERT INTO \"orders\"";
+
+        // 1. Only the write's connection is lost: the API finds the order its key reserved and answers it as placed.
+        var lost = proxy.LoseAnswerTo(write, TimeSpan.FromMilliseconds(300));
+        var first = await s.Admin.SendAsync(Place("lost-1@example.com", "lost-1"));
+        Assert.True(lost.IsCompleted, "the write's answer was not lost: the test did not test");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var placed = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"/api/v1/orders/{placed.GetProperty("id").GetString()}", first.Headers.Location?.ToString());
+        Assert.Equal("allocated", placed.GetProperty("status").GetString()); // paid, so confirmed and reserved as it was placed
+        var retry = await s.Admin.SendAsync(Place("lost-1@example.com", "lost-1"));
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.Headers.Location, retry.Headers.Location);
+        Assert.Single(await OrdersOf("lost-1@example.com"));
+
+        // 2. The database goes away with the answer: that attempt cannot know (503); the retry once it is back finds the order.
+        lost = proxy.LoseAnswerTo(write, TimeSpan.FromMilliseconds(300), thenCut: true);
+        var second = await s.Admin.SendAsync(Place("lost-2@example.com", "lost-2"));
+        Assert.True(lost.IsCompleted, "the write's answer was not lost: the test did not test");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        proxy.Restore();
+        await Task.Delay(TimeSpan.FromSeconds(1.2)); // the key's lock lapses
+        var again = await s.Admin.SendAsync(Place("lost-2@example.com", "lost-2"));
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var stored = Assert.Single(await OrdersOf("lost-2@example.com"));
+        Assert.Equal($"/api/v1/orders/{stored.GetProperty("id").GetString()}", again.Headers.Location?.ToString());
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        // A third try is the stored answer again, and a new key places a new order.
+        Assert.Equal(again.Headers.Location, (await s.Admin.SendAsync(Place("lost-2@example.com", "lost-2"))).Headers.Location);
+        Assert.Equal(HttpStatusCode.Created, (await s.Admin.SendAsync(Place("lost-2@example.com", "lost-3"))).StatusCode);
+        Assert.Equal(2, (await OrdersOf("lost-2@example.com")).Length);
     }
 }
 

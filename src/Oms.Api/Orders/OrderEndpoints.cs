@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Mvc;
 using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Errors;
 using Oms.Api.Platform.Http;
+using Oms.Api.Platform.Idempotency;
+using Microsoft.Extensions.Options;
+using System.Text.Json;
 using Oms.Domain.Access;
+using Oms.Domain.Common;
 using Oms.Domain.Orders;
 
 namespace Oms.Api.Orders;
@@ -16,7 +20,7 @@ public static class OrderEndpoints
 
         orders.MapGet("/", ListAsync).RequireScope(Scopes.OrdersRead).WithName("listOrders")
             .WithSummary("List orders, newest first, with filters and cursor paging").ProducesProblem(400);
-        orders.MapPost("/", PlaceAsync).RequireScope(Scopes.OrdersWrite).WithName("placeOrder")
+        orders.MapPost("/", PlaceAsync).RequireScope(Scopes.OrdersWrite).WithName("placeOrder").WithMetadata(new IdempotentCreation(FindPlacedAsync))
             .WithSummary("Place an order (201), or get the existing one for a known channel reference (200)")
             .Produces<OrderDto>(200).ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
         orders.MapGet("/{id:guid}", GetAsync).RequireScope(Scopes.OrdersRead).WithName("getOrder")
@@ -81,12 +85,29 @@ public static class OrderEndpoints
         return TypedResults.Ok(await queries.ListAsync(filter, PageRequest.Rest(limit, cursor), ct));
     }
 
-    private static async Task<Results<JsonText, Created<OrderDto>, Ok<OrderDto>>> PlaceAsync(PlaceOrderRequest request, OrderService service, HttpResponse response, CancellationToken ct)
+    private static async Task<Results<JsonText, Created<OrderDto>, Ok<OrderDto>>> PlaceAsync(PlaceOrderRequest request, OrderService service, HttpContext http, CancellationToken ct)
     {
-        var (order, created, json) = await service.PlaceAsync(request, ct);
+        var response = http.Response;
+        var (order, created, json) = await service.PlaceAsync(request, ct, IdempotencyMiddleware.ReservedId(http));
         Preconditions.SetETag(response, order.Version);
         if (created && json is not null) return new JsonText(StatusCodes.Status201Created, json, $"/api/v1/orders/{order.Id}");
         return created ? TypedResults.Created($"/api/v1/orders/{order.Id}", order) : TypedResults.Ok(order);
+    }
+
+    /// <summary>The order an Idempotency-Key's request placed, as its 201 answers it, or null when it was not placed.</summary>
+    private static async Task<StoredResponse?> FindPlacedAsync(IServiceProvider services, Guid id, CancellationToken ct)
+    {
+        OrderDto order;
+        try
+        {
+            order = await services.GetRequiredService<OrderQueries>().GetAsync(new OrderId(id), ct);
+        }
+        catch (NotFoundException)
+        {
+            return null;
+        }
+        var json = JsonSerializer.SerializeToUtf8Bytes(order, services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+        return new StoredResponse(StatusCodes.Status201Created, "application/json; charset=utf-8", json, $"/api/v1/orders/{id}", Preconditions.ETagFor(order.Version));
     }
 
     private static async Task<Ok<OrderDto>> GetAsync(Guid id, OrderQueries queries, HttpResponse response, CancellationToken ct)

@@ -15,9 +15,10 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
     /// <summary>
     /// Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).
     /// <c>Json</c> is the new order as its events carry it, serialized once at the save with the API's JSON options:
-    /// REST answers with it instead of serializing the same resource again.
+    /// REST answers with it instead of serializing the same resource again. <paramref name="reservedId"/> is the id an
+    /// Idempotency-Key reserved for the order (IdempotencyMiddleware), the same on every retry of the key.
     /// </summary>
-    public async Task<(OrderDto Order, bool Created, string? Json)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct)
+    public async Task<(OrderDto Order, bool Created, string? Json)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct, Guid? reservedId = null)
     {
         RequestValidator.ThrowIfInvalid(request);
         if (request.ChannelOrderRef is { } reference && await FindByChannelRefAsync(request.Channel, reference, ct) is { } known)
@@ -25,11 +26,12 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
 
         // First with the reservation in the write's round trip; should the stock have moved since it was read (or the
         // reservation cross a reorder point), nothing was written and the order is placed again, reserving first.
-        return await PlaceOnceAsync(request, reserveWithSave: true, ct) ?? (await PlaceOnceAsync(request, reserveWithSave: false, ct))!.Value;
+        var id = reservedId is { } reserved ? new OrderId(reserved) : (OrderId?)null;
+        return await PlaceOnceAsync(request, id, reserveWithSave: true, ct) ?? (await PlaceOnceAsync(request, id, reserveWithSave: false, ct))!.Value;
     }
 
     /// <summary>Null when the reservation sent with the save was refused (nothing written: try again without).</summary>
-    private async Task<(OrderDto Order, bool Created, string? Json)?> PlaceOnceAsync(PlaceOrderRequest request, bool reserveWithSave, CancellationToken ct)
+    private async Task<(OrderDto Order, bool Created, string? Json)?> PlaceOnceAsync(PlaceOrderRequest request, OrderId? id, bool reserveWithSave, CancellationToken ct)
     {
         // One transaction from the first read to the last write: the reads then run under its settings (generic plans
         // on PostgreSQL, see WriteTransactionSettings) and the save needs no transaction of its own.
@@ -39,7 +41,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         db.CollectNewAggregates();
         try
         {
-            return await PlaceInTransactionAsync(request, tx, reserveWithSave, ct);
+            return await PlaceInTransactionAsync(request, id, tx, reserveWithSave, ct);
         }
         finally
         {
@@ -48,7 +50,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         }
     }
 
-    private async Task<(OrderDto Order, bool Created, string? Json)?> PlaceInTransactionAsync(PlaceOrderRequest request, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx,
+    private async Task<(OrderDto Order, bool Created, string? Json)?> PlaceInTransactionAsync(PlaceOrderRequest request, OrderId? id, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx,
         bool reserveWithSave, CancellationToken ct)
     {
         var currency = Currencies.Normalize(request.Currency);
@@ -64,7 +66,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             request.Channel, request.ChannelOrderRef,
             new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone),
             shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
-            request.Metadata ?? [], request.ClientIp);
+            request.Metadata ?? [], request.ClientIp, Id: id);
 
         if (request.Payment is { Method: not (PaymentMethod.BankTransfer or PaymentMethod.Other) })
             throw new DomainException("order.payment_method_not_inline",
@@ -106,6 +108,15 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             return (await FindByChannelRefAsync(request.Channel, racedRef, ct) ?? throw new InvalidOperationException("Unique violation without a row."), false, null);
+        }
+        catch (DbUpdateException e) when (id is { } reserved && db.IsUniqueViolation(e))
+        {
+            // A retry of the same Idempotency-Key whose first attempt, presumed dead, committed meanwhile: that order stands.
+            await tx.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            var placed = await db.Orders.AsNoTracking().Where(o => o.Id == reserved).Select(o => OrderDto.From(o)).SingleOrDefaultAsync(ct);
+            if (placed is null) throw;
+            return (placed, true, null);
         }
         return (OrderDto.From(order), true, db.TakeSavedJson(order));
     }

@@ -19,7 +19,7 @@ public sealed record LineItem(string Sku, string Name, int Quantity, long UnitPr
 /// <summary>What the order costs on top of its lines: shipping, and the tax rate in basis points (1900 = 19 %).</summary>
 public sealed record Charges(long Shipping, int TaxRateBasisPoints);
 
-/// <summary>Everything a caller says when placing an order.</summary>
+/// <summary>Everything a caller says when placing an order; <c>Id</c> when the caller reserved one (an idempotent retry places under the same id).</summary>
 public sealed record OrderDraft(
     OrderChannel Channel,
     string? ChannelOrderRef,
@@ -33,7 +33,8 @@ public sealed record OrderDraft(
     string? Notes,
     IReadOnlyDictionary<string, string> Metadata,
     string? ClientIp = null,
-    Guid? ReplacementForReturnId = null);
+    Guid? ReplacementForReturnId = null,
+    OrderId? Id = null);
 
 /// <summary>What an edit changes; a null member stays as it is.</summary>
 public sealed record OrderEdit(
@@ -184,7 +185,7 @@ public sealed class Order : AggregateRoot
         ValidateDelivery(draft.Delivery, draft.ShippingAddress);
         var order = new Order
         {
-            Id = OrderId.New(now),
+            Id = draft.Id ?? OrderId.New(now),
             Number = number,
             Channel = draft.Channel,
             ChannelOrderRef = draft.ChannelOrderRef,

@@ -2,7 +2,8 @@ namespace Oms.Infrastructure.Persistence;
 
 /// <summary>
 /// One Idempotency-Key as one caller used it: the fingerprint of the first request, and once it finished,
-/// the response to replay. A row without a response is a request still running (or one that died: see LockedUntil).
+/// the response to replay. A row without a response is a request still running (or one that died or failed: see
+/// LockedUntil). <see cref="ResourceId"/> is the id reserved for what the request creates, kept across retries.
 /// </summary>
 public sealed class IdempotencyRecord
 {
@@ -11,6 +12,7 @@ public sealed class IdempotencyRecord
     public string Fingerprint { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset LockedUntil { get; set; }
+    public Guid? ResourceId { get; set; }
     public int? StatusCode { get; set; }
     public string? ContentType { get; set; }
     public string? Location { get; set; }

@@ -258,9 +258,9 @@ internal static class InsertOnlySave
         };
 
         var numbers = new List<(Row Row, long Value)>();
+        await using var batch = db.RawBatch(statements);
         try
         {
-            await using var batch = db.RawBatch(statements);
             await using var reader = await batch.ExecuteReaderAsync(ct);
             // Past the results in front of the write's (three columns): the transaction's settings (none), when due.
             while (reader.FieldCount != 3)
@@ -273,6 +273,7 @@ internal static class InsertOnlySave
         }
         catch (DbException e)
         {
+            if (e is Npgsql.PostgresException { SqlState: PostgresOmsDbContext.RefusedSqlState }) batch.Refused();
             // As EF reports a failed save, so callers' unique-violation handling is the same on both paths.
             throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", e);
         }

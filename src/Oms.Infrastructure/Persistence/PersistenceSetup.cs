@@ -34,7 +34,7 @@ public static class PersistenceSetup
         var db = DatabaseSettings.From(config);
         services.AddSingleton(db);
         services.AddSingleton<SqlCommandCounter>().AddSingleton<SqlTransactionCounter>().AddSingleton<OrderNumberAllocator>();
-        services.AddSingleton<OutboxCommitInterceptor>();
+        services.AddSingleton<OutboxCommitInterceptor>().AddSingleton<PreparedStatementsReset>();
         services.AddSingleton<WriteTransactionSettings>();
         services.AddSingleton<OutboxSignal>();
         if (db.Provider == DatabaseProvider.Postgres)
@@ -51,7 +51,7 @@ public static class PersistenceSetup
     }
 
     private static Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor[] Interceptors(IServiceProvider sp) =>
-        [sp.GetRequiredService<SqlCommandCounter>(), sp.GetRequiredService<SqlTransactionCounter>(), sp.GetRequiredService<OutboxCommitInterceptor>(), sp.GetRequiredService<WriteTransactionSettings>()];
+        [sp.GetRequiredService<SqlCommandCounter>(), sp.GetRequiredService<SqlTransactionCounter>(), sp.GetRequiredService<OutboxCommitInterceptor>(), sp.GetRequiredService<WriteTransactionSettings>(), sp.GetRequiredService<PreparedStatementsReset>()];
 
     private static OmsDbContext Hooked(IServiceProvider sp, OmsDbContext db)
     {

@@ -30,7 +30,7 @@ public sealed class RoundTrip : IAsyncDisposable
 
     private readonly DbBatch _batch;
     private List<(DbBatchCommand Command, DbParameter[] Parameters, ConcurrentBag<DbParameter[]> Bag)>? _reused;
-    private bool _completed;
+    private bool _completed, _refused;
 
     internal RoundTrip(DbConnection connection, DbTransaction transaction, string? settings, Statement[] statements)
     {
@@ -77,8 +77,15 @@ public sealed class RoundTrip : IAsyncDisposable
     /// <summary>The results are read: reused parameters may go back (see <see cref="Statement.Reused"/>).</summary>
     public void Completed() => _completed = true;
 
+    /// <summary>
+    /// The round trip failed on purpose: a statement refused as it ran (<see cref="PostgresOmsDbContext.RefusedSqlState"/>),
+    /// which leaves the connection as it was. Any other failure makes the connection forget its prepared statements.
+    /// </summary>
+    public void Refused() => _refused = true;
+
     public async ValueTask DisposeAsync()
     {
+        if (!_completed && !_refused && _batch.Connection is { } connection) PreparedStatementsReset.Mark(connection);
         await _batch.DisposeAsync();
         if (!_completed || _reused is not { } reused) return;
         foreach (var (command, parameters, bag) in reused)

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Errors;
+using Oms.Domain.Common;
 using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Platform.Idempotency;
@@ -18,17 +19,38 @@ public sealed class IdempotencyOptions
 }
 
 /// <summary>
+/// What an endpoint that creates one resource answers for it (its 201), found by the id the key reserved.
+/// </summary>
+public sealed record StoredResponse(int StatusCode, string ContentType, byte[] Body, string? Location, string? ETag);
+
+/// <summary>
+/// Endpoint metadata of a POST that creates one resource under the id its Idempotency-Key reserved
+/// (<see cref="IdempotencyMiddleware.ReservedId"/>). <c>Find</c> answers that resource when it exists: should the
+/// request fail after its commit (the connection lost as the COMMIT's answer came back), the client is answered with
+/// what was created, and a retry of the key finds it instead of creating a second.
+/// </summary>
+public sealed record IdempotentCreation(Func<IServiceProvider, Guid, CancellationToken, Task<StoredResponse?>> Find);
+
+/// <summary>
 /// <c>Idempotency-Key</c> for POST and PATCH, per API key: the first request claims the key with an insert (the
 /// primary key decides races), runs, and stores its response; a retry with the same body gets that response again
 /// (<c>Idempotent-Replayed: true</c>); a different body under the same key is refused. Server errors and thrown
-/// failures release the key so the client can retry.
+/// failures release the key so the client can retry; for an endpoint that creates a resource
+/// (<see cref="IdempotentCreation"/>), the key keeps the id it reserved, so whatever the first attempt was answered,
+/// a retry finds what it committed.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFactory scopes, TimeProvider clock, IOptions<IdempotencyOptions> options)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFactory scopes, TimeProvider clock, IOptions<IdempotencyOptions> options,
+    ILogger<IdempotencyMiddleware> logger)
 {
     public const string Header = "Idempotency-Key";
 
     /// <summary>The caller's Idempotency-Key, empty when it sent none (use cases that need one to be safe ask for it).</summary>
     public static string KeyOf(HttpRequest? request) => request?.Headers[Header].ToString() ?? "";
+
+    /// <summary>The id the request's Idempotency-Key reserved for what it creates (endpoints with <see cref="IdempotentCreation"/>), or null.</summary>
+    public static Guid? ReservedId(HttpContext? http) => http?.Features.Get<Reservation>()?.Id;
+
+    private sealed record Reservation(Guid Id);
     private readonly IdempotencyOptions _options = options.Value;
 
     public async Task InvokeAsync(HttpContext http)
@@ -54,7 +76,16 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
             switch (claim.Outcome)
             {
                 case ClaimOutcome.Claimed:
-                    await RunAndStoreAsync(http, owner, key);
+                    var creation = http.GetEndpoint()?.Metadata.GetMetadata<IdempotentCreation>();
+                    // A retry of a key whose first attempt failed: what that attempt committed, if it did, is the answer.
+                    if (creation is not null && claim.Retry && await creation.Find(http.RequestServices, claim.ResourceId, http.RequestAborted) is { } created)
+                    {
+                        await CompleteAsync(owner, key, created);
+                        await WriteAsync(http, created, replayed: true);
+                        return;
+                    }
+                    if (creation is not null) http.Features.Set(new Reservation(claim.ResourceId));
+                    await RunAndStoreAsync(http, owner, key, creation is null ? null : (creation, claim.ResourceId));
                     return;
                 case ClaimOutcome.Mismatch:
                     await ProblemResponses.WriteAsync(http, new ErrorInfo(422, "idempotency.key_reused",
@@ -62,7 +93,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
                         new Dictionary<string, string[]> { [Header] = ["Already used with a different request."] }));
                     return;
                 case ClaimOutcome.Completed:
-                    await ReplayAsync(http, claim.Record!);
+                    var record = claim.Record!;
+                    await WriteAsync(http, new StoredResponse(record.StatusCode!.Value, record.ContentType ?? "", record.Body ?? [], record.Location, record.ETag), replayed: true);
                     return;
                 case ClaimOutcome.InFlight when clock.GetUtcNow() < deadline:
                     await Task.Delay(TimeSpan.FromMilliseconds(25), http.RequestAborted);
@@ -77,33 +109,37 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
 
     private enum ClaimOutcome { Claimed, Mismatch, Completed, InFlight }
 
-    private async Task<(ClaimOutcome Outcome, IdempotencyRecord? Record)> TryClaimAsync(string owner, string key, string fingerprint, CancellationToken ct)
+    private readonly record struct Claim(ClaimOutcome Outcome, IdempotencyRecord? Record = null, Guid ResourceId = default, bool Retry = false);
+
+    private async Task<Claim> TryClaimAsync(string owner, string key, string fingerprint, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var now = clock.GetUtcNow();
+        var reserved = Uuid.V7(now);
         // A retry finds the key taken: ordinary traffic, found by the insert itself rather than by a failed save that EF
         // would log as an error.
         if (await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO idempotency_keys (owner, key, fingerprint, created_at, locked_until) VALUES ({owner}, {key}, {fingerprint}, {db.StoreTime(now)}, {db.StoreTime(now + _options.LockTimeout)}) ON CONFLICT DO NOTHING",
+                $"INSERT INTO idempotency_keys (owner, key, fingerprint, created_at, locked_until, resource_id) VALUES ({owner}, {key}, {fingerprint}, {db.StoreTime(now)}, {db.StoreTime(now + _options.LockTimeout)}, {db.StoreId(reserved)}) ON CONFLICT DO NOTHING",
                 ct) == 1)
-            return (ClaimOutcome.Claimed, null);
+            return new Claim(ClaimOutcome.Claimed, ResourceId: reserved);
         var existing = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Owner == owner && r.Key == key, ct);
-        if (existing is null) return (ClaimOutcome.InFlight, null); // released in between: try again
-        if (existing.Fingerprint != fingerprint) return (ClaimOutcome.Mismatch, existing);
-        if (existing.StatusCode is not null) return (ClaimOutcome.Completed, existing);
+        if (existing is null) return new Claim(ClaimOutcome.InFlight); // released in between: try again
+        if (existing.Fingerprint != fingerprint) return new Claim(ClaimOutcome.Mismatch, existing);
+        if (existing.StatusCode is not null) return new Claim(ClaimOutcome.Completed, existing);
         if (existing.LockedUntil < now)
         {
-            // The first request died without finishing: take the key over, unless another retry just did.
+            // The first request failed, or died without finishing: take the key over, with the id it reserved, unless
+            // another retry just did.
             var taken = await db.IdempotencyRecords
                 .Where(r => r.Owner == owner && r.Key == key && r.StatusCode == null && r.LockedUntil == existing.LockedUntil)
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.LockedUntil, now + _options.LockTimeout), ct);
-            if (taken == 1) return (ClaimOutcome.Claimed, null);
+            if (taken == 1) return new Claim(ClaimOutcome.Claimed, ResourceId: existing.ResourceId ?? reserved, Retry: true);
         }
-        return (ClaimOutcome.InFlight, existing);
+        return new Claim(ClaimOutcome.InFlight, existing);
     }
 
-    private async Task RunAndStoreAsync(HttpContext http, string owner, string key)
+    private async Task RunAndStoreAsync(HttpContext http, string owner, string key, (IdempotentCreation Creation, Guid Id)? reserved)
     {
         var original = http.Response.Body;
         using var buffer = new MemoryStream();
@@ -112,48 +148,97 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
         {
             await next(http);
         }
-        catch
+        catch (Exception e)
         {
             http.Response.Body = original;
-            await ReleaseAsync(owner, key);
+            if (await CreatedAnywayAsync(http, owner, key, reserved, e)) return;
             throw;
         }
         http.Response.Body = original;
         var status = http.Response.StatusCode;
-        var body = buffer.ToArray();
-        if (status >= 500) await ReleaseAsync(owner, key);
-        else
+        if (status >= 500)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
-            string? contentType = http.Response.ContentType, location = NullIfEmpty(http.Response.Headers.Location), etag = NullIfEmpty(http.Response.Headers.ETag);
-            await db.IdempotencyRecords.Where(r => r.Owner == owner && r.Key == key)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(r => r.StatusCode, status)
-                    .SetProperty(r => r.ContentType, contentType)
-                    .SetProperty(r => r.Location, location)
-                    .SetProperty(r => r.ETag, etag)
-                    .SetProperty(r => r.Body, body), CancellationToken.None);
+            if (!await CreatedAnywayAsync(http, owner, key, reserved, null)) await original.WriteAsync(buffer.ToArray(), http.RequestAborted);
+            return;
         }
+        var body = buffer.ToArray();
+        await CompleteAsync(owner, key, new StoredResponse(status, http.Response.ContentType ?? "", body, NullIfEmpty(http.Response.Headers.Location), NullIfEmpty(http.Response.Headers.ETag)));
         await original.WriteAsync(body, http.RequestAborted);
     }
 
-    private async Task ReleaseAsync(string owner, string key)
+    /// <summary>
+    /// The request failed (an exception, or a 5xx answer). When it reserved an id and what it creates exists, its COMMIT
+    /// ran: the key completes with that resource and the client gets it, not the failure (true). Otherwise the key is
+    /// released for a retry, keeping its reserved id (false).
+    /// </summary>
+    private async Task<bool> CreatedAnywayAsync(HttpContext http, string owner, string key, (IdempotentCreation Creation, Guid Id)? reserved, Exception? failure)
+    {
+        if (reserved is { } r)
+        {
+            StoredResponse? created = null;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                created = await r.Creation.Find(scope.ServiceProvider, r.Id, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Could not look for what a failed request created; the key is released and a retry will look again");
+            }
+            if (created is not null)
+            {
+                logger.LogWarning(failure, "A request failed after its commit ({Status}); answered with what it created ({Location})", http.Response.StatusCode, created.Location);
+                await CompleteAsync(owner, key, created);
+                http.Response.Clear();
+                await WriteAsync(http, created, replayed: false);
+                return true;
+            }
+        }
+        await ReleaseAsync(owner, key, keepReservation: reserved is not null);
+        return false;
+    }
+
+    private async Task CompleteAsync(string owner, string key, StoredResponse response)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
-        await db.IdempotencyRecords.Where(r => r.Owner == owner && r.Key == key && r.StatusCode == null)
-            .ExecuteDeleteAsync(CancellationToken.None);
+        await db.IdempotencyRecords.Where(r => r.Owner == owner && r.Key == key)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.StatusCode, response.StatusCode)
+                .SetProperty(r => r.ContentType, response.ContentType.Length == 0 ? null : response.ContentType)
+                .SetProperty(r => r.Location, response.Location)
+                .SetProperty(r => r.ETag, response.ETag)
+                .SetProperty(r => r.Body, response.Body), CancellationToken.None);
     }
 
-    private static async Task ReplayAsync(HttpContext http, IdempotencyRecord record)
+    /// <summary>
+    /// Lets a retry have the key: by deleting it, or, where the key reserved an id, by marking its lock expired, so that
+    /// the retry (with the same request: another is refused as a reused key) keeps the id and finds what was created.
+    /// </summary>
+    private async Task ReleaseAsync(string owner, string key, bool keepReservation)
     {
-        http.Response.StatusCode = record.StatusCode!.Value;
-        if (record.ContentType is not null) http.Response.ContentType = record.ContentType;
-        if (record.Location is not null) http.Response.Headers.Location = record.Location;
-        if (record.ETag is not null) http.Response.Headers.ETag = record.ETag;
-        http.Response.Headers["Idempotent-Replayed"] = "true";
-        if (record.Body is { Length: > 0 } body) await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+        var mine = db.IdempotencyRecords.Where(r => r.Owner == owner && r.Key == key && r.StatusCode == null);
+        try
+        {
+            if (keepReservation) await mine.ExecuteUpdateAsync(s => s.SetProperty(r => r.LockedUntil, r => r.CreatedAt), CancellationToken.None);
+            else await mine.ExecuteDeleteAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Could not release an idempotency key; a retry may take it over once its lock expires");
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext http, StoredResponse response, bool replayed)
+    {
+        http.Response.StatusCode = response.StatusCode;
+        if (response.ContentType.Length > 0) http.Response.ContentType = response.ContentType;
+        if (response.Location is not null) http.Response.Headers.Location = response.Location;
+        if (response.ETag is not null) http.Response.Headers.ETag = response.ETag;
+        if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";
+        if (response.Body.Length > 0) await http.Response.Body.WriteAsync(response.Body, http.RequestAborted);
     }
 
     private static async Task<string> FingerprintAsync(HttpRequest request)

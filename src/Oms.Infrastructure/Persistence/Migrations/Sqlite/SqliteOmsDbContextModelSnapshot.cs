@@ -1517,6 +1517,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("locked_until");
 
+                    b.Property<Guid?>("ResourceId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
                     b.Property<int?>("StatusCode")
                         .HasColumnType("INTEGER")
                         .HasColumnName("status_code");
