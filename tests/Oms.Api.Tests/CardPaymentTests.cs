@@ -44,6 +44,36 @@ public sealed class CardPaymentTests
         (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}/routing")).GetProperty("allocations").EnumerateArray().ToList();
 
     [Fact]
+    public async Task A_signed_body_that_is_not_a_Stripe_event_is_refused_with_400_and_records_nothing()
+    {
+        var s = await Scenario.StartAsync();
+        var card = await PayByCardAsync(s);
+        var id = "evt_" + Guid.NewGuid().ToString("N");
+        var good = FakeStripe.Event(id, "payment_intent.amount_capturable_updated", TestApp.Stripe.Authorize(card.IntentId));
+        foreach (var (json, field) in new[]
+                 {
+                     ("\"x\"", "body"), ("[1]", "body"), ("{}", "body"),
+                     ($"{{\"id\":\"{id}\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\"}}", "body"), // no data
+                     (good.Replace(id, "evt_" + new string('e', 100)), "id"),
+                     (good.Replace(id, id + "\\u0000"), "id"),
+                     (good.Replace($"\"{card.IntentId}\"", $"\"{card.IntentId}\\u0000\""), "data.object.id"),
+                 })
+        {
+            var refused = await WebhookAsync(s, json);
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{json}: {(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _), json);
+        }
+        Assert.Equal("pending", (await PaymentAsync(s, card)).GetProperty("status").GetString());
+
+        // Nothing was recorded under the event's id: the real event is applied, not taken for a duplicate.
+        var applied = await WebhookAsync(s, good);
+        Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        Assert.False((await applied.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.Equal("authorized", (await PaymentAsync(s, card)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Authorise_then_ship_then_capture_with_what_Stripe_expects()
     {
         var s = await Scenario.StartAsync();

@@ -408,6 +408,14 @@ public sealed class FulfilmentTests
         Assert.True((await forged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("Carrier-Signature", out _));
         var stale = await CarrierWebhookAsync(s, body, timestamp: DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
         Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+        // A timestamp chosen to overflow the age computed from it: refused like any other, before the MAC is looked at.
+        // now − 2^63, give or take the seconds between the test's clock reading and the API's.
+        var crafted = Enumerable.Range(-3, 7).Select(d => unchecked(DateTimeOffset.UtcNow.ToUnixTimeSeconds() + long.MinValue + d));
+        foreach (var t in crafted.Append(long.MinValue).Append(long.MaxValue))
+        {
+            var answer = await CarrierWebhookAsync(s, body, signature: $"t={t},v1={new string('a', 64)}");
+            Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        }
 
         var now = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/shipments/{shipment.GetProperty("id").GetString()}");
         Assert.Equal("label_created", now.GetProperty("status").GetString());

@@ -103,11 +103,26 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
     /// A Stripe webhook: verified (400 and nothing recorded when the signature fails), handled once per event id,
     /// and applied to the payment and its order in one transaction.
     /// </summary>
+    /// <summary>The longest provider event id kept (processed_provider_events.event_id); Stripe's are some 30 characters.</summary>
+    private const int MaxProviderEventIdLength = 100;
+
     public async Task<bool> HandleStripeEventAsync(string json, string? signature, CancellationToken ct)
     {
-        var e = gateway.ReadWebhook(json, signature)
-                ?? throw new Platform.Errors.RequestValidationException(new Dictionary<string, string[]>
-                    { ["Stripe-Signature"] = ["The signature does not verify with the configured webhook secret, or is too old."] });
+        ProviderEvent? read;
+        try
+        {
+            read = gateway.ReadWebhook(json, signature);
+        }
+        catch (MalformedProviderEventException malformed)
+        {
+            throw Platform.Errors.RequestValidationException.For("body", malformed.Message);
+        }
+        var e = read ?? throw new Platform.Errors.RequestValidationException(new Dictionary<string, string[]>
+            { ["Stripe-Signature"] = ["The signature does not verify with the configured webhook secret, or is too old."] });
+        if (e.Id.Length > MaxProviderEventIdLength) throw Platform.Errors.RequestValidationException.For("id", $"An event id is at most {MaxProviderEventIdLength} characters.");
+        foreach (var (field, text) in new[] { ("id", e.Id), ("type", e.Type), ("data.object.id", e.IntentId), ("data.object", e.FailureMessage), ("data.object", e.RiskLevel) })
+            if (text is not null && Platform.Http.StorableStringConverter.Problem(text) is { } problem)
+                throw Platform.Errors.RequestValidationException.For(field, problem);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (!await db.RecordProviderEventAsync("stripe", e.Id, clock.GetUtcNow(), ct))
         {
@@ -149,7 +164,7 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
                 order.PaymentMoved(-refunded, now);
                 break;
             case "charge.dispute.created" when order.Status != OrderStatus.OnHold && OrderStateMachine.CanMove(order.Status, OrderStatus.OnHold):
-                order.Hold($"payment disputed: {e.FailureMessage ?? "no reason given"}", "stripe", now);
+                order.Hold(Payment.FitReason($"payment disputed: {e.FailureMessage ?? "no reason given"}"), "stripe", now);
                 break;
         }
         if (risk.ProviderPoints(e.RiskLevel) is > 0 and var points && !order.RiskReasons.Any(r => r.StartsWith("Stripe risk level", StringComparison.Ordinal)))

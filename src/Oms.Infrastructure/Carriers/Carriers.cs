@@ -113,7 +113,9 @@ public static class CarrierSignature
             }
         }
         if (timestamp is not { } ts || signatures.Count == 0) return false;
-        if (Math.Abs(now.ToUnixTimeSeconds() - ts) > toleranceSeconds) return false;
+        // Compared without subtracting the sender's number, which may be anything a long holds (t=-9223372036854775808).
+        var seconds = now.ToUnixTimeSeconds();
+        if (ts < seconds - toleranceSeconds || ts > seconds + toleranceSeconds) return false;
         var expected = Mac(secret, ts, body);
         return signatures.Any(s => CryptographicOperations.FixedTimeEquals(s, expected));
     }

@@ -30,6 +30,9 @@ public sealed class PaymentProviderException(string message, Exception? inner = 
 public sealed record IntentCreated(string Id, string ClientSecret, string Status);
 
 /// <summary>What a verified provider webhook says, in our terms.</summary>
+/// <summary>A webhook body that verified but is not an event the provider sends (refused with 400, nothing recorded).</summary>
+public sealed class MalformedProviderEventException(string message) : Exception(message);
+
 public sealed record ProviderEvent(string Id, string Type, string? IntentId, long? AmountCapturable, long? AmountReceived, long? AmountRefunded, string? FailureMessage, string? RiskLevel);
 
 /// <summary>The payment provider seam: Stripe in production, a fake Stripe server (HTTP) in tests.</summary>

@@ -77,16 +77,28 @@ public sealed class StripeGateway(IOptions<StripeOptions> options, IHttpClientFa
     public ProviderEvent? ReadWebhook(string json, string? signatureHeader)
     {
         if (string.IsNullOrEmpty(_o.WebhookSecret) || string.IsNullOrEmpty(signatureHeader)) return null;
-        Event stripeEvent;
         try
         {
-            // An account's webhook endpoint may be pinned to another API version; the fields read below are stable across them.
-            stripeEvent = EventUtility.ConstructEvent(json, signatureHeader, _o.WebhookSecret, _o.SignatureTolerance, throwOnApiVersionMismatch: false);
+            EventUtility.ValidateSignature(json, signatureHeader, _o.WebhookSecret, _o.SignatureTolerance);
         }
         catch (StripeException)
         {
             return null;
         }
+        // Signed, so from Stripe (or from whoever holds the secret): a body that is not an event is refused as such, not
+        // answered 500, which Stripe would retry for days.
+        Event stripeEvent;
+        try
+        {
+            // An account's webhook endpoint may be pinned to another API version; the fields read below are stable across them.
+            stripeEvent = EventUtility.ConstructEventWithoutVerification(json, throwOnApiVersionMismatch: false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new MalformedProviderEventException("The body is not a Stripe event object.");
+        }
+        if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type) || stripeEvent.Data is null)
+            throw new MalformedProviderEventException("The event has no id, type or data.");
         return stripeEvent.Data.Object switch
         {
             PaymentIntent pi => new ProviderEvent(stripeEvent.Id, stripeEvent.Type, pi.Id, pi.AmountCapturable, pi.AmountReceived, null,
