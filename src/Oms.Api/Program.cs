@@ -32,7 +32,13 @@ using Oms.Infrastructure.Seeding;
 var builder = WebApplication.CreateBuilder(args);
 var config = builder.Configuration;
 
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.GetValue("Api:MaxRequestBodyBytes", 1L << 20));
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.Limits.MaxRequestBodySize = RequestSizeLimit.MaxBodyBytes(config);
+    // Room above the API's own limits, which RequestSizeLimit answers with a problem body (Kestrel's answers have none).
+    k.Limits.MaxRequestLineSize = RequestSizeLimit.MaxTargetBytes(config) + RequestSizeLimit.KestrelMargin;
+    k.Limits.MaxRequestHeadersTotalSize = RequestSizeLimit.MaxHeadersBytes(config) + RequestSizeLimit.KestrelMargin;
+});
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.GetValue("Api:ShutdownTimeoutSeconds", 30)));
 
 // Composition only: each feature's services, the platform around them.
@@ -96,12 +102,18 @@ builder.Services.AddApiVersioning(o =>
     });
 builder.Services.AddOmsOpenApi();
 // Behind a load balancer the client's address arrives in X-Forwarded-For; it is believed only from the proxies listed
-// (the tracking rate limit and the fraud rules' client IP depend on it). Loopback is always trusted.
+// (the tracking rate limit and the fraud rules' client IP depend on it). Not even loopback, which ASP.NET trusts by
+// default: any process on the machine could then name itself any client. A proxy on the same machine is listed too.
+// With no proxy listed the headers are not read at all: with empty lists ASP.NET would believe them from anyone.
 builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(o =>
 {
-    o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+    o.KnownIPNetworks.Clear();
+    o.KnownProxies.Clear();
     foreach (var network in config.GetSection("Api:TrustedProxies").Get<string[]>() ?? [])
         o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network.Contains('/') ? network : network + (network.Contains(':') ? "/128" : "/32")));
+    o.ForwardedHeaders = o.KnownIPNetworks.Count == 0
+        ? Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.None
+        : Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
 });
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 

@@ -332,5 +332,80 @@ public sealed class LogTests
         Assert.Equal(HttpStatusCode.Created, (await s.Admin.SendAsync(Place("lost-2@example.com", "lost-3"))).StatusCode);
         Assert.Equal(2, (await OrdersOf("lost-2@example.com")).Length);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task X_Forwarded_For_is_believed_only_from_a_listed_proxy_even_on_loopback(bool listed)
+    {
+        var pg = await TestApp.DatabaseAsync();
+        (string, string)[] settings = listed
+            ? [("Tracking:PerClientPerMinute", "3"), ("Api:TrustedProxies:0", "127.0.0.1")]
+            : [("Tracking:PerClientPerMinute", "3")];
+        await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"), settings);
+        // A real socket, so the request comes from 127.0.0.1 as a local process's would.
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 1; i <= 5; i++)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tracking/OMS-1?email=x@example.com");
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i}");
+            answers.Add((await client.SendAsync(request)).StatusCode);
+        }
+        // Listed: five shoppers, each within the limit of 3 a minute. Not listed: one local client, over it after 3.
+        Assert.True((listed ? 0 : 2) == answers.Count(a => a == HttpStatusCode.TooManyRequests), string.Join(", ", answers));
+    }
+
+    [Fact]
+    public async Task A_request_too_large_for_the_API_is_answered_with_a_problem_and_the_connection_closed()
+    {
+        var pg = await TestApp.DatabaseAsync();
+        await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
+        app.UseKestrel(0); // Kestrel's own limits are what is tested
+        app.StartServer();
+        var port = app.CreateClient().BaseAddress!.Port;
+        async Task<(int Status, Dictionary<string, string> Headers, JsonElement Problem)> Raw(string head, int bodyBytesSent = 0)
+        {
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, port);
+            var stream = tcp.GetStream();
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head.Replace("\n", "\r\n") + "\r\n"));
+            if (bodyBytesSent > 0) await stream.WriteAsync(new byte[bodyBytesSent]);
+            using var reader = new StreamReader(stream, System.Text.Encoding.UTF8);
+            var status = int.Parse((await reader.ReadLineAsync())!.Split(' ')[1]);
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            for (var line = await reader.ReadLineAsync(); !string.IsNullOrEmpty(line); line = await reader.ReadLineAsync())
+                headers[line[..line.IndexOf(':')]] = line[(line.IndexOf(':') + 1)..].Trim();
+            var body = new System.Text.StringBuilder();
+            if (headers.TryGetValue("Transfer-Encoding", out var te) && te == "chunked")
+                for (var size = Convert.ToInt32((await reader.ReadLineAsync())!, 16); size > 0; size = Convert.ToInt32((await reader.ReadLineAsync())!, 16))
+                {
+                    var chunk = new char[size];
+                    await reader.ReadBlockAsync(chunk);
+                    body.Append(chunk);
+                    await reader.ReadLineAsync();
+                }
+            else body.Append(await reader.ReadToEndAsync());
+            return (status, headers, JsonDocument.Parse(body.ToString()).RootElement);
+        }
+        var key = $"Authorization: Bearer {app.AdminKey}\n";
+        foreach (var (head, sent, status, code) in new[]
+                 {
+                     ($"GET /api/v1/orders?customerEmail={new string('a', 9000)}@example.com HTTP/1.1\nHost: x\n{key}", 0, 414, "uri_too_long"),
+                     ($"GET /api/v1/orders HTTP/1.1\nHost: x\n{key}X-Padding: {new string('a', 33 * 1024)}\n", 0, 431, "headers_too_large"),
+                     // Declared larger than the limit, and only its start sent: refused before it is read.
+                     ($"POST /api/v1/orders HTTP/1.1\nHost: x\n{key}Content-Type: application/json\nContent-Length: 3000000\n", 1000, 413, "payload_too_large"),
+                 })
+        {
+            var (answered, headers, problem) = await Raw(head, sent);
+            Assert.Equal(status, answered);
+            Assert.StartsWith("application/problem+json", headers["Content-Type"]);
+            Assert.Equal("close", headers["Connection"]);
+            Assert.Equal(code, problem.GetProperty("code").GetString());
+            Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        }
+    }
 }
 

@@ -46,11 +46,15 @@ public static class ProblemResponses
                 405 => "method_not_allowed",
                 406 => "not_acceptable",
                 413 => "payload_too_large",
+                414 => "uri_too_long",
                 415 => "unsupported_media_type",
                 429 => "rate_limited",
                 _ => ErrorMapping.Internal,
             };
         if (p.Status == 404 && p.Detail is null) p.Detail = "No resource exists at this address.";
+        if (p.Status == 413 && p.Detail is null) p.Detail = "The body is larger than this API accepts.";
+        // A refused body may still be arriving: the client is told not to send another request on this connection.
+        if (p.Status == 413 && !ctx.HttpContext.Response.HasStarted) ctx.HttpContext.Response.Headers.Connection = "close";
     }
 
     // RFC 9457 §4.2.1: with type about:blank, the title is the status code's phrase.

@@ -39,18 +39,49 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
     private static partial void Log(ILogger logger, string method, string path, int statusCode, double elapsedMs, string? apiKey, int sqlCommands);
 }
 
-/// <summary>Refuses bodies above the configured size before anything reads them (Kestrel enforces the same limit on streamed bodies).</summary>
+/// <summary>
+/// Refuses a request whose target, headers or declared body are larger than configured, with a problem body and
+/// <c>Connection: close</c> (the client may still be sending what was refused). Kestrel's own limits sit
+/// <see cref="KestrelMargin"/> above the target and header limits, so that these answers come from here rather than as
+/// Kestrel's empty 414 and 431; it still enforces the body limit on streamed bodies, answered by the exception handler.
+/// </summary>
 public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config)
 {
-    private readonly long _max = config.GetValue("Api:MaxRequestBodyBytes", 1L << 20);
+    public const int KestrelMargin = 64 * 1024;
+    private readonly long _maxBody = MaxBodyBytes(config);
+    private readonly int _maxTarget = MaxTargetBytes(config), _maxHeaders = MaxHeadersBytes(config);
+
+    public static long MaxBodyBytes(IConfiguration config) => config.GetValue("Api:MaxRequestBodyBytes", 1L << 20);
+    public static int MaxTargetBytes(IConfiguration config) => config.GetValue("Api:MaxRequestTargetBytes", 8 * 1024);
+    public static int MaxHeadersBytes(IConfiguration config) => config.GetValue("Api:MaxRequestHeadersBytes", 32 * 1024);
 
     public async Task InvokeAsync(HttpContext http)
     {
-        if (http.Request.ContentLength > _max)
+        var target = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        if (target.Length > _maxTarget)
         {
-            await Errors.ProblemResponses.WriteAsync(http, new Errors.ErrorInfo(413, "payload_too_large", $"The body is larger than {_max} bytes."));
+            await RefuseAsync(http, new Errors.ErrorInfo(414, "uri_too_long", $"The address (path and query) is longer than {_maxTarget} bytes."));
+            return;
+        }
+        var headers = 0L;
+        foreach (var (name, values) in http.Request.Headers)
+            foreach (var value in values) headers += name.Length + (value?.Length ?? 0) + 4; // "name: value\r\n"
+        if (headers > _maxHeaders)
+        {
+            await RefuseAsync(http, new Errors.ErrorInfo(431, "headers_too_large", $"The headers add up to more than {_maxHeaders} bytes."));
+            return;
+        }
+        if (http.Request.ContentLength > _maxBody)
+        {
+            await RefuseAsync(http, new Errors.ErrorInfo(413, "payload_too_large", $"The body is larger than {_maxBody} bytes."));
             return;
         }
         await next(http);
+    }
+
+    private static ValueTask RefuseAsync(HttpContext http, Errors.ErrorInfo error)
+    {
+        http.Response.Headers.Connection = "close";
+        return Errors.ProblemResponses.WriteAsync(http, error);
     }
 }
