@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Oms.Api.Tests.Support;
 
 namespace Oms.Api.Tests;
@@ -49,6 +51,48 @@ public sealed class BadInputTests
             ("POST", "/api/v1/inventory/adjustments", JsonSerializer.Serialize(new { sku, nodeCode = node, reason = "received", delta = int.MaxValue }), "delta"),
             ("GET", "/api/v1/reports/returns?to=2026-12-31T23:59:59%2B14:00", null, ""),
         };
+        await RefusedNamingAsync(s, cases);
+    }
+
+    [Fact]
+    public async Task Nulls_in_the_lists_of_every_workflow_and_stock_or_weight_past_what_a_row_holds_are_refused()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync();
+        var node = await s.WarehouseAsync();
+        var order = await s.PaidOrderAsync(s.OrderBody(sku));
+        var orderId = order.GetProperty("id").GetString()!;
+        var fulfilment = (await s.FulfilmentOrdersAsync(orderId))[0].GetProperty("id").GetString()!;
+        var huge = new JsonArray(Enumerable.Range(0, 100).Select(_ => (JsonNode?)new JsonObject { ["weightGrams"] = 1_000_000, ["lengthMm"] = 10_000, ["widthMm"] = 10_000, ["heightMm"] = 10_000 }).ToArray());
+        // A row that already holds almost all a node may: one more adjustment would pass it (and, repeated, the integer column).
+        var full = "FULL-" + s.Tag;
+        Assert.True((await s.Admin.PostAsJsonAsync("/api/v1/products", new { sku = full, name = "Full", price = new { amount = 100, currency = "EUR" } })).IsSuccessStatusCode);
+        await s.StockAsync(full, node, 1);
+        await using (var scope = s.Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Oms.Infrastructure.Persistence.OmsDbContext>().Database
+                .ExecuteSqlInterpolatedAsync($"UPDATE stock_items SET on_hand = {Oms.Domain.Inventory.StockItem.MaxOnHand - 10} WHERE sku = {full}");
+
+        var cases = new (string Method, string Url, string? Body, string Field)[]
+        {
+            ("POST", $"/api/v1/fulfilment-orders/{fulfilment}/picks", """{"lines":[null]}""", "lines[0]"),
+            ("POST", $"/api/v1/fulfilment-orders/{fulfilment}/pack", """{"packages":[null]}""", "packages[0]"),
+            ("POST", $"/api/v1/fulfilment-orders/{fulfilment}/pack", new JsonObject { ["packages"] = huge }.ToJsonString(), "packages"),
+            ("POST", "/api/v1/purchase-orders", JsonSerializer.Serialize(new { supplierCode = "ANY", nodeCode = node, lines = new object?[] { null } }), "lines[0]"),
+            ("POST", $"/api/v1/orders/{orderId}/returns", """{"lines":[null]}""", "lines[0]"),
+            ("PATCH", $"/api/v1/orders/{orderId}", """{"lines":[null]}""", "lines[0]"),
+            ("POST", "/api/v1/inventory/adjustments", JsonSerializer.Serialize(new { sku = full, nodeCode = node, reason = "received", delta = 11 }), "delta"),
+        };
+        await RefusedNamingAsync(s, cases);
+
+        // Nothing moved: the fulfilment order is still open, the stock row as it was.
+        Assert.Equal("open", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fulfilment-orders/{fulfilment}")).GetProperty("status").GetString());
+        var level = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{full}");
+        Assert.Equal(Oms.Domain.Inventory.StockItem.MaxOnHand - 10, level.GetProperty("onHand").GetInt32());
+    }
+
+    /// <summary>Each case answers 4xx naming its field in <c>errors</c> (a case without a field: anything but 5xx).</summary>
+    private static async Task RefusedNamingAsync(Scenario s, (string Method, string Url, string? Body, string Field)[] cases)
+    {
         var wrong = new List<string>();
         foreach (var (method, url, body, field) in cases)
         {

@@ -31,7 +31,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
         StockCount? after;
         if (r.Delta is { } delta)
         {
-            after = await counters.TryChangeOnHandAsync(node.Id, r.Sku, delta, ct)
+            after = await counters.TryChangeOnHandAsync(node.Id, r.Sku, delta, ct, "delta")
                     ?? throw new ConflictException("inventory.below_reserved", $"Removing {-delta} would leave less on hand than is reserved for orders.");
         }
         else

@@ -130,12 +130,20 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
         return (await ReadAsync(node, sku, -quantity, -quantity, ct))!;
     }
 
-    /// <summary>Moves on-hand by <paramref name="delta"/> unless it would fall below what is reserved; null when refused.</summary>
-    public async Task<StockCount?> TryChangeOnHandAsync(NodeId node, string sku, int delta, CancellationToken ct)
+    /// <summary>
+    /// Moves on-hand by <paramref name="delta"/> unless it would fall below what is reserved (null) or rise above
+    /// <see cref="StockItem.MaxOnHand"/> (refused naming <paramref name="field"/>). The conditions compare the row with
+    /// the parameter side, so no sum can overflow the integer column.
+    /// </summary>
+    public async Task<StockCount?> TryChangeOnHandAsync(NodeId node, string sku, int delta, CancellationToken ct, string field = "quantity")
     {
-        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand + delta >= s.Reserved && s.OnHand + delta >= 0)
+        int floor = -delta, ceiling = StockItem.MaxOnHand - delta;
+        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand >= s.Reserved + floor && s.OnHand >= floor && s.OnHand <= ceiling)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, s => s.OnHand + delta).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
-        return updated == 1 ? await ReadAsync(node, sku, onHandDelta: delta, reservedDelta: 0, ct) : null;
+        if (updated == 1) return await ReadAsync(node, sku, onHandDelta: delta, reservedDelta: 0, ct);
+        // Adding cannot fall below what is reserved: a refused addition went past the ceiling (or the row is missing).
+        if (delta > 0 && await db.Stock.AnyAsync(s => s.NodeId == node && s.Sku == sku, ct)) throw StockItem.OnHandTooLarge(field);
+        return null;
     }
 
     /// <summary>Takes <paramref name="quantity"/> out of what is available (a transfer out); null when not enough is.</summary>

@@ -144,9 +144,15 @@ public sealed class FulfilmentOrder : AggregateRoot
         return shorts;
     }
 
+    /// <summary>The most one fulfilment order's packages may bill together, in grams (what its totals hold).</summary>
+    public const int MaxBillableWeightGrams = 1_000_000_000;
+
     public void Pack(IReadOnlyList<Package> packages, DateTimeOffset now)
     {
         if (packages.Count == 0) throw new DomainException("fulfilment.no_packages", "Packing takes at least one package.", "packages");
+        if (packages.Sum(p => (long)p.BillableWeightGrams) > MaxBillableWeightGrams)
+            throw new DomainException("fulfilment.packages_too_heavy",
+                $"The packages' billable weight adds up to more than {MaxBillableWeightGrams / 1_000_000} tonnes: ship them as more than one fulfilment order.", "packages");
         MoveTo(FulfilmentStatus.Packed, null, now);
         PickedAt ??= now;
         PackedAt = now;

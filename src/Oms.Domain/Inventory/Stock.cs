@@ -44,6 +44,12 @@ public sealed class StockItem
 
     public static int AvailableOf(int onHand, int reserved, int safetyStock) => Math.Max(0, onHand - reserved - safetyStock);
 
+    /// <summary>The most units of one SKU one node can hold: far past any store or warehouse, and far enough below what the integer counters and their totals over nodes hold.</summary>
+    public const int MaxOnHand = 100_000_000;
+
+    public static DomainException OnHandTooLarge(string field) =>
+        new("inventory.on_hand_too_large", $"At most {MaxOnHand} units of one SKU can be on hand at one node.", field);
+
     public void Configure(int safetyStock, int? reorderPoint, int? reorderQuantity, Guid? supplierId, DateTimeOffset now)
     {
         if (safetyStock < 0) throw new DomainException("inventory.invalid_safety_stock", "Safety stock cannot be negative.", "safetyStock");
