@@ -80,6 +80,7 @@ builder.Services.AddScoped<Oms.Api.Returns.ReturnService>().AddScoped<Oms.Api.Re
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
+builder.Services.AddHostedService<ApiKeyRevocations>();
 builder.Services.AddSingleton<DevelopmentKey>();
 builder.Services.Configure<IdempotencyOptions>(config.GetSection("Idempotency"));
 builder.Services.AddHostedService<IdempotencyCleanup>();

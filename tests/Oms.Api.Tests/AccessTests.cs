@@ -146,4 +146,49 @@ public sealed class AccessTests
         Assert.Equal(name, last.GetProperty("actor").GetString());
         Assert.Equal("duplicate order", last.GetProperty("reason").GetString());
     }
+
+    [Fact]
+    public async Task A_key_revoked_on_one_API_process_stops_working_on_another_at_once_and_a_key_records_which_key_made_it()
+    {
+        var pg = await TestApp.DatabaseAsync();
+        var connection = await pg.CreateDatabaseAsync();
+        var bootstrap = "oms_test_admin_" + Guid.NewGuid().ToString("N");
+        // Two API processes on one database, as two replicas behind a load balancer.
+        await using var a = new ApiFactory(connection, bootstrap);
+        await using var b = new ApiFactory(connection, bootstrap);
+        var adminA = a.Admin();
+        Assert.Equal(HttpStatusCode.OK, (await b.Admin().GetAsync("/api/v1/orders")).StatusCode);
+        async Task<(string Id, string Secret, JsonElement Key)> CreateAsync(HttpClient by, string name, params string[] scopes)
+        {
+            var response = await by.PostAsJsonAsync("/api/v1/api-keys", new { name, scopes });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var key = created.GetProperty("key");
+            return (key.GetProperty("id").GetString()!, created.GetProperty("secret").GetString()!, key);
+        }
+        var reader = await CreateAsync(adminA, "reader", "orders:read");
+        var minted = await CreateAsync(adminA, "minted", "admin");
+        var child = await CreateAsync(a.Client(minted.Secret), "child", "orders:read");
+        Assert.Equal(minted.Id, child.Key.GetProperty("createdBy").GetString());
+        Assert.NotEqual(JsonValueKind.Null, reader.Key.GetProperty("createdBy").ValueKind); // the bootstrap key
+        var (graphResponse, graph) = await new Scenario(a).GraphQLAsync("{ apiKeys(first: 10) { nodes { name createdBy } } }");
+        Assert.Contains(graph.GetProperty("data").GetProperty("apiKeys").GetProperty("nodes").EnumerateArray(),
+            n => n.GetProperty("name").GetString() == "child" && n.GetProperty("createdBy").GetString() == minted.Id);
+
+        var readerOnB = b.Client(reader.Secret);
+        var mintedOnB = b.Client(minted.Secret);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // B listens for revocations from its start; give it time to be listening
+        Assert.Equal(HttpStatusCode.OK, (await readerOnB.GetAsync("/api/v1/orders")).StatusCode); // B now keeps the reader's key
+        Assert.Equal(HttpStatusCode.OK, (await mintedOnB.GetAsync("/api/v1/api-keys")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await adminA.PostAsync($"/api/v1/api-keys/{reader.Id}/revoke", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await adminA.PostAsync($"/api/v1/api-keys/{minted.Id}/revoke", null)).StatusCode);
+        // An admin key is never kept: refused on B at the first request, and it mints nothing more.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await mintedOnB.PostAsJsonAsync("/api/v1/api-keys", new { name = "late", scopes = new[] { "admin" } })).StatusCode);
+        // A kept key is forgotten when B hears of the revocation: well within a second, not the 30 s B would keep it.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await readerOnB.GetAsync("/api/v1/orders")).StatusCode == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(10))
+            await Task.Delay(20);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the revoked key still worked on the other process for {clock.Elapsed.TotalMilliseconds:0} ms");
+    }
 }

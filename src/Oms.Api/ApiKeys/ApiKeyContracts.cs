@@ -25,10 +25,12 @@ public sealed record ApiKeyDto
     public required IReadOnlyList<string> Scopes { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset? RevokedAt { get; init; }
+    /// <summary>The id of the key that created this one; null for the development and bootstrap keys, made at start-up.</summary>
+    public required Guid? CreatedBy { get; init; }
 
     public static ApiKeyDto From(ApiKey k) => new()
     {
-        Id = k.Id.Value, Name = k.Name, Hint = k.Hint, Scopes = k.Scopes, CreatedAt = k.CreatedAt, RevokedAt = k.RevokedAt,
+        Id = k.Id.Value, Name = k.Name, Hint = k.Hint, Scopes = k.Scopes, CreatedAt = k.CreatedAt, RevokedAt = k.RevokedAt, CreatedBy = k.CreatedBy,
     };
 }
 

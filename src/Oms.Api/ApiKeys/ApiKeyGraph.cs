@@ -48,6 +48,7 @@ public sealed class ApiKeyType : ObjectGraphType<ApiKeyDto>
         Field(x => x.Scopes);
         Field(x => x.CreatedAt);
         Field(x => x.RevokedAt, nullable: true);
+        Field(x => x.CreatedBy, type: typeof(IdGraphType)).Description("The id of the key that created this one; null for the development and bootstrap keys, made at start-up.");
     }
 }
 

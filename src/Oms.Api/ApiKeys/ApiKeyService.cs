@@ -7,12 +7,12 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.ApiKeys;
 
-public sealed class ApiKeyService(OmsDbContext db, TimeProvider clock, ApiKeyAuthenticator authenticator)
+public sealed class ApiKeyService(OmsDbContext db, TimeProvider clock, ApiKeyAuthenticator authenticator, Actor actor)
 {
     public async Task<CreatedApiKeyDto> CreateAsync(CreateApiKeyRequest request, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(request);
-        var (key, secret) = ApiKey.Create(request.Name.Trim(), request.Scopes, clock.GetUtcNow());
+        var (key, secret) = ApiKey.Create(request.Name.Trim(), request.Scopes, clock.GetUtcNow(), createdBy: actor.KeyId);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
         return new CreatedApiKeyDto { Key = ApiKeyDto.From(key), Secret = secret };
@@ -23,7 +23,9 @@ public sealed class ApiKeyService(OmsDbContext db, TimeProvider clock, ApiKeyAut
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == new ApiKeyId(id), ct) ?? throw new NotFoundException("api key", id);
         key.Revoke(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
+        // This process forgets at once; the others when the database tells them (ApiKeyRevocations).
         authenticator.Forget();
+        await db.NotifyAsync(ApiKeyAuthenticator.RevocationChannel, key.Id.Value.ToString(), ct);
         return ApiKeyDto.From(key);
     }
 

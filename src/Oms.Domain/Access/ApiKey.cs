@@ -30,11 +30,13 @@ public sealed class ApiKey : AggregateRoot
     public List<string> Scopes { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
+    /// <summary>The key that created this one, when a key did (not the development or bootstrap key, made at start-up).</summary>
+    public Guid? CreatedBy { get; private set; }
 
     public bool IsActive => RevokedAt is null;
 
     /// <summary>Creates a key; the secret is returned once and never stored.</summary>
-    public static (ApiKey Key, string Secret) Create(string name, IEnumerable<string> scopes, DateTimeOffset now, string? secret = null)
+    public static (ApiKey Key, string Secret) Create(string name, IEnumerable<string> scopes, DateTimeOffset now, string? secret = null, Guid? createdBy = null)
     {
         var scopeList = scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var s in scopeList)
@@ -51,6 +53,7 @@ public sealed class ApiKey : AggregateRoot
             Hash = HashOf(secret),
             Scopes = scopeList,
             CreatedAt = now,
+            CreatedBy = createdBy,
         };
         return (key, secret);
     }

@@ -132,6 +132,12 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>A Guid as the provider's columns store it (uuid on PostgreSQL, upper-case text on SQLite, as EF writes it).</summary>
     public abstract object StoreId(Guid id);
 
+    /// <summary>
+    /// Tells every process listening on <paramref name="channel"/> (<see cref="DatabaseListener"/>) about a change that
+    /// committed: PostgreSQL NOTIFY. SQLite has one process and nothing to tell.
+    /// </summary>
+    public virtual Task NotifyAsync(string channel, string payload, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>True when a raw command can take arrays as parameters (PostgreSQL's <c>unnest</c>), so one statement can touch many rows.</summary>
     public virtual bool HasArrayParameters => false;
 

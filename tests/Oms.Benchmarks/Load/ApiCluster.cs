@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Oms.Testing;
 
@@ -17,7 +18,14 @@ public sealed class ApiCluster : IAsyncDisposable
     private PostgresServer? _postgres;
     private string? _postgresConnectionString;
 
+    /// <summary>The shoppers' clients, one per process, with a storefront's key (<see cref="ShopperScopes"/>).</summary>
     public IReadOnlyList<HttpClient> Clients { get; private set; } = [];
+    /// <summary>The admin's client, which sets the run up (nodes, products, stock) and makes the storefront's key.</summary>
+    public HttpClient Setup { get; private set; } = null!;
+
+    /// <summary>What the load's key may do: place orders and take their payments, and read them (a write scope reads too).
+    /// Not admin: an admin key is read from the database on every request.</summary>
+    public static readonly string[] ShopperScopes = ["orders:write", "payments:write"];
     public IReadOnlyList<string> Urls { get; private set; } = [];
     public bool OwnsPostgres => _postgres is not null;
     public bool PostgresOverUnixSocket { get; private set; }
@@ -76,7 +84,22 @@ public sealed class ApiCluster : IAsyncDisposable
     }
 
     /// <summary>Targets an API that runs already.</summary>
-    public static ApiCluster Existing(IReadOnlyList<string> urls, string key) => new() { Urls = urls, Clients = urls.Select(u => Client(u, key)).ToList() };
+    public static async Task<ApiCluster> ExistingAsync(IReadOnlyList<string> urls, string key)
+    {
+        var cluster = new ApiCluster { Urls = urls };
+        await cluster.UseKeysAsync(key);
+        return cluster;
+    }
+
+    /// <summary>The admin's client for setting up, and a storefront key made with it for the load.</summary>
+    private async Task UseKeysAsync(string adminKey)
+    {
+        Setup = Client(Urls[0], adminKey);
+        var made = await Setup.PostAsJsonAsync("/api/v1/api-keys", new { name = "benchmark storefront", scopes = ShopperScopes });
+        made.EnsureSuccessStatusCode();
+        var secret = (await made.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("secret").GetString()!;
+        Clients = Urls.Select(u => Client(u, secret)).ToList();
+    }
 
     /// <summary>Starts <paramref name="replicas"/> API processes on <paramref name="postgres"/> (or a throwaway server) and waits until each is ready.</summary>
     /// <param name="postgresOverTcp">Connect to the throwaway server on 127.0.0.1 instead of its Unix-domain socket.</param>
@@ -138,7 +161,7 @@ public sealed class ApiCluster : IAsyncDisposable
             await WaitReadyAsync(url, process);
         }
         cluster.Urls = urls;
-        cluster.Clients = urls.Select(u => Client(u, key)).ToList();
+        await cluster.UseKeysAsync(key);
         return cluster;
     }
 
@@ -209,6 +232,7 @@ public sealed class ApiCluster : IAsyncDisposable
             catch (InvalidOperationException) { }
         }
         foreach (var c in Clients) c.Dispose();
+        Setup?.Dispose();
         _postgres?.Stop();
     }
 }

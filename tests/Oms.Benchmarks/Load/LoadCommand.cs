@@ -26,10 +26,10 @@ public static class LoadCommand
         // Before anything else runs: the machine's own speed at this hour, for comparing runs.
         var probe = scenario == "hot-sku" ? null : MachineProbe.Measure(); // the race is judged on counts, not speed
         await using var cluster = urls is { Length: > 0 }
-            ? ApiCluster.Existing(urls, Text(args, "--key") ?? throw new ArgumentException("--url needs --key"))
+            ? await ApiCluster.ExistingAsync(urls, Text(args, "--key") ?? throw new ArgumentException("--url needs an admin key: --key"))
             : await ApiCluster.StartAsync(replicas, Text(args, "--postgres") ?? Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES"), args.Contains("--request-logs"), settings,
                 postgresOverTcp: args.Contains("--pg-tcp"), poolSize: Text(args, "--pool") is { } pool ? int.Parse(pool, System.Globalization.CultureInfo.InvariantCulture) : null);
-        var load = new LoadScenarios(cluster.Clients);
+        var load = new LoadScenarios(cluster.Clients, cluster.Setup);
         var machine = $"{Environment.ProcessorCount} cores, {ApiCluster.Configuration} build, {(cluster.OwnsPostgres ? $"throwaway PostgreSQL with fsync and synchronous_commit on, reached over {(cluster.PostgresOverUnixSocket ? "its Unix socket" : "TCP on 127.0.0.1")}, {cluster.PoolSize} connections per API process" : "given PostgreSQL")}";
 
         if (scenario == "hot-sku")

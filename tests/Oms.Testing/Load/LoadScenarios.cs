@@ -10,8 +10,13 @@ namespace Oms.Testing.Load;
 /// The load scenarios, over any set of HTTP clients (API processes on loopback, or an in-process test server):
 /// virtual user <c>u</c> talks to target <c>u mod n</c>, one request after another (closed loop).
 /// </summary>
-public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets)
+/// <param name="targets">The shoppers' clients, one per API process: a storefront's key, not an admin's (an admin key
+/// is read from the database on every request, README: API keys).</param>
+/// <param name="setup">The client that creates the nodes, products and stock (an admin key); the first target when not given.</param>
+public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets, HttpClient? setup = null)
 {
+    private readonly HttpClient _setup = setup ?? targets[0];
+
     /// <summary><c>single</c>: one request places the order with its offline payment received (confirmed and routed at once).
     /// <c>separate</c>: place, add a bank-transfer payment, mark it received (three requests).</summary>
     public static readonly string[] Flows = ["single", "separate"];
@@ -26,7 +31,7 @@ public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets)
 
     public async Task<(IReadOnlyList<string> Skus, IReadOnlyList<string> Nodes)> SeedNetworkAsync(int skuCount, int nodeCount, int stockPerNode)
     {
-        var client = targets[0];
+        var client = _setup;
         var run = Guid.NewGuid().ToString("N")[..6];
         var nodes = new List<string>();
         for (var i = 0; i < nodeCount; i++)
@@ -136,8 +141,8 @@ public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets)
     {
         var (skus, nodes) = await SeedNetworkAsync(1, 2, stockPerNode: 0);
         var sku = skus[0];
-        (await targets[0].PostAsJsonAsync("/api/v1/inventory/adjustments", new { sku, nodeCode = nodes[0], reason = "received", delta = units - units / 2 })).EnsureSuccessStatusCode();
-        (await targets[0].PostAsJsonAsync("/api/v1/inventory/adjustments", new { sku, nodeCode = nodes[1], reason = "received", delta = units / 2 })).EnsureSuccessStatusCode();
+        (await _setup.PostAsJsonAsync("/api/v1/inventory/adjustments", new { sku, nodeCode = nodes[0], reason = "received", delta = units - units / 2 })).EnsureSuccessStatusCode();
+        (await _setup.PostAsJsonAsync("/api/v1/inventory/adjustments", new { sku, nodeCode = nodes[1], reason = "received", delta = units / 2 })).EnsureSuccessStatusCode();
         using var gate = new ManualResetEventSlim();
         var results = await Task.WhenAll(Enumerable.Range(0, buyers).Select(async i =>
         {
@@ -151,7 +156,7 @@ public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets)
             }));
             return response.StatusCode;
         }));
-        var stock = await targets[0].GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}");
+        var stock = await _setup.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}");
         return new HotSkuResult(buyers, units, results.Count(r => r == HttpStatusCode.Created), results.Count(r => r == HttpStatusCode.Conflict),
             results.Count(r => r is not (HttpStatusCode.Created or HttpStatusCode.Conflict)),
             stock.GetProperty("reserved").GetInt32(), stock.GetProperty("available").GetInt32(), targets.Count);

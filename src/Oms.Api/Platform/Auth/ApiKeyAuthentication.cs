@@ -38,14 +38,21 @@ public static class EndpointAccess
 }
 
 /// <summary>
-/// Resolves a presented key to a <see cref="Caller"/>. Hits are cached for a short time so a request costs no
-/// extra SQL; revoking through this process forgets the cache at once, other replicas within <see cref="Ttl"/>.
+/// Resolves a presented key to a <see cref="Caller"/>. Keys other than admin are kept for a while, so a request costs
+/// no extra SQL: <see cref="Ttl"/> while this process hears of revocations made by the others (PostgreSQL NOTIFY on
+/// <see cref="RevocationChannel"/>, <see cref="ApiKeyRevocations"/>; on SQLite there is one process), only
+/// <see cref="UnheardTtl"/> while it does not. A revocation, here or heard of, forgets every kept key at once. Admin keys
+/// are read every time: one revoked on another process must not go on minting keys.
 /// </summary>
-public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvider clock, DatabaseSettings database)
 {
+    public const string RevocationChannel = "oms_api_key_revoked";
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan UnheardTtl = TimeSpan.FromSeconds(2);
     private const int MaxEntries = 10_000;
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private volatile bool _hearing = database.Provider == DatabaseProvider.Sqlite;
+    private long _generation;
 
     public async ValueTask<Caller?> AuthenticateAsync(string secret, CancellationToken ct)
     {
@@ -54,18 +61,41 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
         var now = clock.GetUtcNow();
         if (_cache.TryGetValue(hash, out var hit) && hit.Until > now) return hit.Caller;
 
+        var generation = Interlocked.Read(ref _generation);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var key = await db.ApiKeys.AsNoTracking().Where(k => k.Hash == hash && k.RevokedAt == null)
             .Select(k => new { k.Id, k.Name, k.Scopes }).SingleOrDefaultAsync(ct);
         if (key is null) return null;
         var caller = new Caller(key.Id.Value, key.Name, key.Scopes);
+        if (caller.Has(Scopes.Admin)) return caller;
         if (_cache.Count >= MaxEntries) _cache.Clear();
-        _cache[hash] = (caller, now + Ttl);
+        _cache[hash] = (caller, now + (_hearing ? Ttl : UnheardTtl));
+        // Read before a revocation and kept after it forgot everything: not kept.
+        if (Interlocked.Read(ref _generation) != generation) _cache.TryRemove(hash, out _);
         return caller;
     }
 
-    public void Forget() => _cache.Clear();
+    /// <summary>A key was revoked (here or, as heard, elsewhere): forget every kept key.</summary>
+    public void Forget()
+    {
+        Interlocked.Increment(ref _generation);
+        _cache.Clear();
+    }
+
+    /// <summary>Whether revocations elsewhere are heard of; either way, what was kept may have missed one.</summary>
+    public void Hearing(bool hearing)
+    {
+        _hearing = hearing;
+        Forget();
+    }
+}
+
+/// <summary>Hears of API keys revoked by other processes on the same database (<see cref="ApiKeyAuthenticator"/>).</summary>
+public sealed class ApiKeyRevocations(DatabaseSettings database, ApiKeyAuthenticator authenticator, ILogger<ApiKeyRevocations> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        DatabaseListener.RunAsync(database, ApiKeyAuthenticator.RevocationChannel, _ => authenticator.Forget(), authenticator.Hearing, logger, stoppingToken);
 }
 
 /// <summary>Authenticates <c>Authorization: Bearer</c> keys and enforces each endpoint's scope, answering 401/403 as problem+json.</summary>
@@ -81,7 +111,15 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
         if (header.Length > 0)
         {
             var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-            caller = secret.Length == 0 ? null : await authenticator.AuthenticateAsync(secret, http.RequestAborted);
+            try
+            {
+                caller = secret.Length == 0 ? null : await authenticator.AuthenticateAsync(secret, http.RequestAborted);
+            }
+            catch (Exception e) when (isPublic && DatabaseFailures.IsUnavailable(e))
+            {
+                // A public endpoint goes on without the key; one that decides by the key itself (GraphQL) says why it cannot.
+                http.Features.Set(new KeyNotChecked(e));
+            }
             if (caller is null && !isPublic)
             {
                 await ProblemResponses.WriteAsync(http, ErrorMapping.Classify(
@@ -114,8 +152,14 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
     }
 }
 
+/// <summary>A key was sent to a public endpoint while the database could not be reached to check it.</summary>
+public sealed record KeyNotChecked(Exception Failure);
+
 /// <summary>The name timelines record as the actor: the calling key's name, or <c>system</c> for background work.</summary>
 public sealed class Actor(IHttpContextAccessor http)
 {
     public string Name => http.HttpContext?.GetCaller()?.Name ?? "system";
+
+    /// <summary>The calling key's id; null for background work.</summary>
+    public Guid? KeyId => http.HttpContext?.GetCaller()?.KeyId;
 }

@@ -116,6 +116,13 @@ public static class GraphQLEndpoint
         }
         catch (GraphQLSyntaxErrorException) { }
         // Without a key, only an operation of public fields (the shoppers' tracking lookup) runs.
+        if (http.GetCaller() is null && http.Features.Get<KeyNotChecked>() is { } notChecked)
+        {
+            var unavailable = Errors.ErrorMapping.Classify(notChecked.Failure);
+            http.Response.Headers.RetryAfter = Errors.ErrorMapping.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await RequestErrorAsync(http, serializer, mediaType, unavailable.Status, unavailable.Detail, unavailable.Code);
+            return;
+        }
         if (http.GetCaller() is null && (document is null || !GraphAccess.OnlyPublicFields(schema, document, gql.OperationName)))
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
