@@ -38,6 +38,8 @@ builder.WebHost.ConfigureKestrel(k =>
     // Room above the API's own limits, which RequestSizeLimit answers with a problem body (Kestrel's answers have none).
     k.Limits.MaxRequestLineSize = RequestSizeLimit.MaxTargetBytes(config) + RequestSizeLimit.KestrelMargin;
     k.Limits.MaxRequestHeadersTotalSize = RequestSizeLimit.MaxHeadersBytes(config) + RequestSizeLimit.KestrelMargin;
+    // What Kestrel's parser refuses before any of our code runs gets a problem body too.
+    k.ConfigureEndpointDefaults(Oms.Api.Platform.Http.ParserRefusals.Use);
 });
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(config.GetValue("Api:ShutdownTimeoutSeconds", 30)));
 

@@ -359,7 +359,7 @@ public sealed class LogTests
     }
 
     [Fact]
-    public async Task A_request_too_large_for_the_API_is_answered_with_a_problem_and_the_connection_closed()
+    public async Task A_request_too_large_for_the_API_or_not_HTTP_is_answered_with_a_problem_and_the_connection_closed()
     {
         var pg = await TestApp.DatabaseAsync();
         await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
@@ -397,6 +397,11 @@ public sealed class LogTests
                      ($"GET /api/v1/orders HTTP/1.1\nHost: x\n{key}X-Padding: {new string('a', 33 * 1024)}\n", 0, 431, "headers_too_large"),
                      // Declared larger than the limit, and only its start sent: refused before it is read.
                      ($"POST /api/v1/orders HTTP/1.1\nHost: x\n{key}Content-Type: application/json\nContent-Length: 3000000\n", 1000, 413, "payload_too_large"),
+                     // Refused by Kestrel's own parser, before any of the API's code runs.
+                     ($"GET /api/v1/orders/%00 HTTP/1.1\nHost: x\n{key}", 0, 400, "bad_request"),
+                     ($"GET /api/v1/ord\0ers HTTP/1.1\nHost: x\n{key}", 0, 400, "bad_request"),
+                     ($"GET /api/v1/orders HTTP/1.1\nHost: x\n{key}X-Name: a\0b\n", 0, 400, "bad_request"),
+                     ($"GET /api/v1/orders?customerEmail={new string('a', 100_000)} HTTP/1.1\nHost: x\n{key}", 0, 414, "uri_too_long"),
                  })
         {
             var (answered, headers, problem) = await Raw(head, sent);
