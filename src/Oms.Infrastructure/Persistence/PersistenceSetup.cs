@@ -94,6 +94,13 @@ public static class PersistenceSetup
         // logs as a failure on every first start (npgsql/efcore.pg#3407): create it first, as the migrator would.
         if (db is PostgresOmsDbContext)
             await db.Database.ExecuteSqlRawAsync(db.GetService<Microsoft.EntityFrameworkCore.Migrations.IHistoryRepository>().GetCreateIfNotExistsScript(), ct);
+        // Each provider's history was squashed into one migration before anything was deployed (docs/decisions/0006):
+        // a database made before that says so, rather than failing on a table that already exists.
+        var unknown = (await db.Database.GetAppliedMigrationsAsync(ct)).Except(db.Database.GetMigrations()).ToList();
+        if (unknown.Count > 0)
+            throw new InvalidOperationException(
+                $"This database was made by an earlier HeadlessOms ({unknown.Count} migrations this version does not have, such as {unknown[0]}), whose " +
+                "migrations were squashed into one. Start from a new database: for the development default, delete the data folder (data/headlessoms.db).");
         await db.Database.MigrateAsync(ct);
         if (db is SqliteOmsDbContext)
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct); // readers no longer wait for the writer

@@ -10,6 +10,39 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
     /// <inheritdoc />
     public partial class Initial : Migration
     {
+        /// <summary>
+        /// Reserves an order's lines, all or none, locking each stock row through its key in (node, SKU) order (sorted
+        /// here only when the caller did not send them sorted); raises OMS01 when a row no longer has the stock.
+        /// </summary>
+        internal const string ReserveStockFunction = """
+            CREATE OR REPLACE FUNCTION oms_reserve_stock(p_nodes uuid[], p_skus text[], p_quantities integer[], p_at timestamp with time zone)
+            RETURNS integer LANGUAGE plpgsql AS $$
+            DECLARE
+                n integer := cardinality(p_nodes);
+                k integer;
+                i integer;
+                ord integer[];
+            BEGIN
+                -- As StockCounters' multi-row reservation: each row locked through its key, in (node, SKU) order.
+                FOR k IN 1 .. n - 1 LOOP
+                    IF (p_nodes[k], p_skus[k]) >= (p_nodes[k + 1], p_skus[k + 1]) THEN
+                        SELECT array_agg(o ORDER BY p_nodes[o], p_skus[o]) INTO ord FROM generate_subscripts(p_nodes, 1) AS o;
+                        EXIT;
+                    END IF;
+                END LOOP;
+                FOR k IN 1 .. n LOOP
+                    i := COALESCE(ord[k], k);
+                    UPDATE stock_items s SET reserved = s.reserved + p_quantities[i], updated_at = p_at
+                    WHERE s.node_id = p_nodes[i] AND s.sku = p_skus[i]
+                      AND s.on_hand - s.reserved - s.safety_stock - p_quantities[i] >= GREATEST(COALESCE(s.reorder_point, 0), 1);
+                    IF NOT FOUND THEN
+                        RAISE EXCEPTION 'The stock of this order''s lines changed since it was read.' USING ERRCODE = 'OMS01';
+                    END IF;
+                END LOOP;
+                RETURN n;
+            END $$;
+            """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -33,6 +66,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     scopes = table.Column<List<string>>(type: "text[]", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_by = table.Column<Guid>(type: "uuid", nullable: true),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -89,6 +123,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     fingerprint = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    resource_id = table.Column<Guid>(type: "uuid", nullable: true),
                     status_code = table.Column<int>(type: "integer", nullable: true),
                     content_type = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     location = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
@@ -190,19 +225,34 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "outbox_messages",
                 columns: table => new
                 {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
                     sequence = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    id = table.Column<Guid>(type: "uuid", nullable: false),
                     type = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     aggregate_id = table.Column<Guid>(type: "uuid", nullable: false),
                     occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    payload = table.Column<string>(type: "text", nullable: false),
-                    target_subscription_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    dispatched_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    payload = table.Column<string>(type: "text", nullable: true),
+                    payload_from = table.Column<Guid>(type: "uuid", nullable: true),
+                    detail = table.Column<string>(type: "text", nullable: true),
+                    target_subscription_id = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_outbox_messages", x => x.sequence);
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_pending",
+                columns: table => new
+                {
+                    position = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    message_ids = table.Column<Guid[]>(type: "uuid[]", nullable: false),
+                    aggregate_ids = table.Column<Guid[]>(type: "uuid[]", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_pending", x => x.position);
                 });
 
             migrationBuilder.CreateTable(
@@ -244,6 +294,30 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_products", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_operations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    payment_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    provider_reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    final = table.Column<bool>(type: "boolean", nullable: false),
+                    idempotency_key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_provider_operations", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -299,6 +373,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     reject_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    lines = table.Column<string>(type: "text", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -359,6 +434,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     picked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     packed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     shipped_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lines = table.Column<string>(type: "text", nullable: false),
                     version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
@@ -435,6 +511,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     provider_reference = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     due_date = table.Column<DateOnly>(type: "date", nullable: true),
                     failure_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    capture_pending = table.Column<long>(type: "bigint", nullable: false),
+                    multicapture = table.Column<bool>(type: "boolean", nullable: true),
+                    provider_failure = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     history = table.Column<string>(type: "text", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -603,52 +682,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
-                name: "allocation_lines",
-                columns: table => new
-                {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    quantity = table.Column<int>(type: "integer", nullable: false),
-                    allocation_id = table.Column<Guid>(type: "uuid", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_allocation_lines", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_allocation_lines_allocations_allocation_id",
-                        column: x => x.allocation_id,
-                        principalTable: "allocations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "fulfilment_order_lines",
-                columns: table => new
-                {
-                    id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    order_line_id = table.Column<Guid>(type: "uuid", nullable: false),
-                    sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    name = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
-                    quantity = table.Column<int>(type: "integer", nullable: false),
-                    short_picked = table.Column<int>(type: "integer", nullable: false),
-                    fulfilment_order_id = table.Column<Guid>(type: "uuid", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_fulfilment_order_lines", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id",
-                        column: x => x.fulfilment_order_id,
-                        principalTable: "fulfilment_orders",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "packages",
                 columns: table => new
                 {
@@ -809,11 +842,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_allocation_lines_allocation_id",
-                table: "allocation_lines",
-                column: "allocation_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_allocations_node_id_created_at",
                 table: "allocations",
                 columns: new[] { "node_id", "created_at" });
@@ -844,11 +872,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 table: "fulfilment_nodes",
                 column: "code",
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_fulfilment_order_lines_fulfilment_order_id",
-                table: "fulfilment_order_lines",
-                column: "fulfilment_order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_fulfilment_orders_allocation_id",
@@ -901,17 +924,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "ix_orders_client_ip_created_at",
                 table: "orders",
-                columns: new[] { "client_ip", "created_at" });
+                columns: new[] { "client_ip", "created_at" },
+                filter: "client_ip IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_created_at",
                 table: "orders",
                 column: "created_at");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_orders_customer_email",
-                table: "orders",
-                column: "customer_email");
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_number",
@@ -929,27 +948,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "ix_orders_status",
                 table: "orders",
                 column: "status");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_aggregate_id_sequence",
-                table: "outbox_messages",
-                columns: new[] { "aggregate_id", "sequence" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_dispatched_at_sequence",
-                table: "outbox_messages",
-                columns: new[] { "dispatched_at", "sequence" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_id",
-                table: "outbox_messages",
-                column: "id",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_occurred_at",
-                table: "outbox_messages",
-                column: "occurred_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_packages_fulfilment_order_id",
@@ -981,6 +979,17 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 table: "products",
                 column: "sku",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_provider_operations_next_attempt_at",
+                table: "provider_operations",
+                column: "next_attempt_at",
+                filter: "status = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_provider_operations_payment_id",
+                table: "provider_operations",
+                column: "payment_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_purchase_order_lines_purchase_order_id",
@@ -1078,9 +1087,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 column: "claim_token");
 
             migrationBuilder.CreateIndex(
-                name: "ix_webhook_deliveries_status_next_attempt_at",
+                name: "ix_webhook_deliveries_next_attempt_at_message_sequence",
                 table: "webhook_deliveries",
-                columns: new[] { "status", "next_attempt_at" });
+                columns: new[] { "next_attempt_at", "message_sequence" },
+                filter: "status = 'Pending'");
 
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_subscription_id_message_id",
@@ -1091,23 +1101,31 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_subscription_id_ordering_key_message_seq",
                 table: "webhook_deliveries",
-                columns: new[] { "subscription_id", "ordering_key", "message_sequence" });
+                columns: new[] { "subscription_id", "ordering_key", "message_sequence" },
+                filter: "status = 'Pending'");
+
+            // A customer's latest orders for the risk rules (WHERE customer_email = … ORDER BY created_at DESC LIMIT 50):
+            // over the owned customer's column, so written here rather than in the model.
+            migrationBuilder.Sql("CREATE INDEX ix_orders_customer_email_created_at ON orders (customer_email, created_at);");
+
+            // The checkout's reservation, sent with its write (StockCounters.ReserveWithSave): refuses with OMS01.
+            migrationBuilder.Sql(ReserveStockFunction);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX ix_orders_customer_email_created_at;");
+            migrationBuilder.Sql("DROP FUNCTION oms_reserve_stock(uuid[], text[], integer[], timestamp with time zone);");
+
             migrationBuilder.DropTable(
-                name: "allocation_lines");
+                name: "allocations");
 
             migrationBuilder.DropTable(
                 name: "api_keys");
 
             migrationBuilder.DropTable(
                 name: "backorders");
-
-            migrationBuilder.DropTable(
-                name: "fulfilment_order_lines");
 
             migrationBuilder.DropTable(
                 name: "idempotency_keys");
@@ -1125,6 +1143,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                 name: "outbox_messages");
 
             migrationBuilder.DropTable(
+                name: "outbox_pending");
+
+            migrationBuilder.DropTable(
                 name: "packages");
 
             migrationBuilder.DropTable(
@@ -1135,6 +1156,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "products");
+
+            migrationBuilder.DropTable(
+                name: "provider_operations");
 
             migrationBuilder.DropTable(
                 name: "purchase_order_lines");
@@ -1153,9 +1177,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "webhook_attempts");
-
-            migrationBuilder.DropTable(
-                name: "allocations");
 
             migrationBuilder.DropTable(
                 name: "purchase_orders");

@@ -24,6 +24,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     scopes = table.Column<string>(type: "TEXT", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     revoked_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    created_by = table.Column<Guid>(type: "TEXT", nullable: true),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -92,6 +93,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     fingerprint = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     locked_until = table.Column<long>(type: "INTEGER", nullable: false),
+                    resource_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     status_code = table.Column<int>(type: "INTEGER", nullable: true),
                     content_type = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     location = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
@@ -199,13 +201,28 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     type = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     aggregate_id = table.Column<Guid>(type: "TEXT", nullable: false),
                     occurred_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    payload = table.Column<string>(type: "TEXT", nullable: false),
-                    target_subscription_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    dispatched_at = table.Column<long>(type: "INTEGER", nullable: true)
+                    payload = table.Column<string>(type: "TEXT", nullable: true),
+                    payload_from = table.Column<Guid>(type: "TEXT", nullable: true),
+                    detail = table.Column<string>(type: "TEXT", nullable: true),
+                    target_subscription_id = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_outbox_messages", x => x.sequence);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_pending",
+                columns: table => new
+                {
+                    position = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    message_ids = table.Column<string>(type: "TEXT", nullable: false),
+                    aggregate_ids = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_pending", x => x.position);
                 });
 
             migrationBuilder.CreateTable(
@@ -247,6 +264,30 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_products", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "provider_operations",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    payment_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    provider_reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    final = table.Column<bool>(type: "INTEGER", nullable: false),
+                    idempotency_key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    locked_until = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    completed_at = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_provider_operations", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -302,6 +343,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     reject_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    lines = table.Column<string>(type: "TEXT", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -362,6 +404,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     picked_at = table.Column<long>(type: "INTEGER", nullable: true),
                     packed_at = table.Column<long>(type: "INTEGER", nullable: true),
                     shipped_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    lines = table.Column<string>(type: "TEXT", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -438,6 +481,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     provider_reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     due_date = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     failure_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    capture_pending = table.Column<long>(type: "INTEGER", nullable: false),
+                    multicapture = table.Column<bool>(type: "INTEGER", nullable: true),
+                    provider_failure = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     history = table.Column<string>(type: "TEXT", nullable: false),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     updated_at = table.Column<long>(type: "INTEGER", nullable: false),
@@ -601,52 +647,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         name: "fk_webhook_deliveries_webhook_subscriptions_subscription_id",
                         column: x => x.subscription_id,
                         principalTable: "webhook_subscriptions",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "allocation_lines",
-                columns: table => new
-                {
-                    id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    order_line_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    quantity = table.Column<int>(type: "INTEGER", nullable: false),
-                    allocation_id = table.Column<Guid>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_allocation_lines", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_allocation_lines_allocations_allocation_id",
-                        column: x => x.allocation_id,
-                        principalTable: "allocations",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "fulfilment_order_lines",
-                columns: table => new
-                {
-                    id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    order_line_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
-                    quantity = table.Column<int>(type: "INTEGER", nullable: false),
-                    short_picked = table.Column<int>(type: "INTEGER", nullable: false),
-                    fulfilment_order_id = table.Column<Guid>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_fulfilment_order_lines", x => x.id);
-                    table.ForeignKey(
-                        name: "fk_fulfilment_order_lines_fulfilment_orders_fulfilment_order_id",
-                        column: x => x.fulfilment_order_id,
-                        principalTable: "fulfilment_orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -821,11 +821,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_allocation_lines_allocation_id",
-                table: "allocation_lines",
-                column: "allocation_id");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_allocations_node_id_created_at",
                 table: "allocations",
                 columns: new[] { "node_id", "created_at" });
@@ -856,11 +851,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "fulfilment_nodes",
                 column: "code",
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_fulfilment_order_lines_fulfilment_order_id",
-                table: "fulfilment_order_lines",
-                column: "fulfilment_order_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_fulfilment_orders_allocation_id",
@@ -913,17 +903,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "ix_orders_client_ip_created_at",
                 table: "orders",
-                columns: new[] { "client_ip", "created_at" });
+                columns: new[] { "client_ip", "created_at" },
+                filter: "client_ip IS NOT NULL");
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_created_at",
                 table: "orders",
                 column: "created_at");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_orders_customer_email",
-                table: "orders",
-                column: "customer_email");
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_number",
@@ -943,25 +929,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 column: "status");
 
             migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_aggregate_id_sequence",
-                table: "outbox_messages",
-                columns: new[] { "aggregate_id", "sequence" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_dispatched_at_sequence",
-                table: "outbox_messages",
-                columns: new[] { "dispatched_at", "sequence" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_outbox_messages_id",
                 table: "outbox_messages",
                 column: "id",
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "ix_outbox_messages_occurred_at",
-                table: "outbox_messages",
-                column: "occurred_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_packages_fulfilment_order_id",
@@ -993,6 +964,17 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "products",
                 column: "sku",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_provider_operations_next_attempt_at",
+                table: "provider_operations",
+                column: "next_attempt_at",
+                filter: "status = 'Pending'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_provider_operations_payment_id",
+                table: "provider_operations",
+                column: "payment_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_purchase_order_lines_purchase_order_id",
@@ -1090,9 +1072,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 column: "claim_token");
 
             migrationBuilder.CreateIndex(
-                name: "ix_webhook_deliveries_status_next_attempt_at",
+                name: "ix_webhook_deliveries_next_attempt_at_message_sequence",
                 table: "webhook_deliveries",
-                columns: new[] { "status", "next_attempt_at" });
+                columns: new[] { "next_attempt_at", "message_sequence" },
+                filter: "status = 'Pending'");
 
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_subscription_id_message_id",
@@ -1103,14 +1086,21 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "ix_webhook_deliveries_subscription_id_ordering_key_message_sequence",
                 table: "webhook_deliveries",
-                columns: new[] { "subscription_id", "ordering_key", "message_sequence" });
+                columns: new[] { "subscription_id", "ordering_key", "message_sequence" },
+                filter: "status = 'Pending'");
+
+            // A customer's latest orders for the risk rules (WHERE customer_email = … ORDER BY created_at DESC LIMIT 50):
+            // over the owned customer's column, so written here rather than in the model.
+            migrationBuilder.Sql("CREATE INDEX ix_orders_customer_email_created_at ON orders (customer_email, created_at);");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql("DROP INDEX ix_orders_customer_email_created_at;");
+
             migrationBuilder.DropTable(
-                name: "allocation_lines");
+                name: "allocations");
 
             migrationBuilder.DropTable(
                 name: "api_keys");
@@ -1120,9 +1110,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "counters");
-
-            migrationBuilder.DropTable(
-                name: "fulfilment_order_lines");
 
             migrationBuilder.DropTable(
                 name: "idempotency_keys");
@@ -1140,6 +1127,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 name: "outbox_messages");
 
             migrationBuilder.DropTable(
+                name: "outbox_pending");
+
+            migrationBuilder.DropTable(
                 name: "packages");
 
             migrationBuilder.DropTable(
@@ -1150,6 +1140,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "products");
+
+            migrationBuilder.DropTable(
+                name: "provider_operations");
 
             migrationBuilder.DropTable(
                 name: "purchase_order_lines");
@@ -1168,9 +1161,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "webhook_attempts");
-
-            migrationBuilder.DropTable(
-                name: "allocations");
 
             migrationBuilder.DropTable(
                 name: "purchase_orders");
