@@ -38,7 +38,7 @@ public sealed class BenchHost : IAsyncDisposable
         else
         {
             var server = await PostgresServer.StartAsync();
-            // The pool the checkout benchmark and the README use: the test suite's 100 let an open-loop run keep 100
+            // The pool the checkout benchmark and docs/operations.md use: the test suite's 100 let an open-loop run keep 100
             // backends busy on 2 cores.
             connection = new Npgsql.NpgsqlConnectionStringBuilder(server.ConnectionString) { MaxPoolSize = Load.ApiCluster.PoolSizeFor(1) }.ConnectionString;
             dataDir = server.DataDirectory;

@@ -8,7 +8,7 @@ namespace Oms.Benchmarks;
 /// dotnet run -c Release --project tests/Oms.Benchmarks -- reads [--users 16]   order lookups, lists and a GraphQL page
 /// dotnet run -c Release --project tests/Oms.Benchmarks -- hot-sku [--replicas 2]  64 buyers race for 10 units
 /// dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks        webhook dispatch under load (in process)
-/// checkout, reads and hot-sku go over real HTTP to API processes they start (or --url a,b --key k); see the README.
+/// checkout, reads and hot-sku go over real HTTP to API processes they start (or --url a,b --key k); see docs/performance.md.
 /// (Not top-level statements: the global <c>Program</c> is the API's, which the webhook benchmark hosts.)
 /// </summary>
 public static class BenchmarkProgram

@@ -247,7 +247,7 @@ internal static class InsertOnlySave
         var commit = db.CommitWithSave;
         var write = new Statement(sql, parameters, Reused: true, types);
         // The statement sent with the save (a checkout's reservation) goes after the write: the stock rows it locks stay
-        // locked from it to the COMMIT, not through the write as well (README: Round trips). Should it refuse, the
+        // locked from it to the COMMIT, not through the write as well (docs/operations.md: Round trips). Should it refuse, the
         // COMMIT is skipped and the write rolls back with the transaction.
         Statement[] statements = (sentWith, commit) switch
         {

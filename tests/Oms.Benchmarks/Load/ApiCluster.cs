@@ -104,8 +104,8 @@ public sealed class ApiCluster : IAsyncDisposable
     /// <summary>Starts <paramref name="replicas"/> API processes on <paramref name="postgres"/> (or a throwaway server) and waits until each is ready.</summary>
     /// <param name="postgresOverTcp">Connect to the throwaway server on 127.0.0.1 instead of its Unix-domain socket.</param>
     /// <param name="poolSize">Connections per API process to the throwaway server; by default 8 per core of this
-    /// machine, shared out over the processes (README: Connection pool).</param>
-    /// <summary>Connections per API process: about 8 per core of the machine in all, shared out over the replicas (README: Connection pool).</summary>
+    /// machine, shared out over the processes (docs/operations.md: Connection pool).</param>
+    /// <summary>Connections per API process: about 8 per core of the machine in all, shared out over the replicas (docs/operations.md: Connection pool).</summary>
     public static int PoolSizeFor(int replicas) => Math.Max(4, 8 * Environment.ProcessorCount / replicas);
 
     public static async Task<ApiCluster> StartAsync(int replicas, string? postgres, bool requestLogs, IReadOnlyDictionary<string, string> settings,
@@ -144,7 +144,7 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["DOTNET_TieredCompilation"] = "0"; // as in the Docker image: no background re-JIT competing with requests
             start.Environment["DOTNET_ReadyToRun"] = "0"; // as in the Docker image: the framework JIT-compiled, optimized, too
             // Each replica sized to its share of the machine's cores, as a container given that CPU limit would be
-            // (.NET reads the quota): its server GC's heaps and its thread pool (README: Running several API processes).
+            // (.NET reads the quota): its server GC's heaps and its thread pool (docs/operations.md).
             if (replicas > 1) start.Environment["DOTNET_PROCESSOR_COUNT"] = Math.Max(1, Environment.ProcessorCount / replicas).ToString(System.Globalization.CultureInfo.InvariantCulture);
             start.Environment["Webhooks__AllowHttp"] = "true";
             start.Environment["Webhooks__AllowPrivateTargets"] = "true";

@@ -11,7 +11,7 @@ namespace Oms.Testing.Load;
 /// virtual user <c>u</c> talks to target <c>u mod n</c>, one request after another (closed loop).
 /// </summary>
 /// <param name="targets">The shoppers' clients, one per API process: a storefront's key, not an admin's (an admin key
-/// is read from the database on every request, README: API keys).</param>
+/// is read from the database on every request, docs/api-conventions.md: Access).</param>
 /// <param name="setup">The client that creates the nodes, products and stock (an admin key); the first target when not given.</param>
 public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets, HttpClient? setup = null)
 {

@@ -10,7 +10,7 @@ namespace Oms.Testing.Load;
 /// and one core's time per step of an integer loop; and what entering the kernel costs: one system call, and one round
 /// trip of a byte between two threads over a Unix-domain socket (two sends, two receives, two wake-ups: what every hop
 /// between the load generator, the API and PostgreSQL pays). On a shared virtual machine these move from hour to hour
-/// with what the neighbours do, and the load figures move with them (README: Benchmarks); printed with every run so
+/// with what the neighbours do, and the load figures move with them (docs/performance.md); printed with every run so
 /// that two runs can be compared. The kernel figures are null where they cannot be taken (not Linux).
 /// </summary>
 public sealed record MachineProbe(double L2ReadNs, double L3ReadNs, double DramReadNs, double IntegerStepNs,
