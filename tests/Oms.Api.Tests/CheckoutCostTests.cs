@@ -1,0 +1,37 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Oms.Api.Tests.Support;
+
+namespace Oms.Api.Tests;
+
+/// <summary>What one checkout costs the database, as docs/performance.md states it ("The checkout's lines").</summary>
+public sealed class CheckoutCostTests
+{
+    [Fact]
+    public async Task A_checkout_with_its_payment_takes_seven_statements_and_one_more_per_block_of_order_numbers()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync();
+        // A storefront's key, as a shop would use: an admin key is read from the database on every request.
+        var made = await s.Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "storefront " + s.Tag, scopes = new[] { "orders:write" } });
+        var shop = s.Factory.Client((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString());
+        var counts = new List<int>();
+        for (var i = 0; i < 41; i++)
+        {
+            var body = s.OrderBody(sku);
+            body["payment"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "bank_transfer" };
+            var response = await shop.PostAsync("/api/v1/orders", Scenario.Content(body));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal("allocated", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+            counts.Add(int.Parse(response.Headers.GetValues("Oms-Sql-Commands").Single()));
+        }
+        // The first one also reads the key and the product's terms into the process's caches.
+        var warm = counts.Skip(1).ToList();
+        var said = $"statements per checkout: {string.Join(", ", counts)}";
+        // Placed, paid, confirmed, routed and reserved in one write: no more than seven, or the fast path fell back to EF.
+        Assert.True(warm.Count(c => c == 7) >= warm.Count - 3, said);
+        // One more when the process takes its next block of 20 order numbers from the sequence: two or three times in 40.
+        Assert.True(warm.All(c => c is 7 or 8), said);
+    }
+}
