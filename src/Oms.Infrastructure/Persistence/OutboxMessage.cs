@@ -26,7 +26,7 @@ public sealed class OutboxMessage
     /// <summary>
     /// The later event of the same aggregate, written in the same transaction, that carries this event's data (all the
     /// events of one save carry the aggregate as it is at commit): a checkout's seven events hold four payloads, not
-    /// seven. It is the aggregate's last event of the save, so retention (by time) never removes it before this one.
+    /// seven. It is the aggregate's last event of the save, so retention, which removes events oldest first by id, never removes it before this one.
     /// </summary>
     public Guid? PayloadFrom { get; private set; }
     /// <summary>
