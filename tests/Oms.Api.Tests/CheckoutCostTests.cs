@@ -11,7 +11,10 @@ public sealed class CheckoutCostTests
     [Fact]
     public async Task A_checkout_with_its_payment_takes_seven_statements_and_one_more_per_block_of_order_numbers()
     {
-        var s = await Scenario.StartAsync();
+        // An API process of its own: others placing orders in the same process would take its order numbers' blocks.
+        var pg = await TestApp.DatabaseAsync();
+        await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
+        var s = new Scenario(app);
         var sku = await s.ProductAsync();
         // A storefront's key, as a shop would use: an admin key is read from the database on every request.
         var made = await s.Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "storefront " + s.Tag, scopes = new[] { "orders:write" } });
@@ -29,9 +32,9 @@ public sealed class CheckoutCostTests
         // The first one also reads the key and the product's terms into the process's caches.
         var warm = counts.Skip(1).ToList();
         var said = $"statements per checkout: {string.Join(", ", counts)}";
-        // Placed, paid, confirmed, routed and reserved in one write: no more than seven, or the fast path fell back to EF.
-        Assert.True(warm.Count(c => c == 7) >= warm.Count - 3, said);
-        // One more when the process takes its next block of 20 order numbers from the sequence: two or three times in 40.
+        // Placed, paid, confirmed, routed and reserved in one write: seven, or the fast path fell back to EF (eight every time).
+        Assert.True(warm.Count(c => c == 7) >= warm.Count * 4 / 5, said);
+        // One more when the process takes its next block of 20 order numbers from the sequence: about twice in 40.
         Assert.True(warm.All(c => c is 7 or 8), said);
     }
 }
