@@ -3,6 +3,7 @@ using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
 using Oms.Domain.Inventory;
 using Oms.Infrastructure.Persistence;
+using Oms.Infrastructure.Persistence.Configurations;
 
 namespace Oms.Api.Inventory;
 
@@ -28,8 +29,8 @@ public sealed class InventoryQueries(OmsDbContext db)
             rows = rows.Where(s => s.NodeId == nodeId);
         }
         if (filter.Sku is { Length: > 0 } sku) rows = rows.Where(s => s.Sku == sku);
-        if (filter.BelowReorderPoint == true) rows = rows.Where(s => s.ReorderPoint != null && s.OnHand - s.Reserved - s.SafetyStock < s.ReorderPoint);
-        if (filter.OutOfStock == true) rows = rows.Where(s => s.OnHand - s.Reserved - s.SafetyStock <= 0);
+        if (filter.BelowReorderPoint == true) rows = rows.Where(s => s.ReorderPoint != null && EF.Property<int>(s, StockColumns.Available) < s.ReorderPoint);
+        if (filter.OutOfStock == true) rows = rows.Where(s => EF.Property<int>(s, StockColumns.Available) <= 0);
         var keys = rows.Select(s => s.Sku).Distinct();
         if (after is not null) keys = keys.Where(s => string.Compare(s, after) > 0);
         var skus = await keys.OrderBy(s => s).Take(page.Take + 1).ToListAsync(ct);

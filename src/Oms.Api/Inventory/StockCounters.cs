@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Oms.Domain.Common;
 using Oms.Domain.Inventory;
 using Oms.Infrastructure.Persistence;
+using Oms.Infrastructure.Persistence.Configurations;
 
 namespace Oms.Api.Inventory;
 
@@ -72,7 +73,7 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
             "CROSS JOIN LATERAL (SELECT s.node_id, s.sku FROM stock_items s WHERE s.node_id = w.node_id AND s.sku = w.sku FOR UPDATE) l) " +
             "UPDATE stock_items s SET reserved = s.reserved + w.quantity, updated_at = @now FROM wanted w, locked l " +
             "WHERE s.node_id = w.node_id AND s.sku = w.sku AND l.node_id = s.node_id AND l.sku = s.sku " +
-            "AND s.on_hand - s.reserved - s.safety_stock >= w.quantity " +
+            "AND s.available >= w.quantity " +
             "RETURNING s.node_id, s.sku, w.quantity, s.on_hand, s.reserved, s.safety_stock, s.reorder_point, s.reorder_quantity, s.supplier_id",
             ("@nodes", rows.Select(r => r.Node.Value).ToArray()), ("@skus", rows.Select(r => r.Sku).ToArray()),
             ("@quantities", rows.Select(r => r.Quantity).ToArray()), ("@now", db.StoreTime(clock.GetUtcNow())));
@@ -95,7 +96,7 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
         {
             await using var command = db.RawCommand(
                 "UPDATE stock_items SET reserved = reserved + @q, updated_at = @now " +
-                "WHERE node_id = @node AND sku = @sku AND on_hand - reserved - safety_stock >= @q " +
+                "WHERE node_id = @node AND sku = @sku AND available >= @q " +
                 "RETURNING on_hand, reserved, safety_stock, reorder_point, reorder_quantity, supplier_id",
                 ("@q", quantity), ("@now", db.StoreTime(clock.GetUtcNow())), ("@node", db.StoreId(node.Value)), ("@sku", sku));
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -149,7 +150,7 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
     /// <summary>Takes <paramref name="quantity"/> out of what is available (a transfer out); null when not enough is.</summary>
     public async Task<StockCount?> TryTakeAvailableAsync(NodeId node, string sku, int quantity, CancellationToken ct)
     {
-        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && s.OnHand - s.Reserved - s.SafetyStock >= quantity)
+        var updated = await db.Stock.Where(s => s.NodeId == node && s.Sku == sku && EF.Property<int>(s, StockColumns.Available) >= quantity)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnHand, s => s.OnHand - quantity).SetProperty(s => s.UpdatedAt, clock.GetUtcNow()), ct);
         return updated == 1 ? await ReadAsync(node, sku, onHandDelta: -quantity, reservedDelta: 0, ct) : null;
     }

@@ -41,7 +41,22 @@ internal sealed class StockItemConfiguration : IEntityTypeConfiguration<StockIte
         b.HasOne<FulfilmentNode>().WithMany().HasForeignKey(s => s.NodeId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Supplier>().WithMany().HasForeignKey(s => s.SupplierId).OnDelete(DeleteBehavior.Restrict);
         b.Ignore(s => s.Available);
+        // What can still be promised, as every query reads it (StockColumns): kept by the database with the counts.
+        b.Property<int>(StockColumns.Available).HasColumnName(StockColumns.AvailableColumn).HasComputedColumnSql(StockColumns.AvailableSql, stored: true);
     }
+}
+
+/// <summary>
+/// The one definition of available stock in the database: on hand less reserved less safety stock, as a stored
+/// generated column that queries and the reservation function compare with (<c>available &gt;= @q</c>). It may go below
+/// zero where safety stock exceeds what is unreserved; <see cref="StockItem.Available"/> shows it clamped at zero.
+/// </summary>
+public static class StockColumns
+{
+    public const string AvailableSql = "on_hand - reserved - safety_stock";
+    public const string AvailableColumn = "available";
+    /// <summary>The EF shadow property of the column: <c>EF.Property&lt;int&gt;(s, StockColumns.Available)</c>.</summary>
+    public const string Available = "AvailableInStore";
 }
 
 internal sealed class InventoryLedgerEntryConfiguration : IEntityTypeConfiguration<InventoryLedgerEntry>

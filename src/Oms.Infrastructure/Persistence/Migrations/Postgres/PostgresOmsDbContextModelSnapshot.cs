@@ -587,6 +587,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("sku");
 
+                    b.Property<int>("AvailableInStore")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("integer")
+                        .HasColumnName("available")
+                        .HasComputedColumnSql("on_hand - reserved - safety_stock", true);
+
                     b.Property<int>("OnHand")
                         .HasColumnType("integer")
                         .HasColumnName("on_hand");

@@ -572,6 +572,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("sku");
 
+                    b.Property<int>("AvailableInStore")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("available")
+                        .HasComputedColumnSql("on_hand - reserved - safety_stock", true);
+
                     b.Property<int>("OnHand")
                         .HasColumnType("INTEGER")
                         .HasColumnName("on_hand");

@@ -13,7 +13,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOmsDbContext))]
-    [Migration("20261207052151_Initial")]
+    [Migration("20261207054440_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -589,6 +589,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("sku");
+
+                    b.Property<int>("AvailableInStore")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("integer")
+                        .HasColumnName("available")
+                        .HasComputedColumnSql("on_hand - reserved - safety_stock", true);
 
                     b.Property<int>("OnHand")
                         .HasColumnType("integer")

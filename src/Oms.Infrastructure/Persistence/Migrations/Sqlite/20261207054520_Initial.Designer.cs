@@ -11,7 +11,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOmsDbContext))]
-    [Migration("20261207052214_Initial")]
+    [Migration("20261207054520_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -574,6 +574,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("sku");
+
+                    b.Property<int>("AvailableInStore")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("available")
+                        .HasComputedColumnSql("on_hand - reserved - safety_stock", true);
 
                     b.Property<int>("OnHand")
                         .HasColumnType("INTEGER")

@@ -601,7 +601,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     reorder_point = table.Column<int>(type: "INTEGER", nullable: true),
                     reorder_quantity = table.Column<int>(type: "INTEGER", nullable: true),
                     supplier_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    available = table.Column<int>(type: "INTEGER", nullable: false, computedColumnSql: "on_hand - reserved - safety_stock", stored: true)
                 },
                 constraints: table =>
                 {

@@ -34,7 +34,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     i := COALESCE(ord[k], k);
                     UPDATE stock_items s SET reserved = s.reserved + p_quantities[i], updated_at = p_at
                     WHERE s.node_id = p_nodes[i] AND s.sku = p_skus[i]
-                      AND s.on_hand - s.reserved - s.safety_stock - p_quantities[i] >= GREATEST(COALESCE(s.reorder_point, 0), 1);
+                      AND s.available - p_quantities[i] >= GREATEST(COALESCE(s.reorder_point, 0), 1);
                     IF NOT FOUND THEN
                         RAISE EXCEPTION 'The stock of this order''s lines changed since it was read.' USING ERRCODE = 'OMS01';
                     END IF;
@@ -631,7 +631,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     reorder_point = table.Column<int>(type: "integer", nullable: true),
                     reorder_quantity = table.Column<int>(type: "integer", nullable: true),
                     supplier_id = table.Column<Guid>(type: "uuid", nullable: true),
-                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    available = table.Column<int>(type: "integer", nullable: false, computedColumnSql: "on_hand - reserved - safety_stock", stored: true)
                 },
                 constraints: table =>
                 {
