@@ -273,7 +273,7 @@ internal static class InsertOnlySave
         }
         catch (DbException e)
         {
-            if (e is Npgsql.PostgresException { SqlState: PostgresOmsDbContext.RefusedSqlState }) batch.Refused();
+            if (PostgresOmsDbContext.IsRefusal(e)) batch.Refused();
             // As EF reports a failed save, so callers' unique-violation handling is the same on both paths.
             throw new DbUpdateException("An error occurred while saving the entity changes. See the inner exception for details.", e);
         }

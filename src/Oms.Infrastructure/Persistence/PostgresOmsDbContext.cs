@@ -38,9 +38,11 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     public override async Task NotifyAsync(string channel, string payload, CancellationToken ct) =>
         await Database.ExecuteSqlInterpolatedAsync($"SELECT pg_notify({channel}, {payload})", ct);
 
-    public override bool IsRefusedWithSave(DbUpdateException exception) =>
-        exception.InnerException is PostgresException { SqlState: RefusedSqlState };
+    public override bool IsRefusedWithSave(DbUpdateException exception) => IsRefusal(exception.InnerException);
 
     /// <summary>The SQLSTATE our own functions raise to refuse (oms_reserve_stock).</summary>
     public const string RefusedSqlState = "OMS01";
+
+    /// <summary>Our own refusal (<see cref="RefusedSqlState"/>): raised by a statement as it ran, the connection is as it was.</summary>
+    public static bool IsRefusal(Exception? exception) => exception is PostgresException { SqlState: RefusedSqlState };
 }

@@ -24,7 +24,7 @@ public sealed class PreparedStatementsReset : DbConnectionInterceptor, IDbComman
     /// <summary>An EF command failed, other than by our own refusal (a statement that raises as it runs leaves the connection as it was).</summary>
     public void CommandFailed(DbCommand command, CommandErrorEventData eventData)
     {
-        if (command.Connection is { } connection && eventData.Exception is not Npgsql.PostgresException { SqlState: PostgresOmsDbContext.RefusedSqlState }) Mark(connection);
+        if (command.Connection is { } connection && !PostgresOmsDbContext.IsRefusal(eventData.Exception)) Mark(connection);
     }
 
     public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)

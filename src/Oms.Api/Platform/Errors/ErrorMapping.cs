@@ -62,7 +62,7 @@ public static partial class ErrorMapping
         BadHttpRequestException b when BindFailure().Match(b.Message) is { Success: true } m =>
             new(400, ValidationFailed, $"{m.Groups[1].Value}: the value has the wrong type.",
                 new Dictionary<string, string[]> { [m.Groups[1].Value] = ["The value has the wrong type."] }),
-        BadHttpRequestException b => new(b.StatusCode, b.StatusCode == 413 ? "payload_too_large" : "bad_request", b.Message),
+        BadHttpRequestException b => new(b.StatusCode, ProblemResponses.CodeFor(b.StatusCode), b.Message),
         UnauthenticatedException u => new(401, Unauthenticated, u.Message),
         ForbiddenException f => new(403, Forbidden, f.Message),
         NotFoundException n => new(404, NotFound, n.Message),

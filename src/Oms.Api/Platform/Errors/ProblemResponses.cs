@@ -36,26 +36,31 @@ public static class ProblemResponses
         p.Extensions.Remove("requestId");
         p.Extensions.Remove("exception");
         p.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
-        if (!p.Extensions.ContainsKey("code"))
-            p.Extensions["code"] = p.Status switch
-            {
-                400 => "bad_request",
-                401 => ErrorMapping.Unauthenticated,
-                403 => ErrorMapping.Forbidden,
-                404 => ErrorMapping.NotFound,
-                405 => "method_not_allowed",
-                406 => "not_acceptable",
-                413 => "payload_too_large",
-                414 => "uri_too_long",
-                415 => "unsupported_media_type",
-                429 => "rate_limited",
-                _ => ErrorMapping.Internal,
-            };
+        if (!p.Extensions.ContainsKey("code")) p.Extensions["code"] = CodeFor(p.Status.Value);
         if (p.Status == 404 && p.Detail is null) p.Detail = "No resource exists at this address.";
         if (p.Status == 413 && p.Detail is null) p.Detail = "The body is larger than this API accepts.";
-        // A refused body may still be arriving: the client is told not to send another request on this connection.
-        if (p.Status == 413 && !ctx.HttpContext.Response.HasStarted) ctx.HttpContext.Response.Headers.Connection = "close";
+        // What was refused may still be arriving: the client is told not to send another request on this connection.
+        if (p.Status is 408 or 413 or 414 or 431 && !ctx.HttpContext.Response.HasStarted) ctx.HttpContext.Response.Headers.Connection = "close";
     }
+
+    /// <summary>The code of a problem that has no more specific one: the framework's own answers, and the request's size.</summary>
+    public static string CodeFor(int status) => status switch
+    {
+        400 => "bad_request",
+        401 => ErrorMapping.Unauthenticated,
+        403 => ErrorMapping.Forbidden,
+        404 => ErrorMapping.NotFound,
+        405 => "method_not_allowed",
+        406 => "not_acceptable",
+        408 => "request_timeout",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        429 => "rate_limited",
+        431 => "headers_too_large",
+        < 500 => "bad_request",
+        _ => ErrorMapping.Internal,
+    };
 
     // RFC 9457 §4.2.1: with type about:blank, the title is the status code's phrase.
     private static string ReasonPhrase(int status) =>

@@ -33,12 +33,13 @@ public static class ParserRefusals
         var text = Encoding.ASCII.GetString(head);
         var statusLineEnd = text.IndexOf("\r\n", StringComparison.Ordinal);
         if (!int.TryParse(text.AsSpan(9, 3), out var status)) return null;
-        var (code, detail) = status switch
+        var code = Errors.ProblemResponses.CodeFor(status is 408 or 414 or 431 ? status : 400);
+        var detail = status switch
         {
-            414 => ("uri_too_long", "The address (path and query) is longer than the server accepts."),
-            431 => ("headers_too_large", "The headers are larger than the server accepts."),
-            408 => ("request_timeout", "The request's headers did not arrive in time."),
-            _ => ("bad_request", "The request is not valid HTTP: a control character (such as NUL) in the path or a header, or a malformed request line or header."),
+            414 => "The address (path and query) is longer than the server accepts.",
+            431 => "The headers are larger than the server accepts.",
+            408 => "The request's headers did not arrive in time.",
+            _ => "The request is not valid HTTP: a control character (such as NUL) in the path or a header, or a malformed request line or header.",
         };
         var trace = $"00-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}-00";
         var title = Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);

@@ -21,7 +21,7 @@ public sealed class IdempotencyOptions
 /// <summary>
 /// What an endpoint that creates one resource answers for it (its 201), found by the id the key reserved.
 /// </summary>
-public sealed record StoredResponse(int StatusCode, string ContentType, byte[] Body, string? Location, string? ETag);
+public sealed record StoredResponse(int StatusCode, string? ContentType, byte[] Body, string? Location, string? ETag);
 
 /// <summary>
 /// Endpoint metadata of a POST that creates one resource under the id its Idempotency-Key reserved
@@ -94,7 +94,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
                     return;
                 case ClaimOutcome.Completed:
                     var record = claim.Record!;
-                    await WriteAsync(http, new StoredResponse(record.StatusCode!.Value, record.ContentType ?? "", record.Body ?? [], record.Location, record.ETag), replayed: true);
+                    await WriteAsync(http, new StoredResponse(record.StatusCode!.Value, record.ContentType, record.Body ?? [], record.Location, record.ETag), replayed: true);
                     return;
                 case ClaimOutcome.InFlight when clock.GetUtcNow() < deadline:
                     await Task.Delay(TimeSpan.FromMilliseconds(25), http.RequestAborted);
@@ -162,7 +162,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
             return;
         }
         var body = buffer.ToArray();
-        await CompleteAsync(owner, key, new StoredResponse(status, http.Response.ContentType ?? "", body, NullIfEmpty(http.Response.Headers.Location), NullIfEmpty(http.Response.Headers.ETag)));
+        await CompleteAsync(owner, key, new StoredResponse(status, http.Response.ContentType, body, NullIfEmpty(http.Response.Headers.Location), NullIfEmpty(http.Response.Headers.ETag)));
         await original.WriteAsync(body, http.RequestAborted);
     }
 
@@ -205,7 +205,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
         await db.IdempotencyRecords.Where(r => r.Owner == owner && r.Key == key)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.StatusCode, response.StatusCode)
-                .SetProperty(r => r.ContentType, response.ContentType.Length == 0 ? null : response.ContentType)
+                .SetProperty(r => r.ContentType, response.ContentType)
                 .SetProperty(r => r.Location, response.Location)
                 .SetProperty(r => r.ETag, response.ETag)
                 .SetProperty(r => r.Body, response.Body), CancellationToken.None);
@@ -234,7 +234,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
     private static async Task WriteAsync(HttpContext http, StoredResponse response, bool replayed)
     {
         http.Response.StatusCode = response.StatusCode;
-        if (response.ContentType.Length > 0) http.Response.ContentType = response.ContentType;
+        if (response.ContentType is not null) http.Response.ContentType = response.ContentType;
         if (response.Location is not null) http.Response.Headers.Location = response.Location;
         if (response.ETag is not null) http.Response.Headers.ETag = response.ETag;
         if (replayed) http.Response.Headers["Idempotent-Replayed"] = "true";

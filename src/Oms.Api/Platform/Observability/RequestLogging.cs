@@ -60,7 +60,7 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
         var target = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
         if (target.Length > _maxTarget)
         {
-            await RefuseAsync(http, new Errors.ErrorInfo(414, "uri_too_long", $"The address (path and query) is longer than {_maxTarget} bytes."));
+            await RefuseAsync(http, 414, $"The address (path and query) is longer than {_maxTarget} bytes.");
             return;
         }
         var headers = 0L;
@@ -68,20 +68,18 @@ public sealed class RequestSizeLimit(RequestDelegate next, IConfiguration config
             foreach (var value in values) headers += name.Length + (value?.Length ?? 0) + 4; // "name: value\r\n"
         if (headers > _maxHeaders)
         {
-            await RefuseAsync(http, new Errors.ErrorInfo(431, "headers_too_large", $"The headers add up to more than {_maxHeaders} bytes."));
+            await RefuseAsync(http, 431, $"The headers add up to more than {_maxHeaders} bytes.");
             return;
         }
         if (http.Request.ContentLength > _maxBody)
         {
-            await RefuseAsync(http, new Errors.ErrorInfo(413, "payload_too_large", $"The body is larger than {_maxBody} bytes."));
+            await RefuseAsync(http, 413, $"The body is larger than {_maxBody} bytes.");
             return;
         }
         await next(http);
     }
 
-    private static ValueTask RefuseAsync(HttpContext http, Errors.ErrorInfo error)
-    {
-        http.Response.Headers.Connection = "close";
-        return Errors.ProblemResponses.WriteAsync(http, error);
-    }
+    // The problem carries Connection: close for these statuses (ProblemResponses.Customize).
+    private static ValueTask RefuseAsync(HttpContext http, int status, string detail) =>
+        Errors.ProblemResponses.WriteAsync(http, new Errors.ErrorInfo(status, Errors.ProblemResponses.CodeFor(status), detail));
 }
