@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Oms.Api.Tests.Support;
 
 namespace Oms.Api.Tests;
@@ -36,5 +37,8 @@ public sealed class CheckoutCostTests
         Assert.True(warm.Count(c => c == 7) >= warm.Count * 4 / 5, said);
         // One more when the process takes its next block of 20 order numbers from the sequence: about twice in 40.
         Assert.True(warm.All(c => c is 7 or 8), said);
+        // And it did not hand a single checkout to EF.
+        var fallbacks = app.Services.GetRequiredService<Oms.Infrastructure.Persistence.FastPath.FastPathFallbacks>();
+        Assert.True(fallbacks.Count == 0, $"{fallbacks.Count} checkouts fell back to EF, the last because {fallbacks.LastReason}");
     }
 }

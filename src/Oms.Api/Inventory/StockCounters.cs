@@ -47,19 +47,6 @@ public sealed class StockCounters(OmsDbContext db, TimeProvider clock, IServiceS
         return null;
     }
 
-    /// <summary>
-    /// Reserves every (node, SKU, quantity) with the next save, in its round trip (PostgreSQL only: a checkout's write,
-    /// reservation and COMMIT go out together, the reservation after the write, so that its row locks are held only
-    /// until the COMMIT). All or nothing, and only while every row stays at or above its reorder point and above zero:
-    /// crossing one sets off signals (<see cref="StockSignals"/>) that must be decided under the row lock and written
-    /// with the save, which this one does not carry. Anything else (stock taken since the caller read it, or a
-    /// crossing) makes the save fail with nothing written (<see cref="OmsDbContext.IsRefusedWithSave"/>): roll back and
-    /// reserve with <see cref="TryReserveAllAsync"/>. Rows are locked in (node, SKU) order, as there.
-    /// </summary>
-    public void ReserveWithSave(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows) =>
-        db.SendWithSave(new("SELECT oms_reserve_stock($1, $2, $3, $4)", [rows.Select(r => r.Node.Value).ToArray(), rows.Select(r => r.Sku).ToArray(),
-            rows.Select(r => r.Quantity).ToArray(), db.StoreTime(clock.GetUtcNow())], Reused: true));
-
     private async Task<List<StockCount>> ReserveTogetherAsync(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, CancellationToken ct)
     {
         // The savepoint is not released on success: it ends with the transaction, and releasing it would cost a statement.

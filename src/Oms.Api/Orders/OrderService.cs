@@ -10,7 +10,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Orders;
 
 public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
-    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes)
+    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes, ICheckoutWriter checkout)
 {
     /// <summary>
     /// Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).
@@ -36,17 +36,13 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         // One transaction from the first read to the last write: the reads then run under its settings (generic plans
         // on PostgreSQL, see WriteTransactionSettings) and the save needs no transaction of its own.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // The new order, its payment, routing decision, allocations and fulfilment orders are written by one statement
-        // straight from the objects, without EF's change tracker (OmsDbContext.CollectNewAggregates).
-        db.CollectNewAggregates();
         try
         {
             return await PlaceInTransactionAsync(request, id, tx, reserveWithSave, ct);
         }
         finally
         {
-            db.StopCollecting();
-            db.ForgetWithSave();
+            checkout.Reset();
         }
     }
 
@@ -75,7 +71,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var order = Order.Place(draft, await numbers.NextAsync(db, ct), charges, actor.Name, now);
         var assessment = risk.Assess(order.Total, order.BillingAddress?.Country, order.ShippingAddress?.Country, history);
         order.AssessRisk(assessment.Score, assessment.Reasons, assessment.Hold, "risk", now, atPlacement: true);
-        db.AddNew(order);
+        checkout.Add(order);
         if (request.Payment is { } paid)
         {
             var amount = paid.Amount ?? order.Total;
@@ -83,7 +79,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             var payment = Payment.Create(order.Id, paid.Method, new Money(amount, order.Currency), null, now);
             if (paid.Reference is { } moneyReference) payment.Reference(moneyReference);
             order.PaymentMoved(payment.Capture(amount, now, "received"), now, atPlacement: true);
-            db.AddNew(payment);
+            checkout.Add(payment);
         }
         // Paid in full and not held by the fraud rules: confirmed, routed and reserved in the same transaction.
         var confirm = request.Payment is not null && order.Status == OrderStatus.Pending && order.AmountOutstanding == 0;
@@ -92,11 +88,11 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             if (confirm)
             {
                 order.Confirm(actor.Name, now);
-                await allocations.AllocateOnConfirmAsync(order, ct, read, reserveWithSave);
+                await allocations.AllocateOnConfirmAsync(order, ct, read, checkout, reserveWithSave);
             }
-            await db.SaveAndCommitAsync(tx, ct);
+            await checkout.SaveAndCommitAsync(tx, ct);
         }
-        catch (DbUpdateException e) when (reserveWithSave && db.IsRefusedWithSave(e))
+        catch (DbUpdateException e) when (reserveWithSave && checkout.IsRefusal(e))
         {
             await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
@@ -272,91 +268,21 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         return node.Address.Country;
     }
 
-    private sealed record TotalAt(long Total, DateTimeOffset CreatedAt);
-
-    // The last 50 orders are history enough, and keep this one indexed read (ix_orders_customer_email_created_at, read
-    // backwards) however long a customer's history is. Compiled once per model (EF would otherwise rebuild and hash
-    // the expression tree per call).
-    private static readonly CompiledQuery<Func<OmsDbContext, string, IAsyncEnumerable<TotalAt>>> RecentOrdersQuery = new(() => EF.CompileAsyncQuery(
-        (OmsDbContext db, string email) => db.Orders.AsNoTracking().Where(o => o.Customer.Email == email).OrderByDescending(o => o.CreatedAt).Take(50)
-            .Select(o => new TotalAt(o.Total, o.CreatedAt))));
-
-    private const string ProductsSql =
-        "SELECT p.sku, p.name, p.active, p.price_amount, p.currency, p.weight_grams, p.backorder_policy, p.preorder_available_on";
-    // Each wanted SKU's product and stock rows are found through their keys (one LATERAL subquery per SKU; OFFSET 0
-    // keeps the product's from being flattened into a join), whatever the tables' sizes: inside our transactions the
-    // plan is generic, and for a small catalog PostgreSQL's generic plan scanned both tables whole and hash-joined them
-    // (0.105 against 0.030-0.048 ms per call, EXPLAIN ANALYZE at 200 SKUs over 4 nodes). The SKUs are distinct.
-    private const string ProductsFrom = " FROM unnest($1::text[]) AS w(sku) CROSS JOIN LATERAL (SELECT * FROM products p WHERE p.sku = w.sku OFFSET 0) p";
-    private const string ProductsWithStockSql = ProductsSql + ", s.node_id, s.on_hand, s.reserved, s.safety_stock, s.reorder_point" + ProductsFrom +
-        " LEFT JOIN LATERAL (SELECT * FROM stock_items s WHERE s.sku = p.sku) s ON true";
-    private const string ProductsOnlySql = ProductsSql + ProductsFrom;
-    private const string RecentOrdersSql = "SELECT o.total, o.created_at FROM orders o WHERE o.customer_email = $1 ORDER BY o.created_at DESC LIMIT 50";
-    private const string OrdersByIpSql = "SELECT count(*)::int FROM orders o WHERE o.client_ip = $1 AND o.created_at >= $2";
-
     /// <summary>
-    /// What placing an order reads before it writes: the lines' products (with every stock row of them when
-    /// <paramref name="withStock"/>: routing plans its first attempt from them), and the customer's earlier orders (by
-    /// e-mail) and recent orders from the same IP, for the risk rules. On PostgreSQL one command, so one round trip
-    /// (with the transaction's BEGIN and settings); elsewhere one query each.
+    /// What placing an order reads before it writes (<see cref="ICheckoutWriter.ReadAsync"/>): the lines' products
+    /// (with every stock row of them when <paramref name="withStock"/>: routing plans its first attempt from them), and
+    /// the customer's history for the risk rules.
     /// </summary>
-    private async Task<(AllocationService.ProductsWithStock Read, CustomerHistory History)> ReadForPlacementAsync(PlaceOrderRequest request, bool withStock,
+    private async Task<(CheckoutRead Read, CustomerHistory History)> ReadForPlacementAsync(PlaceOrderRequest request, bool withStock,
         DateTimeOffset now, CancellationToken ct)
     {
-        var skus = request.Lines.Select(l => l.Sku).Distinct().ToArray();
-        var email = request.Customer.Email.Trim().ToLowerInvariant();
-        var ip = request.ClientIp;
         var since = now - risk.Settings.VelocityWindow;
-        if (!db.HasArrayParameters)
-        {
-            var read = withStock
-                ? await allocations.ProductsWithStockAsync(skus, ct)
-                : new AllocationService.ProductsWithStock(await allocations.ProductsAsync(skus, ct), null);
-            var earlier = new List<TotalAt>(4);
-            await foreach (var o in RecentOrdersQuery.For(db)(db, email).WithCancellation(ct)) earlier.Add(o);
-            var sameIp = ip is null ? 0 : await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= since, ct);
-            return (read, History(earlier, sameIp, since));
-        }
-
-        Statement products = new(withStock ? ProductsWithStockSql : ProductsOnlySql, [skus], Reused: true), history = new(RecentOrdersSql, [email], Reused: true);
-        await using var batch = ip is null ? db.RawBatch(products, history) : db.RawBatch(products, history, new(OrdersByIpSql, [ip, since], Reused: true));
-        var terms = new Dictionary<string, AllocationService.ProductTerms>(skus.Length);
-        List<AllocationService.StockRow>? stock = withStock ? [] : null;
-        var recent = new List<TotalAt>(4);
-        var byIp = 0;
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        var result = 0;
-        do
-        {
-            if (reader.FieldCount == 0) continue; // the transaction's settings, sent in front (WriteTransactionSettings)
-            switch (result++)
-            {
-                case 0:
-                    while (await reader.ReadAsync(ct))
-                    {
-                        var sku = reader.GetString(0);
-                        if (!terms.ContainsKey(sku))
-                            terms[sku] = new AllocationService.ProductTerms(sku, reader.GetString(1), reader.GetBoolean(2), reader.GetInt64(3), reader.GetString(4),
-                                reader.GetInt32(5), Enum.Parse<Oms.Domain.Inventory.BackorderPolicy>(reader.GetString(6)),
-                                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7));
-                        if (withStock && !reader.IsDBNull(8))
-                            stock!.Add(new AllocationService.StockRow(new Oms.Domain.Inventory.NodeId(reader.GetGuid(8)), sku, reader.GetInt32(9), reader.GetInt32(10), reader.GetInt32(11),
-                                reader.IsDBNull(12) ? null : reader.GetInt32(12)));
-                    }
-                    break;
-                case 1:
-                    while (await reader.ReadAsync(ct)) recent.Add(new TotalAt(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1)));
-                    break;
-                default:
-                    if (await reader.ReadAsync(ct)) byIp = reader.GetInt32(0);
-                    break;
-            }
-        } while (await reader.NextResultAsync(ct));
-        batch.Completed();
-        return (new AllocationService.ProductsWithStock(terms, stock), History(recent, byIp, since));
+        var read = await checkout.ReadAsync(new CheckoutReadRequest(request.Lines.Select(l => l.Sku).Distinct().ToArray(), withStock,
+            request.Customer.Email.Trim().ToLowerInvariant(), request.ClientIp, since), ct);
+        return (read, History(read.Recent, read.OrdersFromIp, since));
     }
 
-    private static CustomerHistory History(List<TotalAt> recent, int byIp, DateTimeOffset since) =>
+    private static CustomerHistory History(IReadOnlyList<(long Total, DateTimeOffset CreatedAt)> recent, int byIp, DateTimeOffset since) =>
         recent.Count == 0
             ? new CustomerHistory(0, 0, 0, byIp)
             : new CustomerHistory(recent.Count, recent.Sum(o => o.Total) / recent.Count, recent.Count(o => o.CreatedAt >= since), byIp);
@@ -369,7 +295,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
     private async Task<List<LineItem>> PriceLinesAsync(IReadOnlyList<OrderLineRequest> requested, string currency, CancellationToken ct) =>
         Price(requested, currency, await allocations.ProductsAsync(requested.Select(l => l.Sku), ct));
 
-    private static List<LineItem> Price(IReadOnlyList<OrderLineRequest> requested, string currency, Dictionary<string, AllocationService.ProductTerms> products)
+    private static List<LineItem> Price(IReadOnlyList<OrderLineRequest> requested, string currency, Dictionary<string, ProductTerms> products)
     {
         var errors = new Dictionary<string, string[]>();
         var lines = new List<LineItem>(requested.Count);

@@ -27,6 +27,8 @@ public static class StartupTasks
         var services = scope.ServiceProvider;
 
         await PersistenceSetup.MigrateAsync(services.GetRequiredService<OmsDbContext>(), ct);
+        // The checkout's fast path refuses to start on a model it cannot write, rather than fall back to EF on every checkout.
+        if (database.CheckoutWriter == CheckoutWriters.Fast) Oms.Infrastructure.Persistence.FastPath.FastCheckoutWriter.Verify(services.GetRequiredService<OmsDbContext>());
 
         var embedded = database.Provider == DatabaseProvider.Sqlite;
         if (config.GetValue("Seed:Demo", embedded) && await services.GetRequiredService<DemoDataSeeder>().SeedIfEmptyAsync(ct: ct))

@@ -24,16 +24,17 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     public sealed record Outcome(RoutingDecision Decision, IReadOnlyList<Allocation> Allocations, IReadOnlyList<PlannedLine> Short);
 
     /// <summary>Routes the whole order at confirmation: short lines follow each SKU's backorder policy.</summary>
-    /// <param name="read">The order's products, and their stock rows, when the caller read them already
-    /// (<see cref="ProductsWithStockAsync"/>: placement prices the lines with them).</param>
-    /// <param name="reserveWithSave">The caller saves and commits right after (a checkout): when the rows read show
-    /// enough stock, the reservation rides with that save (<see cref="StockCounters.ReserveWithSave"/>), and a
-    /// save refused for it (<see cref="OmsDbContext.IsRefusedWithSave"/>) means: roll back, and run again without.</param>
-    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, ProductsWithStock? read = null, bool reserveWithSave = false)
+    /// <param name="read">The order's products, and their stock rows, when the caller read them already (a checkout
+    /// prices the lines with them: <see cref="ICheckoutWriter.ReadAsync"/>).</param>
+    /// <param name="checkout">A checkout's writer: the new routing decision, allocations and fulfilment orders go to it.</param>
+    /// <param name="reserveWithSave">When the rows read show enough stock, the reservation rides with the checkout's
+    /// save (<see cref="ICheckoutWriter.ReserveWithSave"/>), and a save refused for it
+    /// (<see cref="ICheckoutWriter.IsRefusal"/>) means: roll back, and run again without.</param>
+    public async Task AllocateOnConfirmAsync(Order order, CancellationToken ct, CheckoutRead? read = null, ICheckoutWriter? checkout = null, bool reserveWithSave = false)
     {
         var products = read?.Products ?? await ProductsAsync(order.Lines.Select(l => l.Sku), ct);
         var lines = order.Lines.Select(l => new RoutingLine(l.Id, l.Sku, l.Quantity, products.GetValueOrDefault(l.Sku)?.WeightGrams ?? 0)).ToList();
-        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct, read?.Stock, reserveWithSave && db.HasArrayParameters);
+        var outcome = await RouteAndReserveAsync(order, lines, RoutingTrigger.Confirmation, [], ct, read?.Stock, checkout, reserveWithSave && checkout?.ReservesWithSave == true);
         var denied = outcome.Short.Where(s => products.GetValueOrDefault(s.Sku)?.BackorderPolicy is null or BackorderPolicy.Deny).ToList();
         if (denied.Count > 0)
         {
@@ -186,7 +187,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     /// <param name="stock">Stock rows of the lines' SKUs read moments ago, for the first plan (a later attempt reads again).</param>
     /// <param name="reserveWithSave">See <see cref="AllocateOnConfirmAsync"/>: used for the first attempt when <paramref name="stock"/> shows it cannot cross a signal.</param>
     private async Task<Outcome> RouteAndReserveAsync(Order order, IReadOnlyList<RoutingLine> lines, RoutingTrigger trigger, IReadOnlyCollection<NodeId> excluded,
-        CancellationToken ct, IReadOnlyList<StockRow>? stock = null, bool reserveWithSave = false)
+        CancellationToken ct, IReadOnlyList<StockRow>? stock = null, ICheckoutWriter? checkout = null, bool reserveWithSave = false)
     {
         if (db.Database.CurrentTransaction is null) throw new InvalidOperationException("Reservations must run inside a transaction.");
         var request = new RoutingRequest(lines, order.ShippingAddress ?? order.BillingAddress, order.Priority, order.Channel, order.Delivery, excluded);
@@ -209,7 +210,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
                     && StockSignals.StaysQuiet(StockItem.AvailableOf(row.OnHand, row.Reserved, row.SafetyStock) - r.Quantity, row.ReorderPoint)))
             {
                 // Nothing to signal if the rows still hold what was read; the save fails (nothing written) if they do not.
-                counters.ReserveWithSave(reservations);
+                checkout!.ReserveWithSave(reservations, now);
                 counts = [];
             }
             else if (await counters.TryReserveAllAsync(reservations, ct) is { } reserved) counts = reserved;
@@ -222,15 +223,16 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
             }
 
             var decision = new RoutingDecision(order.Id, trigger, plan, now);
-            db.AddNew(decision);
+            Action<object> add = checkout is null ? entity => db.Add(entity) : checkout.Add;
+            add(decision);
             var allocations = plan.Allocations
                 .Select(a => Allocation.Reserve(order.Id, a.NodeId, a.NodeCode, decision.Id, a.Lines.Select(l => (l.LineId, l.Sku, l.Quantity)), now))
                 .ToList();
             var names = order.Lines.ToDictionary(l => l.Id, l => l.Name);
             foreach (var allocation in allocations)
             {
-                db.AddNew(allocation);
-                db.AddNew(FulfilmentOrder.Create(allocation, order, names, now));
+                add(allocation);
+                add(FulfilmentOrder.Create(allocation, order, names, now));
             }
             await signals.AfterChangeAsync(counts, ct);
             return new Outcome(decision, allocations, plan.Short);
@@ -244,33 +246,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         return router.Plan(request, await SnapshotAsync(request.Lines.Select(l => l.Sku).Distinct().ToList(), now, ct), now);
     }
 
-    public async Task<Dictionary<string, ProductTerms>> ProductsAsync(IEnumerable<string> skus, CancellationToken ct)
-    {
-        var list = skus.Distinct().ToList();
-        return await db.Products.AsNoTracking().Where(p => list.Contains(p.Sku))
-            .Select(p => new ProductTerms(p.Sku, p.Name, p.Active, p.PriceAmount, p.Currency, p.WeightGrams, p.BackorderPolicy, p.PreorderAvailableOn))
-            .ToDictionaryAsync(p => p.Sku, ct);
-    }
-
-    /// <summary>What ordering a product needs of it: its price, whether it can be ordered, and how routing and backorders treat it.</summary>
-    public sealed record ProductTerms(string Sku, string Name, bool Active, long PriceAmount, string Currency, int WeightGrams,
-        BackorderPolicy BackorderPolicy, DateOnly? PreorderAvailableOn);
-
-    /// <summary>A stock row as routing reads it; <see cref="ReorderPoint"/> only where a checkout's first read needs it (null otherwise).</summary>
-    public sealed record StockRow(NodeId NodeId, string Sku, int OnHand, int Reserved, int SafetyStock, int? ReorderPoint = null);
-
-    /// <summary>Products and (unless null: not read) their stock rows, read together so a checkout prices and routes from one query.</summary>
-    public sealed record ProductsWithStock(Dictionary<string, ProductTerms> Products, IReadOnlyList<StockRow>? Stock);
-
-    /// <summary>The products of <paramref name="skus"/> with every stock row of them (one query each).</summary>
-    public async Task<ProductsWithStock> ProductsWithStockAsync(IEnumerable<string> skus, CancellationToken ct)
-    {
-        var list = skus.Distinct().ToList();
-        var products = await ProductsAsync(list, ct);
-        var stock = await db.Stock.AsNoTracking().Where(s => list.Contains(s.Sku))
-            .Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToListAsync(ct);
-        return new ProductsWithStock(products, stock);
-    }
+    public Task<Dictionary<string, ProductTerms>> ProductsAsync(IEnumerable<string> skus, CancellationToken ct) => ProductTerms.ReadAsync(db, skus, ct);
 
     /// <summary>
     /// Every node, its available stock of the requested SKUs, and, for nodes with a daily capacity, the allocations
@@ -278,8 +254,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     /// </summary>
     private async Task<List<NodeSnapshot>> SnapshotAsync(IReadOnlyList<string> skus, DateTimeOffset now, CancellationToken ct, IReadOnlyList<StockRow>? read = null)
     {
-        var stock = read ?? await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku))
-            .Select(s => new StockRow(s.NodeId, s.Sku, s.OnHand, s.Reserved, s.SafetyStock)).ToListAsync(ct);
+        var stock = read ?? await StockRow.ReadAsync(db, skus, ct);
         var nodes = await directory.AllAsync(db, stock.Select(s => s.NodeId), ct);
         var capped = nodes.Where(n => n.DailyCapacity is not null).ToList();
         var recent = new Dictionary<NodeId, int>();

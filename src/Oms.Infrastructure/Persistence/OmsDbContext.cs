@@ -7,6 +7,7 @@ using Oms.Domain.Inventory;
 using Oms.Domain.Routing;
 using Oms.Domain.Webhooks;
 using Oms.Domain.Orders;
+using Oms.Infrastructure.Persistence.FastPath;
 
 namespace Oms.Infrastructure.Persistence;
 
@@ -116,23 +117,6 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
-    /// <summary>True when the save failed because the statement sent with it refused (<see cref="SendWithSave"/>; PostgreSQL's SQLSTATE OMS01).</summary>
-    public virtual bool IsRefusedWithSave(DbUpdateException exception) => false;
-
-    private Statement? _withSave;
-
-    /// <summary>
-    /// A statement the next save sends with it: right after the write, in the save's own round trip, when the save is
-    /// one statement (a checkout), otherwise just before EF's save. PostgreSQL runs a batch in order and skips the rest,
-    /// COMMIT included, once a statement fails, so a statement that raises an error (<see cref="IsRefusedWithSave"/>)
-    /// fails the save, and the caller rolls back.
-    /// </summary>
-    public void SendWithSave(Statement statement) =>
-        _withSave = _withSave is null ? statement : throw new InvalidOperationException("One statement with a save at a time.");
-
-    /// <summary>Drops a statement that was to go with the next save (its transaction was rolled back).</summary>
-    public void ForgetWithSave() => _withSave = null;
-
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OmsDbContext).Assembly, t => t.Namespace == typeof(OmsDbContext).Namespace + ".Configurations");
 
@@ -182,8 +166,6 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
     }
 
-    private List<object>? _newAggregates;
-
     /// <summary>The JSON the last save's events carry for each of its aggregates, until <see cref="TakeSavedJson"/>.</summary>
     private Dictionary<AggregateRoot, string>? _savedJson;
 
@@ -200,74 +182,62 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         return json;
     }
 
-    /// <summary>Set by <see cref="SaveAndCommitAsync"/> for its save; <see cref="CommittedWithSave"/> says whether the save's statement committed.</summary>
-    internal bool CommitWithSave { get; private set; }
+    /// <summary>The save <see cref="SaveInOneStatementAsync"/> asked for, until <see cref="SaveWithOutboxAsync"/> takes it.</summary>
+    private OneStatement? _oneStatement;
 
-    internal bool CommittedWithSave { get; set; }
+    private sealed record OneStatement(List<object> Added, Statement? SentWith)
+    {
+        public string? Declined { get; set; }
+        public bool Committed { get; set; }
+    }
+
+    /// <summary>What <see cref="SaveInOneStatementAsync"/> did: whether the COMMIT went with the write, and why EF wrote the save instead (null when it did not).</summary>
+    internal readonly record struct OneStatementSave(bool Committed, string? Declined);
 
     /// <summary>
-    /// Saves and commits <paramref name="transaction"/> (begun by the caller). On PostgreSQL a save that goes out as one
-    /// statement (<see cref="InsertOnlySave"/>, a checkout) sends the COMMIT with it: one round trip, not two. Any other
-    /// save is followed by the transaction's own commit. The transaction is finished either way; dispose it as usual.
+    /// The fast path's save (<see cref="FastPath.FastCheckoutWriter"/>, PostgreSQL, inside the caller's transaction):
+    /// <paramref name="added"/> (new aggregates the change tracker never saw), whatever is tracked as added, and the
+    /// events of both, written by one statement (<see cref="InsertOnlySave"/>), then <paramref name="sentWith"/> and the
+    /// COMMIT, in one round trip. Should the statement not be able to write the save, EF writes it (after
+    /// <paramref name="sentWith"/>) and the caller commits; the outcome says so.
     /// </summary>
-    public async Task SaveAndCommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken ct)
+    internal async Task<OneStatementSave> SaveInOneStatementAsync(List<object> added, Statement? sentWith, CancellationToken ct)
     {
-        bool committed;
-        CommitWithSave = true;
+        if (!HasArrayParameters || Database.CurrentTransaction is null) throw new InvalidOperationException("The one-statement save runs on PostgreSQL, inside a transaction.");
+        var save = _oneStatement = new OneStatement(added, sentWith);
         try
         {
             await SaveChangesAsync(ct);
-            committed = CommittedWithSave;
         }
         finally
         {
-            CommitWithSave = CommittedWithSave = false;
+            _oneStatement = null;
         }
-        if (!committed)
+        if (save.Committed)
         {
-            await transaction.CommitAsync(ct);
-            return;
+            // EF did not see this commit, so its interceptors did not run: what OutboxCommitInterceptor would do.
+            TransactionSettingsPending = false;
+            if (NotifyOnCommit)
+            {
+                NotifyOnCommit = false;
+                OutboxSignal?.Notify();
+            }
         }
-        // EF did not see this commit, so its interceptors did not run: what OutboxCommitInterceptor would do.
-        TransactionSettingsPending = false;
-        if (NotifyOnCommit)
-        {
-            NotifyOnCommit = false;
-            OutboxSignal?.Notify();
-        }
-    }
-
-    /// <summary>
-    /// From now until <see cref="StopCollecting"/>, <see cref="AddNew"/> keeps new aggregates out of the change tracker
-    /// and the next save writes them with one statement, read from the objects as they are then (PostgreSQL, inside a
-    /// transaction; elsewhere, or when that statement cannot write them, they are added to EF at the save). For a use
-    /// case that adds a new graph, saves once and ends, such as placing an order: attaching the graph, detecting changes
-    /// in it and accepting them took a quarter of a checkout's CPU in the API. Saved aggregates stay untracked, so
-    /// nothing may change them for a later save.
-    /// </summary>
-    public void CollectNewAggregates() => _newAggregates = [];
-
-    public void StopCollecting() => _newAggregates = null;
-
-    /// <summary>Adds a new aggregate (and everything it owns): tracked by EF, or kept aside while <see cref="CollectNewAggregates"/> is on.</summary>
-    public void AddNew(object aggregate)
-    {
-        if (_newAggregates is { } collected) collected.Add(aggregate);
-        else Add(aggregate);
+        return new OneStatementSave(save.Committed, save.Declined);
     }
 
     private async Task<int> SaveWithOutboxAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         // The outbox rows ride in the same transaction as the change that raised them.
         var direct = HasArrayParameters && Database.CurrentTransaction is not null;
-        List<object> untracked = [];
-        if (_newAggregates is { Count: > 0 } collected)
-        {
-            _newAggregates = [];
-            if (direct) untracked = collected;
-            else AddRange(collected);
-        }
+        var one = _oneStatement;
+        _oneStatement = null;
+        var untracked = one?.Added ?? [];
+        // The events go out in the order their aggregates were added, as EF's own save numbers them: a checkout adds its
+        // new graph first, and whatever it tracks after (a backorder, a purchase order its reservation set off).
         var roots = new List<AggregateRoot>();
+        foreach (var aggregate in untracked)
+            if (aggregate is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
         var changed = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
         List<OutboxMessage>? queued = null; // rows added directly (stock crossings, pings)
         foreach (var entry in ChangeTracker.Entries())
@@ -276,8 +246,6 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             if (entry.Entity is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
             else if (entry is { Entity: OutboxMessage message, State: EntityState.Added }) (queued ??= []).Add(message);
         }
-        foreach (var aggregate in untracked)
-            if (aggregate is AggregateRoot { DomainEvents.Count: > 0 } root) roots.Add(root);
         var outbox = new List<OutboxMessage>();
         _savedJson = null;
         var payloads = new Dictionary<AggregateRoot, string>(roots.Count, ReferenceEqualityComparer.Instance);
@@ -317,13 +285,18 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             // automatic savepoint around a save inside a transaction (two more statements per save) buys nothing.
             // Set on every save because a pooled context resets it between requests.
             Database.AutoSavepointsEnabled = false;
-            var sentWith = _withSave;
-            _withSave = null;
-            // A save that only adds rows (a checkout) goes out as one statement with its events; others go through EF.
-            if (direct && await InsertOnlySave.TryAsync(this, changed, untracked, outbox, sentWith, acceptAllChangesOnSuccess, cancellationToken) is { } inserted)
+            var sentWith = one?.SentWith;
+            // The fast path's save (a checkout) goes out as one statement with its events, when it can; others go through EF.
+            if (one is not null)
             {
-                Saved(roots, hasEvents, payloads);
-                return inserted;
+                var (inserted, declined) = await InsertOnlySave.TryAsync(this, changed, untracked, outbox, sentWith, commit: true, acceptAllChangesOnSuccess, cancellationToken);
+                if (inserted is { } rows)
+                {
+                    one.Committed = true;
+                    Saved(roots, hasEvents, payloads);
+                    return rows;
+                }
+                one.Declined = declined;
             }
             if (sentWith is { } first)
             {

@@ -3,13 +3,15 @@ using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Oms.Infrastructure.Persistence.FastPath;
 
 namespace Oms.Infrastructure.Persistence;
 
 public enum DatabaseProvider { Postgres, Sqlite }
 
 /// <summary>Reads <c>Database:Provider</c> and the connection strings; PostgreSQL whenever a connection string for it is given.</summary>
-public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+/// <param name="CheckoutWriter"><c>Database:CheckoutWriter</c>: how a checkout writes (<see cref="ICheckoutWriter"/>); Fast by default on PostgreSQL, Ef on SQLite.</param>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, CheckoutWriters CheckoutWriter = CheckoutWriters.Ef)
 {
     public const string DefaultSqlite = "Data Source=data/headlessoms.db";
 
@@ -23,7 +25,13 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
         var cs = provider == DatabaseProvider.Postgres
             ? pg ?? throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.")
             : config.GetConnectionString("Sqlite") ?? DefaultSqlite;
-        return new DatabaseSettings(provider, cs);
+        var writer = config["Database:CheckoutWriter"] is { Length: > 0 } w
+            ? Enum.TryParse<CheckoutWriters>(w, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
+                : throw new InvalidOperationException($"Database:CheckoutWriter is '{w}': use Fast or Ef.")
+            : provider == DatabaseProvider.Postgres ? CheckoutWriters.Fast : CheckoutWriters.Ef;
+        if (writer == CheckoutWriters.Fast && provider != DatabaseProvider.Postgres)
+            throw new InvalidOperationException("Database:CheckoutWriter=Fast needs PostgreSQL; SQLite's checkout writes through EF (Ef).");
+        return new DatabaseSettings(provider, cs, writer);
     }
 }
 
@@ -47,6 +55,10 @@ public static class PersistenceSetup
             services.AddDbContextPool<SqliteOmsDbContext>((sp, o) => ConfigureSqlite(o, db.ConnectionString).AddInterceptors(Interceptors(sp)));
             services.AddScoped<OmsDbContext>(sp => Hooked(sp, sp.GetRequiredService<SqliteOmsDbContext>()));
         }
+        // The checkout's one performance seam (docs/performance.md): the fast path on PostgreSQL unless configured otherwise.
+        services.AddSingleton<FastPathFallbacks>();
+        if (db.CheckoutWriter == CheckoutWriters.Fast) services.AddScoped<ICheckoutWriter, FastCheckoutWriter>();
+        else services.AddScoped<ICheckoutWriter, EfCheckoutWriter>();
         return services;
     }
 

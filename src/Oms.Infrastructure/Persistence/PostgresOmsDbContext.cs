@@ -38,8 +38,6 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     public override async Task NotifyAsync(string channel, string payload, CancellationToken ct) =>
         await Database.ExecuteSqlInterpolatedAsync($"SELECT pg_notify({channel}, {payload})", ct);
 
-    public override bool IsRefusedWithSave(DbUpdateException exception) => IsRefusal(exception.InnerException);
-
     /// <summary>The SQLSTATE our own functions raise to refuse (oms_reserve_stock).</summary>
     public const string RefusedSqlState = "OMS01";
 

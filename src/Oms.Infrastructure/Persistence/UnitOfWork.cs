@@ -59,7 +59,5 @@ public static class UnitOfWorkExtensions
     public static void Abandon(this OmsDbContext db)
     {
         db.ChangeTracker.Clear();
-        db.StopCollecting();
-        db.ForgetWithSave();
     }
 }

@@ -1109,7 +1109,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
             // over the owned customer's column, so written here rather than in the model.
             migrationBuilder.Sql("CREATE INDEX ix_orders_customer_email_created_at ON orders (customer_email, created_at);");
 
-            // The checkout's reservation, sent with its write (StockCounters.ReserveWithSave): refuses with OMS01.
+            // The checkout's reservation, sent with its write (FastPath/FastCheckoutWriter.ReserveWithSave): refuses with OMS01.
             migrationBuilder.Sql(ReserveStockFunction);
         }
 

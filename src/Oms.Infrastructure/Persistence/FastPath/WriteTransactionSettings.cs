@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Oms.Infrastructure.Persistence;
+namespace Oms.Infrastructure.Persistence.FastPath;
 
 /// <summary>
 /// Inside our transactions PostgreSQL plans each prepared statement once (<c>plan_cache_mode = force_generic_plan</c>,

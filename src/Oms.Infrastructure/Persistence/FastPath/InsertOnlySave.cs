@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
-namespace Oms.Infrastructure.Persistence;
+namespace Oms.Infrastructure.Persistence.FastPath;
 
 /// <summary>
 /// A save that only adds rows, written as one statement on PostgreSQL: per table one <c>INSERT … VALUES</c> (a few
@@ -90,7 +90,8 @@ internal static class InsertOnlySave
         }
     }
 
-    private sealed class Unsupported;
+    /// <summary>Why a type or table cannot be written by the statement.</summary>
+    private sealed record Unsupported(string Why);
 
     private static readonly ConditionalWeakTable<IEntityType, object> Plans = new();
     private static readonly ConditionalWeakTable<ITable, object> Tables = new();
@@ -183,21 +184,27 @@ internal static class InsertOnlySave
         [typeof(string), typeof(Guid), typeof(int), typeof(long), typeof(short), typeof(bool), typeof(decimal), typeof(double), typeof(DateTimeOffset), typeof(DateOnly), typeof(TimeOnly), typeof(byte[])];
 
     /// <summary>
-    /// Writes <paramref name="changed"/> (every tracked entry not unchanged) and <paramref name="outbox"/> with one
-    /// statement and returns the number of rows, or null (nothing written) when the save is not inserts only.
+    /// Writes <paramref name="changed"/> (every tracked entry not unchanged), <paramref name="untracked"/> (new graphs the
+    /// change tracker never saw) and <paramref name="outbox"/> with one statement and returns the number of rows, or null
+    /// (nothing written) with the reason, when the save is not inserts this statement can write.
     /// </summary>
-    /// <param name="sentWith">A statement to send right after the write, in the same round trip (<see cref="OmsDbContext.SendWithSave"/>); left to the caller when this declines.</param>
-    public static async Task<int?> TryAsync(OmsDbContext db, List<EntityEntry> changed, IReadOnlyList<object> untracked, List<OutboxMessage> outbox,
-        Statement? sentWith, bool acceptAllChanges, CancellationToken ct)
+    /// <param name="sentWith">A statement to send right after the write, in the same round trip (a checkout's reservation); left to the caller when this declines.</param>
+    /// <param name="commit">The COMMIT goes in the same round trip, after <paramref name="sentWith"/>.</param>
+    public static async Task<(int? Written, string? Declined)> TryAsync(OmsDbContext db, List<EntityEntry> changed, IReadOnlyList<object> untracked, List<OutboxMessage> outbox,
+        Statement? sentWith, bool commit, bool acceptAllChanges, CancellationToken ct)
     {
         var tables = new Dictionary<Table, TableRows>();
         foreach (var root in untracked)
-            if (db.Model.FindEntityType(root.GetType()) is not { } type || !AddGraph(tables, root, type, null, null)) return null;
+        {
+            if (db.Model.FindEntityType(root.GetType()) is not { } type) return (null, $"{root.GetType().Name} is not in the model");
+            if (!AddGraph(tables, root, type, null, null, out var why)) return (null, why);
+        }
         foreach (var entry in changed)
         {
-            if (entry.State != EntityState.Added || PlanFor(entry.Metadata) is not { } plan) return null;
+            if (entry.State != EntityState.Added) return (null, $"{entry.Metadata.DisplayName()} is {entry.State.ToString().ToLowerInvariant()}, not added");
+            if (PlanFor(entry.Metadata, out var why) is not { } plan) return (null, why);
             foreach (var p in plan.MustBeReal)
-                if (entry.Property(p).IsTemporary) return null;
+                if (entry.Property(p).IsTemporary) return (null, $"{entry.Metadata.DisplayName()}.{p.Name} has a temporary value");
             var current = entry.CurrentValues;
             var numbered = plan.Generated is { } g && (entry.Property(g).IsTemporary || IsDefault(current[g]));
             var values = plan.Values.Select(v => Provider(current[v.Property], v.Converter)).ToArray();
@@ -207,8 +214,8 @@ internal static class InsertOnlySave
         // An added owned part of a row nobody adds is an UPDATE of that row: EF's job.
         foreach (var rows in tables.Values)
             foreach (var row in rows.Rows)
-                if (!row.HasPrincipal) return null;
-        if (tables.Count == 0 && outbox.Count == 0) return null;
+                if (!row.HasPrincipal) return (null, $"an owned part of a {rows.Table.Name} row that is not added");
+        if (tables.Count == 0 && outbox.Count == 0) return (null, "nothing to write");
 
         var ordered = tables.Values.OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
         var width = 0;
@@ -242,9 +249,8 @@ internal static class InsertOnlySave
         if (outbox.Count > ValuesRows) OmsDbContext.OutboxParameters(outbox).CopyTo(parameters, next);
         else if (outbox.Count > 0) OmsDbContext.OutboxValues(outbox, parameters, next);
         var (sql, types) = StatementFor(ordered, outbox.Count);
-        // The caller's COMMIT rides in the same round trip (OmsDbContext.SaveAndCommitAsync). Should the insert fail,
-        // PostgreSQL skips the rest of the batch, COMMIT included, and the caller rolls back as after any failed save.
-        var commit = db.CommitWithSave;
+        // The caller's COMMIT rides in the same round trip. Should the insert fail, PostgreSQL skips the rest of the
+        // batch, COMMIT included, and the caller rolls back as after any failed save.
         var write = new Statement(sql, parameters, Reused: true, types);
         // The statement sent with the save (a checkout's reservation) goes after the write: the stock rows it locks stay
         // locked from it to the COMMIT, not through the write as well (docs/operations.md: Round trips). Should it refuse, the
@@ -284,9 +290,8 @@ internal static class InsertOnlySave
             property.CurrentValue = Convert.ChangeType(value, Nullable.GetUnderlyingType(property.Metadata.ClrType) ?? property.Metadata.ClrType);
             property.IsTemporary = false;
         }
-        db.CommittedWithSave = commit;
         if (acceptAllChanges) db.ChangeTracker.AcceptAllChanges();
-        return changed.Count + untracked.Count + outbox.Count + (outbox.Count > 0 ? 1 : 0); // the events and their pending entry
+        return (changed.Count + untracked.Count + outbox.Count + (outbox.Count > 0 ? 1 : 0), null); // the events and their pending entry
     }
 
     private static int IndexOf(IReadOnlyList<IProperty> properties, IProperty property)
@@ -317,9 +322,14 @@ internal static class InsertOnlySave
     /// is its principal's key; a shadow identity key is drawn by the statement. False (nothing usable) for anything
     /// else: a shadow value only the change tracker could supply, or a navigation to a principal.
     /// </summary>
-    private static bool AddGraph(Dictionary<Table, TableRows> tables, object entity, IEntityType type, IForeignKey? via, object? principal)
+    private static bool AddGraph(Dictionary<Table, TableRows> tables, object entity, IEntityType type, IForeignKey? via, object? principal, out string? why)
     {
-        if (PlanFor(type) is not { KeyValue: >= 0 } plan) return false;
+        if (PlanFor(type, out why) is not { } plan) return false;
+        if (plan.KeyValue < 0)
+        {
+            why = $"{type.DisplayName()} does not map its table's key";
+            return false;
+        }
         var values = plan.Reader(entity);
         var numbered = false;
         for (var i = 0; i < plan.Values.Length; i++)
@@ -331,7 +341,11 @@ internal static class InsertOnlySave
             else if (via is not null && IndexOf(via.Properties, property) is >= 0 and var k && !via.PrincipalKey.Properties[k].IsShadowProperty())
                 value = via.PrincipalKey.Properties[k].GetGetter().GetClrValueUsingContainingEntity(principal!);
             else if (property == plan.Generated) value = null;
-            else return false;
+            else
+            {
+                why = $"{type.DisplayName()}.{property.Name} is a shadow value only the change tracker could supply";
+                return false;
+            }
             if (property == plan.Generated && IsDefault(value)) numbered = true; // sent as null: the statement draws the number
             else values[i] = Provider(value, plan.Values[i].Converter);
         }
@@ -340,16 +354,52 @@ internal static class InsertOnlySave
         {
             var target = navigation.GetGetter().GetClrValueUsingContainingEntity(entity);
             if (target is null) continue;
-            if (navigation.IsOnDependent) return false;
+            if (navigation.IsOnDependent)
+            {
+                why = $"{type.DisplayName()}.{navigation.Name} leads to a principal";
+                return false;
+            }
             if (!navigation.IsCollection)
             {
-                if (!AddGraph(tables, target, navigation.TargetEntityType, navigation.ForeignKey, entity)) return false;
+                if (!AddGraph(tables, target, navigation.TargetEntityType, navigation.ForeignKey, entity, out why)) return false;
                 continue;
             }
             foreach (var item in (System.Collections.IEnumerable)target)
-                if (!AddGraph(tables, item, navigation.TargetEntityType, navigation.ForeignKey, entity)) return false;
+                if (!AddGraph(tables, item, navigation.TargetEntityType, navigation.ForeignKey, entity, out why)) return false;
         }
-        return !type.GetSkipNavigations().Any();
+        if (type.GetSkipNavigations().Any())
+        {
+            why = $"{type.DisplayName()} has a many-to-many navigation";
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Why the statement could not write new graphs of <paramref name="roots"/> (and everything they own), one reason
+    /// per type: empty when it can. The fast path checks its model with this at start-up.
+    /// </summary>
+    public static List<string> Declines(IModel model, IEnumerable<Type> roots)
+    {
+        var reasons = new List<string>();
+        var seen = new HashSet<IEntityType>();
+        void Walk(IEntityType type)
+        {
+            if (!seen.Add(type)) return;
+            if (PlanFor(type, out var why) is null) reasons.Add(why!);
+            if (type.GetSkipNavigations().Any()) reasons.Add($"{type.DisplayName()} has a many-to-many navigation");
+            foreach (var navigation in type.GetNavigations())
+            {
+                if (navigation.IsOnDependent) reasons.Add($"{type.DisplayName()}.{navigation.Name} leads to a principal");
+                else Walk(navigation.TargetEntityType);
+            }
+        }
+        foreach (var root in roots)
+        {
+            if (model.FindEntityType(root) is { } type) Walk(type);
+            else reasons.Add($"{root.Name} is not in the model");
+        }
+        return reasons;
     }
 
     private static object? Provider(object? value, ValueConverter? converter) =>
@@ -470,13 +520,18 @@ internal static class InsertOnlySave
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
 
-    private static EntityPlan? PlanFor(IEntityType type) =>
-        Plans.GetValue(type, static t => (object?)Plan(t) ?? new Unsupported()) as EntityPlan;
+    private static EntityPlan? PlanFor(IEntityType type, out string? why)
+    {
+        var plan = Plans.GetValue(type, static t => Plan(t));
+        why = (plan as Unsupported)?.Why;
+        return plan as EntityPlan;
+    }
 
-    private static EntityPlan? Plan(IEntityType type)
+    private static object Plan(IEntityType type)
     {
         var mappings = type.GetTableMappings().ToList();
-        if (mappings.Count != 1 || TableFor(mappings[0].Table) is not { } table) return null;
+        if (mappings.Count != 1) return new Unsupported($"{type.DisplayName()} is mapped to {mappings.Count} tables");
+        if (TableFor(mappings[0].Table) is not { } table) return (Unsupported)Tables.GetValue(mappings[0].Table, static t => TablePlan(t));
         var values = new List<(int, IProperty, ValueConverter?)>();
         IProperty? generated = null;
         foreach (var m in mappings[0].ColumnMappings)
@@ -540,12 +595,12 @@ internal static class InsertOnlySave
             Expression.Condition(Expression.Equal(local, Expression.Constant(null, value.Type)), Expression.Constant(null, typeof(object)), Convert(local)));
     }
 
-    private static Table? TableFor(ITable table) =>
-        Tables.GetValue(table, static t => (object?)TablePlan(t) ?? new Unsupported()) as Table;
+    private static Table? TableFor(ITable table) => Tables.GetValue(table, static t => TablePlan(t)) as Table;
 
-    private static Table? TablePlan(ITable table)
+    private static object TablePlan(ITable table)
     {
-        if (table.PrimaryKey is not { Columns.Count: 1 } pk || table.Schema is not null || table.Triggers.Any()) return null;
+        if (table.PrimaryKey is not { Columns.Count: 1 } pk) return new Unsupported($"table {table.Name} has no single-column primary key");
+        if (table.Schema is not null || table.Triggers.Any()) return new Unsupported($"table {table.Name} is in a schema or has triggers");
         var columns = new List<Column>();
         var generated = -1;
         foreach (var column in table.Columns)
@@ -555,7 +610,7 @@ internal static class InsertOnlySave
             // arrays are two-dimensional: rows of different lengths would not fit in one).
             var textArray = clr != typeof(string) && typeof(IEnumerable<string>).IsAssignableFrom(clr) && column.StoreType == "text[]";
             if (!textArray && !Writable.Contains(Nullable.GetUnderlyingType(clr) ?? clr))
-                return null; // a type Npgsql might not send as an array of that column's type
+                return new Unsupported($"column {table.Name}.{column.Name} is of a type this statement does not send ({clr.Name})");
             var element = textArray ? typeof(string) : clr.IsValueType && Nullable.GetUnderlyingType(clr) is null ? typeof(Nullable<>).MakeGenericType(clr) : clr;
             // Strings go in uncast (text converts to varchar(n) and char(n) by assignment, which refuses an over-long
             // value; an explicit cast would cut it). Only a string column of another type (jsonb, text[]) needs the cast.
@@ -565,14 +620,15 @@ internal static class InsertOnlySave
             if (properties.Any(p => p.ValueGenerated != ValueGenerated.Never))
             {
                 var identity = properties.All(p => NpgsqlPropertyExtensions.GetValueGenerationStrategy(p) is NpgsqlValueGenerationStrategy.IdentityByDefaultColumn or NpgsqlValueGenerationStrategy.SerialColumn);
-                if (!identity || generated >= 0 || (clr != typeof(int) && clr != typeof(long))) return null;
+                if (!identity || generated >= 0 || (clr != typeof(int) && clr != typeof(long)))
+                    return new Unsupported($"column {table.Name}.{column.Name} is computed by the database, and not as a number of an identity column");
                 generated = columns.Count;
             }
             columns.Add(new Column(column.Name, element, cast, textArray));
         }
         // A numbered key keys the row itself: several entity types sharing such a row could not be told apart.
         var key = columns.FindIndex(c => c.Name == pk.Columns[0].Name);
-        if (generated == key && table.EntityTypeMappings.Count() > 1) return null;
+        if (generated == key && table.EntityTypeMappings.Count() > 1) return new Unsupported($"table {table.Name} is shared by several types and numbered by the database");
         return new Table(table.Name, [.. columns], key, generated);
     }
 }

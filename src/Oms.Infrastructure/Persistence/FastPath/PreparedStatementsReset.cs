@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace Oms.Infrastructure.Persistence;
+namespace Oms.Infrastructure.Persistence.FastPath;
 
 /// <summary>
 /// Makes a connection forget its prepared statements after a failed command or round trip, before it goes back to the

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Oms.Domain.Inventory;
+
+namespace Oms.Infrastructure.Persistence;
+
+/// <summary>
+/// The checkout through EF, as every other use case: one query per read, the aggregates added to the change tracker,
+/// <c>SaveChangesAsync</c> and the commit. SQLite's writer, and the reference the fast path is compared with.
+/// </summary>
+public sealed class EfCheckoutWriter(OmsDbContext db) : ICheckoutWriter
+{
+    // The last 50 orders are history enough, and keep this one indexed read (ix_orders_customer_email_created_at, read
+    // backwards) however long a customer's history is. Compiled once per model (EF would otherwise rebuild and hash
+    // the expression tree per call).
+    private static readonly CompiledQuery<Func<OmsDbContext, string, IAsyncEnumerable<TotalAt>>> RecentOrders = new(() => EF.CompileAsyncQuery(
+        (OmsDbContext db, string email) => db.Orders.AsNoTracking().Where(o => o.Customer.Email == email).OrderByDescending(o => o.CreatedAt).Take(50)
+            .Select(o => new TotalAt(o.Total, o.CreatedAt))));
+
+    private sealed record TotalAt(long Total, DateTimeOffset CreatedAt);
+
+    public async Task<CheckoutRead> ReadAsync(CheckoutReadRequest request, CancellationToken ct)
+    {
+        var products = await ProductTerms.ReadAsync(db, request.Skus, ct);
+        var stock = request.WithStock ? await StockRow.ReadAsync(db, [.. request.Skus], ct) : null;
+        var recent = new List<(long, DateTimeOffset)>(4);
+        await foreach (var o in RecentOrders.For(db)(db, request.Email).WithCancellation(ct)) recent.Add((o.Total, o.CreatedAt));
+        var sameIp = request.ClientIp is { } ip ? await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= request.Since, ct) : 0;
+        return new CheckoutRead(products, stock, recent, sameIp);
+    }
+
+    public void Add(object aggregate) => db.Add(aggregate);
+
+    public bool ReservesWithSave => false;
+
+    public void ReserveWithSave(IReadOnlyList<(NodeId Node, string Sku, int Quantity)> rows, DateTimeOffset now) =>
+        throw new NotSupportedException("EF's checkout reserves before it saves.");
+
+    public bool IsRefusal(DbUpdateException exception) => false;
+
+    public async Task SaveAndCommitAsync(IDbContextTransaction transaction, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    public void Reset() { }
+}
