@@ -4,6 +4,7 @@ using GraphQL.Execution;
 using GraphQLParser.AST;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Oms.Api.ApiKeys;
+using Oms.Api.Composition;
 using Oms.Api.Catalog;
 using Oms.Api.Inventory;
 using Oms.Api.Nodes;
@@ -51,13 +52,16 @@ builder.Services.AddSingleton(new PricingPolicy(config.GetSection("Pricing").Get
 builder.Services.AddScoped<DemoDataSeeder>().AddSingleton<DemoJourneys>();
 builder.Services.AddScoped<Actor>().AddScoped<UnitOfWork>();
 builder.Services.AddScoped<OrderService>().AddScoped<OrderQueries>();
+builder.Services.AddScoped<IOrderConfirmation>(sp => sp.GetRequiredService<OrderService>());
+builder.Services.AddScoped<IReplacementOrders>(sp => sp.GetRequiredService<OrderService>());
 builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
 builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
 // Where addresses are: the built-in postal-area geocoder; register another IGeocoder to use a real one.
 builder.Services.AddSingleton<IGeocoder>(PostalAreaGeocoder.Instance);
 var routing = RoutingConfiguration.Read(config.GetSection("Routing")); // a misspelt value stops the start here, naming its key
 builder.Services.AddSingleton(sp => new Router(routing, sp.GetRequiredService<IGeocoder>()));
-builder.Services.AddScoped<StockCounters>().AddScoped<StockSignals>().AddScoped<AllocationService>();
+builder.Services.AddScoped<StockCounters>().AddScoped<StockSignals>().AddScoped<StockMovements>().AddScoped<AllocationService>();
+builder.Services.AddScoped<IStockArrivals>(sp => sp.GetRequiredService<AllocationService>());
 builder.Services.AddScoped<RoutingService>().AddScoped<RoutingQueries>();
 builder.Services.AddScoped<NodeService>().AddScoped<NodeQueries>().AddSingleton<NodeDirectory>();
 builder.Services.AddScoped<InventoryService>().AddScoped<InventoryQueries>();
@@ -120,7 +124,7 @@ builder.Services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>
 });
 builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
 
-builder.Services.AddScoped<GraphLoaders>();
+builder.Services.AddScoped<OrderGraphLoaders>();
 builder.Services.Configure<GraphQLLimits>(config.GetSection(GraphQLLimits.Section)); // measured in GraphQLEndpoint before validation
 builder.Services.AddGraphQL(b => b
     .AddSchema<OmsSchema>()

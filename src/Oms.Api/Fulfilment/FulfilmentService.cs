@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Oms.Api.Inventory;
 using Oms.Api.Payments;
 using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Errors;
@@ -8,6 +9,7 @@ using Oms.Api.Platform.Validation;
 using Oms.Api.Routing;
 using Oms.Domain.Common;
 using Oms.Domain.Fulfilment;
+using Oms.Domain.Inventory;
 using Oms.Domain.Orders;
 using Oms.Domain.Routing;
 using Oms.Infrastructure.Carriers;
@@ -19,7 +21,7 @@ namespace Oms.Api.Fulfilment;
 /// Pick, pack, ship (or hand over at the counter) and follow the carrier. Each use case is one transaction: the
 /// fulfilment order, its allocation's stock, the order's status, the payment capture and the outbox rows commit together.
 /// </summary>
-public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, AllocationService allocations, OrderPayments payments, CarrierRegistry carriers,
+public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, AllocationService allocations, OrderPayments payments, StockMovements stock, CarrierRegistry carriers,
     IOptions<FulfilmentOptions> options, IOptions<CarrierOptions> carrierOptions, TimeProvider clock, Actor actor)
 {
     public Task<FulfilmentOrderDto> StartPickingAsync(Guid id, int? expectedVersion, CancellationToken ct) =>
@@ -78,7 +80,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
             f.Ship(now);
             shipment = Shipment.Create(f, carrier.Code, r.Service, label.TrackingNumber, label.TrackingUrl, now);
             db.Shipments.Add(shipment);
-            await allocations.ConsumeAsync(allocation, ct);
+            await LeftTheNodeAsync(allocation, ct);
         }, ct);
         return ShipmentDto.From(shipment!);
     }
@@ -101,7 +103,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         ChangeAsync(id, expectedVersion, async (f, allocation) =>
         {
             f.PickedUp(clock.GetUtcNow());
-            await allocations.ConsumeAsync(allocation, ct);
+            await LeftTheNodeAsync(allocation, ct);
         }, ct);
 
     /// <summary>The node refuses before packing: the same as rejecting its allocation (the lines go to other nodes).</summary>
@@ -165,6 +167,35 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new CarrierWebhookResult { Applied = applied, Duplicates = duplicates, Unknown = unknown };
+    }
+
+    /// <summary>
+    /// A node sent its part (or the customer collected it): the reserved stock is consumed (with ledger entries), the
+    /// order becomes partially shipped, shipped or picked up, and card payments capture the value that left (everything
+    /// left on the last part). Runs inside the caller's transaction.
+    /// </summary>
+    private async Task LeftTheNodeAsync(Allocation allocation, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        allocation.Ship(now);
+        var order = await db.OrderAsync(allocation.OrderId, ct);
+        await stock.ConsumeReservedAsync(allocation.NodeId, allocation.NodeCode, allocation.Lines.Select(l => (l.Sku, l.Quantity)), StockChangeReason.Shipped, order.DisplayNumber, null, now, ct);
+        var moreToShip = await db.Allocations.AnyAsync(a => a.OrderId == order.Id && a.Id != allocation.Id && a.Status == AllocationStatus.Reserved, ct)
+                         || await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
+        if (order.Delivery.Type == DeliveryType.Pickup)
+        {
+            if (!moreToShip)
+            {
+                order.MarkPickedUp(actor.Name, now);
+                await payments.CollectCashOnDeliveryAsync(order, ct); // paid at the counter
+            }
+        }
+        else order.ShipmentLeft(everything: !moreToShip, actor.Name, now);
+        if (!payments.CaptureAtConfirmation)
+        {
+            // The last shipment takes whatever is left, so rounding never strands a cent.
+            await payments.CaptureAsync(order, order.ShareOfTotal(allocation.Lines.Select(l => (l.OrderLineId, l.Quantity))), final: !moreToShip, ct);
+        }
     }
 
     /// <summary>An event time no later than now plus <see cref="CarrierOptions.FutureEventTolerance"/>, and not before 2000.</summary>

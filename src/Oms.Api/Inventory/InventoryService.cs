@@ -1,14 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Validation;
-using Oms.Api.Routing;
 using Oms.Domain.Common;
 using Oms.Domain.Inventory;
 using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Inventory;
 
-public sealed class InventoryService(OmsDbContext db, StockCounters counters, StockSignals signals, AllocationService allocations, InventoryQueries queries, TimeProvider clock, Actor actor)
+public sealed class InventoryService(OmsDbContext db, StockCounters counters, StockSignals signals, IStockArrivals arrivals, InventoryQueries queries, TimeProvider clock, Actor actor)
 {
     private static readonly StockChangeReason[] AdjustmentReasons =
         [StockChangeReason.Received, StockChangeReason.Damaged, StockChangeReason.Lost, StockChangeReason.CycleCount, StockChangeReason.Correction];
@@ -51,7 +50,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        if (after.Available > after.AvailableBefore) await allocations.FillBackordersAsync(r.Sku, ct);
+        if (after.Available > after.AvailableBefore) await arrivals.ArrivedAsync(r.Sku, ct);
         return new StockChangeDto { Levels = [await queries.LevelAsync(r.Sku, node.Id, ct)], Ledger = [await queries.EntryAsync(entry.Id, ct)] };
     }
 
@@ -78,7 +77,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
 
-        await allocations.FillBackordersAsync(r.Sku, ct);
+        await arrivals.ArrivedAsync(r.Sku, ct);
         return new StockChangeDto
         {
             Levels = [await queries.LevelAsync(r.Sku, from.Id, ct), await queries.LevelAsync(r.Sku, to.Id, ct)],

@@ -18,32 +18,6 @@ public sealed record CustomerDto
     public string? Phone { get; init; }
 }
 
-/// <summary>How the goods reach the customer.</summary>
-public sealed record DeliveryDto
-{
-    /// <summary>ship, or pickup at a location.</summary>
-    public required DeliveryType Type { get; init; }
-
-    /// <summary>For pickup: the code of the store or node the customer collects from.</summary>
-    [StringLength(64)]
-    public string? PickupLocation { get; init; }
-}
-
-/// <summary>One line of a new or edited order.</summary>
-public sealed record OrderLineRequest
-{
-    /// <summary>SKU of an active catalog product.</summary>
-    [Required, StringLength(64)]
-    public required string Sku { get; init; }
-
-    [Range(1, Order.MaxQuantity)]
-    public required int Quantity { get; init; }
-
-    /// <summary>Price per unit in minor units of the order's currency; defaults to the catalog price.</summary>
-    [Range(typeof(long), "0", MoneyLimits.Max)]
-    public long? UnitPrice { get; init; }
-}
-
 /// <summary>A new order from any channel.</summary>
 public sealed record PlaceOrderRequest
 {

@@ -126,22 +126,22 @@ public sealed class OrderType : ObjectGraphType<OrderDto>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Payments.PaymentType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Payments.PaymentDto>?>>("payments")
             .Description("The order's payments (needs payments:read). Batched: one query per page.")
             .RequireScope(Scopes.PaymentsRead)
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Payments.Load(ctx.Source.Id));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Payments.Load(ctx.Source.Id));
         Field(x => x.DeliveredAt, nullable: true).Description("When the goods reached the customer; the return window counts from here.");
         Field(x => x.ShipmentIssue, nullable: true).Description("A carrier problem with one of the shipments, until it clears.");
         Field(x => x.ReplacementForReturnId, type: typeof(IdGraphType)).Description("On an exchange's replacement order: the return it replaces goods for.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Fulfilment.FulfilmentOrderType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Fulfilment.FulfilmentOrderDto>?>>("fulfilmentOrders")
             .Description("What each node picks, packs and ships for the order (needs fulfilment:read). Batched: one query per page.")
             .RequireScope(Scopes.FulfilmentRead)
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().FulfilmentOrders.Load(ctx.Source.Id));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().FulfilmentOrders.Load(ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Fulfilment.ShipmentType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Fulfilment.ShipmentDto>?>>("shipments")
             .Description("The order's shipments with tracking (needs fulfilment:read). Batched: one query per page.")
             .RequireScope(Scopes.FulfilmentRead)
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Shipments.Load(ctx.Source.Id));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Shipments.Load(ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Returns.ReturnType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Returns.ReturnDto>?>>("returns")
             .Description("The order's returns (needs returns:read). Batched: one query per page.")
             .RequireScope(Scopes.ReturnsRead)
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Returns.Load(ctx.Source.Id));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Returns.Load(ctx.Source.Id));
         Field(x => x.AvailableActions, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<OrderAction>>>>))
             .Description("What can be done with the order now.");
         Field(x => x.CreatedAt);
@@ -149,7 +149,7 @@ public sealed class OrderType : ObjectGraphType<OrderDto>
         Field(x => x.Version).Description("Concurrency version; pass it as expectedVersion to mutations.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TimelineEntryType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<TimelineEntryDto>?>>("timeline")
             .Description("Every status change and edit, oldest first. Batched: one query per page.")
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Timelines.Load(ctx.Source.Id));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Timelines.Load(ctx.Source.Id));
     }
 }
 
@@ -176,7 +176,7 @@ public sealed class OrderLineType : ObjectGraphType<OrderLineDto>
         Field(x => x.Total, type: typeof(NonNullGraphType<MoneyType>));
         Field<ProductType, GraphQL.DataLoader.IDataLoaderResult<ProductDto?>>("product")
             .Description("The catalog product as it is now (null if it was removed). Batched: one query per page.")
-            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<GraphLoaders>().Products.Load(ctx.Source.Sku));
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Products.Load(ctx.Source.Sku));
     }
 }
 
@@ -237,27 +237,6 @@ public sealed class CustomerInputType : InputObjectGraphType<CustomerDto>
         Field(x => x.Email);
         Field(x => x.Name, nullable: true);
         Field(x => x.Phone, nullable: true);
-    }
-}
-
-public sealed class DeliveryInputType : InputObjectGraphType<DeliveryDto>
-{
-    public DeliveryInputType()
-    {
-        Name = "DeliveryInput";
-        Field(x => x.Type, type: typeof(NonNullGraphType<EnumerationGraphType<DeliveryType>>));
-        Field(x => x.PickupLocation, nullable: true);
-    }
-}
-
-public sealed class OrderLineInputType : InputObjectGraphType<OrderLineRequest>
-{
-    public OrderLineInputType()
-    {
-        Name = "OrderLineInput";
-        Field(x => x.Sku);
-        Field(x => x.Quantity);
-        Field(x => x.UnitPrice, type: typeof(LongGraphType)).Description("Minor units; defaults to the catalog price.");
     }
 }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Http;
 using Oms.Api.Platform.Auth;
 using Oms.Api.Routing;
 using Oms.Api.Platform.Validation;
@@ -10,7 +11,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Orders;
 
 public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
-    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes, ICheckoutWriter checkout)
+    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes, ICheckoutWriter checkout) : Payments.IOrderConfirmation, Returns.IReplacementOrders
 {
     /// <summary>
     /// Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).
@@ -197,6 +198,8 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
     /// happen now (stock is short, or someone moved the order meanwhile) the money waits, nothing is written, and the
     /// answer is null.
     /// </summary>
+    Task Payments.IOrderConfirmation.TryConfirmAsync(OrderId id, CancellationToken ct) => TryConfirmAsync(id, ct);
+
     public async Task<OrderDto?> TryConfirmAsync(OrderId id, CancellationToken ct)
     {
         try

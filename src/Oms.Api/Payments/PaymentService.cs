@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Oms.Api.Orders;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Orders;
@@ -9,7 +8,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Payments;
 
-public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvider clock, OrderService orders, IPaymentGateway gateway,
+public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvider clock, IOrderConfirmation orders, IPaymentGateway gateway,
     Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk, Platform.Auth.Actor actor, OrderPayments orderPayments)
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

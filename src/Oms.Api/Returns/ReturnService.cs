@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Oms.Api.Inventory;
-using Oms.Api.Orders;
 using Oms.Api.Payments;
 using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Errors;
@@ -16,7 +15,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Returns;
 
 /// <summary>Returns from request to refund or exchange; each step one transaction with its stock, money and events.</summary>
-public sealed class ReturnService(OmsDbContext db, UnitOfWork work, OrderService orders, OrderPayments payments, StockCounters counters, StockSignals signals,
+public sealed class ReturnService(OmsDbContext db, UnitOfWork work, IReplacementOrders orders, OrderPayments payments, StockCounters counters, StockSignals signals,
     AllocationService allocations, IOptions<ReturnOptions> options, TimeProvider clock, Actor actor)
 {
     public async Task<ReturnDto> RequestAsync(OrderId orderId, CreateReturnRequest r, CancellationToken ct)

@@ -12,12 +12,14 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Routing;
 
 /// <summary>
-/// Routes orders to nodes and reserves their stock. Every method runs inside the caller's transaction (or opens
-/// one), plans from a fresh snapshot, and reserves with guarded single-statement updates; when a racing request took
-/// the stock between snapshot and reservation, the attempt is rolled back to a savepoint and planned again.
+/// Routes orders to nodes and reserves their stock: at confirmation, again for what a node rejected or could not find
+/// (a short pick), and for backorders when stock arrives; and gives reservations back. Shipping is Fulfilment's,
+/// payments are Payments', cancelling is Orders' (docs/architecture.md). Every method runs inside the caller's
+/// transaction (or opens one), plans from a fresh snapshot, and reserves with guarded single-statement updates; when a
+/// racing request took the stock between snapshot and reservation, the attempt is planned again.
 /// </summary>
-public sealed class AllocationService(OmsDbContext db, Router router, StockCounters counters, StockSignals signals, TimeProvider clock, Actor actor,
-    Payments.OrderPayments payments, Nodes.NodeDirectory directory)
+public sealed class AllocationService(OmsDbContext db, Router router, StockCounters counters, StockSignals signals, StockMovements stock, TimeProvider clock, Actor actor,
+    Nodes.NodeDirectory directory) : IStockArrivals
 {
     private const int MaxAttempts = 10;
 
@@ -76,7 +78,7 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         var now = clock.GetUtcNow();
         var order = await db.OrderAsync(allocation.OrderId, ct);
         foreach (var (lineId, _, missing) in shorts) allocation.ShortPicked(lineId, missing, now);
-        await ConsumeStockAsync(allocation.NodeId, allocation.NodeCode, shorts.Select(x => (x.Sku, x.Missing)), StockChangeReason.ShortPicked, order.DisplayNumber, "short pick", now, ct);
+        await stock.ConsumeReservedAsync(allocation.NodeId, allocation.NodeCode, shorts.Select(x => (x.Sku, x.Missing)), StockChangeReason.ShortPicked, order.DisplayNumber, "short pick", now, ct);
         await RerouteAsync(order, allocation.NodeId, shorts.Select(x => (x.LineId, x.Sku, x.Missing)).ToList(), RoutingTrigger.ShortPick,
             $"short pick at {allocation.NodeCode}", ct);
     }
@@ -93,53 +95,6 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         await AddBackordersAsync(order, outcome.Short, products, forceBackorder: true, ct);
         var open = await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
         order.AllocationChanged(!open && outcome.Short.Count == 0, actor.Name, reason, clock.GetUtcNow());
-    }
-
-    /// <summary>
-    /// A node sent its part (or the customer collected it): the reserved stock is consumed (with ledger entries), the
-    /// order becomes partially shipped, shipped or picked up, and card payments capture the value that left (everything
-    /// left on the last part). Runs inside the caller's transaction.
-    /// </summary>
-    public async Task<Order> ConsumeAsync(Allocation allocation, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        allocation.Ship(now);
-        var order = await db.OrderAsync(allocation.OrderId, ct);
-        await ConsumeStockAsync(allocation.NodeId, allocation.NodeCode, allocation.Lines.Select(l => (l.Sku, l.Quantity)), StockChangeReason.Shipped, order.DisplayNumber, null, now, ct);
-        var moreToShip = await db.Allocations.AnyAsync(a => a.OrderId == order.Id && a.Id != allocation.Id && a.Status == AllocationStatus.Reserved, ct)
-                         || await db.Backorders.AnyAsync(b => b.OrderId == order.Id && b.Status == BackorderStatus.Open, ct);
-        if (order.Delivery.Type == DeliveryType.Pickup)
-        {
-            if (!moreToShip)
-            {
-                order.MarkPickedUp(actor.Name, now);
-                await payments.CollectCashOnDeliveryAsync(order, ct); // paid at the counter
-            }
-        }
-        else order.ShipmentLeft(everything: !moreToShip, actor.Name, now);
-        if (!payments.CaptureAtConfirmation)
-        {
-            // The last shipment takes whatever is left, so rounding never strands a cent.
-            await payments.CaptureAsync(order, order.ShareOfTotal(allocation.Lines.Select(l => (l.OrderLineId, l.Quantity))), final: !moreToShip, ct);
-        }
-        return order;
-    }
-
-    /// <summary>Reserved units left the node (shipped, or never there): on hand and reserved drop, one ledger entry per SKU.</summary>
-    /// <remarks>Every on-hand change is news for whoever mirrors stock: each SKU's new level goes out as <c>inventory.adjusted</c>.</remarks>
-    private async Task ConsumeStockAsync(NodeId node, string nodeCode, IEnumerable<(string Sku, int Quantity)> lines, StockChangeReason reason, string reference,
-        string? note, DateTimeOffset now, CancellationToken ct)
-    {
-        var counts = new List<StockCount>();
-        foreach (var (sku, quantity) in lines.OrderBy(l => l.Sku, StringComparer.Ordinal)) // one lock order for everyone
-        {
-            var after = await counters.ConsumeAsync(node, sku, quantity, ct);
-            db.Ledger.Add(new InventoryLedgerEntry(node, sku, reason, after.OnHandBefore, after.OnHand, after.ReservedBefore, after.Reserved,
-                actor.Name, reference, note, now));
-            await signals.EmitAsync("inventory.adjusted", after, nodeCode, now, ct);
-            counts.Add(after);
-        }
-        await signals.AfterChangeAsync(counts, ct);
     }
 
     /// <summary>Gives back every reservation of an order (it was cancelled) and drops its backorders.</summary>
@@ -160,6 +115,8 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
     }
 
     /// <summary>Stock of <paramref name="sku"/> arrived: allocate its open backorders, expedited orders first, then oldest.</summary>
+    Task IStockArrivals.ArrivedAsync(string sku, CancellationToken ct) => FillBackordersAsync(sku, ct);
+
     public async Task FillBackordersAsync(string sku, CancellationToken ct)
     {
         if (!await db.Backorders.AnyAsync(b => b.Sku == sku && b.Status == BackorderStatus.Open, ct)) return;

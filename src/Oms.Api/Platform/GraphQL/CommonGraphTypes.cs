@@ -1,3 +1,4 @@
+using Oms.Domain.Orders;
 using GraphQL;
 using GraphQL.Builders;
 using GraphQL.Types;
@@ -175,4 +176,34 @@ public sealed class StringMapGraphType : ScalarGraphType
     };
 
     private static string NotAString() => throw new FormatException("Every value of a StringMap must be a string.");
+}
+
+public sealed class DeliveryInputType : InputObjectGraphType<DeliveryDto>
+{
+    public DeliveryInputType()
+    {
+        Name = "DeliveryInput";
+        Field(x => x.Type, type: typeof(NonNullGraphType<EnumerationGraphType<DeliveryType>>));
+        Field(x => x.PickupLocation, nullable: true);
+    }
+}
+
+public sealed class OrderLineInputType : InputObjectGraphType<OrderLineRequest>
+{
+    public OrderLineInputType()
+    {
+        Name = "OrderLineInput";
+        Field(x => x.Sku);
+        Field(x => x.Quantity);
+        Field(x => x.UnitPrice, type: typeof(LongGraphType)).Description("Minor units; defaults to the catalog price.");
+    }
+}
+
+/// <summary>The built-in DateTimeOffset scalar, written in UTC with <c>Z</c>; it reads any offset as before.</summary>
+public sealed class UtcDateTimeOffsetGraphType : DateTimeOffsetGraphType
+{
+    public UtcDateTimeOffsetGraphType() => Name = "DateTimeOffset"; // the same scalar to clients, only written in UTC
+
+    public override object? Serialize(object? value) =>
+        value is DateTimeOffset time ? time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture) : base.Serialize(value);
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
+using Oms.Domain.Orders;
 
 namespace Oms.Api.Platform.Http;
 
@@ -79,4 +80,30 @@ public sealed record AddressDto
         Name = a.Name, Company = a.Company, Line1 = a.Line1, Line2 = a.Line2, City = a.City, Region = a.Region,
         PostalCode = a.PostalCode, Country = a.Country, Phone = a.Phone, Latitude = a.Latitude, Longitude = a.Longitude,
     };
+}
+
+/// <summary>How the goods reach the customer.</summary>
+public sealed record DeliveryDto
+{
+    /// <summary>ship, or pickup at a location.</summary>
+    public required DeliveryType Type { get; init; }
+
+    /// <summary>For pickup: the code of the store or node the customer collects from.</summary>
+    [StringLength(64)]
+    public string? PickupLocation { get; init; }
+}
+
+/// <summary>One line of a new or edited order.</summary>
+public sealed record OrderLineRequest
+{
+    /// <summary>SKU of an active catalog product.</summary>
+    [Required, StringLength(64)]
+    public required string Sku { get; init; }
+
+    [Range(1, Order.MaxQuantity)]
+    public required int Quantity { get; init; }
+
+    /// <summary>Price per unit in minor units of the order's currency; defaults to the catalog price.</summary>
+    [Range(typeof(long), "0", MoneyLimits.Max)]
+    public long? UnitPrice { get; init; }
 }

@@ -1,19 +1,14 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Oms.Api.ApiKeys;
+using Oms.Api.Platform;
 using Oms.Api.Platform.GraphQL;
 using Oms.Api.Platform.OpenApi;
 using Oms.Domain.Access;
 using Oms.Infrastructure.Persistence;
 using Oms.Infrastructure.Seeding;
 
-namespace Oms.Api.Platform;
-
-/// <summary>The development key of the embedded setup, if one was made; the GraphQL IDE pre-fills it.</summary>
-public sealed class DevelopmentKey
-{
-    public string? Secret { get; set; }
-}
+namespace Oms.Api.Composition;
 
 /// <summary>What happens once before the API serves: migrations, demo data, bootstrap keys, and the welcome banner.</summary>
 public static class StartupTasks

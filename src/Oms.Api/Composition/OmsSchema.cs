@@ -1,4 +1,5 @@
 using GraphQL.Types;
+using Oms.Api.Platform.GraphQL;
 using Oms.Api.ApiKeys;
 using Oms.Api.Catalog;
 using Oms.Api.Inventory;
@@ -9,7 +10,7 @@ using Oms.Api.Purchasing;
 using Oms.Api.Routing;
 using Oms.Api.Webhooks;
 
-namespace Oms.Api.Platform.GraphQL;
+namespace Oms.Api.Composition;
 
 /// <summary>The one GraphQL schema; each feature adds its root fields in its <c>*Graph</c> class.</summary>
 public sealed class OmsSchema : Schema
@@ -55,13 +56,4 @@ public sealed class OmsSchema : Schema
                 field.Type = type.GetGenericArguments()[0];
         Mutation = mutation;
     }
-}
-
-/// <summary>The built-in DateTimeOffset scalar, written in UTC with <c>Z</c>; it reads any offset as before.</summary>
-public sealed class UtcDateTimeOffsetGraphType : DateTimeOffsetGraphType
-{
-    public UtcDateTimeOffsetGraphType() => Name = "DateTimeOffset"; // the same scalar to clients, only written in UTC
-
-    public override object? Serialize(object? value) =>
-        value is DateTimeOffset time ? time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture) : base.Serialize(value);
 }

@@ -1,10 +1,10 @@
 using Oms.Api.Catalog;
-using Oms.Api.Orders;
+using Oms.Api.Platform.GraphQL;
 
-namespace Oms.Api.Platform.GraphQL;
+namespace Oms.Api.Orders;
 
-/// <summary>The batch loaders of one GraphQL request (scoped), each backed by a feature's queries.</summary>
-public sealed class GraphLoaders(CatalogQueries catalog, OrderQueries orders, Payments.PaymentQueries payments, Fulfilment.FulfilmentQueries fulfilment,
+/// <summary>The batch loaders of the order's GraphQL fields, one set per request (scoped), each backed by a feature's queries: the order view composes its parts.</summary>
+public sealed class OrderGraphLoaders(CatalogQueries catalog, OrderQueries orders, Payments.PaymentQueries payments, Fulfilment.FulfilmentQueries fulfilment,
     Returns.ReturnQueries returns)
 {
     public BatchLoader<Guid, IReadOnlyList<Payments.PaymentDto>> Payments { get; } = new((ids, ct) => payments.ForOrdersAsync(ids, ct));

@@ -13,7 +13,7 @@ using Oms.Domain.Payments;
 using Oms.Domain.Returns;
 using Oms.Infrastructure.Persistence;
 
-namespace Oms.Api.Platform;
+namespace Oms.Api.Composition;
 
 /// <summary>
 /// Demo orders that went through the real use cases after the seeded history: every order status, fulfilment orders
