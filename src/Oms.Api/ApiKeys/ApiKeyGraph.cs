@@ -37,28 +37,19 @@ public static class ApiKeyGraph
     private static ApiKeyService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<ApiKeyService>();
 }
 
-public sealed class ApiKeyType : ObjectGraphType<ApiKeyDto>
+public sealed class ApiKeyType : ContractGraphType<ApiKeyDto>
 {
     public ApiKeyType()
     {
         Name = "ApiKey";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Name);
-        Field(x => x.Hint).Description("The first characters of the key.");
-        Field(x => x.Scopes);
-        Field(x => x.CreatedAt);
-        Field(x => x.RevokedAt, nullable: true);
-        Field(x => x.CreatedBy, type: typeof(IdGraphType)).Description("The id of the key that created this one; null for the development and bootstrap keys, made at start-up.");
     }
 }
 
-public sealed class CreatedApiKeyType : ObjectGraphType<CreatedApiKeyDto>
+public sealed class CreatedApiKeyType : ContractGraphType<CreatedApiKeyDto>
 {
     public CreatedApiKeyType()
     {
         Name = "CreatedApiKey";
-        Field(x => x.Key, type: typeof(NonNullGraphType<ApiKeyType>));
-        Field(x => x.Secret).Description("Shown this once: send as Authorization: Bearer <secret>.");
     }
 }
 

@@ -48,38 +48,20 @@ public static class CatalogGraph
     private static CatalogService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CatalogService>();
 }
 
-public sealed class ProductType : ObjectGraphType<ProductDto>
+public sealed class ProductType : ContractGraphType<ProductDto>
 {
     public ProductType()
     {
         Name = "Product";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Sku);
-        Field(x => x.Name);
-        Field(x => x.Brand, nullable: true);
-        Field(x => x.Category, nullable: true);
-        Field(x => x.Price, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.WeightGrams);
-        Field(x => x.Dimensions, type: typeof(DimensionsType));
-        Field(x => x.Barcode, nullable: true);
-        Field(x => x.Active);
-        Field(x => x.BackorderPolicy, type: typeof(NonNullGraphType<EnumerationGraphType<Oms.Domain.Inventory.BackorderPolicy>>));
-        Field(x => x.PreorderAvailableOn, nullable: true);
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version);
     }
 }
 
-public sealed class DimensionsType : ObjectGraphType<DimensionsDto>
+public sealed class DimensionsType : ContractGraphType<DimensionsDto>
 {
     public DimensionsType()
     {
         Name = "Dimensions";
         Description = "Outer dimensions of one unit, in millimetres.";
-        Field(x => x.LengthMm);
-        Field(x => x.WidthMm);
-        Field(x => x.HeightMm);
     }
 }
 

@@ -110,147 +110,77 @@ public static class FulfilmentGraph
     private static FulfilmentService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<FulfilmentService>();
 }
 
-public sealed class FulfilmentLineType : ObjectGraphType<FulfilmentLineDto>
+public sealed class FulfilmentLineType : ContractGraphType<FulfilmentLineDto>
 {
     public FulfilmentLineType()
     {
         Name = "FulfilmentLine";
-        Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Sku);
-        Field(x => x.Name);
-        Field(x => x.Quantity).Description("Units this node ships.");
-        Field(x => x.ShortPicked).Description("Units the picker could not find (routed to other nodes).");
     }
 }
 
-public sealed class PackageType : ObjectGraphType<PackageDto>
+public sealed class PackageType : ContractGraphType<PackageDto>
 {
     public PackageType()
     {
         Name = "Package";
         Description = "One packed parcel; weights in grams, sizes in millimetres.";
-        Field(x => x.WeightGrams);
-        Field(x => x.LengthMm);
-        Field(x => x.WidthMm);
-        Field(x => x.HeightMm);
-        Field(x => x.DimensionalWeightGrams).Description("Volume over the configured divisor.");
-        Field(x => x.BillableWeightGrams).Description("The larger of the real and the dimensional weight.");
     }
 }
 
-public sealed class FulfilmentOrderType : ObjectGraphType<FulfilmentOrderDto>
+public sealed class FulfilmentOrderType : ContractGraphType<FulfilmentOrderDto>
 {
     public FulfilmentOrderType()
     {
         Name = "FulfilmentOrder";
         Description = "What one node picks, packs and ships for one allocation of an order.";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderNumber);
-        Field(x => x.AllocationId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.NodeCode);
-        Field(x => x.Pickup);
-        Field(x => x.Expedited);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<FulfilmentStatus>>));
-        Field(x => x.StatusReason, nullable: true);
-        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<FulfilmentLineType>>>));
-        Field(x => x.Packages, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PackageType>>>));
-        Field(x => x.BillableWeightGrams);
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.PickedAt, nullable: true);
-        Field(x => x.PackedAt, nullable: true);
-        Field(x => x.ShippedAt, nullable: true);
-        Field(x => x.Version);
     }
 }
 
-public sealed class TrackingEventType : ObjectGraphType<TrackingEventDto>
+public sealed class TrackingEventType : ContractGraphType<TrackingEventDto>
 {
     public TrackingEventType()
     {
         Name = "TrackingEvent";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>));
-        Field(x => x.CarrierCode, nullable: true).Description("The carrier's own code.");
-        Field(x => x.Description, nullable: true).Description("The carrier's own text.");
-        Field(x => x.Location, nullable: true);
-        Field(x => x.OccurredAt);
-        Field(x => x.ReceivedAt);
     }
 }
 
-public sealed class ShipmentType : ObjectGraphType<ShipmentDto>
+public sealed class ShipmentType : ContractGraphType<ShipmentDto>
 {
     public ShipmentType()
     {
         Name = "Shipment";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderNumber);
-        Field(x => x.FulfilmentOrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.NodeCode);
-        Field(x => x.Carrier);
-        Field(x => x.Service, nullable: true);
-        Field(x => x.TrackingNumber);
-        Field(x => x.TrackingUrl, nullable: true);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>))
-            .Description("The status of the latest event by event time.");
-        Field(x => x.StatusAt);
-        Field(x => x.DeliveredAt, nullable: true);
-        Field(x => x.Events, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<TrackingEventType>>>));
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version);
     }
 }
 
-public sealed class PickListOrderType : ObjectGraphType<PickListOrderDto>
+public sealed class PickListOrderType : ContractGraphType<PickListOrderDto>
 {
     public PickListOrderType()
     {
         Name = "PickListOrder";
-        Field(x => x.FulfilmentOrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderNumber);
-        Field(x => x.Expedited);
-        Field(x => x.OrderPlacedAt);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<FulfilmentStatus>>));
     }
 }
 
-public sealed class PickListEntryType : ObjectGraphType<PickListEntryDto>
+public sealed class PickListEntryType : ContractGraphType<PickListEntryDto>
 {
     public PickListEntryType()
     {
         Name = "PickListEntry";
-        Field(x => x.FulfilmentOrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderNumber);
-        Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Quantity);
     }
 }
 
-public sealed class PickListLineType : ObjectGraphType<PickListLineDto>
+public sealed class PickListLineType : ContractGraphType<PickListLineDto>
 {
     public PickListLineType()
     {
         Name = "PickListLine";
-        Field(x => x.Sku);
-        Field(x => x.Name);
-        Field(x => x.Quantity);
-        Field(x => x.Orders, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PickListEntryType>>>));
     }
 }
 
-public sealed class PickListType : ObjectGraphType<PickListDto>
+public sealed class PickListType : ContractGraphType<PickListDto>
 {
     public PickListType()
     {
         Name = "PickList";
-        Field(x => x.NodeCode);
-        Field(x => x.GeneratedAt);
-        Field(x => x.FulfilmentOrders, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PickListOrderType>>>));
-        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PickListLineType>>>));
     }
 }
 
@@ -302,52 +232,35 @@ public sealed class TrackingEventInputType : InputObjectGraphType<TrackingEventR
     }
 }
 
-public sealed class CustomerTrackingType : ObjectGraphType<CustomerTrackingDto>
+public sealed class CustomerTrackingType : ContractGraphType<CustomerTrackingDto>
 {
     public CustomerTrackingType()
     {
         Name = "CustomerTracking";
         Description = "What a shopper sees on a tracking page: the order's status steps and its parcels, nothing else.";
-        Field(x => x.OrderNumber);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
-        Field(x => x.Timeline, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CustomerTrackingStepType>>>));
-        Field(x => x.Shipments, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CustomerShipmentType>>>));
     }
 }
 
-public sealed class CustomerTrackingStepType : ObjectGraphType<CustomerTrackingStepDto>
+public sealed class CustomerTrackingStepType : ContractGraphType<CustomerTrackingStepDto>
 {
     public CustomerTrackingStepType()
     {
         Name = "CustomerTrackingStep";
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
-        Field(x => x.At);
     }
 }
 
-public sealed class CustomerShipmentType : ObjectGraphType<CustomerShipmentDto>
+public sealed class CustomerShipmentType : ContractGraphType<CustomerShipmentDto>
 {
     public CustomerShipmentType()
     {
         Name = "CustomerShipment";
-        Field(x => x.Carrier);
-        Field(x => x.Service, nullable: true);
-        Field(x => x.TrackingNumber);
-        Field(x => x.TrackingUrl, nullable: true);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>));
-        Field(x => x.DeliveredAt, nullable: true);
-        Field(x => x.Events, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CustomerTrackingEventType>>>));
     }
 }
 
-public sealed class CustomerTrackingEventType : ObjectGraphType<CustomerTrackingEventDto>
+public sealed class CustomerTrackingEventType : ContractGraphType<CustomerTrackingEventDto>
 {
     public CustomerTrackingEventType()
     {
         Name = "CustomerTrackingEvent";
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<TrackingStatus>>));
-        Field(x => x.Description, nullable: true);
-        Field(x => x.Location, nullable: true);
-        Field(x => x.OccurredAt);
     }
 }

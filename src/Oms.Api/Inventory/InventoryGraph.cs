@@ -62,64 +62,35 @@ public static class InventoryGraph
     private static InventoryService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<InventoryService>();
 }
 
-public sealed class StockLevelType : ObjectGraphType<StockLevelDto>
+public sealed class StockLevelType : ContractGraphType<StockLevelDto>
 {
     public StockLevelType()
     {
         Name = "StockLevel";
-        Field(x => x.Sku);
-        Field(x => x.NodeCode);
-        Field(x => x.OnHand);
-        Field(x => x.Reserved);
-        Field(x => x.SafetyStock);
-        Field(x => x.Available).Description("On hand less reserved less safety stock, never below zero.");
-        Field(x => x.ReorderPoint, nullable: true);
-        Field(x => x.ReorderQuantity, nullable: true);
-        Field(x => x.SupplierCode, nullable: true);
-        Field(x => x.BelowReorderPoint);
     }
 }
 
-public sealed class SkuInventoryType : ObjectGraphType<SkuInventoryDto>
+public sealed class SkuInventoryType : ContractGraphType<SkuInventoryDto>
 {
     public SkuInventoryType()
     {
         Name = "SkuInventory";
-        Field(x => x.Sku);
-        Field(x => x.OnHand);
-        Field(x => x.Reserved);
-        Field(x => x.Available).Description("Available to promise across all nodes.");
-        Field(x => x.Nodes, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<StockLevelType>>>));
     }
 }
 
-public sealed class LedgerEntryType : ObjectGraphType<LedgerEntryDto>
+public sealed class LedgerEntryType : ContractGraphType<LedgerEntryDto>
 {
     public LedgerEntryType()
     {
         Name = "LedgerEntry";
-        Field(x => x.Id, type: typeof(NonNullGraphType<LongGraphType>));
-        Field(x => x.Sku);
-        Field(x => x.NodeCode);
-        Field(x => x.Reason, type: typeof(NonNullGraphType<EnumerationGraphType<StockChangeReason>>));
-        Field(x => x.OnHandBefore);
-        Field(x => x.OnHandAfter);
-        Field(x => x.ReservedBefore);
-        Field(x => x.ReservedAfter);
-        Field(x => x.Actor);
-        Field(x => x.Reference, nullable: true);
-        Field(x => x.Note, nullable: true);
-        Field(x => x.At);
     }
 }
 
-public sealed class StockChangeType : ObjectGraphType<StockChangeDto>
+public sealed class StockChangeType : ContractGraphType<StockChangeDto>
 {
     public StockChangeType()
     {
         Name = "StockChange";
-        Field(x => x.Levels, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<StockLevelType>>>));
-        Field(x => x.Ledger, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<LedgerEntryType>>>));
     }
 }
 

@@ -46,28 +46,11 @@ public static class NodeGraph
     private static NodeService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<NodeService>();
 }
 
-public sealed class NodeType : ObjectGraphType<NodeDto>
+public sealed class NodeType : ContractGraphType<NodeDto>
 {
     public NodeType()
     {
         Name = "FulfilmentNode";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Code);
-        Field(x => x.Kind, type: typeof(NonNullGraphType<EnumerationGraphType<NodeKind>>));
-        Field(x => x.Name);
-        Field(x => x.Address, type: typeof(NonNullGraphType<AddressType>));
-        Field(x => x.TimeZone);
-        Field(x => x.Active);
-        Field(x => x.CanShip);
-        Field(x => x.CanPickup);
-        Field(x => x.ServesCountries);
-        Field(x => x.Priority);
-        Field(x => x.DailyCapacity, nullable: true);
-        Field(x => x.SameDayCutoff, nullable: true);
-        Field(x => x.ShippingCost, type: typeof(NonNullGraphType<ShippingCostType>));
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version);
     }
 }
 

@@ -94,42 +94,15 @@ public sealed class PlaceOrderPayloadType : ObjectGraphType<PlaceOrderPayload>
     }
 }
 
-public sealed class OrderType : ObjectGraphType<OrderDto>
+public sealed class OrderType : ContractGraphType<OrderDto>
 {
     public OrderType()
     {
         Name = "Order";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Number).Description("Human-friendly number, e.g. OMS-100001.");
-        Field(x => x.Channel, type: typeof(NonNullGraphType<EnumerationGraphType<OrderChannel>>));
-        Field(x => x.ChannelOrderRef, nullable: true);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
-        Field(x => x.Customer, type: typeof(NonNullGraphType<CustomerType>));
-        Field(x => x.ShippingAddress, type: typeof(AddressType));
-        Field(x => x.BillingAddress, type: typeof(AddressType));
-        Field(x => x.Delivery, type: typeof(NonNullGraphType<DeliveryGraphType>));
-        Field(x => x.Priority, type: typeof(NonNullGraphType<EnumerationGraphType<OrderPriority>>));
-        Field(x => x.Currency);
-        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<OrderLineType>>>));
-        Field(x => x.Subtotal, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.ShippingTotal, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.TaxRateBasisPoints).Description("Tax rate on subtotal plus shipping, in basis points (1900 = 19 %).");
-        Field(x => x.TaxTotal, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.Total, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.Notes, nullable: true);
-        Field(x => x.Metadata, type: typeof(NonNullGraphType<StringMapGraphType>));
-        Field(x => x.CancelReason, nullable: true);
-        Field(x => x.AmountPaid, type: typeof(NonNullGraphType<MoneyType>)).Description("Captured less refunded, over all payments.");
-        Field(x => x.AmountOutstanding, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.AmountOverpaid, type: typeof(NonNullGraphType<MoneyType>)).Description("Paid beyond the total: to refund or keep as credit.");
-        Field(x => x.Risk, type: typeof(NonNullGraphType<RiskType>));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Payments.PaymentType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Payments.PaymentDto>?>>("payments")
             .Description("The order's payments (needs payments:read). Batched: one query per page.")
             .RequireScope(Scopes.PaymentsRead)
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Payments.Load(ctx.Source.Id));
-        Field(x => x.DeliveredAt, nullable: true).Description("When the goods reached the customer; the return window counts from here.");
-        Field(x => x.ShipmentIssue, nullable: true).Description("A carrier problem with one of the shipments, until it clears.");
-        Field(x => x.ReplacementForReturnId, type: typeof(IdGraphType)).Description("On an exchange's replacement order: the return it replaces goods for.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<Fulfilment.FulfilmentOrderType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Fulfilment.FulfilmentOrderDto>?>>("fulfilmentOrders")
             .Description("What each node picks, packs and ships for the order (needs fulfilment:read). Batched: one query per page.")
             .RequireScope(Scopes.FulfilmentRead)
@@ -142,76 +115,52 @@ public sealed class OrderType : ObjectGraphType<OrderDto>
             .Description("The order's returns (needs returns:read). Batched: one query per page.")
             .RequireScope(Scopes.ReturnsRead)
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Returns.Load(ctx.Source.Id));
-        Field(x => x.AvailableActions, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<EnumerationGraphType<OrderAction>>>>))
-            .Description("What can be done with the order now.");
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version).Description("Concurrency version; pass it as expectedVersion to mutations.");
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TimelineEntryType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<TimelineEntryDto>?>>("timeline")
             .Description("Every status change and edit, oldest first. Batched: one query per page.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Timelines.Load(ctx.Source.Id));
     }
 }
 
-public sealed class RiskType : ObjectGraphType<RiskDto>
+public sealed class RiskType : ContractGraphType<RiskDto>
 {
     public RiskType()
     {
         Name = "Risk";
-        Field(x => x.Score);
-        Field(x => x.Reasons);
     }
 }
 
-public sealed class OrderLineType : ObjectGraphType<OrderLineDto>
+public sealed class OrderLineType : ContractGraphType<OrderLineDto>
 {
     public OrderLineType()
     {
         Name = "OrderLine";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Sku);
-        Field(x => x.Name).Description("Product name when the line was written.");
-        Field(x => x.Quantity);
-        Field(x => x.UnitPrice, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.Total, type: typeof(NonNullGraphType<MoneyType>));
         Field<ProductType, GraphQL.DataLoader.IDataLoaderResult<ProductDto?>>("product")
             .Description("The catalog product as it is now (null if it was removed). Batched: one query per page.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Products.Load(ctx.Source.Sku));
     }
 }
 
-public sealed class CustomerType : ObjectGraphType<CustomerDto>
+public sealed class CustomerType : ContractGraphType<CustomerDto>
 {
     public CustomerType()
     {
         Name = "Customer";
-        Field(x => x.Email);
-        Field(x => x.Name, nullable: true);
-        Field(x => x.Phone, nullable: true);
     }
 }
 
-public sealed class DeliveryGraphType : ObjectGraphType<DeliveryDto>
+public sealed class DeliveryGraphType : ContractGraphType<DeliveryDto>
 {
     public DeliveryGraphType()
     {
         Name = "Delivery";
-        Field(x => x.Type, type: typeof(NonNullGraphType<EnumerationGraphType<DeliveryType>>));
-        Field(x => x.PickupLocation, nullable: true);
     }
 }
 
-public sealed class TimelineEntryType : ObjectGraphType<TimelineEntryDto>
+public sealed class TimelineEntryType : ContractGraphType<TimelineEntryDto>
 {
     public TimelineEntryType()
     {
         Name = "TimelineEntry";
-        Field(x => x.At);
-        Field(x => x.Event, type: typeof(NonNullGraphType<EnumerationGraphType<TimelineEvent>>));
-        Field(x => x.From, type: typeof(EnumerationGraphType<OrderStatus>));
-        Field(x => x.To, type: typeof(NonNullGraphType<EnumerationGraphType<OrderStatus>>));
-        Field(x => x.Actor).Description("The API key's name, or system.");
-        Field(x => x.Reason, nullable: true);
     }
 }
 

@@ -66,42 +66,19 @@ public static class PaymentGraph
         Platform.Idempotency.IdempotencyMiddleware.KeyOf(ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request);
 }
 
-public sealed class PaymentType : ObjectGraphType<PaymentDto>
+public sealed class PaymentType : ContractGraphType<PaymentDto>
 {
     public PaymentType()
     {
         Name = "Payment";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Method, type: typeof(NonNullGraphType<EnumerationGraphType<PaymentMethod>>));
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<PaymentStatus>>));
-        Field(x => x.Amount, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.Authorized, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.Captured, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.Refunded, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.ProviderReference, nullable: true);
-        Field(x => x.ClientSecret, nullable: true).Description("For card payments: passed to Stripe.js; only in the response that created it.");
-        Field(x => x.DueDate, nullable: true);
-        Field(x => x.Overdue);
-        Field(x => x.FailureReason, nullable: true);
-        Field(x => x.CapturePending, type: typeof(NonNullGraphType<MoneyType>)).Description("Card money asked of the provider and not yet confirmed.");
-        Field(x => x.ProviderFailure, nullable: true).Description("The provider's reason for the last failed call about this payment, until one succeeds; failed calls are retried.");
-        Field(x => x.History, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PaymentEntryType>>>));
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version);
     }
 }
 
-public sealed class PaymentEntryType : ObjectGraphType<PaymentEntryDto>
+public sealed class PaymentEntryType : ContractGraphType<PaymentEntryDto>
 {
     public PaymentEntryType()
     {
         Name = "PaymentEntry";
-        Field(x => x.At);
-        Field(x => x.Kind);
-        Field(x => x.Amount, type: typeof(NonNullGraphType<LongGraphType>));
-        Field(x => x.Note, nullable: true);
     }
 }
 

@@ -67,47 +67,27 @@ public static class PurchasingGraph
     private static PurchasingService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<PurchasingService>();
 }
 
-public sealed class SupplierType : ObjectGraphType<SupplierDto>
+public sealed class SupplierType : ContractGraphType<SupplierDto>
 {
     public SupplierType()
     {
         Name = "Supplier";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Code);
-        Field(x => x.Name);
-        Field(x => x.Email, nullable: true);
-        Field(x => x.LeadTimeDays);
-        Field(x => x.CreatedAt);
     }
 }
 
-public sealed class PurchaseOrderType : ObjectGraphType<PurchaseOrderDto>
+public sealed class PurchaseOrderType : ContractGraphType<PurchaseOrderDto>
 {
     public PurchaseOrderType()
     {
         Name = "PurchaseOrder";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Number);
-        Field(x => x.SupplierCode);
-        Field(x => x.NodeCode);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<PurchaseOrderStatus>>));
-        Field(x => x.CreatedByReorder);
-        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PurchaseOrderLineType>>>));
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version);
     }
 }
 
-public sealed class PurchaseOrderLineType : ObjectGraphType<PurchaseOrderLineDto>
+public sealed class PurchaseOrderLineType : ContractGraphType<PurchaseOrderLineDto>
 {
     public PurchaseOrderLineType()
     {
         Name = "PurchaseOrderLine";
-        Field(x => x.Sku);
-        Field(x => x.Quantity);
-        Field(x => x.Received);
-        Field(x => x.Outstanding);
     }
 }
 

@@ -83,67 +83,36 @@ public static class ReturnGraph
     private static ReturnService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<ReturnService>();
 }
 
-public sealed class ReturnLineType : ObjectGraphType<ReturnLineDto>
+public sealed class ReturnLineType : ContractGraphType<ReturnLineDto>
 {
     public ReturnLineType()
     {
         Name = "ReturnLine";
-        Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Sku);
-        Field(x => x.Quantity);
-        Field(x => x.Reason, type: typeof(NonNullGraphType<EnumerationGraphType<ReturnReason>>));
-        Field(x => x.Comment, nullable: true);
-        Field(x => x.Disposition, type: typeof(EnumerationGraphType<Disposition>));
-        Field(x => x.InspectionNote, nullable: true);
     }
 }
 
-public sealed class ReturnType : ObjectGraphType<ReturnDto>
+public sealed class ReturnType : ContractGraphType<ReturnDto>
 {
     public ReturnType()
     {
         Name = "Return";
         Description = "A return (RMA): requested, approved or rejected, in transit, received, inspected, refunded or exchanged.";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Number).Description("The order number with a suffix: OMS-100042-R1.");
-        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<ReturnStatus>>));
-        Field(x => x.Comment, nullable: true);
-        Field(x => x.RejectReason, nullable: true);
-        Field(x => x.ReturnCarrier, nullable: true);
-        Field(x => x.ReturnTrackingNumber, nullable: true);
-        Field(x => x.ReceivedAtNodeCode, nullable: true);
-        Field(x => x.ReceivedAt, nullable: true);
-        Field(x => x.RefundAmount, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.RestockingFee, type: typeof(NonNullGraphType<MoneyType>));
-        Field(x => x.ReplacementOrderId, type: typeof(IdGraphType)).Description("The replacement order of an exchange.");
-        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<ReturnLineType>>>));
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version);
     }
 }
 
-public sealed class ReturnStatsRowType : ObjectGraphType<ReturnStatsRowDto>
+public sealed class ReturnStatsRowType : ContractGraphType<ReturnStatsRowDto>
 {
     public ReturnStatsRowType()
     {
         Name = "ReturnStatsRow";
-        Field(x => x.Sku);
-        Field(x => x.Reason, type: typeof(NonNullGraphType<EnumerationGraphType<ReturnReason>>));
-        Field(x => x.Returns);
-        Field(x => x.Units);
     }
 }
 
-public sealed class ReturnStatsType : ObjectGraphType<ReturnStatsDto>
+public sealed class ReturnStatsType : ContractGraphType<ReturnStatsDto>
 {
     public ReturnStatsType()
     {
         Name = "ReturnStats";
-        Field(x => x.From);
-        Field(x => x.To);
-        Field(x => x.Rows, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<ReturnStatsRowType>>>));
     }
 }
 

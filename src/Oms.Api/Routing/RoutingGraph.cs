@@ -51,127 +51,76 @@ public static class RoutingGraph
     private static RoutingService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<RoutingService>();
 }
 
-public sealed class ScoreType : ObjectGraphType<ScoreDto>
+public sealed class ScoreType : ContractGraphType<ScoreDto>
 {
     public ScoreType()
     {
         Name = "RoutingScore";
         Description = "A node's cost factor by factor; the lowest total wins.";
-        Field(x => x.DistanceKm);
-        Field(x => x.Distance);
-        Field(x => x.Priority);
-        Field(x => x.ShippingCostEstimate, type: typeof(NonNullGraphType<LongGraphType>));
-        Field(x => x.ShippingCost);
-        Field(x => x.Capacity);
-        Field(x => x.Cutoff);
-        Field(x => x.Total);
     }
 }
 
-public sealed class CandidateType : ObjectGraphType<CandidateDto>
+public sealed class CandidateType : ContractGraphType<CandidateDto>
 {
     public CandidateType()
     {
         Name = "RoutingCandidate";
-        Field(x => x.NodeCode);
-        Field(x => x.Eligible);
-        Field(x => x.Reasons);
-        Field(x => x.Score, type: typeof(ScoreType));
-        Field(x => x.UnitsAvailable);
-        Field(x => x.CanShipAll);
-        Field(x => x.Chosen);
     }
 }
 
-public sealed class PlannedLineType : ObjectGraphType<PlannedLineDto>
+public sealed class PlannedLineType : ContractGraphType<PlannedLineDto>
 {
     public PlannedLineType()
     {
         Name = "PlannedLine";
-        Field(x => x.OrderLineId, type: typeof(IdGraphType));
-        Field(x => x.Sku);
-        Field(x => x.Quantity);
     }
 }
 
-public sealed class RoutingDecisionType : ObjectGraphType<RoutingDecisionDto>
+public sealed class RoutingDecisionType : ContractGraphType<RoutingDecisionDto>
 {
     public RoutingDecisionType()
     {
         Name = "RoutingDecision";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.At);
-        Field(x => x.Trigger, type: typeof(NonNullGraphType<EnumerationGraphType<RoutingTrigger>>));
-        Field(x => x.Outcome).Description("single_node, split, partial or unavailable.");
-        Field(x => x.Candidates, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CandidateType>>>));
-        Field(x => x.Short, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PlannedLineType>>>));
     }
 }
 
-public sealed class AllocationType : ObjectGraphType<AllocationDto>
+public sealed class AllocationType : ContractGraphType<AllocationDto>
 {
     public AllocationType()
     {
         Name = "Allocation";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.NodeCode);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<AllocationStatus>>));
-        Field(x => x.RejectReason, nullable: true);
-        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PlannedLineType>>>));
-        Field(x => x.CreatedAt);
-        Field(x => x.Version);
     }
 }
 
-public sealed class BackorderType : ObjectGraphType<BackorderDto>
+public sealed class BackorderType : ContractGraphType<BackorderDto>
 {
     public BackorderType()
     {
         Name = "Backorder";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.OrderLineId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Sku);
-        Field(x => x.Quantity);
-        Field(x => x.Policy, type: typeof(NonNullGraphType<EnumerationGraphType<BackorderPolicy>>));
-        Field(x => x.ExpectedDate, nullable: true);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<BackorderStatus>>));
-        Field(x => x.CreatedAt);
     }
 }
 
-public sealed class OrderRoutingType : ObjectGraphType<OrderRoutingDto>
+public sealed class OrderRoutingType : ContractGraphType<OrderRoutingDto>
 {
     public OrderRoutingType()
     {
         Name = "OrderRouting";
-        Field(x => x.OrderId, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Decisions, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<RoutingDecisionType>>>));
-        Field(x => x.Allocations, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<AllocationType>>>));
-        Field(x => x.Backorders, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<BackorderType>>>));
     }
 }
 
-public sealed class PlannedAllocationType : ObjectGraphType<PlannedAllocationDto>
+public sealed class PlannedAllocationType : ContractGraphType<PlannedAllocationDto>
 {
     public PlannedAllocationType()
     {
         Name = "PlannedAllocation";
-        Field(x => x.NodeCode);
-        Field(x => x.Lines, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PlannedLineType>>>));
     }
 }
 
-public sealed class RoutingSimulationType : ObjectGraphType<RoutingSimulationDto>
+public sealed class RoutingSimulationType : ContractGraphType<RoutingSimulationDto>
 {
     public RoutingSimulationType()
     {
         Name = "RoutingSimulation";
-        Field(x => x.Outcome);
-        Field(x => x.Allocations, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PlannedAllocationType>>>));
-        Field(x => x.Short, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<PlannedLineType>>>));
-        Field(x => x.Candidates, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<CandidateType>>>));
     }
 }
 

@@ -87,64 +87,35 @@ public static class WebhookGraph
     private static WebhookService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<WebhookService>();
 }
 
-public sealed class WebhookSubscriptionType : ObjectGraphType<WebhookSubscriptionDto>
+public sealed class WebhookSubscriptionType : ContractGraphType<WebhookSubscriptionDto>
 {
     public WebhookSubscriptionType()
     {
         Name = "WebhookSubscription";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.Url);
-        Field(x => x.EventFilters);
-        Field(x => x.Description, nullable: true);
-        Field(x => x.Active);
-        Field(x => x.DisabledReason, nullable: true);
-        Field(x => x.FailingSince, nullable: true);
-        Field(x => x.PreviousSecretExpiresAt, nullable: true);
-        Field(x => x.CreatedAt);
-        Field(x => x.UpdatedAt);
-        Field(x => x.Version);
     }
 }
 
-public sealed class WebhookSecretType : ObjectGraphType<WebhookSecretDto>
+public sealed class WebhookSecretType : ContractGraphType<WebhookSecretDto>
 {
     public WebhookSecretType()
     {
         Name = "WebhookSecret";
-        Field(x => x.Subscription, type: typeof(NonNullGraphType<WebhookSubscriptionType>));
-        Field(x => x.Secret).Description("whsec_…, shown this once.");
     }
 }
 
-public sealed class WebhookAttemptType : ObjectGraphType<WebhookAttemptDto>
+public sealed class WebhookAttemptType : ContractGraphType<WebhookAttemptDto>
 {
     public WebhookAttemptType()
     {
         Name = "WebhookAttempt";
-        Field(x => x.Number);
-        Field(x => x.At);
-        Field(x => x.StatusCode, nullable: true);
-        Field(x => x.LatencyMs);
-        Field(x => x.ResponseExcerpt, nullable: true);
-        Field(x => x.Error, nullable: true);
     }
 }
 
-public sealed class WebhookDeliveryType : ObjectGraphType<WebhookDeliveryDto>
+public sealed class WebhookDeliveryType : ContractGraphType<WebhookDeliveryDto>
 {
     public WebhookDeliveryType()
     {
         Name = "WebhookDelivery";
-        Field(x => x.Id, type: typeof(NonNullGraphType<IdGraphType>));
-        Field(x => x.EventId);
-        Field(x => x.EventType);
-        Field(x => x.Status, type: typeof(NonNullGraphType<EnumerationGraphType<DeliveryStatus>>));
-        Field(x => x.Attempts);
-        Field(x => x.NextAttemptAt, nullable: true);
-        Field(x => x.LastAttemptAt, nullable: true);
-        Field(x => x.LastStatusCode, nullable: true);
-        Field(x => x.CreatedAt);
-        Field(x => x.AttemptLog, type: typeof(NonNullGraphType<ListGraphType<NonNullGraphType<WebhookAttemptType>>>));
     }
 }
 
