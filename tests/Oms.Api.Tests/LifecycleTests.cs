@@ -33,6 +33,25 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Confirmed_at_says_when_the_order_was_confirmed_in_both_APIs()
+    {
+        var s = await Scenario.StartAsync();
+        var pending = await s.PlaceAsync();
+        var id = pending.GetProperty("id").GetString();
+        Assert.Equal(JsonValueKind.Null, pending.GetProperty("confirmedAt").ValueKind);
+        var confirmed = await (await s.Admin.PostAsync($"/api/v1/orders/{id}/confirm", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var at = confirmed.GetProperty("confirmedAt").GetDateTimeOffset();
+        Assert.InRange(at, pending.GetProperty("createdAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddSeconds(5));
+        var graph = await s.GraphQLDataAsync("query($id: ID!) { order(id: $id) { confirmedAt } }", new { id });
+        Assert.Equal(at, graph.GetProperty("order").GetProperty("confirmedAt").GetDateTimeOffset());
+        // Paid with the order: confirmed in the same request.
+        var body = s.OrderBody(await s.ProductAsync());
+        body["payment"] = new JsonObject { ["method"] = "bank_transfer" };
+        var paid = await s.PlaceAsync(body);
+        Assert.Equal(paid.GetProperty("createdAt").GetDateTimeOffset(), paid.GetProperty("confirmedAt").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Hold_and_release_return_the_order_to_where_it_was()
     {
         var s = await Scenario.StartAsync();

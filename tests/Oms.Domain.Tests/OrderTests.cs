@@ -56,6 +56,18 @@ public sealed class OrderTests
     }
 
     [Fact]
+    public void Confirm_records_when_the_order_was_first_confirmed()
+    {
+        var order = NewOrder();
+        Assert.Null(order.ConfirmedAt);
+        order.Hold("fraud check", "a", Now);
+        order.Release("a", null, Now.AddMinutes(5));
+        Assert.Null(order.ConfirmedAt);
+        order.Confirm("a", Now.AddMinutes(10));
+        Assert.Equal(Now.AddMinutes(10), order.ConfirmedAt);
+    }
+
+    [Fact]
     public void Hold_remembers_where_the_order_was_and_release_goes_back()
     {
         var order = NewOrder();

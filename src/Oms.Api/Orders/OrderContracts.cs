@@ -169,6 +169,8 @@ public sealed record OrderDto
     public required MoneyDto AmountOverpaid { get; init; }
     /// <summary>Fraud score from the rules at placement (and the payment provider's verdict), with the reasons.</summary>
     public required RiskDto Risk { get; init; }
+    /// <summary>When the order was first confirmed (paid or accepted, and routed); null while it waits for payment or review.</summary>
+    public required DateTimeOffset? ConfirmedAt { get; init; }
     /// <summary>When the goods reached the customer (delivered or picked up); the return window counts from here.</summary>
     public required DateTimeOffset? DeliveredAt { get; init; }
     /// <summary>A carrier problem with one of the shipments (failed delivery, exception, returned to sender) until it clears.</summary>
@@ -212,6 +214,7 @@ public sealed record OrderDto
         AmountOutstanding = MoneyDto.From(o.AmountOutstanding, o.Currency),
         AmountOverpaid = MoneyDto.From(o.AmountOverpaid, o.Currency),
         Risk = new RiskDto { Score = o.RiskScore, Reasons = o.RiskReasons },
+        ConfirmedAt = o.ConfirmedAt,
         DeliveredAt = o.DeliveredAt,
         ShipmentIssue = o.ShipmentIssue,
         ReplacementForReturnId = o.ReplacementForReturnId,

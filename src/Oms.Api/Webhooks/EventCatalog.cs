@@ -143,21 +143,19 @@ public static class EventCatalog
 
     private static MoneyDto Eur(long amount) => MoneyDto.From(amount, "EUR");
 
-    private static OrderDto SampleOrder() => new()
+    /// <summary>
+    /// A pending order as the domain places it and the contract maps it: a field added to the order shows here
+    /// without an edit. Only what the domain draws (ids) is fixed, so the committed catalog stays the same.
+    /// </summary>
+    private static OrderDto SampleOrder()
     {
-        Id = Guid.Parse("01980000-0000-7000-8000-000000000001"), Number = "OMS-100042", Channel = OrderChannel.Web, ChannelOrderRef = null,
-        Status = OrderStatus.Pending,
-        Customer = new CustomerDto { Email = "ada@example.com", Name = "Ada Lovelace", Phone = null },
-        ShippingAddress = new AddressDto { Name = "Ada Lovelace", Line1 = "Unter den Linden 1", City = "Berlin", PostalCode = "10117", Country = "DE" },
-        BillingAddress = new AddressDto { Name = "Ada Lovelace", Line1 = "Unter den Linden 1", City = "Berlin", PostalCode = "10117", Country = "DE" },
-        Delivery = new DeliveryDto { Type = DeliveryType.Ship }, Priority = OrderPriority.Standard, Currency = "EUR",
-        Lines = [new OrderLineDto { Id = Guid.Parse("01980000-0000-7000-8000-000000000002"), Sku = "MUG-001", Name = "Mug", Quantity = 2, UnitPrice = Eur(1250), Total = Eur(2500) }],
-        Subtotal = Eur(2500), ShippingTotal = Eur(499), TaxRateBasisPoints = 1900, TaxTotal = Eur(570), Total = Eur(3569),
-        Notes = null, Metadata = new Dictionary<string, string>(), CancelReason = null,
-        AmountPaid = Eur(0), AmountOutstanding = Eur(3569), AmountOverpaid = Eur(0), Risk = new RiskDto { Score = 0, Reasons = [] },
-        DeliveredAt = null, ShipmentIssue = null, ReplacementForReturnId = null, AvailableActions = [OrderAction.Confirm, OrderAction.Hold, OrderAction.Cancel, OrderAction.Edit],
-        CreatedAt = At, UpdatedAt = At, Version = 1,
-    };
+        var address = new Address("Ada Lovelace", null, "Unter den Linden 1", null, "Berlin", null, "10117", "DE", null, null, null);
+        var order = Order.Place(new OrderDraft(OrderChannel.Web, null, new CustomerInfo("ada@example.com", "Ada Lovelace", null), address, address,
+            new Delivery(DeliveryType.Ship, null), OrderPriority.Standard, "EUR", [new LineItem("MUG-001", "Mug", 2, 1250)], null, new Dictionary<string, string>(),
+            Id: new OrderId(Guid.Parse("01980000-0000-7000-8000-000000000001"))), 100042, new Charges(499, 1900), "system", At);
+        var placed = OrderDto.From(order);
+        return placed with { Lines = [placed.Lines[0] with { Id = Guid.Parse("01980000-0000-7000-8000-000000000002") }] };
+    }
 
     private static ProductDto SampleProduct() => new()
     {

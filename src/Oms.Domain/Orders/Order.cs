@@ -133,6 +133,8 @@ public sealed class Order : AggregateRoot
     public int RiskScore { get; private set; }
     public List<string> RiskReasons { get; private set; } = [];
     /// <summary>When the goods reached the customer (delivered or picked up): the return window counts from here.</summary>
+    /// <summary>When the order was first confirmed; null while it waits for payment or review.</summary>
+    public DateTimeOffset? ConfirmedAt { get; private set; }
     public DateTimeOffset? DeliveredAt { get; private set; }
     /// <summary>A carrier problem with one of the order's shipments (failed delivery, exception, returned to sender), until it clears.</summary>
     public string? ShipmentIssue { get; private set; }
@@ -228,6 +230,7 @@ public sealed class Order : AggregateRoot
         // Allocated -> confirmed is legal in the table (an allocation rejected), but it is not a "confirm".
         if (Status != OrderStatus.Pending) throw OrderStateMachine.InvalidMove(Status, OrderStatus.Confirmed);
         MoveTo(OrderStatus.Confirmed, actor, null, now);
+        ConfirmedAt ??= now;
     }
 
     public void Hold(string reason, string actor, DateTimeOffset now)
