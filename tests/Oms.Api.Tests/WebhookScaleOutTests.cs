@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -116,7 +117,8 @@ public sealed class WebhookScaleOutTests
     public async Task Events_past_retention_are_removed_oldest_first_and_younger_ones_stay()
     {
         var (connection, key) = await FreshDatabaseAsync();
-        await using var app = new ApiFactory(connection, key, ("Webhooks:Retention", "00:00:03"), ("Webhooks:CleanupInterval", "00:00:00.200"));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ApiFactory(connection, key, ("Webhooks:Retention", "1.00:00:00"), ("Webhooks:CleanupInterval", "00:00:00.200")) { Clock = clock };
         var admin = app.Admin();
         await using var receiver = await WebhookReceiver.StartAsync();
         await SubscribeAsync(admin, receiver);
@@ -126,7 +128,9 @@ public sealed class WebhookScaleOutTests
         await PlaceAsync(admin, sku, 1);
         await receiver.WaitForAsync(r => r.Any(x => x.Type == "order.placed"), TimeSpan.FromSeconds(30), "the first order.placed");
         var old = receiver.Received.Single(x => x.Type == "order.placed").WebhookId;
-        await Task.Delay(TimeSpan.FromSeconds(3.5)); // the first order's events are past retention now
+        // A day and a minute later on the app's clock, the first order's events are past retention. (The receiver keeps
+        // real time, so it answers the second order's events, stamped a day ahead, with 401; they arrive all the same.)
+        clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
         await PlaceAsync(admin, sku, 2);
         await receiver.WaitForAsync(r => r.Count(x => x.Type == "order.placed") == 2, TimeSpan.FromSeconds(30), "the second order.placed");
         var young = receiver.Received.Last(x => x.Type == "order.placed").WebhookId;
@@ -172,8 +176,9 @@ public sealed class WebhookScaleOutTests
     public async Task A_subscription_failing_without_a_success_for_too_long_is_disabled_and_that_is_an_event()
     {
         var (connection, key) = await FreshDatabaseAsync();
-        // Five days in production; two seconds here, with retries every 100 ms or so.
-        await using var app = new ApiFactory(connection, key, ("Webhooks:DisableAfter", "00:00:02"));
+        // Five days in production; two minutes here, passed on the app's clock, with retries every 100 ms or so.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ApiFactory(connection, key, ("Webhooks:DisableAfter", "00:02:00")) { Clock = clock };
         var admin = app.Admin();
         await using var failing = await WebhookReceiver.StartAsync();
         failing.Respond = (_, _) => 500;
@@ -182,11 +187,12 @@ public sealed class WebhookScaleOutTests
         await SubscribeIdAsync(admin, watcher, "webhook_subscription.disabled");
         var sku = await ProductAsync(admin);
 
-        for (var i = 0; i < 3; i++)
-        {
-            await PlaceAsync(admin, sku, i);
-            await Task.Delay(900);
-        }
+        await PlaceAsync(admin, sku, 0);
+        await failing.WaitForAsync(r => r.Count >= 1, TimeSpan.FromSeconds(30), "the first failed attempt");
+        Assert.True((await admin.GetFromJsonAsync<JsonElement>($"/api/v1/webhook-subscriptions/{failingId}")).GetProperty("active").GetBoolean());
+        // Failing since that attempt; two minutes and a second later on the app's clock, the next failure disables it.
+        clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        await PlaceAsync(admin, sku, 1);
 
         await watcher.WaitForAsync(r => r.Any(x => x.Type == "webhook_subscription.disabled" && x.Data.GetProperty("id").GetString() == failingId),
             TimeSpan.FromSeconds(30), "the disabled event");

@@ -19,6 +19,12 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
     /// <summary>Also sends the app's log here (what an operator would see).</summary>
     public CapturedLogs? Logs { get; init; }
 
+    /// <summary>
+    /// The app's clock, instead of the system's: a test moves it forward (FakeTimeProvider.Advance) rather than wait.
+    /// The app's own waits (polling, back-off between passes) stay in real time; what it stamps and compares follows this.
+    /// </summary>
+    public TimeProvider? Clock { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -47,7 +53,11 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         builder.UseSetting("Payments:ProviderCalls:PollInterval", "00:00:00.050");
         foreach (var (key, value) in extra) builder.UseSetting(key, value);
         if (Logs is { } logs) builder.ConfigureLogging(l => l.AddProvider(logs));
-        builder.ConfigureServices(services => services.AddSingleton<Oms.Infrastructure.Carriers.ICarrier>(TestApp.Carrier));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<Oms.Infrastructure.Carriers.ICarrier>(TestApp.Carrier);
+            if (Clock is { } clock) services.AddSingleton(clock);
+        });
     }
 
     /// <summary>Five quick retries: a receiver that fails for about a second still gets everything.</summary>
