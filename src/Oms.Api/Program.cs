@@ -145,6 +145,7 @@ app.UseMiddleware<RequestLogging>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestSizeLimit>();
+app.UseMiddleware<BodyBuffering>(); // a body that does not bind is explained from itself (JsonProblems)
 app.UseStaticFiles();
 app.UseOmsOpenApi();
 app.UseRouting();

@@ -83,83 +83,30 @@ public static partial class ErrorMapping
     private static IReadOnlyDictionary<string, string[]>? FieldErrors(DomainException d) =>
         d.FieldErrors ?? (d.Field is null ? null : new Dictionary<string, string[]> { [d.Field] = [d.Message] });
 
-    /// <summary>Turns System.Text.Json's complaint into the field a client must fix, without exposing .NET type names.</summary>
+    /// <summary>
+    /// What can be said of a JSON failure without the body: where it is. The REST handler explains a request body's
+    /// failure from the body and the contract first (<see cref="JsonProblems"/>); the serializer's message, English text
+    /// that changes between releases, is never parsed.
+    /// </summary>
     private static ErrorInfo FromJson(JsonException j)
     {
         var path = ToFieldPath(j.Path);
-        var message = j.Message;
-        string field;
-        string text;
         if (j is Http.UnstorableTextException unstorable)
         {
             if (unstorable.InKey) path = path[..Math.Max(0, Math.Max(path.LastIndexOf('.'), path.LastIndexOf('[')))];
-            field = path.Length == 0 ? "body" : path;
-            return new(400, ValidationFailed, $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
+            var at = path.Length == 0 ? "body" : path;
+            return new(400, ValidationFailed, $"{at}: {j.Message}", new Dictionary<string, string[]> { [at] = [j.Message] });
         }
-        if (MissingRequired().Match(message) is { Success: true } missing)
-        {
-            var names = QuotedNames().Matches(missing.Groups[1].Value).Select(m => Join(path, m.Groups[1].Value)).ToList();
-            return new(400, ValidationFailed, "Required fields are missing.",
-                names.ToDictionary(n => n, _ => new[] { "This field is required." }));
-        }
-        if (UnmappedMember().Match(message) is { Success: true } unknown)
-        {
-            field = Join(path, unknown.Groups[1].Value);
-            // On an unknown member, STJ's path already ends at that member.
-            if (path.EndsWith(unknown.Groups[1].Value, StringComparison.Ordinal)) field = path;
-            text = "This field is not part of the contract.";
-        }
-        else if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
-        {
-            field = path;
-            text = "This field cannot be null.";
-        }
-        else if (ConvertTo().Match(message) is { Success: true } conv && ResolveEnum(conv.Groups[1].Value) is { } enumType)
-        {
-            field = path;
-            text = "Allowed values: " + string.Join(", ", Enum.GetValues(enumType).Cast<Enum>().Select(v => WireEnum.Name(v))) + ".";
-        }
-        else if (ConvertTo().IsMatch(message))
-        {
-            field = path;
-            text = "The value has the wrong type.";
-        }
-        else
-        {
-            field = path.Length == 0 ? "body" : path;
-            text = "The body is not valid JSON.";
-        }
+        var (field, text) = path.Length == 0 ? ("body", JsonProblems.NotJson) : (path, JsonProblems.WrongType);
         return new(400, ValidationFailed, $"{field}: {text}", new Dictionary<string, string[]> { [field] = [text] });
     }
-
-    private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
     /// <summary><c>$.lines[0].quantity</c> → <c>lines[0].quantity</c>.</summary>
     internal static string ToFieldPath(string? jsonPath) =>
         jsonPath is null or "$" ? "" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
 
-    private static Type? ResolveEnum(string typeName)
-    {
-        var name = typeName.TrimEnd('.').Replace("System.Nullable`1[", "").TrimEnd(']');
-        name = name.Split(',')[0].Trim('[', ']');
-        var type = typeof(Money).Assembly.GetType(name) ?? typeof(ErrorMapping).Assembly.GetType(name);
-        return type is { IsEnum: true } ? type : null;
-    }
-
     [GeneratedRegex(@"Failed to bind parameter ""[^""]*? (\w+)""")]
     private static partial Regex BindFailure();
-
-    [GeneratedRegex(@"missing required properties including: (.*)")]
-    private static partial Regex MissingRequired();
-
-    [GeneratedRegex(@"'([^']+)'")]
-    private static partial Regex QuotedNames();
-
-    [GeneratedRegex(@"The JSON property '([^']+)' could not be mapped")]
-    private static partial Regex UnmappedMember();
-
-    [GeneratedRegex(@"could not be converted to ([^\s]+)")]
-    private static partial Regex ConvertTo();
 }
 
 public static class UniqueSaves

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -73,7 +74,9 @@ public sealed class OmsExceptionHandler(ILogger<OmsExceptionHandler> logger) : I
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         if (exception is OperationCanceledException && http.RequestAborted.IsCancellationRequested) return true;
-        var error = ErrorMapping.Classify(exception);
+        var error = exception is BadHttpRequestException { InnerException: JsonException json } && await JsonProblems.ExplainAsync(http, json, ct) is { } explained
+            ? explained
+            : ErrorMapping.Classify(exception);
         if (error.Status == 503)
         {
             logger.LogWarning("The database is unavailable: {Method} {Path} answered 503 ({Reason})", http.Request.Method, http.Request.Path, exception.GetBaseException().Message);
