@@ -18,6 +18,8 @@ public static class LoadCommand
         var skus = Int(args, "--skus", 200);
         var nodes = Int(args, "--nodes", 4);
         var flow = Text(args, "--flow") ?? "single";
+        var read = Text(args, "--read") ?? "mix";
+        if (!LoadScenarios.Reads.Contains(read)) throw new ArgumentException($"--read is one of {string.Join(", ", LoadScenarios.Reads)}");
         if (!LoadScenarios.Flows.Contains(flow)) throw new ArgumentException($"--flow is one of {string.Join(", ", LoadScenarios.Flows)}");
         var urls = Text(args, "--url")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var settings = Texts(args, "--set").Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
@@ -48,8 +50,8 @@ public static class LoadCommand
         {
             await LoadScenarios.LoopAsync(Math.Min(users, 16), long.MaxValue, 1000, (u, r) => load.CheckoutAsync(metrics, u, r, stock, "single"));
             var orders = await load.RecentOrdersAsync(1000);
-            unit = (u, r) => load.ReadAsync(metrics, u, r, orders);
-            unitName = "read mix";
+            unit = (u, r) => load.ReadAsync(metrics, u, r, orders, read);
+            unitName = read == "mix" ? "read mix" : "read";
         }
         else
         {
@@ -87,7 +89,7 @@ public static class LoadCommand
 
         var report = new LoadResult
         {
-            Scenario = scenario, Flow = scenario == "reads" ? "read mix" : flow, Users = users, Replicas = cluster.Clients.Count, Seconds = Math.Round(elapsed, 1),
+            Scenario = scenario, Flow = scenario == "reads" ? (read == "mix" ? "read mix" : "read " + read) : flow, Users = users, Replicas = cluster.Clients.Count, Seconds = Math.Round(elapsed, 1),
             WarmupSeconds = warmup, Skus = skus, Nodes = nodes, Completed = completed, PerSecond = Math.Round(completed / elapsed, 1),
             Latencies = metrics.Rows("whole " + unitName), Errors = metrics.Errors, ErrorKinds = metrics.ErrorKinds.ToDictionary(),
             ApiCpuMsPerUnit = PerUnit(cpuBefore.Api, cpuAfter.Api, completed), PostgresCpuMsPerUnit = PerUnit(cpuBefore.Postgres, cpuAfter.Postgres, completed),
