@@ -47,13 +47,18 @@ public static class OpenApiSetup
 
     public static void UseOmsOpenApi(this WebApplication app)
     {
-        app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
-        app.UseSwaggerUI(o =>
+        // Only for their own paths: both middlewares match every request's path with a regular expression otherwise
+        // (0.5 % of the API's CPU in a profile of reads by id).
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/openapi") || http.Request.Path.StartsWithSegments("/swagger"), docs =>
         {
-            o.RoutePrefix = "swagger";
-            o.SwaggerEndpoint(DocumentPath, "HeadlessOms API v1");
-            o.DocumentTitle = "HeadlessOms API";
-            o.EnablePersistAuthorization();
+            docs.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+            docs.UseSwaggerUI(o =>
+            {
+                o.RoutePrefix = "swagger";
+                o.SwaggerEndpoint(DocumentPath, "HeadlessOms API v1");
+                o.DocumentTitle = "HeadlessOms API";
+                o.EnablePersistAuthorization();
+            });
         });
     }
 }
