@@ -185,23 +185,20 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>The save <see cref="SaveInOneStatementAsync"/> asked for, until <see cref="SaveWithOutboxAsync"/> takes it.</summary>
     private OneStatement? _oneStatement;
 
+    /// <param name="Declined">Set when the statement could not write the save, EF wrote it, and the COMMIT is the caller's.</param>
     private sealed record OneStatement(List<object> Added, Statement? SentWith)
     {
         public string? Declined { get; set; }
-        public bool Committed { get; set; }
     }
-
-    /// <summary>What <see cref="SaveInOneStatementAsync"/> did: whether the COMMIT went with the write, and why EF wrote the save instead (null when it did not).</summary>
-    internal readonly record struct OneStatementSave(bool Committed, string? Declined);
 
     /// <summary>
     /// The fast path's save (<see cref="FastPath.FastCheckoutWriter"/>, PostgreSQL, inside the caller's transaction):
     /// <paramref name="added"/> (new aggregates the change tracker never saw), whatever is tracked as added, and the
     /// events of both, written by one statement (<see cref="InsertOnlySave"/>), then <paramref name="sentWith"/> and the
     /// COMMIT, in one round trip. Should the statement not be able to write the save, EF writes it (after
-    /// <paramref name="sentWith"/>) and the caller commits; the outcome says so.
+    /// <paramref name="sentWith"/>) and the caller commits: the answer is then why, and null when the save committed.
     /// </summary>
-    internal async Task<OneStatementSave> SaveInOneStatementAsync(List<object> added, Statement? sentWith, CancellationToken ct)
+    internal async Task<string?> SaveInOneStatementAsync(List<object> added, Statement? sentWith, CancellationToken ct)
     {
         if (!HasArrayParameters || Database.CurrentTransaction is null) throw new InvalidOperationException("The one-statement save runs on PostgreSQL, inside a transaction.");
         var save = _oneStatement = new OneStatement(added, sentWith);
@@ -213,7 +210,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         {
             _oneStatement = null;
         }
-        if (save.Committed)
+        if (save.Declined is null)
         {
             // EF did not see this commit, so its interceptors did not run: what OutboxCommitInterceptor would do.
             TransactionSettingsPending = false;
@@ -223,7 +220,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
                 OutboxSignal?.Notify();
             }
         }
-        return new OneStatementSave(save.Committed, save.Declined);
+        return save.Declined;
     }
 
     private async Task<int> SaveWithOutboxAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
@@ -292,7 +289,6 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
                 var (inserted, declined) = await InsertOnlySave.TryAsync(this, changed, untracked, outbox, sentWith, commit: true, acceptAllChangesOnSuccess, cancellationToken);
                 if (inserted is { } rows)
                 {
-                    one.Committed = true;
                     Saved(roots, hasEvents, payloads);
                     return rows;
                 }

@@ -94,11 +94,9 @@ public static partial class ErrorMapping
         if (j is Http.UnstorableTextException unstorable)
         {
             if (unstorable.InKey) path = path[..Math.Max(0, Math.Max(path.LastIndexOf('.'), path.LastIndexOf('[')))];
-            var at = path.Length == 0 ? "body" : path;
-            return new(400, ValidationFailed, $"{at}: {j.Message}", new Dictionary<string, string[]> { [at] = [j.Message] });
+            return JsonProblems.Field(path, j.Message);
         }
-        var (field, text) = path.Length == 0 ? ("body", JsonProblems.NotJson) : (path, JsonProblems.WrongType);
-        return new(400, ValidationFailed, $"{field}: {text}", new Dictionary<string, string[]> { [field] = [text] });
+        return JsonProblems.Field(path, path.Length == 0 ? JsonProblems.NotJson : JsonProblems.WrongType);
     }
 
     /// <summary><c>$.lines[0].quantity</c> → <c>lines[0].quantity</c>.</summary>

@@ -89,7 +89,8 @@ public static class JsonProblems
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
-    private static ErrorInfo Field(string field, string text)
+    /// <summary>A 400 naming one field (the body as a whole when the path is empty) and what is wrong with it.</summary>
+    internal static ErrorInfo Field(string field, string text)
     {
         if (field.Length == 0) field = "body";
         return new(400, ErrorMapping.ValidationFailed, $"{field}: {text}", new Dictionary<string, string[]> { [field] = [text] });

@@ -111,13 +111,11 @@ public sealed class FastCheckoutWriter(OmsDbContext db, FastPathFallbacks fallba
     {
         var (added, reservation) = (_added, _reservation);
         Reset();
-        var saved = await db.SaveInOneStatementAsync(added, reservation, ct);
-        if (saved.Declined is { } why)
-        {
-            fallbacks.Add(why);
-            log.LogWarning("The checkout's one-statement write declined ({Reason}); EF wrote it instead", why);
-        }
-        if (!saved.Committed) await transaction.CommitAsync(ct);
+        // Null: written and committed in one round trip. Otherwise EF wrote it, and the transaction still has to commit.
+        if (await db.SaveInOneStatementAsync(added, reservation, ct) is not { } why) return;
+        fallbacks.Add(why);
+        log.LogWarning("The checkout's one-statement write declined ({Reason}); EF wrote it instead", why);
+        await transaction.CommitAsync(ct);
     }
 
     public void Reset()
