@@ -41,4 +41,39 @@ public sealed class CheckoutCostTests
         var fallbacks = app.Services.GetRequiredService<Oms.Infrastructure.Persistence.FastPath.FastPathFallbacks>();
         Assert.True(fallbacks.Count == 0, $"{fallbacks.Count} checkouts fell back to EF, the last because {fallbacks.LastReason}");
     }
+    [Fact]
+    public async Task The_three_request_checkout_takes_at_most_twelve_statements_in_all()
+    {
+        var pg = await TestApp.DatabaseAsync();
+        await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
+        var s = new Scenario(app);
+        var sku = await s.ProductAsync();
+        var made = await s.Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "storefront " + s.Tag, scopes = new[] { "orders:write", "payments:write" } });
+        var shop = s.Factory.Client((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString());
+        static int Sql(HttpResponseMessage r) => int.Parse(r.Headers.GetValues("Oms-Sql-Commands").Single());
+        var totals = new List<string>();
+        for (var i = 0; i < 21; i++)
+        {
+            var placed = await shop.PostAsync("/api/v1/orders", Scenario.Content(s.OrderBody(sku)));
+            Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+            var id = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+            var created = await shop.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "bank_transfer" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var payment = await created.Content.ReadFromJsonAsync<JsonElement>();
+            var received = await shop.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orders/{id}/payments/{payment.GetProperty("id").GetString()}/mark-received")
+            {
+                Content = JsonContent.Create(new { amount = payment.GetProperty("amount").GetProperty("amount").GetInt64() }),
+                Headers = { IfMatch = { new System.Net.Http.Headers.EntityTagHeaderValue($"\"{payment.GetProperty("version").GetInt32()}\"") } },
+            });
+            Assert.Equal(HttpStatusCode.OK, received.StatusCode);
+            var order = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
+            Assert.Equal("allocated", order.GetProperty("status").GetString());
+            totals.Add($"{Sql(placed)}+{Sql(created)}+{Sql(received)}");
+        }
+        var said = $"statements per checkout (place + create payment + mark received): {string.Join(", ", totals)}";
+        var warm = totals.Skip(1).Select(t => t.Split('+').Sum(int.Parse)).ToList();
+        // Twelve, and one more when the process takes its next block of order numbers.
+        Assert.True(warm.Count(c => c <= 12) >= warm.Count * 4 / 5, said);
+        Assert.True(warm.All(c => c <= 13), said);
+    }
 }

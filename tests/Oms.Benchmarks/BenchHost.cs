@@ -25,6 +25,14 @@ public sealed class BenchHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>A client of the in-process API with the given key (a storefront's, say: an admin key is read from the database on every request).</summary>
+    public HttpClient ClientWith(string key)
+    {
+        var client = _factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
     public string PostgresConnectionString { get; }
 
     /// <summary>The data folder of the throwaway server, to read its processes' CPU time; null for a given server.</summary>

@@ -152,6 +152,14 @@ public sealed class WebhookDelivery
         else Status = DeliveryStatus.Failed;
     }
 
+    /// <summary>Hands a claimed delivery back unsent: due again at once, behind whatever of its key is still pending.</summary>
+    public void Release(DateTimeOffset now)
+    {
+        NextAttemptAt = now;
+        LockedUntil = DateTimeOffset.UnixEpoch;
+        ClaimToken = null;
+    }
+
     /// <summary>Sends it again from now on, with the same webhook-id.</summary>
     public void Replay(DateTimeOffset now)
     {

@@ -91,24 +91,58 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         if (taken.Count == 0) return 0;
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Active).ToListAsync(ct);
         var now = clock.GetUtcNow();
+        var deliveries = new List<WebhookDelivery>();
         foreach (var message in batch)
         {
             foreach (var s in subscriptions)
             {
                 if (message.TargetSubscriptionId is { } target ? target != s.Id : !s.Wants(message.Type)) continue;
-                db.WebhookDeliveries.Add(new WebhookDelivery(s.Id, message.Id, message.Sequence, message.Type, message.AggregateId, now));
+                deliveries.Add(new WebhookDelivery(s.Id, message.Id, message.Sequence, message.Type, message.AggregateId, now));
             }
         }
-        await db.SaveChangesAsync(ct);
-        // One statement takes the whole batch off the queue, however many events it holds (its rows are locked by this transaction).
-        await db.OutboxPending.Where(p => taken.Contains(p.Position)).ExecuteDeleteAsync(ct);
+        if (db is PostgresOmsDbContext)
+        {
+            // One round trip: every delivery by one INSERT of arrays, and the batch off the queue (its rows are locked by
+            // this transaction). EF would send an INSERT per delivery, thousands a second under load.
+            await using var write = db.RawBatch(
+                new(InsertDeliveriesSql, [deliveries.Select(d => d.Id).ToArray(), deliveries.Select(d => d.SubscriptionId).ToArray(), deliveries.Select(d => d.MessageId).ToArray(),
+                    deliveries.Select(d => d.MessageSequence).ToArray(), deliveries.Select(d => d.EventType).ToArray(), deliveries.Select(d => d.OrderingKey).ToArray(),
+                    now.ToUniversalTime(), DateTimeOffset.UnixEpoch]),
+                new(DeletePendingSql, [taken.ToArray()]));
+            await write.ExecuteNonQueryAsync(ct);
+        }
+        else
+        {
+            db.WebhookDeliveries.AddRange(deliveries);
+            await db.SaveChangesAsync(ct);
+            await db.OutboxPending.Where(p => taken.Contains(p.Position)).ExecuteDeleteAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return taken.Count;
     }
 
+    private const string InsertDeliveriesSql =
+        "INSERT INTO webhook_deliveries (id, subscription_id, message_id, message_sequence, event_type, ordering_key, status, attempts, next_attempt_at, locked_until, created_at) " +
+        "SELECT id, s, m, q, t, k, 'Pending', 0, $7, $8, $7 FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[], $6::uuid[]) AS u(id, s, m, q, t, k)";
+
+    private const string DeletePendingSql = "DELETE FROM outbox_pending WHERE position = ANY ($1)";
+
+    /// <summary>A batch of outcomes: each delivery as its attempt left it, where the claim that sent it still holds it.</summary>
+    private const string RecordDeliveriesSql =
+        "UPDATE webhook_deliveries d SET attempts = u.attempts, last_attempt_at = u.last_at, last_status_code = u.code, locked_until = u.locked, " +
+        "claim_token = NULL, status = u.status, next_attempt_at = u.next " +
+        "FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::int[], $6::timestamptz[], $7::text[], $8::timestamptz[]) " +
+        "AS u(id, token, attempts, last_at, code, locked, status, next) WHERE d.id = u.id AND d.claim_token = u.token";
+
+    private const string InsertAttemptsSql =
+        "INSERT INTO webhook_attempts (delivery_id, number, at, status_code, latency_ms, response_excerpt, error) " +
+        "SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::int[], $5::int[], $6::text[], $7::text[])";
+
     /// <summary>
     /// Claims due deliveries up to the free sending slots and starts them; each records its own outcome, so one slow
-    /// receiver holds one slot for at most the timeout and never the whole dispatcher. Returns how many it started.
+    /// receiver holds one slot for at most the timeout and never the whole dispatcher. A slot takes a run: the first
+    /// pending delivery of an ordering key and the ones after it (up to <see cref="WebhookOptions.RunLength"/>), sent
+    /// one after the other, so an order's events do not each wait for a pass of their own. Returns how many it started.
     /// </summary>
     public async Task<int> SendDueAsync(CancellationToken ct)
     {
@@ -123,83 +157,145 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         // A delivery goes when it is the first of its key still pending. Asked as "the smallest pending number of its
         // key" (not "no earlier one pending"), PostgreSQL cannot turn the question into a join over every pending
         // delivery: it stays one probe of the pending deliveries' key index per candidate, whatever the statistics say.
-        var ready = db.WebhookDeliveries.AsNoTracking()
+        var ready = Unblocked(db, db.WebhookDeliveries.AsNoTracking()
             .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.LockedUntil < now
                         && !busy.Contains(d.SubscriptionId)
                         && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
                         && d.MessageSequence == db.WebhookDeliveries
                             .Where(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey && e.Status == DeliveryStatus.Pending)
-                            .Min(e => e.MessageSequence));
-        // No earlier event of its key still to fan out: no pending save names its key with an event numbered before it.
-        // On PostgreSQL most keys have no save pending at all, and one lookup in the pending saves' aggregates (hashed
-        // once per query) settles those first; SQLite cannot unnest them that way, and its queue is one process's.
-        ready = db is PostgresOmsDbContext
-            ? ready.Where(d => !db.OutboxPending.SelectMany(p => p.AggregateIds).Contains(d.OrderingKey)
-                               || !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
-                                                             && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)))
-            : ready.Where(d => !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
-                                                          && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)));
+                            .Min(e => e.MessageSequence)));
         // Oldest due first, the order of the pending deliveries' index (WebhookDeliveryConfiguration): the query reads about as many as it takes.
-        var candidates = await ready.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => new { d.Id, d.SubscriptionId })
-            .Take(Math.Min(free, _o.BatchSize) * 4).ToListAsync(ct);
-        // Oldest first, each subscription up to its share of the slots.
+        var candidates = await ready.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => new { d.Id, d.SubscriptionId, d.OrderingKey })
+            .Take(Math.Min(free * Math.Max(1, _o.RunsPerSlot), _o.BatchSize) * 4).ToListAsync(ct);
+        // Oldest first, each subscription up to its share of the slots, each slot a few runs.
         var taken = new Dictionary<Guid, int>();
-        var due = new List<Guid>();
+        var firsts = new List<(Guid Id, Guid SubscriptionId, Guid OrderingKey)>();
+        var perSlot = Math.Max(1, _o.RunsPerSlot);
         foreach (var c in candidates)
         {
-            if (due.Count == Math.Min(free, _o.BatchSize)) break;
-            var share = _o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(c.SubscriptionId) - taken.GetValueOrDefault(c.SubscriptionId);
+            if (firsts.Count == Math.Min(free * perSlot, _o.BatchSize)) break;
+            var share = (_o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(c.SubscriptionId)) * perSlot - taken.GetValueOrDefault(c.SubscriptionId);
             if (share <= 0) continue;
             taken[c.SubscriptionId] = taken.GetValueOrDefault(c.SubscriptionId) + 1;
-            due.Add(c.Id);
+            firsts.Add((c.Id, c.SubscriptionId, c.OrderingKey));
         }
 
-        if (due.Count == 0) return 0;
+        if (firsts.Count == 0) return 0;
+
+        // Each first's run: the pending deliveries of its key and subscription in order, as long as they are due too
+        // (a later one not yet due, claimed by someone else, or behind an event still to fan out ends the run there).
+        var due = firsts.Select(f => f.Id).ToList();
+        if (_o.RunLength > 1)
+        {
+            var keys = firsts.Select(f => f.OrderingKey).Distinct().ToList();
+            var chosen = firsts.ToDictionary(f => (f.SubscriptionId, f.OrderingKey), f => f.Id);
+            var pending = db.WebhookDeliveries.AsNoTracking().Where(d => d.Status == DeliveryStatus.Pending && keys.Contains(d.OrderingKey));
+            var followers = await pending.Select(d => new { d.Id, d.SubscriptionId, d.OrderingKey, d.MessageSequence, Due = d.NextAttemptAt <= now && d.LockedUntil < now })
+                .ToListAsync(ct);
+            var unblocked = (await Unblocked(db, pending).Select(d => d.Id).ToListAsync(ct)).ToHashSet();
+            foreach (var run in followers.Where(f => chosen.ContainsKey((f.SubscriptionId, f.OrderingKey))).GroupBy(f => (f.SubscriptionId, f.OrderingKey)))
+            {
+                var first = chosen[run.Key];
+                var started = false;
+                var length = 0;
+                foreach (var d in run.OrderBy(f => f.MessageSequence))
+                {
+                    if (!started) { started = d.Id == first; if (!started) break; length = 1; continue; } // the first is the smallest pending
+                    if (!d.Due || !unblocked.Contains(d.Id) || length == _o.RunLength) break;
+                    due.Add(d.Id);
+                    length++;
+                }
+            }
+        }
 
         // One conditional update claims the batch: of two senders, exactly one changes each row, and the token tells
-        // each which rows it got.
+        // each which rows it got. The claim also moves the next attempt to the lease's end: a claimed delivery leaves the
+        // front of the due deliveries' index, and comes back to it by itself should its sender die.
         var token = Guid.NewGuid();
         await db.WebhookDeliveries
             .Where(d => due.Contains(d.Id) && d.Status == DeliveryStatus.Pending && d.LockedUntil < now)
-            .ExecuteUpdateAsync(u => u.SetProperty(d => d.LockedUntil, now + _o.Lease).SetProperty(d => d.ClaimToken, token), ct);
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.LockedUntil, now + _o.Lease).SetProperty(d => d.NextAttemptAt, now + _o.Lease)
+                .SetProperty(d => d.ClaimToken, token), ct);
         var work = await (from d in db.WebhookDeliveries.AsNoTracking()
                           where d.ClaimToken == token
                           join s in db.WebhookSubscriptions.AsNoTracking() on d.SubscriptionId equals s.Id
                           join m in db.OutboxMessages.AsNoTracking() on d.MessageId equals m.Id
                           select new Work(d, s, m, m.Payload ?? db.OutboxMessages.Where(c => c.Id == m.PayloadFrom).Select(c => c.Payload).First()!))
                          .ToListAsync(ct);
-        foreach (var item in work)
+        // Each subscription's runs are shared out over as many slots as it may use; a slot sends its runs one after the other.
+        foreach (var bySubscription in work.GroupBy(w => w.Subscription.Id))
         {
-            await _slots.WaitAsync(ct);
-            var subscriptionId = item.Subscription.Id;
-            _inFlight.AddOrUpdate(subscriptionId, 1, (_, n) => n + 1);
-            _ = Task.Run(async () =>
+            var runs = bySubscription.GroupBy(w => w.Delivery.OrderingKey).Select(r => r.OrderBy(w => w.Delivery.MessageSequence).ToList()).ToList();
+            var subscriptionId = bySubscription.Key;
+            var slots = Math.Clamp(_o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(subscriptionId), 1, runs.Count);
+            for (var slot = 0; slot < slots; slot++)
             {
-                try
+                var share = runs.Where((_, i) => i % slots == slot).ToList();
+                await _slots.WaitAsync(ct);
+                _inFlight.AddOrUpdate(subscriptionId, 1, (_, n) => n + 1);
+                _ = Task.Run(async () =>
                 {
-                    await SendOneAsync(item, ct);
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    logger.LogError(e, "Webhook delivery {Delivery} failed to record; its lease will lapse and it is retried", item.Delivery.Id);
-                }
-                finally
-                {
-                    if (_inFlight.AddOrUpdate(subscriptionId, 0, (_, n) => n - 1) <= 0) _inFlight.TryRemove(KeyValuePair.Create(subscriptionId, 0));
-                    _slots.Release();
-                }
-            }, CancellationToken.None);
+                    try
+                    {
+                        await SendRunsAsync(share, ct);
+                    }
+                    catch (Exception e) when (!ct.IsCancellationRequested)
+                    {
+                        logger.LogError(e, "Webhook delivery {Delivery} failed to record; its lease will lapse and it is retried", share[0][0].Delivery.Id);
+                    }
+                    finally
+                    {
+                        if (_inFlight.AddOrUpdate(subscriptionId, 0, (_, n) => n - 1) <= 0) _inFlight.TryRemove(KeyValuePair.Create(subscriptionId, 0));
+                        _slots.Release();
+                    }
+                }, CancellationToken.None);
+            }
         }
         return work.Count;
     }
+
+    /// <summary>
+    /// Keeps the deliveries with no earlier event of their key still to fan out: no pending save names their key with
+    /// an event numbered before theirs. On PostgreSQL most keys have no save pending at all, and one lookup in the pending
+    /// saves' aggregates (hashed once per query) settles those first; SQLite cannot unnest them that way, and its queue
+    /// is one process's.
+    /// </summary>
+    private static IQueryable<WebhookDelivery> Unblocked(OmsDbContext db, IQueryable<WebhookDelivery> deliveries) =>
+        db is PostgresOmsDbContext
+            ? deliveries.Where(d => !db.OutboxPending.SelectMany(p => p.AggregateIds).Contains(d.OrderingKey)
+                                    || !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
+                                                                  && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)))
+            : deliveries.Where(d => !db.OutboxPending.Any(p => p.AggregateIds.Contains(d.OrderingKey)
+                                                               && db.OutboxMessages.Any(m => p.MessageIds.Contains(m.Id) && m.Sequence < d.MessageSequence)));
 
     private sealed record PendingHead(long Position, long Sequence, Guid Id, string Type, Guid AggregateId, Guid? TargetSubscriptionId);
 
     private sealed record Work(WebhookDelivery Delivery, WebhookSubscription Subscription, OutboxMessage Message, string Payload);
 
-    private sealed record Outcome(Work Work, SendResult Result, DateTimeOffset At, DateTimeOffset Done);
+    /// <summary>What became of a claimed delivery; a null <paramref name="Result"/> hands it back unsent (its run stopped before it).</summary>
+    private sealed record Outcome(Work Work, SendResult? Result, DateTimeOffset At, DateTimeOffset Done);
 
-    private async Task SendOneAsync(Work work, CancellationToken ct)
+    /// <summary>
+    /// Sends a run of one key's deliveries in order. After a failure the rest of the run is not sent: it is handed back
+    /// (its lease cleared) and waits behind the failed delivery's retry, as it would have without the run.
+    /// </summary>
+    /// <remarks>A slot's runs go one after the other; once one of them fails, the slot's remaining runs are handed back
+    /// too, so a receiver that fails or times out costs one attempt per slot and pass, not one per run.</remarks>
+    private async Task SendRunsAsync(List<List<Work>> runs, CancellationToken ct)
+    {
+        var failed = false;
+        foreach (var run in runs)
+        {
+            for (var i = 0; i < run.Count; i++)
+            {
+                if (!failed && await SendOneAsync(run[i], ct)) continue;
+                if (failed) await _outcomes.Writer.WriteAsync(new Outcome(run[i], null, default, default), ct);
+                failed = true;
+            }
+        }
+    }
+
+    private async Task<bool> SendOneAsync(Work work, CancellationToken ct)
     {
         var (delivery, subscription, message, payload) = work;
         var at = clock.GetUtcNow();
@@ -211,6 +307,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         // Recorded in batches by one writer: under load that is one round trip for many deliveries. Until it is
         // recorded the delivery stays claimed, so its ordering-key followers wait.
         await _outcomes.Writer.WriteAsync(new Outcome(work, result, at, clock.GetUtcNow()), ct);
+        return result.Succeeded;
     }
 
     /// <summary>Writes attempts and delivery states as they come in, many per transaction.</summary>
@@ -225,38 +322,84 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
-                foreach (var (work, result, at, done) in batch)
+                if (db is PostgresOmsDbContext) await RecordWithStatementsAsync(db, batch, ct);
+                else await RecordWithEfAsync(db, batch, ct);
+                foreach (var bySubscription in batch.Where(o => o.Result is not null).GroupBy(o => o.Work.Subscription.Id))
                 {
-                    var delivery = work.Delivery;
-                    db.WebhookDeliveries.Attach(delivery);
-                    db.WebhookAttempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
-                    delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
-                }
-                for (var tries = 0; ; tries++)
-                {
-                    try
-                    {
-                        await db.SaveChangesAsync(ct);
-                        break;
-                    }
-                    catch (DbUpdateConcurrencyException conflict) when (tries < 5)
-                    {
-                        // Replayed (or reclaimed after a lapsed lease) while we were sending: keep the attempt, leave the delivery be.
-                        foreach (var entry in conflict.Entries) entry.State = EntityState.Detached;
-                    }
-                }
-                foreach (var bySubscription in batch.GroupBy(o => o.Work.Subscription.Id))
-                {
-                    var worst = bySubscription.FirstOrDefault(o => o.Result.Gone) ?? bySubscription.FirstOrDefault(o => !o.Result.Succeeded);
+                    var worst = bySubscription.FirstOrDefault(o => o.Result!.Gone) ?? bySubscription.FirstOrDefault(o => !o.Result!.Succeeded);
                     var last = bySubscription.Last();
                     if (worst is null && last.Work.Subscription.FailingSince is null) continue;
-                    await RecordHealthAsync(db, bySubscription.Key, (worst ?? last).Result, last.Done, ct);
+                    await RecordHealthAsync(db, bySubscription.Key, (worst ?? last).Result!, last.Done, ct);
                 }
                 signal.Notify(); // followers of these ordering keys may now be due
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 logger.LogError(e, "Recording {Count} webhook attempts failed; their leases lapse and they are sent again", batch.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: the batch's deliveries by one UPDATE of arrays and its attempts by one INSERT, in one round trip. A
+    /// delivery whose claim no longer holds (replayed, or reclaimed after its lease lapsed) is left as it is; its attempt is kept.
+    /// </summary>
+    private async Task RecordWithStatementsAsync(OmsDbContext db, List<Outcome> batch, CancellationToken ct)
+    {
+        var deliveries = new List<(WebhookDelivery Delivery, Guid Token)>(batch.Count);
+        var attempts = new List<WebhookAttempt>(batch.Count);
+        foreach (var (work, result, at, done) in batch)
+        {
+            var delivery = work.Delivery;
+            var token = delivery.ClaimToken!.Value;
+            if (result is null) delivery.Release(clock.GetUtcNow());
+            else
+            {
+                attempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
+                delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
+            }
+            deliveries.Add((delivery, token));
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using (var write = db.RawBatch(
+                         new(RecordDeliveriesSql, [deliveries.Select(d => d.Delivery.Id).ToArray(), deliveries.Select(d => d.Token).ToArray(),
+                             deliveries.Select(d => d.Delivery.Attempts).ToArray(), deliveries.Select(d => d.Delivery.LastAttemptAt?.ToUniversalTime()).ToArray(),
+                             deliveries.Select(d => d.Delivery.LastStatusCode).ToArray(), deliveries.Select(d => d.Delivery.LockedUntil.ToUniversalTime()).ToArray(),
+                             deliveries.Select(d => d.Delivery.Status.ToString()).ToArray(), deliveries.Select(d => d.Delivery.NextAttemptAt.ToUniversalTime()).ToArray()]),
+                         new(InsertAttemptsSql, [attempts.Select(a => a.DeliveryId).ToArray(), attempts.Select(a => a.Number).ToArray(), attempts.Select(a => a.At.ToUniversalTime()).ToArray(),
+                             attempts.Select(a => a.StatusCode).ToArray(), attempts.Select(a => a.LatencyMs).ToArray(), attempts.Select(a => a.ResponseExcerpt).ToArray(),
+                             attempts.Select(a => a.Error).ToArray()])))
+        {
+            await write.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task RecordWithEfAsync(OmsDbContext db, List<Outcome> batch, CancellationToken ct)
+    {
+        foreach (var (work, result, at, done) in batch)
+        {
+            var delivery = work.Delivery;
+            db.WebhookDeliveries.Attach(delivery);
+            if (result is null)
+            {
+                delivery.Release(clock.GetUtcNow());
+                continue;
+            }
+            db.WebhookAttempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
+            delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
+        }
+        for (var tries = 0; ; tries++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                break;
+            }
+            catch (DbUpdateConcurrencyException conflict) when (tries < 5)
+            {
+                // Replayed (or reclaimed after a lapsed lease) while we were sending: keep the attempt, leave the delivery be.
+                foreach (var entry in conflict.Entries) entry.State = EntityState.Detached;
             }
         }
     }

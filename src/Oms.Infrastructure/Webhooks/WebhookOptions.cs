@@ -28,7 +28,7 @@ public sealed class WebhookOptions
     /// At most this many of one subscription's deliveries are in flight in one process, so a slow or dead receiver (or one
     /// with a backlog of thousands) holds a few sending slots, never all of them: the others are served meanwhile.
     /// </summary>
-    public int MaxInFlightPerSubscription { get; set; } = 4;
+    public int MaxInFlightPerSubscription { get; set; } = 16;
     /// <summary>A subscription with no successful delivery for this long is disabled.</summary>
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(5);
     /// <summary>How long the previous secret keeps signing after a rotation.</summary>
@@ -52,7 +52,17 @@ public sealed class WebhookOptions
     /// starts at most, and how many outcomes are recorded together.
     /// </summary>
     public int BatchSize { get; set; } = 200;
-    public int Parallelism { get; set; } = 32;
+    public int Parallelism { get; set; } = 64;
+    /// <summary>
+    /// How many deliveries of one ordering key (an order's placed, confirmed and allocated) one sending slot takes and
+    /// sends one after the other, instead of one per pass of the dispatcher.
+    /// </summary>
+    public int RunLength { get; set; } = 16;
+    /// <summary>
+    /// How many runs one sending slot takes per pass, sent one after the other: a pass claims up to this many times the
+    /// free slots (at most <see cref="BatchSize"/>), so fast receivers are not held to one delivery per slot and pass.
+    /// </summary>
+    public int RunsPerSlot { get; set; } = 4;
     public int ResponseExcerptBytes { get; set; } = 1024;
     public string ApiVersion { get; set; } = "v1";
 }
