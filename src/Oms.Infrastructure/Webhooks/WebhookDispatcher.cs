@@ -154,59 +154,48 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var now = clock.GetUtcNow();
-        // A delivery goes when it is the first of its key still pending. Asked as "the smallest pending number of its
-        // key" (not "no earlier one pending"), PostgreSQL cannot turn the question into a join over every pending
-        // delivery: it stays one probe of the pending deliveries' key index per candidate, whatever the statistics say.
-        var ready = Unblocked(db, db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.LockedUntil < now
-                        && !busy.Contains(d.SubscriptionId)
-                        && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)
-                        && d.MessageSequence == db.WebhookDeliveries
-                            .Where(e => e.SubscriptionId == d.SubscriptionId && e.OrderingKey == d.OrderingKey && e.Status == DeliveryStatus.Pending)
-                            .Min(e => e.MessageSequence)));
-        // Oldest due first, the order of the pending deliveries' index (WebhookDeliveryConfiguration): the query reads about as many as it takes.
-        var candidates = await ready.OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => new { d.Id, d.SubscriptionId, d.OrderingKey })
+        // Due deliveries, oldest first, in the order of the pending deliveries' index (WebhookDeliveryConfiguration): the
+        // query reads about as many as it takes. Which of them may go (the first pending of its key) is settled below from
+        // the keys' pending deliveries, not by a subquery per row here: that one's plan depended on the statistics, and on
+        // a table grown since they were taken PostgreSQL probed it through the wrong index (414 ms a pass, 52,000 rows a probe).
+        var candidates = await Unblocked(db, db.WebhookDeliveries.AsNoTracking()
+                .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && d.LockedUntil < now
+                            && !busy.Contains(d.SubscriptionId)
+                            && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)))
+            .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => new { d.Id, d.SubscriptionId, d.OrderingKey })
             .Take(Math.Min(free * Math.Max(1, _o.RunsPerSlot), _o.BatchSize) * 4).ToListAsync(ct);
+        if (candidates.Count == 0) return 0;
+
+        // Every pending delivery of the candidates' keys, by the keys' index: a candidate goes when it is the first of its
+        // key still pending, and takes the ones after it as its run as long as they are due too (one not yet due, claimed
+        // by someone else, or behind an event still to fan out ends the run there).
+        var keys = candidates.Select(c => c.OrderingKey).Distinct().ToList();
+        var subscriptions = candidates.Select(c => c.SubscriptionId).Distinct().ToList();
+        var pending = db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && subscriptions.Contains(d.SubscriptionId) && keys.Contains(d.OrderingKey));
+        var ofKeys = (await pending.Select(d => new { d.Id, d.SubscriptionId, d.OrderingKey, d.MessageSequence, Due = d.NextAttemptAt <= now && d.LockedUntil < now })
+                .ToListAsync(ct))
+            .GroupBy(d => (d.SubscriptionId, d.OrderingKey)).ToDictionary(g => g.Key, g => g.OrderBy(d => d.MessageSequence).ToList());
+        var unblocked = (await Unblocked(db, pending).Select(d => d.Id).ToListAsync(ct)).ToHashSet();
+
         // Oldest first, each subscription up to its share of the slots, each slot a few runs.
         var taken = new Dictionary<Guid, int>();
-        var firsts = new List<(Guid Id, Guid SubscriptionId, Guid OrderingKey)>();
+        var due = new List<Guid>();
+        var started = 0;
         var perSlot = Math.Max(1, _o.RunsPerSlot);
         foreach (var c in candidates)
         {
-            if (firsts.Count == Math.Min(free * perSlot, _o.BatchSize)) break;
+            if (started == Math.Min(free * perSlot, _o.BatchSize)) break;
+            if (!ofKeys.TryGetValue((c.SubscriptionId, c.OrderingKey), out var run) || run[0].Id != c.Id) continue; // not the first of its key
             var share = (_o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(c.SubscriptionId)) * perSlot - taken.GetValueOrDefault(c.SubscriptionId);
             if (share <= 0) continue;
             taken[c.SubscriptionId] = taken.GetValueOrDefault(c.SubscriptionId) + 1;
-            firsts.Add((c.Id, c.SubscriptionId, c.OrderingKey));
+            started++;
+            due.Add(c.Id);
+            for (var i = 1; i < run.Count && i < _o.RunLength && run[i].Due && unblocked.Contains(run[i].Id); i++) due.Add(run[i].Id);
         }
 
-        if (firsts.Count == 0) return 0;
-
-        // Each first's run: the pending deliveries of its key and subscription in order, as long as they are due too
-        // (a later one not yet due, claimed by someone else, or behind an event still to fan out ends the run there).
-        var due = firsts.Select(f => f.Id).ToList();
-        if (_o.RunLength > 1)
-        {
-            var keys = firsts.Select(f => f.OrderingKey).Distinct().ToList();
-            var chosen = firsts.ToDictionary(f => (f.SubscriptionId, f.OrderingKey), f => f.Id);
-            var pending = db.WebhookDeliveries.AsNoTracking().Where(d => d.Status == DeliveryStatus.Pending && keys.Contains(d.OrderingKey));
-            var followers = await pending.Select(d => new { d.Id, d.SubscriptionId, d.OrderingKey, d.MessageSequence, Due = d.NextAttemptAt <= now && d.LockedUntil < now })
-                .ToListAsync(ct);
-            var unblocked = (await Unblocked(db, pending).Select(d => d.Id).ToListAsync(ct)).ToHashSet();
-            foreach (var run in followers.Where(f => chosen.ContainsKey((f.SubscriptionId, f.OrderingKey))).GroupBy(f => (f.SubscriptionId, f.OrderingKey)))
-            {
-                var first = chosen[run.Key];
-                var started = false;
-                var length = 0;
-                foreach (var d in run.OrderBy(f => f.MessageSequence))
-                {
-                    if (!started) { started = d.Id == first; if (!started) break; length = 1; continue; } // the first is the smallest pending
-                    if (!d.Due || !unblocked.Contains(d.Id) || length == _o.RunLength) break;
-                    due.Add(d.Id);
-                    length++;
-                }
-            }
-        }
+        if (due.Count == 0) return 0;
 
         // One conditional update claims the batch: of two senders, exactly one changes each row, and the token tells
         // each which rows it got. The claim also moves the next attempt to the lease's end: a claimed delivery leaves the
