@@ -74,6 +74,31 @@ public sealed class MoneyInTests
     }
 
     [Fact]
+    public async Task Money_that_pays_an_order_in_full_confirms_it_in_the_same_answer_and_is_kept_when_stock_is_short()
+    {
+        var s = await Scenario.StartAsync();
+        var (id, paymentId, total) = await BankTransferAsync(s);
+        var received = await s.MarkReceivedAsync(id, paymentId, new { amount = total });
+        Assert.Equal(HttpStatusCode.OK, received.StatusCode);
+        Assert.Equal("captured", (await received.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("allocated", (await OrderAsync(s, id)).GetProperty("status").GetString());
+
+        // Two units wanted, one in stock: the money is recorded, the order waits for stock, and nothing is reserved.
+        var sku = await s.ProductAsync(price: 1_000, stock: 1);
+        var order = await s.PlaceAsync(sku, quantity: 2);
+        var shortId = order.GetProperty("id").GetString()!;
+        var payment = await (await s.Admin.PostAsJsonAsync($"/api/v1/orders/{shortId}/payments", new { method = "bank_transfer" })).Content.ReadFromJsonAsync<JsonElement>();
+        var paid = await s.MarkReceivedAsync(shortId, payment.GetProperty("id").GetString()!, new { amount = order.GetProperty("total").GetProperty("amount").GetInt64() });
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        Assert.Equal("captured", (await paid.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var waiting = await OrderAsync(s, shortId);
+        Assert.Equal("pending", waiting.GetProperty("status").GetString());
+        Assert.Equal(order.GetProperty("total").GetProperty("amount").GetInt64(), waiting.GetProperty("amountPaid").GetProperty("amount").GetInt64());
+        var stock = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}");
+        Assert.Equal(0, stock.GetProperty("reserved").GetInt32());
+    }
+
+    [Fact]
     public async Task An_order_paid_in_full_while_on_hold_is_confirmed_when_released()
     {
         var s = await Scenario.StartAsync();

@@ -157,13 +157,15 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
 
     /// <summary>Confirms the order and, in the same transaction, routes it and reserves its stock.</summary>
     public Task<OrderDto> ConfirmAsync(OrderId id, int? expectedVersion, CancellationToken ct) =>
-        ChangeAsync(id, expectedVersion, async o =>
-        {
-            o.Confirm(actor.Name, clock.GetUtcNow());
-            await allocations.AllocateOnConfirmAsync(o, ct);
-            if (payments.CaptureAtConfirmation) await payments.CaptureAsync(o, o.Total, final: true, ct);
-            else await payments.CaptureUnsplittableAtConfirmationAsync(o, ct);
-        }, ct);
+        ChangeAsync(id, expectedVersion, o => ConfirmLoadedAsync(o, ct), ct);
+
+    public async Task ConfirmLoadedAsync(Order order, CancellationToken ct)
+    {
+        order.Confirm(actor.Name, clock.GetUtcNow());
+        await allocations.AllocateOnConfirmAsync(order, ct);
+        if (payments.CaptureAtConfirmation) await payments.CaptureAsync(order, order.Total, final: true, ct);
+        else await payments.CaptureUnsplittableAtConfirmationAsync(order, ct);
+    }
 
     public Task<OrderDto> HoldAsync(OrderId id, string reason, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, (o, who, now) => o.Hold(Reason(reason), who, now), ct);

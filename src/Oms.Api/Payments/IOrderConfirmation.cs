@@ -14,4 +14,11 @@ public interface IOrderConfirmation
 
     /// <summary>Confirms a pending order paid in full; when that cannot happen now (stock is short, the order moved) the money waits and nothing is written.</summary>
     Task TryConfirmAsync(OrderId id, CancellationToken ct);
+
+    /// <summary>
+    /// Confirms a pending order the caller has loaded and changed, in the caller's unit of work, so the change that
+    /// secured the money and the confirmation (routing, reservations) commit together. Throws as confirming does when it
+    /// cannot happen now (stock is short: <c>inventory.insufficient_stock</c>).
+    /// </summary>
+    Task ConfirmLoadedAsync(Order order, CancellationToken ct);
 }

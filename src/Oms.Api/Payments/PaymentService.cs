@@ -63,16 +63,29 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
         if (expectedVersion is null && string.IsNullOrEmpty(idempotencyKey))
             throw new Platform.Errors.PreconditionRequiredException(
                 "A retried 'money received' would count the money twice: send an Idempotency-Key header, or the payment's version (If-Match, or expectedVersion in GraphQL).");
-        var (payment, order) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
-        if (payment.Method == PaymentMethod.Card)
-            throw new ConflictException("payment.not_offline", "Card payments are captured through the provider, not marked received.");
-        order.EnsureCanTake(r.Amount, r.AllowOverpayment);
-        if (r.Reference is { } reference) payment.Reference(reference);
-        var now = clock.GetUtcNow();
-        order.PaymentMoved(payment.Capture(r.Amount, now, "received"), now);
-        await db.SaveChangesAsync(ct);
-        if (order.Status == OrderStatus.Pending && order.AmountOutstanding == 0) await orders.TryConfirmAsync(order.Id, ct);
-        return PaymentDto.From(payment, Today);
+        // The money and, when it pays the order in full, the confirmation (routing, reservations) commit together: one
+        // load, one transaction. Should the order not be confirmable now (stock is short), the money is recorded alone.
+        try
+        {
+            return PaymentDto.From(await work.ChangeAsync(() => ReceiveAsync(confirm: true), ct), Today);
+        }
+        catch (ConflictException e) when (e.Code is "inventory.insufficient_stock" or "order.invalid_transition")
+        {
+            return PaymentDto.From(await work.ChangeAsync(() => ReceiveAsync(confirm: false), ct), Today);
+        }
+
+        async Task<Payment> ReceiveAsync(bool confirm)
+        {
+            var (payment, order) = await LoadAsync(orderId, paymentId, expectedVersion, ct);
+            if (payment.Method == PaymentMethod.Card)
+                throw new ConflictException("payment.not_offline", "Card payments are captured through the provider, not marked received.");
+            order.EnsureCanTake(r.Amount, r.AllowOverpayment);
+            if (r.Reference is { } reference) payment.Reference(reference);
+            var now = clock.GetUtcNow();
+            order.PaymentMoved(payment.Capture(r.Amount, now, "received"), now);
+            if (confirm && order.Status == OrderStatus.Pending && order.AmountOutstanding == 0) await orders.ConfirmLoadedAsync(order, ct);
+            return payment;
+        }
     }
 
     public async Task<PaymentDto> RefundAsync(OrderId orderId, Guid paymentId, RefundPaymentRequest r, int? expectedVersion, CancellationToken ct)
