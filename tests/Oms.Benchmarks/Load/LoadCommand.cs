@@ -25,13 +25,22 @@ public static class LoadCommand
         var settings = Texts(args, "--set").Select(s => s.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
         var output = Text(args, "--out") ?? Path.Combine(ApiCluster.RepositoryRoot(), "artifacts", "bench", $"{scenario}-{flow}-{users}u-{replicas}r.json");
 
+        // The card flow's Stripe: on loopback in this process, the API processes pointed at it.
+        await using var stripe = flow == "card" && scenario == "checkout" ? await Oms.Testing.FakeStripe.StartAsync() : null;
+        if (stripe is not null)
+        {
+            if (urls is { Length: > 0 }) throw new ArgumentException("--flow card starts the API processes itself (with a fake Stripe): no --url");
+            settings["Stripe:SecretKey"] = Oms.Testing.FakeStripe.SecretKey;
+            settings["Stripe:WebhookSecret"] = Oms.Testing.FakeStripe.WebhookSecret;
+            settings["Stripe:ApiBase"] = stripe.Url;
+        }
         // Before anything else runs: the machine's own speed at this hour, for comparing runs.
         var probe = scenario == "hot-sku" ? null : MachineProbe.Measure(); // the race is judged on counts, not speed
         await using var cluster = urls is { Length: > 0 }
             ? await ApiCluster.ExistingAsync(urls, Text(args, "--key") ?? throw new ArgumentException("--url needs an admin key: --key"))
             : await ApiCluster.StartAsync(replicas, Text(args, "--postgres") ?? Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES"), args.Contains("--request-logs"), settings,
                 postgresOverTcp: args.Contains("--pg-tcp"), poolSize: Text(args, "--pool") is { } pool ? int.Parse(pool, System.Globalization.CultureInfo.InvariantCulture) : null);
-        var load = new LoadScenarios(cluster.Clients, cluster.Setup);
+        var load = new LoadScenarios(cluster.Clients, cluster.Setup, stripe);
         var machine = $"{Environment.ProcessorCount} cores, {ApiCluster.Configuration} build, {(cluster.OwnsPostgres ? $"throwaway PostgreSQL with fsync and synchronous_commit on, reached over {(cluster.PostgresOverUnixSocket ? "its Unix socket" : "TCP on 127.0.0.1")}, {cluster.PoolSize} connections per API process" : "given PostgreSQL")}";
 
         if (scenario == "hot-sku")

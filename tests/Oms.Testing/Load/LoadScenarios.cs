@@ -13,13 +13,16 @@ namespace Oms.Testing.Load;
 /// <param name="targets">The shoppers' clients, one per API process: a storefront's key, not an admin's (an admin key
 /// is read from the database on every request, docs/api-conventions.md: Access).</param>
 /// <param name="setup">The client that creates the nodes, products and stock (an admin key); the first target when not given.</param>
-public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets, HttpClient? setup = null)
+/// <param name="stripe">Stripe at the HTTP boundary (the API processes configured with its URL and keys), for the <c>card</c> flow.</param>
+public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets, HttpClient? setup = null, FakeStripe? stripe = null)
 {
     private readonly HttpClient _setup = setup ?? targets[0];
 
     /// <summary><c>single</c>: one request places the order with its offline payment received (confirmed and routed at once).
-    /// <c>separate</c>: place, add a bank-transfer payment, mark it received (three requests).</summary>
-    public static readonly string[] Flows = ["single", "separate"];
+    /// <c>separate</c>: place, add a bank-transfer payment, mark it received (three requests).
+    /// <c>card</c>: place, create the card payment (a PaymentIntent at Stripe), and Stripe's signed
+    /// <c>payment_intent.amount_capturable_updated</c> webhook, which confirms, routes and reserves (three requests).</summary>
+    public static readonly string[] Flows = ["single", "separate", "card"];
 
     private int _customer;
 
@@ -110,6 +113,23 @@ public sealed class LoadScenarios(IReadOnlyList<HttpClient> targets, HttpClient?
             if (!placed.Ok) return false;
             if (placed.Body.GetProperty("status").GetString() != "allocated") m.Error("order not allocated");
             m.Sql(placed.Sql);
+        }
+        else if (flow == "card")
+        {
+            var fake = stripe ?? throw new InvalidOperationException("The card flow needs a fake Stripe.");
+            var placed = await SendAsync(m, "place order", () => client.PostAsync("/api/v1/orders", Json(order)), read: true);
+            if (!placed.Ok) return false;
+            var id = placed.Body.GetProperty("id").GetString();
+            var pay = await SendAsync(m, "create card payment (PaymentIntent)", () => client.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "card" }), read: true);
+            if (!pay.Ok) return false;
+            var intent = pay.Body.GetProperty("providerReference").GetString()!;
+            var json = FakeStripe.Event("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.amount_capturable_updated", fake.Authorize(intent));
+            var authorised = await SendAsync(m, "Stripe webhook: authorised (confirms)", () => client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/payments/stripe/webhook")
+            {
+                Content = new StringContent(json, Encoding.UTF8, "application/json"), Headers = { { "Stripe-Signature", FakeStripe.Sign(json) } },
+            }), read: false);
+            if (!authorised.Ok) return false;
+            m.Sql(placed.Sql + pay.Sql + authorised.Sql);
         }
         else
         {

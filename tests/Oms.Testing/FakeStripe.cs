@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Oms.Api.Tests.Support;
+namespace Oms.Testing;
 
 /// <summary>
 /// Stripe at the HTTP boundary, on loopback: checks what the real API would (secret key, Idempotency-Key, form
