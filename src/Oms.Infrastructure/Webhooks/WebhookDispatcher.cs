@@ -104,11 +104,12 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         {
             // One round trip: every delivery by one INSERT of arrays, and the batch off the queue (its rows are locked by
             // this transaction). EF would send an INSERT per delivery, thousands a second under load.
-            await using var write = db.RawBatch(
-                new(InsertDeliveriesSql, [deliveries.Select(d => d.Id).ToArray(), deliveries.Select(d => d.SubscriptionId).ToArray(), deliveries.Select(d => d.MessageId).ToArray(),
-                    deliveries.Select(d => d.MessageSequence).ToArray(), deliveries.Select(d => d.EventType).ToArray(), deliveries.Select(d => d.OrderingKey).ToArray(),
-                    now.ToUniversalTime(), DateTimeOffset.UnixEpoch]),
-                new(DeletePendingSql, [taken.ToArray()]));
+            Persistence.FastPath.Statement dequeue = new(DeletePendingSql, [taken.ToArray()]);
+            await using var write = deliveries.Count == 0
+                ? db.RawBatch(dequeue) // nobody subscribes to these events
+                : db.RawBatch(new(InsertDeliveriesSql, [deliveries.Select(d => d.Id).ToArray(), deliveries.Select(d => d.SubscriptionId).ToArray(),
+                    deliveries.Select(d => d.MessageId).ToArray(), deliveries.Select(d => d.MessageSequence).ToArray(), deliveries.Select(d => d.EventType).ToArray(),
+                    deliveries.Select(d => d.OrderingKey).ToArray(), now.ToUniversalTime(), DateTimeOffset.UnixEpoch]), dequeue);
             await write.ExecuteNonQueryAsync(ct);
         }
         else
