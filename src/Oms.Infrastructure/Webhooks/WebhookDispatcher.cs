@@ -182,6 +182,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         // Oldest first, each subscription up to its share of the slots, each slot a few runs.
         var taken = new Dictionary<Guid, int>();
         var due = new List<Guid>();
+        var planned = new List<List<Guid>>(); // each run as planned, first to last
         var started = 0;
         var perSlot = Math.Max(1, _o.RunsPerSlot);
         foreach (var c in candidates)
@@ -192,8 +193,10 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
             if (share <= 0) continue;
             taken[c.SubscriptionId] = taken.GetValueOrDefault(c.SubscriptionId) + 1;
             started++;
-            due.Add(c.Id);
-            for (var i = 1; i < run.Count && i < _o.RunLength && run[i].Due && unblocked.Contains(run[i].Id); i++) due.Add(run[i].Id);
+            var ids = new List<Guid> { c.Id };
+            for (var i = 1; i < run.Count && i < _o.RunLength && run[i].Due && unblocked.Contains(run[i].Id); i++) ids.Add(run[i].Id);
+            due.AddRange(ids);
+            planned.Add(ids);
         }
 
         if (due.Count == 0) return 0;
@@ -212,15 +215,25 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                           join m in db.OutboxMessages.AsNoTracking() on d.MessageId equals m.Id
                           select new Work(d, s, m, m.Payload ?? db.OutboxMessages.Where(c => c.Id == m.PayloadFrom).Select(c => c.Payload).First()!))
                          .ToListAsync(ct);
-        // Each subscription's runs are shared out over as many slots as it may use; a slot sends its runs one after the other.
-        foreach (var bySubscription in work.GroupBy(w => w.Subscription.Id))
+        // A run goes only as far as this claim got it without a gap: another process may have claimed a delivery of it
+        // between our read and our claim (its first, or one after), and what follows that one must wait for it.
+        var claimed = work.ToDictionary(w => w.Delivery.Id);
+        var runs = new List<List<Work>>();
+        foreach (var ids in planned)
         {
-            var runs = bySubscription.GroupBy(w => w.Delivery.OrderingKey).Select(r => r.OrderBy(w => w.Delivery.MessageSequence).ToList()).ToList();
+            var whole = ids.TakeWhile(claimed.ContainsKey).Select(id => claimed[id]).ToList();
+            foreach (var id in ids.Skip(whole.Count).Where(claimed.ContainsKey)) await _outcomes.Writer.WriteAsync(new Outcome(claimed[id], null, default, default), ct);
+            if (whole.Count > 0) runs.Add(whole);
+        }
+        // Each subscription's runs are shared out over as many slots as it may use; a slot sends its runs one after the other.
+        foreach (var bySubscription in runs.GroupBy(r => r[0].Subscription.Id))
+        {
+            var ofSubscription = bySubscription.ToList();
             var subscriptionId = bySubscription.Key;
-            var slots = Math.Clamp(_o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(subscriptionId), 1, runs.Count);
+            var slots = Math.Clamp(_o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(subscriptionId), 1, ofSubscription.Count);
             for (var slot = 0; slot < slots; slot++)
             {
-                var share = runs.Where((_, i) => i % slots == slot).ToList();
+                var share = ofSubscription.Where((_, i) => i % slots == slot).ToList();
                 await _slots.WaitAsync(ct);
                 _inFlight.AddOrUpdate(subscriptionId, 1, (_, n) => n + 1);
                 _ = Task.Run(async () =>
