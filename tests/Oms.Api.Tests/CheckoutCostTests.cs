@@ -9,17 +9,24 @@ namespace Oms.Api.Tests;
 /// <summary>What one checkout costs the database, as docs/performance.md states it ("The checkout's lines").</summary>
 public sealed class CheckoutCostTests
 {
+    /// <summary>An API process of its own: others placing orders in the same process would take its order numbers' blocks.</summary>
+    private static async Task<ApiFactory> OwnAppAsync() =>
+        new(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>A product in stock and a storefront's key, as a shop would use: an admin key is read from the database on every request.</summary>
+    private static async Task<(Scenario S, string Sku, HttpClient Shop)> StorefrontAsync(ApiFactory app, params string[] scopes)
+    {
+        var s = new Scenario(app);
+        var sku = await s.ProductAsync();
+        var made = await s.Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "storefront " + s.Tag, scopes });
+        return (s, sku, s.Factory.Client((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()));
+    }
+
     [Fact]
     public async Task A_checkout_with_its_payment_takes_seven_statements_and_one_more_per_block_of_order_numbers()
     {
-        // An API process of its own: others placing orders in the same process would take its order numbers' blocks.
-        var pg = await TestApp.DatabaseAsync();
-        await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
-        var s = new Scenario(app);
-        var sku = await s.ProductAsync();
-        // A storefront's key, as a shop would use: an admin key is read from the database on every request.
-        var made = await s.Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "storefront " + s.Tag, scopes = new[] { "orders:write" } });
-        var shop = s.Factory.Client((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString());
+        await using var app = await OwnAppAsync();
+        var (s, sku, shop) = await StorefrontAsync(app, "orders:write");
         var counts = new List<int>();
         for (var i = 0; i < 41; i++)
         {
@@ -44,12 +51,8 @@ public sealed class CheckoutCostTests
     [Fact]
     public async Task The_three_request_checkout_takes_twenty_statements_and_confirms_with_the_money()
     {
-        var pg = await TestApp.DatabaseAsync();
-        await using var app = new ApiFactory(await pg.CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"));
-        var s = new Scenario(app);
-        var sku = await s.ProductAsync();
-        var made = await s.Admin.PostAsJsonAsync("/api/v1/api-keys", new { name = "storefront " + s.Tag, scopes = new[] { "orders:write", "payments:write" } });
-        var shop = s.Factory.Client((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString());
+        await using var app = await OwnAppAsync();
+        var (s, sku, shop) = await StorefrontAsync(app, "orders:write", "payments:write");
         static int Sql(HttpResponseMessage r) => int.Parse(r.Headers.GetValues("Oms-Sql-Commands").Single());
         var totals = new List<string>();
         for (var i = 0; i < 21; i++)

@@ -155,6 +155,8 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var now = clock.GetUtcNow();
+        var perSlot = Math.Max(1, _o.RunsPerSlot);
+        var maxRuns = Math.Min(free * perSlot, _o.BatchSize);
         // Due deliveries, oldest first, in the order of the pending deliveries' index (WebhookDeliveryConfiguration): the
         // query reads about as many as it takes. Which of them may go (the first pending of its key) is settled below from
         // the keys' pending deliveries, not by a subquery per row here: that one's plan depended on the statistics, and on
@@ -164,7 +166,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                             && !busy.Contains(d.SubscriptionId)
                             && db.WebhookSubscriptions.Any(s => s.Id == d.SubscriptionId && s.Active)))
             .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.MessageSequence).Select(d => new { d.Id, d.SubscriptionId, d.OrderingKey })
-            .Take(Math.Min(free * Math.Max(1, _o.RunsPerSlot), _o.BatchSize) * 4).ToListAsync(ct);
+            .Take(maxRuns * 4).ToListAsync(ct);
         if (candidates.Count == 0) return 0;
 
         // Every pending delivery of the candidates' keys, by the keys' index: a candidate goes when it is the first of its
@@ -184,10 +186,9 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         var due = new List<Guid>();
         var planned = new List<List<Guid>>(); // each run as planned, first to last
         var started = 0;
-        var perSlot = Math.Max(1, _o.RunsPerSlot);
         foreach (var c in candidates)
         {
-            if (started == Math.Min(free * perSlot, _o.BatchSize)) break;
+            if (started == maxRuns) break;
             if (!ofKeys.TryGetValue((c.SubscriptionId, c.OrderingKey), out var run) || run[0].Id != c.Id) continue; // not the first of its key
             var share = (_o.MaxInFlightPerSubscription - _inFlight.GetValueOrDefault(c.SubscriptionId)) * perSlot - taken.GetValueOrDefault(c.SubscriptionId);
             if (share <= 0) continue;
@@ -351,17 +352,11 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
     {
         var deliveries = new List<(WebhookDelivery Delivery, Guid Token)>(batch.Count);
         var attempts = new List<WebhookAttempt>(batch.Count);
-        foreach (var (work, result, at, done) in batch)
+        foreach (var outcome in batch)
         {
-            var delivery = work.Delivery;
-            var token = delivery.ClaimToken!.Value;
-            if (result is null) delivery.Release(clock.GetUtcNow());
-            else
-            {
-                attempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
-                delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
-            }
-            deliveries.Add((delivery, token));
+            var token = outcome.Work.Delivery.ClaimToken!.Value;
+            if (Settle(outcome) is { } attempt) attempts.Add(attempt);
+            deliveries.Add((outcome.Work.Delivery, token));
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await using (var write = db.RawBatch(
@@ -378,19 +373,27 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>Applies an outcome to its delivery: handed back unsent, or attempted (the attempt for the log is the answer).</summary>
+    private WebhookAttempt? Settle(Outcome outcome)
+    {
+        var (work, result, at, done) = outcome;
+        var delivery = work.Delivery;
+        if (result is null)
+        {
+            delivery.Release(clock.GetUtcNow());
+            return null;
+        }
+        var attempt = new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error);
+        delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
+        return attempt;
+    }
+
     private async Task RecordWithEfAsync(OmsDbContext db, List<Outcome> batch, CancellationToken ct)
     {
-        foreach (var (work, result, at, done) in batch)
+        foreach (var outcome in batch)
         {
-            var delivery = work.Delivery;
-            db.WebhookDeliveries.Attach(delivery);
-            if (result is null)
-            {
-                delivery.Release(clock.GetUtcNow());
-                continue;
-            }
-            db.WebhookAttempts.Add(new WebhookAttempt(delivery.Id, delivery.Attempts + 1, at, result.StatusCode, result.LatencyMs, result.ResponseExcerpt, result.Error));
-            delivery.Attempted(result.Succeeded, result.StatusCode, result.Succeeded || result.Gone ? null : RetryAt(delivery.Attempts, result.RetryAfter, done), done);
+            db.WebhookDeliveries.Attach(outcome.Work.Delivery);
+            if (Settle(outcome) is { } attempt) db.WebhookAttempts.Add(attempt);
         }
         for (var tries = 0; ; tries++)
         {
