@@ -824,9 +824,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_orders_replacement_for_return_id")
                         .HasFilter("replacement_for_return_id IS NOT NULL");
 
-                    b.HasIndex("Status")
-                        .HasDatabaseName("ix_orders_status");
-
                     b.HasIndex("Channel", "ChannelOrderRef")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_channel_channel_order_ref")
@@ -835,6 +832,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("ClientIp", "CreatedAt")
                         .HasDatabaseName("ix_orders_client_ip_created_at")
                         .HasFilter("client_ip IS NOT NULL");
+
+                    b.HasIndex("Status", "Number")
+                        .HasDatabaseName("ix_orders_status_number");
 
                     b.ToTable("orders", (string)null);
                 });
