@@ -72,7 +72,10 @@ builder.Services.AddScoped<PaymentService>().AddScoped<PaymentQueries>().AddScop
 builder.Services.Configure<Oms.Infrastructure.Payments.StripeOptions>(config.GetSection("Stripe"));
 builder.Services.Configure<ProviderCallOptions>(config.GetSection("Payments:ProviderCalls"));
 builder.Services.AddSingleton<ProviderCalls>().AddHostedService<ProviderCallWorker>();
-builder.Services.AddHttpClient("stripe");
+// The Stripe gateway keeps its client for the process: its connections are renewed every few minutes instead of
+// with the factory's handlers, so a change of Stripe's addresses is still picked up.
+builder.Services.AddHttpClient("stripe").ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
 builder.Services.AddSingleton<Oms.Infrastructure.Payments.IPaymentGateway, Oms.Infrastructure.Payments.Stripe.StripeGateway>();
 builder.Services.Configure<Oms.Api.Fulfilment.FulfilmentOptions>(config.GetSection("Fulfilment"));
 builder.Services.Configure<Oms.Api.Fulfilment.TrackingOptions>(config.GetSection("Tracking"));

@@ -12,12 +12,13 @@ namespace Oms.Api.Tests;
 public sealed class ProviderEventTests
 {
     [Fact]
-    public async Task A_confirmation_that_failed_after_the_event_was_recorded_happens_when_Stripe_retries_the_event()
+    public async Task An_authorisation_whose_confirmation_fails_writes_nothing_and_is_applied_whole_when_Stripe_retries_it()
     {
         var s = await Scenario.StartAsync();
         var card = await CardPaymentTests.PayByCardAsync(s);
         var json = FakeStripe.Event("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.amount_capturable_updated", TestApp.Stripe.Authorize(card.IntentId));
 
+        // The event, the authorisation and the confirmation are one transaction: a failure in the last writes none of them.
         await using (await RefusedWrites.OfOrderAsync(s.Factory, "allocations", card.OrderId))
         {
             var failed = await CardPaymentTests.WebhookAsync(s, json);
@@ -25,15 +26,20 @@ public sealed class ProviderEventTests
         }
         var order = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}");
         Assert.Equal("pending", order.GetProperty("status").GetString());
-        Assert.Equal("authorized", (await CardPaymentTests.PaymentAsync(s, card)).GetProperty("status").GetString());
+        Assert.Equal("pending", (await CardPaymentTests.PaymentAsync(s, card)).GetProperty("status").GetString());
 
         var retried = await CardPaymentTests.WebhookAsync(s, json);
         Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
-        Assert.True((await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.False((await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
         order = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{card.OrderId}");
         Assert.Equal("allocated", order.GetProperty("status").GetString());
         var payment = await CardPaymentTests.PaymentAsync(s, card);
         Assert.Single(payment.GetProperty("history").EnumerateArray(), h => h.GetProperty("kind").GetString() == "authorized"); // applied once
+
+        // Sent once more, it is a duplicate and changes nothing.
+        var again = await CardPaymentTests.WebhookAsync(s, json);
+        Assert.True((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean());
+        Assert.Equal(payment.GetProperty("version").GetInt32(), (await CardPaymentTests.PaymentAsync(s, card)).GetProperty("version").GetInt32());
     }
 
     [Fact]

@@ -11,16 +11,16 @@ using Microsoft.Extensions.Logging;
 namespace Oms.Benchmarks;
 
 /// <summary>
-/// Webhook delivery at the order rate: orders are placed through the API (in process) as the one-request checkout
-/// places them (paid, so each is confirmed, routed and reserved and raises all its events), while
+/// Webhook delivery at the order rate: orders are placed through the API processes (as <c>checkout</c> starts them,
+/// on PostgreSQL with durable commits) as the one-request checkout places them (paid, so each is confirmed, routed and reserved and raises all its events), while
 /// <c>--subscribers N</c> subscriptions to <c>--filter</c> (<c>*</c> by default) receive them on a loopback receiver.
 /// Prints orders/s, deliveries/s, the delay from the event to its delivery (p50/p95/p99, and p99 per window, so a
 /// growing backlog shows), and checks the ids: every event the database holds for a subscriber's filter arrived at
 /// that subscriber, and none twice. Closed loop by default (<c>--users</c>); with <c>--rate N</c> orders arrive at N
 /// per second whatever the answers (open loop).
 /// Run: dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks [--seconds 60] [--users 16 | --rate 400]
-/// [--subscribers 10] [--filter 'order.*'] [--drain 300] [--set Webhooks:Key=Value] (OMS_BENCH_POSTGRES=connection string to use a server of your own;
-/// otherwise a throwaway one is started).
+/// [--subscribers 10] [--filter 'order.*'] [--drain 300] [--replicas 1] [--set Webhooks:Key=Value] (OMS_BENCH_POSTGRES=connection string to use a
+/// server of your own; otherwise a throwaway one is started). The receiver and the load run in this process.
 /// </summary>
 public static class WebhookBenchmark
 {
@@ -56,21 +56,23 @@ public static class WebhookBenchmark
         await receiver.StartAsync();
 
         // --set Key=Value: API settings for this run (e.g. --set Webhooks:MaxInFlightPerSubscription=16).
-        var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2)).Select(p => (p[0], p.Length > 1 ? p[1] : ""));
-        await using var host = await BenchHost.StartAsync([("Webhooks:AllowHttp", "true"), ("Webhooks:AllowPrivateTargets", "true"), .. settings]);
-        var client = host.Client;
+        var settings = args.Select((a, i) => (a, i)).Where(x => x.a == "--set" && x.i + 1 < args.Length).Select(x => args[x.i + 1].Split('=', 2))
+            .ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "");
+        settings.TryAdd("Webhooks:AllowHttp", "true");
+        settings.TryAdd("Webhooks:AllowPrivateTargets", "true");
+        await using var cluster = await Load.ApiCluster.StartAsync(Arg(args, "--replicas", 1), Environment.GetEnvironmentVariable("OMS_BENCH_POSTGRES"),
+            requestLogs: false, settings);
+        var postgres = cluster.PostgresConnectionString!;
+        var client = cluster.Setup;
         for (var i = 0; i < subscribers; i++)
             (await client.PostAsJsonAsync("/api/v1/webhook-subscriptions", new { url = $"{receiver.Urls.First()}/hook/{i}", eventFilters = new[] { filter } })).EnsureSuccessStatusCode();
-        var made = await client.PostAsJsonAsync("/api/v1/api-keys", new { name = "storefront", scopes = Load.ApiCluster.ShopperScopes });
-        made.EnsureSuccessStatusCode();
-        var shop = host.ClientWith((await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!);
-        var load = new Oms.Testing.Load.LoadScenarios([shop], setup: client);
+        var load = new Oms.Testing.Load.LoadScenarios(cluster.Clients, setup: client);
         var skus = await load.SeedAsync(skuCount: 50, nodeCount: 2, stockPerNode: 1_000_000);
         var metrics = new Oms.Testing.Load.Metrics();
 
         async Task PlaceOneAsync(Random random)
         {
-            if (!await load.CheckoutAsync(metrics, 0, random, skus, "single")) throw new InvalidOperationException("A checkout failed: " + string.Join(", ", metrics.ErrorKinds.Keys));
+            if (!await load.CheckoutAsync(metrics, random.Next(cluster.Clients.Count), random, skus, "single")) throw new InvalidOperationException("A checkout failed: " + string.Join(", ", metrics.ErrorKinds.Keys));
         }
 
         async Task<int> PlaceForAsync(TimeSpan duration)
@@ -102,34 +104,37 @@ public static class WebhookBenchmark
         }
 
         await PlaceForAsync(TimeSpan.FromSeconds(3)); // warm-up
-        await WaitAsync(async () => await BacklogAsync(host.PostgresConnectionString) == 0, TimeSpan.FromSeconds(120));
-        await Load.ApiCluster.AnalyzeAsync(host.PostgresConnectionString); // the plans of a filled database (see ApiCluster.AnalyzeAsync)
+        await WaitAsync(async () => await BacklogAsync(postgres) == 0, TimeSpan.FromSeconds(120));
+        await Load.ApiCluster.AnalyzeAsync(postgres); // the plans of a filled database (see ApiCluster.AnalyzeAsync)
         var since = DateTimeOffset.UtcNow;
         var startedAt = clock.Elapsed.TotalSeconds;
         Volatile.Write(ref recording, true);
-        var cpuBefore = host.CpuSeconds();
+        var cpuBefore = cluster.CpuSeconds();
+        var loadBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var placed = await PlaceForAsync(TimeSpan.FromSeconds(seconds));
         var placing = clock.Elapsed.TotalSeconds - startedAt;
-        var drained = await WaitAsync(async () => await BacklogAsync(host.PostgresConnectionString) == 0, TimeSpan.FromSeconds(drain));
+        var drained = await WaitAsync(async () => await BacklogAsync(postgres) == 0, TimeSpan.FromSeconds(drain));
         await Task.Delay(500); // the last answers' outcomes
         var total = clock.Elapsed.TotalSeconds - startedAt;
-        var cpuAfter = host.CpuSeconds();
+        var cpuAfter = cluster.CpuSeconds();
+        var loadAfter = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         Volatile.Write(ref recording, false);
 
         // What each subscriber should have got: every event of the run its filter matches, as the database holds them.
-        var expected = await ExpectedAsync(host.PostgresConnectionString, since, filter);
+        var expected = await ExpectedAsync(postgres, since, filter);
         var delivered = arrivals.Sum(a => a.Count);
         var missing = arrivals.Sum(a => expected.Count(id => !a.ContainsKey(id)));
         var twice = copies.Sum(c => c.Values.Count(n => n > 1));
         var delays = arrivals.SelectMany(a => a.Values.Select(v => v.DelayMs)).Order().ToArray();
         Console.WriteLine();
         Console.WriteLine($"webhooks: {(rate > 0 ? $"{rate} orders/s offered (open loop)" : $"{users} users (closed loop)")}, {seconds} s, {subscribers} subscriber(s) to '{filter}', " +
-                          $"{Environment.ProcessorCount} cores; API, load and receiver in this process; PostgreSQL without durable commits");
-        Console.WriteLine("| orders placed | orders/s | events per order | deliveries | deliveries/s | missing | delivered twice | event→delivery p50 | p95 | p99 | max | process CPU ms/order | PostgreSQL CPU ms/order |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                          $"{Environment.ProcessorCount} cores, {cluster.Clients.Count} API process(es), PostgreSQL with durable commits; load and receiver in this process");
+        Console.WriteLine("| orders placed | orders/s | events per order | deliveries | deliveries/s | missing | delivered twice | event→delivery p50 | p95 | p99 | max | API CPU ms/order | PostgreSQL CPU ms/order | load and receiver CPU ms/order |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine($"| {placed} | {placed / placing:0} | {(double)expected.Count / Math.Max(1, placed):0.0} | {delivered} | {delivered / total:0} | {missing} | {twice} | " +
                           $"{P(delays, 0.50):0} ms | {P(delays, 0.95):0} ms | {P(delays, 0.99):0} ms | {(delays.Length > 0 ? delays[^1] : double.NaN):0} ms | " +
-                          $"{(cpuAfter.Process - cpuBefore.Process) * 1000 / Math.Max(1, placed):0.00} | {((cpuAfter.Postgres - cpuBefore.Postgres) * 1000 / Math.Max(1, placed))?.ToString("0.00") ?? "-"} |");
+                          $"{((cpuAfter.Api - cpuBefore.Api) * 1000 / Math.Max(1, placed))?.ToString("0.00") ?? "-"} | {((cpuAfter.Postgres - cpuBefore.Postgres) * 1000 / Math.Max(1, placed))?.ToString("0.00") ?? "-"} | " +
+                          $"{(loadAfter - loadBefore) * 1000 / Math.Max(1, placed):0.00} |");
         // The delay's p99 by when the delivery arrived: flat when delivery keeps up, rising when a backlog grows.
         var windows = arrivals.SelectMany(a => a.Values).GroupBy(a => (int)((a.AtSeconds - startedAt) / 5)).OrderBy(g => g.Key)
             .Select(g => $"{P(g.Select(a => a.DelayMs).Order().ToArray(), 0.99):0}");

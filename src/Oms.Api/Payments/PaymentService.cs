@@ -135,79 +135,98 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
         foreach (var (field, text) in new[] { ("id", e.Id), ("type", e.Type), ("data.object.id", e.IntentId), ("data.object", e.FailureMessage), ("data.object", e.RiskLevel) })
             if (text is not null && Platform.Http.StorableStringConverter.Problem(text) is { } problem)
                 throw Platform.Errors.RequestValidationException.For(field, problem);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.RecordProviderEventAsync("stripe", e.Id, clock.GetUtcNow(), ct))
+        // An authorisation asks Stripe, before any transaction opens, whether the card can be captured in parts: the
+        // confirmation below, in the same transaction, captures a card that cannot at once (Stripe:CaptureWithoutMulticapture).
+        var multicapture = e.Type == "payment_intent.amount_capturable_updated" && e.AmountCapturable > 0 && e.IntentId is { } authorised
+            ? await MulticaptureAsync(authorised, ct)
+            : null;
+        // The event's record, its effect on the payment and the order, and (when it secures the order's money) the
+        // confirmation with its routing and reservations commit together. When the order cannot be confirmed now (stock
+        // is short) the event is applied alone and the order waits, as it would for money that arrives by hand.
+        Applied applied;
+        try
         {
-            // Seen before: its effect on the payment committed with that record and is not applied again. What follows
-            // from it runs after that commit and may have failed (Stripe retries because we answered an error): run it
-            // again, which does nothing once it has happened.
-            await tx.RollbackAsync(CancellationToken.None);
-            if (e.IntentId is { } seen && await db.Payments.AsNoTracking().Where(p => p.ProviderReference == seen).Select(p => (Guid?)p.OrderId.Value).FirstOrDefaultAsync(ct) is { } orderOfSeen)
-                await orders.ConfirmIfSecuredAsync(new OrderId(orderOfSeen), ct);
-            return false;
+            applied = await work.ChangeAsync(() => ApplyAsync(confirm: true), ct);
         }
-        var payment = e.IntentId is null ? null : await db.Payments.SingleOrDefaultAsync(p => p.ProviderReference == e.IntentId, ct);
-        if (payment is null)
+        catch (ConflictException c) when (c.Code is "inventory.insufficient_stock" or "order.invalid_transition")
         {
-            await tx.CommitAsync(ct);
-            return true;
+            applied = await work.ChangeAsync(() => ApplyAsync(confirm: false), ct) with { ConfirmationTried = true };
         }
-        var order = await db.Orders.SingleAsync(o => o.Id == payment.OrderId, ct);
-        var now = clock.GetUtcNow();
-        switch (e.Type)
+        // Not confirmed above (an event seen before whose confirmation may not have followed, or money secured by more
+        // than this payment): money secured confirms a pending order; run again, it does nothing once it has happened.
+        if (applied is { Order: { } id, Status: null or OrderStatus.Pending, ConfirmationTried: false }) await orders.ConfirmIfSecuredAsync(id, ct);
+        return applied.New;
+
+        async Task<Applied> ApplyAsync(bool confirm)
         {
-            case "payment_intent.amount_capturable_updated" when e.AmountCapturable > 0 && payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction:
-                payment.Authorize(e.AmountCapturable!.Value, now);
-                break;
-            case "payment_intent.succeeded" when e.AmountReceived > payment.Captured:
-                if (payment.Authorized < e.AmountReceived) payment.Authorize(e.AmountReceived!.Value, now);
-                var received = e.AmountReceived!.Value - payment.Captured;
-                order.PaymentMoved(payment.Capture(received, now), now);
-                break;
-            case "payment_intent.payment_failed" when payment.CanMoveTo(PaymentStatus.Failed):
-                payment.Fail(e.FailureMessage ?? "The payment failed.", now);
-                break;
-            case "payment_intent.canceled" when payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized:
-                payment.Void("cancelled at Stripe", now);
-                break;
-            case "charge.refunded" when e.AmountRefunded > payment.Refunded:
-                var refunded = e.AmountRefunded!.Value - payment.Refunded;
-                payment.Refund(refunded, "refunded at Stripe", now);
-                order.PaymentMoved(-refunded, now);
-                break;
-            case "charge.dispute.created" when order.Status != OrderStatus.OnHold && OrderStateMachine.CanMove(order.Status, OrderStatus.OnHold):
-                order.Hold(Payment.FitReason($"payment disputed: {e.FailureMessage ?? "no reason given"}"), "stripe", now);
-                break;
+            if (!await db.RecordProviderEventAsync("stripe", e.Id, clock.GetUtcNow(), ct))
+            {
+                // Seen before: its effect on the payment committed with that record and is not applied again.
+                var orderOfSeen = e.IntentId is { } seen
+                    ? await db.Payments.AsNoTracking().Where(p => p.ProviderReference == seen).Select(p => (Guid?)p.OrderId.Value).FirstOrDefaultAsync(ct)
+                    : null;
+                return new Applied(false, orderOfSeen is { } o ? new OrderId(o) : null, null, false);
+            }
+            var payment = e.IntentId is null ? null : await db.Payments.SingleOrDefaultAsync(p => p.ProviderReference == e.IntentId, ct);
+            if (payment is null) return new Applied(true, null, null, false);
+            var order = await db.Orders.SingleAsync(o => o.Id == payment.OrderId, ct);
+            var now = clock.GetUtcNow();
+            switch (e.Type)
+            {
+                case "payment_intent.amount_capturable_updated" when e.AmountCapturable > 0 && payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction:
+                    payment.Authorize(e.AmountCapturable!.Value, now);
+                    if (multicapture is { } available && payment.Multicapture is null) payment.MulticaptureIs(available, now);
+                    break;
+                case "payment_intent.succeeded" when e.AmountReceived > payment.Captured:
+                    if (payment.Authorized < e.AmountReceived) payment.Authorize(e.AmountReceived!.Value, now);
+                    var received = e.AmountReceived!.Value - payment.Captured;
+                    order.PaymentMoved(payment.Capture(received, now), now);
+                    break;
+                case "payment_intent.payment_failed" when payment.CanMoveTo(PaymentStatus.Failed):
+                    payment.Fail(e.FailureMessage ?? "The payment failed.", now);
+                    break;
+                case "payment_intent.canceled" when payment.Status is PaymentStatus.Pending or PaymentStatus.RequiresAction or PaymentStatus.Authorized:
+                    payment.Void("cancelled at Stripe", now);
+                    break;
+                case "charge.refunded" when e.AmountRefunded > payment.Refunded:
+                    var refunded = e.AmountRefunded!.Value - payment.Refunded;
+                    payment.Refund(refunded, "refunded at Stripe", now);
+                    order.PaymentMoved(-refunded, now);
+                    break;
+                case "charge.dispute.created" when order.Status != OrderStatus.OnHold && OrderStateMachine.CanMove(order.Status, OrderStatus.OnHold):
+                    order.Hold(Payment.FitReason($"payment disputed: {e.FailureMessage ?? "no reason given"}"), "stripe", now);
+                    break;
+            }
+            if (risk.ProviderPoints(e.RiskLevel) is > 0 and var points && !order.RiskReasons.Any(r => r.StartsWith("Stripe risk level", StringComparison.Ordinal)))
+            {
+                var score = order.RiskScore + points;
+                order.AssessRisk(score, [.. order.RiskReasons, $"Stripe risk level {e.RiskLevel} (+{points})"], score >= risk.Settings.HoldThreshold, "risk", now);
+            }
+            // This payment alone secures what is outstanding (paid, or authorised and not yet captured): confirm now.
+            // Several payments together are summed from the database after the commit (ConfirmIfSecuredAsync).
+            var secured = order.Status == OrderStatus.Pending
+                && (order.AmountOutstanding == 0 || (payment is { Method: PaymentMethod.Card, Status: PaymentStatus.Authorized } && payment.CapturableLeft >= order.AmountOutstanding));
+            if (confirm && secured) await orders.ConfirmLoadedAsync(order, ct);
+            return new Applied(true, order.Id, order.Status, confirm && secured);
         }
-        if (risk.ProviderPoints(e.RiskLevel) is > 0 and var points && !order.RiskReasons.Any(r => r.StartsWith("Stripe risk level", StringComparison.Ordinal)))
-        {
-            var score = order.RiskScore + points;
-            order.AssessRisk(score, [.. order.RiskReasons, $"Stripe risk level {e.RiskLevel} (+{points})"], score >= risk.Settings.HoldThreshold, "risk", now);
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        if (payment.Method == PaymentMethod.Card && payment.Status == PaymentStatus.Authorized && payment.Multicapture is null)
-            await LearnMulticaptureAsync(payment, ct);
-        // Money secured confirms a pending order. Should that fail, Stripe's retry of this event runs it again (above).
-        await orders.ConfirmIfSecuredAsync(order.Id, ct);
-        return true;
     }
 
-    /// <summary>
-    /// Asks Stripe (after the commit, no transaction open) whether the authorisation can be captured in parts, and
-    /// records it. Unknown stays unknown: the card is then captured once, at the last shipment.
-    /// </summary>
-    private async Task LearnMulticaptureAsync(Payment payment, CancellationToken ct)
+    /// <param name="New">The event had not been handled before.</param>
+    /// <param name="Order">The order of the event's payment, when there is one.</param>
+    /// <param name="Status">The order's status after the event (null: not loaded, the event was seen before).</param>
+    /// <param name="ConfirmationTried">Confirming was tried in the event's transaction (done, or stock was short).</param>
+    private sealed record Applied(bool New, OrderId? Order, OrderStatus? Status, bool ConfirmationTried);
+
+    /// <summary>Whether Stripe can capture the intent's card in parts; null when unknown (not said, or Stripe failed to answer).</summary>
+    private async Task<bool?> MulticaptureAsync(string intentId, CancellationToken ct)
     {
         try
         {
-            if (await gateway.MulticaptureAsync(payment.ProviderReference!, ct) is not { } available) return;
-            payment.MulticaptureIs(available, clock.GetUtcNow());
-            await db.SaveChangesAsync(ct);
+            return await gateway.MulticaptureAsync(intentId, ct);
         }
-        catch (Exception e) when (e is PaymentProviderException or DbUpdateConcurrencyException)
+        catch (PaymentProviderException)
         {
-            db.Abandon();
+            return null;
         }
     }
 

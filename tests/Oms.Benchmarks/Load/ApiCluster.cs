@@ -28,6 +28,8 @@ public sealed class ApiCluster : IAsyncDisposable
     public static readonly string[] ShopperScopes = ["orders:write", "payments:write"];
     public IReadOnlyList<string> Urls { get; private set; } = [];
     public bool OwnsPostgres => _postgres is not null;
+    /// <summary>The database the API processes use, when the benchmark knows it (its own server or --postgres).</summary>
+    public string? PostgresConnectionString => _postgresConnectionString;
     public bool PostgresOverUnixSocket { get; private set; }
 
     /// <summary>Connections per API process to the throwaway server (null for a given server: its connection string decides).</summary>
