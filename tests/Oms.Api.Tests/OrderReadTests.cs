@@ -6,9 +6,9 @@ using Oms.Api.Tests.Support;
 namespace Oms.Api.Tests;
 
 /// <summary>
-/// Reads select an order's columns straight into the contract (<c>OrderDto.Projection</c>); writes answer with the
-/// order they just saved, mapped from the domain object (<c>OrderDto.From</c>). A client sees one order either way:
-/// every write's answer must equal the read that follows it, field by field, by id, by number and in a list.
+/// Lists and GraphQL pages select an order's columns straight into the contract (<c>OrderDto.Projection</c>); writes
+/// and reads of one order map the domain object (<c>OrderDto.From</c>). A client sees one order either way: every
+/// write's answer must equal the reads that follow it, field by field, by id, by number and in a list.
 /// </summary>
 public sealed class OrderReadTests
 {

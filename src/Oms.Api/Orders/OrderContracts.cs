@@ -186,8 +186,8 @@ public sealed record OrderDto
     public required int Version { get; init; }
 
     /// <summary>
-    /// The same mapping as <see cref="From"/> as a query projection: reads select the columns into the contract directly
-    /// instead of materialising the order (with its owned parts and their bookkeeping) first.
+    /// The same mapping as <see cref="From"/> as a query projection: lists and GraphQL pages select the columns into the
+    /// contract directly instead of materialising each order (with its owned parts and their bookkeeping) first.
     /// <c>OrderReadTests</c> holds the two equal.
     /// </summary>
     public static readonly Expression<Func<Order, OrderDto>> Projection = o => new OrderDto

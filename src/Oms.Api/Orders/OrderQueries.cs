@@ -12,11 +12,13 @@ public sealed class OrderQueries(OmsDbContext db)
     // One order by id or by number: compiled once per model, so a read skips building, hashing and comparing the
     // query's expression tree against EF's cache (EF's ExpressionEqualityComparer showed in a profile of reads by id).
     private static readonly CompiledQuery<Func<OmsDbContext, OrderId, CancellationToken, Task<OrderDto?>>> ById = new(() => EF.CompileAsyncQuery(
-        (OmsDbContext db, OrderId id, CancellationToken ct) => db.Orders.AsNoTracking().Where(o => o.Id == id).Select(OrderDto.Projection).SingleOrDefault()));
+        (OmsDbContext db, OrderId id, CancellationToken ct) => db.Orders.AsNoTracking().Where(o => o.Id == id).Select(o => OrderDto.From(o)).SingleOrDefault()));
 
     private static readonly CompiledQuery<Func<OmsDbContext, long, CancellationToken, Task<OrderDto?>>> ByNumber = new(() => EF.CompileAsyncQuery(
-        (OmsDbContext db, long number, CancellationToken ct) => db.Orders.AsNoTracking().Where(o => o.Number == number).Select(OrderDto.Projection).SingleOrDefault()));
+        (OmsDbContext db, long number, CancellationToken ct) => db.Orders.AsNoTracking().Where(o => o.Number == number).Select(o => OrderDto.From(o)).SingleOrDefault()));
 
+    // One order is mapped from the loaded entity: selecting its columns into the contract (as lists do) cost PostgreSQL
+    // 0.03-0.04 ms more per read by id in interleaved runs, for no gain in the API.
     public async Task<OrderDto> GetAsync(OrderId id, CancellationToken ct) =>
         await ById.For(db)(db, id, ct) ?? throw new NotFoundException("order", id.Value);
 
@@ -69,6 +71,7 @@ public sealed class OrderQueries(OmsDbContext db)
         if (filter.CreatedFrom is { } from) q = q.Where(o => o.CreatedAt >= from.ToUniversalTime());
         if (filter.CreatedTo is { } to) q = q.Where(o => o.CreatedAt < to.ToUniversalTime());
         if (page.AfterNumber is { } before) q = q.Where(o => o.Number < before);
+        // A page selects the columns into the contract: no order, owned parts or include bookkeeping materialised per row.
         return page.Page(await q.OrderByDescending(o => o.Number).Take(page.Take + 1).Select(OrderDto.Projection).ToListAsync(ct), o => o, CursorOf);
     }
 }
