@@ -7,7 +7,7 @@ namespace Oms.Benchmarks;
 /// dotnet run -c Release --project tests/Oms.Benchmarks -- checkout [--users 64] [--replicas 2] [--seconds 30] [--flow single|separate]
 /// dotnet run -c Release --project tests/Oms.Benchmarks -- reads [--users 16]   order lookups, lists and a GraphQL page
 /// dotnet run -c Release --project tests/Oms.Benchmarks -- hot-sku [--replicas 2]  64 buyers race for 10 units
-/// dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks        webhook dispatch under load (in process)
+/// dotnet run -c Release --project tests/Oms.Benchmarks -- webhooks        webhook delivery under load (through the API processes)
 /// checkout, reads and hot-sku go over real HTTP to API processes they start (or --url a,b --key k); see docs/performance.md.
 /// (Not top-level statements: the global <c>Program</c> is the API's, which the webhook benchmark hosts.)
 /// </summary>

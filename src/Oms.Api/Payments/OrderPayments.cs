@@ -54,6 +54,14 @@ public sealed class OrderPayments(OmsDbContext db, UnitOfWork work, ProviderCall
             $"{payment.Id}-capture-{payment.Captured + payment.CapturePending}-{(final ? "final" : "part")}");
     }
 
+    /// <summary>
+    /// <see cref="SecuresAsync"/> for one payment just changed and not yet saved (a Stripe authorisation): the order is
+    /// paid in full, or this card alone has what is outstanding authorised and not captured.
+    /// </summary>
+    public static bool SecuredBy(Order order, Payment payment) =>
+        order.AmountOutstanding == 0
+        || (payment is { Method: PaymentMethod.Card, Status: PaymentStatus.Authorized } && payment.Authorized - payment.Captured >= order.AmountOutstanding);
+
     /// <summary>Whether the order's money is secured: paid in full, or what is outstanding authorised on cards.</summary>
     public async Task<bool> SecuresAsync(Order order, CancellationToken ct)
     {

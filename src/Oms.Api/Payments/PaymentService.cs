@@ -204,8 +204,7 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
             }
             // This payment alone secures what is outstanding (paid, or authorised and not yet captured): confirm now.
             // Several payments together are summed from the database after the commit (ConfirmIfSecuredAsync).
-            var secured = order.Status == OrderStatus.Pending
-                && (order.AmountOutstanding == 0 || (payment is { Method: PaymentMethod.Card, Status: PaymentStatus.Authorized } && payment.CapturableLeft >= order.AmountOutstanding));
+            var secured = order.Status == OrderStatus.Pending && OrderPayments.SecuredBy(order, payment);
             if (confirm && secured) await orders.ConfirmLoadedAsync(order, ct);
             return new Applied(true, order.Id, order.Status, confirm && secured);
         }
