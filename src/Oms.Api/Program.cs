@@ -1,3 +1,4 @@
+using Oms.Api.Customers;
 using Asp.Versioning;
 using GraphQL;
 using GraphQL.Execution;
@@ -86,6 +87,11 @@ builder.Services.AddSingleton<Oms.Api.Fulfilment.TrackingLimiter>();
 builder.Services.AddScoped<Oms.Api.Fulfilment.FulfilmentService>().AddScoped<Oms.Api.Fulfilment.FulfilmentQueries>();
 builder.Services.Configure<Oms.Api.Returns.ReturnOptions>(config.GetSection("Returns"));
 builder.Services.AddScoped<Oms.Api.Returns.ReturnService>().AddScoped<Oms.Api.Returns.ReturnQueries>();
+builder.Services.AddOptions<Oms.Api.Customers.CustomerOptions>().Bind(config.GetSection("Customers"))
+    .Validate(o => o.ActiveDays > 0 && o.LapsedDays > o.ActiveDays && o.LoyalOrders >= 2, "Customers: 0 < ActiveDays < LapsedDays, and LoyalOrders of at least 2.").ValidateOnStart();
+builder.Services.AddScoped<Oms.Api.Customers.CustomerService>().AddScoped<Oms.Api.Customers.CustomerQueries>().AddScoped<Oms.Api.Customers.CustomerGraphLoaders>();
+// A customer's figures follow their orders in the save that moved them (OmsDbContext.SaveFollower).
+builder.Services.AddSingleton<Oms.Infrastructure.Persistence.ISaveFollower, Oms.Api.Customers.CustomerFiguresFollower>();
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
@@ -173,6 +179,7 @@ v1.MapWebhookEndpoints();
 v1.MapPaymentEndpoints();
 v1.MapFulfilmentEndpoints();
 v1.MapReturnEndpoints();
+v1.MapCustomerEndpoints();
 app.MapGraphQL();
 
 await StartupTasks.PrepareAsync(app);

@@ -127,7 +127,7 @@ public sealed class DemoJourneys(IServiceScopeFactory scopes, TimeProvider clock
             var (order, _, _) = await Orders.PlaceAsync(new PlaceOrderRequest
             {
                 Channel = customer % 3 == 0 ? OrderChannel.Mobile : OrderChannel.Web,
-                Customer = new CustomerDto { Email = $"demo.shopper{customer}@example.com", Name = $"Demo Shopper {customer}" },
+                Customer = new OrderCustomerDto { Email = $"demo.shopper{customer}@example.com", Name = $"Demo Shopper {customer}" },
                 ShippingAddress = new AddressDto { Name = $"Demo Shopper {customer}", Line1 = $"Torstraße {customer}", City = "Berlin", PostalCode = "10119", Country = "DE" },
                 Delivery = pickup ? new DeliveryDto { Type = DeliveryType.Pickup, PickupLocation = "DE-BER-STORE" } : null,
                 Priority = priority, Currency = "EUR",

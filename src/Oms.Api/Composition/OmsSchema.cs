@@ -34,6 +34,7 @@ public sealed class OmsSchema : Schema
         PaymentGraph.AddQueries(query);
         Fulfilment.FulfilmentGraph.AddQueries(query);
         Returns.ReturnGraph.AddQueries(query);
+        Customers.CustomerGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -48,6 +49,7 @@ public sealed class OmsSchema : Schema
         PaymentGraph.AddMutations(mutation);
         Fulfilment.FulfilmentGraph.AddMutations(mutation);
         Returns.ReturnGraph.AddMutations(mutation);
+        Customers.CustomerGraph.AddMutations(mutation);
         // Root mutation fields are nullable: a field that fails answers null next to its error while the fields before
         // and after it keep their data (partial results). A non-null field would null the whole answer, hiding writes
         // that did happen.

@@ -25,9 +25,14 @@ public static class StartupTasks
         // The checkout's fast path refuses to start on a model it cannot write, rather than fall back to EF on every checkout.
         if (database.CheckoutWriter == CheckoutWriters.Fast) Oms.Infrastructure.Persistence.FastPath.FastCheckoutWriter.Verify(services.GetRequiredService<OmsDbContext>());
 
+        // Orders from before customers existed get theirs (a data migration, idempotent: a no-op once every order has one).
+        var customers = services.GetRequiredService<Oms.Api.Customers.CustomerService>();
+        await customers.LinkUnlinkedOrdersAsync(ct);
+
         var embedded = database.Provider == DatabaseProvider.Sqlite;
         if (config.GetValue("Seed:Demo", embedded) && await services.GetRequiredService<DemoDataSeeder>().SeedIfEmptyAsync(ct: ct))
         {
+            await customers.LinkUnlinkedOrdersAsync(ct); // the demo's orders are written without the checkout
             await services.GetRequiredService<DemoJourneys>().RunAsync(ct);
             logger.LogInformation("Filled the empty database with demo data (seed {Seed})", DemoDataSeeder.Seed);
         }

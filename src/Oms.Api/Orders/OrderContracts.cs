@@ -7,7 +7,7 @@ using Oms.Domain.Orders;
 namespace Oms.Api.Orders;
 
 /// <summary>The buyer.</summary>
-public sealed record CustomerDto
+public sealed record OrderCustomerDto
 {
     [Required, EmailAddress, StringLength(320)]
     public required string Email { get; init; }
@@ -29,7 +29,12 @@ public sealed record PlaceOrderRequest
     [StringLength(100, MinimumLength = 1)]
     public string? ChannelOrderRef { get; init; }
 
-    public required CustomerDto Customer { get; init; }
+    public required OrderCustomerDto Customer { get; init; }
+    /// <summary>
+    /// The customer record the order belongs to (GET /api/v1/customers). Without it, the customer's e-mail finds their
+    /// record or makes one; with it, the order goes to that customer (or, when it was merged, to the one it was merged into).
+    /// </summary>
+    public Guid? CustomerId { get; init; }
 
     /// <summary>Required unless the order is picked up.</summary>
     public AddressDto? ShippingAddress { get; init; }
@@ -146,7 +151,9 @@ public sealed record OrderDto
     public required OrderChannel Channel { get; init; }
     public required string? ChannelOrderRef { get; init; }
     public required OrderStatus Status { get; init; }
-    public required CustomerDto Customer { get; init; }
+    public required OrderCustomerDto Customer { get; init; }
+    /// <summary>The customer record the order belongs to (GET /api/v1/customers/{id}); null only on an order not linked yet.</summary>
+    public required Guid? CustomerId { get; init; }
     public required AddressDto? ShippingAddress { get; init; }
     public required AddressDto? BillingAddress { get; init; }
     public required DeliveryDto Delivery { get; init; }
@@ -197,7 +204,8 @@ public sealed record OrderDto
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
         Status = o.Status,
-        Customer = new CustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone },
+        Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone },
+        CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,
         ShippingAddress = AddressDto.From(o.ShippingAddress),
         BillingAddress = AddressDto.From(o.BillingAddress),
         Delivery = new DeliveryDto { Type = o.Delivery.Type, PickupLocation = o.Delivery.PickupLocation },
@@ -243,7 +251,8 @@ public sealed record OrderDto
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
         Status = o.Status,
-        Customer = new CustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone },
+        Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone },
+        CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,
         ShippingAddress = AddressDto.From(o.ShippingAddress),
         BillingAddress = AddressDto.From(o.BillingAddress),
         Delivery = new DeliveryDto { Type = o.Delivery.Type, PickupLocation = o.Delivery.PickupLocation },
@@ -302,6 +311,8 @@ public sealed record OrderFilter
     public OrderStatus? Status { get; init; }
     public OrderChannel? Channel { get; init; }
     public string? CustomerEmail { get; init; }
+    /// <summary>The orders of this customer record.</summary>
+    public Guid? CustomerId { get; init; }
     /// <summary>Orders with at least one line of this SKU.</summary>
     public string? Sku { get; init; }
     /// <summary>Created at or after (inclusive).</summary>

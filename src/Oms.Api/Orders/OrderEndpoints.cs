@@ -63,6 +63,7 @@ public static class OrderEndpoints
     /// <param name="status">pending, confirmed, on_hold, allocated, partially_shipped, shipped, delivered, ready_for_pickup, picked_up, completed or cancelled.</param>
     /// <param name="channel">web, marketplace, pos, mobile, phone or api.</param>
     /// <param name="customerEmail">Exact e-mail address, case-insensitive.</param>
+    /// <param name="customerId">The orders of this customer record.</param>
     /// <param name="sku">Orders with at least one line of this SKU.</param>
     /// <param name="createdFrom">Created at or after this instant (RFC 3339).</param>
     /// <param name="createdTo">Created before this instant (RFC 3339).</param>
@@ -70,7 +71,7 @@ public static class OrderEndpoints
     /// <param name="cursor">The next cursor of the previous page.</param>
     private static async Task<Ok<Page<OrderDto>>> ListAsync(
         OrderQueries queries, CancellationToken ct,
-        string? status = null, string? channel = null, string? customerEmail = null, string? sku = null,
+        string? status = null, string? channel = null, string? customerEmail = null, Guid? customerId = null, string? sku = null,
         DateTimeOffset? createdFrom = null, DateTimeOffset? createdTo = null, int? limit = null, string? cursor = null)
     {
         var filter = new OrderFilter
@@ -78,6 +79,7 @@ public static class OrderEndpoints
             Status = WireEnum.Parse<OrderStatus>(status, "status"),
             Channel = WireEnum.Parse<OrderChannel>(channel, "channel"),
             CustomerEmail = customerEmail,
+            CustomerId = customerId,
             Sku = sku,
             CreatedFrom = createdFrom,
             CreatedTo = createdTo,

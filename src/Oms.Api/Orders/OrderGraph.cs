@@ -140,11 +140,11 @@ public sealed class OrderLineType : ContractGraphType<OrderLineDto>
     }
 }
 
-public sealed class CustomerType : ContractGraphType<CustomerDto>
+public sealed class OrderCustomerType : ContractGraphType<OrderCustomerDto>
 {
-    public CustomerType()
+    public OrderCustomerType()
     {
-        Name = "Customer";
+        Name = "OrderCustomer";
     }
 }
 
@@ -172,13 +172,14 @@ public sealed class OrderFilterInputType : InputObjectGraphType<OrderFilter>
         Field(x => x.Status, type: typeof(EnumerationGraphType<OrderStatus>));
         Field(x => x.Channel, type: typeof(EnumerationGraphType<OrderChannel>));
         Field(x => x.CustomerEmail, nullable: true);
+        Field(x => x.CustomerId, type: typeof(IdGraphType)).Description("The orders of this customer record.");
         Field(x => x.Sku, nullable: true).Description("Orders with at least one line of this SKU.");
         Field(x => x.CreatedFrom, nullable: true).Description("Created at or after (inclusive).");
         Field(x => x.CreatedTo, nullable: true).Description("Created before (exclusive).");
     }
 }
 
-public sealed class CustomerInputType : InputObjectGraphType<CustomerDto>
+public sealed class CustomerInputType : InputObjectGraphType<OrderCustomerDto>
 {
     public CustomerInputType()
     {
@@ -197,6 +198,8 @@ public sealed class PlaceOrderInputType : InputObjectGraphType<PlaceOrderRequest
         Field(x => x.Channel, type: typeof(NonNullGraphType<EnumerationGraphType<OrderChannel>>));
         Field(x => x.ChannelOrderRef, nullable: true).Description("The channel's own order id; a repeat returns the first order.");
         Field(x => x.Customer, type: typeof(NonNullGraphType<CustomerInputType>));
+        Field(x => x.CustomerId, type: typeof(IdGraphType))
+            .Description("The customer record the order belongs to; without it the customer's e-mail finds or makes one.");
         Field(x => x.ShippingAddress, type: typeof(AddressInputType));
         Field(x => x.BillingAddress, type: typeof(AddressInputType));
         Field(x => x.Delivery, type: typeof(DeliveryInputType));

@@ -56,6 +56,22 @@ public sealed class OrderQueries(OmsDbContext db)
     public static string CursorOf(OrderDto order) =>
         Cursor.Encode(Order.TryParseNumber(order.Number, out var n) ? n.ToString(CultureInfo.InvariantCulture) : order.Number);
 
+    /// <summary>
+    /// A page of each customer's orders (newest first, after the same cursor) in two queries whatever the number of
+    /// customers: the orders' numbers ranked per customer, then the orders of the pages.
+    /// </summary>
+    public async Task<Dictionary<Guid, Page<OrderDto>>> ForCustomersAsync(IReadOnlyCollection<Guid> customerIds, PageRequest page, CancellationToken ct)
+    {
+        var wanted = customerIds.Select(i => (Oms.Domain.Customers.CustomerId?)new Oms.Domain.Customers.CustomerId(i)).ToList();
+        var q = db.Orders.AsNoTracking().Where(o => wanted.Contains(o.CustomerId));
+        if (page.AfterNumber is { } before) q = q.Where(o => o.Number < before);
+        var take = page.Take + 1;
+        var ranked = await q.GroupBy(o => o.CustomerId).SelectMany(g => g.OrderByDescending(o => o.Number).Take(take)).Select(o => o.Id).ToListAsync(ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => ranked.Contains(o.Id)).OrderByDescending(o => o.Number).Select(OrderDto.Projection).ToListAsync(ct);
+        var byCustomer = orders.Where(o => o.CustomerId is not null).GroupBy(o => o.CustomerId!.Value).ToDictionary(g => g.Key, g => g.ToList());
+        return customerIds.ToDictionary(id => id, id => page.Page(byCustomer.GetValueOrDefault(id) ?? [], o => o, CursorOf));
+    }
+
     /// <summary>Newest first, in order-number order (stable and unique); the cursor is the last number of the page.</summary>
     public async Task<Page<OrderDto>> ListAsync(OrderFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -66,6 +82,11 @@ public sealed class OrderQueries(OmsDbContext db)
         {
             var normalized = email.Trim().ToLowerInvariant();
             q = q.Where(o => o.Customer.Email == normalized);
+        }
+        if (filter.CustomerId is { } customerId)
+        {
+            Oms.Domain.Customers.CustomerId? customer = new Oms.Domain.Customers.CustomerId(customerId);
+            q = q.Where(o => o.CustomerId == customer);
         }
         if (filter.Sku is { Length: > 0 } sku) q = q.Where(o => o.Lines.Any(l => l.Sku == sku));
         if (filter.CreatedFrom is { } from) q = q.Where(o => o.CreatedAt >= from.ToUniversalTime());

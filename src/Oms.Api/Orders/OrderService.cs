@@ -4,6 +4,7 @@ using Oms.Api.Platform.Auth;
 using Oms.Api.Routing;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
+using Oms.Domain.Customers;
 using Oms.Domain.Orders;
 using Oms.Domain.Payments;
 using Oms.Infrastructure.Persistence;
@@ -59,11 +60,18 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var shipping = request.ShippingAddress?.ToDomain();
         var billing = request.BillingAddress?.ToDomain();
         var charges = pricing.ChargesFor(Order.SubtotalOf(lines), request.Priority, delivery, await TaxCountryAsync(delivery, shipping ?? billing, ct), request.ShippingAmount);
+        // The customer: the one the request names or its e-mail leads to, or a new one.
+        Customer? newCustomer = null;
+        if (read.Customer is { Erased: true })
+            throw new DomainException("order.customer_erased", "This customer's personal data was erased: place the order as a new customer.", "customerId");
+        if (read.Customer is null && request.CustomerId is not null)
+            throw new DomainException("order.unknown_customer", "No customer has this id.", "customerId");
+        var customerId = read.Customer?.Id ?? (newCustomer = Customer.Create(request.Customer.Email, request.Customer.Name, request.Customer.Phone, now)).Id;
         var draft = new OrderDraft(
             request.Channel, request.ChannelOrderRef,
             new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone),
             shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
-            request.Metadata ?? [], request.ClientIp, Id: id);
+            request.Metadata ?? [], request.ClientIp, Id: id, CustomerId: customerId);
 
         if (request.Payment is { Method: not (PaymentMethod.BankTransfer or PaymentMethod.Other) })
             throw new DomainException("order.payment_method_not_inline",
@@ -73,6 +81,14 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var assessment = risk.Assess(order.Total, order.BillingAddress?.Country, order.ShippingAddress?.Country, history);
         order.AssessRisk(assessment.Score, assessment.Reasons, assessment.Hold, "risk", now, atPlacement: true);
         checkout.Add(order);
+        var value = new Money(order.Total, order.Currency);
+        if (read.Customer is { } known) await checkout.CustomerOrderedAsync(known, value, order.ShippingAddress, order.BillingAddress, now, ct);
+        else
+        {
+            newCustomer!.OrderPlaced(value, order.ShippingAddress, order.BillingAddress, now);
+            checkout.Add(newCustomer);
+            checkout.Add(new CustomerEmailAddress(newCustomer.Email, newCustomer.Id));
+        }
         if (request.Payment is { } paid)
         {
             var amount = paid.Amount ?? order.Total;
@@ -95,6 +111,13 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         }
         catch (DbUpdateException e) when (reserveWithSave && checkout.IsRefusal(e))
         {
+            await tx.RollbackAsync(CancellationToken.None);
+            db.ChangeTracker.Clear();
+            return null;
+        }
+        catch (DbUpdateException e) when (newCustomer is not null && db.IsUniqueViolationOn(e, "customer_emails"))
+        {
+            // Another checkout made this e-mail's customer between our read and our write: place it again, for theirs.
             await tx.RollbackAsync(CancellationToken.None);
             db.ChangeTracker.Clear();
             return null;
@@ -127,7 +150,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var priced = await PriceLinesAsync(lines.Select(l => new OrderLineRequest { Sku = l.Sku, Quantity = l.Quantity, UnitPrice = 0 }).ToList(), original.Currency, ct);
         var draft = new OrderDraft(original.Channel, null, original.Customer, original.ShippingAddress, original.BillingAddress, original.Delivery with { }, original.Priority,
             original.Currency, priced, $"Exchange for return {returnNumber}", new Dictionary<string, string> { ["exchangeForReturn"] = returnNumber },
-            ReplacementForReturnId: returnId);
+            ReplacementForReturnId: returnId, CustomerId: original.CustomerId);
         var now = clock.GetUtcNow();
         var order = Order.Place(draft, await numbers.NextAsync(db, ct), new Charges(0, original.TaxRateBasisPoints), actor.Name, now);
         db.Orders.Add(order);
@@ -283,7 +306,8 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
     {
         var since = now - risk.Settings.VelocityWindow;
         var read = await checkout.ReadAsync(new CheckoutReadRequest(request.Lines.Select(l => l.Sku).Distinct().ToArray(), withStock,
-            request.Customer.Email.Trim().ToLowerInvariant(), request.ClientIp, since), ct);
+            CustomerEmail.Normalize(request.Customer.Email), request.ClientIp, since,
+            request.CustomerId is { } named ? new CustomerId(named) : null), ct);
         return (read, History(read.Recent, read.OrdersFromIp, since));
     }
 

@@ -98,10 +98,12 @@ public static class Scopes
     public const string FulfilmentWrite = "fulfilment:write";
     public const string ReturnsRead = "returns:read";
     public const string ReturnsWrite = "returns:write";
+    public const string CustomersRead = "customers:read";
+    public const string CustomersWrite = "customers:write";
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
     public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite,
-        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite];
+        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 

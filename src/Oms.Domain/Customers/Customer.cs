@@ -2,8 +2,11 @@ using Oms.Domain.Common;
 
 namespace Oms.Domain.Customers;
 
-public readonly record struct CustomerId(Guid Value)
+public readonly record struct CustomerId(Guid Value) : IComparable<CustomerId>
 {
+    /// <summary>Version 7 ids order by creation time: lists break ties by id (a keyset).</summary>
+    public int CompareTo(CustomerId other) => Value.CompareTo(other.Value);
+
     public static CustomerId New(DateTimeOffset now) => new(Uuid.V7(now));
     public override string ToString() => Value.ToString();
 }
@@ -13,6 +16,49 @@ public sealed record MarketingConsent(bool Granted, string Source, DateTimeOffse
 
 /// <summary>An address the customer used, and whether it is their default for shipping or billing.</summary>
 public sealed record KnownAddress(Address Address, bool DefaultShipping, bool DefaultBilling);
+
+/// <summary>
+/// The addresses a customer used: each once, the first ones kept (orders keep their own copy), and the first address
+/// of a kind is the default for it; later ones do not move the default.
+/// </summary>
+public static class AddressBook
+{
+    /// <summary>A new book: <paramref name="book"/> with <paramref name="address"/> (the fast path changes a customer's book without loading the customer).</summary>
+    public static List<KnownAddress> With(IReadOnlyList<KnownAddress> book, Address address, bool shipping, bool billing)
+    {
+        var list = book.ToList();
+        var i = list.FindIndex(a => a.Address == address);
+        var noShipping = !list.Any(a => a.DefaultShipping);
+        var noBilling = !list.Any(a => a.DefaultBilling);
+        if (i >= 0) list[i] = list[i] with { DefaultShipping = list[i].DefaultShipping || (shipping && noShipping), DefaultBilling = list[i].DefaultBilling || (billing && noBilling) };
+        else if (list.Count < Customer.MaxAddresses) list.Add(new KnownAddress(address, shipping && noShipping, billing && noBilling));
+        return list;
+    }
+}
+
+/// <summary>A customer's value in one currency, as stored (changed in place as the figures move).</summary>
+public sealed class CustomerValue
+{
+    private CustomerValue() { }
+
+    internal CustomerValue(string currency, long amount, int orders) => (Id, Currency, Amount, Orders) = (Guid.CreateVersion7(), currency, amount, orders);
+
+    public Guid Id { get; private set; }
+    public string Currency { get; private set; } = "";
+    public long Amount { get; internal set; }
+    public int Orders { get; internal set; }
+}
+
+/// <summary>An e-mail address that leads to a customer: each address to one customer (a merge points the duplicate's at the survivor).</summary>
+public sealed class CustomerEmailAddress
+{
+    private CustomerEmailAddress() { }
+
+    public CustomerEmailAddress(string email, CustomerId customer) => (Email, CustomerId) = (CustomerEmail.Normalize(email), customer);
+
+    public string Email { get; private set; } = "";
+    public CustomerId CustomerId { get; private set; }
+}
 
 /// <summary>Something that happened to a customer (customer.created, .updated, .merged, .erased).</summary>
 public sealed record CustomerChanged(string Type, Guid AggregateId, DateTimeOffset OccurredAt, Guid? MergedInto = null) : IDomainEvent;
@@ -28,8 +74,9 @@ public sealed class Customer : AggregateRoot
     public const int MaxTags = 50;
     public const string Erased = "erased";
 
-    private readonly List<KnownAddress> _addresses = [];
+    private IReadOnlyList<KnownAddress> _addresses = [];
     private readonly List<string> _tags = [];
+    private readonly List<CustomerValue> _values = [];
 
     private Customer() { }
 
@@ -41,7 +88,37 @@ public sealed class Customer : AggregateRoot
     public string? Locale { get; private set; }
     public string? Notes { get; private set; }
     public MarketingConsent? Consent { get; private set; }
-    public CustomerFigures Figures { get; private set; } = CustomerFigures.None;
+    /// <summary>Kept current as their orders move (placed, cancelled, refunded, returned), never computed per read.</summary>
+    public CustomerFigures Figures
+    {
+        get => new()
+        {
+            Orders = OrderCount, FirstOrderAt = FirstOrderAt, LastOrderAt = LastOrderAt, OrdersReturned = OrdersReturned, UnitsReturned = UnitsReturned,
+            Value = [.. _values.Where(v => v.Orders != 0 || v.Amount != 0).OrderBy(v => v.Currency, StringComparer.Ordinal).Select(v => new CurrencyValue(v.Currency, v.Amount, v.Orders))],
+        };
+        private set
+        {
+            (OrderCount, FirstOrderAt, LastOrderAt, OrdersReturned, UnitsReturned) = (value.Orders, value.FirstOrderAt, value.LastOrderAt, value.OrdersReturned, value.UnitsReturned);
+            // Each currency's row is changed in place, so that persistence updates it rather than replacing it.
+            foreach (var v in value.Value)
+            {
+                if (_values.Find(x => x.Currency == v.Currency) is { } row) (row.Amount, row.Orders) = (v.Amount, v.Orders);
+                else _values.Add(new CustomerValue(v.Currency, v.Amount, v.Orders));
+            }
+            foreach (var row in _values.Where(x => value.Value.All(v => v.Currency != x.Currency))) (row.Amount, row.Orders) = (0, 0);
+        }
+    }
+
+    // The figures as stored: scalars on the customer's row, the value per currency in rows of their own (a list can then
+    // filter and sort by the value in one currency, and a checkout can add to it with one statement).
+    public int OrderCount { get; private set; }
+    public DateTimeOffset? FirstOrderAt { get; private set; }
+    public DateTimeOffset? LastOrderAt { get; private set; }
+    public int OrdersReturned { get; private set; }
+    public int UnitsReturned { get; private set; }
+    public IReadOnlyList<CustomerValue> Values => _values;
+    /// <summary>The customer's id on each channel that knows them (a marketplace's buyer id), by channel.</summary>
+    public Dictionary<string, string> ExternalIds { get; private set; } = [];
     public bool FollowUp { get; private set; }
     public CustomerId? MergedInto { get; private set; }
     public DateTimeOffset? ErasedAt { get; private set; }
@@ -51,9 +128,9 @@ public sealed class Customer : AggregateRoot
     public IReadOnlyList<KnownAddress> Addresses => _addresses;
     public IReadOnlyList<string> Tags => _tags;
 
-    public static Customer Create(string email, string? name, string? phone, DateTimeOffset now)
+    public static Customer Create(string email, string? name, string? phone, DateTimeOffset now, CustomerId? id = null)
     {
-        var customer = new Customer { Id = CustomerId.New(now), Email = CustomerEmail.Normalize(email), Name = name, Phone = phone, CreatedAt = now, UpdatedAt = now };
+        var customer = new Customer { Id = id ?? CustomerId.New(now), Email = CustomerEmail.Normalize(email), Name = name, Phone = phone, CreatedAt = now, UpdatedAt = now };
         customer.Raise(new CustomerChanged("customer.created", customer.Id.Value, now));
         return customer;
     }
@@ -83,22 +160,48 @@ public sealed class Customer : AggregateRoot
     }
 
     /// <summary>
+    /// The figures as worked out again from the customer's orders (after a cancellation, a refund, a return or a
+    /// merge): the stored ones become these. Also for an erased customer, whose figures stay the books'.
+    /// </summary>
+    public bool Refresh(CustomerFigures figures, DateTimeOffset now)
+    {
+        if (MergedInto is not null || Figures.Equals(figures)) return false;
+        Figures = figures;
+        UpdatedAt = now;
+        return true;
+    }
+
+    /// <summary>What the customer or staff said about them; null leaves a field as it is, "" clears it.</summary>
+    public void Update(string? name, string? phone, string? locale, string? notes, IReadOnlyDictionary<string, string>? externalIds, DateTimeOffset now)
+    {
+        EnsureLive();
+        if (name is not null) Name = name.Length == 0 ? null : name;
+        if (phone is not null) Phone = phone.Length == 0 ? null : phone;
+        if (locale is not null) Locale = locale.Length == 0 ? null : locale;
+        if (notes is not null) Notes = notes.Length == 0 ? null : notes;
+        if (externalIds is not null)
+            foreach (var (channel, external) in externalIds)
+                if (external.Length == 0) ExternalIds.Remove(channel);
+                else ExternalIds[channel] = external;
+        Changed(now);
+    }
+
+    /// <summary>Replaces the tags (the list as given, trimmed, without duplicates).</summary>
+    public void ReplaceTags(IEnumerable<string> tags, DateTimeOffset now)
+    {
+        EnsureLive();
+        var all = tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        if (all.Count > MaxTags) throw new DomainException("customer.too_many_tags", $"A customer has at most {MaxTags} tags.", "tags");
+        _tags.Clear();
+        _tags.AddRange(all);
+        Changed(now);
+    }
+
+    /// <summary>
     /// Adds an address the customer used, once (the same address again is not a second entry). The first address of
     /// a kind becomes the default for it; later ones do not move the default.
     /// </summary>
-    public void Remember(Address address, bool shipping, bool billing)
-    {
-        var i = _addresses.FindIndex(a => a.Address == address);
-        var noShipping = !_addresses.Any(a => a.DefaultShipping);
-        var noBilling = !_addresses.Any(a => a.DefaultBilling);
-        if (i >= 0)
-        {
-            _addresses[i] = _addresses[i] with { DefaultShipping = _addresses[i].DefaultShipping || (shipping && noShipping), DefaultBilling = _addresses[i].DefaultBilling || (billing && noBilling) };
-            return;
-        }
-        if (_addresses.Count >= MaxAddresses) return; // the address book keeps the first ones; orders keep their own copy
-        _addresses.Add(new KnownAddress(address, shipping && noShipping, billing && noBilling));
-    }
+    public void Remember(Address address, bool shipping, bool billing) => _addresses = AddressBook.With(_addresses, address, shipping, billing);
 
     public void Tag(IEnumerable<string> tags, DateTimeOffset now)
     {
@@ -137,6 +240,7 @@ public sealed class Customer : AggregateRoot
         if (duplicate.Id == Id) throw new DomainException("customer.merge_with_itself", "A customer cannot be merged into itself.", "duplicateId");
         Figures = Figures.Plus(duplicate.Figures);
         foreach (var a in duplicate._addresses) Remember(a.Address, a.DefaultShipping, a.DefaultBilling);
+        foreach (var (channel, external) in duplicate.ExternalIds) ExternalIds.TryAdd(channel, external);
         foreach (var t in duplicate._tags.Where(t => !_tags.Contains(t, StringComparer.Ordinal)).Take(Math.Max(0, MaxTags - _tags.Count))) _tags.Add(t);
         Name ??= duplicate.Name;
         Phone ??= duplicate.Phone;
@@ -161,8 +265,9 @@ public sealed class Customer : AggregateRoot
         Locale = null;
         Notes = null;
         Consent = null;
-        _addresses.Clear();
+        _addresses = [];
         _tags.Clear();
+        ExternalIds = [];
         FollowUp = false;
         ErasedAt = now;
         UpdatedAt = now;
@@ -172,6 +277,7 @@ public sealed class Customer : AggregateRoot
     private void Changed(DateTimeOffset now)
     {
         UpdatedAt = now;
+        if (DomainEvents is [.., CustomerChanged { Type: "customer.updated" }]) return; // one change, one event
         Raise(new CustomerChanged("customer.updated", Id.Value, now));
     }
 

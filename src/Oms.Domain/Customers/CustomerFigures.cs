@@ -48,6 +48,11 @@ public sealed record CurrencyValue(string Currency, long Amount, int Orders)
     public long AverageOrder => Orders == 0 ? 0 : (long)Math.Round((decimal)Amount / Orders, MidpointRounding.AwayFromZero);
 }
 
+/// <summary>What one of a customer's orders adds to their figures (an exchange's replacement order is not one: it was not bought).</summary>
+/// <param name="Refunded">Money given back on the order, over all its payments.</param>
+/// <param name="UnitsReturned">Units received back on its returns.</param>
+public sealed record OrderFacts(string Currency, long Total, bool Cancelled, long Refunded, int UnitsReturned, DateTimeOffset PlacedAt);
+
 /// <summary>
 /// A customer's figures, kept current as their orders move rather than computed per read: orders counted, value per
 /// currency, first and last order, and returns. Immutable: each change gives the next figures.
@@ -67,6 +72,28 @@ public sealed record CustomerFigures
 
     /// <summary>Share of the counted orders with a return, 0-1 (0 without orders).</summary>
     public decimal ReturnRate => Orders == 0 ? 0 : Math.Round((decimal)OrdersReturned / Orders, 4);
+
+    /// <summary>
+    /// The figures worked out from the customer's orders: what they are by definition, and what the figures kept
+    /// step by step (<see cref="OrderPlaced"/>, …) must equal. Orders: placed and not cancelled. Value per currency:
+    /// their totals less what was refunded on them, never below zero. First and last order: over every order, cancelled
+    /// ones too (the customer did come). Returns: orders with a unit received back, and those units.
+    /// </summary>
+    public static CustomerFigures Of(IEnumerable<OrderFacts> orders)
+    {
+        var list = orders.ToList();
+        var counted = list.Where(o => !o.Cancelled).ToList();
+        return new CustomerFigures
+        {
+            Orders = counted.Count,
+            Value = [.. counted.GroupBy(o => o.Currency).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new CurrencyValue(g.Key, Math.Max(0, g.Sum(o => o.Total - o.Refunded)), g.Count()))],
+            FirstOrderAt = list.Count == 0 ? null : list.Min(o => o.PlacedAt),
+            LastOrderAt = list.Count == 0 ? null : list.Max(o => o.PlacedAt),
+            OrdersReturned = list.Count(o => o.UnitsReturned > 0),
+            UnitsReturned = list.Sum(o => o.UnitsReturned),
+        };
+    }
 
     public CustomerFigures OrderPlaced(Money total, DateTimeOffset at) => this with
     {

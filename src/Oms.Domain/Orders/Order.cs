@@ -34,7 +34,8 @@ public sealed record OrderDraft(
     IReadOnlyDictionary<string, string> Metadata,
     string? ClientIp = null,
     Guid? ReplacementForReturnId = null,
-    OrderId? Id = null);
+    OrderId? Id = null,
+    Customers.CustomerId? CustomerId = null);
 
 /// <summary>What an edit changes; a null member stays as it is.</summary>
 public sealed record OrderEdit(
@@ -111,6 +112,8 @@ public sealed class Order : AggregateRoot
     /// <summary>While on hold: the status a release returns to.</summary>
     public OrderStatus? HeldFrom { get; private set; }
     public CustomerInfo Customer { get; private set; } = null!;
+    /// <summary>The customer record the order belongs to (issue 36); null only on an order placed before customers existed and not linked yet.</summary>
+    public Customers.CustomerId? CustomerId { get; private set; }
     public Address? ShippingAddress { get; private set; }
     public Address? BillingAddress { get; private set; }
     public Delivery Delivery { get; private set; } = null!;
@@ -196,7 +199,8 @@ public sealed class Order : AggregateRoot
             Channel = draft.Channel,
             ChannelOrderRef = draft.ChannelOrderRef,
             Status = OrderStatus.Pending,
-            Customer = draft.Customer with { Email = draft.Customer.Email.Trim().ToLowerInvariant() },
+            Customer = draft.Customer with { Email = Customers.CustomerEmail.Normalize(draft.Customer.Email) },
+            CustomerId = draft.CustomerId,
             ShippingAddress = Copy(draft.ShippingAddress),
             BillingAddress = Copy(draft.BillingAddress ?? draft.ShippingAddress),
             Delivery = draft.Delivery,

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Oms.Domain.Common;
+using Oms.Domain.Customers;
 using Oms.Domain.Inventory;
 
 namespace Oms.Infrastructure.Persistence;
@@ -26,7 +28,20 @@ public sealed class EfCheckoutWriter(OmsDbContext db) : ICheckoutWriter
         var recent = new List<(long, DateTimeOffset)>(4);
         await foreach (var o in RecentOrders.For(db)(db, request.Email).WithCancellation(ct)) recent.Add((o.Total, o.CreatedAt));
         var sameIp = request.ClientIp is { } ip ? await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= request.Since, ct) : 0;
-        return new CheckoutRead(products, stock, recent, sameIp);
+        var id = request.CustomerId ?? await db.CustomerEmails.Where(e => e.Email == request.Email).Select(e => (CustomerId?)e.CustomerId).SingleOrDefaultAsync(ct);
+        _customer = id is { } found ? await db.Customers.SingleOrDefaultAsync(c => c.Id == found, ct) : null;
+        if (_customer?.MergedInto is { } survivor) _customer = await db.Customers.SingleAsync(c => c.Id == survivor, ct);
+        var customer = _customer is { } c ? new CheckoutCustomer(c.Id, c.ErasedAt is not null, c.Addresses) : null;
+        return new CheckoutRead(products, stock, recent, sameIp, customer);
+    }
+
+    private Customer? _customer;
+
+    public Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, Address? shipping, Address? billing, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_customer is not { } c || c.Id != customer.Id) throw new InvalidOperationException("The customer was not read by this checkout.");
+        c.OrderPlaced(total, shipping, billing, now);
+        return Task.CompletedTask;
     }
 
     public void Add(object aggregate) => db.Add(aggregate);
@@ -44,5 +59,5 @@ public sealed class EfCheckoutWriter(OmsDbContext db) : ICheckoutWriter
         await transaction.CommitAsync(ct);
     }
 
-    public void Reset() { }
+    public void Reset() => _customer = null;
 }

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Oms.Domain.Common;
+using Oms.Domain.Customers;
 using Oms.Domain.Inventory;
 
 namespace Oms.Infrastructure.Persistence;
@@ -20,6 +22,12 @@ public interface ICheckoutWriter
     /// same IP since <see cref="CheckoutReadRequest.Since"/>, for the risk rules.
     /// </summary>
     Task<CheckoutRead> ReadAsync(CheckoutReadRequest request, CancellationToken ct);
+
+    /// <summary>
+    /// The order belongs to a customer who exists (<see cref="CheckoutRead.Customer"/>): their figures count it and
+    /// their address book takes its addresses, with the save.
+    /// </summary>
+    Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, Address? shipping, Address? billing, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>A new aggregate (with everything it owns) that <see cref="SaveAndCommitAsync"/> writes.</summary>
     void Add(object aggregate);
@@ -47,12 +55,17 @@ public interface ICheckoutWriter
 
 /// <param name="Skus">Distinct SKUs of the order's lines.</param>
 /// <param name="Email">The customer's e-mail, trimmed and lower-case.</param>
-public sealed record CheckoutReadRequest(IReadOnlyList<string> Skus, bool WithStock, string Email, string? ClientIp, DateTimeOffset Since);
+/// <param name="CustomerId">The customer the request names; otherwise the e-mail finds them.</param>
+public sealed record CheckoutReadRequest(IReadOnlyList<string> Skus, bool WithStock, string Email, string? ClientIp, DateTimeOffset Since, CustomerId? CustomerId = null);
 
 /// <param name="Stock">Null when not asked for.</param>
 /// <param name="Recent">The customer's last 50 orders, newest first.</param>
+/// <param name="Customer">The customer of the e-mail or of the id the request named (the survivor of a merge); null when there is none yet.</param>
 public sealed record CheckoutRead(Dictionary<string, ProductTerms> Products, IReadOnlyList<StockRow>? Stock, IReadOnlyList<(long Total, DateTimeOffset CreatedAt)> Recent,
-    int OrdersFromIp);
+    int OrdersFromIp, CheckoutCustomer? Customer = null);
+
+/// <summary>A customer as a checkout reads them: who, whether their personal data was erased, and their address book.</summary>
+public sealed record CheckoutCustomer(CustomerId Id, bool Erased, IReadOnlyList<KnownAddress> Addresses);
 
 /// <summary>What ordering a product needs of it: its price, whether it can be ordered, and how routing and backorders treat it.</summary>
 public sealed record ProductTerms(string Sku, string Name, bool Active, long PriceAmount, string Currency, int WeightGrams,

@@ -19,6 +19,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 {
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<Oms.Domain.Customers.Customer> Customers => Set<Oms.Domain.Customers.Customer>();
+    public DbSet<Oms.Domain.Customers.CustomerEmailAddress> CustomerEmails => Set<Oms.Domain.Customers.CustomerEmailAddress>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
@@ -117,6 +119,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
+    /// <summary>A unique violation on <paramref name="table"/> (on SQLite, which does not say where, any unique violation).</summary>
+    public virtual bool IsUniqueViolationOn(DbUpdateException exception, string table) => IsUniqueViolation(exception);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(OmsDbContext).Assembly, t => t.Namespace == typeof(OmsDbContext).Namespace + ".Configurations");
 
@@ -124,6 +129,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public IEventDataMapper? EventMapper { get; set; }
 
     public OutboxSignal? OutboxSignal { get; set; }
+
+    /// <summary>What a save sets off in its transaction once its rows are written; set once per pooled instance by the composition root.</summary>
+    public ISaveFollower? SaveFollower { get; set; }
 
     internal bool NotifyOnCommit { get; set; }
 
@@ -138,17 +146,29 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         // Changes are detected once, here: each ChangeTracker.Entries() call and the save itself would scan every
         // tracked entity again. Nothing below changes an entity (the event data is a read-only projection).
         ChangeTracker.DetectChanges();
+        var touched = SaveFollower?.Touched(this);
+        if (touched is { Count: > 0 } && Database.CurrentTransaction is null)
+        {
+            // The save and what follows it commit together.
+            await using var tx = await Database.BeginTransactionAsync(cancellationToken);
+            var n = await SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            return n;
+        }
         var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
         ChangeTracker.AutoDetectChangesEnabled = false;
+        int written;
         try
         {
             BumpVersions();
-            return await SaveWithOutboxAsync(acceptAllChangesOnSuccess, cancellationToken);
+            written = await SaveWithOutboxAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally
         {
             ChangeTracker.AutoDetectChangesEnabled = autoDetect;
         }
+        if (touched is { Count: > 0 }) written += await SaveFollower!.FollowAsync(this, touched, cancellationToken);
+        return written;
     }
 
     /// <summary>
@@ -186,7 +206,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     private OneStatement? _oneStatement;
 
     /// <param name="Declined">Set when the statement could not write the save, EF wrote it, and the COMMIT is the caller's.</param>
-    private sealed record OneStatement(List<object> Added, Statement? SentWith)
+    private sealed record OneStatement(List<object> Added, Statement? SentWith, Statement? Within)
     {
         public string? Declined { get; set; }
     }
@@ -198,10 +218,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// COMMIT, in one round trip. Should the statement not be able to write the save, EF writes it (after
     /// <paramref name="sentWith"/>) and the caller commits: the answer is then why, and null when the save committed.
     /// </summary>
-    internal async Task<string?> SaveInOneStatementAsync(List<object> added, Statement? sentWith, CancellationToken ct)
+    /// <param name="within">Steps written into the statement's <c>WITH</c> (see <see cref="InsertOnlySave.TryAsync"/>); run on their own when EF writes the save.</param>
+    internal async Task<string?> SaveInOneStatementAsync(List<object> added, Statement? sentWith, CancellationToken ct, Statement? within = null)
     {
         if (!HasArrayParameters || Database.CurrentTransaction is null) throw new InvalidOperationException("The one-statement save runs on PostgreSQL, inside a transaction.");
-        var save = _oneStatement = new OneStatement(added, sentWith);
+        var save = _oneStatement = new OneStatement(added, sentWith, within);
         try
         {
             await SaveChangesAsync(ct);
@@ -286,7 +307,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             // The fast path's save (a checkout) goes out as one statement with its events, when it can; others go through EF.
             if (one is not null)
             {
-                var (inserted, declined) = await InsertOnlySave.TryAsync(this, changed, untracked, outbox, sentWith, commit: true, acceptAllChangesOnSuccess, cancellationToken);
+                var (inserted, declined) = await InsertOnlySave.TryAsync(this, changed, untracked, outbox, sentWith, commit: true, acceptAllChangesOnSuccess, cancellationToken, one.Within);
                 if (inserted is { } rows)
                 {
                     Saved(roots, hasEvents, payloads);
@@ -294,9 +315,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
                 }
                 one.Declined = declined;
             }
-            if (sentWith is { } first)
+            // The steps that were to go in front of the inserts, on their own: they change rows that exist already.
+            Statement? alone = one?.Within is { } steps ? new Statement("WITH " + steps.Sql + " SELECT 1", steps.Parameters, Types: steps.Types) : null;
+            if (alone is not null || sentWith is not null)
             {
-                await using var batch = RawBatch(first);
+                await using var batch = alone is { } a && sentWith is { } s ? RawBatch(a, s) : RawBatch(alone ?? sentWith!.Value);
                 try
                 {
                     await batch.ExecuteNonQueryAsync(cancellationToken);

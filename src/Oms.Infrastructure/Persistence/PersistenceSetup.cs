@@ -69,6 +69,7 @@ public static class PersistenceSetup
     {
         db.EventMapper ??= sp.GetService<IEventDataMapper>();
         db.OutboxSignal ??= sp.GetService<OutboxSignal>();
+        db.SaveFollower ??= sp.GetService<ISaveFollower>();
         return db;
     }
 

@@ -35,6 +35,9 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    public override bool IsUniqueViolationOn(DbUpdateException exception, string table) =>
+        exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.TableName == table;
+
     public override async Task NotifyAsync(string channel, string payload, CancellationToken ct) =>
         await Database.ExecuteSqlInterpolatedAsync($"SELECT pg_notify({channel}, {payload})", ct);
 

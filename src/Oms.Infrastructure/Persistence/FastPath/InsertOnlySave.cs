@@ -145,9 +145,16 @@ internal static class InsertOnlySave
     /// What a statement's text depends on, written into <paramref name="key"/>: each table's id and, when its rows go as
     /// <c>VALUES</c>, how many; then the same for the events. False when it does not fit.
     /// </summary>
-    private static bool KeyOf(List<TableRows> ordered, int events, Span<char> key, out int length)
+    private static bool KeyOf(List<TableRows> ordered, int events, int within, Span<char> key, out int length)
     {
         length = 0;
+        if (within > 0)
+        {
+            key[length++] = 'w';
+            if (!within.TryFormat(key[length..], out var w, default, CultureInfo.InvariantCulture)) return false;
+            length += w;
+            key[length++] = '|';
+        }
         foreach (var rows in ordered)
         {
             if (!rows.Table.Id.TryFormat(key[length..], out var n, default, CultureInfo.InvariantCulture)) return false;
@@ -167,14 +174,19 @@ internal static class InsertOnlySave
         return true;
     }
 
-    private static Written StatementFor(List<TableRows> ordered, int events)
+    /// <summary>The texts of the steps written in front (<c>within</c>), numbered from 1.</summary>
+    private static readonly ConcurrentDictionary<string, int> Withins = new(StringComparer.Ordinal);
+    private static int _withins;
+
+    private static Written StatementFor(List<TableRows> ordered, int events, Statement? within)
     {
         Span<char> buffer = stackalloc char[256];
-        if (!KeyOf(ordered, events, buffer, out var length))
-            return Build(ordered, events); // a statement of more tables than any save here writes: built, not kept
+        var w = within is { } steps ? Withins.GetOrAdd(steps.Sql, static _ => Interlocked.Increment(ref _withins)) : 0;
+        if (!KeyOf(ordered, events, w, buffer, out var length))
+            return Build(ordered, events, within); // a statement of more tables than any save here writes: built, not kept
         var key = buffer[..length];
         if (StatementsByKey.TryGetValue(key, out var written)) return written;
-        written = Build(ordered, events);
+        written = Build(ordered, events, within);
         StatementsByKey.TryAdd(key, written);
         return written;
     }
@@ -190,8 +202,10 @@ internal static class InsertOnlySave
     /// </summary>
     /// <param name="sentWith">A statement to send right after the write, in the same round trip (a checkout's reservation); left to the caller when this declines.</param>
     /// <param name="commit">The COMMIT goes in the same round trip, after <paramref name="sentWith"/>.</param>
+    /// <param name="within">Data-modifying steps written into the statement's <c>WITH</c> in front of the inserts (a
+    /// checkout's update of a known customer's figures): <c>name AS (…), …</c> over its own <c>$1</c>…<c>$k</c>.</param>
     public static async Task<(int? Written, string? Declined)> TryAsync(OmsDbContext db, List<EntityEntry> changed, IReadOnlyList<object> untracked, List<OutboxMessage> outbox,
-        Statement? sentWith, bool commit, bool acceptAllChanges, CancellationToken ct)
+        Statement? sentWith, bool commit, bool acceptAllChanges, CancellationToken ct, Statement? within = null)
     {
         var tables = new Dictionary<Table, TableRows>();
         foreach (var root in untracked)
@@ -220,8 +234,10 @@ internal static class InsertOnlySave
         var ordered = tables.Values.OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
         var width = 0;
         foreach (var rows in ordered) width += Width(rows);
-        var parameters = new object?[width + (outbox.Count == 0 ? 0 : OmsDbContext.OutboxColumns * (outbox.Count <= ValuesRows ? outbox.Count : 1))];
-        var next = 0;
+        var ahead = within?.Parameters.Length ?? 0;
+        var parameters = new object?[ahead + width + (outbox.Count == 0 ? 0 : OmsDbContext.OutboxColumns * (outbox.Count <= ValuesRows ? outbox.Count : 1))];
+        within?.Parameters.CopyTo(parameters, 0);
+        var next = ahead;
         foreach (var rows in ordered)
         {
             var columns = rows.Table.Columns;
@@ -248,7 +264,7 @@ internal static class InsertOnlySave
         }
         if (outbox.Count > ValuesRows) OmsDbContext.OutboxParameters(outbox).CopyTo(parameters, next);
         else if (outbox.Count > 0) OmsDbContext.OutboxValues(outbox, parameters, next);
-        var (sql, types) = StatementFor(ordered, outbox.Count);
+        var (sql, types) = StatementFor(ordered, outbox.Count, within);
         // The caller's COMMIT rides in the same round trip. Should the insert fail, PostgreSQL skips the rest of the
         // batch, COMMIT included, and the caller rolls back as after any failed save.
         var write = new Statement(sql, parameters, Reused: true, types);
@@ -427,12 +443,18 @@ internal static class InsertOnlySave
         _ => false,
     };
 
-    private static Written Build(List<TableRows> ordered, int events)
+    private static Written Build(List<TableRows> ordered, int events, Statement? within)
     {
         var sql = new StringBuilder("WITH ");
         var types = new List<DbType?>();
         var numbered = new List<int>();
-        var first = 1; // the position of the table's first parameter: the tables' in order, then the events'
+        var first = 1; // the position of the table's first parameter: the steps' in front, the tables' in order, then the events'
+        if (within is { } steps)
+        {
+            sql.Append(steps.Sql).Append(", ");
+            first += steps.Parameters.Length;
+            for (var i = 0; i < steps.Parameters.Length; i++) types.Add(steps.Types is { } t && i < t.Length ? t[i] : null);
+        }
         for (var t = 0; t < ordered.Count; t++)
         {
             var table = ordered[t].Table;

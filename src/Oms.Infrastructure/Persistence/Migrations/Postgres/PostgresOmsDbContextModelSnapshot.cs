@@ -177,6 +177,133 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.ToTable("products", (string)null);
                 });
 
+            modelBuilder.Entity("Oms.Domain.Customers.Customer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Addresses")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("addresses");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset?>("ErasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("erased_at");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("external_ids");
+
+                    b.Property<DateTimeOffset?>("FirstOrderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_order_at");
+
+                    b.Property<bool>("FollowUp")
+                        .HasColumnType("boolean")
+                        .HasColumnName("follow_up");
+
+                    b.Property<DateTimeOffset?>("LastOrderAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_order_at");
+
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("character varying(35)")
+                        .HasColumnName("locale");
+
+                    b.Property<Guid?>("MergedInto")
+                        .HasColumnType("uuid")
+                        .HasColumnName("merged_into");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("notes");
+
+                    b.Property<int>("OrderCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("order_count");
+
+                    b.Property<int>("OrdersReturned")
+                        .HasColumnType("integer")
+                        .HasColumnName("orders_returned");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("phone");
+
+                    b.PrimitiveCollection<string[]>("Tags")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("tags");
+
+                    b.Property<int>("UnitsReturned")
+                        .HasColumnType("integer")
+                        .HasColumnName("units_returned");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_customers");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_customers_created_at");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_customers_email");
+
+                    b.HasIndex("LastOrderAt")
+                        .HasDatabaseName("ix_customers_last_order_at");
+
+                    b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
+                {
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("email");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.HasKey("Email")
+                        .HasName("pk_customer_emails");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_customer_emails_customer_id");
+
+                    b.ToTable("customer_emails", (string)null);
+                });
+
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -728,6 +855,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
                     b.Property<DateTimeOffset?>("DeliveredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("delivered_at");
@@ -832,6 +963,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("ClientIp", "CreatedAt")
                         .HasDatabaseName("ix_orders_client_ip_created_at")
                         .HasFilter("client_ip IS NOT NULL");
+
+                    b.HasIndex("CustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_orders_customer_id_created_at");
 
                     b.HasIndex("Status", "Number")
                         .HasDatabaseName("ix_orders_status_number");
@@ -1745,6 +1879,94 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.Navigation("Dimensions");
                 });
 
+            modelBuilder.Entity("Oms.Domain.Customers.Customer", b =>
+                {
+                    b.OwnsMany("Oms.Domain.Customers.CustomerValue", "Values", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<long>("Amount")
+                                .HasColumnType("bigint")
+                                .HasColumnName("amount");
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("character(3)")
+                                .HasColumnName("currency")
+                                .IsFixedLength();
+
+                            b1.Property<Guid>("CustomerId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("customer_id");
+
+                            b1.Property<int>("Orders")
+                                .HasColumnType("integer")
+                                .HasColumnName("orders");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_customer_values");
+
+                            b1.HasIndex("Currency", "Amount")
+                                .HasDatabaseName("ix_customer_values_currency_amount");
+
+                            b1.HasIndex("CustomerId", "Currency")
+                                .IsUnique()
+                                .HasDatabaseName("ix_customer_values_customer_id_currency");
+
+                            b1.ToTable("customer_values", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("CustomerId")
+                                .HasConstraintName("fk_customer_values_customers_customer_id");
+                        });
+
+                    b.OwnsOne("Oms.Domain.Customers.MarketingConsent", "Consent", b1 =>
+                        {
+                            b1.Property<Guid>("CustomerId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<DateTimeOffset>("At")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("consent_at");
+
+                            b1.Property<bool>("Granted")
+                                .HasColumnType("boolean")
+                                .HasColumnName("consent_granted");
+
+                            b1.Property<string>("Source")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("consent_source");
+
+                            b1.HasKey("CustomerId");
+
+                            b1.ToTable("customers");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CustomerId")
+                                .HasConstraintName("fk_customers_customers_id");
+                        });
+
+                    b.Navigation("Consent");
+
+                    b.Navigation("Values");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
+                {
+                    b.HasOne("Oms.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_emails_customers_customer_id");
+                });
+
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
                 {
                     b.HasOne("Oms.Domain.Orders.Order", null)
@@ -2076,6 +2298,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>
                 {
+                    b.HasOne("Oms.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_orders_customers_customer_id");
+
                     b.OwnsOne("Oms.Domain.Orders.CustomerInfo", "Customer", b1 =>
                         {
                             b1.Property<Guid>("OrderId")

@@ -164,6 +164,133 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("products", (string)null);
                 });
 
+            modelBuilder.Entity("Oms.Domain.Customers.Customer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Addresses")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("addresses");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<long?>("ErasedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("erased_at");
+
+                    b.Property<string>("ExternalIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("external_ids");
+
+                    b.Property<long?>("FirstOrderAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_order_at");
+
+                    b.Property<bool>("FollowUp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("follow_up");
+
+                    b.Property<long?>("LastOrderAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_order_at");
+
+                    b.Property<string>("Locale")
+                        .HasMaxLength(35)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("locale");
+
+                    b.Property<Guid?>("MergedInto")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merged_into");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notes");
+
+                    b.Property<int>("OrderCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order_count");
+
+                    b.Property<int>("OrdersReturned")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("orders_returned");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("phone");
+
+                    b.PrimitiveCollection<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tags");
+
+                    b.Property<int>("UnitsReturned")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("units_returned");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_customers");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_customers_created_at");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_customers_email");
+
+                    b.HasIndex("LastOrderAt")
+                        .HasDatabaseName("ix_customers_last_order_at");
+
+                    b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
+                {
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("email");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.HasKey("Email")
+                        .HasName("pk_customer_emails");
+
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_customer_emails_customer_id");
+
+                    b.ToTable("customer_emails", (string)null);
+                });
+
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -713,6 +840,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnName("currency")
                         .IsFixedLength();
 
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
                     b.Property<long?>("DeliveredAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("delivered_at");
@@ -817,6 +948,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("ClientIp", "CreatedAt")
                         .HasDatabaseName("ix_orders_client_ip_created_at")
                         .HasFilter("client_ip IS NOT NULL");
+
+                    b.HasIndex("CustomerId", "CreatedAt")
+                        .HasDatabaseName("ix_orders_customer_id_created_at");
 
                     b.HasIndex("Status", "Number")
                         .HasDatabaseName("ix_orders_status_number");
@@ -1756,6 +1890,94 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Dimensions");
                 });
 
+            modelBuilder.Entity("Oms.Domain.Customers.Customer", b =>
+                {
+                    b.OwnsMany("Oms.Domain.Customers.CustomerValue", "Values", b1 =>
+                        {
+                            b1.Property<Guid>("Id")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<long>("Amount")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("amount");
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("currency")
+                                .IsFixedLength();
+
+                            b1.Property<Guid>("CustomerId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("customer_id");
+
+                            b1.Property<int>("Orders")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("orders");
+
+                            b1.HasKey("Id")
+                                .HasName("pk_customer_values");
+
+                            b1.HasIndex("Currency", "Amount")
+                                .HasDatabaseName("ix_customer_values_currency_amount");
+
+                            b1.HasIndex("CustomerId", "Currency")
+                                .IsUnique()
+                                .HasDatabaseName("ix_customer_values_customer_id_currency");
+
+                            b1.ToTable("customer_values", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("CustomerId")
+                                .HasConstraintName("fk_customer_values_customers_customer_id");
+                        });
+
+                    b.OwnsOne("Oms.Domain.Customers.MarketingConsent", "Consent", b1 =>
+                        {
+                            b1.Property<Guid>("CustomerId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<long>("At")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_at");
+
+                            b1.Property<bool>("Granted")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("consent_granted");
+
+                            b1.Property<string>("Source")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("consent_source");
+
+                            b1.HasKey("CustomerId");
+
+                            b1.ToTable("customers");
+
+                            b1.WithOwner()
+                                .HasForeignKey("CustomerId")
+                                .HasConstraintName("fk_customers_customers_id");
+                        });
+
+                    b.Navigation("Consent");
+
+                    b.Navigation("Values");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
+                {
+                    b.HasOne("Oms.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_emails_customers_customer_id");
+                });
+
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
                 {
                     b.HasOne("Oms.Domain.Orders.Order", null)
@@ -2083,6 +2305,12 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Oms.Domain.Orders.Order", b =>
                 {
+                    b.HasOne("Oms.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_orders_customers_customer_id");
+
                     b.OwnsOne("Oms.Domain.Orders.CustomerInfo", "Customer", b1 =>
                         {
                             b1.Property<Guid>("OrderId")

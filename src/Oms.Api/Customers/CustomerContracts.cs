@@ -1,0 +1,134 @@
+using System.ComponentModel.DataAnnotations;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Customers;
+
+namespace Oms.Api.Customers;
+
+/// <summary>The <c>Customers</c> section of configuration: where the segments begin.</summary>
+public sealed class CustomerOptions
+{
+    /// <summary>Days since the last order within which a customer is new, active or loyal (default 90); after that, at risk.</summary>
+    public int ActiveDays { get; set; } = 90;
+    /// <summary>Days since the last order after which a customer is lapsed (default 365).</summary>
+    public int LapsedDays { get; set; } = 365;
+    /// <summary>Orders from which a recent customer is loyal (default 5).</summary>
+    public int LoyalOrders { get; set; } = 5;
+
+    public SegmentThresholds Thresholds() => SegmentThresholds.Checked(ActiveDays, LapsedDays, LoyalOrders);
+}
+
+/// <summary>What the customer's orders in one currency are worth: placed and not cancelled, less refunds.</summary>
+public sealed record CustomerValueDto
+{
+    /// <summary>ISO 4217.</summary>
+    public required string Currency { get; init; }
+    /// <summary>Minor units.</summary>
+    public required long Amount { get; init; }
+    /// <summary>Orders in this currency, placed and not cancelled.</summary>
+    public required int Orders { get; init; }
+    /// <summary>Amount / orders, in minor units, rounded half away from zero.</summary>
+    public required long AverageOrderValue { get; init; }
+}
+
+public sealed record MarketingConsentDto
+{
+    public required bool Granted { get; init; }
+    /// <summary>Where the customer said so: checkout, newsletter_form, support_call, …</summary>
+    public required string Source { get; init; }
+    public required DateTimeOffset At { get; init; }
+}
+
+/// <summary>An address the customer used; the first of a kind is the default for it.</summary>
+public sealed record CustomerAddressDto
+{
+    public required AddressDto Address { get; init; }
+    public required bool DefaultShipping { get; init; }
+    public required bool DefaultBilling { get; init; }
+}
+
+/// <summary>
+/// One person across channels: found by any of their e-mail addresses, with what they told us, the addresses they
+/// used, and figures kept current as their orders move.
+/// </summary>
+public sealed record CustomerDto
+{
+    public required Guid Id { get; init; }
+    /// <summary>The address the first order came with (lower case).</summary>
+    public required string Email { get; init; }
+    public required string? Name { get; init; }
+    public required string? Phone { get; init; }
+    /// <summary>BCP 47, e.g. de-DE.</summary>
+    public required string? Locale { get; init; }
+    public required string? Notes { get; init; }
+    public required IReadOnlyList<string> Tags { get; init; }
+    /// <summary>The customer's id on each channel that knows them (a marketplace's buyer id), by channel.</summary>
+    public required IReadOnlyDictionary<string, string> ExternalIds { get; init; }
+    public required MarketingConsentDto? MarketingConsent { get; init; }
+    public required IReadOnlyList<CustomerAddressDto> Addresses { get; init; }
+    /// <summary>Orders placed and not cancelled (an exchange's replacement is not one).</summary>
+    public required int OrderCount { get; init; }
+    /// <summary>Per currency, in currency order.</summary>
+    public required IReadOnlyList<CustomerValueDto> LifetimeValue { get; init; }
+    public required DateTimeOffset? FirstOrderAt { get; init; }
+    public required DateTimeOffset? LastOrderAt { get; init; }
+    /// <summary>Orders with at least one unit received back.</summary>
+    public required int OrdersReturned { get; init; }
+    public required int UnitsReturned { get; init; }
+    /// <summary>OrdersReturned / OrderCount, 0-1 to four places (0 without orders).</summary>
+    public required decimal ReturnRate { get; init; }
+    /// <summary>From the order count and the last order's date, with the thresholds in configuration (Customers:ActiveDays, LapsedDays, LoyalOrders).</summary>
+    public required CustomerSegment Segment { get; init; }
+    /// <summary>Someone should get in touch (set by a low rating, cleared by staff).</summary>
+    public required bool FollowUp { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public required int Version { get; init; }
+
+    public static CustomerDto From(Customer c, SegmentThresholds segments, DateTimeOffset now) => new()
+    {
+        Id = c.Id.Value, Email = c.Email, Name = c.Name, Phone = c.Phone, Locale = c.Locale, Notes = c.Notes, Tags = [.. c.Tags],
+        ExternalIds = new Dictionary<string, string>(c.ExternalIds),
+        MarketingConsent = c.Consent is { } consent ? new MarketingConsentDto { Granted = consent.Granted, Source = consent.Source, At = consent.At } : null,
+        Addresses = [.. c.Addresses.Select(a => new CustomerAddressDto { Address = AddressDto.From(a.Address)!, DefaultShipping = a.DefaultShipping, DefaultBilling = a.DefaultBilling })],
+        OrderCount = c.OrderCount,
+        LifetimeValue = [.. c.Figures.Value.Select(v => new CustomerValueDto { Currency = v.Currency, Amount = v.Amount, Orders = v.Orders, AverageOrderValue = v.AverageOrder })],
+        FirstOrderAt = c.FirstOrderAt, LastOrderAt = c.LastOrderAt, OrdersReturned = c.OrdersReturned, UnitsReturned = c.UnitsReturned, ReturnRate = c.Figures.ReturnRate,
+        Segment = segments.Of(c.OrderCount, c.LastOrderAt, now), FollowUp = c.FollowUp,
+        CreatedAt = c.CreatedAt, UpdatedAt = c.UpdatedAt, Version = c.Version,
+    };
+}
+
+/// <summary>Fields left out stay as they are; an empty string clears a text field.</summary>
+public sealed record UpdateCustomerRequest
+{
+    [StringLength(200)] public string? Name { get; init; }
+    [StringLength(50)] public string? Phone { get; init; }
+    /// <summary>BCP 47, e.g. de-DE.</summary>
+    [StringLength(35)] public string? Locale { get; init; }
+    [StringLength(4000)] public string? Notes { get; init; }
+    /// <summary>Replaces the tags (at most 50).</summary>
+    [MaxLength(Customer.MaxTags)] public IReadOnlyList<string>? Tags { get; init; }
+    /// <summary>Channel → the customer's id there; an empty value removes a channel's.</summary>
+    public Dictionary<string, string>? ExternalIds { get; init; }
+    /// <summary>Marketing consent as the customer just gave or withdrew it.</summary>
+    public ConsentRequest? MarketingConsent { get; init; }
+    /// <summary>False once someone got in touch.</summary>
+    public bool? FollowUp { get; init; }
+}
+
+public sealed record ConsentRequest
+{
+    public required bool Granted { get; init; }
+    /// <summary>Where the customer said so: checkout, newsletter_form, support_call, …</summary>
+    [StringLength(100, MinimumLength = 1)] public required string Source { get; init; }
+}
+
+/// <summary>How a customer list is sorted: a leading minus sorts descending.</summary>
+public enum CustomerSort { CreatedAt, LastOrderAt, OrderCount, LifetimeValue }
+
+/// <param name="Segment">Only customers in this segment now.</param>
+/// <param name="Search">Part of the name, e-mail or phone, case-insensitive.</param>
+/// <param name="Currency">The currency <c>lifetimeValue</c> sorts and filters by.</param>
+/// <param name="MinLifetimeValue">At least this value in <paramref name="Currency"/>, minor units.</param>
+public sealed record CustomerFilter(CustomerSegment? Segment = null, string? Tag = null, string? Email = null, string? Search = null, bool? FollowUp = null,
+    int? MinOrders = null, string? Currency = null, long? MinLifetimeValue = null);

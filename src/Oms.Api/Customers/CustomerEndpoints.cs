@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Oms.Api.Orders;
+using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
+using Oms.Domain.Customers;
+
+namespace Oms.Api.Customers;
+
+public static class CustomerEndpoints
+{
+    public static void MapCustomerEndpoints(this RouteGroupBuilder api)
+    {
+        var customers = api.MapGroup("/customers").WithTags("Customers");
+
+        customers.MapGet("/", ListAsync).RequireScope(Scopes.CustomersRead).WithName("listCustomers")
+            .WithSummary("List customers with filters (segment, tag, search, …), sorted, with cursor paging").ProducesProblem(400);
+        customers.MapGet("/{id:guid}", GetAsync).RequireScope(Scopes.CustomersRead).WithName("getCustomer")
+            .WithSummary("Get a customer with their figures").ProducesProblem(404);
+        customers.MapPatch("/{id:guid}", UpdateAsync).RequireScope(Scopes.CustomersWrite).WithName("updateCustomer")
+            .WithSummary("Change what is known about a customer; fields left out stay as they are").WithStateChangeProblems();
+        customers.MapGet("/{id:guid}/orders", OrdersAsync).RequireScope(Scopes.CustomersRead).WithName("listCustomerOrders")
+            .WithSummary("A customer's orders, newest first").ProducesProblem(400).ProducesProblem(404);
+    }
+
+    /// <param name="segment">new, active, loyal, at_risk or lapsed: where the customer stands now.</param>
+    /// <param name="tag">Customers with this tag.</param>
+    /// <param name="email">The customer one of whose e-mail addresses this is, case-insensitive.</param>
+    /// <param name="search">Part of the name, an e-mail address or the phone, case-insensitive.</param>
+    /// <param name="followUp">Only customers someone should get in touch with (true), or the others.</param>
+    /// <param name="minOrders">At least this many orders (placed and not cancelled).</param>
+    /// <param name="currency">ISO 4217: the currency sort=lifetimeValue and minLifetimeValue are in.</param>
+    /// <param name="minLifetimeValue">At least this lifetime value in currency, minor units.</param>
+    /// <param name="sort">createdAt, lastOrderAt, orderCount or lifetimeValue; a leading - sorts descending (default -createdAt).</param>
+    /// <param name="limit">1-250, default 50.</param>
+    /// <param name="cursor">The next cursor of the previous page (of the same sort).</param>
+    private static async Task<Ok<Page<CustomerDto>>> ListAsync(
+        CustomerQueries queries, CancellationToken ct,
+        string? segment = null, string? tag = null, string? email = null, string? search = null, bool? followUp = null, int? minOrders = null,
+        string? currency = null, long? minLifetimeValue = null, string? sort = null, int? limit = null, string? cursor = null)
+    {
+        var filter = new CustomerFilter(WireEnum.Parse<CustomerSegment>(segment, "segment"), tag, email, search, followUp, minOrders, currency, minLifetimeValue);
+        return TypedResults.Ok(await queries.ListAsync(filter, CustomerOrder.Parse(sort), PageRequest.Rest(limit, cursor), ct));
+    }
+
+    private static async Task<Ok<CustomerDto>> GetAsync(Guid id, CustomerQueries queries, HttpResponse response, CancellationToken ct)
+    {
+        var customer = await queries.GetAsync(new CustomerId(id), ct);
+        Preconditions.SetETag(response, customer.Version);
+        return TypedResults.Ok(customer);
+    }
+
+    private static async Task<Ok<CustomerDto>> UpdateAsync(Guid id, UpdateCustomerRequest request, CustomerService service, HttpContext http, CancellationToken ct)
+    {
+        var customer = await service.UpdateAsync(new CustomerId(id), request, Preconditions.ExpectedVersion(http.Request), ct);
+        Preconditions.SetETag(http.Response, customer.Version);
+        return TypedResults.Ok(customer);
+    }
+
+    /// <param name="limit">1-250, default 50.</param>
+    /// <param name="cursor">The next cursor of the previous page.</param>
+    private static async Task<Ok<Page<OrderDto>>> OrdersAsync(Guid id, CustomerQueries customers, OrderQueries orders, CancellationToken ct,
+        int? limit = null, string? cursor = null)
+    {
+        await customers.GetAsync(new CustomerId(id), ct); // 404 for a customer that does not exist
+        return TypedResults.Ok(await orders.ListAsync(new OrderFilter { CustomerId = id }, PageRequest.Rest(limit, cursor), ct));
+    }
+}

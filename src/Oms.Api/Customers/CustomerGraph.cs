@@ -1,0 +1,144 @@
+using GraphQL;
+using GraphQL.DataLoader;
+using GraphQL.Types;
+using Oms.Api.Orders;
+using Oms.Api.Platform.GraphQL;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
+using Oms.Domain.Customers;
+
+namespace Oms.Api.Customers;
+
+/// <summary>GraphQL for customers: thin adapters over <see cref="CustomerService"/> and <see cref="CustomerQueries"/>.</summary>
+public static class CustomerGraph
+{
+    public static void AddQueries(ObjectGraphType query)
+    {
+        query.Field<CustomerType, CustomerDto>("customer")
+            .Description("A customer by id.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.CustomersRead)
+            .ResolveAsync(async ctx => await Queries(ctx).GetAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.CancellationToken));
+        query.Field<NonNullGraphType<ConnectionType<CustomerType, CustomerDto>>, Connection<CustomerDto>>("customers")
+            .Description("Customers, filtered and sorted (default: newest first).")
+            .Argument<CustomerFilterInputType>("filter")
+            .Argument<StringGraphType>("sort", a => a.Description = "createdAt, lastOrderAt, orderCount or lifetimeValue (with filter.currency); a leading - sorts descending.")
+            .Paged()
+            .RequireScope(Scopes.CustomersRead)
+            .ResolveAsync(async ctx =>
+            {
+                var order = CustomerOrder.Parse(ctx.GetArgument<string?>("sort"));
+                var filter = ctx.GetArgument<CustomerFilter?>("filter") ?? new CustomerFilter();
+                return await ctx.ConnectionAsync(page => Queries(ctx).ListAsync(filter, order, page, ctx.CancellationToken),
+                    c => CustomerQueries.CursorOf(c, order, filter.Currency is { Length: > 0 } cur ? Oms.Domain.Common.Currencies.Normalize(cur) : null));
+            });
+    }
+
+    public static void AddMutations(ObjectGraphType mutation)
+    {
+        mutation.Field<NonNullGraphType<CustomerType>, CustomerDto>("updateCustomer")
+            .Description("Change what is known about a customer; fields left out stay as they are.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<UpdateCustomerInputType>>("input")
+            .Argument<IntGraphType>("expectedVersion", a => a.Description = "Fail with code concurrency_conflict unless the customer is at this version.")
+            .RequireScope(Scopes.CustomersWrite)
+            .ResolveAsync(async ctx => await Service(ctx).UpdateAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.GetArgument<UpdateCustomerRequest>("input"),
+                ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+    }
+
+    private static CustomerQueries Queries(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CustomerQueries>();
+    private static CustomerService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CustomerService>();
+}
+
+/// <summary>The batch loaders of the customer's GraphQL fields, one set per request (scoped).</summary>
+public sealed class CustomerGraphLoaders(OrderQueries orders)
+{
+    private readonly Dictionary<(int, string?), BatchLoader<Guid, Connection<OrderDto>>> _orders = [];
+
+    /// <summary>The page of each customer's orders for one (first, after): two queries for all the customers of a page.</summary>
+    public BatchLoader<Guid, Connection<OrderDto>> Orders(PageRequest page)
+    {
+        lock (_orders)
+        {
+            if (!_orders.TryGetValue((page.Take, page.After), out var loader))
+                _orders[(page.Take, page.After)] = loader = new BatchLoader<Guid, Connection<OrderDto>>(async (ids, ct) =>
+                    (await orders.ForCustomersAsync(ids, page, ct)).ToDictionary(kv => kv.Key, kv => Connection<OrderDto>.From(kv.Value, OrderQueries.CursorOf, page)));
+            return loader;
+        }
+    }
+}
+
+public sealed class CustomerType : ContractGraphType<CustomerDto>
+{
+    public CustomerType()
+    {
+        Name = "Customer";
+        Description = "One person across channels, with their figures kept current as their orders move.";
+        Field<NonNullGraphType<ConnectionType<OrderType, OrderDto>>, IDataLoaderResult<Connection<OrderDto>?>>("orders")
+            .Description("The customer's orders, newest first (needs orders:read). Batched: one query for a page of customers.")
+            .Paged()
+            .RequireScope(Scopes.OrdersRead)
+            .Resolve(ctx =>
+            {
+                var page = PageRequest.Graph(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"));
+                return ctx.RequestServices!.GetRequiredService<CustomerGraphLoaders>().Orders(page).Load(ctx.Source.Id);
+            });
+    }
+}
+
+public sealed class CustomerValueType : ContractGraphType<CustomerValueDto>
+{
+    public CustomerValueType() => Name = "CustomerValue";
+}
+
+public sealed class MarketingConsentType : ContractGraphType<MarketingConsentDto>
+{
+    public MarketingConsentType() => Name = "MarketingConsent";
+}
+
+public sealed class CustomerAddressType : ContractGraphType<CustomerAddressDto>
+{
+    public CustomerAddressType() => Name = "CustomerAddress";
+}
+
+public sealed class CustomerFilterInputType : InputObjectGraphType<CustomerFilter>
+{
+    public CustomerFilterInputType()
+    {
+        Name = "CustomerFilter";
+        Field(x => x.Segment, type: typeof(EnumerationGraphType<CustomerSegment>)).Description("Where the customer stands now.");
+        Field(x => x.Tag, nullable: true).Description("Customers with this tag.");
+        Field(x => x.Email, nullable: true).Description("The customer one of whose e-mail addresses this is, case-insensitive.");
+        Field(x => x.Search, nullable: true).Description("Part of the name, an e-mail address or the phone, case-insensitive.");
+        Field(x => x.FollowUp, nullable: true).Description("Only customers someone should get in touch with (true), or the others.");
+        Field(x => x.MinOrders, nullable: true).Description("At least this many orders (placed and not cancelled).");
+        Field(x => x.Currency, nullable: true).Description("ISO 4217: the currency sort lifetimeValue and minLifetimeValue are in.");
+        Field(x => x.MinLifetimeValue, type: typeof(LongGraphType)).Description("At least this lifetime value in currency, minor units.");
+    }
+}
+
+public sealed class ConsentInputType : InputObjectGraphType<ConsentRequest>
+{
+    public ConsentInputType()
+    {
+        Name = "ConsentInput";
+        Field(x => x.Granted);
+        Field(x => x.Source).Description("Where the customer said so: checkout, newsletter_form, support_call, …");
+    }
+}
+
+public sealed class UpdateCustomerInputType : InputObjectGraphType<UpdateCustomerRequest>
+{
+    public UpdateCustomerInputType()
+    {
+        Name = "UpdateCustomerInput";
+        Field(x => x.Name, nullable: true);
+        Field(x => x.Phone, nullable: true);
+        Field(x => x.Locale, nullable: true).Description("BCP 47, e.g. de-DE.");
+        Field(x => x.Notes, nullable: true);
+        Field(x => x.Tags, type: typeof(ListGraphType<NonNullGraphType<StringGraphType>>)).Description("Replaces the tags (at most 50).");
+        Field(x => x.ExternalIds, type: typeof(StringMapGraphType)).Description("Channel → the customer's id there; an empty value removes a channel's.");
+        Field(x => x.MarketingConsent, type: typeof(ConsentInputType));
+        Field(x => x.FollowUp, nullable: true).Description("False once someone got in touch.");
+    }
+}

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Common;
+using Oms.Domain.Customers;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Customers;
+
+/// <summary>How a list of customers is sorted, as clients write it: <c>lastOrderAt</c>, <c>-lifetimeValue</c>, …</summary>
+public sealed record CustomerOrder(CustomerSort By, bool Descending)
+{
+    public static readonly CustomerOrder Default = new(CustomerSort.CreatedAt, Descending: true);
+
+    public static CustomerOrder Parse(string? sort, string field = "sort")
+    {
+        if (string.IsNullOrEmpty(sort)) return Default;
+        var descending = sort.StartsWith('-');
+        var name = descending ? sort[1..] : sort;
+        foreach (var by in Enum.GetValues<CustomerSort>())
+            if (string.Equals(name, JsonNamingPolicyName(by), StringComparison.Ordinal)) return new CustomerOrder(by, descending);
+        throw RequestValidationException.For(field, "One of createdAt, lastOrderAt, orderCount, lifetimeValue, each with a leading - for descending.");
+    }
+
+    private static string JsonNamingPolicyName(CustomerSort by) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(by.ToString());
+
+    public override string ToString() => (Descending ? "-" : "") + JsonNamingPolicyName(By);
+}
+
+public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> options, TimeProvider clock)
+{
+    private SegmentThresholds Segments => options.Value.Thresholds();
+
+    public CustomerDto Map(Customer c) => CustomerDto.From(c, Segments, clock.GetUtcNow());
+
+    public async Task<CustomerDto> GetAsync(CustomerId id, CancellationToken ct) =>
+        Map(await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value));
+
+    /// <summary>Customers by id (GraphQL batches them per page).</summary>
+    public async Task<Dictionary<Guid, CustomerDto>> ByIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Select(i => new CustomerId(i)).ToList();
+        return (await db.Customers.AsNoTracking().Where(c => wanted.Contains(c.Id)).ToListAsync(ct)).ToDictionary(c => c.Id.Value, Map);
+    }
+
+    private static readonly DateTimeOffset NoOrder = DateTimeOffset.UnixEpoch;
+
+    /// <summary>Merged customers are left out (their survivor stands for them); keyset paging on the sort key and the id.</summary>
+    public async Task<Page<CustomerDto>> ListAsync(CustomerFilter filter, CustomerOrder order, PageRequest page, CancellationToken ct)
+    {
+        var q = db.Customers.AsNoTracking().Where(c => c.MergedInto == null);
+        var now = clock.GetUtcNow();
+        if (filter.Segment is { } segment) q = InSegment(q, segment, Segments, now);
+        if (filter.Tag is { Length: > 0 } tag) q = q.Where(c => c.Tags.Contains(tag));
+        if (filter.Email is { Length: > 0 } email)
+        {
+            var normalized = CustomerEmail.Normalize(email);
+            q = q.Where(c => db.CustomerEmails.Any(e => e.CustomerId == c.Id && e.Email == normalized));
+        }
+        if (filter.Search is { Length: > 0 } search)
+        {
+            var pattern = "%" + search.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            q = q.Where(c => EF.Functions.Like(c.Name!.ToLower(), pattern, "\\") || EF.Functions.Like(c.Phone!, pattern, "\\")
+                             || db.CustomerEmails.Any(e => e.CustomerId == c.Id && EF.Functions.Like(e.Email, pattern, "\\")));
+        }
+        if (filter.FollowUp is { } followUp) q = q.Where(c => c.FollowUp == followUp);
+        if (filter.MinOrders is { } min) q = q.Where(c => c.OrderCount >= min);
+        var currency = filter.Currency is { Length: > 0 } given ? Currencies.Normalize(given) : null;
+        if ((order.By == CustomerSort.LifetimeValue || filter.MinLifetimeValue is not null) && currency is null)
+            throw RequestValidationException.For("currency", "Sorting or filtering by lifetime value needs the currency it is in.");
+        if (filter.MinLifetimeValue is { } minValue) q = q.Where(c => c.Values.Any(v => v.Currency == currency && v.Amount >= minValue));
+
+        var after = page.AfterPosition is { } position ? Position.Parse(position, order, page.AfterField) : null;
+        var rows = order.By switch
+        {
+            CustomerSort.CreatedAt => await Sorted(q, c => c.CreatedAt, order.Descending, after?.Time, after?.Id, page.Take, ct),
+            CustomerSort.LastOrderAt => await Sorted(q, c => c.LastOrderAt ?? NoOrder, order.Descending, after?.Time, after?.Id, page.Take, ct),
+            CustomerSort.OrderCount => await Sorted(q, c => c.OrderCount, order.Descending, after is null ? null : (int)after.Number, after?.Id, page.Take, ct),
+            _ => await Sorted(q, c => c.Values.Where(v => v.Currency == currency).Select(v => v.Amount).FirstOrDefault(), order.Descending, after?.Number, after?.Id, page.Take, ct),
+        };
+        var dtos = rows.Select(Map).ToList();
+        return page.Page(dtos, d => d, d => CursorOf(d, order, currency));
+    }
+
+    /// <summary>The cursor that resumes a list in <paramref name="order"/> right after <paramref name="customer"/>.</summary>
+    public static string CursorOf(CustomerDto customer, CustomerOrder order, string? currency)
+    {
+        var key = order.By switch
+        {
+            CustomerSort.CreatedAt => customer.CreatedAt.UtcTicks,
+            CustomerSort.LastOrderAt => (customer.LastOrderAt ?? NoOrder).UtcTicks,
+            CustomerSort.OrderCount => customer.OrderCount,
+            _ => customer.LifetimeValue.FirstOrDefault(v => v.Currency == currency)?.Amount ?? 0,
+        };
+        return Cursor.Encode($"{order}|{key.ToString(CultureInfo.InvariantCulture)}|{customer.Id:D}");
+    }
+
+    private sealed record Position(long Number, Guid Id)
+    {
+        public DateTimeOffset Time => new(Number, TimeSpan.Zero);
+
+        public static Position Parse(string position, CustomerOrder order, string field)
+        {
+            var parts = position.Split('|');
+            if (parts.Length == 3 && parts[0] == order.ToString() && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
+                && Guid.TryParse(parts[2], out var id) && (order.By is not (CustomerSort.CreatedAt or CustomerSort.LastOrderAt) || n is >= 0 and <= 3155378975999999999))
+                return new Position(n, id);
+            throw RequestValidationException.For(field, "The cursor is not one this API handed out for this sort.");
+        }
+    }
+
+    private sealed class Box<T>(T value)
+    {
+        public T Value { get; } = value;
+    }
+
+    /// <summary>
+    /// <paramref name="q"/> sorted by <paramref name="key"/> and then the id, the page after (<paramref name="after"/>,
+    /// <paramref name="afterId"/>) when given: <c>key &gt; k OR (key = k AND id &gt; i)</c>, mirrored when descending.
+    /// </summary>
+    private static async Task<List<Customer>> Sorted<TKey>(IQueryable<Customer> q, Expression<Func<Customer, TKey>> key, bool descending, TKey? after, Guid? afterId,
+        int take, CancellationToken ct) where TKey : struct
+    {
+        if (after is { } k && afterId is { } i)
+        {
+            var c = key.Parameters[0];
+            // Through a closure, so that EF sends them as parameters.
+            var value = Expression.Property(Expression.Constant(new Box<TKey>(k)), nameof(Box<TKey>.Value));
+            var id = Expression.Property(Expression.Constant(new Box<CustomerId>(new CustomerId(i))), nameof(Box<CustomerId>.Value));
+            var byId = Expression.Call(Expression.Property(c, nameof(Customer.Id)), typeof(CustomerId).GetMethod(nameof(CustomerId.CompareTo), [typeof(CustomerId)])!, id);
+            var zero = Expression.Constant(0);
+            var body = descending
+                ? Expression.OrElse(Expression.LessThan(key.Body, value), Expression.AndAlso(Expression.Equal(key.Body, value), Expression.LessThan(byId, zero)))
+                : Expression.OrElse(Expression.GreaterThan(key.Body, value), Expression.AndAlso(Expression.Equal(key.Body, value), Expression.GreaterThan(byId, zero)));
+            q = q.Where(Expression.Lambda<Func<Customer, bool>>(body, c));
+        }
+        var sorted = descending ? q.OrderByDescending(key).ThenByDescending(c => c.Id) : q.OrderBy(key).ThenBy(c => c.Id);
+        return await sorted.Take(take + 1).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The customers in <paramref name="segment"/> now, as ranges of the stored order count and last order's date
+    /// (<see cref="SegmentThresholds.Of"/> written as a filter; a test compares the two).
+    /// </summary>
+    private static IQueryable<Customer> InSegment(IQueryable<Customer> q, CustomerSegment segment, SegmentThresholds t, DateTimeOffset now)
+    {
+        var active = now.AddDays(-t.ActiveDays);
+        var lapsed = now.AddDays(-t.LapsedDays);
+        var loyal = t.LoyalOrders;
+        return segment switch
+        {
+            CustomerSegment.New => q.Where(c => c.OrderCount <= 0 || c.LastOrderAt == null || (c.OrderCount == 1 && c.LastOrderAt >= active)),
+            CustomerSegment.Active => q.Where(c => c.OrderCount > 1 && c.OrderCount < loyal && c.LastOrderAt >= active),
+            CustomerSegment.Loyal => q.Where(c => c.OrderCount >= loyal && c.LastOrderAt >= active),
+            CustomerSegment.AtRisk => q.Where(c => c.OrderCount > 0 && c.LastOrderAt < active && c.LastOrderAt >= lapsed),
+            _ => q.Where(c => c.OrderCount > 0 && c.LastOrderAt < lapsed),
+        };
+    }
+}

@@ -1,0 +1,162 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Oms.Infrastructure.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Customers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "customer_id",
+                table: "orders",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "customers",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    phone = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: true),
+                    locale = table.Column<string>(type: "character varying(35)", maxLength: 35, nullable: true),
+                    notes = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    consent_granted = table.Column<bool>(type: "boolean", nullable: true),
+                    consent_source = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    consent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    order_count = table.Column<int>(type: "integer", nullable: false),
+                    first_order_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_order_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    orders_returned = table.Column<int>(type: "integer", nullable: false),
+                    units_returned = table.Column<int>(type: "integer", nullable: false),
+                    external_ids = table.Column<string>(type: "text", nullable: false),
+                    follow_up = table.Column<bool>(type: "boolean", nullable: false),
+                    merged_into = table.Column<Guid>(type: "uuid", nullable: true),
+                    erased_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    addresses = table.Column<string>(type: "text", nullable: false),
+                    tags = table.Column<string[]>(type: "text[]", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_customers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "customer_emails",
+                columns: table => new
+                {
+                    email = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_customer_emails", x => x.email);
+                    table.ForeignKey(
+                        name: "fk_customer_emails_customers_customer_id",
+                        column: x => x.customer_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "customer_values",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    currency = table.Column<string>(type: "character(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    orders = table.Column<int>(type: "integer", nullable: false),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_customer_values", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_customer_values_customers_customer_id",
+                        column: x => x.customer_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_customer_id_created_at",
+                table: "orders",
+                columns: new[] { "customer_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customer_emails_customer_id",
+                table: "customer_emails",
+                column: "customer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customer_values_currency_amount",
+                table: "customer_values",
+                columns: new[] { "currency", "amount" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customer_values_customer_id_currency",
+                table: "customer_values",
+                columns: new[] { "customer_id", "currency" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customers_created_at",
+                table: "customers",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customers_email",
+                table: "customers",
+                column: "email");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customers_last_order_at",
+                table: "customers",
+                column: "last_order_at");
+
+            migrationBuilder.AddForeignKey(
+                name: "fk_orders_customers_customer_id",
+                table: "orders",
+                column: "customer_id",
+                principalTable: "customers",
+                principalColumn: "id",
+                onDelete: ReferentialAction.Restrict);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "fk_orders_customers_customer_id",
+                table: "orders");
+
+            migrationBuilder.DropTable(
+                name: "customer_emails");
+
+            migrationBuilder.DropTable(
+                name: "customer_values");
+
+            migrationBuilder.DropTable(
+                name: "customers");
+
+            migrationBuilder.DropIndex(
+                name: "ix_orders_customer_id_created_at",
+                table: "orders");
+
+            migrationBuilder.DropColumn(
+                name: "customer_id",
+                table: "orders");
+        }
+    }
+}
