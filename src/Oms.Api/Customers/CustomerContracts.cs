@@ -80,6 +80,10 @@ public sealed record CustomerDto
     public required CustomerSegment Segment { get; init; }
     /// <summary>Someone should get in touch (set by a low rating, cleared by staff).</summary>
     public required bool FollowUp { get; init; }
+    /// <summary>Set when this customer was a duplicate merged into another: that one stands for them now.</summary>
+    public required Guid? MergedInto { get; init; }
+    /// <summary>When the customer's personal data was erased (their figures stay for the books).</summary>
+    public required DateTimeOffset? ErasedAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
     public required int Version { get; init; }
@@ -93,7 +97,7 @@ public sealed record CustomerDto
         OrderCount = c.OrderCount,
         LifetimeValue = [.. c.Figures.Value.Select(v => new CustomerValueDto { Currency = v.Currency, Amount = v.Amount, Orders = v.Orders, AverageOrderValue = v.AverageOrder })],
         FirstOrderAt = c.FirstOrderAt, LastOrderAt = c.LastOrderAt, OrdersReturned = c.OrdersReturned, UnitsReturned = c.UnitsReturned, ReturnRate = c.Figures.ReturnRate,
-        Segment = segments.Of(c.OrderCount, c.LastOrderAt, now), FollowUp = c.FollowUp,
+        Segment = segments.Of(c.OrderCount, c.LastOrderAt, now), FollowUp = c.FollowUp, MergedInto = c.MergedInto?.Value, ErasedAt = c.ErasedAt,
         CreatedAt = c.CreatedAt, UpdatedAt = c.UpdatedAt, Version = c.Version,
     };
 }

@@ -55,16 +55,17 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
         var now = clock.GetUtcNow();
         if (filter.Segment is { } segment) q = InSegment(q, segment, Segments, now);
         if (filter.Tag is { Length: > 0 } tag) q = q.Where(c => c.Tags.Contains(tag));
+        // A duplicate merged into a customer still finds them by its address.
         if (filter.Email is { Length: > 0 } email)
         {
             var normalized = CustomerEmail.Normalize(email);
-            q = q.Where(c => db.CustomerEmails.Any(e => e.CustomerId == c.Id && e.Email == normalized));
+            q = q.Where(c => c.Email == normalized || db.Customers.Any(d => d.MergedInto == c.Id && d.Email == normalized));
         }
         if (filter.Search is { Length: > 0 } search)
         {
             var pattern = "%" + search.Trim().ToLowerInvariant().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            q = q.Where(c => EF.Functions.Like(c.Name!.ToLower(), pattern, "\\") || EF.Functions.Like(c.Phone!, pattern, "\\")
-                             || db.CustomerEmails.Any(e => e.CustomerId == c.Id && EF.Functions.Like(e.Email, pattern, "\\")));
+            q = q.Where(c => EF.Functions.Like(c.Email, pattern, "\\") || EF.Functions.Like(c.Name!.ToLower(), pattern, "\\") || EF.Functions.Like(c.Phone!, pattern, "\\")
+                             || db.Customers.Any(d => d.MergedInto == c.Id && EF.Functions.Like(d.Email, pattern, "\\")));
         }
         if (filter.FollowUp is { } followUp) q = q.Where(c => c.FollowUp == followUp);
         if (filter.MinOrders is { } min) q = q.Where(c => c.OrderCount >= min);
@@ -76,7 +77,8 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
         var after = page.AfterPosition is { } position ? Position.Parse(position, order, page.AfterField) : null;
         var rows = order.By switch
         {
-            CustomerSort.CreatedAt => await Sorted(q, c => c.CreatedAt, order.Descending, after?.Time, after?.Id, page.Take, ct),
+            // Version 7 ids are the creation order: no index of its own.
+            CustomerSort.CreatedAt => await ById(q, order.Descending, after?.Id, page.Take, ct),
             CustomerSort.LastOrderAt => await Sorted(q, c => c.LastOrderAt ?? NoOrder, order.Descending, after?.Time, after?.Id, page.Take, ct),
             CustomerSort.OrderCount => await Sorted(q, c => c.OrderCount, order.Descending, after is null ? null : (int)after.Number, after?.Id, page.Take, ct),
             _ => await Sorted(q, c => c.Values.Where(v => v.Currency == currency).Select(v => v.Amount).FirstOrDefault(), order.Descending, after?.Number, after?.Id, page.Take, ct),
@@ -90,7 +92,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
     {
         var key = order.By switch
         {
-            CustomerSort.CreatedAt => customer.CreatedAt.UtcTicks,
+            CustomerSort.CreatedAt => 0,
             CustomerSort.LastOrderAt => (customer.LastOrderAt ?? NoOrder).UtcTicks,
             CustomerSort.OrderCount => customer.OrderCount,
             _ => customer.LifetimeValue.FirstOrDefault(v => v.Currency == currency)?.Amount ?? 0,
@@ -106,10 +108,20 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
         {
             var parts = position.Split('|');
             if (parts.Length == 3 && parts[0] == order.ToString() && long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n)
-                && Guid.TryParse(parts[2], out var id) && (order.By is not (CustomerSort.CreatedAt or CustomerSort.LastOrderAt) || n is >= 0 and <= 3155378975999999999))
+                && Guid.TryParse(parts[2], out var id) && (order.By is not CustomerSort.LastOrderAt || n is >= 0 and <= 3155378975999999999))
                 return new Position(n, id);
             throw RequestValidationException.For(field, "The cursor is not one this API handed out for this sort.");
         }
+    }
+
+    private static async Task<List<Customer>> ById(IQueryable<Customer> q, bool descending, Guid? after, int take, CancellationToken ct)
+    {
+        if (after is { } a)
+        {
+            var id = new CustomerId(a);
+            q = descending ? q.Where(c => c.Id.CompareTo(id) < 0) : q.Where(c => c.Id.CompareTo(id) > 0);
+        }
+        return await (descending ? q.OrderByDescending(c => c.Id) : q.OrderBy(c => c.Id)).Take(take + 1).ToListAsync(ct);
     }
 
     private sealed class Box<T>(T value)

@@ -42,7 +42,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
             await work.ChangeAsync(async () =>
             {
                 var emails = orders.Select(o => CustomerEmail.Normalize(o.Customer.Email)).Distinct().ToList();
-                var known = await db.CustomerEmails.AsNoTracking().Where(e => emails.Contains(e.Email)).ToDictionaryAsync(e => e.Email, e => e.CustomerId, ct);
+                var known = await db.Customers.AsNoTracking().Where(c => emails.Contains(c.Email)).ToDictionaryAsync(c => c.Email, c => c.MergedInto ?? c.Id, ct);
                 foreach (var group in orders.GroupBy(o => CustomerEmail.Normalize(o.Customer.Email)))
                 {
                     if (known.ContainsKey(group.Key)) continue;
@@ -55,7 +55,6 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
                     }
                     customer.ClearDomainEvents();
                     db.Customers.Add(customer);
-                    db.CustomerEmails.Add(new CustomerEmailAddress(group.Key, customer.Id));
                     known[group.Key] = customer.Id;
                 }
                 await db.SaveChangesAsync(ct);

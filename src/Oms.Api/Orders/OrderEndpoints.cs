@@ -62,7 +62,7 @@ public static class OrderEndpoints
 
     /// <param name="status">pending, confirmed, on_hold, allocated, partially_shipped, shipped, delivered, ready_for_pickup, picked_up, completed or cancelled.</param>
     /// <param name="channel">web, marketplace, pos, mobile, phone or api.</param>
-    /// <param name="customerEmail">Exact e-mail address, case-insensitive.</param>
+    /// <param name="customerEmail">The orders of the customer with this e-mail address, case-insensitive.</param>
     /// <param name="customerId">The orders of this customer record.</param>
     /// <param name="sku">Orders with at least one line of this SKU.</param>
     /// <param name="createdFrom">Created at or after this instant (RFC 3339).</param>

@@ -66,7 +66,9 @@ public sealed class OrderQueries(OmsDbContext db)
         var q = db.Orders.AsNoTracking().Where(o => wanted.Contains(o.CustomerId));
         if (page.AfterNumber is { } before) q = q.Where(o => o.Number < before);
         var take = page.Take + 1;
-        var ranked = await q.GroupBy(o => o.CustomerId).SelectMany(g => g.OrderByDescending(o => o.Number).Take(take)).Select(o => o.Id).ToListAsync(ct);
+        // Top n per group: EF ranks the orders with ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY number DESC).
+        var ranked = (await q.GroupBy(o => o.CustomerId).Select(g => g.OrderByDescending(o => o.Number).Take(take).Select(o => o.Id).ToList()).ToListAsync(ct))
+            .SelectMany(ids => ids).ToList();
         var orders = await db.Orders.AsNoTracking().Where(o => ranked.Contains(o.Id)).OrderByDescending(o => o.Number).Select(OrderDto.Projection).ToListAsync(ct);
         var byCustomer = orders.Where(o => o.CustomerId is not null).GroupBy(o => o.CustomerId!.Value).ToDictionary(g => g.Key, g => g.ToList());
         return customerIds.ToDictionary(id => id, id => page.Page(byCustomer.GetValueOrDefault(id) ?? [], o => o, CursorOf));
@@ -80,8 +82,9 @@ public sealed class OrderQueries(OmsDbContext db)
         if (filter.Channel is { } channel) q = q.Where(o => o.Channel == channel);
         if (filter.CustomerEmail is { Length: > 0 } email)
         {
-            var normalized = email.Trim().ToLowerInvariant();
-            q = q.Where(o => o.Customer.Email == normalized);
+            // The orders of the customer this address finds (of the one it was merged into, for a duplicate's).
+            var normalized = Oms.Domain.Customers.CustomerEmail.Normalize(email);
+            q = q.Where(o => o.CustomerId == db.Customers.Where(c => c.Email == normalized).Select(c => c.MergedInto ?? c.Id).FirstOrDefault());
         }
         if (filter.CustomerId is { } customerId)
         {

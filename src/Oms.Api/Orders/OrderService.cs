@@ -87,7 +87,6 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         {
             newCustomer!.OrderPlaced(value, order.ShippingAddress, order.BillingAddress, now);
             checkout.Add(newCustomer);
-            checkout.Add(new CustomerEmailAddress(newCustomer.Email, newCustomer.Id));
         }
         if (request.Payment is { } paid)
         {
@@ -115,7 +114,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             db.ChangeTracker.Clear();
             return null;
         }
-        catch (DbUpdateException e) when (newCustomer is not null && db.IsUniqueViolationOn(e, "customer_emails"))
+        catch (DbUpdateException e) when (newCustomer is not null && db.IsUniqueViolationOn(e, "customers"))
         {
             // Another checkout made this e-mail's customer between our read and our write: place it again, for theirs.
             await tx.RollbackAsync(CancellationToken.None);

@@ -95,6 +95,14 @@ public static class EventCatalog
         list.Add(Item("purchase_order.submitted", "A purchase order was sent to the supplier.", SamplePurchaseOrder(PurchaseOrderStatus.Submitted, 0), json));
         list.Add(Item("purchase_order.received", "Goods arrived for a purchase order.", SamplePurchaseOrder(PurchaseOrderStatus.PartiallyReceived, 12), json));
         list.Add(Item("purchase_order.cancelled", "A purchase order was cancelled.", SamplePurchaseOrder(PurchaseOrderStatus.Cancelled, 0), json));
+        var customer = SampleCustomer();
+        list.Add(Item("customer.created", "A customer record was made: an order came under an e-mail address no customer had.", customer, json));
+        list.Add(Item("customer.updated", "What is known about a customer changed: details, tags, consent, external ids or the follow-up flag.",
+            customer with { Tags = ["vip"], Version = 2 }, json));
+        list.Add(Item("customer.merged", "A duplicate was merged into another customer: data is the duplicate, its mergedInto the customer that stands for it now.",
+            customer with { MergedInto = Guid.Parse("01980000-0000-7000-8000-00000000000d"), Version = 2 }, json));
+        list.Add(Item("customer.erased", "A customer's personal data was erased everywhere it was kept; their figures stay for the books.",
+            customer with { Email = "erased-0198000000007000800000000000000c@invalid", Name = "erased", Phone = null, Addresses = [], MarketingConsent = null, ErasedAt = At, Version = 2 }, json));
         list.Add(Item("webhook_subscription.disabled", "A subscription was disabled: 410 Gone, or no successful delivery for days.",
             new SubscriptionEventData(Guid.Parse("01980000-0000-7000-8000-00000000000a"), "https://example.com/hooks/oms", "The endpoint answered 410 Gone."), json));
         list.Add(Item("webhook.ping", "A test event sent with POST /webhook-subscriptions/{id}/test.",
@@ -152,9 +160,19 @@ public static class EventCatalog
         var address = new Address("Ada Lovelace", null, "Unter den Linden 1", null, "Berlin", null, "10117", "DE", null, null, null);
         var order = Order.Place(new OrderDraft(OrderChannel.Web, null, new CustomerInfo("ada@example.com", "Ada Lovelace", null), address, address,
             new Delivery(DeliveryType.Ship, null), OrderPriority.Standard, "EUR", [new LineItem("MUG-001", "Mug", 2, 1250)], null, new Dictionary<string, string>(),
-            Id: new OrderId(Guid.Parse("01980000-0000-7000-8000-000000000001"))), 100042, new Charges(499, 1900), "system", At);
+            Id: new OrderId(Guid.Parse("01980000-0000-7000-8000-000000000001")),
+            CustomerId: new Oms.Domain.Customers.CustomerId(Guid.Parse("01980000-0000-7000-8000-00000000000c"))), 100042, new Charges(499, 1900), "system", At);
         var placed = OrderDto.From(order);
         return placed with { Lines = [placed.Lines[0] with { Id = Guid.Parse("01980000-0000-7000-8000-000000000002") }] };
+    }
+
+    private static Customers.CustomerDto SampleCustomer()
+    {
+        var address = new Address("Ada Lovelace", null, "Unter den Linden 1", null, "Berlin", null, "10117", "DE", null, null, null);
+        var customer = Oms.Domain.Customers.Customer.Create("ada@example.com", "Ada Lovelace", null, At,
+            new Oms.Domain.Customers.CustomerId(Guid.Parse("01980000-0000-7000-8000-00000000000c")));
+        customer.OrderPlaced(new Money(3_099, "EUR"), address, address, At);
+        return Customers.CustomerDto.From(customer, new Oms.Domain.Customers.SegmentThresholds(), At);
     }
 
     private static ProductDto SampleProduct() => new()

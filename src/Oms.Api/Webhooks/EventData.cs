@@ -27,7 +27,7 @@ public sealed record SubscriptionEventData(Guid Id, string Url, string Reason);
 /// same DTOs, the very JSON options REST answers with (escaping included), so the text is the same byte for byte and
 /// a placed order is answered with it (<c>OmsDbContext.TakeSavedJson</c>). One place maps each event to its resource.
 /// </summary>
-public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> http) : IEventDataMapper
+public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> http, IOptions<Customers.CustomerOptions> customers) : IEventDataMapper
 {
     public JsonSerializerOptions Json { get; } = http.Value.SerializerOptions;
 
@@ -39,6 +39,8 @@ public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOption
         (_, Oms.Domain.Fulfilment.FulfilmentOrder f) => Fulfilment.FulfilmentOrderDto.From(f),
         (_, Oms.Domain.Fulfilment.Shipment s) => Fulfilment.ShipmentDto.From(s),
         (_, Oms.Domain.Returns.Return r) => Returns.ReturnDto.From(r),
+        // The segment as it was when the event happened.
+        (_, Oms.Domain.Customers.Customer c) => Customers.CustomerDto.From(c, customers.Value.Thresholds(), e.OccurredAt),
         (_, PurchaseOrder po) => await PurchaseOrderAsync(po, db, ct),
         (_, Oms.Domain.Payments.Payment payment) => Payments.PaymentDto.From(payment, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime)),
         (StockEvent s, _) => new StockEventData(s.Sku, s.NodeCode, s.OnHand, s.Reserved, s.Available),

@@ -49,17 +49,6 @@ public sealed class CustomerValue
     public int Orders { get; internal set; }
 }
 
-/// <summary>An e-mail address that leads to a customer: each address to one customer (a merge points the duplicate's at the survivor).</summary>
-public sealed class CustomerEmailAddress
-{
-    private CustomerEmailAddress() { }
-
-    public CustomerEmailAddress(string email, CustomerId customer) => (Email, CustomerId) = (CustomerEmail.Normalize(email), customer);
-
-    public string Email { get; private set; } = "";
-    public CustomerId CustomerId { get; private set; }
-}
-
 /// <summary>Something that happened to a customer (customer.created, .updated, .merged, .erased).</summary>
 public sealed record CustomerChanged(string Type, Guid AggregateId, DateTimeOffset OccurredAt, Guid? MergedInto = null) : IDomainEvent;
 
@@ -81,7 +70,7 @@ public sealed class Customer : AggregateRoot
     private Customer() { }
 
     public CustomerId Id { get; private set; }
-    /// <summary>The address orders arrived with first (normalised); further ones lead here through the address table.</summary>
+    /// <summary>The address that finds this customer (normalised, one customer per address); a merged duplicate keeps its own, which leads to the survivor.</summary>
     public string Email { get; private set; } = "";
     public string? Name { get; private set; }
     public string? Phone { get; private set; }

@@ -12,11 +12,11 @@ namespace Oms.Infrastructure.Persistence;
 /// </summary>
 public sealed class EfCheckoutWriter(OmsDbContext db) : ICheckoutWriter
 {
-    // The last 50 orders are history enough, and keep this one indexed read (ix_orders_customer_email_created_at, read
+    // The last 50 orders are history enough, and keep this one indexed read (ix_orders_customer_id_created_at, read
     // backwards) however long a customer's history is. Compiled once per model (EF would otherwise rebuild and hash
     // the expression tree per call).
-    private static readonly CompiledQuery<Func<OmsDbContext, string, IAsyncEnumerable<TotalAt>>> RecentOrders = new(() => EF.CompileAsyncQuery(
-        (OmsDbContext db, string email) => db.Orders.AsNoTracking().Where(o => o.Customer.Email == email).OrderByDescending(o => o.CreatedAt).Take(50)
+    private static readonly CompiledQuery<Func<OmsDbContext, CustomerId?, IAsyncEnumerable<TotalAt>>> RecentOrders = new(() => EF.CompileAsyncQuery(
+        (OmsDbContext db, CustomerId? customer) => db.Orders.AsNoTracking().Where(o => o.CustomerId == customer).OrderByDescending(o => o.CreatedAt).Take(50)
             .Select(o => new TotalAt(o.Total, o.CreatedAt))));
 
     private sealed record TotalAt(long Total, DateTimeOffset CreatedAt);
@@ -25,12 +25,14 @@ public sealed class EfCheckoutWriter(OmsDbContext db) : ICheckoutWriter
     {
         var products = await ProductTerms.ReadAsync(db, request.Skus, ct);
         var stock = request.WithStock ? await StockRow.ReadAsync(db, [.. request.Skus], ct) : null;
-        var recent = new List<(long, DateTimeOffset)>(4);
-        await foreach (var o in RecentOrders.For(db)(db, request.Email).WithCancellation(ct)) recent.Add((o.Total, o.CreatedAt));
-        var sameIp = request.ClientIp is { } ip ? await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= request.Since, ct) : 0;
-        var id = request.CustomerId ?? await db.CustomerEmails.Where(e => e.Email == request.Email).Select(e => (CustomerId?)e.CustomerId).SingleOrDefaultAsync(ct);
-        _customer = id is { } found ? await db.Customers.SingleOrDefaultAsync(c => c.Id == found, ct) : null;
+        _customer = request.CustomerId is { } named
+            ? await db.Customers.SingleOrDefaultAsync(c => c.Id == named, ct)
+            : await db.Customers.SingleOrDefaultAsync(c => c.Email == request.Email, ct);
         if (_customer?.MergedInto is { } survivor) _customer = await db.Customers.SingleAsync(c => c.Id == survivor, ct);
+        var recent = new List<(long, DateTimeOffset)>(4);
+        if (_customer is not null)
+            await foreach (var o in RecentOrders.For(db)(db, _customer.Id).WithCancellation(ct)) recent.Add((o.Total, o.CreatedAt));
+        var sameIp = request.ClientIp is { } ip ? await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= request.Since, ct) : 0;
         var customer = _customer is { } c ? new CheckoutCustomer(c.Id, c.ErasedAt is not null, c.Addresses) : null;
         return new CheckoutRead(products, stock, recent, sameIp, customer);
     }

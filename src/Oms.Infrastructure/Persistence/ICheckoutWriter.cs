@@ -18,8 +18,8 @@ public interface ICheckoutWriter
 {
     /// <summary>
     /// What placing an order reads before it writes: the lines' products (with every stock row of them when
-    /// <see cref="CheckoutReadRequest.WithStock"/>), the customer's last 50 orders by e-mail and the orders from the
-    /// same IP since <see cref="CheckoutReadRequest.Since"/>, for the risk rules.
+    /// <see cref="CheckoutReadRequest.WithStock"/>), the customer (by e-mail, or the one named) with their last 50
+    /// orders and the orders from the same IP since <see cref="CheckoutReadRequest.Since"/>, for the risk rules.
     /// </summary>
     Task<CheckoutRead> ReadAsync(CheckoutReadRequest request, CancellationToken ct);
 

@@ -39,28 +39,14 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
             v.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
             // One row per currency: a checkout adds to it with INSERT … ON CONFLICT.
             v.HasIndex("CustomerId", nameof(CustomerValue.Currency)).IsUnique();
-            // The list sorted by value in one currency.
-            v.HasIndex(nameof(CustomerValue.Currency), nameof(CustomerValue.Amount));
         });
         b.Navigation(c => c.Values).HasField("_values").UsePropertyAccessMode(PropertyAccessMode.Field);
-        b.HasIndex(c => c.Email);
+        // One customer per address: a checkout finds its customer here, and two first orders of one address make one.
+        // (Lists newest first go by id: version 7, the creation order.)
+        b.HasIndex(c => c.Email).IsUnique();
         // The segments are ranges of the last order's date (and the count): the list filters and sorts on them.
         b.HasIndex(c => c.LastOrderAt);
-        b.HasIndex(c => c.CreatedAt);
         b.Ignore(c => c.Figures);
         b.Ignore(c => c.DomainEvents);
-    }
-}
-
-internal sealed class CustomerEmailAddressConfiguration : IEntityTypeConfiguration<CustomerEmailAddress>
-{
-    public void Configure(EntityTypeBuilder<CustomerEmailAddress> b)
-    {
-        b.ToTable("customer_emails");
-        b.HasKey(e => e.Email);
-        b.Property(e => e.Email).HasMaxLength(320);
-        b.Property(e => e.CustomerId).HasConversion(v => v.Value, v => new CustomerId(v));
-        b.HasIndex(e => e.CustomerId);
-        b.HasOne<Customer>().WithMany().HasForeignKey(e => e.CustomerId).OnDelete(DeleteBehavior.Restrict);
     }
 }

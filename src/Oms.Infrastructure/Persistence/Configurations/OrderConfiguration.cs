@@ -36,7 +36,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasIndex(o => new { o.ClientIp, o.CreatedAt }).HasFilter("client_ip IS NOT NULL");
         b.Ignore(o => o.AmountOutstanding);
         b.HasIndex(o => o.CreatedAt);
-        // A customer's orders, newest first (their history, the timeline, the figures worked out again).
+        // A customer's orders, newest first (their history for the risk rules and the timeline, the figures worked out again).
         b.Property(o => o.CustomerId).HasConversion(v => v!.Value.Value, v => new Oms.Domain.Customers.CustomerId(v));
         b.HasIndex(o => new { o.CustomerId, o.CreatedAt });
         b.HasOne<Oms.Domain.Customers.Customer>().WithMany().HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Restrict);
@@ -48,8 +48,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             c.Property(x => x.Email).HasMaxLength(320);
             c.Property(x => x.Name).HasMaxLength(200);
             c.Property(x => x.Phone).HasMaxLength(50);
-            // Looked up by (customer_email, created_at): an index EF cannot declare across the owned type and its
-            // owner, so the CustomerHistoryIndex migration creates it in SQL.
+            // Not indexed: a customer's orders are found through customer_id (the Customers migration dropped the
+            // index on (customer_email, created_at) the risk rules read before customers existed).
         });
         b.Navigation(o => o.Customer).IsRequired();
         b.OwnsOne(o => o.ShippingAddress, AddressColumns);

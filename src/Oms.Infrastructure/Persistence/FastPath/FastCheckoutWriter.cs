@@ -24,7 +24,7 @@ public sealed class FastCheckoutWriter(OmsDbContext db, FastPathFallbacks fallba
     [
         typeof(Oms.Domain.Orders.Order), typeof(Oms.Domain.Payments.Payment), typeof(Oms.Domain.Routing.RoutingDecision),
         typeof(Oms.Domain.Routing.Allocation), typeof(Oms.Domain.Fulfilment.FulfilmentOrder), typeof(Oms.Domain.Routing.Backorder),
-        typeof(Customer), typeof(CustomerEmailAddress),
+        typeof(Customer),
     ];
 
     /// <summary>
@@ -52,12 +52,15 @@ public sealed class FastCheckoutWriter(OmsDbContext db, FastPathFallbacks fallba
     private const string ProductsWithStockSql = ProductsSql + ", s.node_id, s.on_hand, s.reserved, s.safety_stock, s.reorder_point" + ProductsFrom +
         " LEFT JOIN LATERAL (SELECT * FROM stock_items s WHERE s.sku = p.sku) s ON true";
     private const string ProductsOnlySql = ProductsSql + ProductsFrom;
-    // The customer (of the e-mail, or of the id the request named: the survivor when it was merged) and the address's
-    // last 50 orders for the risk rules, in one statement: one row at least, the customer's columns on every row.
-    private const string HistorySql = "SELECT c.id, c.erased_at IS NOT NULL, c.addresses, o.total, o.created_at FROM ";
-    private const string HistoryOrders = " LEFT JOIN LATERAL (SELECT total, created_at FROM orders WHERE customer_email = $1 ORDER BY created_at DESC LIMIT 50) o ON true";
-    private const string HistoryByEmailSql = HistorySql + "(SELECT 1) AS one LEFT JOIN customer_emails e ON e.email = $1 LEFT JOIN customers c ON c.id = e.customer_id" + HistoryOrders;
-    private const string HistoryByIdSql = HistorySql + "(SELECT 1) AS one LEFT JOIN customers n ON n.id = $2 LEFT JOIN customers c ON c.id = COALESCE(n.merged_into, n.id)" + HistoryOrders;
+    // The customer (of the e-mail, or of the id the request named: the survivor when it was merged) and their last 50
+    // orders for the risk rules, in one statement: one row at least, the customer's columns on every row. FOR KEY SHARE
+    // keeps a merge of the customer (FOR UPDATE) from committing between this read and the write, and does not stop
+    // the customer's other checkouts, whose figures updates take FOR NO KEY UPDATE.
+    private const string HistorySql = "SELECT c.id, c.erased_at IS NOT NULL, c.addresses, o.total, o.created_at FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT id, merged_into FROM customers WHERE ";
+    private const string HistoryRest = " FOR KEY SHARE) f ON true LEFT JOIN LATERAL (SELECT id, erased_at, addresses FROM customers WHERE id = COALESCE(f.merged_into, f.id) FOR KEY SHARE) c ON true" +
+        " LEFT JOIN LATERAL (SELECT total, created_at FROM orders WHERE customer_id = c.id ORDER BY created_at DESC LIMIT 50) o ON true";
+    private const string HistoryByEmailSql = HistorySql + "email = $1" + HistoryRest;
+    private const string HistoryByIdSql = HistorySql + "id = $1" + HistoryRest;
     // A known customer's figures count the order (as Customer.OrderPlaced counts it; the differential test compares
     // the two), written in front of the checkout's inserts in its one statement: relative, so that two checkouts of
     // one customer do not undo each other, and the row is locked only from the write to the COMMIT.
@@ -77,7 +80,7 @@ public sealed class FastCheckoutWriter(OmsDbContext db, FastPathFallbacks fallba
     {
         var skus = request.Skus as string[] ?? [.. request.Skus];
         Statement products = new(request.WithStock ? ProductsWithStockSql : ProductsOnlySql, [skus], Reused: true),
-            history = request.CustomerId is { } named ? new(HistoryByIdSql, [request.Email, named.Value], Reused: true) : new(HistoryByEmailSql, [request.Email], Reused: true);
+            history = request.CustomerId is { } named ? new(HistoryByIdSql, [named.Value], Reused: true) : new(HistoryByEmailSql, [request.Email], Reused: true);
         await using var batch = request.ClientIp is not { } ip
             ? db.RawBatch(products, history)
             : db.RawBatch(products, history, new(OrdersByIpSql, [ip, request.Since], Reused: true));

@@ -11,7 +11,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOmsDbContext))]
-    [Migration("20261207140617_Customers")]
+    [Migration("20261207142230_Customers")]
     partial class Customers
     {
         /// <inheritdoc />
@@ -262,36 +262,14 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_customers");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_customers_created_at");
-
                     b.HasIndex("Email")
+                        .IsUnique()
                         .HasDatabaseName("ix_customers_email");
 
                     b.HasIndex("LastOrderAt")
                         .HasDatabaseName("ix_customers_last_order_at");
 
                     b.ToTable("customers", (string)null);
-                });
-
-            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
-                {
-                    b.Property<string>("Email")
-                        .HasMaxLength(320)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("email");
-
-                    b.Property<Guid>("CustomerId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("customer_id");
-
-                    b.HasKey("Email")
-                        .HasName("pk_customer_emails");
-
-                    b.HasIndex("CustomerId")
-                        .HasDatabaseName("ix_customer_emails_customer_id");
-
-                    b.ToTable("customer_emails", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
@@ -1923,9 +1901,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                             b1.HasKey("Id")
                                 .HasName("pk_customer_values");
 
-                            b1.HasIndex("Currency", "Amount")
-                                .HasDatabaseName("ix_customer_values_currency_amount");
-
                             b1.HasIndex("CustomerId", "Currency")
                                 .IsUnique()
                                 .HasDatabaseName("ix_customer_values_customer_id_currency");
@@ -1969,16 +1944,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.Navigation("Consent");
 
                     b.Navigation("Values");
-                });
-
-            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
-                {
-                    b.HasOne("Oms.Domain.Customers.Customer", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_customer_emails_customers_customer_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>

@@ -11,6 +11,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            // The risk rules read a customer's orders by customer_id now (ix_orders_customer_id_created_at below).
+            migrationBuilder.Sql("DROP INDEX ix_orders_customer_email_created_at;");
             migrationBuilder.AddColumn<Guid>(
                 name: "customer_id",
                 table: "orders",
@@ -51,24 +53,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "customer_emails",
-                columns: table => new
-                {
-                    email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
-                    customer_id = table.Column<Guid>(type: "TEXT", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_customer_emails", x => x.email);
-                    table.ForeignKey(
-                        name: "fk_customer_emails_customers_customer_id",
-                        column: x => x.customer_id,
-                        principalTable: "customers",
-                        principalColumn: "id",
-                        onDelete: ReferentialAction.Restrict);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "customer_values",
                 columns: table => new
                 {
@@ -95,30 +79,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 columns: new[] { "customer_id", "created_at" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_customer_emails_customer_id",
-                table: "customer_emails",
-                column: "customer_id");
-
-            migrationBuilder.CreateIndex(
-                name: "ix_customer_values_currency_amount",
-                table: "customer_values",
-                columns: new[] { "currency", "amount" });
-
-            migrationBuilder.CreateIndex(
                 name: "ix_customer_values_customer_id_currency",
                 table: "customer_values",
                 columns: new[] { "customer_id", "currency" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_customers_created_at",
-                table: "customers",
-                column: "created_at");
-
-            migrationBuilder.CreateIndex(
                 name: "ix_customers_email",
                 table: "customers",
-                column: "email");
+                column: "email",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_customers_last_order_at",
@@ -142,9 +112,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "orders");
 
             migrationBuilder.DropTable(
-                name: "customer_emails");
-
-            migrationBuilder.DropTable(
                 name: "customer_values");
 
             migrationBuilder.DropTable(
@@ -157,6 +124,7 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "customer_id",
                 table: "orders");
+            migrationBuilder.Sql("CREATE INDEX ix_orders_customer_email_created_at ON orders (customer_email, created_at);");
         }
     }
 }

@@ -13,7 +13,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOmsDbContext))]
-    [Migration("20261207140550_Customers")]
+    [Migration("20261207142204_Customers")]
     partial class Customers
     {
         /// <inheritdoc />
@@ -275,36 +275,14 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_customers");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_customers_created_at");
-
                     b.HasIndex("Email")
+                        .IsUnique()
                         .HasDatabaseName("ix_customers_email");
 
                     b.HasIndex("LastOrderAt")
                         .HasDatabaseName("ix_customers_last_order_at");
 
                     b.ToTable("customers", (string)null);
-                });
-
-            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
-                {
-                    b.Property<string>("Email")
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)")
-                        .HasColumnName("email");
-
-                    b.Property<Guid>("CustomerId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("customer_id");
-
-                    b.HasKey("Email")
-                        .HasName("pk_customer_emails");
-
-                    b.HasIndex("CustomerId")
-                        .HasDatabaseName("ix_customer_emails_customer_id");
-
-                    b.ToTable("customer_emails", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
@@ -1912,9 +1890,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                             b1.HasKey("Id")
                                 .HasName("pk_customer_values");
 
-                            b1.HasIndex("Currency", "Amount")
-                                .HasDatabaseName("ix_customer_values_currency_amount");
-
                             b1.HasIndex("CustomerId", "Currency")
                                 .IsUnique()
                                 .HasDatabaseName("ix_customer_values_customer_id_currency");
@@ -1958,16 +1933,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.Navigation("Consent");
 
                     b.Navigation("Values");
-                });
-
-            modelBuilder.Entity("Oms.Domain.Customers.CustomerEmailAddress", b =>
-                {
-                    b.HasOne("Oms.Domain.Customers.Customer", null)
-                        .WithMany()
-                        .HasForeignKey("CustomerId")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_customer_emails_customers_customer_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
