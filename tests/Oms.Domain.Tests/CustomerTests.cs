@@ -6,8 +6,6 @@ namespace Oms.Domain.Tests;
 public sealed class CustomerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
-    private static readonly Address Home = new("Ada Lovelace", null, "Unter den Linden 1", null, "Berlin", null, "10117", "DE", null, null, null);
-    private static readonly Address Office = new("Ada Lovelace", "Engines Ltd", "Strand 5", null, "London", null, "WC2R 0RN", "GB", null, null, null);
 
     [Fact]
     public void Create_NormalisesTheEmail_AndRaisesCreated()
@@ -18,15 +16,12 @@ public sealed class CustomerTests
     }
 
     [Fact]
-    public void Orders_FillTheAddressBook_Once_AndTheFirstAddressOfAKindIsItsDefault()
+    public void Orders_AddUpInTheFigures()
     {
         var c = Customer.Create("ada@example.com", "Ada", null, Now);
-        c.OrderPlaced(new Money(2_000, "EUR"), Home, Office, Now);
-        c.OrderPlaced(new Money(3_000, "EUR"), Office, Office, Now.AddDays(1));
-        c.OrderPlaced(new Money(1_000, "EUR"), Home, null, Now.AddDays(2));
-        Assert.Equal(2, c.Addresses.Count);
-        Assert.Equal(new KnownAddress(Home, DefaultShipping: true, DefaultBilling: false), c.Addresses[0]);
-        Assert.Equal(new KnownAddress(Office, DefaultShipping: false, DefaultBilling: true), c.Addresses[1]);
+        c.OrderPlaced(new Money(2_000, "EUR"), Now);
+        c.OrderPlaced(new Money(3_000, "EUR"), Now.AddDays(1));
+        c.OrderPlaced(new Money(1_000, "EUR"), Now.AddDays(2));
         Assert.Equal(3, c.Figures.Orders);
         Assert.Equal(new CurrencyValue("EUR", 6_000, 3), Assert.Single(c.Figures.Value));
         Assert.Equal(Now.AddDays(2), c.Figures.LastOrderAt);
@@ -36,9 +31,9 @@ public sealed class CustomerTests
     public void A_merge_AddsTheDuplicatesFigures_AndTheDuplicateRefusesChangesAfterwards()
     {
         var keep = Customer.Create("ada@example.com", "Ada", null, Now);
-        keep.OrderPlaced(new Money(2_000, "EUR"), Home, null, Now);
+        keep.OrderPlaced(new Money(2_000, "EUR"), Now);
         var duplicate = Customer.Create("ada.lovelace@example.org", null, "+44 20 7946 0000", Now);
-        duplicate.OrderPlaced(new Money(5_000, "EUR"), Office, Office, Now.AddDays(-10));
+        duplicate.OrderPlaced(new Money(5_000, "EUR"), Now.AddDays(-10));
         duplicate.Tag(["vip"], Now);
         duplicate.ConsentTo(true, "checkout", Now.AddDays(-10));
 
@@ -50,11 +45,9 @@ public sealed class CustomerTests
         Assert.Equal("+44 20 7946 0000", keep.Phone);
         Assert.Equal(["vip"], keep.Tags);
         Assert.True(keep.Consent?.Granted);
-        Assert.Equal([Home, Office], keep.Addresses.Select(a => a.Address));
-        Assert.True(keep.Addresses[0].DefaultShipping); // the survivor's default stays
         Assert.Equal(keep.Id, duplicate.MergedInto);
         Assert.Contains(duplicate.DomainEvents, e => e is CustomerChanged { Type: "customer.merged" } m && m.MergedInto == keep.Id.Value);
-        Assert.Equal("customer.merged", Assert.Throws<ConflictException>(() => duplicate.OrderPlaced(new Money(1, "EUR"), null, null, Now)).Code);
+        Assert.Equal("customer.merged", Assert.Throws<ConflictException>(() => duplicate.OrderPlaced(new Money(1, "EUR"), Now)).Code);
         Assert.Equal("customer.merged", Assert.Throws<ConflictException>(() => keep.Absorb(duplicate, Now)).Code);
         Assert.Equal("customer.merge_with_itself", Assert.Throws<DomainException>(() => keep.Absorb(keep, Now)).Code);
     }
@@ -63,7 +56,7 @@ public sealed class CustomerTests
     public void Erase_KeepsTheFigures_AndNothingThatIdentifiesThePerson()
     {
         var c = Customer.Create("ada@example.com", "Ada Lovelace", "+49 30 1234567", Now);
-        c.OrderPlaced(new Money(2_000, "EUR"), Home, Office, Now);
+        c.OrderPlaced(new Money(2_000, "EUR"), Now);
         c.Tag(["vip"], Now);
         c.ConsentTo(true, "checkout", Now);
         var figures = c.Figures;
@@ -75,7 +68,6 @@ public sealed class CustomerTests
         Assert.Equal(Customer.Erased, c.Name);
         Assert.Null(c.Phone);
         Assert.Null(c.Consent);
-        Assert.Empty(c.Addresses);
         Assert.Empty(c.Tags);
         Assert.Equal("customer.erased", c.DomainEvents[^1].Type);
         Assert.Equal("customer.erased", Assert.Throws<ConflictException>(() => c.Erase(Now)).Code);

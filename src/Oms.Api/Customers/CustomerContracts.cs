@@ -38,17 +38,19 @@ public sealed record MarketingConsentDto
     public required DateTimeOffset At { get; init; }
 }
 
-/// <summary>An address the customer used; the first of a kind is the default for it.</summary>
+/// <summary>An address the customer's orders went to or were billed to; the most recent of each kind is the default for it.</summary>
 public sealed record CustomerAddressDto
 {
     public required AddressDto Address { get; init; }
+    /// <summary>When an order last used it.</summary>
+    public required DateTimeOffset LastUsedAt { get; init; }
     public required bool DefaultShipping { get; init; }
     public required bool DefaultBilling { get; init; }
 }
 
 /// <summary>
-/// One person across channels: found by any of their e-mail addresses, with what they told us, the addresses they
-/// used, and figures kept current as their orders move.
+/// One person across channels: found by their e-mail address, with what they told us and figures kept current as
+/// their orders move. The addresses they used: GET /customers/{id}/addresses.
 /// </summary>
 public sealed record CustomerDto
 {
@@ -64,7 +66,6 @@ public sealed record CustomerDto
     /// <summary>The customer's id on each channel that knows them (a marketplace's buyer id), by channel.</summary>
     public required IReadOnlyDictionary<string, string> ExternalIds { get; init; }
     public required MarketingConsentDto? MarketingConsent { get; init; }
-    public required IReadOnlyList<CustomerAddressDto> Addresses { get; init; }
     /// <summary>Orders placed and not cancelled (an exchange's replacement is not one).</summary>
     public required int OrderCount { get; init; }
     /// <summary>Per currency, in currency order.</summary>
@@ -93,7 +94,6 @@ public sealed record CustomerDto
         Id = c.Id.Value, Email = c.Email, Name = c.Name, Phone = c.Phone, Locale = c.Locale, Notes = c.Notes, Tags = [.. c.Tags],
         ExternalIds = new Dictionary<string, string>(c.ExternalIds),
         MarketingConsent = c.Consent is { } consent ? new MarketingConsentDto { Granted = consent.Granted, Source = consent.Source, At = consent.At } : null,
-        Addresses = [.. c.Addresses.Select(a => new CustomerAddressDto { Address = AddressDto.From(a.Address)!, DefaultShipping = a.DefaultShipping, DefaultBilling = a.DefaultBilling })],
         OrderCount = c.OrderCount,
         LifetimeValue = [.. c.Figures.Value.Select(v => new CustomerValueDto { Currency = v.Currency, Amount = v.Amount, Orders = v.Orders, AverageOrderValue = v.AverageOrder })],
         FirstOrderAt = c.FirstOrderAt, LastOrderAt = c.LastOrderAt, OrdersReturned = c.OrdersReturned, UnitsReturned = c.UnitsReturned, ReturnRate = c.Figures.ReturnRate,
@@ -118,6 +118,28 @@ public sealed record UpdateCustomerRequest
     public ConsentRequest? MarketingConsent { get; init; }
     /// <summary>False once someone got in touch.</summary>
     public bool? FollowUp { get; init; }
+}
+
+/// <summary>Everything stored about a customer (GDPR access), as the API shows each part.</summary>
+public sealed record CustomerExportDto
+{
+    public required DateTimeOffset ExportedAt { get; init; }
+    public required CustomerDto Customer { get; init; }
+    /// <summary>Records merged into this customer.</summary>
+    public required IReadOnlyList<CustomerDto> Merged { get; init; }
+    /// <summary>Every order of the customer, oldest first, with its lines, addresses and timeline.</summary>
+    public required IReadOnlyList<Orders.OrderDto> Orders { get; init; }
+    public required IReadOnlyList<Orders.TimelineEntryDto> OrderTimeline { get; init; }
+    public required IReadOnlyList<Payments.PaymentDto> Payments { get; init; }
+    public required IReadOnlyList<Fulfilment.ShipmentDto> Shipments { get; init; }
+    public required IReadOnlyList<Returns.ReturnDto> Returns { get; init; }
+}
+
+/// <summary>The same person under a second record: that one's orders, details and figures come here.</summary>
+public sealed record MergeCustomerRequest
+{
+    /// <summary>The customer to absorb; it stays as a pointer (mergedInto) and its address finds this customer from now on.</summary>
+    public required Guid DuplicateId { get; init; }
 }
 
 public sealed record ConsentRequest

@@ -20,6 +20,16 @@ public static class CustomerEndpoints
             .WithSummary("Get a customer with their figures").ProducesProblem(404);
         customers.MapPatch("/{id:guid}", UpdateAsync).RequireScope(Scopes.CustomersWrite).WithName("updateCustomer")
             .WithSummary("Change what is known about a customer; fields left out stay as they are").WithStateChangeProblems();
+        customers.MapPost("/{id:guid}/merge", MergeAsync).RequireScope(Scopes.CustomersWrite).WithName("mergeCustomers")
+            .WithSummary("Absorb a duplicate customer: its orders move here and it points here from now on").WithStateChangeProblems();
+        customers.MapGet("/{id:guid}/addresses", AddressesAsync).RequireScope(Scopes.CustomersRead).WithName("listCustomerAddresses")
+            .WithSummary("The addresses the customer's orders used, newest first, with the default for shipping and for billing").ProducesProblem(404);
+        customers.MapGet("/{id:guid}/export", (Guid id, CustomerQueries queries, CancellationToken ct) => ExportAsync(id, queries, ct))
+            .RequireScope(Scopes.CustomersRead).WithName("exportCustomer")
+            .WithSummary("Everything stored about the customer, as JSON (GDPR access)").ProducesProblem(404);
+        customers.MapPost("/{id:guid}/erase", EraseAsync).RequireScope(Scopes.CustomersWrite).WithName("eraseCustomer")
+            .WithSummary("Erase the customer's personal data everywhere it is kept, for good; amounts, SKUs and dates stay (GDPR)")
+            .ProducesProblem(404).ProducesProblem(409);
         customers.MapGet("/{id:guid}/orders", OrdersAsync).RequireScope(Scopes.CustomersRead).WithName("listCustomerOrders")
             .WithSummary("A customer's orders, newest first").ProducesProblem(400).ProducesProblem(404);
     }
@@ -57,6 +67,25 @@ public static class CustomerEndpoints
         Preconditions.SetETag(http.Response, customer.Version);
         return TypedResults.Ok(customer);
     }
+
+    private static async Task<Ok<CustomerDto>> MergeAsync(Guid id, MergeCustomerRequest request, CustomerService service, HttpContext http, CancellationToken ct)
+    {
+        var customer = await service.MergeAsync(new CustomerId(id), new CustomerId(request.DuplicateId), Preconditions.ExpectedVersion(http.Request), ct);
+        Preconditions.SetETag(http.Response, customer.Version);
+        return TypedResults.Ok(customer);
+    }
+
+    private static async Task<Ok<IReadOnlyList<CustomerAddressDto>>> AddressesAsync(Guid id, CustomerQueries queries, CancellationToken ct)
+    {
+        await queries.GetAsync(new CustomerId(id), ct); // 404 for a customer that does not exist
+        return TypedResults.Ok((await queries.AddressesAsync([id], ct))[id]);
+    }
+
+    private static async Task<Ok<CustomerExportDto>> ExportAsync(Guid id, CustomerQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ExportAsync(new CustomerId(id), ct));
+
+    private static async Task<Ok<CustomerDto>> EraseAsync(Guid id, CustomerService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.EraseAsync(new CustomerId(id), ct));
 
     /// <param name="limit">1-250, default 50.</param>
     /// <param name="cursor">The next cursor of the previous page.</param>

@@ -44,15 +44,28 @@ public static class CustomerGraph
             .RequireScope(Scopes.CustomersWrite)
             .ResolveAsync(async ctx => await Service(ctx).UpdateAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.GetArgument<UpdateCustomerRequest>("input"),
                 ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
+        AddMergeMutation(mutation);
     }
+
+    private static void AddMergeMutation(ObjectGraphType mutation) =>
+        mutation.Field<NonNullGraphType<CustomerType>, CustomerDto>("mergeCustomers")
+            .Description("The customer absorbs a duplicate: its orders move here and it points here from now on (mergedInto).")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<IdGraphType>>("duplicateId")
+            .Argument<IntGraphType>("expectedVersion", a => a.Description = "Fail with code concurrency_conflict unless the customer is at this version.")
+            .RequireScope(Scopes.CustomersWrite)
+            .ResolveAsync(async ctx => await Service(ctx).MergeAsync(new CustomerId(ctx.GuidArgument("id", "customer")),
+                new CustomerId(ctx.GuidArgument("duplicateId", "customer")), ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
 
     private static CustomerQueries Queries(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CustomerQueries>();
     private static CustomerService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<CustomerService>();
 }
 
 /// <summary>The batch loaders of the customer's GraphQL fields, one set per request (scoped).</summary>
-public sealed class CustomerGraphLoaders(OrderQueries orders)
+public sealed class CustomerGraphLoaders(OrderQueries orders, CustomerQueries customers)
 {
+    public BatchLoader<Guid, IReadOnlyList<CustomerAddressDto>> Addresses { get; } = new((ids, ct) => customers.AddressesAsync(ids, ct));
+
     private readonly Dictionary<(int, string?), BatchLoader<Guid, Connection<OrderDto>>> _orders = [];
 
     /// <summary>The page of each customer's orders for one (first, after): two queries for all the customers of a page.</summary>
@@ -74,6 +87,9 @@ public sealed class CustomerType : ContractGraphType<CustomerDto>
     {
         Name = "Customer";
         Description = "One person across channels, with their figures kept current as their orders move.";
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CustomerAddressType>>>, IDataLoaderResult<IReadOnlyList<CustomerAddressDto>?>>("addresses")
+            .Description("The addresses the customer's orders used, newest first, with the default for shipping and for billing. Batched: one query for a page of customers.")
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<CustomerGraphLoaders>().Addresses.Load(ctx.Source.Id));
         Field<NonNullGraphType<ConnectionType<OrderType, OrderDto>>, IDataLoaderResult<Connection<OrderDto>?>>("orders")
             .Description("The customer's orders, newest first (needs orders:read). Batched: one query for a page of customers.")
             .Paged()

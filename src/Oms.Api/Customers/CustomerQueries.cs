@@ -7,6 +7,7 @@ using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
 using Oms.Domain.Customers;
 using Oms.Infrastructure.Persistence;
+using Oms.Infrastructure.Persistence.Configurations;
 
 namespace Oms.Api.Customers;
 
@@ -30,7 +31,7 @@ public sealed record CustomerOrder(CustomerSort By, bool Descending)
     public override string ToString() => (Descending ? "-" : "") + JsonNamingPolicyName(By);
 }
 
-public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> options, TimeProvider clock)
+public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> options, TimeProvider clock, IServiceProvider services)
 {
     private SegmentThresholds Segments => options.Value.Thresholds();
 
@@ -44,6 +45,62 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
     {
         var wanted = ids.Select(i => new CustomerId(i)).ToList();
         return (await db.Customers.AsNoTracking().Where(c => wanted.Contains(c.Id)).ToListAsync(ct)).ToDictionary(c => c.Id.Value, Map);
+    }
+
+    /// <summary>Everything stored about the customer and the records merged into them (GDPR access).</summary>
+    public async Task<CustomerExportDto> ExportAsync(CustomerId id, CancellationToken ct)
+    {
+        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
+        CustomerId? owner = id;
+        var merged = await db.Customers.AsNoTracking().Where(c => c.MergedInto == owner).OrderBy(c => c.Id).ToListAsync(ct);
+        var orders = await db.Orders.AsNoTracking().Where(o => o.CustomerId == owner).OrderBy(o => o.Number).ToListAsync(ct);
+        var orderIds = orders.Select(o => o.Id.Value).ToList();
+        // The other features' reads, as their own APIs show each part.
+        var timelines = await services.GetRequiredService<Orders.OrderQueries>().TimelinesAsync(orderIds, ct);
+        var payments = await services.GetRequiredService<Payments.PaymentQueries>().ForOrdersAsync(orderIds, ct);
+        var shipments = await services.GetRequiredService<Fulfilment.FulfilmentQueries>().ShipmentsForOrdersAsync(orderIds, ct);
+        var returns = await services.GetRequiredService<Returns.ReturnQueries>().ForOrdersAsync(orderIds, ct);
+        IReadOnlyList<T> All<T>(Dictionary<Guid, IReadOnlyList<T>> byOrder) => [.. orderIds.SelectMany(o => byOrder.GetValueOrDefault(o) ?? [])];
+        return new CustomerExportDto
+        {
+            ExportedAt = clock.GetUtcNow(), Customer = Map(customer), Merged = [.. merged.Select(Map)], Orders = [.. orders.Select(Orders.OrderDto.From)],
+            OrderTimeline = All(timelines), Payments = All(payments), Shipments = All(shipments), Returns = All(returns),
+        };
+    }
+
+    /// <summary>
+    /// The addresses the customers' orders used (shipping and billing), newest first, at most 20 each: the most recent
+    /// shipping address is the default for shipping, the most recent billing one for billing. One query for them all.
+    /// </summary>
+    public async Task<Dictionary<Guid, IReadOnlyList<CustomerAddressDto>>> AddressesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Select(i => (CustomerId?)new CustomerId(i)).ToList();
+        var orders = await db.Orders.AsNoTracking().Where(o => wanted.Contains(o.CustomerId)).OrderByDescending(o => o.CreatedAt)
+            .Select(o => new { o.CustomerId, o.ShippingAddress, o.BillingAddress, o.CreatedAt }).ToListAsync(ct);
+        var book = new Dictionary<Guid, IReadOnlyList<CustomerAddressDto>>();
+        foreach (var group in orders.GroupBy(o => o.CustomerId!.Value.Value))
+        {
+            var list = new List<CustomerAddressDto>();
+            var (shipping, billing) = (false, false);
+            foreach (var o in group)
+                foreach (var (address, isShipping) in new[] { (o.ShippingAddress, true), (o.BillingAddress, false) })
+                {
+                    if (address is null) continue;
+                    var i = list.FindIndex(a => a.Address == AddressDto.From(address));
+                    var makeDefault = isShipping ? !shipping : !billing;
+                    if (isShipping) shipping = true;
+                    else billing = true;
+                    if (i >= 0)
+                    {
+                        list[i] = list[i] with { DefaultShipping = list[i].DefaultShipping || (isShipping && makeDefault), DefaultBilling = list[i].DefaultBilling || (!isShipping && makeDefault) };
+                        continue;
+                    }
+                    if (list.Count >= 20) continue;
+                    list.Add(new CustomerAddressDto { Address = AddressDto.From(address)!, LastUsedAt = o.CreatedAt, DefaultShipping = isShipping && makeDefault, DefaultBilling = !isShipping && makeDefault });
+                }
+            book[group.Key] = list;
+        }
+        return ids.ToDictionary(id => id, id => book.GetValueOrDefault(id) ?? []);
     }
 
     private static readonly DateTimeOffset NoOrder = DateTimeOffset.UnixEpoch;
@@ -72,7 +129,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
         var currency = filter.Currency is { Length: > 0 } given ? Currencies.Normalize(given) : null;
         if ((order.By == CustomerSort.LifetimeValue || filter.MinLifetimeValue is not null) && currency is null)
             throw RequestValidationException.For("currency", "Sorting or filtering by lifetime value needs the currency it is in.");
-        if (filter.MinLifetimeValue is { } minValue) q = q.Where(c => c.Values.Any(v => v.Currency == currency && v.Amount >= minValue));
+        if (filter.MinLifetimeValue is { } minValue) q = q.Where(c => CustomerValueJson.AmountIn(c.Value, currency!) >= minValue);
 
         var after = page.AfterPosition is { } position ? Position.Parse(position, order, page.AfterField) : null;
         var rows = order.By switch
@@ -81,7 +138,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
             CustomerSort.CreatedAt => await ById(q, order.Descending, after?.Id, page.Take, ct),
             CustomerSort.LastOrderAt => await Sorted(q, c => c.LastOrderAt ?? NoOrder, order.Descending, after?.Time, after?.Id, page.Take, ct),
             CustomerSort.OrderCount => await Sorted(q, c => c.OrderCount, order.Descending, after is null ? null : (int)after.Number, after?.Id, page.Take, ct),
-            _ => await Sorted(q, c => c.Values.Where(v => v.Currency == currency).Select(v => v.Amount).FirstOrDefault(), order.Descending, after?.Number, after?.Id, page.Take, ct),
+            _ => await Sorted(q, c => CustomerValueJson.AmountIn(c.Value, currency!), order.Descending, after?.Number, after?.Id, page.Take, ct),
         };
         var dtos = rows.Select(Map).ToList();
         return page.Page(dtos, d => d, d => CursorOf(d, order, currency));

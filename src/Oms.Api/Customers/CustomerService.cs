@@ -7,7 +7,8 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Customers;
 
-public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQueries queries, TimeProvider clock, ILogger<CustomerService> log)
+public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQueries queries, TimeProvider clock, ILogger<CustomerService> log,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     public async Task<CustomerDto> UpdateAsync(CustomerId id, UpdateCustomerRequest request, int? expectedVersion, CancellationToken ct)
     {
@@ -26,6 +27,88 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
     }
 
     /// <summary>
+    /// <paramref name="id"/> absorbs <paramref name="duplicateId"/> (the same person under a second address): the
+    /// duplicate's orders (and its own duplicates) move here, its details fill what this one lacks, the figures are
+    /// worked out again from all the orders, and the duplicate stays as a pointer (its address finds this customer).
+    /// Both rows are locked first, in id order: a checkout that read either customer finishes before, one that comes
+    /// after finds the survivor (FastCheckoutWriter reads its customer FOR KEY SHARE).
+    /// </summary>
+    public async Task<CustomerDto> MergeAsync(CustomerId id, CustomerId duplicateId, int? expectedVersion, CancellationToken ct)
+    {
+        if (id == duplicateId) throw new DomainException("customer.merge_with_itself", "A customer cannot be merged into itself.", "duplicateId");
+        return queries.Map(await work.ChangeAsync(async () =>
+        {
+            await db.LockCustomersAsync([id.Value, duplicateId.Value], ct);
+            var both = await db.Customers.Where(c => c.Id == id || c.Id == duplicateId).ToListAsync(ct);
+            var survivor = both.SingleOrDefault(c => c.Id == id) ?? throw new NotFoundException("customer", id.Value);
+            var duplicate = both.SingleOrDefault(c => c.Id == duplicateId)
+                            ?? throw new DomainException("customer.not_found", $"No customer has the id {duplicateId.Value}.", "duplicateId");
+            survivor.EnsureVersion(expectedVersion);
+            var now = clock.GetUtcNow();
+            survivor.Absorb(duplicate, now);
+            CustomerId? from = duplicateId, to = id;
+            await db.Orders.Where(o => o.CustomerId == from).ExecuteUpdateAsync(s => s.SetProperty(o => o.CustomerId, to), ct);
+            await db.Customers.Where(c => c.MergedInto == from).ExecuteUpdateAsync(s => s.SetProperty(c => c.MergedInto, to), ct);
+            await db.SaveChangesAsync(ct);
+            await CustomerFiguresFollower.RefreshAsync(db, [id], now, ct);
+            return survivor;
+        }, ct));
+    }
+
+    /// <summary>
+    /// Erasure (GDPR, irreversible): the person's data gives way to placeholders wherever it is kept, in one
+    /// transaction: the customer and the duplicates merged into it, their orders (buyer, addresses, notes, metadata,
+    /// IP, free text), their returns' comments, and what is kept for replay (event payloads and so webhook deliveries,
+    /// receivers' answers, Idempotency-Key responses). Amounts, SKUs, quantities, dates and countries stay for the
+    /// books. Recorded as the customer's erasedAt and one customer.erased event.
+    /// </summary>
+    public async Task<CustomerDto> EraseAsync(CustomerId id, CancellationToken ct) => queries.Map(await work.ChangeAsync(async () =>
+    {
+        await db.LockCustomersAsync([id.Value], ct);
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
+        if (customer.MergedInto is { } survivor)
+            throw new ConflictException("customer.merged", $"This customer was merged into {survivor}: erase that one, which erases this one too.");
+        CustomerId? owner = id;
+        var merged = await db.Customers.Where(c => c.MergedInto == owner).ToListAsync(ct);
+        var orders = await db.Orders.Where(o => o.CustomerId == owner).ToListAsync(ct);
+        var orderIds = orders.Select(o => o.Id).ToList();
+        var returns = await db.Returns.Where(r => orderIds.Contains(r.OrderId)).ToListAsync(ct);
+
+        // What identifies the person, as it may stand in free text and in stored JSON (escaped as the API writes it).
+        var personal = new List<string?> { customer.Email, customer.Name, customer.Phone, customer.Notes };
+        foreach (var c in merged) personal.AddRange([c.Email, c.Name, c.Phone, c.Notes]);
+        foreach (var o in orders)
+        {
+            personal.AddRange([o.Customer.Email, o.Customer.Name, o.Customer.Phone, o.Notes, o.ClientIp]);
+            foreach (var a in new[] { o.ShippingAddress, o.BillingAddress }.OfType<Address>()) personal.AddRange([a.Name, a.Company, a.Line1, a.Line2, a.Phone, a.PostalCode]);
+            personal.AddRange(o.Metadata.Values);
+        }
+        foreach (var r in returns) personal.AddRange(r.Lines.Select(l => l.Comment).Append(r.Comment));
+        var tokens = personal.OfType<string>().Select(t => t.Trim()).Where(t => t.Length >= 3 && t != Order.Erased).Distinct(StringComparer.Ordinal)
+            .SelectMany(t => new[] { t, System.Text.Json.JsonSerializer.Serialize(t, json.Value.SerializerOptions)[1..^1] }).Distinct(StringComparer.Ordinal)
+            .OrderByDescending(t => t.Length).ToList();
+        // Whole values only (not within a longer word or number): a customer called Ada leaves Canada alone.
+        var pattern = tokens.Count == 0 ? null : new System.Text.RegularExpressions.Regex(
+            @"(?<![\p{L}\p{N}])(?:" + string.Join("|", tokens.Select(System.Text.RegularExpressions.Regex.Escape)) + @")(?![\p{L}\p{N}])",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        string Scrub(string text) => pattern is null ? text : pattern.Replace(text, Order.Erased);
+
+        var now = clock.GetUtcNow();
+        customer.Erase(now);
+        foreach (var c in merged) c.Erase(now);
+        foreach (var o in orders) o.ErasePersonalData(customer.Email, Scrub, now);
+        foreach (var r in returns) r.ErasePersonalData();
+        await db.SaveChangesAsync(ct);
+        var aggregates = new List<Guid> { id.Value };
+        aggregates.AddRange(merged.Select(c => c.Id.Value));
+        aggregates.AddRange(orderIds.Select(o => o.Value));
+        aggregates.AddRange(returns.Select(r => r.Id));
+        var scrubbed = await StoredPayloads.ScrubAsync(db, aggregates, [.. orderIds.Select(o => o.Value)], Scrub, ct);
+        log.LogInformation("Erased customer {Customer}: {Orders} orders, {Returns} returns, {Payloads} stored payloads rewritten", id.Value, orders.Count, returns.Count, scrubbed);
+        return customer;
+    }, ct));
+
+    /// <summary>
     /// Links orders placed before customers existed (or written without one, as the demo data is) to the customer of
     /// their e-mail, making the customers that are missing, and works their figures out from the orders: run at
     /// start-up after the migrations, in batches of <paramref name="batch"/> orders, oldest first. The customers made
@@ -37,7 +120,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         while (true)
         {
             var orders = await db.Orders.AsNoTracking().Where(o => o.CustomerId == null).OrderBy(o => o.CreatedAt).Take(batch)
-                .Select(o => new { o.Id, o.Customer, o.ShippingAddress, o.BillingAddress, o.CreatedAt }).ToListAsync(ct);
+                .Select(o => new { o.Id, o.Customer, o.CreatedAt }).ToListAsync(ct);
             if (orders.Count == 0) break;
             await work.ChangeAsync(async () =>
             {
@@ -48,11 +131,6 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
                     if (known.ContainsKey(group.Key)) continue;
                     var first = group.First();
                     var customer = Customer.Create(group.Key, first.Customer.Name, first.Customer.Phone, first.CreatedAt);
-                    foreach (var o in group)
-                    {
-                        if (o.ShippingAddress is { } shipping) customer.Remember(shipping, shipping: true, billing: false);
-                        if (o.BillingAddress is { } billing) customer.Remember(billing, shipping: false, billing: true);
-                    }
                     customer.ClearDomainEvents();
                     db.Customers.Add(customer);
                     known[group.Key] = customer.Id;

@@ -82,10 +82,10 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         order.AssessRisk(assessment.Score, assessment.Reasons, assessment.Hold, "risk", now, atPlacement: true);
         checkout.Add(order);
         var value = new Money(order.Total, order.Currency);
-        if (read.Customer is { } known) await checkout.CustomerOrderedAsync(known, value, order.ShippingAddress, order.BillingAddress, now, ct);
+        if (read.Customer is { } known) await checkout.CustomerOrderedAsync(known, value, now, ct);
         else
         {
-            newCustomer!.OrderPlaced(value, order.ShippingAddress, order.BillingAddress, now);
+            newCustomer!.OrderPlaced(value, now);
             checkout.Add(newCustomer);
         }
         if (request.Payment is { } paid)

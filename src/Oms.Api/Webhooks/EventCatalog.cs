@@ -102,7 +102,7 @@ public static class EventCatalog
         list.Add(Item("customer.merged", "A duplicate was merged into another customer: data is the duplicate, its mergedInto the customer that stands for it now.",
             customer with { MergedInto = Guid.Parse("01980000-0000-7000-8000-00000000000d"), Version = 2 }, json));
         list.Add(Item("customer.erased", "A customer's personal data was erased everywhere it was kept; their figures stay for the books.",
-            customer with { Email = "erased-0198000000007000800000000000000c@invalid", Name = "erased", Phone = null, Addresses = [], MarketingConsent = null, ErasedAt = At, Version = 2 }, json));
+            customer with { Email = "erased-0198000000007000800000000000000c@invalid", Name = "erased", Phone = null, MarketingConsent = null, ErasedAt = At, Version = 2 }, json));
         list.Add(Item("webhook_subscription.disabled", "A subscription was disabled: 410 Gone, or no successful delivery for days.",
             new SubscriptionEventData(Guid.Parse("01980000-0000-7000-8000-00000000000a"), "https://example.com/hooks/oms", "The endpoint answered 410 Gone."), json));
         list.Add(Item("webhook.ping", "A test event sent with POST /webhook-subscriptions/{id}/test.",
@@ -168,10 +168,9 @@ public static class EventCatalog
 
     private static Customers.CustomerDto SampleCustomer()
     {
-        var address = new Address("Ada Lovelace", null, "Unter den Linden 1", null, "Berlin", null, "10117", "DE", null, null, null);
         var customer = Oms.Domain.Customers.Customer.Create("ada@example.com", "Ada Lovelace", null, At,
             new Oms.Domain.Customers.CustomerId(Guid.Parse("01980000-0000-7000-8000-00000000000c")));
-        customer.OrderPlaced(new Money(3_099, "EUR"), address, address, At);
+        customer.OrderPlaced(new Money(3_099, "EUR"), At);
         return Customers.CustomerDto.From(customer, new Oms.Domain.Customers.SegmentThresholds(), At);
     }
 

@@ -14,58 +14,20 @@ public readonly record struct CustomerId(Guid Value) : IComparable<CustomerId>
 /// <summary>Whether the customer agreed to marketing, where they said so, and when.</summary>
 public sealed record MarketingConsent(bool Granted, string Source, DateTimeOffset At);
 
-/// <summary>An address the customer used, and whether it is their default for shipping or billing.</summary>
-public sealed record KnownAddress(Address Address, bool DefaultShipping, bool DefaultBilling);
-
-/// <summary>
-/// The addresses a customer used: each once, the first ones kept (orders keep their own copy), and the first address
-/// of a kind is the default for it; later ones do not move the default.
-/// </summary>
-public static class AddressBook
-{
-    /// <summary>A new book: <paramref name="book"/> with <paramref name="address"/> (the fast path changes a customer's book without loading the customer).</summary>
-    public static List<KnownAddress> With(IReadOnlyList<KnownAddress> book, Address address, bool shipping, bool billing)
-    {
-        var list = book.ToList();
-        var i = list.FindIndex(a => a.Address == address);
-        var noShipping = !list.Any(a => a.DefaultShipping);
-        var noBilling = !list.Any(a => a.DefaultBilling);
-        if (i >= 0) list[i] = list[i] with { DefaultShipping = list[i].DefaultShipping || (shipping && noShipping), DefaultBilling = list[i].DefaultBilling || (billing && noBilling) };
-        else if (list.Count < Customer.MaxAddresses) list.Add(new KnownAddress(address, shipping && noShipping, billing && noBilling));
-        return list;
-    }
-}
-
-/// <summary>A customer's value in one currency, as stored (changed in place as the figures move).</summary>
-public sealed class CustomerValue
-{
-    private CustomerValue() { }
-
-    internal CustomerValue(string currency, long amount, int orders) => (Id, Currency, Amount, Orders) = (Guid.CreateVersion7(), currency, amount, orders);
-
-    public Guid Id { get; private set; }
-    public string Currency { get; private set; } = "";
-    public long Amount { get; internal set; }
-    public int Orders { get; internal set; }
-}
-
 /// <summary>Something that happened to a customer (customer.created, .updated, .merged, .erased).</summary>
 public sealed record CustomerChanged(string Type, Guid AggregateId, DateTimeOffset OccurredAt, Guid? MergedInto = null) : IDomainEvent;
 
 /// <summary>
-/// One person across channels (issue 36): found by any of their e-mail addresses, with what they told us, the
-/// addresses they used, and their figures. A merged customer points at the one that absorbed it; an erased one keeps
-/// only what the books need.
+/// One person across channels (issue 36): found by their e-mail address, with what they told us and their figures.
+/// The addresses they used are their orders' (read from them, not kept twice). A merged customer points at the one
+/// that absorbed it; an erased one keeps only what the books need.
 /// </summary>
 public sealed class Customer : AggregateRoot
 {
-    public const int MaxAddresses = 20;
     public const int MaxTags = 50;
     public const string Erased = "erased";
 
-    private IReadOnlyList<KnownAddress> _addresses = [];
     private readonly List<string> _tags = [];
-    private readonly List<CustomerValue> _values = [];
 
     private Customer() { }
 
@@ -83,29 +45,21 @@ public sealed class Customer : AggregateRoot
         get => new()
         {
             Orders = OrderCount, FirstOrderAt = FirstOrderAt, LastOrderAt = LastOrderAt, OrdersReturned = OrdersReturned, UnitsReturned = UnitsReturned,
-            Value = [.. _values.Where(v => v.Orders != 0 || v.Amount != 0).OrderBy(v => v.Currency, StringComparer.Ordinal).Select(v => new CurrencyValue(v.Currency, v.Amount, v.Orders))],
+            Value = Value.Count == 0 || Value.All(v => v.Orders != 0 || v.Amount != 0) ? Value : [.. Value.Where(v => v.Orders != 0 || v.Amount != 0)],
         };
-        private set
-        {
-            (OrderCount, FirstOrderAt, LastOrderAt, OrdersReturned, UnitsReturned) = (value.Orders, value.FirstOrderAt, value.LastOrderAt, value.OrdersReturned, value.UnitsReturned);
-            // Each currency's row is changed in place, so that persistence updates it rather than replacing it.
-            foreach (var v in value.Value)
-            {
-                if (_values.Find(x => x.Currency == v.Currency) is { } row) (row.Amount, row.Orders) = (v.Amount, v.Orders);
-                else _values.Add(new CustomerValue(v.Currency, v.Amount, v.Orders));
-            }
-            foreach (var row in _values.Where(x => value.Value.All(v => v.Currency != x.Currency))) (row.Amount, row.Orders) = (0, 0);
-        }
+        private set => (OrderCount, FirstOrderAt, LastOrderAt, OrdersReturned, UnitsReturned, Value) =
+            (value.Orders, value.FirstOrderAt, value.LastOrderAt, value.OrdersReturned, value.UnitsReturned, value.Value);
     }
 
-    // The figures as stored: scalars on the customer's row, the value per currency in rows of their own (a list can then
-    // filter and sort by the value in one currency, and a checkout can add to it with one statement).
+    // The figures as stored, on the customer's row: the value per currency in one column, so that a new customer is one
+    // row (the checkout writes it) and a list can filter and sort by the value in one currency.
     public int OrderCount { get; private set; }
     public DateTimeOffset? FirstOrderAt { get; private set; }
     public DateTimeOffset? LastOrderAt { get; private set; }
     public int OrdersReturned { get; private set; }
     public int UnitsReturned { get; private set; }
-    public IReadOnlyList<CustomerValue> Values => _values;
+    /// <summary>Per currency, in currency order (a currency whose orders were all cancelled may stay at zero).</summary>
+    public IReadOnlyList<CurrencyValue> Value { get; private set; } = [];
     /// <summary>The customer's id on each channel that knows them (a marketplace's buyer id), by channel.</summary>
     public Dictionary<string, string> ExternalIds { get; private set; } = [];
     public bool FollowUp { get; private set; }
@@ -114,7 +68,6 @@ public sealed class Customer : AggregateRoot
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public IReadOnlyList<KnownAddress> Addresses => _addresses;
     public IReadOnlyList<string> Tags => _tags;
 
     public static Customer Create(string email, string? name, string? phone, DateTimeOffset now, CustomerId? id = null)
@@ -124,13 +77,11 @@ public sealed class Customer : AggregateRoot
         return customer;
     }
 
-    /// <summary>An order was placed for this customer: its figures count it, and its addresses join the address book.</summary>
-    public void OrderPlaced(Money total, Address? shipping, Address? billing, DateTimeOffset now)
+    /// <summary>An order was placed for this customer: their figures count it.</summary>
+    public void OrderPlaced(Money total, DateTimeOffset now)
     {
         EnsureLive();
         Figures = Figures.OrderPlaced(total, now);
-        if (shipping is not null) Remember(shipping, shipping: true, billing: false);
-        if (billing is not null) Remember(billing, shipping: false, billing: true);
         UpdatedAt = now;
     }
 
@@ -186,12 +137,6 @@ public sealed class Customer : AggregateRoot
         Changed(now);
     }
 
-    /// <summary>
-    /// Adds an address the customer used, once (the same address again is not a second entry). The first address of
-    /// a kind becomes the default for it; later ones do not move the default.
-    /// </summary>
-    public void Remember(Address address, bool shipping, bool billing) => _addresses = AddressBook.With(_addresses, address, shipping, billing);
-
     public void Tag(IEnumerable<string> tags, DateTimeOffset now)
     {
         EnsureLive();
@@ -219,8 +164,8 @@ public sealed class Customer : AggregateRoot
     }
 
     /// <summary>
-    /// This customer absorbs <paramref name="duplicate"/>: figures add up, tags and addresses join (defaults stay
-    /// this customer's), and the duplicate points here from now on.
+    /// This customer absorbs <paramref name="duplicate"/>: figures add up, tags and external ids join, details fill
+    /// what this one lacks, and the duplicate points here from now on.
     /// </summary>
     public void Absorb(Customer duplicate, DateTimeOffset now)
     {
@@ -228,7 +173,6 @@ public sealed class Customer : AggregateRoot
         duplicate.EnsureLive();
         if (duplicate.Id == Id) throw new DomainException("customer.merge_with_itself", "A customer cannot be merged into itself.", "duplicateId");
         Figures = Figures.Plus(duplicate.Figures);
-        foreach (var a in duplicate._addresses) Remember(a.Address, a.DefaultShipping, a.DefaultBilling);
         foreach (var (channel, external) in duplicate.ExternalIds) ExternalIds.TryAdd(channel, external);
         foreach (var t in duplicate._tags.Where(t => !_tags.Contains(t, StringComparer.Ordinal)).Take(Math.Max(0, MaxTags - _tags.Count))) _tags.Add(t);
         Name ??= duplicate.Name;
@@ -243,7 +187,7 @@ public sealed class Customer : AggregateRoot
 
     /// <summary>
     /// Replaces everything that identifies the person with placeholders, for good: the figures stay (they are the
-    /// books'), the address book, tags, notes and consent go.
+    /// books'), tags, notes, external ids and consent go.
     /// </summary>
     public void Erase(DateTimeOffset now)
     {
@@ -254,7 +198,6 @@ public sealed class Customer : AggregateRoot
         Locale = null;
         Notes = null;
         Consent = null;
-        _addresses = [];
         _tags.Clear();
         ExternalIds = [];
         FollowUp = false;

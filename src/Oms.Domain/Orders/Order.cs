@@ -83,6 +83,11 @@ public sealed class OrderTimelineEntry
         At = at;
     }
 
+    internal void Scrub(Func<string, string> scrub)
+    {
+        if (Reason is { } reason) Reason = scrub(reason);
+    }
+
     public Guid Id { get; private set; }
     public DateTimeOffset At { get; private set; }
     public TimelineEvent Event { get; private set; }
@@ -141,8 +146,48 @@ public sealed class Order : AggregateRoot
     public DateTimeOffset? DeliveredAt { get; private set; }
     /// <summary>A carrier problem with one of the order's shipments (failed delivery, exception, returned to sender), until it clears.</summary>
     public string? ShipmentIssue { get; private set; }
+    /// <summary>The feedback link offered once the goods reached the customer, and their answer; null before.</summary>
+    public OrderFeedback? Feedback { get; private set; }
     /// <summary>Set on an exchange's replacement order: the return it replaces goods for.</summary>
     public Guid? ReplacementForReturnId { get; private set; }
+
+    /// <summary>What erased personal data reads as (GDPR erasure): in names, address lines and free text.</summary>
+    public const string Erased = "erased";
+
+    /// <summary>
+    /// Erasure (GDPR): what identifies the buyer gives way to placeholders (<paramref name="placeholderEmail"/> for the
+    /// address, <see cref="Erased"/> for names and street lines); free text goes or is passed through
+    /// <paramref name="scrub"/>. Amounts, lines, SKUs, dates, statuses and the countries stay for the books. Raises
+    /// nothing: erasure announces itself once, as <c>customer.erased</c>.
+    /// </summary>
+    public void ErasePersonalData(string placeholderEmail, Func<string, string> scrub, DateTimeOffset now)
+    {
+        Customer = new CustomerInfo(placeholderEmail, Erased, null);
+        ShippingAddress = ErasedAddress(ShippingAddress);
+        BillingAddress = ErasedAddress(BillingAddress);
+        Notes = null;
+        Metadata = [];
+        ClientIp = null;
+        if (CancelReason is { } reason) CancelReason = scrub(reason);
+        if (ShipmentIssue is { } issue) ShipmentIssue = scrub(issue);
+        foreach (var entry in _timeline) entry.Scrub(scrub);
+        Feedback?.Erase();
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// The customer answered the feedback link: kept once, while the link is valid. Raises <c>order.updated</c>
+    /// (changed: feedback); the customer's own event is theirs to raise.
+    /// </summary>
+    public void ReceiveFeedback(int rating, string? comment, FeedbackReason? reason, DateTimeOffset now)
+    {
+        if (Feedback is not { } feedback) throw new DomainException("feedback.not_offered", "This order has not reached its customer yet.", "token");
+        feedback.Receive(rating, comment, reason, now);
+        UpdatedAt = now;
+        Raise(new OrderUpdated(Id.Value, ["feedback"], now));
+    }
+
+    private static Address? ErasedAddress(Address? a) => a is null ? null : new Address(Erased, null, Erased, null, Erased, null, null, a.Country, null, null, null);
 
     public long AmountOutstanding => Outstanding(Total, AmountPaid);
 
@@ -347,6 +392,7 @@ public sealed class Order : AggregateRoot
         MoveTo(OrderStatus.Delivered, actor, null, now);
         DeliveredAt = deliveredAt ?? now;
         ShipmentIssue = null;
+        Feedback ??= OrderFeedback.Offer(now);
     }
 
     public void MarkReadyForPickup(string actor, DateTimeOffset now) => MoveTo(OrderStatus.ReadyForPickup, actor, null, now);
@@ -355,6 +401,7 @@ public sealed class Order : AggregateRoot
     {
         MoveTo(OrderStatus.PickedUp, actor, null, now);
         DeliveredAt = now;
+        Feedback ??= OrderFeedback.Offer(now);
     }
 
     /// <summary>Whether goods of this order are with the customer, so they can be returned.</summary>

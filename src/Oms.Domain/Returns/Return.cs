@@ -32,6 +32,8 @@ public sealed class ReturnLine
     public ReturnReason Reason { get; private set; }
     public string? Comment { get; private set; }
     public Disposition? Disposition { get; private set; }
+
+    internal void EraseComment() => Comment = null;
     public string? InspectionNote { get; private set; }
 
     internal void Inspect(Disposition disposition, string? note)
@@ -83,6 +85,13 @@ public sealed class Return : AggregateRoot
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset? ReceivedAt { get; private set; }
     public IReadOnlyList<ReturnLine> Lines => _lines;
+
+    /// <summary>Erasure (GDPR): what the customer wrote goes; what came back, when and for how much stays for the books.</summary>
+    public void ErasePersonalData()
+    {
+        Comment = null;
+        foreach (var line in _lines) line.EraseComment();
+    }
 
     public static bool CanMove(ReturnStatus from, ReturnStatus to) => Lifecycle.CanMove(from, to);
 

@@ -33,16 +33,16 @@ public sealed class EfCheckoutWriter(OmsDbContext db) : ICheckoutWriter
         if (_customer is not null)
             await foreach (var o in RecentOrders.For(db)(db, _customer.Id).WithCancellation(ct)) recent.Add((o.Total, o.CreatedAt));
         var sameIp = request.ClientIp is { } ip ? await db.Orders.CountAsync(o => o.ClientIp == ip && o.CreatedAt >= request.Since, ct) : 0;
-        var customer = _customer is { } c ? new CheckoutCustomer(c.Id, c.ErasedAt is not null, c.Addresses) : null;
+        var customer = _customer is { } c ? new CheckoutCustomer(c.Id, c.ErasedAt is not null) : null;
         return new CheckoutRead(products, stock, recent, sameIp, customer);
     }
 
     private Customer? _customer;
 
-    public Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, Address? shipping, Address? billing, DateTimeOffset now, CancellationToken ct)
+    public Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, DateTimeOffset now, CancellationToken ct)
     {
         if (_customer is not { } c || c.Id != customer.Id) throw new InvalidOperationException("The customer was not read by this checkout.");
-        c.OrderPlaced(total, shipping, billing, now);
+        c.OrderPlaced(total, now);
         return Task.CompletedTask;
     }
 

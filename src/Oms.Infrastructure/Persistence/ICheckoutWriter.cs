@@ -23,11 +23,8 @@ public interface ICheckoutWriter
     /// </summary>
     Task<CheckoutRead> ReadAsync(CheckoutReadRequest request, CancellationToken ct);
 
-    /// <summary>
-    /// The order belongs to a customer who exists (<see cref="CheckoutRead.Customer"/>): their figures count it and
-    /// their address book takes its addresses, with the save.
-    /// </summary>
-    Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, Address? shipping, Address? billing, DateTimeOffset now, CancellationToken ct);
+    /// <summary>The order belongs to a customer who exists (<see cref="CheckoutRead.Customer"/>): their figures count it, with the save.</summary>
+    Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>A new aggregate (with everything it owns) that <see cref="SaveAndCommitAsync"/> writes.</summary>
     void Add(object aggregate);
@@ -64,8 +61,8 @@ public sealed record CheckoutReadRequest(IReadOnlyList<string> Skus, bool WithSt
 public sealed record CheckoutRead(Dictionary<string, ProductTerms> Products, IReadOnlyList<StockRow>? Stock, IReadOnlyList<(long Total, DateTimeOffset CreatedAt)> Recent,
     int OrdersFromIp, CheckoutCustomer? Customer = null);
 
-/// <summary>A customer as a checkout reads them: who, whether their personal data was erased, and their address book.</summary>
-public sealed record CheckoutCustomer(CustomerId Id, bool Erased, IReadOnlyList<KnownAddress> Addresses);
+/// <summary>A customer as a checkout reads them: who, and whether their personal data was erased.</summary>
+public sealed record CheckoutCustomer(CustomerId Id, bool Erased);
 
 /// <summary>What ordering a product needs of it: its price, whether it can be ordered, and how routing and backorders treat it.</summary>
 public sealed record ProductTerms(string Sku, string Name, bool Active, long PriceAmount, string Currency, int WeightGrams,

@@ -118,6 +118,13 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// <summary>True when the save failed on a unique index (a duplicate SKU, channel reference or idempotency key).</summary>
     public abstract bool IsUniqueViolation(DbUpdateException exception);
 
+    /// <summary>
+    /// Locks customers by id, in id order, for the rest of the transaction against anyone who reads them with a share
+    /// lock (a checkout reading its customer) as well as against writers. SQLite has one writer at a time: nothing to
+    /// do there.
+    /// </summary>
+    public virtual Task LockCustomersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>A unique violation on <paramref name="table"/> (on SQLite, which does not say where, any unique violation).</summary>
     public virtual bool IsUniqueViolationOn(DbUpdateException exception, string table) => IsUniqueViolation(exception);
 

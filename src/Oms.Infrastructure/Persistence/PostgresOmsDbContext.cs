@@ -8,6 +8,12 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        // jsonb: the checkout's fast path adds to one currency's value in SQL, and lists read one currency's amount.
+        modelBuilder.Entity<Oms.Domain.Customers.Customer>().Property(c => c.Value).HasColumnType("jsonb");
+        CustomerValueQueries.Map(modelBuilder, this, "jsonb", (value, currency, text, number) =>
+            new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlFunctionExpression("jsonb_extract_path_text",
+                [value, currency, new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlConstantExpression("amount", typeof(string), text)],
+                nullable: true, argumentsPropagateNullability: [false, false, false], typeof(string), text)); // NULL for a currency the customer has no value in
         // Events are found by their id (fan-out, sending, a payload's carrier, retention), so on PostgreSQL the id is
         // their key, and their number (an identity column: the order an aggregate's events are delivered in) has no
         // index: a checkout's seven events write seven index entries fewer. SQLite keeps the number as its key, the
@@ -34,6 +40,12 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
 
     public override bool IsUniqueViolation(DbUpdateException exception) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override async Task LockCustomersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var sorted = ids.Order().ToArray();
+        await Database.ExecuteSqlAsync($"SELECT 1 FROM customers WHERE id = ANY({sorted}) ORDER BY id FOR UPDATE", ct);
+    }
 
     public override bool IsUniqueViolationOn(DbUpdateException exception, string table) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.TableName == table;

@@ -10,6 +10,12 @@ public sealed class SqliteOmsDbContext(DbContextOptions<SqliteOmsDbContext> opti
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        CustomerValueQueries.Map(modelBuilder, this, null, (value, currency, text, number) =>
+            new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlFunctionExpression("json_extract",
+                [value, new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlFunctionExpression("printf",
+                    [new Microsoft.EntityFrameworkCore.Query.SqlExpressions.SqlConstantExpression("$.%s.amount", typeof(string), text), currency],
+                    nullable: true, argumentsPropagateNullability: [false, true], typeof(string), text)],
+                nullable: true, argumentsPropagateNullability: [false, false], typeof(string), text)); // NULL for a currency the customer has no value in
         modelBuilder.Entity<Counter>(b =>
         {
             b.ToTable("counters");

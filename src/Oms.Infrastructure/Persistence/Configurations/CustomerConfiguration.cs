@@ -21,31 +21,20 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Property(c => c.ExternalIds).HasConversion(MetadataJson.Converter, MetadataJson.Comparer);
         // text[] on PostgreSQL, JSON on SQLite: both filter by a tag.
         b.PrimitiveCollection(c => c.Tags).HasField("_tags").UsePropertyAccessMode(PropertyAccessMode.Field);
-        // A new list each time the book changes (AddressBook.With): comparing references is enough.
-        b.Property(c => c.Addresses).HasField("_addresses").UsePropertyAccessMode(PropertyAccessMode.Field)
-            .HasConversion(JsonColumn<IReadOnlyList<KnownAddress>>.Converter, JsonColumn<IReadOnlyList<KnownAddress>>.WriteOnceComparer);
         b.OwnsOne(c => c.Consent, c =>
         {
             c.Property(x => x.Granted).HasColumnName("consent_granted");
             c.Property(x => x.Source).HasColumnName("consent_source").HasMaxLength(100);
             c.Property(x => x.At).HasColumnName("consent_at");
         });
-        b.OwnsMany(c => c.Values, v =>
-        {
-            v.ToTable("customer_values");
-            v.WithOwner().HasForeignKey("CustomerId");
-            v.HasKey(x => x.Id);
-            v.Property(x => x.Id).ValueGeneratedNever();
-            v.Property(x => x.Currency).HasMaxLength(3).IsFixedLength();
-            // One row per currency: a checkout adds to it with INSERT … ON CONFLICT.
-            v.HasIndex("CustomerId", nameof(CustomerValue.Currency)).IsUnique();
-        });
-        b.Navigation(c => c.Values).HasField("_values").UsePropertyAccessMode(PropertyAccessMode.Field);
+        // A new list each time the figures move (the domain never changes one in place): comparing references is enough.
+        b.Property(c => c.Value).HasColumnName("lifetime_value").HasConversion(CustomerValueJson.Converter, new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<IReadOnlyList<CurrencyValue>>(
+            (a, b) => ReferenceEquals(a, b), v => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(v), v => v));
         // One customer per address: a checkout finds its customer here, and two first orders of one address make one.
         // (Lists newest first go by id: version 7, the creation order.)
         b.HasIndex(c => c.Email).IsUnique();
-        // The segments are ranges of the last order's date (and the count): the list filters and sorts on them.
-        b.HasIndex(c => c.LastOrderAt);
+        // No index on last_order_at (segments, sort by last order): every checkout of a known customer would move an
+        // entry of it, and a new customer add one (docs/decisions/0010).
         b.Ignore(c => c.Figures);
         b.Ignore(c => c.DomainEvents);
     }

@@ -54,6 +54,18 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.Navigation(o => o.Customer).IsRequired();
         b.OwnsOne(o => o.ShippingAddress, AddressColumns);
         b.OwnsOne(o => o.BillingAddress, AddressColumns);
+        // The follow-up after delivery: a row of its own, written when the goods reach the customer (a checkout writes none).
+        b.OwnsOne(o => o.Feedback, f =>
+        {
+            f.ToTable("order_feedback");
+            f.WithOwner().HasForeignKey("OrderId");
+            f.HasKey("OrderId");
+            f.Property<OrderId>("OrderId").HasColumnName("order_id");
+            f.Property(x => x.Token).HasMaxLength(64);
+            f.HasIndex(x => x.Token).IsUnique();
+            f.Property(x => x.Comment).HasMaxLength(Oms.Domain.Orders.OrderFeedback.MaxCommentLength);
+            f.Property(x => x.Reason).HasConversion<string>().HasMaxLength(30);
+        });
         b.OwnsOne(o => o.Delivery, d =>
         {
             d.Property(x => x.Type).HasConversion<string>().HasMaxLength(20);

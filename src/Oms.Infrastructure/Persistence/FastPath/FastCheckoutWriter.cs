@@ -56,22 +56,19 @@ public sealed class FastCheckoutWriter(OmsDbContext db, FastPathFallbacks fallba
     // orders for the risk rules, in one statement: one row at least, the customer's columns on every row. FOR KEY SHARE
     // keeps a merge of the customer (FOR UPDATE) from committing between this read and the write, and does not stop
     // the customer's other checkouts, whose figures updates take FOR NO KEY UPDATE.
-    private const string HistorySql = "SELECT c.id, c.erased_at IS NOT NULL, c.addresses, o.total, o.created_at FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT id, merged_into FROM customers WHERE ";
-    private const string HistoryRest = " FOR KEY SHARE) f ON true LEFT JOIN LATERAL (SELECT id, erased_at, addresses FROM customers WHERE id = COALESCE(f.merged_into, f.id) FOR KEY SHARE) c ON true" +
+    private const string HistorySql = "SELECT c.id, c.erased_at IS NOT NULL, o.total, o.created_at FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT id, merged_into FROM customers WHERE ";
+    private const string HistoryRest = " FOR KEY SHARE) f ON true LEFT JOIN LATERAL (SELECT id, erased_at FROM customers WHERE id = COALESCE(f.merged_into, f.id) FOR KEY SHARE) c ON true" +
         " LEFT JOIN LATERAL (SELECT total, created_at FROM orders WHERE customer_id = c.id ORDER BY created_at DESC LIMIT 50) o ON true";
     private const string HistoryByEmailSql = HistorySql + "email = $1" + HistoryRest;
     private const string HistoryByIdSql = HistorySql + "id = $1" + HistoryRest;
     // A known customer's figures count the order (as Customer.OrderPlaced counts it; the differential test compares
     // the two), written in front of the checkout's inserts in its one statement: relative, so that two checkouts of
     // one customer do not undo each other, and the row is locked only from the write to the COMMIT.
-    private const string CustomerFiguresSql = "c AS (UPDATE customers SET order_count = order_count + 1, first_order_at = LEAST(first_order_at, $2), " +
-        "last_order_at = GREATEST(last_order_at, $2), updated_at = $2, version = version + 1";
-    private const string CustomerValueSql = " WHERE id = $1), v AS (INSERT INTO customer_values (id, customer_id, currency, amount, orders) VALUES ($5, $1, $3, $4, 1) " +
-        "ON CONFLICT (customer_id, currency) DO UPDATE SET amount = customer_values.amount + excluded.amount, orders = customer_values.orders + 1)";
-    private const string CustomerOrderedSql = CustomerFiguresSql + CustomerValueSql;
-    private const string CustomerOrderedWithBookSql = CustomerFiguresSql + ", addresses = $6" + CustomerValueSql;
-    private static readonly System.Data.DbType?[] CustomerOrderedTypes =
-        [System.Data.DbType.Guid, System.Data.DbType.DateTimeOffset, System.Data.DbType.String, System.Data.DbType.Int64, System.Data.DbType.Guid, System.Data.DbType.String];
+    private const string CustomerOrderedSql = "c AS (UPDATE customers SET order_count = order_count + 1, first_order_at = LEAST(first_order_at, $2), " +
+        "last_order_at = GREATEST(last_order_at, $2), lifetime_value = jsonb_set(lifetime_value, ARRAY[$3::text], jsonb_build_object(" +
+        "'amount', COALESCE((lifetime_value #>> ARRAY[$3::text, 'amount'])::bigint, 0) + $4, 'orders', COALESCE((lifetime_value #>> ARRAY[$3::text, 'orders'])::int, 0) + 1)), " +
+        "updated_at = $2, version = version + 1 WHERE id = $1)";
+    private static readonly System.Data.DbType?[] CustomerOrderedTypes = [System.Data.DbType.Guid, System.Data.DbType.DateTimeOffset, System.Data.DbType.String, System.Data.DbType.Int64];
     private const string OrdersByIpSql = "SELECT count(*)::int FROM orders o WHERE o.client_ip = $1 AND o.created_at >= $2";
     private const string ReserveSql = "SELECT oms_reserve_stock($1, $2, $3, $4)";
 
@@ -111,10 +108,8 @@ public sealed class FastCheckoutWriter(OmsDbContext db, FastPathFallbacks fallba
                 case 1:
                     while (await reader.ReadAsync(ct))
                     {
-                        if (customer is null && !reader.IsDBNull(0))
-                            customer = new CheckoutCustomer(new CustomerId(reader.GetGuid(0)), reader.GetBoolean(1),
-                                JsonColumn<IReadOnlyList<KnownAddress>>.Converter.ConvertFromProviderTyped(reader.GetString(2)));
-                        if (!reader.IsDBNull(3)) recent.Add((reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4)));
+                        if (customer is null && !reader.IsDBNull(0)) customer = new CheckoutCustomer(new CustomerId(reader.GetGuid(0)), reader.GetBoolean(1));
+                        if (!reader.IsDBNull(2)) recent.Add((reader.GetInt64(2), reader.GetFieldValue<DateTimeOffset>(3)));
                     }
                     break;
                 default:
@@ -128,16 +123,9 @@ public sealed class FastCheckoutWriter(OmsDbContext db, FastPathFallbacks fallba
 
     private Statement? _customer;
 
-    public Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, Address? shipping, Address? billing, DateTimeOffset now, CancellationToken ct)
+    public Task CustomerOrderedAsync(CheckoutCustomer customer, Money total, DateTimeOffset now, CancellationToken ct)
     {
-        var book = customer.Addresses;
-        if (shipping is not null) book = AddressBook.With(book, shipping, shipping: true, billing: false);
-        if (billing is not null) book = AddressBook.With(book, billing, shipping: false, billing: true);
-        var at = now.ToUniversalTime();
-        _customer = book.SequenceEqual(customer.Addresses)
-            ? new(CustomerOrderedSql, [customer.Id.Value, at, total.Currency, total.Amount, Guid.CreateVersion7(at)], Reused: true, CustomerOrderedTypes)
-            : new(CustomerOrderedWithBookSql, [customer.Id.Value, at, total.Currency, total.Amount, Guid.CreateVersion7(at),
-                JsonColumn<IReadOnlyList<KnownAddress>>.Converter.ConvertToProviderTyped([.. book])], Reused: true, CustomerOrderedTypes);
+        _customer = new(CustomerOrderedSql, [customer.Id.Value, now.ToUniversalTime(), total.Currency, total.Amount], Reused: true, CustomerOrderedTypes);
         return Task.CompletedTask;
     }
 

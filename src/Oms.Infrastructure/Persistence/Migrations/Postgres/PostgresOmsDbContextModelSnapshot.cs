@@ -183,11 +183,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<string>("Addresses")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("addresses");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -264,6 +259,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("lifetime_value");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
@@ -275,9 +275,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("Email")
                         .IsUnique()
                         .HasDatabaseName("ix_customers_email");
-
-                    b.HasIndex("LastOrderAt")
-                        .HasDatabaseName("ix_customers_last_order_at");
 
                     b.ToTable("customers", (string)null);
                 });
@@ -1859,45 +1856,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("Oms.Domain.Customers.Customer", b =>
                 {
-                    b.OwnsMany("Oms.Domain.Customers.CustomerValue", "Values", b1 =>
-                        {
-                            b1.Property<Guid>("Id")
-                                .HasColumnType("uuid")
-                                .HasColumnName("id");
-
-                            b1.Property<long>("Amount")
-                                .HasColumnType("bigint")
-                                .HasColumnName("amount");
-
-                            b1.Property<string>("Currency")
-                                .IsRequired()
-                                .HasMaxLength(3)
-                                .HasColumnType("character(3)")
-                                .HasColumnName("currency")
-                                .IsFixedLength();
-
-                            b1.Property<Guid>("CustomerId")
-                                .HasColumnType("uuid")
-                                .HasColumnName("customer_id");
-
-                            b1.Property<int>("Orders")
-                                .HasColumnType("integer")
-                                .HasColumnName("orders");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_customer_values");
-
-                            b1.HasIndex("CustomerId", "Currency")
-                                .IsUnique()
-                                .HasDatabaseName("ix_customer_values_customer_id_currency");
-
-                            b1.ToTable("customer_values", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("CustomerId")
-                                .HasConstraintName("fk_customer_values_customers_customer_id");
-                        });
-
                     b.OwnsOne("Oms.Domain.Customers.MarketingConsent", "Consent", b1 =>
                         {
                             b1.Property<Guid>("CustomerId")
@@ -1928,8 +1886,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         });
 
                     b.Navigation("Consent");
-
-                    b.Navigation("Values");
                 });
 
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
@@ -2472,6 +2428,54 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                                 .HasConstraintName("fk_orders_orders_id");
                         });
 
+                    b.OwnsOne("Oms.Domain.Orders.OrderFeedback", "Feedback", b1 =>
+                        {
+                            b1.Property<Guid>("OrderId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("order_id");
+
+                            b1.Property<string>("Comment")
+                                .HasMaxLength(2000)
+                                .HasColumnType("character varying(2000)")
+                                .HasColumnName("comment");
+
+                            b1.Property<DateTimeOffset>("ExpiresAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("expires_at");
+
+                            b1.Property<int?>("Rating")
+                                .HasColumnType("integer")
+                                .HasColumnName("rating");
+
+                            b1.Property<string>("Reason")
+                                .HasMaxLength(30)
+                                .HasColumnType("character varying(30)")
+                                .HasColumnName("reason");
+
+                            b1.Property<DateTimeOffset?>("ReceivedAt")
+                                .HasColumnType("timestamp with time zone")
+                                .HasColumnName("received_at");
+
+                            b1.Property<string>("Token")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("token");
+
+                            b1.HasKey("OrderId")
+                                .HasName("pk_order_feedback");
+
+                            b1.HasIndex("Token")
+                                .IsUnique()
+                                .HasDatabaseName("ix_order_feedback_token");
+
+                            b1.ToTable("order_feedback", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId")
+                                .HasConstraintName("fk_order_feedback_orders_id");
+                        });
+
                     b.OwnsMany("Oms.Domain.Orders.OrderLine", "Lines", b1 =>
                         {
                             b1.Property<Guid>("Id")
@@ -2529,6 +2533,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
                     b.Navigation("Delivery")
                         .IsRequired();
+
+                    b.Navigation("Feedback");
 
                     b.Navigation("Lines");
 

@@ -170,11 +170,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
-                    b.Property<string>("Addresses")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("addresses");
-
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -251,6 +246,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("updated_at");
 
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lifetime_value");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
@@ -262,9 +262,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasIndex("Email")
                         .IsUnique()
                         .HasDatabaseName("ix_customers_email");
-
-                    b.HasIndex("LastOrderAt")
-                        .HasDatabaseName("ix_customers_last_order_at");
 
                     b.ToTable("customers", (string)null);
                 });
@@ -1870,45 +1867,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("Oms.Domain.Customers.Customer", b =>
                 {
-                    b.OwnsMany("Oms.Domain.Customers.CustomerValue", "Values", b1 =>
-                        {
-                            b1.Property<Guid>("Id")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("id");
-
-                            b1.Property<long>("Amount")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("amount");
-
-                            b1.Property<string>("Currency")
-                                .IsRequired()
-                                .HasMaxLength(3)
-                                .HasColumnType("TEXT")
-                                .HasColumnName("currency")
-                                .IsFixedLength();
-
-                            b1.Property<Guid>("CustomerId")
-                                .HasColumnType("TEXT")
-                                .HasColumnName("customer_id");
-
-                            b1.Property<int>("Orders")
-                                .HasColumnType("INTEGER")
-                                .HasColumnName("orders");
-
-                            b1.HasKey("Id")
-                                .HasName("pk_customer_values");
-
-                            b1.HasIndex("CustomerId", "Currency")
-                                .IsUnique()
-                                .HasDatabaseName("ix_customer_values_customer_id_currency");
-
-                            b1.ToTable("customer_values", (string)null);
-
-                            b1.WithOwner()
-                                .HasForeignKey("CustomerId")
-                                .HasConstraintName("fk_customer_values_customers_customer_id");
-                        });
-
                     b.OwnsOne("Oms.Domain.Customers.MarketingConsent", "Consent", b1 =>
                         {
                             b1.Property<Guid>("CustomerId")
@@ -1939,8 +1897,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Consent");
-
-                    b.Navigation("Values");
                 });
 
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
@@ -2479,6 +2435,54 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                                 .HasConstraintName("fk_orders_orders_id");
                         });
 
+                    b.OwnsOne("Oms.Domain.Orders.OrderFeedback", "Feedback", b1 =>
+                        {
+                            b1.Property<Guid>("OrderId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("order_id");
+
+                            b1.Property<string>("Comment")
+                                .HasMaxLength(2000)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("comment");
+
+                            b1.Property<long>("ExpiresAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("expires_at");
+
+                            b1.Property<int?>("Rating")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("rating");
+
+                            b1.Property<string>("Reason")
+                                .HasMaxLength(30)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("reason");
+
+                            b1.Property<long?>("ReceivedAt")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("received_at");
+
+                            b1.Property<string>("Token")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("token");
+
+                            b1.HasKey("OrderId")
+                                .HasName("pk_order_feedback");
+
+                            b1.HasIndex("Token")
+                                .IsUnique()
+                                .HasDatabaseName("ix_order_feedback_token");
+
+                            b1.ToTable("order_feedback", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("OrderId")
+                                .HasConstraintName("fk_order_feedback_orders_id");
+                        });
+
                     b.OwnsMany("Oms.Domain.Orders.OrderLine", "Lines", b1 =>
                         {
                             b1.Property<Guid>("Id")
@@ -2536,6 +2540,8 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.Navigation("Delivery")
                         .IsRequired();
+
+                    b.Navigation("Feedback");
 
                     b.Navigation("Lines");
 

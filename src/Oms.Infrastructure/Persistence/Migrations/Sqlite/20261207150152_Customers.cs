@@ -37,13 +37,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     last_order_at = table.Column<long>(type: "INTEGER", nullable: true),
                     orders_returned = table.Column<int>(type: "INTEGER", nullable: false),
                     units_returned = table.Column<int>(type: "INTEGER", nullable: false),
+                    lifetime_value = table.Column<string>(type: "TEXT", nullable: false),
                     external_ids = table.Column<string>(type: "TEXT", nullable: false),
                     follow_up = table.Column<bool>(type: "INTEGER", nullable: false),
                     merged_into = table.Column<Guid>(type: "TEXT", nullable: true),
                     erased_at = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     updated_at = table.Column<long>(type: "INTEGER", nullable: false),
-                    addresses = table.Column<string>(type: "TEXT", nullable: false),
                     tags = table.Column<string>(type: "TEXT", nullable: false),
                     version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
@@ -53,22 +53,24 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
-                name: "customer_values",
+                name: "order_feedback",
                 columns: table => new
                 {
-                    id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    currency = table.Column<string>(type: "TEXT", fixedLength: true, maxLength: 3, nullable: false),
-                    amount = table.Column<long>(type: "INTEGER", nullable: false),
-                    orders = table.Column<int>(type: "INTEGER", nullable: false),
-                    customer_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    order_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    token = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    rating = table.Column<int>(type: "INTEGER", nullable: true),
+                    comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    reason = table.Column<string>(type: "TEXT", maxLength: 30, nullable: true),
+                    received_at = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_customer_values", x => x.id);
+                    table.PrimaryKey("pk_order_feedback", x => x.order_id);
                     table.ForeignKey(
-                        name: "fk_customer_values_customers_customer_id",
-                        column: x => x.customer_id,
-                        principalTable: "customers",
+                        name: "fk_order_feedback_orders_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -79,21 +81,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 columns: new[] { "customer_id", "created_at" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_customer_values_customer_id_currency",
-                table: "customer_values",
-                columns: new[] { "customer_id", "currency" },
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "ix_customers_email",
                 table: "customers",
                 column: "email",
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "ix_customers_last_order_at",
-                table: "customers",
-                column: "last_order_at");
+                name: "ix_order_feedback_token",
+                table: "order_feedback",
+                column: "token",
+                unique: true);
 
             migrationBuilder.AddForeignKey(
                 name: "fk_orders_customers_customer_id",
@@ -112,10 +109,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "orders");
 
             migrationBuilder.DropTable(
-                name: "customer_values");
+                name: "customers");
 
             migrationBuilder.DropTable(
-                name: "customers");
+                name: "order_feedback");
 
             migrationBuilder.DropIndex(
                 name: "ix_orders_customer_id_created_at",
