@@ -89,6 +89,7 @@ builder.Services.Configure<Oms.Api.Returns.ReturnOptions>(config.GetSection("Ret
 builder.Services.AddScoped<Oms.Api.Returns.ReturnService>().AddScoped<Oms.Api.Returns.ReturnQueries>();
 builder.Services.AddOptions<Oms.Api.Customers.CustomerOptions>().Bind(config.GetSection("Customers"))
     .Validate(o => o.ActiveDays > 0 && o.LapsedDays > o.ActiveDays && o.LoyalOrders >= 2, "Customers: 0 < ActiveDays < LapsedDays, and LoyalOrders of at least 2.").ValidateOnStart();
+builder.Services.AddScoped<Oms.Api.Customers.FeedbackService>().AddSingleton<Oms.Api.Customers.FeedbackLimiter>();
 builder.Services.AddScoped<Oms.Api.Customers.CustomerService>().AddScoped<Oms.Api.Customers.CustomerQueries>().AddScoped<Oms.Api.Customers.CustomerGraphLoaders>();
 // A customer's figures follow their orders in the save that moved them (OmsDbContext.SaveFollower).
 builder.Services.AddSingleton<Oms.Infrastructure.Persistence.ISaveFollower, Oms.Api.Customers.CustomerFiguresFollower>();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Oms.Api.Tests.Support;
 
@@ -287,5 +288,198 @@ public sealed class CustomerTests
         var mixed = await s.Admin.GetAsync($"/api/v1/customers?sort=createdAt&cursor={first.GetProperty("next").GetString()}");
         Assert.Equal(HttpStatusCode.BadRequest, mixed.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await s.Admin.GetAsync("/api/v1/customers?sort=name")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_merge_moves_the_duplicates_orders_and_figures_even_while_both_are_ordering()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(price: 1000, stock: 1000);
+        var (keepEmail, dupEmail) = (s.Email("keep"), s.Email("duplicate"));
+        var totals = new System.Collections.Concurrent.ConcurrentBag<(string Id, long Total)>();
+        async Task PlaceAsync(string email, int quantity)
+        {
+            var order = await s.PlaceAsync(s.OrderBody(sku, quantity, email));
+            totals.Add((order.GetProperty("id").GetString()!, order.GetProperty("total").GetProperty("amount").GetInt64()));
+        }
+        await PlaceAsync(keepEmail, 1);
+        await PlaceAsync(dupEmail, 2);
+        var keep = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers?email={keepEmail}")).GetProperty("data")[0].GetProperty("id").GetString();
+        var dup = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers?email={dupEmail}")).GetProperty("data")[0].GetProperty("id").GetString();
+
+        // Orders for both while the merge runs.
+        var placing = Enumerable.Range(0, 16).Select(i => Task.Run(() => PlaceAsync(i % 2 == 0 ? keepEmail : dupEmail, i % 3 + 1))).ToList();
+        await Task.Delay(20);
+        var merged = await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/customers/{keep}/merge", new { duplicateId = dup }));
+        await Task.WhenAll(placing);
+        await PlaceAsync(dupEmail, 1); // after it: the duplicate's address finds the survivor
+        Assert.Equal(keep, merged.GetProperty("id").GetString());
+
+        // Every order of both addresses is the survivor's, and its figures add up to all of them.
+        var orders = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders?customerId={keep}&limit=250")).GetProperty("data").EnumerateArray()
+            .Select(o => o.GetProperty("id").GetString()!).Order().ToList();
+        Assert.Equal(totals.Select(t => t.Id).Order().ToList(), orders);
+        var survivor = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{keep}");
+        Assert.Equal(totals.Count, survivor.GetProperty("orderCount").GetInt32());
+        Assert.Equal(totals.Sum(t => t.Total), survivor.GetProperty("lifetimeValue")[0].GetProperty("amount").GetInt64());
+        // The old id points at the survivor, the old address finds it, and the duplicate takes no more changes.
+        var old = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{dup}");
+        Assert.Equal(keep, old.GetProperty("mergedInto").GetString());
+        Assert.Equal(keep, (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers?email={dupEmail}")).GetProperty("data")[0].GetProperty("id").GetString());
+        var again = await s.Admin.PostAsJsonAsync($"/api/v1/customers/{keep}/merge", new { duplicateId = dup });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("customer.merged", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        var (_, itself) = await s.GraphQLAsync("mutation($id: ID!) { mergeCustomers(id: $id, duplicateId: $id) { id } }", new { id = keep });
+        Assert.Equal("customer.merge_with_itself", Scenario.ErrorCode(itself));
+    }
+
+    [Fact]
+    public async Task Erasure_leaves_no_trace_of_the_person_in_any_table_and_keeps_the_books()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(price: 1500, stock: 10);
+        var digits = string.Concat(s.Tag.Where(char.IsAsciiDigit)).PadRight(6, '7')[..6];
+        var (email, name, phone, street) = (s.Email("erasure"), "Erin Erasmus" + s.Tag, "0301" + digits, "Vergessenweg " + s.Tag);
+        var body = Paid(s.OrderBody(sku, 2, email));
+        body["customer"] = new JsonObject { ["email"] = email, ["name"] = name, ["phone"] = phone };
+        body["shippingAddress"] = new JsonObject { ["name"] = name, ["line1"] = street, ["city"] = "Berlin", ["postalCode"] = "10117", ["country"] = "DE", ["phone"] = phone };
+        body["notes"] = "Ring twice, ask for " + name;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = Scenario.Content(body) };
+        request.Headers.Add("Idempotency-Key", "erase-" + s.Tag);
+        var order = await OkAsync(await s.Admin.SendAsync(request), HttpStatusCode.Created);
+        var (orderId, total, customerId) = (order.GetProperty("id").GetString()!, order.GetProperty("total").GetProperty("amount").GetInt64(), order.GetProperty("customerId").GetString()!);
+        await s.DeliverAllAsync(orderId);
+        var lineId = order.GetProperty("lines")[0].GetProperty("id").GetString();
+        await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/orders/{orderId}/returns",
+            new { lines = new[] { new { orderLineId = lineId, quantity = 1, reason = "damaged", comment = "Dented, says " + name } }, comment = "Call " + phone }), HttpStatusCode.Created);
+
+        var export = await OkAsync(await s.Admin.GetAsync($"/api/v1/customers/{customerId}/export"));
+        Assert.Equal(orderId, export.GetProperty("orders")[0].GetProperty("id").GetString());
+        Assert.Contains(phone, export.ToString());
+        Assert.NotEmpty(export.GetProperty("payments").EnumerateArray());
+        Assert.NotEmpty(export.GetProperty("returns").EnumerateArray());
+        var before = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerId}");
+
+        var erased = await OkAsync(await s.Admin.PostAsync($"/api/v1/customers/{customerId}/erase", null));
+        Assert.Equal("erased", erased.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.String, erased.GetProperty("erasedAt").ValueKind);
+
+        // No table keeps the address, the name, the phone or the street: not the rows, not the stored payloads.
+        var found = await FindAsync(s, email, name, phone, street);
+        Assert.True(found.Count == 0, string.Join("\n", found));
+        // The books stay: the order's total, lines and figures.
+        var after = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}");
+        Assert.Equal(total, after.GetProperty("total").GetProperty("amount").GetInt64());
+        Assert.Equal(sku, after.GetProperty("lines")[0].GetProperty("sku").GetString());
+        Assert.Equal("DE", after.GetProperty("shippingAddress").GetProperty("country").GetString());
+        Assert.Equal(customerId, after.GetProperty("customerId").GetString());
+        var figures = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerId}");
+        Assert.Equal(before.GetProperty("lifetimeValue").ToString(), figures.GetProperty("lifetimeValue").ToString());
+        Assert.Equal(before.GetProperty("orderCount").GetInt32(), figures.GetProperty("orderCount").GetInt32());
+
+        // For good: a second erasure is refused; the address is free again, a new order makes a new customer.
+        var twice = await s.Admin.PostAsync($"/api/v1/customers/{customerId}/erase", null);
+        Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
+        var next = await s.PlaceAsync(s.OrderBody(sku, 1, email));
+        Assert.NotEqual(customerId, next.GetProperty("customerId").GetString());
+    }
+
+    /// <summary>Every row of every table (and every stored response body) that contains one of <paramref name="values"/>, case-insensitive.</summary>
+    private static async Task<List<string>> FindAsync(Scenario s, params string[] values)
+    {
+        await using var scope = s.Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Oms.Infrastructure.Persistence.OmsDbContext>();
+        await using var connection = new Npgsql.NpgsqlConnection(Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GetConnectionString(db.Database));
+        await connection.OpenAsync();
+        var tables = new List<(string Table, List<string> Binary)>();
+        await using (var list = new Npgsql.NpgsqlCommand(
+            "SELECT t.table_name, COALESCE(array_agg(c.column_name::text) FILTER (WHERE c.data_type = 'bytea'), '{}') FROM information_schema.tables t " +
+            "LEFT JOIN information_schema.columns c ON c.table_schema = t.table_schema AND c.table_name = t.table_name " +
+            "WHERE t.table_schema = 'public' AND t.table_type = 'BASE TABLE' GROUP BY t.table_name", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) tables.Add((reader.GetString(0), [.. reader.GetFieldValue<string[]>(1)]));
+        Assert.Contains(tables, t => t.Table == "outbox_messages");
+        var found = new List<string>();
+        foreach (var (table, binary) in tables)
+            foreach (var value in values)
+            {
+                // The whole row as text, and each binary column as UTF-8 text (a stored response body).
+                var where = string.Join(" OR ", binary.Select(b => $"convert_from(t.\"{b}\", 'UTF8') ILIKE @p").Prepend("t::text ILIKE @p"));
+                await using var command = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM \"{table}\" t WHERE {where}", connection);
+                command.Parameters.AddWithValue("p", "%" + value + "%");
+                if ((long)(await command.ExecuteScalarAsync())! > 0) found.Add($"{table}: {value}");
+            }
+        return found;
+    }
+
+    [Fact]
+    public async Task Delivery_offers_a_feedback_link_and_a_low_rating_flags_the_customer_in_both_APIs()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(stock: 10);
+        var order = await s.PlaceAsync(Paid(s.OrderBody(sku, 1, s.Email("feedback"))));
+        var id = order.GetProperty("id").GetString()!;
+        var customerId = order.GetProperty("customerId").GetString()!;
+        Assert.Equal(JsonValueKind.Null, order.GetProperty("feedback").ValueKind); // nothing to rate before the goods arrive
+        var delivered = await s.DeliverAllAsync(id);
+        var token = delivered.GetProperty("feedback").GetProperty("token").GetString()!;
+        Assert.True(token.Length >= 32);
+        Assert.True(delivered.GetProperty("feedback").GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddDays(29));
+
+        // The shopper's tracking page carries the link; the answer needs no key.
+        var tracking = await s.Factory.Client(null).GetFromJsonAsync<JsonElement>($"/api/v1/tracking/{delivered.GetProperty("number").GetString()}?email={s.Email("feedback")}");
+        Assert.Equal(token, tracking.GetProperty("feedback").GetProperty("token").GetString());
+        var anonymous = s.Factory.Client(null);
+        var bad = await anonymous.PostAsJsonAsync($"/api/v1/feedback/{token}", new { rating = 6 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("rating", out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsJsonAsync("/api/v1/feedback/not-a-token", new { rating = 3 })).StatusCode);
+        var given = await OkAsync(await anonymous.PostAsJsonAsync($"/api/v1/feedback/{token}", new { rating = 2, comment = "Box was crushed", reason = "packaging" }));
+        Assert.Equal(2, given.GetProperty("rating").GetInt32());
+        // Once only, in either API.
+        var (_, twice) = await s.GraphQLAsync("mutation($t: String!) { giveFeedback(token: $t, input: { rating: 5 }) { rating } }", new { t = token }, anonymous);
+        Assert.Equal("feedback.already_given", Scenario.ErrorCode(twice));
+
+        // It shows on the order and on the customer, who is flagged for follow-up.
+        var after = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}");
+        Assert.Equal("packaging", after.GetProperty("feedback").GetProperty("reason").GetString());
+        var customer = await s.GraphQLDataAsync("query($id: ID!) { customer(id: $id) { followUp timeline(first: 50) { nodes { kind rating summary } } } }", new { id = customerId });
+        Assert.True(customer.GetProperty("customer").GetProperty("followUp").GetBoolean());
+        Assert.Contains(customer.GetProperty("customer").GetProperty("timeline").GetProperty("nodes").EnumerateArray(),
+            n => n.GetProperty("kind").GetString() == "FEEDBACK" && n.GetProperty("rating").GetInt32() == 2);
+    }
+
+    [Fact]
+    public async Task The_timeline_has_orders_payments_shipments_returns_and_contacts_newest_first_and_pages()
+    {
+        var s = await Scenario.StartAsync();
+        var sku = await s.ProductAsync(stock: 10);
+        var order = await s.PaidOrderAsync(s.OrderBody(sku, 2, s.Email("timeline")));
+        var id = order.GetProperty("id").GetString()!;
+        var customerId = order.GetProperty("customerId").GetString()!;
+        await s.DeliverAllAsync(id);
+        var lineId = order.GetProperty("lines")[0].GetProperty("id").GetString();
+        await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/returns",
+            new { lines = new[] { new { orderLineId = lineId, quantity = 1, reason = "size_or_fit" } } }), HttpStatusCode.Created);
+        var contact = await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/customers/{customerId}/contacts", new { channel = "call", summary = "Asked about sizes" }), HttpStatusCode.Created);
+        Assert.Equal("call", contact.GetProperty("channel").GetString());
+        var refused = await s.Admin.PostAsJsonAsync($"/api/v1/customers/{customerId}/contacts", new { channel = "call", summary = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        await s.GraphQLDataAsync("mutation($id: ID!) { logCustomerContact(id: $id, input: { channel: NOTE, summary: \"Prefers e-mail\" }) { id } }", new { id = customerId });
+
+        var all = new List<JsonElement>();
+        string? cursor = null;
+        do
+        {
+            var page = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/customers/{customerId}/timeline?limit=3" + (cursor is null ? "" : $"&cursor={cursor}"));
+            all.AddRange(page.GetProperty("data").EnumerateArray());
+            cursor = page.GetProperty("next").GetString();
+        } while (cursor is not null);
+        var kinds = all.Select(e => e.GetProperty("kind").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "order", "payment", "shipment", "return", "contact", "note" }, kinds);
+        var times = all.Select(e => e.GetProperty("at").GetDateTimeOffset()).ToList();
+        Assert.Equal(times.OrderByDescending(t => t).ToList(), times);
+        Assert.Equal(all.Count, all.Select(e => e.GetProperty("id").GetString()).Distinct().Count());
+        Assert.Equal("Prefers e-mail", all[0].GetProperty("summary").GetString()); // the newest
     }
 }

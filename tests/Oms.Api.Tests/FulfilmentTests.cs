@@ -493,7 +493,9 @@ public sealed class FulfilmentTests
         Assert.Equal("shipped", view.GetProperty("status").GetString());
         Assert.Equal(new[] { "pending", "confirmed", "allocated", "shipped" }, view.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("status").GetString()).ToArray());
         Assert.Equal("CUS-" + s.Tag, view.GetProperty("shipments")[0].GetProperty("trackingNumber").GetString());
-        Assert.Equal(new[] { "orderNumber", "status", "timeline", "shipments" }, view.EnumerateObject().Select(p => p.Name).ToArray());
+        // Nothing of the seller's: the steps, the parcels, and (once delivered) the link to say how it went.
+        Assert.Equal(new[] { "orderNumber", "status", "timeline", "shipments", "feedback" }, view.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("feedback").ValueKind); // not delivered yet
 
         var wrongEmail = await shopper.GetAsync($"/api/v1/tracking/{number}?email=someone.else@example.com");
         var noSuchOrder = await shopper.GetAsync($"/api/v1/tracking/OMS-9{Random.Shared.Next(10000000, 99999999)}?email={Uri.EscapeDataString(s.Email())}");

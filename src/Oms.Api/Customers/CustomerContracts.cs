@@ -14,6 +14,9 @@ public sealed class CustomerOptions
     /// <summary>Orders from which a recent customer is loyal (default 5).</summary>
     public int LoyalOrders { get; set; } = 5;
 
+    /// <summary>Feedback answers (POST /api/v1/feedback/{token}) one client address may send per minute (default 10).</summary>
+    public int FeedbackPerClientPerMinute { get; set; } = 10;
+
     public SegmentThresholds Thresholds() => SegmentThresholds.Checked(ActiveDays, LapsedDays, LoyalOrders);
 }
 
@@ -120,6 +123,53 @@ public sealed record UpdateCustomerRequest
     public bool? FollowUp { get; init; }
 }
 
+/// <summary>What an entry of a customer's timeline is about.</summary>
+public enum CustomerEventKind { Order, Payment, Refund, Shipment, Return, Contact, Note, Feedback }
+
+/// <summary>One thing that happened with a customer: their orders' steps, payments, refunds, shipments and returns, logged contacts and notes, feedback.</summary>
+public sealed record CustomerTimelineEntryDto
+{
+    /// <summary>Stable for the entry (what it is about and where it came from).</summary>
+    public required string Id { get; init; }
+    public required DateTimeOffset At { get; init; }
+    public required CustomerEventKind Kind { get; init; }
+    /// <summary>One line a person can read, e.g. "OMS-100042 shipped (parcelpost 00340434161094042557)".</summary>
+    public required string Summary { get; init; }
+    public required Guid? OrderId { get; init; }
+    public required string? OrderNumber { get; init; }
+    /// <summary>Who did it: the API key's name, system, or null for the customer.</summary>
+    public required string? Actor { get; init; }
+    /// <summary>For a contact or note: how.</summary>
+    public required ContactChannel? Channel { get; init; }
+    /// <summary>For feedback: 1-5.</summary>
+    public required int? Rating { get; init; }
+}
+
+/// <summary>A contact with the customer (a call, an e-mail, a chat) or a note about them.</summary>
+public sealed record LogContactRequest
+{
+    /// <summary>call, email, chat, note or other.</summary>
+    public required ContactChannel Channel { get; init; }
+    [StringLength(CustomerContact.MaxSummaryLength, MinimumLength = 1)] public required string Summary { get; init; }
+    /// <summary>When it happened (default: now).</summary>
+    public DateTimeOffset? At { get; init; }
+}
+
+public sealed record CustomerContactDto
+{
+    public required Guid Id { get; init; }
+    public required Guid CustomerId { get; init; }
+    public required ContactChannel Channel { get; init; }
+    public required string Summary { get; init; }
+    public required string Actor { get; init; }
+    public required DateTimeOffset At { get; init; }
+
+    public static CustomerContactDto From(CustomerContact c) => new()
+    {
+        Id = c.Id, CustomerId = c.CustomerId.Value, Channel = c.Channel, Summary = c.Summary, Actor = c.Actor, At = c.At,
+    };
+}
+
 /// <summary>Everything stored about a customer (GDPR access), as the API shows each part.</summary>
 public sealed record CustomerExportDto
 {
@@ -133,6 +183,7 @@ public sealed record CustomerExportDto
     public required IReadOnlyList<Payments.PaymentDto> Payments { get; init; }
     public required IReadOnlyList<Fulfilment.ShipmentDto> Shipments { get; init; }
     public required IReadOnlyList<Returns.ReturnDto> Returns { get; init; }
+    public required IReadOnlyList<CustomerContactDto> Contacts { get; init; }
 }
 
 /// <summary>The same person under a second record: that one's orders, details and figures come here.</summary>

@@ -14,6 +14,16 @@ public static class CustomerEndpoints
     {
         var customers = api.MapGroup("/customers").WithTags("Customers");
 
+        // The customer answers the link their order offered after delivery: no key, the token is the permission.
+        api.MapPost("/feedback/{token}", (string token, FeedbackRequest request, FeedbackService service, FeedbackLimiter limiter, HttpContext http, CancellationToken ct) =>
+            {
+                limiter.Admit(http);
+                return GiveFeedbackAsync(token, request, service, ct);
+            })
+            .Public().WithTags("Feedback").WithName("giveFeedback")
+            .WithSummary("A customer rates a delivered order (1-5) with an optional comment and reason, once, while the link is valid; no API key")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422).ProducesProblem(429);
+
         customers.MapGet("/", ListAsync).RequireScope(Scopes.CustomersRead).WithName("listCustomers")
             .WithSummary("List customers with filters (segment, tag, search, …), sorted, with cursor paging").ProducesProblem(400);
         customers.MapGet("/{id:guid}", GetAsync).RequireScope(Scopes.CustomersRead).WithName("getCustomer")
@@ -22,6 +32,11 @@ public static class CustomerEndpoints
             .WithSummary("Change what is known about a customer; fields left out stay as they are").WithStateChangeProblems();
         customers.MapPost("/{id:guid}/merge", MergeAsync).RequireScope(Scopes.CustomersWrite).WithName("mergeCustomers")
             .WithSummary("Absorb a duplicate customer: its orders move here and it points here from now on").WithStateChangeProblems();
+        customers.MapGet("/{id:guid}/timeline", TimelineAsync).RequireScope(Scopes.CustomersRead).WithName("getCustomerTimeline")
+            .WithSummary("Everything that happened with the customer, newest first: orders, payments, refunds, shipments, returns, contacts, notes, feedback")
+            .ProducesProblem(400).ProducesProblem(404);
+        customers.MapPost("/{id:guid}/contacts", LogContactAsync).RequireScope(Scopes.CustomersWrite).WithName("logCustomerContact")
+            .WithSummary("Log a call, e-mail or chat with the customer, or a note, on their timeline").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
         customers.MapGet("/{id:guid}/addresses", AddressesAsync).RequireScope(Scopes.CustomersRead).WithName("listCustomerAddresses")
             .WithSummary("The addresses the customer's orders used, newest first, with the default for shipping and for billing").ProducesProblem(404);
         customers.MapGet("/{id:guid}/export", (Guid id, CustomerQueries queries, CancellationToken ct) => ExportAsync(id, queries, ct))
@@ -54,6 +69,9 @@ public static class CustomerEndpoints
         return TypedResults.Ok(await queries.ListAsync(filter, CustomerOrder.Parse(sort), PageRequest.Rest(limit, cursor), ct));
     }
 
+    private static async Task<Ok<FeedbackDto>> GiveFeedbackAsync(string token, FeedbackRequest request, FeedbackService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.GiveAsync(token, request, ct));
+
     private static async Task<Ok<CustomerDto>> GetAsync(Guid id, CustomerQueries queries, HttpResponse response, CancellationToken ct)
     {
         var customer = await queries.GetAsync(new CustomerId(id), ct);
@@ -73,6 +91,21 @@ public static class CustomerEndpoints
         var customer = await service.MergeAsync(new CustomerId(id), new CustomerId(request.DuplicateId), Preconditions.ExpectedVersion(http.Request), ct);
         Preconditions.SetETag(http.Response, customer.Version);
         return TypedResults.Ok(customer);
+    }
+
+    /// <param name="limit">1-250, default 50.</param>
+    /// <param name="cursor">The next cursor of the previous page.</param>
+    private static async Task<Ok<Page<CustomerTimelineEntryDto>>> TimelineAsync(Guid id, CustomerQueries queries, CancellationToken ct, int? limit = null, string? cursor = null)
+    {
+        var page = PageRequest.Rest(limit, cursor);
+        await queries.GetAsync(new CustomerId(id), ct); // 404 for a customer that does not exist
+        return TypedResults.Ok(CustomerQueries.TimelinePage((await queries.TimelinesAsync([id], ct))[id], page));
+    }
+
+    private static async Task<Created<CustomerContactDto>> LogContactAsync(Guid id, LogContactRequest request, CustomerService service, CancellationToken ct)
+    {
+        var contact = await service.LogContactAsync(new CustomerId(id), request, ct);
+        return TypedResults.Created($"/api/v1/customers/{id}/timeline", contact);
     }
 
     private static async Task<Ok<IReadOnlyList<CustomerAddressDto>>> AddressesAsync(Guid id, CustomerQueries queries, CancellationToken ct)

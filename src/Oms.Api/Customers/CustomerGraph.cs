@@ -19,6 +19,11 @@ public static class CustomerGraph
             .Argument<NonNullGraphType<IdGraphType>>("id")
             .RequireScope(Scopes.CustomersRead)
             .ResolveAsync(async ctx => await Queries(ctx).GetAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.CancellationToken));
+        query.Field<CustomerExportType, CustomerExportDto>("customerExport")
+            .Description("Everything stored about a customer (GDPR access; REST: GET /customers/{id}/export).")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.CustomersRead)
+            .ResolveAsync(async ctx => await Queries(ctx).ExportAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.CancellationToken));
         query.Field<NonNullGraphType<ConnectionType<CustomerType, CustomerDto>>, Connection<CustomerDto>>("customers")
             .Description("Customers, filtered and sorted (default: newest first).")
             .Argument<CustomerFilterInputType>("filter")
@@ -45,6 +50,27 @@ public static class CustomerGraph
             .ResolveAsync(async ctx => await Service(ctx).UpdateAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.GetArgument<UpdateCustomerRequest>("input"),
                 ctx.GetArgument<int?>("expectedVersion"), ctx.CancellationToken));
         AddMergeMutation(mutation);
+        mutation.Field<NonNullGraphType<CustomerContactType>, CustomerContactDto>("logCustomerContact")
+            .Description("Log a call, e-mail or chat with the customer, or a note, on their timeline.")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .Argument<NonNullGraphType<LogContactInputType>>("input")
+            .RequireScope(Scopes.CustomersWrite)
+            .ResolveAsync(async ctx => await Service(ctx).LogContactAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.GetArgument<LogContactRequest>("input"), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<CustomerType>, CustomerDto>("eraseCustomer")
+            .Description("Erase the customer's personal data everywhere it is kept, for good; amounts, SKUs and dates stay (GDPR).")
+            .Argument<NonNullGraphType<IdGraphType>>("id")
+            .RequireScope(Scopes.CustomersWrite)
+            .ResolveAsync(async ctx => await Service(ctx).EraseAsync(new CustomerId(ctx.GuidArgument("id", "customer")), ctx.CancellationToken));
+        mutation.Field<NonNullGraphType<FeedbackType>, FeedbackDto>("giveFeedback")
+            .Description("A customer rates a delivered order (1-5) through the token its order offered (REST: POST /feedback/{token}); needs no API key, rate-limited per client address.")
+            .Argument<NonNullGraphType<StringGraphType>>("token")
+            .Argument<NonNullGraphType<FeedbackInputType>>("input")
+            .Public()
+            .ResolveAsync(async ctx =>
+            {
+                ctx.RequestServices!.GetRequiredService<FeedbackLimiter>().Admit(ctx.RequestServices!.GetRequiredService<IHttpContextAccessor>().HttpContext!);
+                return await ctx.RequestServices!.GetRequiredService<FeedbackService>().GiveAsync(ctx.GetArgument<string>("token"), ctx.GetArgument<FeedbackRequest>("input"), ctx.CancellationToken);
+            });
     }
 
     private static void AddMergeMutation(ObjectGraphType mutation) =>
@@ -65,6 +91,9 @@ public static class CustomerGraph
 public sealed class CustomerGraphLoaders(OrderQueries orders, CustomerQueries customers)
 {
     public BatchLoader<Guid, IReadOnlyList<CustomerAddressDto>> Addresses { get; } = new((ids, ct) => customers.AddressesAsync(ids, ct));
+
+    /// <summary>Whole timelines, one batch per page of customers; each field slices its own page.</summary>
+    public BatchLoader<Guid, List<CustomerTimelineEntryDto>> Timelines { get; } = new((ids, ct) => customers.TimelinesAsync(ids, ct));
 
     private readonly Dictionary<(int, string?), BatchLoader<Guid, Connection<OrderDto>>> _orders = [];
 
@@ -87,6 +116,15 @@ public sealed class CustomerType : ContractGraphType<CustomerDto>
     {
         Name = "Customer";
         Description = "One person across channels, with their figures kept current as their orders move.";
+        Field<NonNullGraphType<ConnectionType<CustomerTimelineEntryType, CustomerTimelineEntryDto>>, Connection<CustomerTimelineEntryDto>>("timeline")
+            .Description("Everything that happened with the customer, newest first: orders, payments, refunds, shipments, returns, contacts, notes, feedback. Batched: a fixed number of queries for a page of customers.")
+            .Paged()
+            .ResolveAsync(async ctx =>
+            {
+                var page = PageRequest.Graph(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"));
+                var timeline = await ctx.RequestServices!.GetRequiredService<CustomerGraphLoaders>().Timelines.Load(ctx.Source.Id).GetResultAsync(ctx.CancellationToken) ?? [];
+                return Platform.GraphQL.Connection<CustomerTimelineEntryDto>.From(CustomerQueries.TimelinePage(timeline, page), CustomerQueries.TimelineCursorOf, page);
+            });
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<CustomerAddressType>>>, IDataLoaderResult<IReadOnlyList<CustomerAddressDto>?>>("addresses")
             .Description("The addresses the customer's orders used, newest first, with the default for shipping and for billing. Batched: one query for a page of customers.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<CustomerGraphLoaders>().Addresses.Load(ctx.Source.Id));
@@ -99,6 +137,48 @@ public sealed class CustomerType : ContractGraphType<CustomerDto>
                 var page = PageRequest.Graph(ctx.GetArgument<int?>("first"), ctx.GetArgument<string?>("after"));
                 return ctx.RequestServices!.GetRequiredService<CustomerGraphLoaders>().Orders(page).Load(ctx.Source.Id);
             });
+    }
+}
+
+public sealed class CustomerTimelineEntryType : ContractGraphType<CustomerTimelineEntryDto>
+{
+    public CustomerTimelineEntryType() => Name = "CustomerTimelineEntry";
+}
+
+public sealed class CustomerContactType : ContractGraphType<CustomerContactDto>
+{
+    public CustomerContactType() => Name = "CustomerContact";
+}
+
+public sealed class LogContactInputType : InputObjectGraphType<LogContactRequest>
+{
+    public LogContactInputType()
+    {
+        Name = "LogContactInput";
+        Field(x => x.Channel, type: typeof(NonNullGraphType<EnumerationGraphType<ContactChannel>>));
+        Field(x => x.Summary);
+        Field(x => x.At, type: typeof(UtcDateTimeOffsetGraphType)).Description("When it happened (default: now).");
+    }
+}
+
+public sealed class CustomerExportType : ContractGraphType<CustomerExportDto>
+{
+    public CustomerExportType() => Name = "CustomerExport";
+}
+
+public sealed class FeedbackType : ContractGraphType<FeedbackDto>
+{
+    public FeedbackType() => Name = "Feedback";
+}
+
+public sealed class FeedbackInputType : InputObjectGraphType<FeedbackRequest>
+{
+    public FeedbackInputType()
+    {
+        Name = "FeedbackInput";
+        Field(x => x.Rating).Description("1 to 5.");
+        Field(x => x.Comment, nullable: true);
+        Field(x => x.Reason, type: typeof(EnumerationGraphType<Oms.Domain.Orders.FeedbackReason>));
     }
 }
 

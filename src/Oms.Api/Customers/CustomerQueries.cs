@@ -61,10 +61,13 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
         var shipments = await services.GetRequiredService<Fulfilment.FulfilmentQueries>().ShipmentsForOrdersAsync(orderIds, ct);
         var returns = await services.GetRequiredService<Returns.ReturnQueries>().ForOrdersAsync(orderIds, ct);
         IReadOnlyList<T> All<T>(Dictionary<Guid, IReadOnlyList<T>> byOrder) => [.. orderIds.SelectMany(o => byOrder.GetValueOrDefault(o) ?? [])];
+        var owners = merged.Select(m => (CustomerId?)m.Id).Append(owner).ToList();
+        var contacts = await db.CustomerContacts.AsNoTracking().Where(c => owners.Contains(c.CustomerId)).OrderBy(c => c.At).ToListAsync(ct);
         return new CustomerExportDto
         {
             ExportedAt = clock.GetUtcNow(), Customer = Map(customer), Merged = [.. merged.Select(Map)], Orders = [.. orders.Select(Orders.OrderDto.From)],
             OrderTimeline = All(timelines), Payments = All(payments), Shipments = All(shipments), Returns = All(returns),
+            Contacts = [.. contacts.Select(CustomerContactDto.From)],
         };
     }
 
@@ -102,6 +105,96 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
         }
         return ids.ToDictionary(id => id, id => book.GetValueOrDefault(id) ?? []);
     }
+
+    /// <summary>
+    /// The customers' timelines, newest first: their orders' steps, payments and refunds, shipments, returns, logged
+    /// contacts and notes, and feedback. A fixed number of queries for any number of customers (GraphQL batches a page).
+    /// </summary>
+    public async Task<Dictionary<Guid, List<CustomerTimelineEntryDto>>> TimelinesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var wanted = ids.Select(i => (CustomerId?)new CustomerId(i)).ToList();
+        var orders = await db.Orders.AsNoTracking().Where(o => wanted.Contains(o.CustomerId))
+            .Select(o => new { o.Id, o.Number, o.CustomerId, o.Currency, Feedback = o.Feedback == null ? null : new { o.Feedback.Rating, o.Feedback.Comment, o.Feedback.ReceivedAt } })
+            .ToListAsync(ct);
+        var byOrder = orders.ToDictionary(o => o.Id.Value);
+        var orderIds = byOrder.Keys.ToList();
+        var entries = ids.ToDictionary(id => id, _ => new List<CustomerTimelineEntryDto>());
+        CustomerTimelineEntryDto Entry(Guid orderId, string id, DateTimeOffset at, CustomerEventKind kind, string summary, string? actor) => new()
+        {
+            Id = id, At = at, Kind = kind, Summary = summary, OrderId = orderId, OrderNumber = Domain.Orders.Order.FormatNumber(byOrder[orderId].Number), Actor = actor,
+            Channel = null, Rating = null,
+        };
+        void Add(Guid orderId, CustomerTimelineEntryDto entry) => entries[byOrder[orderId].CustomerId!.Value.Value].Add(entry);
+        static string Money(long amount, string currency) => $"{amount / 100m:0.00} {currency}";
+
+        foreach (var (orderId, steps) in await services.GetRequiredService<Orders.OrderQueries>().TimelinesAsync(orderIds, ct))
+        {
+            var number = Domain.Orders.Order.FormatNumber(byOrder[orderId].Number);
+            for (var i = 0; i < steps.Count; i++)
+            {
+                var s = steps[i];
+                var what = s.Event switch
+                {
+                    Domain.Orders.TimelineEvent.Placed => "placed",
+                    Domain.Orders.TimelineEvent.StatusChanged => Platform.Errors.WireEnum.Name(s.To),
+                    Domain.Orders.TimelineEvent.Edited => "edited",
+                    _ => "flagged",
+                };
+                Add(orderId, Entry(orderId, $"order:{orderId:N}:{i}", s.At, CustomerEventKind.Order, $"{number} {what.Replace('_', ' ')}" + (s.Reason is { } r ? $": {r}" : ""), s.Actor));
+            }
+        }
+        foreach (var (orderId, payments) in await services.GetRequiredService<Payments.PaymentQueries>().ForOrdersAsync(orderIds, ct))
+            foreach (var p in payments)
+                for (var i = 0; i < p.History.Count; i++)
+                {
+                    var h = p.History[i];
+                    var refund = h.Kind.Contains("refund", StringComparison.OrdinalIgnoreCase);
+                    Add(orderId, Entry(orderId, $"payment:{p.Id:N}:{i}", h.At, refund ? CustomerEventKind.Refund : CustomerEventKind.Payment,
+                        $"{Platform.Errors.WireEnum.Name(p.Method).Replace('_', ' ')} {h.Kind.Replace('_', ' ')} {Money(h.Amount, p.Amount.Currency)}", null));
+                }
+        foreach (var (orderId, shipments) in await services.GetRequiredService<Fulfilment.FulfilmentQueries>().ShipmentsForOrdersAsync(orderIds, ct))
+            foreach (var s in shipments)
+            {
+                Add(orderId, Entry(orderId, $"shipment:{s.Id:N}:0", s.CreatedAt, CustomerEventKind.Shipment, $"{s.OrderNumber} shipped ({s.Carrier} {s.TrackingNumber})", null));
+                if (s.DeliveredAt is { } delivered)
+                    Add(orderId, Entry(orderId, $"shipment:{s.Id:N}:1", delivered, CustomerEventKind.Shipment, $"{s.OrderNumber} delivered ({s.Carrier} {s.TrackingNumber})", null));
+            }
+        foreach (var (orderId, returns) in await services.GetRequiredService<Returns.ReturnQueries>().ForOrdersAsync(orderIds, ct))
+            foreach (var r in returns)
+            {
+                Add(orderId, Entry(orderId, $"return:{r.Id:N}:0", r.CreatedAt, CustomerEventKind.Return, $"{r.Number} requested ({r.Lines.Sum(l => l.Quantity)} units)", null));
+                if (r.ReceivedAt is { } received)
+                    Add(orderId, Entry(orderId, $"return:{r.Id:N}:1", received, CustomerEventKind.Return, $"{r.Number} received at {r.ReceivedAtNodeCode}", null));
+            }
+        foreach (var o in orders.Where(o => o.Feedback?.ReceivedAt is not null))
+            Add(o.Id.Value, Entry(o.Id.Value, $"feedback:{o.Id.Value:N}", o.Feedback!.ReceivedAt!.Value, CustomerEventKind.Feedback,
+                $"Rated {Domain.Orders.Order.FormatNumber(o.Number)} {o.Feedback.Rating}/5" + (o.Feedback.Comment is { } c ? $": {c}" : ""), null) with { Rating = o.Feedback.Rating });
+        foreach (var c in await db.CustomerContacts.AsNoTracking().Where(c => wanted.Contains(c.CustomerId)).ToListAsync(ct))
+            entries[c.CustomerId.Value].Add(new CustomerTimelineEntryDto
+            {
+                Id = $"contact:{c.Id:N}", At = c.At, Kind = c.Channel == ContactChannel.Note ? CustomerEventKind.Note : CustomerEventKind.Contact, Summary = c.Summary,
+                OrderId = null, OrderNumber = null, Actor = c.Actor, Channel = c.Channel, Rating = null,
+            });
+        foreach (var list in entries.Values) list.Sort((a, b) => b.At != a.At ? b.At.CompareTo(a.At) : string.CompareOrdinal(b.Id, a.Id));
+        return entries;
+    }
+
+    /// <summary>A page of a timeline (newest first) after a cursor of <see cref="TimelineCursorOf"/>.</summary>
+    public static Page<CustomerTimelineEntryDto> TimelinePage(List<CustomerTimelineEntryDto> timeline, PageRequest page)
+    {
+        IEnumerable<CustomerTimelineEntryDto> rest = timeline;
+        if (page.AfterPosition is { } position)
+        {
+            var parts = position.Split('|', 2);
+            if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
+                throw RequestValidationException.For(page.AfterField, "The cursor is not one this API handed out for a timeline.");
+            var at = new DateTimeOffset(ticks, TimeSpan.Zero);
+            rest = timeline.Where(e => e.At < at || (e.At == at && string.CompareOrdinal(e.Id, parts[1]) < 0));
+        }
+        return page.Page(rest.Take(page.Take + 1).ToList(), e => e, TimelineCursorOf);
+    }
+
+    public static string TimelineCursorOf(CustomerTimelineEntryDto entry) => Cursor.Encode($"{entry.At.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{entry.Id}");
 
     private static readonly DateTimeOffset NoOrder = DateTimeOffset.UnixEpoch;
 

@@ -7,7 +7,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Customers;
 
-public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQueries queries, TimeProvider clock, ILogger<CustomerService> log,
+public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQueries queries, TimeProvider clock, ILogger<CustomerService> log, Platform.Auth.Actor actor,
     Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
 {
     public async Task<CustomerDto> UpdateAsync(CustomerId id, UpdateCustomerRequest request, int? expectedVersion, CancellationToken ct)
@@ -23,6 +23,21 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
             if (request.MarketingConsent is { } consent) customer.ConsentTo(consent.Granted, consent.Source, now);
             if (request.FollowUp is { } followUp) customer.FlagForFollowUp(followUp, now);
             return customer;
+        }, ct));
+    }
+
+    /// <summary>Logs a contact with the customer (or a note about them) on their timeline.</summary>
+    public async Task<CustomerContactDto> LogContactAsync(CustomerId id, LogContactRequest request, CancellationToken ct)
+    {
+        RequestValidator.ThrowIfInvalid(request);
+        return CustomerContactDto.From(await work.ChangeAsync(async () =>
+        {
+            var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
+            if (customer.MergedInto is { } survivor) throw new ConflictException("customer.merged", $"This customer was merged into {survivor}: use that one.");
+            if (customer.ErasedAt is not null) throw new ConflictException("customer.erased", "This customer's personal data was erased.");
+            var contact = CustomerContact.Log(id, request.Channel, request.Summary, actor.Name, request.At, clock.GetUtcNow());
+            db.CustomerContacts.Add(contact);
+            return contact;
         }, ct));
     }
 
@@ -49,6 +64,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
             CustomerId? from = duplicateId, to = id;
             await db.Orders.Where(o => o.CustomerId == from).ExecuteUpdateAsync(s => s.SetProperty(o => o.CustomerId, to), ct);
             await db.Customers.Where(c => c.MergedInto == from).ExecuteUpdateAsync(s => s.SetProperty(c => c.MergedInto, to), ct);
+            await db.CustomerContacts.Where(c => c.CustomerId == duplicateId).ExecuteUpdateAsync(s => s.SetProperty(c => c.CustomerId, id), ct);
             await db.SaveChangesAsync(ct);
             await CustomerFiguresFollower.RefreshAsync(db, [id], now, ct);
             return survivor;
@@ -98,6 +114,8 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         foreach (var c in merged) c.Erase(now);
         foreach (var o in orders) o.ErasePersonalData(customer.Email, Scrub, now);
         foreach (var r in returns) r.ErasePersonalData();
+        var owners = merged.Select(c => c.Id).Append(id).ToList();
+        foreach (var contact in await db.CustomerContacts.Where(c => owners.Contains(c.CustomerId)).ToListAsync(ct)) contact.Erase();
         await db.SaveChangesAsync(ct);
         var aggregates = new List<Guid> { id.Value };
         aggregates.AddRange(merged.Select(c => c.Id.Value));

@@ -279,4 +279,14 @@ public sealed record CustomerTrackingDto
     public required OrderStatus Status { get; init; }
     public required IReadOnlyList<CustomerTrackingStepDto> Timeline { get; init; }
     public required IReadOnlyList<CustomerShipmentDto> Shipments { get; init; }
+    /// <summary>Once the goods arrived: where the shopper says how it went (POST /api/v1/feedback/{token}); null before, and once the link expired.</summary>
+    public required CustomerFeedbackLinkDto? Feedback { get; init; }
+}
+
+public sealed record CustomerFeedbackLinkDto
+{
+    public required string Token { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>The shopper answered already.</summary>
+    public required bool Given { get; init; }
 }

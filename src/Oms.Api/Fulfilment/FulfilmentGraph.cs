@@ -110,6 +110,11 @@ public static class FulfilmentGraph
     private static FulfilmentService Service(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<FulfilmentService>();
 }
 
+public sealed class CustomerFeedbackLinkType : ContractGraphType<CustomerFeedbackLinkDto>
+{
+    public CustomerFeedbackLinkType() => Name = "CustomerFeedbackLink";
+}
+
 public sealed class FulfilmentLineType : ContractGraphType<FulfilmentLineDto>
 {
     public FulfilmentLineType()

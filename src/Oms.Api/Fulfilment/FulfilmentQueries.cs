@@ -141,7 +141,8 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
         var normalized = email?.Trim().ToLowerInvariant();
         var order = Order.TryParseNumber(orderNumber, out var number) && !string.IsNullOrEmpty(normalized)
             ? await db.Orders.AsNoTracking().Where(o => o.Number == number && o.Customer.Email == normalized)
-                .Select(o => new { o.Id, o.Number, o.Status, o.HeldFrom }).SingleOrDefaultAsync(ct)
+                .Select(o => new { o.Id, o.Number, o.Status, o.HeldFrom, Feedback = o.Feedback == null ? null : new { o.Feedback.Token, o.Feedback.ExpiresAt, Given = o.Feedback.ReceivedAt != null } })
+                .SingleOrDefaultAsync(ct)
             : null;
         if (order is null) throw new NotFoundException("order", orderNumber);
         var steps = await db.Orders.Where(o => o.Id == order.Id).SelectMany(o => o.Timeline)
@@ -162,6 +163,7 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
                     Status = e.Status, Description = e.Description, Location = e.Location, OccurredAt = e.OccurredAt,
                 }).ToList(),
             }).ToList(),
+            Feedback = order.Feedback is { } f && f.ExpiresAt > clock.GetUtcNow() ? new CustomerFeedbackLinkDto { Token = f.Token, ExpiresAt = f.ExpiresAt, Given = f.Given } : null,
         };
     }
 }

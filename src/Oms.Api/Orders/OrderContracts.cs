@@ -6,6 +6,22 @@ using Oms.Domain.Orders;
 
 namespace Oms.Api.Orders;
 
+/// <summary>
+/// The follow-up after delivery: a link for the customer (POST /api/v1/feedback/{token}, no key needed) that works
+/// until <see cref="ExpiresAt"/>, and what they answered.
+/// </summary>
+public sealed record OrderFeedbackDto
+{
+    /// <summary>Unguessable; send it to the customer (the order.delivered event carries it).</summary>
+    public required string Token { get; init; }
+    public required DateTimeOffset ExpiresAt { get; init; }
+    /// <summary>1-5, once answered.</summary>
+    public required int? Rating { get; init; }
+    public required string? Comment { get; init; }
+    public required FeedbackReason? Reason { get; init; }
+    public required DateTimeOffset? ReceivedAt { get; init; }
+}
+
 /// <summary>The buyer.</summary>
 public sealed record OrderCustomerDto
 {
@@ -185,6 +201,8 @@ public sealed record OrderDto
     public required string? ShipmentIssue { get; init; }
     /// <summary>Set on an exchange's replacement order: the return it replaces goods for.</summary>
     public required Guid? ReplacementForReturnId { get; init; }
+    /// <summary>The follow-up after delivery: the feedback link offered when the goods reached the customer, and their answer; null before.</summary>
+    public required OrderFeedbackDto? Feedback { get; init; }
     /// <summary>What can be done with the order now.</summary>
     public required IReadOnlyList<OrderAction> AvailableActions { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
@@ -230,6 +248,11 @@ public sealed record OrderDto
         DeliveredAt = o.DeliveredAt,
         ShipmentIssue = o.ShipmentIssue,
         ReplacementForReturnId = o.ReplacementForReturnId,
+        Feedback = o.Feedback == null ? null : new OrderFeedbackDto
+        {
+            Token = o.Feedback.Token, ExpiresAt = o.Feedback.ExpiresAt, Rating = o.Feedback.Rating, Comment = o.Feedback.Comment, Reason = o.Feedback.Reason,
+            ReceivedAt = o.Feedback.ReceivedAt,
+        },
         AvailableActions = Order.ActionsFor(o.Status, o.HeldFrom),
         CreatedAt = o.CreatedAt,
         UpdatedAt = o.UpdatedAt,
@@ -279,6 +302,11 @@ public sealed record OrderDto
         DeliveredAt = o.DeliveredAt,
         ShipmentIssue = o.ShipmentIssue,
         ReplacementForReturnId = o.ReplacementForReturnId,
+        Feedback = o.Feedback == null ? null : new OrderFeedbackDto
+        {
+            Token = o.Feedback.Token, ExpiresAt = o.Feedback.ExpiresAt, Rating = o.Feedback.Rating, Comment = o.Feedback.Comment, Reason = o.Feedback.Reason,
+            ReceivedAt = o.Feedback.ReceivedAt,
+        },
         AvailableActions = o.AvailableActions(),
         CreatedAt = o.CreatedAt,
         UpdatedAt = o.UpdatedAt,

@@ -121,6 +121,11 @@ public sealed class OrderType : ContractGraphType<OrderDto>
     }
 }
 
+public sealed class OrderFeedbackType : ContractGraphType<OrderFeedbackDto>
+{
+    public OrderFeedbackType() => Name = "OrderFeedback";
+}
+
 public sealed class RiskType : ContractGraphType<RiskDto>
 {
     public RiskType()

@@ -103,6 +103,13 @@ public static class EventCatalog
             customer with { MergedInto = Guid.Parse("01980000-0000-7000-8000-00000000000d"), Version = 2 }, json));
         list.Add(Item("customer.erased", "A customer's personal data was erased everywhere it was kept; their figures stay for the books.",
             customer with { Email = "erased-0198000000007000800000000000000c@invalid", Name = "erased", Phone = null, MarketingConsent = null, ErasedAt = At, Version = 2 }, json));
+        list.Add(Item("customer.feedback_received", "A customer answered the feedback link of a delivered order: data is the order, with its feedback and customerId.",
+            order with
+            {
+                Status = OrderStatus.Delivered,
+                Feedback = new OrderFeedbackDto { Token = "Q2hhbmdlIG1lOiBhbiBleGFtcGxlIHRva2Vu", ExpiresAt = At.AddDays(30), Rating = 2, Comment = "Arrived a week late.",
+                    Reason = FeedbackReason.Delivery, ReceivedAt = At },
+            }, json));
         list.Add(Item("webhook_subscription.disabled", "A subscription was disabled: 410 Gone, or no successful delivery for days.",
             new SubscriptionEventData(Guid.Parse("01980000-0000-7000-8000-00000000000a"), "https://example.com/hooks/oms", "The endpoint answered 410 Gone."), json));
         list.Add(Item("webhook.ping", "A test event sent with POST /webhook-subscriptions/{id}/test.",

@@ -177,7 +177,7 @@ public sealed class Order : AggregateRoot
 
     /// <summary>
     /// The customer answered the feedback link: kept once, while the link is valid. Raises <c>order.updated</c>
-    /// (changed: feedback); the customer's own event is theirs to raise.
+    /// (changed: feedback) and <c>customer.feedback_received</c>, both carrying the order.
     /// </summary>
     public void ReceiveFeedback(int rating, string? comment, FeedbackReason? reason, DateTimeOffset now)
     {
@@ -185,6 +185,7 @@ public sealed class Order : AggregateRoot
         feedback.Receive(rating, comment, reason, now);
         UpdatedAt = now;
         Raise(new OrderUpdated(Id.Value, ["feedback"], now));
+        Raise(new FeedbackReceived(Id.Value, now));
     }
 
     private static Address? ErasedAddress(Address? a) => a is null ? null : new Address(Erased, null, Erased, null, Erased, null, null, a.Country, null, null, null);

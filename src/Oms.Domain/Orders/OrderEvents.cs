@@ -7,6 +7,12 @@ public sealed record OrderPlaced(Guid AggregateId, long Number, DateTimeOffset O
     public string Type => "order.placed";
 }
 
+/// <summary>The customer answered the order's feedback link (raised by the order: the event carries it, with its feedback and customer).</summary>
+public sealed record FeedbackReceived(Guid AggregateId, DateTimeOffset OccurredAt) : IDomainEvent
+{
+    public string Type => "customer.feedback_received";
+}
+
 public sealed record OrderUpdated(Guid AggregateId, IReadOnlyList<string> Changed, DateTimeOffset OccurredAt) : IDomainEvent
 {
     public string Type => "order.updated";

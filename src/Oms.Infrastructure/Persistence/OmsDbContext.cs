@@ -20,6 +20,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Product> Products => Set<Product>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<Oms.Domain.Customers.Customer> Customers => Set<Oms.Domain.Customers.Customer>();
+    public DbSet<Oms.Domain.Customers.CustomerContact> CustomerContacts => Set<Oms.Domain.Customers.CustomerContact>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();

@@ -25,15 +25,22 @@ public static class GraphAccess
     public const string PublicField = "oms:public";
     public const string ScopeField = "oms:scope";
 
-    /// <summary>A query field anyone may ask for without a key (the shoppers' tracking lookup); an operation of such fields alone runs without one.</summary>
+    /// <summary>A root field anyone may use without a key (the shoppers' tracking lookup, their feedback); an operation of such fields alone runs without one.</summary>
     public static FieldBuilder<TSource, TReturn> Public<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field) => field.WithMetadata(PublicField, true);
 
     /// <summary>Whether the operation asks only for public root fields (and __typename), so it may run without a key.</summary>
     public static bool OnlyPublicFields(ISchema schema, GraphQLParser.AST.GraphQLDocument document, string? operationName)
     {
         var operation = GraphQLEndpoint.Operation(document, operationName);
-        if (operation is not { Operation: GraphQLParser.AST.OperationType.Query }) return false;
+        if (operation is null) return false;
         schema.Initialize();
+        IComplexGraphType? root = operation.Operation switch
+        {
+            GraphQLParser.AST.OperationType.Query => schema.Query,
+            GraphQLParser.AST.OperationType.Mutation => schema.Mutation,
+            _ => null,
+        };
+        if (root is null) return false;
         var fragments = document.Definitions.OfType<GraphQLParser.AST.GraphQLFragmentDefinition>().ToDictionary(f => f.FragmentName.Name.StringValue);
         var seen = new HashSet<string>();
         return Public(operation.SelectionSet);
@@ -41,7 +48,7 @@ public static class GraphAccess
         bool Public(GraphQLParser.AST.GraphQLSelectionSet set) => set.Selections.All(selection => selection switch
         {
             GraphQLParser.AST.GraphQLField f => f.Name.StringValue == "__typename"
-                                                || schema.Query.GetField(f.Name.StringValue)?.GetMetadata<bool>(PublicField) == true,
+                                                || root.GetField(f.Name.StringValue)?.GetMetadata<bool>(PublicField) == true,
             GraphQLParser.AST.GraphQLInlineFragment i => Public(i.SelectionSet),
             GraphQLParser.AST.GraphQLFragmentSpread s => seen.Add(s.FragmentName.Name.StringValue)
                                                          && fragments.TryGetValue(s.FragmentName.Name.StringValue, out var d) && Public(d.SelectionSet),

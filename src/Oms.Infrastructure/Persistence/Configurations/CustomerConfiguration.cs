@@ -39,3 +39,20 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Ignore(c => c.DomainEvents);
     }
 }
+
+internal sealed class CustomerContactConfiguration : IEntityTypeConfiguration<CustomerContact>
+{
+    public void Configure(EntityTypeBuilder<CustomerContact> b)
+    {
+        b.ToTable("customer_contacts");
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Id).ValueGeneratedNever();
+        b.Property(c => c.CustomerId).HasConversion(v => v.Value, v => new CustomerId(v));
+        b.Property(c => c.Channel).HasConversion<string>().HasMaxLength(10);
+        b.Property(c => c.Summary).HasMaxLength(CustomerContact.MaxSummaryLength);
+        b.Property(c => c.Actor).HasMaxLength(200);
+        // A customer's timeline, newest first.
+        b.HasIndex(c => new { c.CustomerId, c.At });
+        b.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -266,6 +266,51 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("Oms.Domain.Customers.CustomerContact", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("summary");
+
+                    b.HasKey("Id")
+                        .HasName("pk_customer_contacts");
+
+                    b.HasIndex("CustomerId", "At")
+                        .HasDatabaseName("ix_customer_contacts_customer_id_at");
+
+                    b.ToTable("customer_contacts", (string)null);
+                });
+
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1897,6 +1942,16 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         });
 
                     b.Navigation("Consent");
+                });
+
+            modelBuilder.Entity("Oms.Domain.Customers.CustomerContact", b =>
+                {
+                    b.HasOne("Oms.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_contacts_customers_customer_id");
                 });
 
             modelBuilder.Entity("Oms.Domain.Fulfilment.FulfilmentOrder", b =>

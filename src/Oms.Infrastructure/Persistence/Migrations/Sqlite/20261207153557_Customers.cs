@@ -75,10 +75,38 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "customer_contacts",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    customer_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    channel = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    summary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    actor = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    at = table.Column<long>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_customer_contacts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_customer_contacts_customers_customer_id",
+                        column: x => x.customer_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_orders_customer_id_created_at",
                 table: "orders",
                 columns: new[] { "customer_id", "created_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customer_contacts_customer_id_at",
+                table: "customer_contacts",
+                columns: new[] { "customer_id", "at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_customers_email",
@@ -109,10 +137,13 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                 table: "orders");
 
             migrationBuilder.DropTable(
-                name: "customers");
+                name: "customer_contacts");
 
             migrationBuilder.DropTable(
                 name: "order_feedback");
+
+            migrationBuilder.DropTable(
+                name: "customers");
 
             migrationBuilder.DropIndex(
                 name: "ix_orders_customer_id_created_at",

@@ -1,0 +1,75 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.RateLimiting;
+using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Validation;
+using Oms.Domain.Common;
+using Oms.Domain.Orders;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Customers;
+
+/// <summary>What a customer says after delivery, through the link the order offered them.</summary>
+public sealed record FeedbackRequest
+{
+    [Range(1, 5)] public required int Rating { get; init; }
+    [StringLength(OrderFeedback.MaxCommentLength)] public string? Comment { get; init; }
+    /// <summary>product_quality, not_as_described, delivery, packaging, price, service or other.</summary>
+    public FeedbackReason? Reason { get; init; }
+}
+
+/// <summary>The feedback as kept with the order.</summary>
+public sealed record FeedbackDto
+{
+    public required string OrderNumber { get; init; }
+    public required int Rating { get; init; }
+    public required string? Comment { get; init; }
+    public required FeedbackReason? Reason { get; init; }
+    public required DateTimeOffset ReceivedAt { get; init; }
+}
+
+/// <summary>
+/// A customer's answer to the feedback link (no API key: the token is the permission). A rating of
+/// <see cref="OrderFeedback.LowRating"/> or less flags the customer for follow-up in the same transaction.
+/// </summary>
+public sealed class FeedbackService(OmsDbContext db, UnitOfWork work, TimeProvider clock)
+{
+    public async Task<FeedbackDto> GiveAsync(string token, FeedbackRequest request, CancellationToken ct)
+    {
+        RequestValidator.ThrowIfInvalid(request);
+        return await work.ChangeAsync(async () =>
+        {
+            var order = token.Length is > 0 and <= 64 ? await db.Orders.SingleOrDefaultAsync(o => o.Feedback!.Token == token, ct) : null;
+            if (order is null) throw new NotFoundException("feedback", token);
+            var now = clock.GetUtcNow();
+            order.ReceiveFeedback(request.Rating, request.Comment, request.Reason, now);
+            if (request.Rating <= OrderFeedback.LowRating && order.CustomerId is { } id
+                && await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) is { MergedInto: null, ErasedAt: null } customer)
+                customer.FlagForFollowUp(true, now);
+            var feedback = order.Feedback!;
+            return new FeedbackDto { OrderNumber = order.DisplayNumber, Rating = feedback.Rating!.Value, Comment = feedback.Comment, Reason = feedback.Reason, ReceivedAt = now };
+        }, ct);
+    }
+}
+
+/// <summary>Feedback answers per client address and minute (Customers:FeedbackPerClientPerMinute, default 10): the endpoint needs no key.</summary>
+public sealed class FeedbackLimiter(Microsoft.Extensions.Options.IOptions<CustomerOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, options.Value.FeedbackPerClientPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
+        }));
+
+    /// <summary>Lets an answer through, or refuses it: 429 with Retry-After in REST, the code rate_limited in GraphQL.</summary>
+    public void Admit(HttpContext http)
+    {
+        using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "local");
+        if (lease.IsAcquired) return;
+        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 60;
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        throw new RateLimitedException("Too many feedback answers from this address: wait a minute and try again.", seconds);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+}
