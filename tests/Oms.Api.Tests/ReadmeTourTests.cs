@@ -21,10 +21,10 @@ public sealed partial class ReadmeTourTests
         var connection = await (await TestApp.DatabaseAsync()).CreateDatabaseAsync();
         await using var app = new ApiFactory(connection, "oms_test_admin_" + Guid.NewGuid().ToString("N"), ("Seed:Demo", "true"));
         var client = app.Admin();
-        string? id = null;
+        string? id = null, customerId = null;
         foreach (var command in commands)
         {
-            var url = UrlOf().Match(command).Groups[1].Value.Replace("<id>", id);
+            var url = UrlOf().Match(command).Groups[1].Value.Replace("<id>", id).Replace("<customerId>", customerId);
             var body = BodyOf().Match(command) is { Success: true } b ? b.Groups[1].Value : null;
             var method = body is not null || command.Contains("-X POST") ? HttpMethod.Post : HttpMethod.Get;
             var request = new HttpRequestMessage(method, "/api/v1" + url);
@@ -34,7 +34,8 @@ public sealed partial class ReadmeTourTests
             var response = await client.SendAsync(request);
             var text = await response.Content.ReadAsStringAsync();
             Assert.True(response.IsSuccessStatusCode, $"{method} {url} answered {(int)response.StatusCode}: {text}");
-            if (url == "/orders" && method == HttpMethod.Post) id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString();
+            if (url == "/orders" && method == HttpMethod.Post)
+                (id, customerId) = (JsonDocument.Parse(text).RootElement.GetProperty("id").GetString(), JsonDocument.Parse(text).RootElement.GetProperty("customerId").GetString());
         }
         Assert.NotNull(id);
     }

@@ -65,10 +65,15 @@ public sealed class DemoJourneys(IServiceScopeFactory scopes, TimeProvider clock
             await j.TrackAsync(shipment, TrackingStatus.InTransit, "DEP", "Departed sorting centre", 2);
             await j.TrackAsync(shipment, TrackingStatus.DeliveryFailed, "NOT_HOME", "Recipient not at home, card left", 20);
         }, ct);
-        await Journey(async j => await j.DeliveredAsync([(Tee, 1)]), ct);
+        await Journey(async j => await j.FeedbackAsync(await j.DeliveredAsync([(Tee, 1)]), 5, "Lovely fabric, fast delivery.", null), ct);
         await Journey(async j => await j.Orders.CompleteAsync(new OrderId((await j.DeliveredAsync([(Mug, 1)])).Id), null, ct), ct);
         await Journey(async j => await j.ReturnAsync(await j.DeliveredAsync([(Tee, 2)]), ReturnReason.SizeOrFit, null), ct);
-        await Journey(async j => await j.ReturnAsync(await j.DeliveredAsync([(Mug, 2)]), ReturnReason.Damaged, Disposition.WriteOff), ct);
+        await Journey(async j =>                                                                       // a low rating: the customer is flagged for follow-up
+        {
+            var order = await j.DeliveredAsync([(Mug, 2)]);
+            await j.FeedbackAsync(order, 1, "One mug arrived broken.", FeedbackReason.Packaging);
+            await j.ReturnAsync(order, ReturnReason.Damaged, Disposition.WriteOff);
+        }, ct);
         await Journey(async j => await j.ReturnAsync(await j.DeliveredAsync([(Lamp, 1), (Mug, 1)]), ReturnReason.Defective, Disposition.Restock, exchange: true), ct);
         await Journey(async j =>                                                                       // pickup waiting at the store
         {
@@ -175,6 +180,14 @@ public sealed class DemoJourneys(IServiceScopeFactory scopes, TimeProvider clock
                 await TrackAsync(s, TrackingStatus.Delivered, "DL", "Delivered to the front door", 3);
             }
             return order;
+        }
+
+        /// <summary>The customer answers the feedback link their delivered order offers.</summary>
+        public async Task FeedbackAsync(OrderDto order, int rating, string comment, FeedbackReason? reason)
+        {
+            var token = (await services.GetRequiredService<OrderQueries>().GetAsync(new OrderId(order.Id), ct)).Feedback?.Token;
+            if (token is not null)
+                await services.GetRequiredService<Customers.FeedbackService>().GiveAsync(token, new Customers.FeedbackRequest { Rating = rating, Comment = comment, Reason = reason }, ct);
         }
 
         /// <summary>A return of the first line; with a disposition it is received and inspected, then refunded or exchanged.</summary>

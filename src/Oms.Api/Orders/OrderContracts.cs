@@ -261,11 +261,19 @@ public sealed record OrderDto
 
     internal sealed record LineColumns(Guid Id, string Sku, string Name, int Quantity, long UnitPrice, long Total);
 
-    private static List<OrderLineDto> LinesIn(List<LineColumns> lines, string currency) => lines.ConvertAll(l => new OrderLineDto
+    /// <summary>
+    /// In the order they were placed (their ids sort that way, Order.ReplaceLines): the database keeps no order of its
+    /// own for the rows of a join, and a page's query joins more than one table.
+    /// </summary>
+    private static List<OrderLineDto> LinesIn(List<LineColumns> lines, string currency)
     {
-        Id = l.Id, Sku = l.Sku, Name = l.Name, Quantity = l.Quantity,
-        UnitPrice = MoneyDto.From(l.UnitPrice, currency), Total = MoneyDto.From(l.Total, currency),
-    });
+        lines.Sort((a, b) => a.Id.CompareTo(b.Id));
+        return lines.ConvertAll(l => new OrderLineDto
+        {
+            Id = l.Id, Sku = l.Sku, Name = l.Name, Quantity = l.Quantity,
+            UnitPrice = MoneyDto.From(l.UnitPrice, currency), Total = MoneyDto.From(l.Total, currency),
+        });
+    }
 
     public static OrderDto From(Order o) => new()
     {
@@ -281,7 +289,8 @@ public sealed record OrderDto
         Delivery = new DeliveryDto { Type = o.Delivery.Type, PickupLocation = o.Delivery.PickupLocation },
         Priority = o.Priority,
         Currency = o.Currency,
-        Lines = o.Lines.Select(l => new OrderLineDto
+        // In the order they were placed, as a page shows them (LinesIn).
+        Lines = o.Lines.OrderBy(l => l.Id).Select(l => new OrderLineDto
         {
             Id = l.Id, Sku = l.Sku, Name = l.Name, Quantity = l.Quantity,
             UnitPrice = MoneyDto.From(l.UnitPrice, o.Currency), Total = MoneyDto.From(l.Total, o.Currency),

@@ -49,9 +49,9 @@ public sealed class OrderLine
 {
     private OrderLine() { }
 
-    internal OrderLine(LineItem item, DateTimeOffset now)
+    internal OrderLine(LineItem item, Guid id)
     {
-        Id = Uuid.V7(now);
+        Id = id;
         Sku = item.Sku;
         Name = item.Name;
         Quantity = item.Quantity;
@@ -470,7 +470,10 @@ public sealed class Order : AggregateRoot
                 throw new DomainException("order.invalid_price", "A unit price cannot be negative.", $"lines[{i}].unitPrice");
         }
         _lines.Clear();
-        _lines.AddRange(lines.Select(l => new OrderLine(l, now)));
+        // Ids that sort in the lines' order (version 7 ids of one millisecond do not on their own): reads that order the
+        // lines by id give them back as they were placed.
+        var ids = lines.Select(_ => Uuid.V7(now)).Order().ToArray();
+        _lines.AddRange(lines.Select((l, i) => new OrderLine(l, ids[i])));
     }
 
     private void Reprice(Charges charges)

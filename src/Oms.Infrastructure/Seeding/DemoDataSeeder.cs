@@ -57,11 +57,18 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
         }).ToList();
 
         var active = catalog.Where(p => p.Active).ToList();
-        var placedAt = Enumerable.Range(0, orders).Select(_ => now.AddMinutes(-faker.Random.Int(10, 90 * 24 * 60))).Order().ToList();
-        var channels = Enum.GetValues<OrderChannel>();
-        foreach (var at in placedAt)
+        // Customers of every segment: most bought in the last 90 days (new, active, loyal), a sixth only between 91 and
+        // 365 days ago (at risk), a tenth only longer ago (lapsed).
+        static (int From, int To) Window(int person) => person % 10 == 0 ? (366, 540) : person % 6 == 5 ? (100, 360) : (0, 89);
+        var placed = Enumerable.Range(0, orders).Select(_ =>
         {
-            var buyer = faker.PickRandom(people);
+            var person = faker.Random.Int(0, people.Count - 1);
+            var (from, to) = Window(person);
+            return (Buyer: people[person], At: now.AddMinutes(-faker.Random.Int(from * 24 * 60 + 10, to * 24 * 60 + 24 * 60 - 10)));
+        }).OrderBy(p => p.At).ToList();
+        var channels = Enum.GetValues<OrderChannel>();
+        foreach (var (buyer, at) in placed)
+        {
             var channel = faker.PickRandom(channels);
             var lines = faker.PickRandom(active, faker.Random.Int(1, 4))
                 .Select(p => new LineItem(p.Sku, p.Name, faker.Random.Int(1, 3), p.PriceAmount)).ToList();
