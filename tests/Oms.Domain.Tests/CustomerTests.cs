@@ -72,6 +72,7 @@ public sealed class CustomerTests
         Assert.Equal("customer.erased", c.DomainEvents[^1].Type);
         Assert.Equal("customer.erased", Assert.Throws<ConflictException>(() => c.Erase(Now)).Code);
         Assert.Equal("customer.erased", Assert.Throws<ConflictException>(() => c.Tag(["again"], Now)).Code);
+        Assert.Equal("customer.erased", Assert.Throws<ConflictException>(() => c.LogContact(ContactChannel.Call, "Called back", "staff", null, Now)).Code);
     }
 
     [Fact]
@@ -83,5 +84,25 @@ public sealed class CustomerTests
         Assert.Equal("customer.too_many_tags",
             Assert.Throws<DomainException>(() => c.Tag(Enumerable.Range(0, Customer.MaxTags).Select(i => $"t{i}"), Now)).Code);
         Assert.Equal(["vip", "wholesale"], c.Tags); // a refused change leaves the tags as they were
+    }
+
+    [Fact]
+    public void A_contact_needs_a_summary_and_cannot_be_in_the_future()
+    {
+        var c = Customer.Create("ada@example.com", null, null, Now);
+        Assert.Equal("customer.contact_summary_required", Assert.Throws<DomainException>(() => c.LogContact(ContactChannel.Note, "  ", "staff", null, Now)).Code);
+        Assert.Equal("customer.contact_in_the_future", Assert.Throws<DomainException>(() => c.LogContact(ContactChannel.Call, "x", "staff", Now.AddHours(1), Now)).Code);
+        var logged = c.LogContact(ContactChannel.Chat, " Asked about sizes ", "staff", Now.AddHours(-2), Now);
+        Assert.Equal(("Asked about sizes", Now.AddHours(-2), c.Id), (logged.Summary, logged.At, logged.CustomerId));
+    }
+
+    [Fact]
+    public void A_low_rating_asks_for_a_follow_up_and_a_good_one_does_not()
+    {
+        var c = Customer.Create("ada@example.com", null, null, Now);
+        c.Rated(3, Now);
+        Assert.False(c.FollowUp);
+        c.Rated(2, Now);
+        Assert.True(c.FollowUp);
     }
 }

@@ -173,4 +173,25 @@ public sealed class FulfilmentAndReturnTests
         var order = NewOrder(3);
         Assert.Equal(2380, order.ValueWithTax([(order.Lines[0].Id, 2)])); // 2 × 10.00 + 19 %
     }
+
+    [Fact]
+    public void Delivery_offers_a_feedback_link_that_takes_one_answer_while_it_is_valid()
+    {
+        var pending = NewOrder();
+        Assert.Null(pending.Feedback);
+        Assert.Equal("feedback.not_offered", Assert.Throws<DomainException>(() => pending.ReceiveFeedback(5, null, null, Now)).Code);
+
+        var order = Delivered();
+        var offered = order.Feedback!;
+        Assert.True(offered.Token.Length >= 32);
+        Assert.NotEqual(offered.Token, Delivered().Feedback!.Token);
+        Assert.Equal(Now + OrderFeedback.Lifetime, offered.ExpiresAt);
+        Assert.Equal("feedback.invalid_rating", Assert.Throws<DomainException>(() => order.ReceiveFeedback(0, null, null, Now)).Code);
+        Assert.Equal("feedback.expired", Assert.Throws<DomainException>(() => order.ReceiveFeedback(4, null, null, offered.ExpiresAt.AddSeconds(1))).Code);
+
+        order.ReceiveFeedback(2, "  Late  ", FeedbackReason.Delivery, Now.AddDays(1));
+        Assert.Equal((2, "Late", FeedbackReason.Delivery), (offered.Rating!.Value, offered.Comment, offered.Reason!.Value));
+        Assert.Contains(order.DomainEvents, e => e.Type == "customer.feedback_received");
+        Assert.Equal("feedback.already_given", Assert.Throws<ConflictException>(() => order.ReceiveFeedback(5, null, null, Now.AddDays(2))).Code);
+    }
 }

@@ -33,9 +33,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         return CustomerContactDto.From(await work.ChangeAsync(async () =>
         {
             var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
-            if (customer.MergedInto is { } survivor) throw new ConflictException("customer.merged", $"This customer was merged into {survivor}: use that one.");
-            if (customer.ErasedAt is not null) throw new ConflictException("customer.erased", "This customer's personal data was erased.");
-            var contact = CustomerContact.Log(id, request.Channel, request.Summary, actor.Name, request.At, clock.GetUtcNow());
+            var contact = customer.LogContact(request.Channel, request.Summary, actor.Name, request.At, clock.GetUtcNow());
             db.CustomerContacts.Add(contact);
             return contact;
         }, ct));
@@ -50,7 +48,6 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
     /// </summary>
     public async Task<CustomerDto> MergeAsync(CustomerId id, CustomerId duplicateId, int? expectedVersion, CancellationToken ct)
     {
-        if (id == duplicateId) throw new DomainException("customer.merge_with_itself", "A customer cannot be merged into itself.", "duplicateId");
         return queries.Map(await work.ChangeAsync(async () =>
         {
             await db.LockCustomersAsync([id.Value, duplicateId.Value], ct);

@@ -29,8 +29,8 @@ public sealed record FeedbackDto
 }
 
 /// <summary>
-/// A customer's answer to the feedback link (no API key: the token is the permission). A rating of
-/// <see cref="OrderFeedback.LowRating"/> or less flags the customer for follow-up in the same transaction.
+/// A customer's answer to the feedback link (no API key: the token is the permission); the customer learns of it in
+/// the same transaction (<see cref="Oms.Domain.Customers.Customer.Rated"/>).
 /// </summary>
 public sealed class FeedbackService(OmsDbContext db, UnitOfWork work, TimeProvider clock)
 {
@@ -43,9 +43,8 @@ public sealed class FeedbackService(OmsDbContext db, UnitOfWork work, TimeProvid
             if (order is null) throw new NotFoundException("feedback", token);
             var now = clock.GetUtcNow();
             order.ReceiveFeedback(request.Rating, request.Comment, request.Reason, now);
-            if (request.Rating <= OrderFeedback.LowRating && order.CustomerId is { } id
-                && await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) is { MergedInto: null, ErasedAt: null } customer)
-                customer.FlagForFollowUp(true, now);
+            if (order.CustomerId is { } id && await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) is { MergedInto: null, ErasedAt: null } customer)
+                customer.Rated(request.Rating, now);
             var feedback = order.Feedback!;
             return new FeedbackDto { OrderNumber = order.DisplayNumber, Rating = feedback.Rating!.Value, Comment = feedback.Comment, Reason = feedback.Reason, ReceivedAt = now };
         }, ct);

@@ -154,6 +154,19 @@ public sealed class Customer : AggregateRoot
         Changed(now);
     }
 
+    /// <summary>A contact with the customer (or a note about them) for their timeline: not for a merged or erased record.</summary>
+    public CustomerContact LogContact(ContactChannel channel, string summary, string actor, DateTimeOffset? at, DateTimeOffset now)
+    {
+        EnsureLive();
+        return CustomerContact.Log(Id, channel, summary, actor, at, now);
+    }
+
+    /// <summary>The customer rated an order: <see cref="Orders.OrderFeedback.LowRating"/> or less asks someone to get in touch.</summary>
+    public void Rated(int rating, DateTimeOffset now)
+    {
+        if (rating <= Orders.OrderFeedback.LowRating) FlagForFollowUp(true, now);
+    }
+
     /// <summary>A low rating asks someone to get in touch; clearing it says they did.</summary>
     public void FlagForFollowUp(bool flag, DateTimeOffset now)
     {
