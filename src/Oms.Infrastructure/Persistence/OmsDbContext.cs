@@ -153,7 +153,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         // Changes are detected once, here: each ChangeTracker.Entries() call and the save itself would scan every
         // tracked entity again. Nothing below changes an entity (the event data is a read-only projection).
         ChangeTracker.DetectChanges();
-        var touched = SaveFollower?.Touched(this);
+        var touched = SaveFollower is { } follower ? Untouched(() => follower.Touched(this)) : null;
         if (touched is { Count: > 0 } && Database.CurrentTransaction is null)
         {
             // The save and what follows it commit together.
@@ -176,6 +176,21 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         }
         if (touched is { Count: > 0 }) written += await SaveFollower!.FollowAsync(this, touched, cancellationToken);
         return written;
+    }
+
+    /// <summary>Reads the change tracker without detecting changes again (the save just did).</summary>
+    private T Untouched<T>(Func<T> read)
+    {
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
     }
 
     /// <summary>
