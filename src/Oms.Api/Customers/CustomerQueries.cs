@@ -88,8 +88,8 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
             foreach (var o in group)
                 foreach (var (address, isShipping) in new[] { (o.ShippingAddress, true), (o.BillingAddress, false) })
                 {
-                    if (address is null) continue;
-                    var i = list.FindIndex(a => a.Address == AddressDto.From(address));
+                    if (AddressDto.From(address) is not { } dto) continue;
+                    var i = list.FindIndex(a => a.Address == dto);
                     var makeDefault = isShipping ? !shipping : !billing;
                     if (isShipping) shipping = true;
                     else billing = true;
@@ -99,7 +99,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
                         continue;
                     }
                     if (list.Count >= 20) continue;
-                    list.Add(new CustomerAddressDto { Address = AddressDto.From(address)!, LastUsedAt = o.CreatedAt, DefaultShipping = isShipping && makeDefault, DefaultBilling = !isShipping && makeDefault });
+                    list.Add(new CustomerAddressDto { Address = dto, LastUsedAt = o.CreatedAt, DefaultShipping = isShipping && makeDefault, DefaultBilling = !isShipping && makeDefault });
                 }
             book[group.Key] = list;
         }

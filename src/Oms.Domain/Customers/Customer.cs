@@ -85,20 +85,6 @@ public sealed class Customer : AggregateRoot
         UpdatedAt = now;
     }
 
-    public void OrderCancelled(Money total, DateTimeOffset now)
-    {
-        EnsureLive();
-        Figures = Figures.OrderCancelled(total);
-        UpdatedAt = now;
-    }
-
-    public void Returned(int units, Money refunded, bool firstReturnOfOrder, DateTimeOffset now)
-    {
-        EnsureLive();
-        Figures = Figures.Returned(units, refunded, firstReturnOfOrder);
-        UpdatedAt = now;
-    }
-
     /// <summary>
     /// The figures as worked out again from the customer's orders (after a cancellation, a refund, a return or a
     /// merge): the stored ones become these. Also for an erased customer, whose figures stay the books'.
@@ -137,15 +123,8 @@ public sealed class Customer : AggregateRoot
         Changed(now);
     }
 
-    public void Tag(IEnumerable<string> tags, DateTimeOffset now)
-    {
-        EnsureLive();
-        var all = _tags.Union(tags.Select(t => t.Trim()).Where(t => t.Length > 0), StringComparer.Ordinal).ToList();
-        if (all.Count > MaxTags) throw new DomainException("customer.too_many_tags", $"A customer has at most {MaxTags} tags.", "tags");
-        _tags.Clear();
-        _tags.AddRange(all);
-        Changed(now);
-    }
+    /// <summary>Adds tags to those the customer has (trimmed, without duplicates).</summary>
+    public void Tag(IEnumerable<string> tags, DateTimeOffset now) => ReplaceTags(_tags.Concat(tags), now);
 
     public void ConsentTo(bool granted, string source, DateTimeOffset now)
     {
