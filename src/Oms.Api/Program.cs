@@ -18,6 +18,7 @@ using Oms.Api.Orders;
 using Oms.Api.Payments;
 using Oms.Api.Fulfilment;
 using Oms.Api.Returns;
+using Oms.Api.Documents;
 using Oms.Domain.Payments;
 using Oms.Api.Platform;
 using Oms.Api.Platform.Auth;
@@ -49,7 +50,10 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 builder.Services.AddSingleton<TimeProvider>(new MicrosecondClock());
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddOmsPersistence(config);
-builder.Services.AddSingleton(new PricingPolicy(config.GetSection("Pricing").Get<PricingSettings>() ?? new PricingSettings()));
+var seller = Oms.Api.Documents.DocumentOptions.SellerFrom(config);
+builder.Services.AddSingleton(new PricingPolicy(config.GetSection("Pricing").Get<PricingSettings>() ?? new PricingSettings(), seller?.Address.Country));
+// Links for customers (feedback, documents) are signed with Links:SigningKey, or a key kept in the database (loaded at start).
+builder.Services.AddSingleton<Oms.Infrastructure.Links.LinkSigner>();
 builder.Services.AddScoped<DemoDataSeeder>().AddSingleton<DemoJourneys>();
 builder.Services.AddScoped<Actor>().AddScoped<UnitOfWork>();
 builder.Services.AddScoped<OrderService>().AddScoped<OrderQueries>();
@@ -93,6 +97,15 @@ builder.Services.AddScoped<Oms.Api.Customers.FeedbackService>().AddSingleton<Oms
 builder.Services.AddScoped<Oms.Api.Customers.CustomerService>().AddScoped<Oms.Api.Customers.CustomerQueries>().AddScoped<Oms.Api.Customers.CustomerGraphLoaders>();
 // A customer's figures follow their orders in the save that moved them (OmsDbContext.SaveFollower).
 builder.Services.AddSingleton<Oms.Infrastructure.Persistence.ISaveFollower, Oms.Api.Customers.CustomerFiguresFollower>();
+builder.Services.AddOptions<Oms.Api.Documents.DocumentOptions>().Bind(config.GetSection("Documents"))
+    .Validate(o => o.BatchSize is > 0 and <= 1000 && o.LinkDays is > 0 and <= 3650 && o.InvoiceSeries.Length is > 0 and <= 20 && o.CreditNoteSeries.Length is > 0 and <= 20
+                   && o.InvoiceSeries != o.CreditNoteSeries, "Documents: BatchSize 1-1000, LinkDays 1-3650, two different series of 1-20 characters.").ValidateOnStart();
+builder.Services.AddSingleton(new Oms.Api.Documents.DocumentSetup(seller, seller is null ? null : Oms.Api.Documents.DocumentOptions.ReturnsAddress(config, seller)));
+builder.Services.AddScoped<Oms.Api.Documents.DocumentService>().AddScoped<Oms.Api.Documents.DocumentQueries>().AddSingleton<Oms.Api.Documents.DocumentLinkLimiter>();
+// Documents due after a change are queued by the webhook fan-out and issued in batches (never in the checkout's transaction).
+builder.Services.AddSingleton<Oms.Infrastructure.Documents.DocumentRequests>()
+    .AddSingleton<Oms.Infrastructure.Webhooks.IOutboxFollower>(sp => sp.GetRequiredService<Oms.Infrastructure.Documents.DocumentRequests>());
+builder.Services.AddHostedService<Oms.Api.Documents.DocumentIssuer>();
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
@@ -181,6 +194,7 @@ v1.MapPaymentEndpoints();
 v1.MapFulfilmentEndpoints();
 v1.MapReturnEndpoints();
 v1.MapCustomerEndpoints();
+v1.MapDocumentEndpoints();
 app.MapGraphQL();
 
 await StartupTasks.PrepareAsync(app);

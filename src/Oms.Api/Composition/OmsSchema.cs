@@ -35,6 +35,7 @@ public sealed class OmsSchema : Schema
         Fulfilment.FulfilmentGraph.AddQueries(query);
         Returns.ReturnGraph.AddQueries(query);
         Customers.CustomerGraph.AddQueries(query);
+        Documents.DocumentGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -50,6 +51,7 @@ public sealed class OmsSchema : Schema
         Fulfilment.FulfilmentGraph.AddMutations(mutation);
         Returns.ReturnGraph.AddMutations(mutation);
         Customers.CustomerGraph.AddMutations(mutation);
+        Documents.DocumentGraph.AddMutations(mutation);
         // Root mutation fields are nullable: a field that fails answers null next to its error while the fields before
         // and after it keep their data (partial results). A non-null field would null the whole answer, hiding writes
         // that did happen.

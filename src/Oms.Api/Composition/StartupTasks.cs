@@ -22,6 +22,8 @@ public static class StartupTasks
         var services = scope.ServiceProvider;
 
         await PersistenceSetup.MigrateAsync(services.GetRequiredService<OmsDbContext>(), ct);
+        await services.GetRequiredService<Oms.Infrastructure.Links.LinkSigner>().InitializeAsync(
+            services.GetRequiredService<OmsDbContext>(), config["Links:SigningKey"], services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
         // The checkout's fast path refuses to start on a model it cannot write, rather than fall back to EF on every checkout.
         if (database.CheckoutWriter == CheckoutWriters.Fast) Oms.Infrastructure.Persistence.FastPath.FastCheckoutWriter.Verify(services.GetRequiredService<OmsDbContext>());
 

@@ -125,7 +125,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
             Channel = null, Rating = null,
         };
         void Add(Guid orderId, CustomerTimelineEntryDto entry) => entries[byOrder[orderId].CustomerId!.Value.Value].Add(entry);
-        static string Money(long amount, string currency) => $"{amount / 100m:0.00} {currency}";
+        static string Money(long amount, string currency) => $"{Currencies.Format(amount, currency)} {currency}";
 
         foreach (var (orderId, steps) in await services.GetRequiredService<Orders.OrderQueries>().TimelinesAsync(orderIds, ct))
         {

@@ -72,7 +72,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
     /// Erasure (GDPR, irreversible): the person's data gives way to placeholders wherever it is kept, in one
     /// transaction: the customer and the duplicates merged into it, their orders (buyer, addresses, notes, metadata,
     /// IP, free text), their returns' comments, and what is kept for replay (event payloads and so webhook deliveries,
-    /// receivers' answers, Idempotency-Key responses). Amounts, SKUs, quantities, dates and countries stay for the
+    /// receivers' answers, Idempotency-Key responses), their documents (buyer, addresses, who opened them). Amounts, SKUs, quantities, dates and countries stay for the
     /// books. Recorded as the customer's erasedAt and one customer.erased event.
     /// </summary>
     public async Task<CustomerDto> EraseAsync(CustomerId id, CancellationToken ct) => queries.Map(await work.ChangeAsync(async () =>
@@ -92,7 +92,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         foreach (var c in merged) personal.AddRange([c.Email, c.Name, c.Phone, c.Notes]);
         foreach (var o in orders)
         {
-            personal.AddRange([o.Customer.Email, o.Customer.Name, o.Customer.Phone, o.Notes, o.ClientIp]);
+            personal.AddRange([o.Customer.Email, o.Customer.Name, o.Customer.Phone, o.Customer.VatId, o.Notes, o.ClientIp]);
             foreach (var a in new[] { o.ShippingAddress, o.BillingAddress }.OfType<Address>()) personal.AddRange([a.Name, a.Company, a.Line1, a.Line2, a.Phone, a.PostalCode]);
             personal.AddRange(o.Metadata.Values);
         }
@@ -114,10 +114,19 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         var owners = merged.Select(c => c.Id).Append(id).ToList();
         foreach (var contact in await db.CustomerContacts.Where(c => owners.Contains(c.CustomerId)).ToListAsync(ct)) contact.Erase();
         await db.SaveChangesAsync(ct);
+        // Documents keep their numbers, lines and amounts; the buyer, the addresses and who opened them from where go.
+        // Read after the orders' rows are written (locked): an issuer reading an order holds it FOR SHARE until it
+        // commits, so every document issued from the order's data before erasure is in this list.
+        var documents = await db.Documents.Where(d => orderIds.Contains(d.OrderId)).ToListAsync(ct);
+        foreach (var document in documents) document.ErasePersonalData(Scrub, now);
+        var documentIds = documents.Select(d => d.Id).ToList();
+        foreach (var activity in await db.DocumentActivity.Where(a => documentIds.Contains(a.DocumentId)).ToListAsync(ct)) activity.ErasePersonalData();
+        await db.SaveChangesAsync(ct);
         var aggregates = new List<Guid> { id.Value };
         aggregates.AddRange(merged.Select(c => c.Id.Value));
         aggregates.AddRange(orderIds.Select(o => o.Value));
         aggregates.AddRange(returns.Select(r => r.Id));
+        aggregates.AddRange(documentIds.Select(d => d.Value));
         var scrubbed = await StoredPayloads.ScrubAsync(db, aggregates, [.. orderIds.Select(o => o.Value)], Scrub, ct);
         log.LogInformation("Erased customer {Customer}: {Orders} orders, {Returns} returns, {Payloads} stored payloads rewritten", id.Value, orders.Count, returns.Count, scrubbed);
         return customer;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Threading.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Errors;
 using Oms.Api.Platform.Validation;
@@ -32,15 +31,17 @@ public sealed record FeedbackDto
 /// A customer's answer to the feedback link (no API key: the token is the permission); the customer learns of it in
 /// the same transaction (<see cref="Oms.Domain.Customers.Customer.Rated"/>).
 /// </summary>
-public sealed class FeedbackService(OmsDbContext db, UnitOfWork work, TimeProvider clock)
+public sealed class FeedbackService(OmsDbContext db, UnitOfWork work, TimeProvider clock, Oms.Infrastructure.Links.LinkSigner links)
 {
     public async Task<FeedbackDto> GiveAsync(string token, FeedbackRequest request, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(request);
         return await work.ChangeAsync(async () =>
         {
-            var order = token.Length is > 0 and <= 64 ? await db.Orders.SingleOrDefaultAsync(o => o.Feedback!.Token == token, ct) : null;
-            if (order is null) throw new NotFoundException("feedback", token);
+            // The signature says which order the link is for; the order still has to show this link (erasure revokes it).
+            var link = links.Read(Oms.Infrastructure.Links.LinkPurpose.Feedback, token);
+            var order = link is { Id: var orderId } ? await db.Orders.SingleOrDefaultAsync(o => o.Id == new OrderId(orderId), ct) : null;
+            if (order?.Feedback is not { } offered || offered.Token != token) throw new NotFoundException("feedback", token);
             var now = clock.GetUtcNow();
             order.ReceiveFeedback(request.Rating, request.Comment, request.Reason, now);
             if (order.CustomerId is { } id && await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) is { MergedInto: null, ErasedAt: null } customer)
@@ -52,23 +53,5 @@ public sealed class FeedbackService(OmsDbContext db, UnitOfWork work, TimeProvid
 }
 
 /// <summary>Feedback answers per client address and minute (Customers:FeedbackPerClientPerMinute, default 10): the endpoint needs no key.</summary>
-public sealed class FeedbackLimiter(Microsoft.Extensions.Options.IOptions<CustomerOptions> options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(client =>
-        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, options.Value.FeedbackPerClientPerMinute), Window = TimeSpan.FromMinutes(1), QueueLimit = 0, AutoReplenishment = true,
-        }));
-
-    /// <summary>Lets an answer through, or refuses it: 429 with Retry-After in REST, the code rate_limited in GraphQL.</summary>
-    public void Admit(HttpContext http)
-    {
-        using var lease = _limiter.AttemptAcquire(http.Connection.RemoteIpAddress?.ToString() ?? "local");
-        if (lease.IsAcquired) return;
-        var seconds = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 60;
-        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        throw new RateLimitedException("Too many feedback answers from this address: wait a minute and try again.", seconds);
-    }
-
-    public void Dispose() => _limiter.Dispose();
-}
+public sealed class FeedbackLimiter(Microsoft.Extensions.Options.IOptions<CustomerOptions> options)
+    : Platform.Http.ClientRateLimiter(options.Value.FeedbackPerClientPerMinute, "Too many feedback answers from this address: wait a minute and try again.");

@@ -22,7 +22,7 @@ namespace Oms.Api.Fulfilment;
 /// fulfilment order, its allocation's stock, the order's status, the payment capture and the outbox rows commit together.
 /// </summary>
 public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, AllocationService allocations, OrderPayments payments, StockMovements stock, CarrierRegistry carriers,
-    IOptions<FulfilmentOptions> options, IOptions<CarrierOptions> carrierOptions, TimeProvider clock, Actor actor)
+    IOptions<FulfilmentOptions> options, IOptions<CarrierOptions> carrierOptions, TimeProvider clock, Actor actor, Oms.Infrastructure.Links.LinkSigner links)
 {
     public Task<FulfilmentOrderDto> StartPickingAsync(Guid id, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, (f, _) =>
@@ -186,7 +186,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         {
             if (!moreToShip)
             {
-                order.MarkPickedUp(actor.Name, now);
+                order.MarkPickedUp(actor.Name, now, links.Feedback);
                 await payments.CollectCashOnDeliveryAsync(order, ct); // paid at the counter
             }
         }
@@ -220,7 +220,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         var all = others.Append(shipment).ToList();
         if (order.Status == OrderStatus.Shipped && all.All(s => s.Status == TrackingStatus.Delivered))
         {
-            order.MarkDelivered(actor.Name, now, all.Max(s => s.DeliveredAt)); // the carrier's time, which the return window counts from
+            order.MarkDelivered(actor.Name, now, links.Feedback, all.Max(s => s.DeliveredAt)); // the carrier's time, which the return window counts from
             await payments.CollectCashOnDeliveryAsync(order, ct);
         }
         else if (order.Status != OrderStatus.Delivered)

@@ -33,6 +33,13 @@ public sealed record OrderCustomerDto
 
     [StringLength(50)]
     public string? Phone { get; init; }
+
+    /// <summary>
+    /// A business buyer's VAT identifier (kept upper case without spaces or dots). On the invoice; when the seller and the
+    /// buyer are registered in two EU member states, the order is reverse-charged: no VAT is charged.
+    /// </summary>
+    [VatId, StringLength(30)]
+    public string? VatId { get; init; }
 }
 
 /// <summary>A new order from any channel.</summary>
@@ -222,7 +229,7 @@ public sealed record OrderDto
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
         Status = o.Status,
-        Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone },
+        Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone, VatId = o.Customer.VatId },
         CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,
         ShippingAddress = AddressDto.From(o.ShippingAddress),
         BillingAddress = AddressDto.From(o.BillingAddress),
@@ -282,7 +289,7 @@ public sealed record OrderDto
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
         Status = o.Status,
-        Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone },
+        Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone, VatId = o.Customer.VatId },
         CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,
         ShippingAddress = AddressDto.From(o.ShippingAddress),
         BillingAddress = AddressDto.From(o.BillingAddress),

@@ -115,6 +115,10 @@ public sealed class OrderType : ContractGraphType<OrderDto>
             .Description("The order's returns (needs returns:read). Batched: one query per page.")
             .RequireScope(Scopes.ReturnsRead)
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Returns.Load(ctx.Source.Id));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<Documents.DocumentType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<Documents.DocumentDto>?>>("documents")
+            .Description("The order's invoices, credit notes, packing and return slips, oldest first (needs documents:read). Batched: two queries per page.")
+            .RequireScope(Scopes.DocumentsRead)
+            .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Documents.Load(ctx.Source.Id));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<TimelineEntryType>>>, GraphQL.DataLoader.IDataLoaderResult<IReadOnlyList<TimelineEntryDto>?>>("timeline")
             .Description("Every status change and edit, oldest first. Batched: one query per page.")
             .Resolve(ctx => ctx.RequestServices!.GetRequiredService<OrderGraphLoaders>().Timelines.Load(ctx.Source.Id));
@@ -192,6 +196,7 @@ public sealed class CustomerInputType : InputObjectGraphType<OrderCustomerDto>
         Field(x => x.Email);
         Field(x => x.Name, nullable: true);
         Field(x => x.Phone, nullable: true);
+        Field(x => x.VatId, nullable: true).Description(ContractDocs.Summary(typeof(OrderCustomerDto).GetProperty(nameof(OrderCustomerDto.VatId))!));
     }
 }
 

@@ -12,7 +12,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Orders;
 
 public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
-    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes, ICheckoutWriter checkout) : Payments.IOrderConfirmation, Returns.IReplacementOrders
+    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes, ICheckoutWriter checkout, Oms.Infrastructure.Links.LinkSigner links) : Payments.IOrderConfirmation, Returns.IReplacementOrders
 {
     /// <summary>
     /// Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).
@@ -59,7 +59,8 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var delivery = new Delivery(request.Delivery?.Type ?? DeliveryType.Ship, request.Delivery?.PickupLocation);
         var shipping = request.ShippingAddress?.ToDomain();
         var billing = request.BillingAddress?.ToDomain();
-        var charges = pricing.ChargesFor(Order.SubtotalOf(lines), request.Priority, delivery, await TaxCountryAsync(delivery, shipping ?? billing, ct), request.ShippingAmount);
+        var vatId = Vat.NormalizeId(request.Customer.VatId);
+        var charges = pricing.ChargesFor(Order.SubtotalOf(lines), request.Priority, delivery, await TaxCountryAsync(delivery, shipping ?? billing, ct), request.ShippingAmount, vatId);
         // The customer: the one the request names or its e-mail leads to, or a new one.
         Customer? newCustomer = null;
         if (read.Customer is { Erased: true })
@@ -69,7 +70,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var customerId = read.Customer?.Id ?? (newCustomer = Customer.Create(request.Customer.Email, request.Customer.Name, request.Customer.Phone, now)).Id;
         var draft = new OrderDraft(
             request.Channel, request.ChannelOrderRef,
-            new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone),
+            new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone, vatId),
             shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
             request.Metadata ?? [], request.ClientIp, Id: id, CustomerId: customerId);
 
@@ -166,7 +167,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         var edit = new OrderEdit(lines, request.ShippingAddress?.ToDomain(), request.BillingAddress?.ToDomain(), request.Notes, request.Metadata);
         var subtotal = lines is null ? order.Subtotal : Order.SubtotalOf(lines);
         var country = await TaxCountryAsync(order.Delivery, edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress, ct);
-        var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount);
+        var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount, order.Customer.VatId);
         return OrderDto.From(await work.ChangeAsync(async () =>
         {
             var reroute = lines is not null && order.HoldsReservations;
@@ -250,7 +251,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
     public Task<OrderDto> DeliverAsync(OrderId id, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, async o =>
         {
-            o.MarkDelivered(actor.Name, clock.GetUtcNow());
+            o.MarkDelivered(actor.Name, clock.GetUtcNow(), links.Feedback);
             await payments.CollectCashOnDeliveryAsync(o, ct);
         }, ct);
 

@@ -42,6 +42,7 @@ public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOption
         // The segment as it was when the event happened.
         (_, Oms.Domain.Customers.Customer c) => Customers.CustomerDto.From(c, customers.Value.Thresholds(), e.OccurredAt),
         (_, PurchaseOrder po) => await PurchaseOrderAsync(po, db, ct),
+        (_, Oms.Domain.Documents.Document d) => await DocumentAsync(d, db, ct),
         (_, Oms.Domain.Payments.Payment payment) => Payments.PaymentDto.From(payment, DateOnly.FromDateTime(e.OccurredAt.UtcDateTime)),
         (StockEvent s, _) => new StockEventData(s.Sku, s.NodeCode, s.OnHand, s.Reserved, s.Available),
         (BackorderEvent b, _) => BackorderDto.From(b.Backorder),
@@ -52,6 +53,17 @@ public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOption
 
     public static object PingData(Guid subscriptionId) =>
         new { message = "Hello from HeadlessOms: your endpoint receives and verifies our webhooks.", subscriptionId };
+
+    /// <summary>The document with its trail as it will be at commit: the lines stored before, and those this save adds.</summary>
+    private static async Task<Documents.DocumentDto> DocumentAsync(Oms.Domain.Documents.Document d, OmsDbContext db, CancellationToken ct)
+    {
+        var added = db.ChangeTracker.Entries<Oms.Domain.Documents.DocumentActivity>()
+            .Where(e => e.State == EntityState.Added && e.Entity.DocumentId == d.Id).Select(e => e.Entity).ToList();
+        var stored = db.Entry(d).State == EntityState.Added
+            ? []
+            : await db.DocumentActivity.AsNoTracking().Where(a => a.DocumentId == d.Id).ToListAsync(ct);
+        return Documents.DocumentDto.From(d, [.. stored.Concat(added).OrderBy(a => a.Id)]);
+    }
 
     private static async Task<PurchaseOrderDto> PurchaseOrderAsync(PurchaseOrder po, OmsDbContext db, CancellationToken ct)
     {

@@ -100,10 +100,12 @@ public static class Scopes
     public const string ReturnsWrite = "returns:write";
     public const string CustomersRead = "customers:read";
     public const string CustomersWrite = "customers:write";
+    public const string DocumentsRead = "documents:read";
+    public const string DocumentsWrite = "documents:write";
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
     public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite,
-        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite];
+        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite, DocumentsRead, DocumentsWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 

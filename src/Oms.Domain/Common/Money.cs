@@ -59,6 +59,29 @@ public static class Currencies
 
     public static bool IsValid(string? code) => code is not null && Codes.Contains(code.ToUpperInvariant());
 
+    // ISO 4217's minor-unit exponents other than two (the rest of the list has cents).
+    private static readonly Dictionary<string, int> Exponents = new(StringComparer.Ordinal)
+    {
+        ["BIF"] = 0, ["CLP"] = 0, ["DJF"] = 0, ["GNF"] = 0, ["ISK"] = 0, ["JPY"] = 0, ["KMF"] = 0, ["KRW"] = 0, ["PYG"] = 0,
+        ["RWF"] = 0, ["UGX"] = 0, ["UYI"] = 0, ["VND"] = 0, ["VUV"] = 0, ["XAF"] = 0, ["XOF"] = 0, ["XPF"] = 0,
+        ["BHD"] = 3, ["IQD"] = 3, ["JOD"] = 3, ["KWD"] = 3, ["LYD"] = 3, ["OMR"] = 3, ["TND"] = 3,
+    };
+
+    /// <summary>How many decimals the currency's minor unit has (2 for EUR, 0 for JPY, 3 for KWD).</summary>
+    public static int MinorUnits(string code) => Exponents.TryGetValue(code.ToUpperInvariant(), out var e) ? e : 2;
+
+    /// <summary>An amount in minor units as a decimal of major units (1999 EUR is 19.99), exactly.</summary>
+    public static decimal ToMajor(long amount, string code) => amount / Pow10(MinorUnits(code));
+
+    /// <summary>An amount in minor units written with the currency's decimals and a dot (1999 EUR is "19.99"), as UBL and CSV want it.</summary>
+    public static string Format(long amount, string code)
+    {
+        var digits = MinorUnits(code);
+        return ToMajor(amount, code).ToString("F" + digits, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static decimal Pow10(int digits) => digits switch { 0 => 1m, 3 => 1000m, _ => 100m };
+
     public static string Normalize(string code) =>
         IsValid(code) ? code.ToUpperInvariant()
                       : throw new DomainException("money.invalid_currency", $"'{code}' is not an ISO 4217 currency code.", "currency");

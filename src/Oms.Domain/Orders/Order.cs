@@ -8,7 +8,8 @@ public readonly record struct OrderId(Guid Value)
     public override string ToString() => Value.ToString();
 }
 
-public sealed record CustomerInfo(string Email, string? Name, string? Phone);
+/// <summary>Who ordered: an e-mail address, a name and phone, and a business buyer's VAT identifier (for the invoice and reverse charge).</summary>
+public sealed record CustomerInfo(string Email, string? Name, string? Phone, string? VatId = null);
 
 /// <summary>How the goods reach the customer: shipped, or collected at a location (a fulfilment node's code).</summary>
 public sealed record Delivery(DeliveryType Type, string? PickupLocation);
@@ -188,7 +189,8 @@ public sealed class Order : AggregateRoot
         Raise(new FeedbackReceived(Id.Value, now));
     }
 
-    private static Address? ErasedAddress(Address? a) => a is null ? null : new Address(Erased, null, Erased, null, Erased, null, null, a.Country, null, null, null);
+    /// <summary>An address after erasure: the country stays (for the books' tax), everything else is a placeholder or gone.</summary>
+    public static Address? ErasedAddress(Address? a) => a is null ? null : new Address(Erased, null, Erased, null, Erased, null, null, a.Country, null, null, null);
 
     public long AmountOutstanding => Outstanding(Total, AmountPaid);
 
@@ -388,21 +390,22 @@ public sealed class Order : AggregateRoot
     }
 
     /// <param name="deliveredAt">When the goods arrived (the carrier's scan of the last parcel); <paramref name="now"/> when recorded by hand.</param>
-    public void MarkDelivered(string actor, DateTimeOffset now, DateTimeOffset? deliveredAt = null)
+    /// <param name="feedbackLinks">Signs the feedback link the delivery offers.</param>
+    public void MarkDelivered(string actor, DateTimeOffset now, FeedbackLinks feedbackLinks, DateTimeOffset? deliveredAt = null)
     {
         MoveTo(OrderStatus.Delivered, actor, null, now);
         DeliveredAt = deliveredAt ?? now;
         ShipmentIssue = null;
-        Feedback ??= OrderFeedback.Offer(now);
+        Feedback ??= OrderFeedback.Offer(Id, now, feedbackLinks);
     }
 
     public void MarkReadyForPickup(string actor, DateTimeOffset now) => MoveTo(OrderStatus.ReadyForPickup, actor, null, now);
 
-    public void MarkPickedUp(string actor, DateTimeOffset now)
+    public void MarkPickedUp(string actor, DateTimeOffset now, FeedbackLinks feedbackLinks)
     {
         MoveTo(OrderStatus.PickedUp, actor, null, now);
         DeliveredAt = now;
-        Feedback ??= OrderFeedback.Offer(now);
+        Feedback ??= OrderFeedback.Offer(Id, now, feedbackLinks);
     }
 
     /// <summary>Whether goods of this order are with the customer, so they can be returned.</summary>

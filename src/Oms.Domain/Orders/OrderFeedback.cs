@@ -1,8 +1,9 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
 using Oms.Domain.Common;
 
 namespace Oms.Domain.Orders;
+
+/// <summary>Makes the feedback link's token for an order and its expiry (signed with a key the domain never sees).</summary>
+public delegate string FeedbackLinks(Guid orderId, DateTimeOffset expiresAt);
 
 /// <summary>Why a customer rated an order as they did (optional).</summary>
 public enum FeedbackReason { ProductQuality, NotAsDescribed, Delivery, Packaging, Price, Service, Other }
@@ -21,9 +22,17 @@ public sealed class OrderFeedback
 
     private OrderFeedback() { }
 
-    /// <summary>A link for the customer: 192 random bits (nobody can guess or forge one), valid for <see cref="Lifetime"/>.</summary>
-    internal static OrderFeedback Offer(DateTimeOffset now) => new() { Token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24)), ExpiresAt = now + Lifetime };
+    /// <summary>
+    /// A link for the customer, valid for <see cref="Lifetime"/>: <paramref name="sign"/> makes its token from the
+    /// order's id and the expiry (a signed link nobody can forge or stretch; the persistence side holds the key).
+    /// </summary>
+    internal static OrderFeedback Offer(OrderId order, DateTimeOffset now, FeedbackLinks sign)
+    {
+        var expires = now + Lifetime;
+        return new() { Token = sign(order.Value, expires), ExpiresAt = expires };
+    }
 
+    /// <summary>The signed token of the link, kept so that the order shows the same link each time (and erasure can revoke it).</summary>
     public string Token { get; private set; } = "";
     public DateTimeOffset ExpiresAt { get; private set; }
     public int? Rating { get; private set; }
@@ -44,5 +53,6 @@ public sealed class OrderFeedback
     internal void Erase()
     {
         if (Comment is not null) Comment = Order.Erased;
+        Token = ""; // the link opens nothing any more
     }
 }

@@ -42,6 +42,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Oms.Domain.Fulfilment.FulfilmentOrder> FulfilmentOrders => Set<Oms.Domain.Fulfilment.FulfilmentOrder>();
     public DbSet<Oms.Domain.Fulfilment.Shipment> Shipments => Set<Oms.Domain.Fulfilment.Shipment>();
     public DbSet<Oms.Domain.Returns.Return> Returns => Set<Oms.Domain.Returns.Return>();
+    public DbSet<Oms.Domain.Documents.Document> Documents => Set<Oms.Domain.Documents.Document>();
+    public DbSet<Oms.Domain.Documents.DocumentActivity> DocumentActivity => Set<Oms.Domain.Documents.DocumentActivity>();
+    public DbSet<DocumentCounter> DocumentCounters => Set<DocumentCounter>();
+    public DbSet<DocumentRequest> DocumentRequests => Set<DocumentRequest>();
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
     /// <summary>Takes the next number of a named sequence (<see cref="Sequences"/>).</summary>
     public abstract Task<long> NextNumberAsync(string sequence, CancellationToken ct);
@@ -125,6 +130,12 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     /// do there.
     /// </summary>
     public virtual Task LockCustomersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Share-locks orders for the rest of the transaction (PostgreSQL FOR SHARE): they can be read by others, not
+    /// changed until it ends. SQLite has one writer at a time: nothing to do there.
+    /// </summary>
+    public virtual Task LockOrdersForShareAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>A unique violation on <paramref name="table"/> (on SQLite, which does not say where, any unique violation).</summary>
     public virtual bool IsUniqueViolationOn(DbUpdateException exception, string table) => IsUniqueViolation(exception);

@@ -47,6 +47,12 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
         await Database.ExecuteSqlAsync($"SELECT 1 FROM customers WHERE id = ANY({sorted}) ORDER BY id FOR UPDATE", ct);
     }
 
+    public override async Task LockOrdersForShareAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var sorted = ids.Order().ToArray();
+        await Database.ExecuteSqlAsync($"SELECT 1 FROM orders WHERE id = ANY({sorted}) ORDER BY id FOR SHARE", ct);
+    }
+
     public override bool IsUniqueViolationOn(DbUpdateException exception, string table) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.TableName == table;
 

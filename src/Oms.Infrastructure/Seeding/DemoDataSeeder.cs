@@ -12,7 +12,7 @@ namespace Oms.Infrastructure.Seeding;
 /// Fills an empty database with a believable shop: a catalog across brands and categories, customers, and orders
 /// across channels and states over the last 90 days. A fixed seed makes every run produce the same data.
 /// </summary>
-public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeProvider clock, OrderNumberAllocator numbers)
+public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeProvider clock, OrderNumberAllocator numbers, Oms.Infrastructure.Links.LinkSigner links)
 {
     public const int Seed = 20261127;
     private const string Actor = "demo-seed";
@@ -79,7 +79,7 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
                 buyer.Customer, buyer.Address, buyer.Address, delivery, priority, "EUR", lines, faker.Random.Double() < 0.15 ? faker.Lorem.Sentence() : null,
                 new Dictionary<string, string> { ["source"] = "demo" });
             var order = Order.Place(draft, await numbers.NextAsync(db, ct), charges, Actor, at);
-            Advance(order, faker, at, now);
+            Advance(order, faker, at, now, links.Feedback);
             order.ClearDomainEvents(); // demo history is not news for webhook subscribers
             db.Orders.Add(order);
         }
@@ -131,7 +131,7 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
     }
 
     /// <summary>Moves an order along a plausible path; older orders are further along.</summary>
-    private static void Advance(Order order, Faker faker, DateTimeOffset placed, DateTimeOffset now)
+    private static void Advance(Order order, Faker faker, DateTimeOffset placed, DateTimeOffset now, FeedbackLinks feedbackLinks)
     {
         var ageDays = (now - placed).TotalDays;
         var roll = faker.Random.Double();
@@ -148,7 +148,7 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
         if (roll < 0.2) { order.MarkShipped(everything: false, Actor, Next(24)); return; }
         order.MarkShipped(everything: true, Actor, Next(24));
         if (ageDays < 5) return;
-        order.MarkDelivered(Actor, Next(72));
+        order.MarkDelivered(Actor, Next(72), feedbackLinks);
         if (ageDays > 20) order.Complete(Actor, Next(24 * 14));
     }
 }

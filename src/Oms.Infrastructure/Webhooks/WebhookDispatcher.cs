@@ -18,9 +18,10 @@ namespace Oms.Infrastructure.Webhooks;
 /// a delivery waits while an earlier one for the same key is pending or not yet fanned out.
 /// </summary>
 public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender sender, OutboxSignal signal, TimeProvider clock,
-    IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger, IEnumerable<IOutboxFollower> followers) : BackgroundService
 {
     private readonly WebhookOptions _o = options.Value;
+    private readonly IOutboxFollower[] _followers = [.. followers];
     private readonly SemaphoreSlim _slots = new(options.Value.Parallelism, options.Value.Parallelism);
     /// <summary>Deliveries in flight per subscription in this process (<see cref="WebhookOptions.MaxInFlightPerSubscription"/>).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> _inFlight = new();
@@ -99,6 +100,12 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
                 if (message.TargetSubscriptionId is { } target ? target != s.Id : !s.Wants(message.Type)) continue;
                 deliveries.Add(new WebhookDelivery(s.Id, message.Id, message.Sequence, message.Type, message.AggregateId, now));
             }
+        }
+        // HeadlessOms's own followers (documents to issue) queue their work in this transaction: taken once, like a delivery.
+        if (_followers.Length > 0)
+        {
+            var events = batch.Where(m => m.TargetSubscriptionId is null).Select(m => new FollowedEvent(m.Type, m.AggregateId)).ToList();
+            foreach (var follower in _followers) await follower.FollowAsync(db, events, now, ct);
         }
         if (db is PostgresOmsDbContext)
         {

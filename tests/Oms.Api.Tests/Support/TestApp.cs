@@ -16,6 +16,13 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
 {
     public string AdminKey { get; } = adminKey;
 
+    /// <summary>The seller the test app's documents print (a Belgian company with a VAT id and a bank account).</summary>
+    public static readonly (string Key, string Value)[] Seller =
+    [
+        ("Name", "Testshop BV"), ("Line1", "Rue de la Loi 16"), ("City", "Brussels"), ("PostalCode", "1000"), ("Country", "BE"), ("VatId", "BE0123456749"),
+        ("Email", "billing@testshop.example"), ("Iban", "BE68539007547034"), ("Bic", "GKCCBEBB"), ("Bank", "Test Bank"),
+    ];
+
     /// <summary>Also sends the app's log here (what an operator would see).</summary>
     public CapturedLogs? Logs { get; init; }
 
@@ -44,6 +51,8 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         builder.UseSetting("Webhooks:Jitter", "0");
         for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Webhooks:RetrySchedule:{i}", RetrySchedule[i]);
         builder.UseSetting("Carriers:WebhookSecrets:manual", CarrierSecret);
+        foreach (var (key, value) in Seller) builder.UseSetting("Seller:" + key, value);
+        builder.UseSetting("Documents:PollInterval", "00:00:00.050");
         builder.UseSetting("Carriers:TrackingUrls:manual", "https://track.example/{trackingNumber}");
         builder.UseSetting("Stripe:SecretKey", FakeStripe.SecretKey);
         builder.UseSetting("Stripe:WebhookSecret", FakeStripe.WebhookSecret);

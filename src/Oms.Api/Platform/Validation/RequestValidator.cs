@@ -126,6 +126,13 @@ public sealed class CountryCodeAttribute() : ValidationAttribute("The {0} field 
     public override bool IsValid(object? value) => value is null || Oms.Domain.Common.Countries.IsValid(value as string);
 }
 
+/// <summary>A VAT identifier: two letters of its country, then 2-14 letters or digits (spaces, dots and dashes are ignored).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class VatIdAttribute() : ValidationAttribute("The {0} field must be a VAT identifier such as BE0123456749 or DE123456789.")
+{
+    public override bool IsValid(object? value) => value is null || Oms.Domain.Common.Vat.NormalizeId(value as string) is not null;
+}
+
 /// <summary>An IPv4 or IPv6 address.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class IpAddressAttribute() : ValidationAttribute("The {0} field must be an IPv4 or IPv6 address.")

@@ -48,6 +48,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             c.Property(x => x.Email).HasMaxLength(320);
             c.Property(x => x.Name).HasMaxLength(200);
             c.Property(x => x.Phone).HasMaxLength(50);
+            c.Property(x => x.VatId).HasMaxLength(Oms.Domain.Common.Vat.MaxIdLength);
             // Not indexed: a customer's orders are found through customer_id (the Customers migration dropped the
             // index on (customer_email, created_at) the risk rules read before customers existed).
         });
@@ -61,8 +62,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             f.WithOwner().HasForeignKey("OrderId");
             f.HasKey("OrderId");
             f.Property<OrderId>("OrderId").HasColumnName("order_id");
+            // The signed token (the link names its order: no index needed to find it).
             f.Property(x => x.Token).HasMaxLength(64);
-            f.HasIndex(x => x.Token).IsUnique();
             f.Property(x => x.Comment).HasMaxLength(Oms.Domain.Orders.OrderFeedback.MaxCommentLength);
             f.Property(x => x.Reason).HasConversion<string>().HasMaxLength(30);
         });

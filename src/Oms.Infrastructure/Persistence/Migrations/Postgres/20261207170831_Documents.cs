@@ -1,0 +1,190 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Oms.Infrastructure.Persistence.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Documents : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "ix_order_feedback_token",
+                table: "order_feedback");
+
+            migrationBuilder.AddColumn<string>(
+                name: "customer_vat_id",
+                table: "orders",
+                type: "character varying(16)",
+                maxLength: 16,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "document_counters",
+                columns: table => new
+                {
+                    series = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    year = table.Column<int>(type: "integer", nullable: false),
+                    last = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_document_counters", x => new { x.series, x.year });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "document_requests",
+                columns: table => new
+                {
+                    position = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    kind = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    subject_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    requested_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_document_requests", x => x.position);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "documents",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    status = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    number = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    series = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: true),
+                    year = table.Column<int>(type: "integer", nullable: true),
+                    sequence = table.Column<long>(type: "bigint", nullable: true),
+                    order_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    customer_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    source_key = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    corrects_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    locale = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    total = table.Column<long>(type: "bigint", nullable: false),
+                    content = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    issued_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    voided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    void_reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    customer_viewed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_documents", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_documents_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "signing_keys",
+                columns: table => new
+                {
+                    purpose = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    key = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_signing_keys", x => x.purpose);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "document_activity",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    document_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    action = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    actor_kind = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    actor = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    address = table.Column<string>(type: "character varying(45)", maxLength: 45, nullable: true),
+                    detail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_document_activity", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_document_activity_documents_document_id",
+                        column: x => x.document_id,
+                        principalTable: "documents",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_document_activity_document_id_id",
+                table: "document_activity",
+                columns: new[] { "document_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_document_requests_due_at",
+                table: "document_requests",
+                column: "due_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_number",
+                table: "documents",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_order_id",
+                table: "documents",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_documents_source_key",
+                table: "documents",
+                column: "source_key",
+                unique: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "document_activity");
+
+            migrationBuilder.DropTable(
+                name: "document_counters");
+
+            migrationBuilder.DropTable(
+                name: "document_requests");
+
+            migrationBuilder.DropTable(
+                name: "signing_keys");
+
+            migrationBuilder.DropTable(
+                name: "documents");
+
+            migrationBuilder.DropColumn(
+                name: "customer_vat_id",
+                table: "orders");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_feedback_token",
+                table: "order_feedback",
+                column: "token",
+                unique: true);
+        }
+    }
+}
