@@ -351,4 +351,28 @@ public sealed class DocumentTests
         var byNumber = invoices.OrderBy(d => d.GetProperty("number").GetString(), StringComparer.Ordinal).Select(d => d.GetProperty("issuedAt").GetDateTimeOffset()).ToList();
         Assert.Equal(byNumber.Order(), byNumber);
     }
+
+    [Fact]
+    public void A_signed_link_opens_only_what_it_was_signed_for_and_says_until_when()
+    {
+        var signer = new Oms.Infrastructure.Links.LinkSigner();
+        signer.Use(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var id = Guid.NewGuid();
+        var expires = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var token = signer.Sign(Oms.Infrastructure.Links.LinkPurpose.Document, id, expires);
+        Assert.Equal((id, expires), signer.Read(Oms.Infrastructure.Links.LinkPurpose.Document, token));
+        Assert.Null(signer.Read(Oms.Infrastructure.Links.LinkPurpose.Feedback, token)); // a document's link is no feedback link
+        var bytes = System.Buffers.Text.Base64Url.DecodeFromChars(token);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var altered = (byte[])bytes.Clone();
+            altered[i] ^= 1;
+            Assert.Null(signer.Read(Oms.Infrastructure.Links.LinkPurpose.Document, System.Buffers.Text.Base64Url.EncodeToString(altered)));
+        }
+        var other = new Oms.Infrastructure.Links.LinkSigner();
+        other.Use(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Assert.Null(other.Read(Oms.Infrastructure.Links.LinkPurpose.Document, token)); // another key
+        Assert.Null(signer.Read(Oms.Infrastructure.Links.LinkPurpose.Document, "not-a-token"));
+        Assert.Null(signer.Read(Oms.Infrastructure.Links.LinkPurpose.Document, new string('A', 300)));
+    }
 }

@@ -78,6 +78,8 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
     public async Task<CustomerDto> EraseAsync(CustomerId id, CancellationToken ct) => queries.Map(await work.ChangeAsync(async () =>
     {
         await db.LockCustomersAsync([id.Value], ct);
+        // Documents being issued from these orders now finish first, and are scrubbed below with the others.
+        await db.EnterErasureGateAsync(exclusive: true, ct);
         var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
         if (customer.MergedInto is { } survivor)
             throw new ConflictException("customer.merged", $"This customer was merged into {survivor}: erase that one, which erases this one too.");
@@ -113,10 +115,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         foreach (var r in returns) r.ErasePersonalData();
         var owners = merged.Select(c => c.Id).Append(id).ToList();
         foreach (var contact in await db.CustomerContacts.Where(c => owners.Contains(c.CustomerId)).ToListAsync(ct)) contact.Erase();
-        await db.SaveChangesAsync(ct);
         // Documents keep their numbers, lines and amounts; the buyer, the addresses and who opened them from where go.
-        // Read after the orders' rows are written (locked): an issuer reading an order holds it FOR SHARE until it
-        // commits, so every document issued from the order's data before erasure is in this list.
         var documents = await db.Documents.Where(d => orderIds.Contains(d.OrderId)).ToListAsync(ct);
         foreach (var document in documents) document.ErasePersonalData(Scrub, now);
         var documentIds = documents.Select(d => d.Id).ToList();

@@ -55,7 +55,7 @@ public sealed class DocumentQueries(OmsDbContext db)
     {
         if (documents.Count == 0) return [];
         var ids = documents.Select(d => d.Id).ToList();
-        var trails = (await db.DocumentActivity.AsNoTracking().Where(a => ids.Contains(a.DocumentId)).OrderBy(a => a.Id).ToListAsync(ct)).ToLookup(a => a.DocumentId);
-        return [.. documents.Select(d => DocumentDto.From(d, [.. trails[d.Id]]))];
+        var trails = (await db.DocumentActivity.AsNoTracking().Where(a => ids.Contains(a.DocumentId)).ToListAsync(ct)).ToLookup(a => a.DocumentId);
+        return [.. documents.Select(d => DocumentDto.From(d, DocumentActivity.InOrder(trails[d.Id])))];
     }
 }

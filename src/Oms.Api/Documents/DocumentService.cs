@@ -44,8 +44,8 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
     {
         if (setup.Seller is null || orderIds.Count == 0) return 0;
         var ids = orderIds.Select(i => new OrderId(i)).ToList();
-        // Held until commit: an erasure of the customer (which updates the orders) waits, then finds these documents.
-        await db.LockOrdersForShareAsync(orderIds, ct);
+        // Held until commit: an erasure waits for this batch and then scrubs its documents too; one starting later reads placeholders.
+        await db.EnterErasureGateAsync(exclusive: false, ct);
         var orders = await db.Orders.AsNoTracking().Where(o => ids.Contains(o.Id)).ToListAsync(ct);
         var payments = (await db.Payments.AsNoTracking().Where(p => ids.Contains(p.OrderId)).ToListAsync(ct)).ToLookup(p => p.OrderId);
         var packed = (await db.FulfilmentOrders.AsNoTracking().Where(f => ids.Contains(f.OrderId) && f.PackedAt != null).ToListAsync(ct)).ToLookup(f => f.OrderId);
@@ -223,7 +223,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
     }
 
     private async Task<DocumentDto> DtoAsync(Document d, CancellationToken ct) =>
-        DocumentDto.From(d, await db.DocumentActivity.AsNoTracking().Where(a => a.DocumentId == d.Id).OrderBy(a => a.Id).ToListAsync(ct));
+        DocumentDto.From(d, DocumentActivity.InOrder(await db.DocumentActivity.AsNoTracking().Where(a => a.DocumentId == d.Id).ToListAsync(ct)));
 
     /// <summary>Numbers the numbered ones (one draw per series, in series order so two issuers never wait on each other in a circle), issues all and adds them.</summary>
     private async Task IssueAllAsync(IReadOnlyList<(Document Document, DocumentActivity Created)> drafts, DocumentActor by, CancellationToken ct)

@@ -62,7 +62,7 @@ public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOption
         var stored = db.Entry(d).State == EntityState.Added
             ? []
             : await db.DocumentActivity.AsNoTracking().Where(a => a.DocumentId == d.Id).ToListAsync(ct);
-        return Documents.DocumentDto.From(d, [.. stored.Concat(added).OrderBy(a => a.Id)]);
+        return Documents.DocumentDto.From(d, Oms.Domain.Documents.DocumentActivity.InOrder(stored.Concat(added)));
     }
 
     private static async Task<PurchaseOrderDto> PurchaseOrderAsync(PurchaseOrder po, OmsDbContext db, CancellationToken ct)

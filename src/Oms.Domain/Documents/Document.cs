@@ -59,6 +59,9 @@ public sealed class DocumentActivity
         Id = Uuid.V7(at), DocumentId = document, Action = action, ActorKind = actor.Kind, Actor = actor.Name, Address = actor.Address, Detail = detail, At = at,
     };
 
+    /// <summary>A trail oldest first: by time (microseconds), then by id (the same millisecond's ids are not in order among themselves).</summary>
+    public static IReadOnlyList<DocumentActivity> InOrder(IEnumerable<DocumentActivity> trail) => [.. trail.OrderBy(a => a.At).ThenBy(a => a.Id)];
+
     /// <summary>Erasure: who a customer was and where they came from go; what was done and when stay.</summary>
     public void ErasePersonalData()
     {

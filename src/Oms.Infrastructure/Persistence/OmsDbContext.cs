@@ -132,10 +132,12 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public virtual Task LockCustomersAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>
-    /// Share-locks orders for the rest of the transaction (PostgreSQL FOR SHARE): they can be read by others, not
-    /// changed until it ends. SQLite has one writer at a time: nothing to do there.
+    /// The erasure gate, held to the end of the transaction (PostgreSQL advisory locks: in memory, nothing written):
+    /// <paramref name="exclusive"/> by an erasure, shared by whoever copies personal data out of orders (the document
+    /// issuer). An erasure waits for the copies in flight and scrubs what they wrote; a copy that starts later waits
+    /// for the erasure and reads the placeholders. SQLite has one writer at a time: nothing to do there.
     /// </summary>
-    public virtual Task LockOrdersForShareAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) => Task.CompletedTask;
+    public virtual Task EnterErasureGateAsync(bool exclusive, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>A unique violation on <paramref name="table"/> (on SQLite, which does not say where, any unique violation).</summary>
     public virtual bool IsUniqueViolationOn(DbUpdateException exception, string table) => IsUniqueViolation(exception);

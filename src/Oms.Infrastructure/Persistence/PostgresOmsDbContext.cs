@@ -47,11 +47,14 @@ public sealed class PostgresOmsDbContext(DbContextOptions<PostgresOmsDbContext> 
         await Database.ExecuteSqlAsync($"SELECT 1 FROM customers WHERE id = ANY({sorted}) ORDER BY id FOR UPDATE", ct);
     }
 
-    public override async Task LockOrdersForShareAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    public override async Task EnterErasureGateAsync(bool exclusive, CancellationToken ct)
     {
-        var sorted = ids.Order().ToArray();
-        await Database.ExecuteSqlAsync($"SELECT 1 FROM orders WHERE id = ANY({sorted}) ORDER BY id FOR SHARE", ct);
+        if (exclusive) await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ErasureGate})", ct);
+        else await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({ErasureGate})", ct);
     }
+
+    /// <summary>The advisory lock key of the erasure gate (any fixed number no other lock of ours uses).</summary>
+    private const long ErasureGate = 0x4F4D535F45524153; // "OMS_ERAS"
 
     public override bool IsUniqueViolationOn(DbUpdateException exception, string table) =>
         exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } p && p.TableName == table;

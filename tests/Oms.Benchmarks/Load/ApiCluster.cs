@@ -73,6 +73,20 @@ public sealed class ApiCluster : IAsyncDisposable
     /// </summary>
     public async Task<long?> WebhookBacklogAsync() => (long?)await ScalarAsync("SELECT coalesce(sum(cardinality(message_ids)), 0) FROM outbox_pending");
 
+    /// <summary>Documents issued so far and document requests waiting (null for a build without documents, or when the benchmark does not know the database).</summary>
+    public async Task<(long Issued, long Waiting)?> DocumentsAsync()
+    {
+        try
+        {
+            return await ScalarAsync("SELECT count(*) FROM documents") is long issued && await ScalarAsync("SELECT count(*) FROM document_requests") is long waiting
+                ? (issued, waiting) : null;
+        }
+        catch (Npgsql.PostgresException) // a build from before documents
+        {
+            return null;
+        }
+    }
+
     /// <summary>Where PostgreSQL's write-ahead log stands, in bytes (null when the benchmark does not know the database).</summary>
     public async Task<decimal?> WalPositionAsync() => (decimal?)await ScalarAsync("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
 
@@ -102,6 +116,13 @@ public sealed class ApiCluster : IAsyncDisposable
         var secret = (await made.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("secret").GetString()!;
         Clients = Urls.Select(u => Client(u, secret)).ToList();
     }
+
+    /// <summary>The seller the API processes print on their documents.</summary>
+    private static readonly (string Name, string Value)[] BenchSeller =
+    [
+        ("Name", "Benchmark Shop BV"), ("Line1", "Rue de la Loi 16"), ("City", "Brussels"), ("PostalCode", "1000"), ("Country", "BE"), ("VatId", "BE0123456749"),
+        ("Iban", "BE68539007547034"),
+    ];
 
     /// <summary>Starts <paramref name="replicas"/> API processes on <paramref name="postgres"/> (or a throwaway server) and waits until each is ready.</summary>
     /// <param name="postgresOverTcp">Connect to the throwaway server on 127.0.0.1 instead of its Unix-domain socket.</param>
@@ -142,6 +163,8 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["Diagnostics__SqlCommandHeader"] = "true";
             start.Environment["Logging__LogLevel__Default"] = requestLogs ? "Information" : "Warning";
             start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
+            // A seller, as a shop has: invoices are issued at confirmation (the default) while the checkout runs.
+            foreach (var (name, value) in BenchSeller) start.Environment["Seller__" + name] = value;
             start.Environment["MALLOC_ARENA_MAX"] = "2"; // as in the Docker image: glibc's per-thread arenas otherwise let RSS creep
             start.Environment["DOTNET_TieredCompilation"] = "0"; // as in the Docker image: no background re-JIT competing with requests
             start.Environment["DOTNET_ReadyToRun"] = "0"; // as in the Docker image: the framework JIT-compiled, optimized, too

@@ -83,6 +83,7 @@ public static class LoadCommand
             }
         });
         var backlogBefore = await cluster.WebhookBacklogAsync();
+        var documentsBefore = await cluster.DocumentsAsync();
         var walBefore = await cluster.WalPositionAsync();
         var cpuBefore = cluster.CpuSeconds();
         var ownBefore = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -94,6 +95,7 @@ public static class LoadCommand
         await sampling.CancelAsync();
         await sampler;
         var backlogAfter = await cluster.WebhookBacklogAsync();
+        var documentsAfter = await cluster.DocumentsAsync();
         var walAfter = await cluster.WalPositionAsync();
 
         var report = new LoadResult
@@ -107,6 +109,7 @@ public static class LoadCommand
             MemoryStartMb = samples.FirstOrDefault() is > 0 and var a ? a : null, MemoryMaxMb = samples.Count > 0 ? samples.Max() : null,
             MemoryEndMb = samples.LastOrDefault() is > 0 and var z ? z : null, MemorySamplesMb = samples,
             WebhookBacklogStart = backlogBefore, WebhookBacklogEnd = backlogAfter,
+            DocumentsIssued = documentsAfter?.Issued - documentsBefore?.Issued, DocumentRequestsEnd = documentsAfter?.Waiting,
             WalKbPerUnit = walBefore is { } w0 && walAfter is { } w1 && completed > 0 ? Math.Round((double)(w1 - w0) / 1024 / completed, 1) : null,
             DurableCommits = cluster.OwnsPostgres, Machine = machine, Probe = probe,
             // About eight windows per run, at least 5 s each.

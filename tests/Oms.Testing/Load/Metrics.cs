@@ -86,6 +86,9 @@ public sealed record LoadResult
     /// <summary>Webhook events not yet fanned out when the measured run started and ended (null: database unknown).</summary>
     public long? WebhookBacklogStart { get; init; }
     public long? WebhookBacklogEnd { get; init; }
+    /// <summary>Documents issued during the run (the invoices of confirmed orders), and orders still waiting for theirs at its end.</summary>
+    public long? DocumentsIssued { get; init; }
+    public long? DocumentRequestsEnd { get; init; }
     /// <summary>
     /// Write-ahead log PostgreSQL wrote per unit during the measured run, whoever wrote it (the units, the webhook
     /// dispatchers, autovacuum, checkpoints' full-page images); null when the database is unknown. Unlike the CPU
@@ -113,6 +116,8 @@ public sealed record LoadResult
         Console.WriteLine($"| {PerSecond:0.0} | {Errors}{(Errors > 0 ? " (" + string.Join(", ", ErrorKinds.Select(e => $"{e.Key}×{e.Value}")) + ")" : "")} | {Fmt(ApiCpuMsPerUnit)} | {Fmt(PostgresCpuMsPerUnit)} | {Fmt(LoadGeneratorCpuMsPerUnit)} | {SqlStatementsPerUnit:0.0} | {Fmt(MemoryStartMb)} / {Fmt(MemoryMaxMb)} / {Fmt(MemoryEndMb)} |");
         if (WebhookBacklogStart is { } b0 && WebhookBacklogEnd is { } b1)
             Console.WriteLine($"webhook events not yet fanned out: {b0} at the start, {b1} at the end of the run");
+        if (DocumentsIssued is { } issued && DocumentRequestsEnd is { } waiting)
+            Console.WriteLine($"documents issued during the run: {issued}; orders waiting for theirs at the end: {waiting}");
         if (WalKbPerUnit is { } wal)
             Console.WriteLine($"PostgreSQL write-ahead log: {wal:0.0} KB per {unit}");
         if (Windows.Count > 1)
