@@ -105,7 +105,7 @@ builder.Services.AddScoped<Oms.Api.Documents.DocumentService>().AddScoped<Oms.Ap
 // Documents due after a change are queued by the webhook fan-out and issued in batches (never in the checkout's transaction).
 builder.Services.AddSingleton<Oms.Infrastructure.Documents.DocumentRequests>()
     .AddSingleton<Oms.Infrastructure.Webhooks.IOutboxFollower>(sp => sp.GetRequiredService<Oms.Infrastructure.Documents.DocumentRequests>());
-builder.Services.AddHostedService<Oms.Api.Documents.DocumentIssuer>();
+builder.Services.AddHostedService<Oms.Api.Documents.DocumentIssuer>().AddSingleton<RequestsInFlight>();
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();

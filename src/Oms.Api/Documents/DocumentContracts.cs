@@ -48,6 +48,14 @@ public sealed class DocumentOptions
     /// <summary>Orders the issuer looks at per transaction.</summary>
     public int BatchSize { get; set; } = 100;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// While this process answers <see cref="BusyRequests"/> requests or more, the issuer waits, up to
+    /// <see cref="MaxDelay"/> after an order became due: a checkout peak is not slowed by invoices that can come a
+    /// minute later; the issuer catches up when the peak has passed, or once the oldest order has waited MaxDelay.
+    /// </summary>
+    public bool YieldToRequests { get; set; } = true;
+    public int BusyRequests { get; set; } = 4;
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>Off: nothing is issued on its own (tests that count statements, a process that only serves reads).</summary>
     public bool IssuerEnabled { get; set; } = true;
     /// <summary>Public document link opens per client address and minute (default 30).</summary>

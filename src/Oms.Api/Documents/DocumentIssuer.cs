@@ -12,7 +12,7 @@ namespace Oms.Api.Documents;
 /// fails is tried again one order at a time, and an order that still fails waits longer each time.
 /// </summary>
 public sealed class DocumentIssuer(IServiceScopeFactory scopes, DocumentRequests requests, IOptions<DocumentOptions> options, TimeProvider clock,
-    ILogger<DocumentIssuer> log) : BackgroundService
+    Platform.Observability.RequestsInFlight load, ILogger<DocumentIssuer> log) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -28,6 +28,7 @@ public sealed class DocumentIssuer(IServiceScopeFactory scopes, DocumentRequests
                 int taken;
                 try
                 {
+                    await GiveWayAsync(stoppingToken);
                     taken = await RunOnceAsync(stoppingToken);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -41,6 +42,26 @@ public sealed class DocumentIssuer(IServiceScopeFactory scopes, DocumentRequests
         finally
         {
             requests.Queued -= Wake;
+        }
+    }
+
+    /// <summary>
+    /// Waits while the process is busy answering requests (Documents:YieldToRequests), unless the oldest queued order
+    /// has waited Documents:MaxDelay: then it issues, busy or not, until the queue is younger than that again.
+    /// </summary>
+    private async Task GiveWayAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        if (!o.YieldToRequests) return;
+        while (load.Count >= o.BusyRequests)
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+                var oldest = await db.DocumentRequests.AsNoTracking().OrderBy(r => r.Position).Select(r => (DateTimeOffset?)r.RequestedAt).FirstOrDefaultAsync(ct);
+                if (oldest is null || clock.GetUtcNow() - oldest.Value >= o.MaxDelay) return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
         }
     }
 

@@ -53,6 +53,7 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         builder.UseSetting("Carriers:WebhookSecrets:manual", CarrierSecret);
         foreach (var (key, value) in Seller) builder.UseSetting("Seller:" + key, value);
         builder.UseSetting("Documents:PollInterval", "00:00:00.050");
+        builder.UseSetting("Documents:YieldToRequests", "false"); // the tests run side by side: the app is never idle
         builder.UseSetting("Carriers:TrackingUrls:manual", "https://track.example/{trackingNumber}");
         builder.UseSetting("Stripe:SecretKey", FakeStripe.SecretKey);
         builder.UseSetting("Stripe:WebhookSecret", FakeStripe.WebhookSecret);

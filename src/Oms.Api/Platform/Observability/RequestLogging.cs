@@ -8,7 +8,7 @@ namespace Oms.Api.Platform.Observability;
 /// One structured log line per request (method, path, status, duration, API key, SQL commands), and the SQL command
 /// count as a response header when <c>Diagnostics:SqlCommandHeader</c> is on (tests and benchmarks use it).
 /// </summary>
-public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger, IConfiguration config)
+public sealed partial class RequestLogging(RequestDelegate next, ILogger<RequestLogging> logger, IConfiguration config, RequestsInFlight inFlight)
 {
     public const string SqlCommandsHeader = "Oms-Sql-Commands";
     private readonly bool _exposeSqlCount = config.GetValue("Diagnostics:SqlCommandHeader", false);
@@ -23,12 +23,14 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
                 http.Response.Headers[SqlCommandsHeader] = tally.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Task.CompletedTask;
             });
+        inFlight.Enter();
         try
         {
             await next(http);
         }
         finally
         {
+            inFlight.Leave();
             if (!http.Request.Path.StartsWithSegments("/health"))
                 Log(logger, http.Request.Method, http.Request.Path, http.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds, http.GetCaller()?.Name, tally.Count);
@@ -37,6 +39,21 @@ public sealed partial class RequestLogging(RequestDelegate next, ILogger<Request
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms for {ApiKey} with {SqlCommands} SQL commands")]
     private static partial void Log(ILogger logger, string method, string path, int statusCode, double elapsedMs, string? apiKey, int sqlCommands);
+}
+
+/// <summary>
+/// How many requests this process is answering now: background work that can wait (issuing documents) gives way while
+/// the process is busy with requests (<c>Documents:YieldToRequests</c>).
+/// </summary>
+public sealed class RequestsInFlight
+{
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
+
+    internal void Enter() => Interlocked.Increment(ref _count);
+
+    internal void Leave() => Interlocked.Decrement(ref _count);
 }
 
 /// <summary>
