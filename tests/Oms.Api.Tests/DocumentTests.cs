@@ -71,6 +71,7 @@ public sealed class DocumentTests
         Assert.Equal(net, invoice.GetProperty("net").GetProperty("amount").GetInt64());
         Assert.Equal(tax, invoice.GetProperty("tax").GetProperty("amount").GetInt64());
         Assert.Equal(0, invoice.GetProperty("due").GetProperty("amount").GetInt64()); // paid by bank transfer before it was issued
+        Assert.Equal(DateOnly.FromDateTime(DateTime.UtcNow), DateOnly.Parse(invoice.GetProperty("supplyDate").GetString()!)); // confirmed today, nothing shipped yet
         var line = invoice.GetProperty("lines").EnumerateArray().Single();
         Assert.Equal((sku, 3, 1999L, 3 * 1999L, 2100, "S"), (line.GetProperty("sku").GetString(), line.GetProperty("quantity").GetInt32(),
             line.GetProperty("unitPrice").GetProperty("amount").GetInt64(), line.GetProperty("net").GetProperty("amount").GetInt64(),

@@ -34,7 +34,7 @@ public static class DocumentEndpoints
             })
             .Public().WithTags("Documents").WithName("openDocumentLink")
             .WithSummary("A customer opens a document through a signed link (pdf, or format=html); recorded as the customer's view; no API key")
-            .Produces(200, contentType: "application/pdf", additionalContentTypes: ["text/html"])
+            .Produces<Stream>(200, "application/pdf", "text/html")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(422).ProducesProblem(429);
 
         var documents = api.MapGroup("/documents").WithTags("Documents");
@@ -49,14 +49,14 @@ public static class DocumentEndpoints
             .RequireScope(Scopes.DocumentsRead).WithName("getDocument").WithSummary("A document with what it showed and its trail").ProducesProblem(404);
         documents.MapGet("/{id:guid}/pdf", (Guid id, DocumentService s, HttpContext http, CancellationToken ct) => OpenAsync(id, DocumentRendering.Pdf, s, http, ct))
             .RequireScope(Scopes.DocumentsRead).WithName("downloadDocumentPdf").WithSummary("The document as PDF (recorded in its trail as a download)")
-            .Produces(200, contentType: "application/pdf").ProducesProblem(404);
+            .Produces<Stream>(200, "application/pdf").ProducesProblem(404);
         documents.MapGet("/{id:guid}/html", (Guid id, DocumentService s, HttpContext http, CancellationToken ct) => OpenAsync(id, DocumentRendering.Html, s, http, ct))
             .RequireScope(Scopes.DocumentsRead).WithName("viewDocument").WithSummary("The document as a printable HTML page (recorded in its trail as a view)")
-            .Produces(200, contentType: "text/html").ProducesProblem(404);
+            .Produces<string>(200, "text/html").ProducesProblem(404);
         documents.MapGet("/{id:guid}/ubl", (Guid id, DocumentService s, HttpContext http, CancellationToken ct) => OpenAsync(id, DocumentRendering.Ubl, s, http, ct))
             .RequireScope(Scopes.DocumentsRead).WithName("downloadDocumentUbl")
             .WithSummary("An invoice or credit note as a UBL 2.1 e-invoice (EN 16931, Peppol BIS Billing 3.0); recorded as a download")
-            .Produces(200, contentType: "application/xml").ProducesProblem(404).ProducesProblem(409);
+            .Produces<Stream>(200, "application/xml").ProducesProblem(404).ProducesProblem(409);
         documents.MapPost("/{id:guid}/issue", (Guid id, DocumentService s, HttpContext http, CancellationToken ct) =>
                 Respond(http, s.IssueAsync(new DocumentId(id), Preconditions.ExpectedVersion(http.Request), ct)))
             .RequireScope(Scopes.DocumentsWrite).WithName("issueDocument").WithSummary("Issue a draft: it takes the next number of its series").WithStateChangeProblems();

@@ -65,7 +65,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
             Document? invoice = documents.FirstOrDefault(d => d.Kind == DocumentKind.Invoice && d.Status != DocumentStatus.Voided);
             if (invoice is null && !keys.Contains(InvoiceKey(order.Id, 0)) && InvoiceDue(order))
             {
-                var drafted = DraftInvoice(order, payments[order.Id], firstShipments.GetValueOrDefault(order.Id), locale, 0, DocumentActor.System, now);
+                var drafted = DraftInvoice(order, payments[order.Id], firstShipments.TryGetValue(order.Id, out var shipped) ? shipped : null, locale, 0, DocumentActor.System, now);
                 due.Add(drafted);
                 invoice = drafted.Document;
             }

@@ -84,7 +84,7 @@ public static class PdfRenderer
         void Head()
         {
             foreach (var (title, x, right) in cols) writer.Cell(title, Font(8, bold: true), Margin + x, right);
-            writer.Down(4);
+            writer.Down(13);
             writer.Rule();
             writer.Down(6);
         }
@@ -262,7 +262,7 @@ public static class PdfRenderer
         /// <summary>The seller's contact and bank on every page, and the page count.</summary>
         public void Footer(SellerDetails seller, DocumentLabels t)
         {
-            var parts = new[] { seller.Name, seller.Email, seller.Phone, seller.Website, seller.Iban is { } iban ? "IBAN " + iban : null }.Where(p => !string.IsNullOrEmpty(p));
+            var parts = new[] { seller.Name, seller.Email, seller.Phone, seller.Iban is { } iban ? "IBAN " + iban : null }.Where(p => !string.IsNullOrEmpty(p));
             var line = string.Join(" · ", parts);
             var font = new XFont(Family, 7.5, XFontStyleEx.Regular);
             for (var i = 0; i < _pages.Count; i++)
