@@ -23,7 +23,7 @@ public sealed class DocumentLabels
             ["shipping"] = "Shipping", ["net"] = "Total excl. VAT", ["tax"] = "VAT", ["gross"] = "Total", ["paid"] = "Paid", ["due"] = "Amount due",
             ["taxable"] = "Taxable amount", ["terms"] = "Payment terms: {0} days", ["bank"] = "Bank", ["reverse_charge"] = "VAT reverse charged: the buyer accounts for the VAT (Article 196, Directive 2006/112/EC).",
             ["export"] = "Export outside the EU: exempt from VAT (Article 146, Directive 2006/112/EC).",
-            ["corrects"] = "Corrects invoice {0} of {1}", ["reason"] = "Reason", ["return_number"] = "Return", ["send_to"] = "Send the goods to",
+            ["corrects"] = "Corrects invoice",  ["reason"] = "Reason", ["return_number"] = "Return", ["send_to"] = "Send the goods to",
             ["return_instructions"] = "Pack the items below with this slip and send them to the address shown. Keep the carrier's receipt.",
             ["node"] = "Shipped from", ["packages"] = "Packages", ["why"] = "Reason", ["voided"] = "VOID", ["paid_in_full"] = "Paid in full. Thank you.",
             ["page"] = "Page {0} of {1}", ["refund"] = "Refund",
@@ -37,7 +37,7 @@ public sealed class DocumentLabels
             ["shipping"] = "Verzending", ["net"] = "Totaal excl. btw", ["tax"] = "Btw", ["gross"] = "Totaal", ["paid"] = "Betaald", ["due"] = "Te betalen",
             ["taxable"] = "Maatstaf van heffing", ["terms"] = "Betalingstermijn: {0} dagen", ["bank"] = "Bank", ["reverse_charge"] = "Btw verlegd: de afnemer voldoet de btw (artikel 196, Richtlijn 2006/112/EG).",
             ["export"] = "Uitvoer buiten de EU: vrijgesteld van btw (artikel 146, Richtlijn 2006/112/EG).",
-            ["corrects"] = "Corrigeert factuur {0} van {1}", ["reason"] = "Reden", ["return_number"] = "Retour", ["send_to"] = "Stuur de goederen naar",
+            ["corrects"] = "Corrigeert factuur",  ["reason"] = "Reden", ["return_number"] = "Retour", ["send_to"] = "Stuur de goederen naar",
             ["return_instructions"] = "Verpak de artikelen hieronder met deze bon en stuur ze naar het getoonde adres. Bewaar het verzendbewijs.",
             ["node"] = "Verzonden vanuit", ["packages"] = "Pakketten", ["why"] = "Reden", ["voided"] = "GEANNULEERD", ["paid_in_full"] = "Volledig betaald. Dank u.",
             ["page"] = "Pagina {0} van {1}", ["refund"] = "Terugbetaling",
@@ -51,7 +51,7 @@ public sealed class DocumentLabels
             ["shipping"] = "Versand", ["net"] = "Summe netto", ["tax"] = "USt", ["gross"] = "Gesamtbetrag", ["paid"] = "Bezahlt", ["due"] = "Offener Betrag",
             ["taxable"] = "Bemessungsgrundlage", ["terms"] = "Zahlungsziel: {0} Tage", ["bank"] = "Bank", ["reverse_charge"] = "Steuerschuldnerschaft des Leistungsempfängers (Artikel 196, Richtlinie 2006/112/EG).",
             ["export"] = "Ausfuhr außerhalb der EU: steuerfrei (Artikel 146, Richtlinie 2006/112/EG).",
-            ["corrects"] = "Korrigiert Rechnung {0} vom {1}", ["reason"] = "Grund", ["return_number"] = "Rücksendung", ["send_to"] = "Senden Sie die Ware an",
+            ["corrects"] = "Korrigiert Rechnung",  ["reason"] = "Grund", ["return_number"] = "Rücksendung", ["send_to"] = "Senden Sie die Ware an",
             ["return_instructions"] = "Verpacken Sie die unten stehenden Artikel mit diesem Schein und senden Sie sie an die angegebene Adresse. Bewahren Sie den Einlieferungsbeleg auf.",
             ["node"] = "Versendet von", ["packages"] = "Pakete", ["why"] = "Grund", ["voided"] = "STORNIERT", ["paid_in_full"] = "Vollständig bezahlt. Vielen Dank.",
             ["page"] = "Seite {0} von {1}", ["refund"] = "Erstattung",
@@ -65,7 +65,7 @@ public sealed class DocumentLabels
             ["shipping"] = "Livraison", ["net"] = "Total HT", ["tax"] = "TVA", ["gross"] = "Total TTC", ["paid"] = "Payé", ["due"] = "Reste à payer",
             ["taxable"] = "Base imposable", ["terms"] = "Conditions de paiement : {0} jours", ["bank"] = "Banque", ["reverse_charge"] = "Autoliquidation : TVA due par le preneur (article 196, directive 2006/112/CE).",
             ["export"] = "Exportation hors de l'UE : exonération de TVA (article 146, directive 2006/112/CE).",
-            ["corrects"] = "Rectifie la facture {0} du {1}", ["reason"] = "Motif", ["return_number"] = "Retour", ["send_to"] = "Envoyez les articles à",
+            ["corrects"] = "Rectifie la facture",  ["reason"] = "Motif", ["return_number"] = "Retour", ["send_to"] = "Envoyez les articles à",
             ["return_instructions"] = "Emballez les articles ci-dessous avec ce bon et envoyez-les à l'adresse indiquée. Conservez le reçu du transporteur.",
             ["node"] = "Expédié depuis", ["packages"] = "Colis", ["why"] = "Motif", ["voided"] = "ANNULÉE", ["paid_in_full"] = "Payée intégralement. Merci.",
             ["page"] = "Page {0} sur {1}", ["refund"] = "Remboursement",
@@ -126,4 +126,64 @@ public sealed class DocumentLabels
         a.Name, .. a.Company is { } company ? [company] : Array.Empty<string>(), a.Line1, .. a.Line2 is { } l2 ? [l2] : Array.Empty<string>(),
         string.Join(" ", new[] { a.PostalCode, a.City }.Where(p => !string.IsNullOrEmpty(p))) + (a.Region is { } r ? ", " + r : ""), a.Country,
     ];
+
+    /// <summary>The facts in a document's header, as printed: number, dates, order, return, due date, the invoice it corrects, the node.</summary>
+    public IReadOnlyList<(string Label, string Value)> Facts(Document document)
+    {
+        var c = document.Content;
+        var facts = new List<(string, string)>();
+        if (document.Number is { } number) facts.Add((this["number"], number));
+        if (document.IssuedAt is { } issued) facts.Add((this["date"], Date(issued)));
+        if (c.SupplyDate is { } supplied && document.IsNumbered) facts.Add((this["supply_date"], Date(supplied)));
+        facts.Add((this["order"], c.OrderNumber + (c.ChannelOrderRef is { } channelRef ? $" ({channelRef})" : "")));
+        if (c.ReturnNumber is { } returnNumber) facts.Add((this["return_number"], returnNumber));
+        if (c.DueDate is { } due && c.Due > 0) facts.Add((this["due_date"], Date(due)));
+        if (c.CorrectsNumber is { } corrects) facts.Add((this["corrects"], corrects + (c.CorrectsIssuedAt is { } at ? $" ({Date(at)})" : "")));
+        if (c.NodeCode is { } node) facts.Add((this["node"], node));
+        return facts;
+    }
+
+    /// <summary>The notes under an invoice's or credit note's totals: reverse charge, export, why, payment terms and how to pay, or paid in full.</summary>
+    public IReadOnlyList<string> Notes(Document document)
+    {
+        var c = document.Content;
+        var notes = new List<string>();
+        if (c.ReverseCharge) notes.Add(this["reverse_charge"]);
+        if (c.Taxes.Any(x => x.Category == "G")) notes.Add(this["export"]);
+        if (c.Reason is { } reason) notes.Add($"{this["reason"]}: {reason}");
+        if (document.Kind != DocumentKind.Invoice) return notes;
+        if (c.Due == 0) notes.Add(this["paid_in_full"]);
+        else
+        {
+            if (c.PaymentTermsDays is { } days) notes.Add(string.Format(CultureInfo.InvariantCulture, this["terms"], days));
+            if (c.Seller.Iban is { } iban) notes.Add($"{this["bank"]}: {c.Seller.Bank} IBAN {iban}{(c.Seller.Bic is { } bic ? " · BIC " + bic : "")} · {document.Number}");
+        }
+        return notes;
+    }
+
+    /// <summary>The seller's contact and bank, printed at the foot of every page.</summary>
+    public static string Footer(SellerDetails seller) =>
+        string.Join(" · ", new[] { seller.Name, seller.Email, seller.Phone, seller.Iban is { } iban ? "IBAN " + iban : null }.Where(p => !string.IsNullOrEmpty(p)));
+
+    /// <summary>The parties side by side: the seller, then the buyer (a return slip: where the goods go), then the ship-to.</summary>
+    public IReadOnlyList<(string Title, IReadOnlyList<string> Lines)> Parties(Document document)
+    {
+        var c = document.Content;
+        IReadOnlyList<string> seller =
+        [
+            c.Seller.Name, .. AddressLines(c.Seller.Address).Skip(1),
+            .. c.Seller.VatId is { } vat ? [$"{this["vat_id"]} {vat}"] : Array.Empty<string>(),
+            .. c.Seller.CompanyId is { } company ? [$"{this["company_id"]} {company}"] : Array.Empty<string>(),
+        ];
+        var columns = new List<(string, IReadOnlyList<string>)> { (this["seller"], seller) };
+        if (document.Kind == DocumentKind.ReturnSlip && c.ReturnTo is { } returnTo) columns.Add((this["send_to"], AddressLines(returnTo)));
+        else
+            columns.Add((this["buyer"], [
+                .. c.Buyer.Address is { } a ? AddressLines(a) : [c.Buyer.Name],
+                .. c.Buyer.VatId is { } buyerVat ? [$"{this["vat_id"]} {buyerVat}"] : Array.Empty<string>(),
+                .. c.Buyer.Email is { } email ? [email] : Array.Empty<string>(),
+            ]));
+        if (c.ShipTo is { } shipTo && document.Kind != DocumentKind.ReturnSlip) columns.Add((this["ship_to"], AddressLines(shipTo)));
+        return columns;
+    }
 }

@@ -24,21 +24,9 @@ public static class HtmlRenderer
         h.Append("<h1>").Append(E(t.Title(document.Kind)));
         if (document.Status == DocumentStatus.Voided) h.Append(" <span class=\"void\">").Append(E(t["voided"])).Append("</span>");
         h.Append("</h1><dl>");
-        void Fact(string label, string value) => h.Append("<dt>").Append(E(label)).Append("</dt><dd>").Append(E(value)).Append("</dd>");
-        if (document.Number is { } number) Fact(t["number"], number);
-        if (document.IssuedAt is { } issued) Fact(t["date"], t.Date(issued));
-        if (c.SupplyDate is { } supplied && document.IsNumbered) Fact(t["supply_date"], t.Date(supplied));
-        Fact(t["order"], c.OrderNumber + (c.ChannelOrderRef is { } channelRef ? $" ({channelRef})" : ""));
-        if (c.ReturnNumber is { } returnNumber) Fact(t["return_number"], returnNumber);
-        if (c.DueDate is { } due && c.Due > 0) Fact(t["due_date"], t.Date(due));
-        if (c.CorrectsNumber is { } corrects)
-            Fact(t["reason"], string.Format(CultureInfo.InvariantCulture, t["corrects"], corrects, c.CorrectsIssuedAt is { } at ? t.Date(at) : ""));
-        if (c.NodeCode is { } node) Fact(t["node"], node);
+        foreach (var (label, value) in t.Facts(document)) h.Append("<dt>").Append(E(label)).Append("</dt><dd>").Append(E(value)).Append("</dd>");
         h.Append("</dl><div class=\"parties\">");
-        Party(h, t["seller"], [c.Seller.Name, .. DocumentLabels.AddressLines(c.Seller.Address).Skip(1), .. c.Seller.VatId is { } sv ? [$"{t["vat_id"]} {sv}"] : Array.Empty<string>()]);
-        if (document.Kind == DocumentKind.ReturnSlip && c.ReturnTo is { } returnTo) Party(h, t["send_to"], DocumentLabels.AddressLines(returnTo));
-        else Party(h, t["buyer"], [.. c.Buyer.Address is { } a ? DocumentLabels.AddressLines(a) : [c.Buyer.Name], .. c.Buyer.VatId is { } bv ? [$"{t["vat_id"]} {bv}"] : Array.Empty<string>(), .. c.Buyer.Email is { } email ? [email] : Array.Empty<string>()]);
-        if (c.ShipTo is { } shipTo && document.Kind != DocumentKind.ReturnSlip) Party(h, t["ship_to"], DocumentLabels.AddressLines(shipTo));
+        foreach (var (heading, lines) in t.Parties(document)) Party(h, heading, lines);
         h.Append("</div>");
         if (document.Kind == DocumentKind.ReturnSlip) h.Append("<p>").Append(E(t["return_instructions"])).Append("</p>");
         var priced = document.IsNumbered;
@@ -68,11 +56,7 @@ public static class HtmlRenderer
             if (document.Kind == DocumentKind.Invoice && c.Paid > 0) Total(t["paid"], c.Paid);
             if (document.Kind == DocumentKind.Invoice) Total(t["due"], c.Due, strong: true);
             h.Append("</table><div class=\"notes\">");
-            if (c.ReverseCharge) h.Append("<p>").Append(E(t["reverse_charge"])).Append("</p>");
-            if (c.Taxes.Any(x => x.Category == "G")) h.Append("<p>").Append(E(t["export"])).Append("</p>");
-            if (c.Reason is { } reason) h.Append("<p>").Append(E(t["reason"])).Append(": ").Append(E(reason)).Append("</p>");
-            if (document.Kind == DocumentKind.Invoice && c.Due > 0 && c.PaymentTermsDays is { } days) h.Append("<p>").Append(E(string.Format(CultureInfo.InvariantCulture, t["terms"], days))).Append("</p>");
-            if (document.Kind == DocumentKind.Invoice && c.Due == 0) h.Append("<p>").Append(E(t["paid_in_full"])).Append("</p>");
+            foreach (var note in t.Notes(document)) h.Append("<p>").Append(E(note)).Append("</p>");
             h.Append("</div>");
         }
         else if (c.Packages.Count > 0)
@@ -81,8 +65,7 @@ public static class HtmlRenderer
             foreach (var package in c.Packages) h.Append("<li>").Append(E(package)).Append("</li>");
             h.Append("</ul>");
         }
-        h.Append("<footer>").Append(E(string.Join(" · ", new[] { c.Seller.Name, c.Seller.Email, c.Seller.Phone, c.Seller.Website,
-            c.Seller.Iban is { } iban ? $"IBAN {iban}" + (c.Seller.Bic is { } bic ? $" · BIC {bic}" : "") : null }.Where(p => !string.IsNullOrEmpty(p)))))
+        h.Append("<footer>").Append(E(DocumentLabels.Footer(c.Seller)))
          .Append("</footer></body></html>");
         return h.ToString();
     }

@@ -36,15 +36,7 @@ public static class PdfRenderer
         writer.Text(t.Title(document.Kind), Font(18, bold: true), Margin, at: 0);
         if (document.Status == DocumentStatus.Voided) writer.Text(t["voided"], Font(18, bold: true), A4.Width - Margin - 140, at: 0, XBrushes.Firebrick);
         writer.Down(30);
-        var facts = new List<(string, string)>();
-        if (document.Number is { } number) facts.Add((t["number"], number));
-        if (document.IssuedAt is { } issued) facts.Add((t["date"], t.Date(issued)));
-        if (c.SupplyDate is { } supplied && document.IsNumbered) facts.Add((t["supply_date"], t.Date(supplied)));
-        facts.Add((t["order"], c.OrderNumber + (c.ChannelOrderRef is { } channelRef ? $" ({channelRef})" : "")));
-        if (c.ReturnNumber is { } returnNumber) facts.Add((t["return_number"], returnNumber));
-        if (c.DueDate is { } due && c.Due > 0) facts.Add((t["due_date"], t.Date(due)));
-        if (c.CorrectsNumber is { } corrects) facts.Add((t["corrects"].Split(' ')[0], string.Format(CultureInfo.InvariantCulture, t["corrects"], corrects, c.CorrectsIssuedAt is { } at ? t.Date(at) : "")));
-        if (c.NodeCode is { } node) facts.Add((t["node"], node));
+        var facts = t.Facts(document);
         foreach (var (label, value) in facts)
         {
             writer.Text(label, Font(9), Margin, at: 0, new XSolidBrush(Grey));
@@ -54,10 +46,7 @@ public static class PdfRenderer
         writer.Down(12);
 
         // Parties side by side.
-        var columns = new List<(string Title, IReadOnlyList<string> Lines)> { (t["seller"], SellerLines(c.Seller, t)) };
-        if (document.Kind is DocumentKind.ReturnSlip && c.ReturnTo is { } returnTo) columns.Add((t["send_to"], DocumentLabels.AddressLines(returnTo)));
-        else columns.Add((t["buyer"], BuyerLines(c.Buyer, t)));
-        if (c.ShipTo is { } shipTo && document.Kind is not DocumentKind.ReturnSlip) columns.Add((t["ship_to"], DocumentLabels.AddressLines(shipTo)));
+        var columns = t.Parties(document);
         var width = (A4.Width - 2 * Margin) / columns.Count;
         var tallest = 0;
         for (var i = 0; i < columns.Count; i++)
@@ -125,14 +114,7 @@ public static class PdfRenderer
             if (document.Kind == DocumentKind.Invoice && c.Paid > 0) Total(t["paid"], t.Money(c.Paid, c.Currency));
             if (document.Kind == DocumentKind.Invoice) Total(t["due"], t.Money(c.Due, c.Currency), bold: true);
             writer.Down(8);
-            var notes = new List<string>();
-            if (c.ReverseCharge) notes.Add(t["reverse_charge"]);
-            if (c.Taxes.Any(x => x.Category == "G")) notes.Add(t["export"]);
-            if (c.Reason is { } reason) notes.Add($"{t["reason"]}: {reason}");
-            if (document.Kind == DocumentKind.Invoice && c.Due > 0 && c.PaymentTermsDays is { } days) notes.Add(string.Format(CultureInfo.InvariantCulture, t["terms"], days));
-            if (document.Kind == DocumentKind.Invoice && c.Due == 0) notes.Add(t["paid_in_full"]);
-            if (document.Kind == DocumentKind.Invoice && c.Due > 0 && c.Seller.Iban is { } iban)
-                notes.Add($"{t["bank"]}: {c.Seller.Bank} IBAN {iban}{(c.Seller.Bic is { } bic ? " · BIC " + bic : "")} · {document.Number}");
+            var notes = t.Notes(document);
             foreach (var note in notes)
                 foreach (var line in Wrap(note, Font(8.5), A4.Width - 2 * Margin))
                 {
@@ -153,20 +135,6 @@ public static class PdfRenderer
         pdf.Save(stream, closeStream: false);
         return stream.ToArray();
     }
-
-    private static IReadOnlyList<string> SellerLines(SellerDetails s, DocumentLabels t) =>
-    [
-        s.Name, .. DocumentLabels.AddressLines(s.Address).Skip(1),
-        .. s.VatId is { } vat ? [$"{t["vat_id"]} {vat}"] : Array.Empty<string>(),
-        .. s.CompanyId is { } company ? [$"{t["company_id"]} {company}"] : Array.Empty<string>(),
-    ];
-
-    private static IReadOnlyList<string> BuyerLines(DocumentParty b, DocumentLabels t) =>
-    [
-        .. b.Address is { } a ? DocumentLabels.AddressLines(a) : [b.Name],
-        .. b.VatId is { } vat ? [$"{t["vat_id"]} {vat}"] : Array.Empty<string>(),
-        .. b.Email is { } email ? [email] : Array.Empty<string>(),
-    ];
 
     private static XFont Font(double size, bool bold = false) => new(Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
 
@@ -262,8 +230,7 @@ public static class PdfRenderer
         /// <summary>The seller's contact and bank on every page, and the page count.</summary>
         public void Footer(SellerDetails seller, DocumentLabels t)
         {
-            var parts = new[] { seller.Name, seller.Email, seller.Phone, seller.Iban is { } iban ? "IBAN " + iban : null }.Where(p => !string.IsNullOrEmpty(p));
-            var line = string.Join(" · ", parts);
+            var line = DocumentLabels.Footer(seller);
             var font = new XFont(Family, 7.5, XFontStyleEx.Regular);
             for (var i = 0; i < _pages.Count; i++)
             {
