@@ -46,7 +46,7 @@ public sealed class DocumentOptions
     /// <summary>How long a customer's link to a document works (days, default 30).</summary>
     public int LinkDays { get; set; } = 30;
     /// <summary>Orders the issuer looks at per transaction.</summary>
-    public int BatchSize { get; set; } = 100;
+    public int BatchSize { get; set; } = 50;
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>
     /// While this process answers <see cref="BusyRequests"/> requests or more, the issuer waits, up to

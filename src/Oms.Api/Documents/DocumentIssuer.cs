@@ -7,7 +7,7 @@ namespace Oms.Api.Documents;
 
 /// <summary>
 /// Issues the documents the committed events made due (<see cref="DocumentRequests"/>), in batches, after the changes
-/// that made them due have committed: a checkout never waits for its invoice, and a hundred invoices share one
+/// that made them due have committed: a checkout never waits for its invoice, and a batch of invoices shares one
 /// transaction and one draw of numbers. Several processes share the queue (FOR UPDATE SKIP LOCKED); a batch that
 /// fails is tried again one order at a time, and an order that still fails waits longer each time.
 /// </summary>

@@ -57,8 +57,9 @@ public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOption
     /// <summary>The document with its trail as it will be at commit: the lines stored before, and those this save adds.</summary>
     private static async Task<Documents.DocumentDto> DocumentAsync(Oms.Domain.Documents.Document d, OmsDbContext db, CancellationToken ct)
     {
-        var added = db.ChangeTracker.Entries<Oms.Domain.Documents.DocumentActivity>()
-            .Where(e => e.State == EntityState.Added && e.Entity.DocumentId == d.Id).Select(e => e.Entity).ToList();
+        // The tracked lines of this document are the ones this save adds (stored ones are read without tracking): the
+        // local view walks them without an entry object per line, for each document of a batch.
+        var added = db.DocumentActivity.Local.Where(a => a.DocumentId == d.Id).ToList();
         var stored = db.Entry(d).State == EntityState.Added
             ? []
             : await db.DocumentActivity.AsNoTracking().Where(a => a.DocumentId == d.Id).ToListAsync(ct);
