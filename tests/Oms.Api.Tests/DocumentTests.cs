@@ -354,6 +354,62 @@ public sealed class DocumentTests
     }
 
     [Fact]
+    public async Task The_issuer_gives_way_while_the_process_answers_requests_until_the_oldest_order_has_waited_MaxDelay()
+    {
+        // The app's clock stands still unless the test moves it: the queued order's age is what the test says it is.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new ApiFactory(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"),
+            ("Documents:YieldToRequests", "true"), ("Documents:BusyRequests", "1"), ("Documents:MaxDelay", "00:01:00")) { Clock = clock };
+        var s = new Scenario(app);
+        var order = await s.PlaceAsync(s.OrderBody(await s.ProductAsync(stock: 10)));
+        var id = order.GetProperty("id").GetString()!;
+
+        // A request in flight: its body arrives only when the test lets it.
+        var release = new TaskCompletionSource();
+        var busy = app.Admin().PostAsync("/api/v1/products", new HeldBody(release.Task, $"\"sku\":\"HELD-{s.Tag}\",\"name\":\"Held\",\"price\":{{\"amount\":100,\"currency\":\"EUR\"}}}}"));
+        try
+        {
+            await OkAsync(app.Admin().PostAsync($"/api/v1/orders/{id}/confirm", null));
+            await Task.Delay(1500); // the issuer has had many chances: it waits while a request is in flight
+            Assert.Empty((await app.Admin().GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/documents")).EnumerateArray());
+            clock.Advance(TimeSpan.FromMinutes(1)); // the order has now waited MaxDelay: busy or not, it is issued
+            Assert.Single(await DocumentsAsync(app.Admin(), id, "invoice"));
+        }
+        finally
+        {
+            release.TrySetResult();
+            Assert.Equal(HttpStatusCode.Created, (await busy).StatusCode);
+        }
+    }
+
+    /// <summary>A JSON request body whose rest (after the opening brace) is sent only when <paramref name="release"/> completes.</summary>
+    private sealed class HeldBody : HttpContent
+    {
+        private readonly Task _release;
+        private readonly string _rest;
+
+        public HeldBody(Task release, string rest)
+        {
+            (_release, _rest) = (release, rest);
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync("{"u8.ToArray());
+            await stream.FlushAsync();
+            await _release;
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(_rest));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public void A_signed_link_opens_only_what_it_was_signed_for_and_says_until_when()
     {
         var signer = new Oms.Infrastructure.Links.LinkSigner();
