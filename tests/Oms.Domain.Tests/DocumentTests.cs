@@ -127,6 +127,19 @@ public sealed class DocumentTests
     }
 
     [Fact]
+    public void Credit_notes_count_against_their_invoice_which_is_never_credited_beyond_its_total()
+    {
+        var invoice = Issued(NewOrder());
+        invoice.CreditedBy(1_000, Now);
+        Assert.Equal((1_000L, invoice.Total - 1_000), (invoice.Credited, invoice.Creditable));
+        Assert.Equal("document.over_credit", Assert.Throws<DomainException>(() => invoice.CreditedBy(invoice.Total, Now)).Code);
+        invoice.CreditedBy(invoice.Total - 1_000, Now);
+        Assert.Equal(0, invoice.Creditable);
+        invoice.Void("wrong address", DocumentActor.System, Now);
+        Assert.Equal(0, invoice.Creditable);
+    }
+
+    [Fact]
     public void Documents_move_only_along_their_table()
     {
         var legal = new HashSet<(DocumentStatus, DocumentStatus)>

@@ -178,6 +178,8 @@ public sealed record DocumentDto
     public required MoneyDto Paid { get; init; }
     public required MoneyDto Due { get; init; }
     public required bool ReverseCharge { get; init; }
+    /// <summary>An invoice: what its credit notes have given back so far.</summary>
+    public required MoneyDto Credited { get; init; }
     public required int? PaymentTermsDays { get; init; }
     public required DateOnly? DueDate { get; init; }
     public required DateOnly? SupplyDate { get; init; }
@@ -217,7 +219,7 @@ public sealed record DocumentDto
             Id = d.Id.Value, Kind = d.Kind, Status = d.Status, Number = d.Number, OrderId = d.OrderId.Value, OrderNumber = c.OrderNumber,
             CustomerId = d.CustomerId?.Value, CorrectsId = d.CorrectsId?.Value, Locale = d.Locale,
             Total = M(c.Gross), Net = M(c.Net), Tax = M(c.Tax), Shipping = M(c.Shipping), Paid = M(c.Paid), Due = M(c.Due),
-            ReverseCharge = c.ReverseCharge, PaymentTermsDays = c.PaymentTermsDays, DueDate = c.DueDate, SupplyDate = c.SupplyDate,
+            ReverseCharge = c.ReverseCharge, Credited = M(d.Credited), PaymentTermsDays = c.PaymentTermsDays, DueDate = c.DueDate, SupplyDate = c.SupplyDate,
             Seller = new DocumentPartyDto
             {
                 Name = c.Seller.Name, Company = null, Address = AddressDto.From(c.Seller.Address), VatId = c.Seller.VatId, Email = c.Seller.Email,
@@ -260,11 +262,11 @@ public sealed record VoidDocumentRequest
     public required string Reason { get; init; }
 }
 
-/// <summary>The voided invoice and the credit note that cancels it.</summary>
+/// <summary>The voided invoice and the credit note that cancels what earlier credit notes had not (null when refunds credited all of it).</summary>
 public sealed record VoidDocumentResultDto
 {
     public required DocumentDto Invoice { get; init; }
-    public required DocumentDto CreditNote { get; init; }
+    public required DocumentDto? CreditNote { get; init; }
 }
 
 /// <summary>A link a customer opens without a key (the PDF; <c>?format=html</c> for the page); their views are recorded as theirs.</summary>

@@ -59,7 +59,8 @@ public sealed class DocumentIssuer(IServiceScopeFactory scopes, DocumentRequests
             {
                 var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
                 var oldest = await db.DocumentRequests.AsNoTracking().OrderBy(r => r.Position).Select(r => (DateTimeOffset?)r.RequestedAt).FirstOrDefaultAsync(ct);
-                if (oldest is null || clock.GetUtcNow() - oldest.Value >= o.MaxDelay) return;
+                // Nothing queued yet is no reason to stop giving way: what the fan-out queues next waits too.
+                if (oldest is { } since && clock.GetUtcNow() - since >= o.MaxDelay) return;
             }
             await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
         }

@@ -51,7 +51,8 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
         var packed = (await db.FulfilmentOrders.AsNoTracking().Where(f => ids.Contains(f.OrderId) && f.PackedAt != null).ToListAsync(ct)).ToLookup(f => f.OrderId);
         var returns = (await db.Returns.AsNoTracking().Where(r => ids.Contains(r.OrderId) && r.Status != ReturnStatus.Requested && r.Status != ReturnStatus.Rejected)
             .ToListAsync(ct)).ToLookup(r => r.OrderId);
-        var existing = (await db.Documents.AsNoTracking().Where(d => ids.Contains(d.OrderId)).ToListAsync(ct)).ToLookup(d => d.OrderId);
+        // Tracked: a refund's credit note counts against its invoice (which a racing void then sees, or is refused on).
+        var existing = (await db.Documents.Where(d => ids.Contains(d.OrderId)).ToListAsync(ct)).ToLookup(d => d.OrderId);
         var firstShipments = await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.OrderId)).GroupBy(s => s.OrderId)
             .Select(g => new { OrderId = g.Key, At = g.Min(s => s.CreatedAt) }).ToDictionaryAsync(x => x.OrderId, x => x.At, ct);
         var locales = await LocalesAsync(orders, ct);
@@ -75,7 +76,11 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
                     {
                         var entry = payment.History[i];
                         if (entry.Kind != "refunded" || keys.Contains($"refund:{payment.Id}:{i}")) continue;
-                        var content = DocumentContent.CreditFor(invoice, entry.Amount, entry.Note ?? DocumentLabels.For(locale)["refund"], DocumentLabels.For(invoice.Locale)["refund"], now);
+                        // A refund beyond what the invoice has left (money paid over the total) is no credit of the invoice.
+                        var amount = Math.Min(entry.Amount, invoice.Creditable);
+                        if (amount <= 0) continue;
+                        var content = DocumentContent.CreditFor(invoice, amount, entry.Note ?? DocumentLabels.For(locale)["refund"], DocumentLabels.For(invoice.Locale)["refund"], now);
+                        invoice.CreditedBy(amount, now);
                         due.Add(Document.Draft(DocumentKind.CreditNote, content, order.Id, order.CustomerId, $"refund:{payment.Id}:{i}", DocumentActor.System, now, invoice.Id));
                     }
             foreach (var fulfilment in packed[order.Id].Where(f => f.Status is not (FulfilmentStatus.Cancelled or FulfilmentStatus.Rejected)))
@@ -100,7 +105,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
             var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("order", orderId.Value);
             var invoices = await db.Documents.AsNoTracking().Where(d => d.OrderId == orderId && d.Kind == DocumentKind.Invoice).ToListAsync(ct);
             if (invoices.FirstOrDefault(d => d.Status != DocumentStatus.Voided) is { } open) return (open.Id, (Document?)open);
-            if (order.Status is OrderStatus.Pending or OrderStatus.Cancelled)
+            if (order.ConfirmedAt is null || order.Status == OrderStatus.Cancelled)
                 throw new ConflictException("document.order_not_invoiceable", $"An order that is {OrderStateMachine.Wire(order.Status)} gets no invoice: confirm it first.");
             var payments = await db.Payments.AsNoTracking().Where(p => p.OrderId == orderId).ToListAsync(ct);
             var shipped = await db.Shipments.Where(s => s.OrderId == orderId).OrderBy(s => s.CreatedAt).Select(s => (DateTimeOffset?)s.CreatedAt).FirstOrDefaultAsync(ct);
@@ -145,13 +150,22 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
         {
             var invoice = await LoadAsync(id, expectedVersion, ct);
             var now = clock.GetUtcNow();
+            // What earlier credit notes (refunds) gave back is not credited twice: all of it when none did.
+            var rest = invoice.Creditable;
+            var content = rest == invoice.Total
+                ? DocumentContent.CreditFor(invoice, request.Reason.Trim(), now)
+                : DocumentContent.CreditFor(invoice, rest, request.Reason.Trim(), DocumentLabels.For(invoice.Locale)["voided_rest"], now);
+            if (rest > 0) invoice.CreditedBy(rest, now);
             db.DocumentActivity.Add(invoice.Void(request.Reason, Caller, now));
-            var credit = Document.Draft(DocumentKind.CreditNote, DocumentContent.CreditFor(invoice, request.Reason.Trim(), now), invoice.OrderId, invoice.CustomerId,
-                $"void:{invoice.Id.Value}", Caller, now, invoice.Id);
+            if (rest == 0) return (DocumentId?)null; // refunds credited all of it already
+            var credit = Document.Draft(DocumentKind.CreditNote, content, invoice.OrderId, invoice.CustomerId, $"void:{invoice.Id.Value}", Caller, now, invoice.Id);
             await IssueAllAsync([credit], Caller, ct);
             return credit.Document.Id;
         }, ct);
-        return new VoidDocumentResultDto { Invoice = await GetAfterSaveAsync(id.Value, ct), CreditNote = await GetAfterSaveAsync(creditId.Value, ct) };
+        return new VoidDocumentResultDto
+        {
+            Invoice = await GetAfterSaveAsync(id.Value, ct), CreditNote = creditId is { } credited ? await GetAfterSaveAsync(credited.Value, ct) : null,
+        };
     }
 
     /// <summary>

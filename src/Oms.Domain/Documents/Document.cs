@@ -59,8 +59,11 @@ public sealed class DocumentActivity
         Id = Uuid.V7(at), DocumentId = document, Action = action, ActorKind = actor.Kind, Actor = actor.Name, Address = actor.Address, Detail = detail, At = at,
     };
 
-    /// <summary>A trail oldest first: by time (microseconds), then by id (the same millisecond's ids are not in order among themselves).</summary>
-    public static IReadOnlyList<DocumentActivity> InOrder(IEnumerable<DocumentActivity> trail) => [.. trail.OrderBy(a => a.At).ThenBy(a => a.Id)];
+    /// <summary>
+    /// A trail oldest first: by time (microseconds), then, for one instant (a document created and issued at once), in
+    /// the order a document's life goes, then by id (the same millisecond's ids are not in order among themselves).
+    /// </summary>
+    public static IReadOnlyList<DocumentActivity> InOrder(IEnumerable<DocumentActivity> trail) => [.. trail.OrderBy(a => a.At).ThenBy(a => a.Action).ThenBy(a => a.Id)];
 
     /// <summary>Erasure: who a customer was and where they came from go; what was done and when stay.</summary>
     public void ErasePersonalData()
@@ -110,6 +113,8 @@ public sealed class Document : AggregateRoot
     /// <summary>What the document is worth with tax (zero for slips); a credit note's is what it gives back, as a positive amount.</summary>
     public long Total { get; private set; }
     public DocumentContent Content { get; private set; } = null!;
+    /// <summary>An invoice: what its credit notes have given back so far (a void credits the rest).</summary>
+    public long Credited { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? IssuedAt { get; private set; }
     public DateTimeOffset? SentAt { get; private set; }
@@ -179,6 +184,22 @@ public sealed class Document : AggregateRoot
         MoveTo(DocumentStatus.Voided, now);
         (VoidedAt, VoidReason) = (now, reason);
         return DocumentActivity.Of(Id, DocumentAction.Voided, actor, reason, now);
+    }
+
+    /// <summary>What of an invoice is not credited yet: what its next credit note may give back.</summary>
+    public long Creditable => Kind == DocumentKind.Invoice && Status != DocumentStatus.Voided ? Math.Max(0, Total - Credited) : 0;
+
+    /// <summary>
+    /// A credit note against this invoice gives back <paramref name="amount"/>: the invoice counts it (and its version
+    /// moves, so a void racing the credit note is refused and tried again on what is left).
+    /// </summary>
+    public void CreditedBy(long amount, DateTimeOffset now)
+    {
+        if (Kind != DocumentKind.Invoice) throw new InvalidOperationException("Only an invoice is credited.");
+        if (amount <= 0 || amount > Creditable)
+            throw new DomainException("document.over_credit", $"At most {Creditable} of this invoice is left to credit.", "amount");
+        Credited += amount;
+        UpdatedAt = now;
     }
 
     /// <summary>Someone opened (<paramref name="download"/>: fetched a file of) the document; its customer's first view raises document.viewed.</summary>

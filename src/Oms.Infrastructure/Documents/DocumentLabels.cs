@@ -26,7 +26,7 @@ public sealed class DocumentLabels
             ["corrects"] = "Corrects invoice",  ["reason"] = "Reason", ["return_number"] = "Return", ["send_to"] = "Send the goods to",
             ["return_instructions"] = "Pack the items below with this slip and send them to the address shown. Keep the carrier's receipt.",
             ["node"] = "Shipped from", ["packages"] = "Packages", ["why"] = "Reason", ["voided"] = "VOID", ["paid_in_full"] = "Paid in full. Thank you.",
-            ["page"] = "Page {0} of {1}", ["refund"] = "Refund",
+            ["page"] = "Page {0} of {1}", ["refund"] = "Refund", ["voided_rest"] = "Invoice voided: the part not refunded",
         },
         ["nl"] = new()
         {
@@ -40,7 +40,7 @@ public sealed class DocumentLabels
             ["corrects"] = "Corrigeert factuur",  ["reason"] = "Reden", ["return_number"] = "Retour", ["send_to"] = "Stuur de goederen naar",
             ["return_instructions"] = "Verpak de artikelen hieronder met deze bon en stuur ze naar het getoonde adres. Bewaar het verzendbewijs.",
             ["node"] = "Verzonden vanuit", ["packages"] = "Pakketten", ["why"] = "Reden", ["voided"] = "GEANNULEERD", ["paid_in_full"] = "Volledig betaald. Dank u.",
-            ["page"] = "Pagina {0} van {1}", ["refund"] = "Terugbetaling",
+            ["page"] = "Pagina {0} van {1}", ["refund"] = "Terugbetaling", ["voided_rest"] = "Factuur geannuleerd: het niet terugbetaalde deel",
         },
         ["de"] = new()
         {
@@ -54,7 +54,7 @@ public sealed class DocumentLabels
             ["corrects"] = "Korrigiert Rechnung",  ["reason"] = "Grund", ["return_number"] = "Rücksendung", ["send_to"] = "Senden Sie die Ware an",
             ["return_instructions"] = "Verpacken Sie die unten stehenden Artikel mit diesem Schein und senden Sie sie an die angegebene Adresse. Bewahren Sie den Einlieferungsbeleg auf.",
             ["node"] = "Versendet von", ["packages"] = "Pakete", ["why"] = "Grund", ["voided"] = "STORNIERT", ["paid_in_full"] = "Vollständig bezahlt. Vielen Dank.",
-            ["page"] = "Seite {0} von {1}", ["refund"] = "Erstattung",
+            ["page"] = "Seite {0} von {1}", ["refund"] = "Erstattung", ["voided_rest"] = "Rechnung storniert: der nicht erstattete Teil",
         },
         ["fr"] = new()
         {
@@ -68,7 +68,7 @@ public sealed class DocumentLabels
             ["corrects"] = "Rectifie la facture",  ["reason"] = "Motif", ["return_number"] = "Retour", ["send_to"] = "Envoyez les articles à",
             ["return_instructions"] = "Emballez les articles ci-dessous avec ce bon et envoyez-les à l'adresse indiquée. Conservez le reçu du transporteur.",
             ["node"] = "Expédié depuis", ["packages"] = "Colis", ["why"] = "Motif", ["voided"] = "ANNULÉE", ["paid_in_full"] = "Payée intégralement. Merci.",
-            ["page"] = "Page {0} sur {1}", ["refund"] = "Remboursement",
+            ["page"] = "Page {0} sur {1}", ["refund"] = "Remboursement", ["voided_rest"] = "Facture annulée : la part non remboursée",
         },
     };
 

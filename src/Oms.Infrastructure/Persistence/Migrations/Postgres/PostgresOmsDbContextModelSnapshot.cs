@@ -343,6 +343,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("Credited")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credited");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)

@@ -330,6 +330,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
 
+                    b.Property<long>("Credited")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credited");
+
                     b.Property<string>("Currency")
                         .IsRequired()
                         .HasMaxLength(3)
