@@ -79,7 +79,9 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
                         // A refund beyond what the invoice has left (money paid over the total) is no credit of the invoice.
                         var amount = Math.Min(entry.Amount, invoice.Creditable);
                         if (amount <= 0) continue;
-                        var content = DocumentContent.CreditFor(invoice, amount, entry.Note ?? DocumentLabels.For(locale)["refund"], DocumentLabels.For(invoice.Locale)["refund"], now);
+                        // In the invoice's language, as the credit note prints (it takes the invoice's content).
+                        var refund = DocumentLabels.For(invoice.Locale)["refund"];
+                        var content = DocumentContent.CreditFor(invoice, amount, entry.Note ?? refund, refund, now);
                         invoice.CreditedBy(amount, now);
                         due.Add(Document.Draft(DocumentKind.CreditNote, content, order.Id, order.CustomerId, $"refund:{payment.Id}:{i}", DocumentActor.System, now, invoice.Id));
                     }

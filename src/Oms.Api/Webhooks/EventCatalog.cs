@@ -113,7 +113,7 @@ public static class EventCatalog
         var invoice = SampleInvoice();
         list.Add(Item("document.issued", "A document was issued: an invoice (numbered without gaps), a credit note (for a refund or a voided invoice), a packing slip or a return slip. "
             + "'transition' says from what (draft, or issued at once).", invoice, json, new Transition("draft", "issued")));
-        list.Add(Item("document.voided", "An invoice was voided; it keeps its number, and a credit note for all of it follows (its own document.issued).",
+        list.Add(Item("document.voided", "An invoice was voided; it keeps its number, and a credit note for what earlier credit notes had not given back follows (its own document.issued).",
             invoice with { Status = Oms.Domain.Documents.DocumentStatus.Voided, VoidedAt = At, VoidReason = "Wrong billing address", AvailableActions = [], Version = 2 }, json,
             new Transition("issued", "voided")));
         list.Add(Item("document.viewed", "The customer opened the document through their link for the first time (later views are in its trail only).",
@@ -172,29 +172,31 @@ public static class EventCatalog
     /// </summary>
     private static OrderDto SampleOrder()
     {
+        var placed = OrderDto.From(PlacedSampleOrder());
+        return placed with { Lines = [placed.Lines[0] with { Id = Guid.Parse("01980000-0000-7000-8000-000000000002") }] };
+    }
+
+    /// <summary>The sample order as the domain places it (the order events' data and the sample invoice's source).</summary>
+    private static Order PlacedSampleOrder()
+    {
         var address = new Address("Ada Lovelace", null, "Unter den Linden 1", null, "Berlin", null, "10117", "DE", null, null, null);
-        var order = Order.Place(new OrderDraft(OrderChannel.Web, null, new CustomerInfo("ada@example.com", "Ada Lovelace", null), address, address,
+        return Order.Place(new OrderDraft(OrderChannel.Web, null, new CustomerInfo("ada@example.com", "Ada Lovelace", null), address, address,
             new Delivery(DeliveryType.Ship, null), OrderPriority.Standard, "EUR", [new LineItem("MUG-001", "Mug", 2, 1250)], null, new Dictionary<string, string>(),
             Id: new OrderId(Guid.Parse("01980000-0000-7000-8000-000000000001")),
             CustomerId: new Oms.Domain.Customers.CustomerId(Guid.Parse("01980000-0000-7000-8000-00000000000c"))), 100042, new Charges(499, 1900), "system", At);
-        var placed = OrderDto.From(order);
-        return placed with { Lines = [placed.Lines[0] with { Id = Guid.Parse("01980000-0000-7000-8000-000000000002") }] };
     }
 
     /// <summary>An invoice as the domain issues it for the sample order, with a seller like the demo's.</summary>
     private static Documents.DocumentDto SampleInvoice()
     {
-        var address = new Address("Ada Lovelace", null, "Unter den Linden 1", null, "Berlin", null, "10117", "DE", null, null, null);
-        var order = Order.Place(new OrderDraft(OrderChannel.Web, null, new CustomerInfo("ada@example.com", "Ada Lovelace", null), address, address,
-            new Delivery(DeliveryType.Ship, null), OrderPriority.Standard, "EUR", [new LineItem("MUG-001", "Mug", 2, 1250)], null, new Dictionary<string, string>(),
-            Id: new OrderId(Guid.Parse("01980000-0000-7000-8000-000000000001"))), 100042, new Charges(499, 1900), "system", At);
+        var order = PlacedSampleOrder();
         var seller = new Oms.Domain.Documents.SellerDetails
         {
             Name = "HeadlessOms Demo BV", Address = new Address("HeadlessOms Demo BV", null, "Rue de la Loi 16", null, "Brussels", null, "1000", "BE", null, null, null),
             VatId = "BE0123456749", Email = "billing@example.com", Iban = "BE68539007547034",
         };
         var content = Oms.Domain.Documents.DocumentContent.InvoiceFor(order, seller, "en", 0, null, null, DateOnly.FromDateTime(At.UtcDateTime));
-        var (document, created) = Oms.Domain.Documents.Document.Draft(Oms.Domain.Documents.DocumentKind.Invoice, content, order.Id, null, $"invoice:{order.Id.Value}:0",
+        var (document, created) = Oms.Domain.Documents.Document.Draft(Oms.Domain.Documents.DocumentKind.Invoice, content, order.Id, order.CustomerId, $"invoice:{order.Id.Value}:0",
             Oms.Domain.Documents.DocumentActor.System, At);
         var issued = document.Issue(new Oms.Domain.Documents.DocumentNumber("INV", 2026, 123), Oms.Domain.Documents.DocumentActor.System, At);
         var dto = Documents.DocumentDto.From(document, [created, issued]);
