@@ -19,6 +19,7 @@ using Oms.Api.Payments;
 using Oms.Api.Fulfilment;
 using Oms.Api.Returns;
 using Oms.Api.Documents;
+using Oms.Api.Reports;
 using Oms.Domain.Payments;
 using Oms.Api.Platform;
 using Oms.Api.Platform.Auth;
@@ -106,6 +107,15 @@ builder.Services.AddScoped<Oms.Api.Documents.DocumentService>().AddScoped<Oms.Ap
 builder.Services.AddSingleton<Oms.Infrastructure.Documents.DocumentRequests>()
     .AddSingleton<Oms.Infrastructure.Webhooks.IOutboxFollower>(sp => sp.GetRequiredService<Oms.Infrastructure.Documents.DocumentRequests>());
 builder.Services.AddHostedService<Oms.Api.Documents.DocumentIssuer>().AddSingleton<RequestsInFlight>();
+builder.Services.AddOptions<Oms.Api.Reports.ReportOptions>().Bind(config.GetSection("Reports"))
+    .Validate(o => o.BatchSize is > 0 and <= 5000 && o.MaxDays is > 0 and <= 3660 && o.ExchangeRates.All(r => r.Value > 0 && r.Key.Split('/') is [var b, var q]
+                   && Oms.Domain.Common.Currencies.IsValid(b.Trim()) && Oms.Domain.Common.Currencies.IsValid(q.Trim())),
+        "Reports: BatchSize 1-5000, MaxDays 1-3660, ExchangeRates as \"GBP/EUR\": rate above 0.").ValidateOnStart();
+builder.Services.AddScoped<Oms.Api.Reports.ReportQueries>().AddScoped<Oms.Api.Reports.ReportService>().AddScoped<Oms.Api.Reports.ExchangeRateQueries>();
+// Report rollups follow the committed events: the fan-out queues changed orders, the worker folds them in (decision 0012).
+builder.Services.AddSingleton<Oms.Infrastructure.Reports.ReportRequests>()
+    .AddSingleton<Oms.Infrastructure.Webhooks.IOutboxFollower>(sp => sp.GetRequiredService<Oms.Infrastructure.Reports.ReportRequests>());
+builder.Services.AddHostedService<Oms.Api.Reports.ReportRollupWorker>();
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
@@ -195,6 +205,7 @@ v1.MapFulfilmentEndpoints();
 v1.MapReturnEndpoints();
 v1.MapCustomerEndpoints();
 v1.MapDocumentEndpoints();
+v1.MapReportEndpoints();
 app.MapGraphQL();
 
 await StartupTasks.PrepareAsync(app);

@@ -36,6 +36,7 @@ public sealed class OmsSchema : Schema
         Returns.ReturnGraph.AddQueries(query);
         Customers.CustomerGraph.AddQueries(query);
         Documents.DocumentGraph.AddQueries(query);
+        Reports.ReportGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -52,6 +53,7 @@ public sealed class OmsSchema : Schema
         Returns.ReturnGraph.AddMutations(mutation);
         Customers.CustomerGraph.AddMutations(mutation);
         Documents.DocumentGraph.AddMutations(mutation);
+        Reports.ReportGraph.AddMutations(mutation);
         // Root mutation fields are nullable: a field that fails answers null next to its error while the fields before
         // and after it keep their data (partial results). A non-null field would null the whole answer, hiding writes
         // that did happen.

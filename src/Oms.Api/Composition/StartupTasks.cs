@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
 using Oms.Api.ApiKeys;
 using Oms.Api.Platform;
 using Oms.Api.Platform.GraphQL;
@@ -35,6 +36,8 @@ public static class StartupTasks
         if (config.GetValue("Seed:Demo", embedded) && await services.GetRequiredService<DemoDataSeeder>().SeedIfEmptyAsync(ct: ct))
         {
             await customers.LinkUnlinkedOrdersAsync(ct); // the demo's orders are written without the checkout
+            var db = services.GetRequiredService<OmsDbContext>();
+            await Oms.Infrastructure.Reports.ReportRequests.QueueAsync(db, (await db.Orders.Select(o => o.Id).ToListAsync(ct)).Select(i => i.Value).ToList(), DateTimeOffset.UnixEpoch, ct); // and without events: the reports fold them in
             await services.GetRequiredService<DemoJourneys>().RunAsync(ct);
             logger.LogInformation("Filled the empty database with demo data (seed {Seed})", DemoDataSeeder.Seed);
         }

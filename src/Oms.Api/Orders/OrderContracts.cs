@@ -52,6 +52,10 @@ public sealed record PlaceOrderRequest
     [StringLength(100, MinimumLength = 1)]
     public string? ChannelOrderRef { get; init; }
 
+    /// <summary>Who sold the order: a sales person, a store's till, a marketplace's seller id (the reports rank sellers by it).</summary>
+    [StringLength(Order.MaxSellerLength, MinimumLength = 1)]
+    public string? Seller { get; init; }
+
     public required OrderCustomerDto Customer { get; init; }
     /// <summary>
     /// The customer record the order belongs to (GET /api/v1/customers). Without it, the customer's e-mail finds their
@@ -134,6 +138,10 @@ public sealed record UpdateOrderRequest
     [MetadataLimits]
     public Dictionary<string, string>? Metadata { get; init; }
 
+    /// <summary>Who sold the order; an empty string removes it. Alone in an edit, it may change at any time (it is bookkeeping, not what ships).</summary>
+    [StringLength(Order.MaxSellerLength)]
+    public string? Seller { get; init; }
+
     /// <summary>Shipping charged, in minor units; when left out it is computed again from the new subtotal.</summary>
     [Range(typeof(long), "0", MoneyLimits.Max)]
     public long? ShippingAmount { get; init; }
@@ -173,6 +181,8 @@ public sealed record OrderDto
     public required string Number { get; init; }
     public required OrderChannel Channel { get; init; }
     public required string? ChannelOrderRef { get; init; }
+    /// <summary>Who sold the order (a sales person, a store's till, a marketplace's seller id); null when not said.</summary>
+    public required string? Seller { get; init; }
     public required OrderStatus Status { get; init; }
     public required OrderCustomerDto Customer { get; init; }
     /// <summary>The customer record the order belongs to (GET /api/v1/customers/{id}); null only on an order not linked yet.</summary>
@@ -228,6 +238,7 @@ public sealed record OrderDto
         Number = Order.FormatNumber(o.Number),
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
+        Seller = o.Seller,
         Status = o.Status,
         Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone, VatId = o.Customer.VatId },
         CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,
@@ -288,6 +299,7 @@ public sealed record OrderDto
         Number = o.DisplayNumber,
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
+        Seller = o.Seller,
         Status = o.Status,
         Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone, VatId = o.Customer.VatId },
         CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,

@@ -30,7 +30,7 @@ public static class OrderEndpoints
         orders.MapGet("/{id:guid}/timeline", TimelineAsync).RequireScope(Scopes.OrdersRead).WithName("getOrderTimeline")
             .WithSummary("Every status change and edit of an order, oldest first").ProducesProblem(404);
         orders.MapPatch("/{id:guid}", EditAsync).RequireScope(Scopes.OrdersWrite).WithName("updateOrder")
-            .WithSummary("Edit lines, addresses, notes or metadata while nothing has shipped").WithStateChangeProblems();
+            .WithSummary("Edit lines, addresses, notes or metadata while nothing has shipped; who sold it at any time").WithStateChangeProblems();
 
         orders.MapPost("/{id:guid}/confirm", (Guid id, OrderService s, HttpContext http, CancellationToken ct) =>
                 Respond(http, s.ConfirmAsync(new OrderId(id), Preconditions.ExpectedVersion(http.Request), ct)))

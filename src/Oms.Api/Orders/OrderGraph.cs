@@ -207,6 +207,7 @@ public sealed class PlaceOrderInputType : InputObjectGraphType<PlaceOrderRequest
         Name = "PlaceOrderInput";
         Field(x => x.Channel, type: typeof(NonNullGraphType<EnumerationGraphType<OrderChannel>>));
         Field(x => x.ChannelOrderRef, nullable: true).Description("The channel's own order id; a repeat returns the first order.");
+        Field(x => x.Seller, nullable: true).Description("Who sold the order: a sales person, a store's till, a marketplace's seller id.");
         Field(x => x.Customer, type: typeof(NonNullGraphType<CustomerInputType>));
         Field(x => x.CustomerId, type: typeof(IdGraphType))
             .Description("The customer record the order belongs to; without it the customer's e-mail finds or makes one.");
@@ -246,6 +247,7 @@ public sealed class UpdateOrderInputType : InputObjectGraphType<UpdateOrderReque
         Field(x => x.BillingAddress, type: typeof(AddressInputType));
         Field(x => x.Notes, nullable: true).Description("An empty string clears the notes.");
         Field(x => x.Metadata, type: typeof(StringMapGraphType)).Description("Replaces the metadata as a whole.");
+        Field(x => x.Seller, nullable: true).Description("Who sold the order; an empty string removes it. Alone in an edit, it may change at any time.");
         Field(x => x.ShippingAmount, type: typeof(LongGraphType));
     }
 }

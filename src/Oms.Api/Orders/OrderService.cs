@@ -72,7 +72,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             request.Channel, request.ChannelOrderRef,
             new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone, vatId),
             shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
-            request.Metadata ?? [], request.ClientIp, Id: id, CustomerId: customerId);
+            request.Metadata ?? [], request.ClientIp, Id: id, CustomerId: customerId, Seller: request.Seller);
 
         if (request.Payment is { Method: not (PaymentMethod.BankTransfer or PaymentMethod.Other) })
             throw new DomainException("order.payment_method_not_inline",
@@ -164,7 +164,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
         RequestValidator.ThrowIfInvalid(request);
         var order = await LoadAsync(id, expectedVersion, ct);
         var lines = request.Lines is { } requested ? await PriceLinesAsync(requested, order.Currency, ct) : null;
-        var edit = new OrderEdit(lines, request.ShippingAddress?.ToDomain(), request.BillingAddress?.ToDomain(), request.Notes, request.Metadata);
+        var edit = new OrderEdit(lines, request.ShippingAddress?.ToDomain(), request.BillingAddress?.ToDomain(), request.Notes, request.Metadata, request.Seller);
         var subtotal = lines is null ? order.Subtotal : Order.SubtotalOf(lines);
         var country = await TaxCountryAsync(order.Delivery, edit.ShippingAddress ?? order.ShippingAddress ?? edit.BillingAddress ?? order.BillingAddress, ct);
         var charges = pricing.ChargesFor(subtotal, order.Priority, order.Delivery, country, request.ShippingAmount, order.Customer.VatId);

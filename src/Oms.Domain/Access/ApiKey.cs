@@ -102,10 +102,14 @@ public static class Scopes
     public const string CustomersWrite = "customers:write";
     public const string DocumentsRead = "documents:read";
     public const string DocumentsWrite = "documents:write";
+    public const string ReportsRead = "reports:read";
+    /// <summary>The settings reports use (exchange rates).</summary>
+    public const string ReportsWrite = "reports:write";
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
     public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite,
-        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite, DocumentsRead, DocumentsWrite];
+        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite, DocumentsRead, DocumentsWrite,
+        ReportsRead, ReportsWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 

@@ -36,7 +36,8 @@ public sealed record OrderDraft(
     string? ClientIp = null,
     Guid? ReplacementForReturnId = null,
     OrderId? Id = null,
-    Customers.CustomerId? CustomerId = null);
+    Customers.CustomerId? CustomerId = null,
+    string? Seller = null);
 
 /// <summary>What an edit changes; a null member stays as it is.</summary>
 public sealed record OrderEdit(
@@ -44,7 +45,8 @@ public sealed record OrderEdit(
     Address? ShippingAddress,
     Address? BillingAddress,
     string? Notes,
-    IReadOnlyDictionary<string, string>? Metadata);
+    IReadOnlyDictionary<string, string>? Metadata,
+    string? Seller = null);
 
 public sealed class OrderLine
 {
@@ -131,6 +133,8 @@ public sealed class Order : AggregateRoot
     public long TaxTotal { get; private set; }
     public long Total { get; private set; }
     public string? Notes { get; private set; }
+    /// <summary>Who sold the order (a sales person, a store's till, a marketplace's seller id), for the reports; optional.</summary>
+    public string? Seller { get; private set; }
     public Dictionary<string, string> Metadata { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -255,6 +259,7 @@ public sealed class Order : AggregateRoot
             Priority = draft.Priority,
             Currency = currency,
             Notes = draft.Notes,
+            Seller = NormalizeSeller(draft.Seller),
             Metadata = new Dictionary<string, string>(draft.Metadata),
             ClientIp = draft.ClientIp,
             ReplacementForReturnId = draft.ReplacementForReturnId,
@@ -433,7 +438,9 @@ public sealed class Order : AggregateRoot
     /// <summary>Changes lines, addresses, notes or metadata while nothing has shipped; totals follow from <paramref name="charges"/>.</summary>
     public void Edit(OrderEdit edit, Charges charges, string actor, DateTimeOffset now)
     {
-        if (!OrderStateMachine.IsEditable(Status, HeldFrom))
+        // Who sold an order is bookkeeping, not what ships: it may be put right at any time.
+        var sellerOnly = edit is { Seller: not null, Lines: null, ShippingAddress: null, BillingAddress: null, Notes: null, Metadata: null };
+        if (!sellerOnly && !OrderStateMachine.IsEditable(Status, HeldFrom))
             throw new ConflictException("order.not_editable",
                 $"An order that is {OrderStateMachine.Wire(Status)} can no longer be edited.");
         var changed = new List<string>();
@@ -442,13 +449,28 @@ public sealed class Order : AggregateRoot
         if (edit.BillingAddress is { } bill) { BillingAddress = Copy(bill); changed.Add("billingAddress"); }
         if (edit.Notes is { } notes) { Notes = notes.Length == 0 ? null : notes; changed.Add("notes"); }
         if (edit.Metadata is { } meta) { Metadata = new Dictionary<string, string>(meta); changed.Add("metadata"); }
+        if (edit.Seller is { } seller) { Seller = NormalizeSeller(seller); changed.Add("seller"); }
         if (changed.Count == 0)
             throw new DomainException("order.empty_edit", "The edit changes nothing: name at least one field.");
-        ValidateDelivery(Delivery, ShippingAddress);
-        Reprice(charges);
+        if (!sellerOnly)
+        {
+            ValidateDelivery(Delivery, ShippingAddress);
+            Reprice(charges);
+        }
         UpdatedAt = now;
         _timeline.Add(new OrderTimelineEntry(TimelineEvent.Edited, Status, Status, actor, "Changed " + string.Join(", ", changed), now));
         Raise(new OrderUpdated(Id.Value, changed, now));
+    }
+
+    public const int MaxSellerLength = 100;
+
+    private static string? NormalizeSeller(string? seller)
+    {
+        var s = seller?.Trim();
+        if (string.IsNullOrEmpty(s)) return null;
+        if (s.Length > MaxSellerLength || s.Any(char.IsControl))
+            throw new DomainException("order.invalid_seller", $"A seller is at most {MaxSellerLength} characters, without control characters.", "seller");
+        return s;
     }
 
     private void MoveTo(OrderStatus to, string actor, string? reason, DateTimeOffset now)

@@ -47,6 +47,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<DocumentCounter> DocumentCounters => Set<DocumentCounter>();
     public DbSet<DocumentRequest> DocumentRequests => Set<DocumentRequest>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+    public DbSet<ReportOrderRow> ReportOrders => Set<ReportOrderRow>();
+    public DbSet<ReportLineRow> ReportLines => Set<ReportLineRow>();
+    public DbSet<ReportRollupRow> ReportRollups => Set<ReportRollupRow>();
+    public DbSet<ReportRequest> ReportRequests => Set<ReportRequest>();
+    public DbSet<Oms.Domain.Reports.ExchangeRate> ExchangeRates => Set<Oms.Domain.Reports.ExchangeRate>();
 
     /// <summary>Takes the next number of a named sequence (<see cref="Sequences"/>).</summary>
     public abstract Task<long> NextNumberAsync(string sequence, CancellationToken ct);

@@ -106,14 +106,14 @@ public sealed class Scenario(ApiFactory factory)
         (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/fulfilment-orders?orderId={orderId}")).GetProperty("data").EnumerateArray().ToList();
 
     /// <summary>Ships every open fulfilment order of the order and reports each shipment delivered; returns the order.</summary>
-    public async Task<JsonElement> DeliverAllAsync(string orderId)
+    public async Task<JsonElement> DeliverAllAsync(string orderId, DateTimeOffset? deliveredAt = null)
     {
         foreach (var f in await FulfilmentOrdersAsync(orderId))
         {
             if (f.GetProperty("status").GetString() != "open") continue;
             var shipment = await ShipFulfilmentAsync(f.GetProperty("id").GetString()!);
             var delivered = await Admin.PostAsJsonAsync($"/api/v1/shipments/{shipment.GetProperty("id").GetString()}/tracking-events",
-                new { status = "delivered", occurredAt = DateTimeOffset.UtcNow });
+                new { status = "delivered", occurredAt = deliveredAt ?? DateTimeOffset.UtcNow });
             Assert.True(delivered.IsSuccessStatusCode, await delivered.Content.ReadAsStringAsync());
         }
         var order = await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}");

@@ -77,6 +77,13 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
         // Every operation refuses a query parameter it does not take (UnknownQueryParameters).
         AddProblem(operation, context, "400", "The request is invalid (an unknown query parameter, say); errors names each field.");
         DescribePaging(operation);
+        // Reports answer CSV to a client that asks for it (Accept: text/csv): the same 200, as text.
+        if (metadata.OfType<Http.CsvExport>().Any() && operation.Responses.TryGetValue("200", out var ok) && ok is OpenApiResponse okResponse)
+        {
+            okResponse.Content ??= new Dictionary<string, IOpenApiMediaType>();
+            okResponse.Content[Http.Csv.MediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 4180 CSV with a header row; amounts in major units with the currency's decimals." } };
+            okResponse.Description = "The report as JSON, or as CSV when the request prefers `text/csv`.";
+        }
         if (metadata.OfType<IAllowAnonymous>().Any()) return;
         var scope = metadata.OfType<RequireScopeAttribute>().LastOrDefault()?.Scope;
         operation.Security ??= [];
@@ -116,6 +123,8 @@ internal sealed class ConventionsOperationFilter : IOperationFilter
     /// <summary>Every list pages the same way (<see cref="PageRequest"/>): say so on each, with the bounds the API enforces.</summary>
     private static void DescribePaging(OpenApiOperation operation)
     {
+        // A list pages with limit and cursor; a limit without a cursor (a report's top N) says its own bounds.
+        if (!(operation.Parameters ?? []).Any(p => p.Name == "cursor")) return;
         foreach (var p in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
         {
             if (p.Name == "limit")

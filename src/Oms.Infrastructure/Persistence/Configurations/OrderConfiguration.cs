@@ -16,6 +16,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasIndex(o => o.Number).IsUnique();
         b.Property(o => o.Channel).HasConversion<string>().HasMaxLength(20);
         b.Property(o => o.ChannelOrderRef).HasMaxLength(100);
+        b.Property(o => o.Seller).HasMaxLength(Order.MaxSellerLength);
         // One order per channel reference: the index is what makes a racing duplicate fail.
         b.HasIndex(o => new { o.Channel, o.ChannelOrderRef }).IsUnique().HasFilter("channel_order_ref IS NOT NULL");
         b.Property(o => o.Status).HasConversion<string>().HasMaxLength(30);

@@ -1102,6 +1102,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("risk_score");
 
+                    b.Property<string>("Seller")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("seller");
+
                     b.Property<string>("ShipmentIssue")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
@@ -1325,6 +1330,37 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_payments_provider_reference");
 
                     b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Reports.ExchangeRate", b =>
+                {
+                    b.Property<string>("Base")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("base");
+
+                    b.Property<string>("Quote")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("quote");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("numeric(28,10)")
+                        .HasColumnName("rate");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Base", "Quote", "Date")
+                        .HasName("pk_exchange_rates");
+
+                    b.ToTable("exchange_rates", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Returns.Return", b =>
@@ -2112,6 +2148,288 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_provider_operations_payment_id");
 
                     b.ToTable("provider_operations", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportLineRow", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("integer")
+                        .HasColumnName("part");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("brand");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancelled");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("category");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("bigint")
+                        .HasColumnName("gross");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("integer")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("bigint")
+                        .HasColumnName("net");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("node");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded");
+
+                    b.Property<int>("ReturnedUnits")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned_units");
+
+                    b.Property<string>("Seller")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("seller");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sku");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("integer")
+                        .HasColumnName("units");
+
+                    b.HasKey("OrderId", "Part")
+                        .HasName("pk_report_lines");
+
+                    b.HasIndex("Day", "Node")
+                        .HasDatabaseName("ix_report_lines_day_node");
+
+                    b.ToTable("report_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportOrderRow", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancelled");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("bigint")
+                        .HasColumnName("gross");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("bigint")
+                        .HasColumnName("net");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    b.Property<DateTimeOffset>("PlacedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("placed_at");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded");
+
+                    b.Property<int>("ReturnedUnits")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned_units");
+
+                    b.Property<string>("Seller")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("seller");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("integer")
+                        .HasColumnName("units");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_report_orders");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_report_orders_day");
+
+                    b.HasIndex("Currency", "Gross")
+                        .HasDatabaseName("ix_report_orders_currency_gross");
+
+                    b.ToTable("report_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportRequest", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Position"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("order_id");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.HasKey("Position")
+                        .HasName("pk_report_requests");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_report_requests_due_at");
+
+                    b.ToTable("report_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportRollupRow", b =>
+                {
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("dimension");
+
+                    b.Property<short>("Grain")
+                        .HasColumnType("smallint")
+                        .HasColumnName("grain");
+
+                    b.Property<DateOnly>("Period")
+                        .HasColumnType("date")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<int>("Cancelled")
+                        .HasColumnType("integer")
+                        .HasColumnName("cancelled");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("bigint")
+                        .HasColumnName("gross");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("bigint")
+                        .HasColumnName("net");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("integer")
+                        .HasColumnName("orders");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded");
+
+                    b.Property<int>("ReturnedUnits")
+                        .HasColumnType("integer")
+                        .HasColumnName("returned_units");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("integer")
+                        .HasColumnName("units");
+
+                    b.HasKey("Dimension", "Grain", "Period", "Key", "Channel", "Country", "Currency")
+                        .HasName("pk_report_rollups");
+
+                    b.ToTable("report_rollups", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Infrastructure.Persistence.SigningKey", b =>

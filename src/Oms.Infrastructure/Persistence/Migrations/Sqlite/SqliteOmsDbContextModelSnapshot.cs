@@ -1087,6 +1087,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("risk_score");
 
+                    b.Property<string>("Seller")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seller");
+
                     b.Property<string>("ShipmentIssue")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT")
@@ -1310,6 +1315,37 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_payments_provider_reference");
 
                     b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Domain.Reports.ExchangeRate", b =>
+                {
+                    b.Property<string>("Base")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("base");
+
+                    b.Property<string>("Quote")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quote");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<decimal>("Rate")
+                        .HasPrecision(28, 10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rate");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Base", "Quote", "Date")
+                        .HasName("pk_exchange_rates");
+
+                    b.ToTable("exchange_rates", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Domain.Returns.Return", b =>
@@ -2121,6 +2157,286 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_provider_operations_payment_id");
 
                     b.ToTable("provider_operations", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportLineRow", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<int>("Part")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("part");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("brand");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("category");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("gross");
+
+                    b.Property<int>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("net");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("node");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded");
+
+                    b.Property<int>("ReturnedUnits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("returned_units");
+
+                    b.Property<string>("Seller")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seller");
+
+                    b.Property<string>("Sku")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sku");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("units");
+
+                    b.HasKey("OrderId", "Part")
+                        .HasName("pk_report_lines");
+
+                    b.HasIndex("Day", "Node")
+                        .HasDatabaseName("ix_report_lines_day_node");
+
+                    b.ToTable("report_lines", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportOrderRow", b =>
+                {
+                    b.Property<Guid>("OrderId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<Guid?>("CustomerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("gross");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("net");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.Property<long>("PlacedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("placed_at");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded");
+
+                    b.Property<int>("ReturnedUnits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("returned_units");
+
+                    b.Property<string>("Seller")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("seller");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("units");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_report_orders");
+
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_report_orders_day");
+
+                    b.HasIndex("Currency", "Gross")
+                        .HasDatabaseName("ix_report_orders_currency_gross");
+
+                    b.ToTable("report_orders", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportRequest", b =>
+                {
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("position");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requested_at");
+
+                    b.HasKey("Position")
+                        .HasName("pk_report_requests");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_report_requests_due_at");
+
+                    b.ToTable("report_requests", (string)null);
+                });
+
+            modelBuilder.Entity("Oms.Infrastructure.Persistence.ReportRollupRow", b =>
+                {
+                    b.Property<string>("Dimension")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("dimension");
+
+                    b.Property<short>("Grain")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("grain");
+
+                    b.Property<DateOnly>("Period")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("country");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<int>("Cancelled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled");
+
+                    b.Property<long>("Gross")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("gross");
+
+                    b.Property<long>("Net")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("net");
+
+                    b.Property<int>("Orders")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("orders");
+
+                    b.Property<long>("Refunded")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("refunded");
+
+                    b.Property<int>("ReturnedUnits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("returned_units");
+
+                    b.Property<int>("Units")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("units");
+
+                    b.HasKey("Dimension", "Grain", "Period", "Key", "Channel", "Country", "Currency")
+                        .HasName("pk_report_rollups");
+
+                    b.ToTable("report_rollups", (string)null);
                 });
 
             modelBuilder.Entity("Oms.Infrastructure.Persistence.SigningKey", b =>

@@ -1,0 +1,175 @@
+using System.ComponentModel.DataAnnotations;
+using Oms.Api.Platform.Http;
+using Oms.Api.Platform.Validation;
+
+namespace Oms.Api.Reports;
+
+/// <summary>Reports: configuration section <c>Reports</c>.</summary>
+public sealed class ReportOptions
+{
+    /// <summary>Whether this process folds changed orders into the rollups (off in a process that only answers requests, when another folds).</summary>
+    public bool RollupsEnabled { get; set; } = true;
+    /// <summary>Orders folded in one transaction.</summary>
+    public int BatchSize { get; set; } = 200;
+    /// <summary>How often the worker looks for work when nobody wakes it (the fan-out does, in this process).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Fixed rates for a reporting currency, used on days no rate given through /api/v1/exchange-rates covers:
+    /// <c>"GBP/EUR": 1.1687</c> (one GBP is worth 1.1687 EUR).
+    /// </summary>
+    public Dictionary<string, decimal> ExchangeRates { get; set; } = [];
+    /// <summary>The longest period a report covers, in days.</summary>
+    public int MaxDays { get; set; } = 1830;
+}
+
+/// <summary>What a top list ranks.</summary>
+public enum ReportDimension { Products, Customers, Orders, Countries, Brands, Categories, Sellers, Channels, Nodes, Days, Weekdays, Hours }
+
+/// <summary>What a top list ranks by: gross revenue, net revenue (after cancellations and refunds), units ordered, or orders.</summary>
+public enum ReportRank { Revenue, NetRevenue, Units, Orders }
+
+/// <summary>The period and filters every report takes. Dates are UTC days, both included.</summary>
+public sealed record ReportQuery
+{
+    /// <summary>First day (UTC) of the period; defaults to 29 days before <c>to</c>.</summary>
+    public DateOnly? From { get; init; }
+    /// <summary>Last day (UTC) of the period, included; defaults to today.</summary>
+    public DateOnly? To { get; init; }
+    /// <summary>Only orders from this channel (web, marketplace, pos, mobile, phone, api).</summary>
+    public string? Channel { get; init; }
+    /// <summary>Only orders shipped to (or, without a shipping address, billed to) this ISO 3166-1 country.</summary>
+    public string? Country { get; init; }
+    /// <summary>Only what this node (its code) ships: lines allocated to it.</summary>
+    public string? Node { get; init; }
+    /// <summary>Only lines of products of this brand.</summary>
+    public string? Brand { get; init; }
+    /// <summary>Only lines of products in this category.</summary>
+    public string? Category { get; init; }
+    /// <summary>Only orders in this ISO 4217 currency.</summary>
+    public string? Currency { get; init; }
+    /// <summary>Convert every amount into this ISO 4217 currency at each day's rate (GET /api/v1/exchange-rates); without it amounts stay per currency.</summary>
+    public string? ReportingCurrency { get; init; }
+}
+
+/// <summary>A period and filters as a report applied them.</summary>
+public sealed record ReportScopeDto
+{
+    public required DateOnly From { get; init; }
+    public required DateOnly To { get; init; }
+    public required string? Channel { get; init; }
+    public required string? Country { get; init; }
+    public required string? Node { get; init; }
+    public required string? Brand { get; init; }
+    public required string? Category { get; init; }
+    public required string? Currency { get; init; }
+    /// <summary>The currency every amount was converted to, or null when amounts are per currency (one ranking or row per currency).</summary>
+    public required string? ReportingCurrency { get; init; }
+    /// <summary>Changes to orders (and to their payments, shipments and returns) not yet counted: the rollups follow within about a second; 0 when the report is current.</summary>
+    public required int PendingChanges { get; init; }
+}
+
+/// <summary>A top list: per currency, or one converted to the reporting currency.</summary>
+public sealed record TopListDto
+{
+    public required ReportDimension Dimension { get; init; }
+    public required ReportRank RankBy { get; init; }
+    public required ReportScopeDto Scope { get; init; }
+    /// <summary>One ranking per currency, or a single one in the reporting currency when amounts were converted.</summary>
+    public required IReadOnlyList<RankingDto> Rankings { get; init; }
+}
+
+public sealed record RankingDto
+{
+    /// <summary>The currency of every amount in this ranking.</summary>
+    public required string Currency { get; init; }
+    public required IReadOnlyList<TopEntryDto> Entries { get; init; }
+}
+
+/// <summary>One ranked key with what its orders add up to.</summary>
+public sealed record TopEntryDto
+{
+    /// <summary>1 for the first.</summary>
+    public required int Rank { get; init; }
+    /// <summary>
+    /// What is ranked: a SKU, customer id, order id, ISO country, brand, category, seller, channel, node code, day
+    /// (yyyy-MM-dd), ISO weekday (1 Monday … 7 Sunday) or hour of the day (00-23, UTC).
+    /// </summary>
+    public required string Key { get; init; }
+    /// <summary>A name for people: the product's, customer's (null once erased), node's, the order number, the weekday's.</summary>
+    public required string? Label { get; init; }
+    /// <summary>Orders counted (for products, brands, categories and nodes: orders with such a line).</summary>
+    public required long Orders { get; init; }
+    /// <summary>Units ordered.</summary>
+    public required long Units { get; init; }
+    /// <summary>Units that came back (returns received).</summary>
+    public required long ReturnedUnits { get; init; }
+    /// <summary>Orders among them that were cancelled.</summary>
+    public required long CancelledOrders { get; init; }
+    /// <summary>What the orders were for (totals with shipping and tax; a line's share of its order's).</summary>
+    public required MoneyDto Gross { get; init; }
+    /// <summary>What is left of it: nothing of a cancelled order, the rest less refunds.</summary>
+    public required MoneyDto Net { get; init; }
+    /// <summary>Refunded on orders that were not cancelled.</summary>
+    public required MoneyDto Refunded { get; init; }
+}
+
+/// <summary>The headline figures of a period.</summary>
+public sealed record KpisDto
+{
+    public required ReportScopeDto Scope { get; init; }
+    /// <summary>One row per currency, or a single one in the reporting currency.</summary>
+    public required IReadOnlyList<KpiFiguresDto> Figures { get; init; }
+}
+
+public sealed record KpiFiguresDto
+{
+    public required string Currency { get; init; }
+    public required long Orders { get; init; }
+    public required long CancelledOrders { get; init; }
+    public required long Units { get; init; }
+    public required long ReturnedUnits { get; init; }
+    public required MoneyDto Gross { get; init; }
+    public required MoneyDto Net { get; init; }
+    public required MoneyDto Refunded { get; init; }
+    /// <summary>Net revenue per order not cancelled (rounded half away from zero); null without such orders.</summary>
+    public required MoneyDto? AverageOrderValue { get; init; }
+    /// <summary>Cancelled orders per order (0-1, four decimals); null without orders.</summary>
+    public required decimal? CancellationRate { get; init; }
+    /// <summary>Units returned per unit ordered (0-1, four decimals); null without units.</summary>
+    public required decimal? ReturnRate { get; init; }
+}
+
+/// <summary>What one unit of <c>base</c> was worth in <c>quote</c> from <c>date</c> until the pair's next rate.</summary>
+public sealed record ExchangeRateDto
+{
+    public required string Base { get; init; }
+    public required string Quote { get; init; }
+    public required DateOnly Date { get; init; }
+    /// <summary>Units of quote per unit of base, up to 10 decimals.</summary>
+    public required decimal Rate { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>Sets the rate of a pair from a day on (a repeat for the same day replaces it).</summary>
+public sealed record SetExchangeRateRequest
+{
+    /// <summary>ISO 4217 currency converted from.</summary>
+    [Required, CurrencyCode]
+    public required string Base { get; init; }
+    /// <summary>ISO 4217 currency converted to (the reporting currency).</summary>
+    [Required, CurrencyCode]
+    public required string Quote { get; init; }
+    /// <summary>First day (UTC) the rate applies to.</summary>
+    [Required]
+    public required DateOnly Date { get; init; }
+    /// <summary>Units of quote per unit of base: greater than 0, at most 10 decimals.</summary>
+    [Range(typeof(decimal), "0.0000000001", "1000000000")]
+    public required decimal Rate { get; init; }
+}
+
+/// <summary>Rates to set at once (a day's publication for several currencies): all or none.</summary>
+public sealed record SetExchangeRatesRequest
+{
+    [Required, MinLength(1), MaxLength(500)]
+    public required IReadOnlyList<SetExchangeRateRequest> Rates { get; init; }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Oms.Api.Platform.Auth;
+using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Access;
+using Oms.Domain.Common;
+
+namespace Oms.Api.Reports;
+
+public static class ReportEndpoints
+{
+    public static void MapReportEndpoints(this RouteGroupBuilder api)
+    {
+        var reports = api.MapGroup("/reports").WithTags("Reports");
+        reports.MapGet("/top/{dimension}", async (string dimension, [AsParameters] ReportQuery query, ReportQueries q, HttpContext http, CancellationToken ct,
+                string? rankBy = null, int? limit = null) =>
+            {
+                var list = await q.TopAsync(Parse<ReportDimension>(dimension, "dimension"), WireEnum.Parse<ReportRank>(rankBy, "rankBy") ?? ReportRank.Revenue, limit, query, ct);
+                return Csv.Wanted(http) ? Csv.Of($"top-{dimension}", ReportCsv.Top(list)) : Results.Ok(list);
+            })
+            .RequireScope(Scopes.ReportsRead).WithName("getTopList")
+            .WithSummary("Top products, customers, orders, countries, brands, categories, sellers, channels, nodes, days, weekdays or hours of a period")
+            .WithDescription("Ranked by revenue (default), net_revenue, units or orders; per currency, or converted with reportingCurrency. `Accept: text/csv` answers CSV.")
+            .Produces<TopListDto>().WithMetadata(new CsvExport()).ProducesProblem(400).ProducesProblem(422);
+        reports.MapGet("/kpis", async ([AsParameters] ReportQuery query, ReportQueries q, HttpContext http, CancellationToken ct) =>
+            {
+                var kpis = await q.KpisAsync(query, ct);
+                return Csv.Wanted(http) ? Csv.Of("kpis", ReportCsv.Kpis(kpis)) : Results.Ok(kpis);
+            })
+            .RequireScope(Scopes.ReportsRead).WithName("getKpis")
+            .WithSummary("Orders, revenue gross and net, refunds, cancellations, average order value and return rate of a period")
+            .WithDescription("Per currency, or converted with reportingCurrency. `Accept: text/csv` answers CSV.")
+            .Produces<KpisDto>().WithMetadata(new CsvExport()).ProducesProblem(400).ProducesProblem(422);
+
+        var rates = api.MapGroup("/exchange-rates").WithTags("Reports");
+        rates.MapGet("/", async (ExchangeRateQueries q, CancellationToken ct, [FromQuery(Name = "base")] string? baseCurrency = null, string? quote = null,
+                int? limit = null, string? cursor = null) => TypedResults.Ok(await q.ListAsync(baseCurrency, quote, PageRequest.Rest(limit, cursor), ct)))
+            .RequireScope(Scopes.ReportsRead).WithName("listExchangeRates").WithSummary("Exchange rates by pair and day").ProducesProblem(400);
+        rates.MapPost("/", async (SetExchangeRatesRequest r, ReportService s, CancellationToken ct) => TypedResults.Ok(await s.SetRatesAsync(r, ct)))
+            .RequireScope(Scopes.ReportsWrite).WithName("setExchangeRates")
+            .WithSummary("Set rates from a day on (a pair's rate of that day is replaced); all or none")
+            .ProducesProblem(400).ProducesProblem(422);
+        rates.MapDelete("/{base}/{quote}/{date}", async ([FromRoute(Name = "base")] string baseCurrency, string quote, DateOnly date, ReportService s, CancellationToken ct) =>
+            {
+                await s.DeleteRateAsync(baseCurrency, quote, date, ct);
+                return TypedResults.NoContent();
+            })
+            .RequireScope(Scopes.ReportsWrite).WithName("deleteExchangeRate").WithSummary("Remove a pair's rate of a day").ProducesProblem(404);
+    }
+
+    private static TEnum Parse<TEnum>(string value, string field) where TEnum : struct, Enum =>
+        WireEnum.TryParse<TEnum>(value, out var parsed) ? parsed : throw RequestValidationException.For(field, WireEnum.Allowed<TEnum>());
+}
+
+internal static class ReportCsv
+{
+    public static (string[], IEnumerable<object?[]>) Top(TopListDto list) =>
+        (["currency", "rank", "key", "label", "orders", "units", "returned_units", "cancelled_orders", "gross", "net", "refunded"],
+            list.Rankings.SelectMany(r => r.Entries.Select(e => new object?[]
+            {
+                r.Currency, e.Rank, e.Key, e.Label, e.Orders, e.Units, e.ReturnedUnits, e.CancelledOrders, Csv.AmountOf(e.Gross), Csv.AmountOf(e.Net), Csv.AmountOf(e.Refunded),
+            })));
+
+    public static (string[], IEnumerable<object?[]>) Kpis(KpisDto kpis) =>
+        (["currency", "orders", "cancelled_orders", "units", "returned_units", "gross", "net", "refunded", "average_order_value", "cancellation_rate", "return_rate"],
+            kpis.Figures.Select(f => new object?[]
+            {
+                f.Currency, f.Orders, f.CancelledOrders, f.Units, f.ReturnedUnits, Csv.AmountOf(f.Gross), Csv.AmountOf(f.Net), Csv.AmountOf(f.Refunded),
+                f.AverageOrderValue is { } aov ? Csv.AmountOf(aov) : null, f.CancellationRate, f.ReturnRate,
+            }));
+}

@@ -1,0 +1,435 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Http;
+using Oms.Domain.Common;
+using Oms.Domain.Orders;
+using Oms.Domain.Reports;
+using Oms.Infrastructure.Persistence;
+using Oms.Infrastructure.Reports;
+
+namespace Oms.Api.Reports;
+
+/// <summary>
+/// Reads the report rollups (never the orders): a period is its whole months at month grain and the days around them
+/// at day grain, so two years cost about as many rows as two months. A filter on a line's node, brand or category reads
+/// the line facts of the period instead (the rollups key on an order's own channel, country and currency only).
+/// Amounts are per currency, or converted into a reporting currency at each day's rate: summed exactly (PostgreSQL
+/// numeric) and rounded once, half away from zero.
+/// </summary>
+public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<ReportOptions> options)
+{
+    public const int MaxLimit = 100;
+
+    /// <summary>A top list: the <paramref name="limit"/> first keys of <paramref name="dimension"/> by <paramref name="rankBy"/>.</summary>
+    public async Task<TopListDto> TopAsync(ReportDimension dimension, ReportRank rankBy, int? limit, ReportQuery query, CancellationToken ct)
+    {
+        var take = limit ?? 10;
+        if (take is < 1 or > MaxLimit) throw RequestValidationException.For("limit", $"limit is between 1 and {MaxLimit}.");
+        var scope = Resolve(query);
+        var rows = await RowsAsync(scope, dimension, rankBy, take, ct);
+        var labels = await LabelsAsync(dimension, rows.Select(r => r.K).Distinct().ToList(), ct);
+        var currencies = scope.ReportingCurrency is { } reporting ? [reporting] : rows.Select(r => r.Cur).Distinct().Order(StringComparer.Ordinal).ToList();
+        return new TopListDto
+        {
+            Dimension = dimension, RankBy = rankBy, Scope = await ScopeDtoAsync(scope, ct),
+            Rankings = currencies.Select(c => new RankingDto
+            {
+                Currency = c,
+                Entries = rows.Where(r => r.Cur == c).Select((r, i) => new TopEntryDto
+                {
+                    Rank = i + 1, Key = r.K, Label = labels.GetValueOrDefault(r.K), Orders = r.Orders, Units = r.Units, ReturnedUnits = r.Returned,
+                    CancelledOrders = r.Cancelled, Gross = Money(r.Gross, c), Net = Money(r.Net, c), Refunded = Money(r.Refunded, c),
+                }).ToList(),
+            }).ToList(),
+        };
+    }
+
+    /// <summary>The headline figures of the period: one row per currency, or one converted.</summary>
+    public async Task<KpisDto> KpisAsync(ReportQuery query, CancellationToken ct)
+    {
+        var scope = Resolve(query);
+        var rows = await RowsAsync(scope, null, ReportRank.Revenue, int.MaxValue, ct);
+        return new KpisDto
+        {
+            Scope = await ScopeDtoAsync(scope, ct),
+            Figures = rows.OrderBy(r => r.Cur, StringComparer.Ordinal).Select(r =>
+            {
+                var kept = r.Orders - r.Cancelled;
+                return new KpiFiguresDto
+                {
+                    Currency = r.Cur, Orders = r.Orders, CancelledOrders = r.Cancelled, Units = r.Units, ReturnedUnits = r.Returned,
+                    Gross = Money(r.Gross, r.Cur), Net = Money(r.Net, r.Cur), Refunded = Money(r.Refunded, r.Cur),
+                    AverageOrderValue = kept > 0 ? Money(r.Net / kept, r.Cur) : null,
+                    CancellationRate = r.Orders > 0 ? Math.Round((decimal)r.Cancelled / r.Orders, 4, MidpointRounding.AwayFromZero) : null,
+                    ReturnRate = r.Units > 0 ? Math.Round((decimal)r.Returned / r.Units, 4, MidpointRounding.AwayFromZero) : null,
+                };
+            }).ToList(),
+        };
+    }
+
+    private static MoneyDto Money(decimal amount, string currency) =>
+        new() { Amount = (long)Math.Round(amount, 0, MidpointRounding.AwayFromZero), Currency = currency };
+
+    // ---- the period and filters ----
+
+    internal sealed record Scope(DateOnly From, DateOnly To, string? Channel, string? Country, string? Node, string? Brand, string? Category,
+        string? Currency, string? ReportingCurrency)
+    {
+        public bool FiltersLines => Node is not null || Brand is not null || Category is not null;
+    }
+
+    private Scope Resolve(ReportQuery q)
+    {
+        var to = q.To ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var from = q.From ?? to.AddDays(-29);
+        if (from > to) throw RequestValidationException.For("from", "from is on or before to.");
+        if (to.DayNumber - from.DayNumber + 1 > options.Value.MaxDays)
+            throw RequestValidationException.For("from", $"A report covers at most {options.Value.MaxDays} days.");
+        string? channel = null;
+        if (q.Channel is { Length: > 0 } c)
+            channel = WireEnum.TryParse<OrderChannel>(c, out var parsed) ? ReportRollups.Wire(parsed) : throw RequestValidationException.For("channel", WireEnum.Allowed<OrderChannel>());
+        var country = q.Country is { Length: > 0 } k
+            ? k.Length == 2 && k.All(char.IsAsciiLetter) ? k.ToUpperInvariant() : throw RequestValidationException.For("country", "country is an ISO 3166-1 alpha-2 code such as NL.")
+            : null;
+        return new Scope(from, to, channel, country, Blank(q.Node), Blank(q.Brand), Blank(q.Category), CurrencyOf(q.Currency, "currency"), CurrencyOf(q.ReportingCurrency, "reportingCurrency"));
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string? CurrencyOf(string? value, string field) =>
+        string.IsNullOrEmpty(value) ? null
+        : Currencies.IsValid(value) ? Currencies.Normalize(value)
+        : throw RequestValidationException.For(field, $"{field} is an ISO 4217 currency code such as EUR.");
+
+    private async Task<ReportScopeDto> ScopeDtoAsync(Scope s, CancellationToken ct) => new()
+    {
+        From = s.From, To = s.To, Channel = s.Channel, Country = s.Country, Node = s.Node, Brand = s.Brand, Category = s.Category, Currency = s.Currency,
+        ReportingCurrency = s.ReportingCurrency,
+        PendingChanges = await db.ReportRequests.CountAsync(ct) + await db.OutboxPending.CountAsync(ct),
+    };
+
+    // ---- the rows ----
+
+    internal sealed class Row
+    {
+        public string K { get; set; } = "";
+        public string Cur { get; set; } = "";
+        public long Orders { get; set; }
+        public long Units { get; set; }
+        public long Returned { get; set; }
+        public long Cancelled { get; set; }
+        public decimal Gross { get; set; }
+        public decimal Net { get; set; }
+        public decimal Refunded { get; set; }
+    }
+
+    /// <summary>
+    /// The ranked rows of <paramref name="dimension"/> (null: the whole period as one key), the first
+    /// <paramref name="take"/> per currency: from the rollups, or the line facts when a line filter applies, or the
+    /// order facts for top orders.
+    /// </summary>
+    private async Task<List<Row>> RowsAsync(Scope s, ReportDimension? dimension, ReportRank rankBy, int take, CancellationToken ct)
+    {
+        var rates = s.ReportingCurrency is { } reporting ? await RatesAsync(reporting, ct) : null;
+        var rollupDimension = dimension is { } d ? RollupDimension(d) : Dimensions.Total;
+        // A line filter on its own dimension is a key (top nodes of one node); any other reads the lines.
+        var keyFilter = (dimension, s) switch
+        {
+            (ReportDimension.Nodes, { Node: { } n, Brand: null, Category: null }) => n,
+            (ReportDimension.Brands, { Brand: { } b, Node: null, Category: null }) => b,
+            (ReportDimension.Categories, { Category: { } c, Node: null, Brand: null }) => c,
+            _ => null,
+        };
+        var sql = new Sql(db is PostgresOmsDbContext);
+        string from;
+        if (s.FiltersLines && keyFilter is null) from = await LinesAsync(sql, s, dimension, rates, ct);
+        else if (dimension == ReportDimension.Orders) from = await OrdersAsync(sql, s, rates, ct);
+        else from = await RollupsAsync(sql, s, rollupDimension, keyFilter, rates, dimension == ReportDimension.Days, ct);
+
+        List<Row> rows;
+        if (take == int.MaxValue)
+            rows = await db.Database.SqlQueryRaw<Row>(from, [.. sql.Parameters]).ToListAsync(ct);
+        else
+        {
+            var rank = rankBy switch { ReportRank.Revenue => "gross", ReportRank.NetRevenue => "net", ReportRank.Units => "units", _ => "orders" };
+            var ranked = $"SELECT t.k, t.cur, t.orders, t.units, t.returned, t.cancelled, t.gross, t.net, t.refunded FROM (SELECT a.*, " +
+                         $"ROW_NUMBER() OVER (PARTITION BY a.cur ORDER BY a.{rank} DESC, a.gross DESC, {sql.Ordinal("a.k")}) AS rn FROM ({from}) a) t " +
+                         $"WHERE t.rn <= {sql.Add(take)} ORDER BY t.cur, t.rn";
+            rows = await db.Database.SqlQueryRaw<Row>(ranked, [.. sql.Parameters]).ToListAsync(ct);
+        }
+        return rows;
+    }
+
+    private static string RollupDimension(ReportDimension d) => d switch
+    {
+        ReportDimension.Products => Dimensions.Sku, ReportDimension.Customers => Dimensions.Customer, ReportDimension.Countries => Dimensions.Country,
+        ReportDimension.Brands => Dimensions.Brand, ReportDimension.Categories => Dimensions.Category, ReportDimension.Sellers => Dimensions.Seller,
+        ReportDimension.Channels => Dimensions.Channel, ReportDimension.Nodes => Dimensions.Node, ReportDimension.Weekdays => Dimensions.Weekday,
+        ReportDimension.Hours => Dimensions.Hour, ReportDimension.Days => Dimensions.Total, _ => Dimensions.Total,
+    };
+
+    private async Task<string> RollupsAsync(Sql sql, Scope s, string dimension, string? keyFilter, Rates? rates, bool byDay, CancellationToken ct)
+    {
+        // Days rank the whole's daily rows; everything else reads whole months at month grain and the days around them.
+        var amount = (string column) => rates is null ? $"SUM(r.{column})" : $"SUM(r.{column} * s.rate)";
+        var key = byDay ? sql.DayText("r.period") : "r.key";
+        var b = new StringBuilder();
+        b.Append($"SELECT {key} AS k, {(rates is null ? "r.currency" : sql.Add(rates.Quote))} AS cur, CAST(SUM(r.orders) AS bigint) AS orders, CAST(SUM(r.units) AS bigint) AS units, ")
+            .Append("CAST(SUM(r.returned_units) AS bigint) AS returned, CAST(SUM(r.cancelled) AS bigint) AS cancelled, ")
+            .Append($"{amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded FROM report_rollups r ");
+        var plan = byDay ? [(RollupGrain.Day, s.From, s.To)] : Plan(s.From, s.To);
+        if (rates is not null)
+        {
+            var currencies = await CurrenciesAsync(s, ct);
+            var slices = new List<(RollupGrain Grain, DateOnly Period, string Currency, decimal Rate)>();
+            var missing = new List<(string Currency, DateOnly Day)>();
+            void Day(string currency, DateOnly day)
+            {
+                if (rates.On(currency, day) is { } rate) slices.Add((RollupGrain.Day, day, currency, rate));
+                else missing.Add((currency, day));
+            }
+            foreach (var currency in currencies)
+                foreach (var (grain, first, last) in plan)
+                {
+                    if (grain == RollupGrain.Month)
+                        for (var m = first; m <= last; m = m.AddMonths(1))
+                        {
+                            var end = m.AddMonths(1).AddDays(-1);
+                            if (rates.Constant(currency, m, end) is { } rate) slices.Add((RollupGrain.Month, m, currency, rate));
+                            else for (var day = m; day <= end; day = day.AddDays(1)) Day(currency, day);
+                        }
+                    else
+                        for (var day = first; day <= last; day = day.AddDays(1)) Day(currency, day);
+                }
+            await EnsureNoOrdersAsync(rates, missing, ct);
+            if (slices.Count == 0) slices.Add((RollupGrain.Day, s.From, rates.Quote, 1m));
+            b.Append("JOIN ").Append(sql.Values(slices.Select(x => new object[] { (short)x.Grain, x.Period, x.Currency, x.Rate }).ToList(), "grain", "period", "currency", "rate"))
+                .Append(" ON r.grain = s.grain AND r.period = s.period AND r.currency = s.currency ");
+        }
+        b.Append($"WHERE r.dimension = {sql.Add(byDay ? Dimensions.Total : dimension)}");
+        // Converted, the slices joined above are the periods (a month whose rate changes is read day by day).
+        if (rates is null)
+            b.Append(" AND (").Append(string.Join(" OR ", plan.Select(p => $"(r.grain = {sql.Add((short)p.Grain)} AND r.period >= {sql.Add(p.First)} AND r.period <= {sql.Add(p.Last)})"))).Append(')');
+        if (keyFilter is not null) b.Append($" AND r.key = {sql.Add(keyFilter)}");
+        if (s.Channel is not null) b.Append($" AND r.channel = {sql.Add(s.Channel)}");
+        if (s.Country is not null) b.Append($" AND r.country = {sql.Add(s.Country)}");
+        if (s.Currency is not null) b.Append($" AND r.currency = {sql.Add(s.Currency)}");
+        // A key whose orders all moved elsewhere (a seller put right) keeps a row of zeros: not an entry.
+        b.Append($" GROUP BY {key}").Append(rates is null ? ", r.currency" : "").Append(" HAVING SUM(r.orders) <> 0");
+        return b.ToString();
+    }
+
+    /// <summary>The period as whole months (month grain) and the days before and after them (day grain).</summary>
+    internal static List<(RollupGrain Grain, DateOnly First, DateOnly Last)> Plan(DateOnly from, DateOnly to)
+    {
+        var firstMonth = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
+        var afterLast = new DateOnly(to.Year, to.Month, 1);
+        if (to == afterLast.AddMonths(1).AddDays(-1)) afterLast = afterLast.AddMonths(1);
+        if (firstMonth >= afterLast) return [(RollupGrain.Day, from, to)];
+        var plan = new List<(RollupGrain, DateOnly, DateOnly)>();
+        if (from < firstMonth) plan.Add((RollupGrain.Day, from, firstMonth.AddDays(-1)));
+        plan.Add((RollupGrain.Month, firstMonth, afterLast.AddMonths(-1)));
+        if (afterLast <= to) plan.Add((RollupGrain.Day, afterLast, to));
+        return plan;
+    }
+
+    private async Task<string> LinesAsync(Sql sql, Scope s, ReportDimension? dimension, Rates? rates, CancellationToken ct)
+    {
+        var key = dimension switch
+        {
+            null => "''",
+            ReportDimension.Products => "r.sku", ReportDimension.Brands => "r.brand", ReportDimension.Categories => "r.category", ReportDimension.Nodes => "r.node",
+            ReportDimension.Channels => "r.channel", ReportDimension.Countries => "r.country", ReportDimension.Sellers => "r.seller",
+            ReportDimension.Customers => sql.IdText("r.customer_id"), ReportDimension.Orders => sql.IdText("r.order_id"),
+            ReportDimension.Hours => sql.HourText("r.hour"), ReportDimension.Weekdays => sql.WeekdayText("r.day"), _ => sql.DayText("r.day"),
+        };
+        var amount = (string column) => rates is null ? $"SUM(r.{column})" : $"SUM(r.{column} * s.rate)";
+        var b = new StringBuilder();
+        b.Append($"SELECT {key} AS k, {(rates is null ? "r.currency" : sql.Add(rates.Quote))} AS cur, CAST(COUNT(DISTINCT r.order_id) AS bigint) AS orders, ")
+            .Append("CAST(SUM(r.units) AS bigint) AS units, CAST(SUM(r.returned_units) AS bigint) AS returned, ")
+            .Append("CAST(COUNT(DISTINCT CASE WHEN r.cancelled THEN r.order_id END) AS bigint) AS cancelled, ")
+            .Append($"{amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded FROM report_lines r ");
+        await JoinDailyRatesAsync(sql, b, s, rates, "r.day", ct);
+        b.Append($"WHERE r.day >= {sql.Add(s.From)} AND r.day <= {sql.Add(s.To)}");
+        if (dimension is { } d && d is not (ReportDimension.Days or ReportDimension.Weekdays or ReportDimension.Hours or ReportDimension.Channels)) b.Append($" AND {key} IS NOT NULL");
+        if (s.Node is not null) b.Append($" AND r.node = {sql.Add(s.Node)}");
+        if (s.Brand is not null) b.Append($" AND r.brand = {sql.Add(s.Brand)}");
+        if (s.Category is not null) b.Append($" AND r.category = {sql.Add(s.Category)}");
+        AppendOrderFilters(sql, b, s);
+        b.Append($" GROUP BY {key}").Append(rates is null ? ", r.currency" : "");
+        return b.ToString();
+    }
+
+    private async Task<string> OrdersAsync(Sql sql, Scope s, Rates? rates, CancellationToken ct)
+    {
+        var amount = (string column) => rates is null ? $"r.{column}" : $"r.{column} * s.rate";
+        var b = new StringBuilder();
+        b.Append($"SELECT {sql.IdText("r.order_id")} AS k, {(rates is null ? "r.currency" : sql.Add(rates.Quote))} AS cur, CAST(1 AS bigint) AS orders, ")
+            .Append("CAST(r.units AS bigint) AS units, CAST(r.returned_units AS bigint) AS returned, ")
+            .Append("CAST(CASE WHEN r.cancelled THEN 1 ELSE 0 END AS bigint) AS cancelled, ")
+            .Append($"{amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded FROM report_orders r ");
+        await JoinDailyRatesAsync(sql, b, s, rates, "r.day", ct);
+        b.Append($"WHERE r.day >= {sql.Add(s.From)} AND r.day <= {sql.Add(s.To)}");
+        AppendOrderFilters(sql, b, s);
+        return b.ToString();
+    }
+
+    private static void AppendOrderFilters(Sql sql, StringBuilder b, Scope s)
+    {
+        if (s.Channel is not null) b.Append($" AND r.channel = {sql.Add(s.Channel)}");
+        if (s.Country is not null) b.Append($" AND r.country = {sql.Add(s.Country)}");
+        if (s.Currency is not null) b.Append($" AND r.currency = {sql.Add(s.Currency)}");
+    }
+
+    private async Task JoinDailyRatesAsync(Sql sql, StringBuilder b, Scope s, Rates? rates, string dayColumn, CancellationToken ct)
+    {
+        if (rates is null) return;
+        var slices = new List<object[]>();
+        var missing = new List<(string Currency, DateOnly Day)>();
+        foreach (var currency in await CurrenciesAsync(s, ct))
+            for (var day = s.From; day <= s.To; day = day.AddDays(1))
+                if (rates.On(currency, day) is { } rate) slices.Add([day, currency, rate]);
+                else missing.Add((currency, day));
+        await EnsureNoOrdersAsync(rates, missing, ct);
+        if (slices.Count == 0) slices.Add([s.From, rates.Quote, 1m]);
+        b.Append("JOIN ").Append(sql.Values(slices, "period", "currency", "rate")).Append($" ON {dayColumn} = s.period AND r.currency = s.currency ");
+    }
+
+    /// <summary>Days without a rate are fine as long as no order was placed on them in that currency; else the report cannot be converted.</summary>
+    private async Task EnsureNoOrdersAsync(Rates rates, List<(string Currency, DateOnly Day)> missing, CancellationToken ct)
+    {
+        foreach (var group in missing.GroupBy(m => m.Currency))
+        {
+            var currency = group.Key;
+            var first = group.Min(m => m.Day);
+            var last = group.Max(m => m.Day);
+            var days = group.Select(m => m.Day).ToHashSet();
+            var withOrders = await db.ReportRollups.AsNoTracking()
+                .Where(r => r.Dimension == Dimensions.Total && r.Grain == (short)RollupGrain.Day && r.Currency == currency && r.Period >= first && r.Period <= last && r.Orders != 0)
+                .Select(r => r.Period).Distinct().ToListAsync(ct);
+            if (withOrders.Where(days.Contains).Order().FirstOrDefault() is var day && day != default) throw Rates.Missing(currency, rates.Quote, day);
+        }
+    }
+
+    /// <summary>The currencies orders of the period were in (the whole's month rows: a few dozen).</summary>
+    private async Task<List<string>> CurrenciesAsync(Scope s, CancellationToken ct)
+    {
+        if (s.Currency is not null) return [s.Currency];
+        var firstMonth = new DateOnly(s.From.Year, s.From.Month, 1);
+        return await db.ReportRollups.AsNoTracking()
+            .Where(r => r.Dimension == Dimensions.Total && r.Grain == (short)RollupGrain.Month && r.Period >= firstMonth && r.Period <= s.To)
+            .Select(r => r.Currency).Distinct().ToListAsync(ct);
+    }
+
+    // ---- labels ----
+
+    private async Task<Dictionary<string, string?>> LabelsAsync(ReportDimension dimension, List<string> keys, CancellationToken ct)
+    {
+        switch (dimension)
+        {
+            case ReportDimension.Products:
+                return await db.Products.AsNoTracking().Where(p => keys.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, p => (string?)p.Name, ct);
+            case ReportDimension.Nodes:
+                return await db.Nodes.AsNoTracking().Where(n => keys.Contains(n.Code)).ToDictionaryAsync(n => n.Code, n => (string?)n.Name, ct);
+            case ReportDimension.Customers:
+            {
+                var ids = keys.Select(k => Guid.TryParse(k, out var g) ? new Oms.Domain.Customers.CustomerId(g) : default).ToList();
+                return (await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Name, c.Email, c.ErasedAt }).ToListAsync(ct))
+                    .ToDictionary(c => c.Id.Value.ToString(), c => c.ErasedAt is null ? c.Name ?? c.Email : null);
+            }
+            case ReportDimension.Orders:
+            {
+                var ids = keys.Select(k => Guid.TryParse(k, out var g) ? g : default).ToList();
+                return (await db.ReportOrders.AsNoTracking().Where(o => ids.Contains(o.OrderId)).Select(o => new { o.OrderId, o.Number }).ToListAsync(ct))
+                    .ToDictionary(o => o.OrderId.ToString(), o => (string?)Order.FormatNumber(o.Number));
+            }
+            case ReportDimension.Weekdays:
+                return keys.ToDictionary(k => k, k => (string?)(int.TryParse(k, out var d) ? ((DayOfWeek)(d % 7)).ToString() : null));
+            case ReportDimension.Hours:
+                return keys.ToDictionary(k => k, k => (string?)$"{k}:00-{k}:59 UTC");
+            default:
+                return [];
+        }
+    }
+
+    // ---- exchange rates ----
+
+    private async Task<Rates> RatesAsync(string quote, CancellationToken ct)
+    {
+        var given = await db.ExchangeRates.AsNoTracking().Where(r => r.Quote == quote).Select(r => new { r.Base, r.Date, r.Rate }).ToListAsync(ct);
+        var fixedRates = options.Value.ExchangeRates
+            .Select(kv => (Pair: kv.Key.Split('/'), kv.Value))
+            .Where(x => x.Pair.Length == 2 && string.Equals(x.Pair[1].Trim(), quote, StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(x => x.Pair[0].Trim().ToUpperInvariant(), x => x.Value);
+        return new Rates(quote, given.GroupBy(r => r.Base).ToDictionary(g => g.Key, g => g.OrderBy(r => r.Date).Select(r => (r.Date, r.Rate)).ToList()), fixedRates);
+    }
+
+    /// <summary>The rates into one reporting currency: a pair's rate on a day is its latest given on or before it, else the configured one.</summary>
+    internal sealed class Rates(string quote, Dictionary<string, List<(DateOnly Date, decimal Rate)>> given, Dictionary<string, decimal> fixedRates)
+    {
+        public string Quote => quote;
+
+        public decimal? On(string currency, DateOnly day)
+        {
+            if (currency == quote) return 1m;
+            if (given.TryGetValue(currency, out var list))
+            {
+                var i = list.FindLastIndex(r => r.Date <= day);
+                if (i >= 0) return list[i].Rate;
+            }
+            return fixedRates.TryGetValue(currency, out var rate) ? rate : null;
+        }
+
+        /// <summary>The rate when one holds for every day from <paramref name="first"/> to <paramref name="last"/>, else null.</summary>
+        public decimal? Constant(string currency, DateOnly first, DateOnly last)
+        {
+            if (currency == quote) return 1m;
+            if (On(currency, first) is not { } rate) return null;
+            if (given.TryGetValue(currency, out var list) && list.Any(r => r.Date > first && r.Date <= last && r.Rate != rate)) return null;
+            return rate;
+        }
+
+        public static DomainException Missing(string currency, string quote, DateOnly day) => new("reports.missing_exchange_rate",
+            $"No rate converts {currency} into {quote} on {day:yyyy-MM-dd}, a day with orders in {currency}: set one with POST /api/v1/exchange-rates or in Reports:ExchangeRates.",
+            "reportingCurrency");
+    }
+
+    /// <summary>A statement being written: its parameters in order, as EF's raw SQL takes them ({0}, {1}, …).</summary>
+    private sealed class Sql(bool postgres)
+    {
+        public List<object> Parameters { get; } = [];
+
+        public string Add(object value)
+        {
+            Parameters.Add(value);
+            return "{" + (Parameters.Count - 1).ToString(CultureInfo.InvariantCulture) + "}";
+        }
+
+        public string DayText(string column) => postgres ? $"to_char({column}, 'YYYY-MM-DD')" : $"CAST({column} AS text)";
+
+        /// <summary>Ties ranked by key in ordinal order, whatever the database's collation.</summary>
+        public string Ordinal(string column) => postgres ? $"{column} COLLATE \"C\"" : column;
+
+        /// <summary>A Guid as the API spells it (lower case; SQLite stores EF's upper case).</summary>
+        public string IdText(string column) => postgres ? $"CAST({column} AS text)" : $"lower({column})";
+
+        public string HourText(string column) => postgres ? $"lpad(CAST({column} AS text), 2, '0')" : $"printf('%02d', {column})";
+
+        /// <summary>ISO weekday, 1 Monday … 7 Sunday.</summary>
+        public string WeekdayText(string column) => postgres
+            ? $"CAST(CAST(EXTRACT(ISODOW FROM {column}) AS int) AS text)"
+            : $"(CASE strftime('%w', {column}) WHEN '0' THEN '7' ELSE strftime('%w', {column}) END)";
+
+        /// <summary>An inline table <c>s</c> of the rows (PostgreSQL names VALUES' columns; SQLite calls them column1, column2, …).</summary>
+        public string Values(IReadOnlyList<object[]> rows, params string[] columns)
+        {
+            var values = string.Join(", ", rows.Select(r => "(" + string.Join(", ", r.Select(v => Add(v))) + ")"));
+            return postgres
+                ? $"(VALUES {values}) AS s({string.Join(", ", columns)})"
+                : $"(SELECT {string.Join(", ", columns.Select((c, i) => $"column{i + 1} AS {c}"))} FROM (VALUES {values})) s";
+        }
+    }
+}

@@ -1,0 +1,399 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Oms.Api.Tests.Support;
+
+namespace Oms.Api.Tests;
+
+/// <summary>
+/// Reports (issue 38): every figure is worked out here from the orders the test placed, paid, refunded, cancelled,
+/// shipped and returned (their totals, lines and nodes as the API answered them), never through the report queries.
+/// The test has a database of its own, so the reports hold its orders and nothing else.
+/// </summary>
+public sealed class ReportTests
+{
+    private static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>An order as the test knows it: what it was placed as and what happened to it since.</summary>
+    private sealed class Placed
+    {
+        public required string Id { get; init; }
+        public required string Number { get; init; }
+        public required DateTimeOffset At { get; init; }
+        public required string Currency { get; init; }
+        public required string Channel { get; init; }
+        public required string Country { get; init; }
+        public string? Seller { get; set; }
+        public required string CustomerId { get; init; }
+        public required long Total { get; init; }
+        public required List<(string Sku, int Quantity, long Value)> Lines { get; init; }
+        public Dictionary<string, string> NodeOf { get; } = [];
+        public long Refunded { get; set; }
+        public bool Cancelled { get; set; }
+        public Dictionary<string, int> Returned { get; } = [];
+        public long Net => Cancelled ? 0 : Math.Max(0, Total - Refunded);
+        public DateOnly Day => DateOnly.FromDateTime(At.UtcDateTime);
+    }
+
+    private sealed record Measures(long Orders, long Units, long Returned, long Cancelled, long Gross, long Net, decimal GrossExact = 0, decimal NetExact = 0);
+
+    /// <summary>A line's share of its order's amount, in proportion to the lines' values, largest remainder first (as docs/reports.md defines it).</summary>
+    private static long[] Shares(long amount, IReadOnlyList<long> weights)
+    {
+        var sum = weights.Sum();
+        var shares = weights.Select(w => amount * w / sum).ToArray();
+        var left = amount - shares.Sum();
+        foreach (var i in Enumerable.Range(0, weights.Count).OrderByDescending(i => amount * weights[i] % sum).ThenBy(i => i).Take((int)left)) shares[i]++;
+        return shares;
+    }
+
+    /// <summary>What each order adds to each key of a dimension (order-level keys take the whole order, line-level ones the lines in them).</summary>
+    private static IEnumerable<(string Key, string Currency, Measures M)> Contributions(IEnumerable<Placed> orders, Func<Placed, string?>? orderKey,
+        Func<Placed, (string Sku, int Quantity, long Value), string?>? lineKey, Func<Placed, (string Sku, int Quantity, long Value), bool>? lineFilter = null)
+    {
+        foreach (var o in orders)
+        {
+            var cancelled = o.Cancelled ? 1 : 0;
+            if (lineKey is null && lineFilter is null)
+            {
+                if (orderKey!(o) is { } key)
+                    yield return (key, o.Currency, new Measures(1, o.Lines.Sum(l => l.Quantity), o.Returned.Values.Sum(), cancelled, o.Total, o.Net));
+                continue;
+            }
+            var gross = Shares(o.Total, o.Lines.Select(l => l.Value).ToList());
+            var net = Shares(o.Net, o.Lines.Select(l => l.Value).ToList());
+            var parts = o.Lines.Select((l, i) => (Line: l, Gross: gross[i], Net: net[i])).Where(p => lineFilter is null || lineFilter(o, p.Line)).ToList();
+            foreach (var g in parts.GroupBy(p => lineKey is not null ? lineKey(o, p.Line) : orderKey!(o)).Where(g => g.Key is not null))
+                yield return (g.Key!, o.Currency, new Measures(1, g.Sum(p => p.Line.Quantity), g.Sum(p => o.Returned.GetValueOrDefault(p.Line.Sku)), cancelled,
+                    g.Sum(p => p.Gross), g.Sum(p => p.Net)));
+        }
+    }
+
+    private static List<(string Currency, List<(string Key, Measures M)> Entries)> Ranked(IEnumerable<(string Key, string Currency, Measures M)> contributions,
+        Func<Measures, long> by, int limit = 10) =>
+        contributions.GroupBy(c => c.Currency).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.GroupBy(c => c.Key)
+                .Select(k => (Key: k.Key, M: new Measures(k.Sum(c => c.M.Orders), k.Sum(c => c.M.Units), k.Sum(c => c.M.Returned), k.Sum(c => c.M.Cancelled),
+                    k.Sum(c => c.M.Gross), k.Sum(c => c.M.Net))))
+                .OrderByDescending(k => by(k.M)).ThenByDescending(k => k.M.Gross).ThenBy(k => k.Key, StringComparer.Ordinal).Take(limit).ToList()))
+            .ToList();
+
+    private static List<(string Currency, List<(string Key, Measures M)> Entries)> Answered(JsonElement list) =>
+        list.GetProperty("rankings").EnumerateArray().Select(r => (r.GetProperty("currency").GetString()!, r.GetProperty("entries").EnumerateArray()
+            .Select(e => (e.GetProperty("key").GetString()!, new Measures(e.GetProperty("orders").GetInt64(), e.GetProperty("units").GetInt64(),
+                e.GetProperty("returnedUnits").GetInt64(), e.GetProperty("cancelledOrders").GetInt64(), e.GetProperty("gross").GetProperty("amount").GetInt64(),
+                e.GetProperty("net").GetProperty("amount").GetInt64()))).ToList())).ToList();
+
+    private static void Same(List<(string Currency, List<(string Key, Measures M)> Entries)> expected, JsonElement answered, string what)
+    {
+        var got = Answered(answered);
+        Assert.True(expected.Count == got.Count && expected.Zip(got).All(p => p.First.Currency == p.Second.Currency && p.First.Entries.SequenceEqual(p.Second.Entries)),
+            $"{what}\nexpected: {Show(expected)}\nanswered: {Show(got)}");
+    }
+
+    private static string Show(List<(string Currency, List<(string Key, Measures M)> Entries)> r) =>
+        string.Join(" | ", r.Select(c => c.Currency + ": " + string.Join("; ", c.Entries.Select(e => $"{e.Key} {e.M.Orders}o {e.M.Units}u {e.M.Returned}r {e.M.Cancelled}c {e.M.Gross}/{e.M.Net}"))));
+
+    private sealed class Shop(ApiFactory app, FakeTimeProvider clock)
+    {
+        public Scenario S { get; } = new(app);
+        public FakeTimeProvider Clock => clock;
+        public ApiFactory App => app;
+        public HttpClient Admin => S.Admin;
+        public List<Placed> Orders { get; } = [];
+
+        public async Task<string> ProductAsync(string name, long price, string currency, string? brand, string category, params (string Node, int Units)[] stock)
+        {
+            var sku = $"R-{name}-{S.Tag}".ToUpperInvariant();
+            await OkAsync(await Admin.PostAsJsonAsync("/api/v1/products", new
+            {
+                sku, name = $"Report {name}", brand, category, price = new { amount = price, currency }, weightGrams = 400, active = true, backorderPolicy = "deny",
+            }), HttpStatusCode.Created);
+            foreach (var (node, units) in stock) await S.StockAsync(sku, node, units);
+            return sku;
+        }
+
+        public async Task<Placed> PlaceAsync(DateTimeOffset at, string channel, string country, string currency, string? seller, string who, bool paid,
+            params (string Sku, int Quantity)[] lines)
+        {
+            clock.SetUtcNow(at);
+            var body = new JsonObject
+            {
+                ["channel"] = channel,
+                ["seller"] = seller,
+                ["customer"] = new JsonObject { ["email"] = S.Email(who), ["name"] = who },
+                ["shippingAddress"] = new JsonObject { ["name"] = who, ["line1"] = "Street 1", ["city"] = "City", ["postalCode"] = "10117", ["country"] = country },
+                ["currency"] = currency,
+                ["lines"] = new JsonArray(lines.Select(l => (JsonNode)new JsonObject { ["sku"] = l.Sku, ["quantity"] = l.Quantity }).ToArray()),
+            };
+            if (paid) body["payment"] = new JsonObject { ["method"] = "bank_transfer" };
+            var order = await OkAsync(await Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.Created);
+            var placed = new Placed
+            {
+                Id = order.GetProperty("id").GetString()!, Number = order.GetProperty("number").GetString()!, At = order.GetProperty("createdAt").GetDateTimeOffset(),
+                Currency = currency, Channel = channel, Country = country, Seller = seller, CustomerId = order.GetProperty("customerId").GetString()!,
+                Total = order.GetProperty("total").GetProperty("amount").GetInt64(),
+                Lines = order.GetProperty("lines").EnumerateArray().Select(l => (l.GetProperty("sku").GetString()!, l.GetProperty("quantity").GetInt32(),
+                    l.GetProperty("total").GetProperty("amount").GetInt64())).ToList(),
+            };
+            foreach (var f in await S.FulfilmentOrdersAsync(placed.Id))
+                foreach (var l in f.GetProperty("lines").EnumerateArray())
+                    placed.NodeOf[l.GetProperty("sku").GetString()!] = f.GetProperty("nodeCode").GetString()!;
+            Orders.Add(placed);
+            return placed;
+        }
+
+        /// <summary>Waits until every change is counted (the report says none is pending).</summary>
+        public async Task CurrentAsync()
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                var kpis = await OkAsync(await Admin.GetAsync("/api/v1/reports/kpis"));
+                if (kpis.GetProperty("scope").GetProperty("pendingChanges").GetInt32() == 0) return;
+                Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "the rollups did not catch up in 30 s");
+                await Task.Delay(50);
+            }
+        }
+
+        public async Task<JsonElement> GetAsync(string url) => await OkAsync(await Admin.GetAsync(url));
+    }
+
+    [Fact]
+    public async Task Top_lists_and_KPIs_equal_what_the_orders_add_up_to_in_both_currencies_converted_filtered_and_as_CSV()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero)); // a Monday
+        await using var app = new ApiFactory(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N")) { Clock = clock };
+        var shop = new Shop(app, clock);
+        var s = shop.S;
+        var north = await s.NodeAsync("NORTH", 53.55, 9.99, "DE");
+        var south = await s.NodeAsync("SOUTH", 48.14, 11.58, "DE");
+        var shoe = await shop.ProductAsync("shoe", 2500, "EUR", "Acme", "Shoes", (north, 100));
+        var bag = await shop.ProductAsync("bag", 4000, "EUR", "Bolt", "Bags", (south, 100));
+        var tee = await shop.ProductAsync("tee", 1500, "GBP", "Acme", "Shirts", (north, 100));
+        var day1 = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+        // Monday: a split order (shoes from the north, the bag from the south), and a marketplace order refunded in part.
+        var split = await shop.PlaceAsync(day1, "web", "DE", "EUR", "alice", "ann", true, (shoe, 2), (bag, 1));
+        Assert.Equal((north, south), (split.NodeOf[shoe], split.NodeOf[bag]));
+        var partlyRefunded = await shop.PlaceAsync(day1.AddHours(6), "marketplace", "NL", "EUR", "bob", "ben", true, (shoe, 1));
+        var payment = (await shop.GetAsync($"/api/v1/orders/{partlyRefunded.Id}/payments"))[0].GetProperty("id").GetString();
+        var refund = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/orders/{partlyRefunded.Id}/payments/{payment}/refund") { Content = Scenario.Content(new { amount = 500, reason = "scuffed box" }) };
+        refund.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        await OkAsync(await s.Admin.SendAsync(refund));
+        partlyRefunded.Refunded = 500;
+        // Tuesday: pounds, and a till order cancelled before it was paid.
+        var pounds = await shop.PlaceAsync(day1.AddDays(1).AddHours(1), "web", "GB", "GBP", "alice", "cat", true, (tee, 3));
+        var cancelled = await shop.PlaceAsync(day1.AddDays(1).AddHours(2), "pos", "DE", "EUR", null, "ann", false, (bag, 1));
+        await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/orders/{cancelled.Id}/cancel", new { reason = "changed their mind" }));
+        cancelled.Cancelled = true;
+        // Wednesday: delivered, one shoe came back damaged and was refunded.
+        var damaged = await shop.PlaceAsync(day1.AddDays(2).AddHours(-1), "web", "DE", "EUR", null, "dan", true, (shoe, 2));
+        await s.DeliverAllAsync(damaged.Id, clock.GetUtcNow());
+        var line = (await shop.GetAsync($"/api/v1/orders/{damaged.Id}")).GetProperty("lines")[0].GetProperty("id").GetString();
+        var rma = await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/orders/{damaged.Id}/returns",
+            new { lines = new[] { new { orderLineId = line, quantity = 1, reason = "damaged" } } }), HttpStatusCode.Created);
+        var rmaUrl = $"/api/v1/returns/{rma.GetProperty("id").GetString()}";
+        await OkAsync(await s.Admin.PostAsJsonAsync(rmaUrl + "/approve", new { }));
+        await OkAsync(await s.Admin.PostAsJsonAsync(rmaUrl + "/receive", new { nodeCode = north }));
+        await OkAsync(await s.Admin.PostAsJsonAsync(rmaUrl + "/inspect", new { lines = new[] { new { orderLineId = line, disposition = "write_off" } } }));
+        damaged.Refunded = (await OkAsync(await s.Admin.PostAsJsonAsync(rmaUrl + "/refund", new { restockingFee = 0 }))).GetProperty("refundAmount").GetProperty("amount").GetInt64();
+        damaged.Returned[shoe] = 1;
+        Assert.True(damaged.Refunded > 0);
+        // April, by phone in pounds; and the split order's seller is put right after the fact (bookkeeping: allowed once shipped too).
+        await shop.PlaceAsync(new DateTimeOffset(2026, 4, 11, 12, 0, 0, TimeSpan.Zero), "phone", "GB", "GBP", "carol", "cat", true, (tee, 1));
+        await s.DeliverAllAsync(split.Id, clock.GetUtcNow());
+        var edited = await OkAsync(await s.Admin.PatchAsJsonAsync($"/api/v1/orders/{split.Id}", new { seller = "dave" }));
+        Assert.Equal("dave", edited.GetProperty("seller").GetString());
+        split.Seller = "dave";
+        await shop.CurrentAsync();
+
+        var all = shop.Orders;
+        const string period = "from=2026-03-01&to=2026-04-30"; // two whole months: read at month grain
+        long Revenue(Measures m) => m.Gross;
+
+        // KPIs per currency.
+        var kpis = await shop.GetAsync($"/api/v1/reports/kpis?{period}");
+        foreach (var currency in new[] { "EUR", "GBP" })
+        {
+            var mine = all.Where(o => o.Currency == currency).ToList();
+            var f = kpis.GetProperty("figures").EnumerateArray().Single(x => x.GetProperty("currency").GetString() == currency);
+            var kept = mine.Count(o => !o.Cancelled);
+            Assert.Equal(mine.Count, f.GetProperty("orders").GetInt64());
+            Assert.Equal(mine.Count(o => o.Cancelled), f.GetProperty("cancelledOrders").GetInt64());
+            Assert.Equal(mine.Sum(o => o.Lines.Sum(l => l.Quantity)), f.GetProperty("units").GetInt64());
+            Assert.Equal(mine.Sum(o => o.Returned.Values.Sum()), f.GetProperty("returnedUnits").GetInt64());
+            Assert.Equal(mine.Sum(o => o.Total), f.GetProperty("gross").GetProperty("amount").GetInt64());
+            Assert.Equal(mine.Sum(o => o.Net), f.GetProperty("net").GetProperty("amount").GetInt64());
+            Assert.Equal(mine.Where(o => !o.Cancelled).Sum(o => Math.Min(o.Refunded, o.Total)), f.GetProperty("refunded").GetProperty("amount").GetInt64());
+            Assert.Equal((long)Math.Round((decimal)mine.Sum(o => o.Net) / kept, MidpointRounding.AwayFromZero), f.GetProperty("averageOrderValue").GetProperty("amount").GetInt64());
+            Assert.Equal(Math.Round((decimal)mine.Count(o => o.Cancelled) / mine.Count, 4, MidpointRounding.AwayFromZero), f.GetProperty("cancellationRate").GetDecimal());
+        }
+        Assert.Equal(2, kpis.GetProperty("figures").GetArrayLength());
+
+        // Every top list, per currency.
+        string? Sku(Placed o, (string Sku, int Quantity, long Value) l) => l.Sku;
+        var brandOf = new Dictionary<string, string> { [shoe] = "Acme", [bag] = "Bolt", [tee] = "Acme" };
+        var categoryOf = new Dictionary<string, string> { [shoe] = "Shoes", [bag] = "Bags", [tee] = "Shirts" };
+        var lists = new (string Dimension, Func<Placed, string?>? OrderKey, Func<Placed, (string Sku, int Quantity, long Value), string?>? LineKey)[]
+        {
+            ("products", null, Sku),
+            ("brands", null, (o, l) => brandOf[l.Sku]),
+            ("categories", null, (o, l) => categoryOf[l.Sku]),
+            ("nodes", null, (o, l) => o.NodeOf.GetValueOrDefault(l.Sku)),
+            ("customers", o => o.CustomerId, null),
+            ("orders", o => o.Id, null),
+            ("countries", o => o.Country, null),
+            ("channels", o => o.Channel, null),
+            ("sellers", o => o.Seller, null),
+            ("days", o => o.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), null),
+            ("weekdays", o => (((int)o.At.UtcDateTime.DayOfWeek + 6) % 7 + 1).ToString(CultureInfo.InvariantCulture), null),
+            ("hours", o => o.At.UtcDateTime.Hour.ToString("00", CultureInfo.InvariantCulture), null),
+        };
+        foreach (var (dimension, orderKey, lineKey) in lists)
+        {
+            Same(Ranked(Contributions(all, orderKey, lineKey), Revenue), await shop.GetAsync($"/api/v1/reports/top/{dimension}?{period}"), dimension);
+            Same(Ranked(Contributions(all, orderKey, lineKey), m => m.Units, 2), await shop.GetAsync($"/api/v1/reports/top/{dimension}?{period}&rankBy=units&limit=2"), dimension + " by units");
+        }
+        Same(Ranked(Contributions(all, o => o.CustomerId, null), m => m.Net), await shop.GetAsync($"/api/v1/reports/top/customers?{period}&rankBy=net_revenue"), "customers by net");
+        Same(Ranked(Contributions(all, o => o.Channel, null), m => m.Orders), await shop.GetAsync($"/api/v1/reports/top/channels?{period}&rankBy=orders"), "channels by orders");
+        var products = await shop.GetAsync($"/api/v1/reports/top/products?{period}");
+        Assert.Equal("Report shoe", products.GetProperty("rankings")[0].GetProperty("entries")[0].GetProperty("label").GetString());
+        var orders = await shop.GetAsync($"/api/v1/reports/top/orders?{period}&limit=1");
+        Assert.Equal(all.Where(o => o.Currency == "EUR").OrderByDescending(o => o.Total).First().Number, orders.GetProperty("rankings")[0].GetProperty("entries")[0].GetProperty("label").GetString());
+
+        // Filters: an order's own (channel, country, currency) and a line's (node, brand, category), alone and together.
+        var filters = new (string Query, Func<Placed, bool> Order, Func<Placed, (string Sku, int Quantity, long Value), bool>? Line)[]
+        {
+            ("channel=web", o => o.Channel == "web", null),
+            ("country=GB", o => o.Country == "GB", null),
+            ("currency=EUR", o => o.Currency == "EUR", null),
+            ($"node={south}", _ => true, (o, l) => o.NodeOf.GetValueOrDefault(l.Sku) == south),
+            ("brand=Acme", _ => true, (o, l) => brandOf[l.Sku] == "Acme"),
+            ("category=Shoes&channel=web", o => o.Channel == "web", (o, l) => categoryOf[l.Sku] == "Shoes"),
+        };
+        foreach (var (query, orderFilter, lineFilter) in filters)
+            foreach (var (dimension, orderKey, lineKey) in lists.Where(l => l.Dimension is "products" or "customers" or "channels" or "nodes" or "weekdays" or "brands"))
+            {
+                var expected = Ranked(Contributions(all.Where(orderFilter), orderKey, lineKey, lineFilter), Revenue);
+                Same(expected, await shop.GetAsync($"/api/v1/reports/top/{dimension}?{period}&{query}"), $"{dimension} where {query}");
+            }
+
+        // Other periods: days around whole months, one day, and a period with no whole month.
+        foreach (var (from, to) in new[] { ("2026-02-15", "2026-05-10"), ("2026-03-03", "2026-03-03"), ("2026-03-02", "2026-04-15"), ("2024-12-08", "2026-12-07") })
+        {
+            var inPeriod = all.Where(o => o.Day >= DateOnly.Parse(from, CultureInfo.InvariantCulture) && o.Day <= DateOnly.Parse(to, CultureInfo.InvariantCulture));
+            Same(Ranked(Contributions(inPeriod, o => o.Seller, null), Revenue), await shop.GetAsync($"/api/v1/reports/top/sellers?from={from}&to={to}"), $"sellers {from}..{to}");
+            Same(Ranked(Contributions(inPeriod, null, Sku), Revenue), await shop.GetAsync($"/api/v1/reports/top/products?from={from}&to={to}"), $"products {from}..{to}");
+        }
+
+        // Converted to euros: pounds at the rate of their day (a rate that changes mid-March, another from April), summed exactly, rounded once.
+        await OkAsync(await s.Admin.PostAsJsonAsync("/api/v1/exchange-rates", new
+        {
+            rates = new[]
+            {
+                new { @base = "GBP", quote = "EUR", date = "2026-01-01", rate = 1.1512m },
+                new { @base = "GBP", quote = "EUR", date = "2026-03-03", rate = 1.18347m },
+                new { @base = "GBP", quote = "EUR", date = "2026-04-01", rate = 1.2m },
+            },
+        }));
+        decimal Rate(Placed o) => o.Currency == "EUR" ? 1m : o.Day >= new DateOnly(2026, 4, 1) ? 1.2m : o.Day >= new DateOnly(2026, 3, 3) ? 1.18347m : 1.1512m;
+        var converted = await shop.GetAsync($"/api/v1/reports/kpis?{period}&reportingCurrency=EUR");
+        var figures = Assert.Single(converted.GetProperty("figures").EnumerateArray());
+        Assert.Equal("EUR", converted.GetProperty("scope").GetProperty("reportingCurrency").GetString());
+        Assert.Equal((long)Math.Round(all.Sum(o => o.Total * Rate(o)), MidpointRounding.AwayFromZero), figures.GetProperty("gross").GetProperty("amount").GetInt64());
+        Assert.Equal((long)Math.Round(all.Sum(o => o.Net * Rate(o)), MidpointRounding.AwayFromZero), figures.GetProperty("net").GetProperty("amount").GetInt64());
+        var byCountry = await shop.GetAsync($"/api/v1/reports/top/countries?{period}&reportingCurrency=EUR");
+        var countries = byCountry.GetProperty("rankings")[0].GetProperty("entries").EnumerateArray()
+            .Select(e => (e.GetProperty("key").GetString()!, e.GetProperty("gross").GetProperty("amount").GetInt64())).ToList();
+        var expectedCountries = all.GroupBy(o => o.Country).Select(g => (g.Key, (long)Math.Round(g.Sum(o => o.Total * Rate(o)), MidpointRounding.AwayFromZero)))
+            .OrderByDescending(x => x.Item2).ToList();
+        Assert.Equal(expectedCountries, countries);
+        // A filter on a line's node reads the lines, converted the same way.
+        var southEur = await shop.GetAsync($"/api/v1/reports/top/customers?{period}&node={south}&reportingCurrency=EUR");
+        Assert.Equal(Ranked(Contributions(all, o => o.CustomerId, null, (o, l) => o.NodeOf.GetValueOrDefault(l.Sku) == south), Revenue).Single().Entries.Select(e => e.Key),
+            southEur.GetProperty("rankings")[0].GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("key").GetString()));
+        // No rate into dollars: refused, naming the parameter.
+        var noRate = await s.Admin.GetAsync($"/api/v1/reports/kpis?{period}&reportingCurrency=USD");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, noRate.StatusCode);
+        var problem = await noRate.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("reports.missing_exchange_rate", problem.GetProperty("code").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("reportingCurrency", out _));
+
+        // CSV: the same list, amounts in major units.
+        var csvRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/reports/top/products?{period}&currency=EUR");
+        csvRequest.Headers.Accept.ParseAdd("text/csv");
+        var csv = await s.Admin.SendAsync(csvRequest);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var rows = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("currency,rank,key,label,orders,units,returned_units,cancelled_orders,gross,net,refunded", rows[0]);
+        var top = Ranked(Contributions(all.Where(o => o.Currency == "EUR"), null, Sku), Revenue).Single().Entries;
+        Assert.Equal(top.Count + 1, rows.Length);
+        var first = rows[1].Split(',');
+        Assert.Equal(("EUR", "1", top[0].Key, (top[0].M.Gross / 100m).ToString("F2", CultureInfo.InvariantCulture)), (first[0], first[1], first[2], first[8]));
+
+        // GraphQL answers what REST does.
+        var graph = await s.GraphQLDataAsync("""
+            query { reports { top(dimension: PRODUCTS, from: "2026-03-01", to: "2026-04-30", rankBy: UNITS, limit: 2) {
+              rankings { currency entries { key orders units returnedUnits cancelledOrders gross { amount } net { amount } } } }
+              kpis(from: "2026-03-01", to: "2026-04-30", reportingCurrency: "EUR") { figures { currency gross { amount } } } } }
+            """);
+        Same(Ranked(Contributions(all, null, Sku), m => m.Units, 2), graph.GetProperty("reports").GetProperty("top"), "GraphQL products by units");
+        Assert.Equal(figures.GetProperty("gross").GetProperty("amount").GetInt64(),
+            graph.GetProperty("reports").GetProperty("kpis").GetProperty("figures")[0].GetProperty("gross").GetProperty("amount").GetInt64());
+
+        // Folding every order again changes nothing (each order's old facts come out as its new ones go in).
+        var before = (await shop.GetAsync($"/api/v1/reports/top/nodes?{period}")).GetProperty("rankings").GetRawText();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Oms.Infrastructure.Persistence.OmsDbContext>();
+            await Oms.Infrastructure.Reports.ReportRequests.QueueAsync(db, all.Select(o => Guid.Parse(o.Id)).ToList(), clock.GetUtcNow(), default);
+        }
+        await shop.CurrentAsync();
+        Assert.Equal(before, (await shop.GetAsync($"/api/v1/reports/top/nodes?{period}")).GetProperty("rankings").GetRawText());
+        Same(Ranked(Contributions(all, null, Sku), Revenue), await shop.GetAsync($"/api/v1/reports/top/products?{period}"), "products after a replay");
+    }
+
+    [Fact]
+    public async Task Bad_report_requests_are_refused_naming_the_parameter()
+    {
+        var s = await Scenario.StartAsync();
+        foreach (var (url, field) in new[]
+                 {
+                     ("/api/v1/reports/top/planets", "dimension"),
+                     ("/api/v1/reports/top/products?rankBy=fame", "rankBy"),
+                     ("/api/v1/reports/top/products?limit=0", "limit"),
+                     ("/api/v1/reports/top/products?limit=101", "limit"),
+                     ("/api/v1/reports/kpis?from=2026-03-02&to=2026-03-01", "from"),
+                     ("/api/v1/reports/kpis?from=2010-01-01&to=2026-03-01", "from"),
+                     ("/api/v1/reports/kpis?channel=carrier_pigeon", "channel"),
+                     ("/api/v1/reports/kpis?country=Germany", "country"),
+                     ("/api/v1/reports/kpis?currency=EURO", "currency"),
+                     ("/api/v1/reports/kpis?reportingCurrency=XYZ", "reportingCurrency"),
+                 })
+        {
+            var response = await s.Admin.GetAsync(url);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{url}: {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{url}: {problem}");
+        }
+        var rates = await s.Admin.PostAsJsonAsync("/api/v1/exchange-rates", new { rates = new[] { new { @base = "GBP", quote = "GBP", date = "2026-01-01", rate = 1m } } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, rates.StatusCode);
+        var zero = await s.Admin.PostAsJsonAsync("/api/v1/exchange-rates", new { rates = new[] { new { @base = "GBP", quote = "EUR", date = "2026-01-01", rate = 0m } } });
+        Assert.Equal(HttpStatusCode.BadRequest, zero.StatusCode);
+        // A key without reports:read cannot read them.
+        var orders = s.Admin; // admin may
+        Assert.Equal(HttpStatusCode.OK, (await orders.GetAsync("/api/v1/reports/kpis")).StatusCode);
+        var reader = TestApp.Client(await TestApp.GetAsync(), await (await TestApp.GetAsync()).KeyWithScopesAsync("orders only", "orders:read"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/api/v1/reports/kpis")).StatusCode);
+    }
+}
