@@ -128,13 +128,19 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
 
     /// <summary>
     /// The ranked rows of <paramref name="dimension"/> (null: the whole period as one key), the first
-    /// <paramref name="take"/> per currency: from the rollups, or the line facts when a line filter applies, or the
-    /// order facts for top orders.
+    /// <paramref name="take"/> per currency. Where they come from:
+    /// <list type="bullet">
+    /// <item>dimensions with few keys (channels, countries, sellers, hours, brands, categories, nodes, days, weekdays,
+    /// the whole): the rollups, whole months at month grain and the other days at day grain;</item>
+    /// <item>customers and products: the rollups' month rows for whole months, and the order or line facts for the other
+    /// days (a day of them has about as many rows as orders, so the rollups keep none);</item>
+    /// <item>orders: the order facts; and any list filtered on a line's node, brand or category (other than its own
+    /// dimension): the line facts of the period.</item>
+    /// </list>
     /// </summary>
     private async Task<List<Row>> RowsAsync(Scope s, ReportDimension? dimension, ReportRank rankBy, int take, CancellationToken ct)
     {
         var rates = s.ReportingCurrency is { } reporting ? await RatesAsync(reporting, ct) : null;
-        var rollupDimension = dimension is { } d ? RollupDimension(d) : Dimensions.Total;
         // A line filter on its own dimension is a key (top nodes of one node); any other reads the lines.
         var keyFilter = (dimension, s) switch
         {
@@ -144,82 +150,121 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
             _ => null,
         };
         var sql = new Sql(db is PostgresOmsDbContext);
-        string from;
-        if (s.FiltersLines && keyFilter is null) from = await LinesAsync(sql, s, dimension, rates, ct);
-        else if (dimension == ReportDimension.Orders) from = await OrdersAsync(sql, s, rates, ct);
-        else from = await RollupsAsync(sql, s, rollupDimension, keyFilter, rates, dimension == ReportDimension.Days, ct);
-
-        List<Row> rows;
-        if (take == int.MaxValue)
-            rows = await db.Database.SqlQueryRaw<Row>(from, [.. sql.Parameters]).ToListAsync(ct);
+        var currencies = rates is null ? [] : await CurrenciesAsync(s, ct);
+        var parts = new List<string>();
+        if (s.FiltersLines && keyFilter is null)
+            parts.Add(await FactsAsync(sql, s, dimension, lines: true, Days(s.From, s.To).ToList(), rates, currencies, ct));
+        else if (dimension == ReportDimension.Orders)
+            parts.Add(await FactsAsync(sql, s, dimension, lines: false, Days(s.From, s.To).ToList(), rates, currencies, ct));
         else
         {
-            var rank = rankBy switch { ReportRank.Revenue => "gross", ReportRank.NetRevenue => "net", ReportRank.Units => "units", _ => "orders" };
-            var ranked = $"SELECT t.k, t.cur, t.orders, t.units, t.returned, t.cancelled, t.gross, t.net, t.refunded FROM (SELECT a.*, " +
-                         $"ROW_NUMBER() OVER (PARTITION BY a.cur ORDER BY a.{rank} DESC, a.gross DESC, {sql.Ordinal("a.k")}) AS rn FROM ({from}) a) t " +
-                         $"WHERE t.rn <= {sql.Add(take)} ORDER BY t.cur, t.rn";
-            rows = await db.Database.SqlQueryRaw<Row>(ranked, [.. sql.Parameters]).ToListAsync(ct);
+            var rollupDimension = dimension is { } d ? RollupDimension(d) : Dimensions.Total;
+            var byDay = dimension is ReportDimension.Days or ReportDimension.Weekdays;
+            var plan = byDay ? [(RollupGrain.Day, s.From, s.To)] : Plan(s.From, s.To);
+            var daily = Dimensions.DailyRollup.Contains(rollupDimension);
+            // Months at month grain (those whose rate holds all month, converted); the rest are days.
+            var months = plan.Where(p => p.Grain == RollupGrain.Month).SelectMany(p => Months(p.First, p.Last)).ToList();
+            var days = plan.Where(p => p.Grain == RollupGrain.Day).SelectMany(p => Days(p.First, p.Last)).ToList();
+            var monthSlices = new List<(DateOnly Month, string? Currency, decimal Rate)>();
+            var daySlices = new List<(DateOnly Day, string? Currency, decimal Rate)>();
+            if (rates is null)
+            {
+                monthSlices.AddRange(months.Select(m => (m, (string?)null, 1m)));
+                daySlices.AddRange(days.Select(x => (x, (string?)null, 1m)));
+            }
+            else
+            {
+                var missing = new List<(string Currency, DateOnly Day)>();
+                foreach (var currency in currencies)
+                {
+                    var dayList = days.ToList();
+                    foreach (var m in months)
+                        if (rates.Constant(currency, m, m.AddMonths(1).AddDays(-1)) is { } rate) monthSlices.Add((m, currency, rate));
+                        else dayList.AddRange(Days(m, m.AddMonths(1).AddDays(-1)));
+                    foreach (var x in dayList)
+                        if (rates.On(currency, x) is { } rate) daySlices.Add((x, currency, rate));
+                        else missing.Add((currency, x));
+                }
+                await EnsureNoOrdersAsync(rates, missing, ct);
+            }
+            if (monthSlices.Count > 0) parts.Add(Rollups(sql, s, rollupDimension, keyFilter, RollupGrain.Month, monthSlices, rates?.Quote, dimension));
+            if (daySlices.Count > 0)
+                parts.Add(daily
+                    ? Rollups(sql, s, rollupDimension, keyFilter, RollupGrain.Day, daySlices, rates?.Quote, dimension)
+                    : await FactsAsync(sql, s, dimension, lines: dimension == ReportDimension.Products, daySlices.Select(x => x.Day).Distinct().ToList(), rates, currencies, ct, daySlices));
         }
-        return rows;
+        if (parts.Count == 0) return [];
+
+        var amount = (string column) => $"SUM(u.{column})";
+        var grouped = $"SELECT u.k, u.cur, CAST(SUM(u.orders) AS bigint) AS orders, CAST(SUM(u.units) AS bigint) AS units, CAST(SUM(u.returned) AS bigint) AS returned, " +
+                      $"CAST(SUM(u.cancelled) AS bigint) AS cancelled, {amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded " +
+                      $"FROM ({string.Join(" UNION ALL ", parts)}) u GROUP BY u.k, u.cur HAVING SUM(u.orders) <> 0";
+        if (take == int.MaxValue) return await db.Database.SqlQueryRaw<Row>(grouped, [.. sql.Parameters]).ToListAsync(ct);
+        var rank = rankBy switch { ReportRank.Revenue => "gross", ReportRank.NetRevenue => "net", ReportRank.Units => "units", _ => "orders" };
+        var ranked = $"SELECT t.k, t.cur, t.orders, t.units, t.returned, t.cancelled, t.gross, t.net, t.refunded FROM (SELECT a.*, " +
+                     $"ROW_NUMBER() OVER (PARTITION BY a.cur ORDER BY a.{rank} DESC, a.gross DESC, {sql.Ordinal("a.k")}) AS rn FROM ({grouped}) a) t " +
+                     $"WHERE t.rn <= {sql.Add(take)} ORDER BY t.cur, t.rn";
+        return await db.Database.SqlQueryRaw<Row>(ranked, [.. sql.Parameters]).ToListAsync(ct);
+    }
+
+    private static IEnumerable<DateOnly> Days(DateOnly first, DateOnly last)
+    {
+        for (var d = first; d <= last; d = d.AddDays(1)) yield return d;
+    }
+
+    private static IEnumerable<DateOnly> Months(DateOnly first, DateOnly last)
+    {
+        for (var m = first; m <= last; m = m.AddMonths(1)) yield return m;
     }
 
     private static string RollupDimension(ReportDimension d) => d switch
     {
         ReportDimension.Products => Dimensions.Sku, ReportDimension.Customers => Dimensions.Customer, ReportDimension.Countries => Dimensions.Country,
         ReportDimension.Brands => Dimensions.Brand, ReportDimension.Categories => Dimensions.Category, ReportDimension.Sellers => Dimensions.Seller,
-        ReportDimension.Channels => Dimensions.Channel, ReportDimension.Nodes => Dimensions.Node, ReportDimension.Weekdays => Dimensions.Weekday,
-        ReportDimension.Hours => Dimensions.Hour, ReportDimension.Days => Dimensions.Total, _ => Dimensions.Total,
+        ReportDimension.Channels => Dimensions.Channel, ReportDimension.Nodes => Dimensions.Node, ReportDimension.Hours => Dimensions.Hour,
+        _ => Dimensions.Total, // days, weekdays and the KPIs read the whole
     };
 
-    private async Task<string> RollupsAsync(Sql sql, Scope s, string dimension, string? keyFilter, Rates? rates, bool byDay, CancellationToken ct)
+    /// <summary>
+    /// Rollup rows of one grain as a part of the union: one row per rollup row, its amounts at its slice's rate. The
+    /// slices (periods, with a currency and rate when converted) are a contiguous run or an inline table.
+    /// </summary>
+    private static string Rollups(Sql sql, Scope s, string dimension, string? keyFilter, RollupGrain grain,
+        IReadOnlyList<(DateOnly Period, string? Currency, decimal Rate)> slices, string? quote, ReportDimension? listed)
     {
-        // Days rank the whole's daily rows; everything else reads whole months at month grain and the days around them.
-        var amount = (string column) => rates is null ? $"SUM(r.{column})" : $"SUM(r.{column} * s.rate)";
-        var key = byDay ? sql.DayText("r.period") : "r.key";
-        var b = new StringBuilder();
-        b.Append($"SELECT {key} AS k, {(rates is null ? "r.currency" : sql.Add(rates.Quote))} AS cur, CAST(SUM(r.orders) AS bigint) AS orders, CAST(SUM(r.units) AS bigint) AS units, ")
-            .Append("CAST(SUM(r.returned_units) AS bigint) AS returned, CAST(SUM(r.cancelled) AS bigint) AS cancelled, ")
-            .Append($"{amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded FROM report_rollups r ");
-        var plan = byDay ? [(RollupGrain.Day, s.From, s.To)] : Plan(s.From, s.To);
-        if (rates is not null)
+        var converted = quote is not null;
+        var key = listed switch
         {
-            var currencies = await CurrenciesAsync(s, ct);
-            var slices = new List<(RollupGrain Grain, DateOnly Period, string Currency, decimal Rate)>();
-            var missing = new List<(string Currency, DateOnly Day)>();
-            void Day(string currency, DateOnly day)
-            {
-                if (rates.On(currency, day) is { } rate) slices.Add((RollupGrain.Day, day, currency, rate));
-                else missing.Add((currency, day));
-            }
-            foreach (var currency in currencies)
-                foreach (var (grain, first, last) in plan)
-                {
-                    if (grain == RollupGrain.Month)
-                        for (var m = first; m <= last; m = m.AddMonths(1))
-                        {
-                            var end = m.AddMonths(1).AddDays(-1);
-                            if (rates.Constant(currency, m, end) is { } rate) slices.Add((RollupGrain.Month, m, currency, rate));
-                            else for (var day = m; day <= end; day = day.AddDays(1)) Day(currency, day);
-                        }
-                    else
-                        for (var day = first; day <= last; day = day.AddDays(1)) Day(currency, day);
-                }
-            await EnsureNoOrdersAsync(rates, missing, ct);
-            if (slices.Count == 0) slices.Add((RollupGrain.Day, s.From, rates.Quote, 1m));
-            b.Append("JOIN ").Append(sql.Values(slices.Select(x => new object[] { (short)x.Grain, x.Period, x.Currency, x.Rate }).ToList(), "grain", "period", "currency", "rate"))
-                .Append(" ON r.grain = s.grain AND r.period = s.period AND r.currency = s.currency ");
-        }
-        b.Append($"WHERE r.dimension = {sql.Add(byDay ? Dimensions.Total : dimension)}");
-        // Converted, the slices joined above are the periods (a month whose rate changes is read day by day).
-        if (rates is null)
-            b.Append(" AND (").Append(string.Join(" OR ", plan.Select(p => $"(r.grain = {sql.Add((short)p.Grain)} AND r.period >= {sql.Add(p.First)} AND r.period <= {sql.Add(p.Last)})"))).Append(')');
+            ReportDimension.Days => sql.DayText("r.period"),
+            ReportDimension.Weekdays => sql.WeekdayText("r.period"),
+            _ => "r.key",
+        };
+        var rate = converted ? " * s.rate" : "";
+        var b = new StringBuilder();
+        b.Append($"SELECT {key} AS k, {(converted ? sql.Add(quote!) : "r.currency")} AS cur, r.orders, r.units, r.returned_units AS returned, r.cancelled, ")
+            .Append($"r.gross{rate} AS gross, r.net{rate} AS net, r.refunded{rate} AS refunded FROM report_rollups r ");
+        if (converted)
+            b.Append("JOIN ").Append(sql.Values(slices.Select(x => new object[] { x.Period, x.Currency!, x.Rate }).ToList(), "period", "currency", "rate"))
+                .Append(" ON r.period = s.period AND r.currency = s.currency ");
+        b.Append($"WHERE r.dimension = {sql.Add(dimension)} AND r.grain = {sql.Add((short)grain)}");
+        if (!converted) b.Append(" AND (").Append(string.Join(" OR ", Runs(slices.Select(x => x.Period).ToList(), grain)
+            .Select(run => $"(r.period >= {sql.Add(run.First)} AND r.period <= {sql.Add(run.Last)})"))).Append(')');
         if (keyFilter is not null) b.Append($" AND r.key = {sql.Add(keyFilter)}");
-        if (s.Channel is not null) b.Append($" AND r.channel = {sql.Add(s.Channel)}");
-        if (s.Country is not null) b.Append($" AND r.country = {sql.Add(s.Country)}");
-        if (s.Currency is not null) b.Append($" AND r.currency = {sql.Add(s.Currency)}");
-        // A key whose orders all moved elsewhere (a seller put right) keeps a row of zeros: not an entry.
-        b.Append($" GROUP BY {key}").Append(rates is null ? ", r.currency" : "").Append(" HAVING SUM(r.orders) <> 0");
+        AppendOrderFilters(sql, b, s);
         return b.ToString();
+    }
+
+    /// <summary>Consecutive periods as runs (first, last): a few range conditions instead of a list of every day.</summary>
+    private static IEnumerable<(DateOnly First, DateOnly Last)> Runs(List<DateOnly> periods, RollupGrain grain)
+    {
+        periods.Sort();
+        for (var i = 0; i < periods.Count;)
+        {
+            var j = i;
+            while (j + 1 < periods.Count && periods[j + 1] == (grain == RollupGrain.Month ? periods[j].AddMonths(1) : periods[j].AddDays(1))) j++;
+            yield return (periods[i], periods[j]);
+            i = j + 1;
+        }
     }
 
     /// <summary>The period as whole months (month grain) and the days before and after them (day grain).</summary>
@@ -236,44 +281,59 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         return plan;
     }
 
-    private async Task<string> LinesAsync(Sql sql, Scope s, ReportDimension? dimension, Rates? rates, CancellationToken ct)
+    /// <summary>
+    /// Order facts (<paramref name="lines"/> false: customers, orders and order-level keys) or line facts of some days
+    /// as a part of the union: one row per order and key, so an order counts once per key however many of its lines
+    /// (or node parts) fall in it.
+    /// </summary>
+    private async Task<string> FactsAsync(Sql sql, Scope s, ReportDimension? dimension, bool lines, List<DateOnly> days, Rates? rates, List<string> currencies,
+        CancellationToken ct, List<(DateOnly Day, string? Currency, decimal Rate)>? slices = null)
     {
+        lines |= s.FiltersLines;
         var key = dimension switch
         {
             null => "''",
             ReportDimension.Products => "r.sku", ReportDimension.Brands => "r.brand", ReportDimension.Categories => "r.category", ReportDimension.Nodes => "r.node",
             ReportDimension.Channels => "r.channel", ReportDimension.Countries => "r.country", ReportDimension.Sellers => "r.seller",
             ReportDimension.Customers => sql.IdText("r.customer_id"), ReportDimension.Orders => sql.IdText("r.order_id"),
-            ReportDimension.Hours => sql.HourText("r.hour"), ReportDimension.Weekdays => sql.WeekdayText("r.day"), _ => sql.DayText("r.day"),
+            ReportDimension.Hours => lines ? sql.HourText("r.hour") : sql.HourOf("r.placed_at"), ReportDimension.Weekdays => sql.WeekdayText("r.day"), _ => sql.DayText("r.day"),
         };
-        var amount = (string column) => rates is null ? $"SUM(r.{column})" : $"SUM(r.{column} * s.rate)";
+        if (!lines && dimension is ReportDimension.Products or ReportDimension.Brands or ReportDimension.Categories or ReportDimension.Nodes)
+            throw new InvalidOperationException("Line dimensions are read from the lines.");
+        var converted = rates is not null;
+        var rate = converted ? " * s.rate" : "";
+        var cancelled = "CASE WHEN r.cancelled THEN 1 ELSE 0 END";
         var b = new StringBuilder();
-        b.Append($"SELECT {key} AS k, {(rates is null ? "r.currency" : sql.Add(rates.Quote))} AS cur, CAST(COUNT(DISTINCT r.order_id) AS bigint) AS orders, ")
-            .Append("CAST(SUM(r.units) AS bigint) AS units, CAST(SUM(r.returned_units) AS bigint) AS returned, ")
-            .Append("CAST(COUNT(DISTINCT CASE WHEN r.cancelled THEN r.order_id END) AS bigint) AS cancelled, ")
-            .Append($"{amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded FROM report_lines r ");
-        await JoinDailyRatesAsync(sql, b, s, rates, "r.day", ct);
-        b.Append($"WHERE r.day >= {sql.Add(s.From)} AND r.day <= {sql.Add(s.To)}");
-        if (dimension is { } d && d is not (ReportDimension.Days or ReportDimension.Weekdays or ReportDimension.Hours or ReportDimension.Channels)) b.Append($" AND {key} IS NOT NULL");
+        if (lines)
+            b.Append($"SELECT {key} AS k, {(converted ? sql.Add(rates!.Quote) : "r.currency")} AS cur, 1 AS orders, SUM(r.units) AS units, SUM(r.returned_units) AS returned, ")
+                .Append($"MAX({cancelled}) AS cancelled, SUM(r.gross{rate}) AS gross, SUM(r.net{rate}) AS net, SUM(r.refunded{rate}) AS refunded FROM report_lines r ");
+        else
+            b.Append($"SELECT {key} AS k, {(converted ? sql.Add(rates!.Quote) : "r.currency")} AS cur, 1 AS orders, r.units, r.returned_units AS returned, ")
+                .Append($"{cancelled} AS cancelled, r.gross{rate} AS gross, r.net{rate} AS net, r.refunded{rate} AS refunded FROM report_orders r ");
+        if (converted)
+        {
+            if (slices is null)
+            {
+                slices = [];
+                var missing = new List<(string Currency, DateOnly Day)>();
+                foreach (var currency in currencies)
+                    foreach (var day in days)
+                        if (rates!.On(currency, day) is { } r) slices.Add((day, currency, r));
+                        else missing.Add((currency, day));
+                await EnsureNoOrdersAsync(rates!, missing, ct);
+            }
+            if (slices.Count == 0) slices.Add((days.Count > 0 ? days[0] : s.From, rates!.Quote, 1m));
+            b.Append("JOIN ").Append(sql.Values(slices.Select(x => new object[] { x.Day, x.Currency!, x.Rate }).ToList(), "period", "currency", "rate"))
+                .Append(" ON r.day = s.period AND r.currency = s.currency ");
+        }
+        b.Append("WHERE (").Append(string.Join(" OR ", Runs(days.ToList(), RollupGrain.Day).Select(run => $"(r.day >= {sql.Add(run.First)} AND r.day <= {sql.Add(run.Last)})"))).Append(')');
+        if (dimension is not (null or ReportDimension.Days or ReportDimension.Weekdays or ReportDimension.Hours or ReportDimension.Channels or ReportDimension.Orders))
+            b.Append($" AND {key} IS NOT NULL");
         if (s.Node is not null) b.Append($" AND r.node = {sql.Add(s.Node)}");
         if (s.Brand is not null) b.Append($" AND r.brand = {sql.Add(s.Brand)}");
         if (s.Category is not null) b.Append($" AND r.category = {sql.Add(s.Category)}");
         AppendOrderFilters(sql, b, s);
-        b.Append($" GROUP BY {key}").Append(rates is null ? ", r.currency" : "");
-        return b.ToString();
-    }
-
-    private async Task<string> OrdersAsync(Sql sql, Scope s, Rates? rates, CancellationToken ct)
-    {
-        var amount = (string column) => rates is null ? $"r.{column}" : $"r.{column} * s.rate";
-        var b = new StringBuilder();
-        b.Append($"SELECT {sql.IdText("r.order_id")} AS k, {(rates is null ? "r.currency" : sql.Add(rates.Quote))} AS cur, CAST(1 AS bigint) AS orders, ")
-            .Append("CAST(r.units AS bigint) AS units, CAST(r.returned_units AS bigint) AS returned, ")
-            .Append("CAST(CASE WHEN r.cancelled THEN 1 ELSE 0 END AS bigint) AS cancelled, ")
-            .Append($"{amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded FROM report_orders r ");
-        await JoinDailyRatesAsync(sql, b, s, rates, "r.day", ct);
-        b.Append($"WHERE r.day >= {sql.Add(s.From)} AND r.day <= {sql.Add(s.To)}");
-        AppendOrderFilters(sql, b, s);
+        if (lines) b.Append($" GROUP BY r.order_id, {key}, r.currency").Append(converted ? ", s.rate" : "");
         return b.ToString();
     }
 
@@ -282,20 +342,6 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         if (s.Channel is not null) b.Append($" AND r.channel = {sql.Add(s.Channel)}");
         if (s.Country is not null) b.Append($" AND r.country = {sql.Add(s.Country)}");
         if (s.Currency is not null) b.Append($" AND r.currency = {sql.Add(s.Currency)}");
-    }
-
-    private async Task JoinDailyRatesAsync(Sql sql, StringBuilder b, Scope s, Rates? rates, string dayColumn, CancellationToken ct)
-    {
-        if (rates is null) return;
-        var slices = new List<object[]>();
-        var missing = new List<(string Currency, DateOnly Day)>();
-        foreach (var currency in await CurrenciesAsync(s, ct))
-            for (var day = s.From; day <= s.To; day = day.AddDays(1))
-                if (rates.On(currency, day) is { } rate) slices.Add([day, currency, rate]);
-                else missing.Add((currency, day));
-        await EnsureNoOrdersAsync(rates, missing, ct);
-        if (slices.Count == 0) slices.Add([s.From, rates.Quote, 1m]);
-        b.Append("JOIN ").Append(sql.Values(slices, "period", "currency", "rate")).Append($" ON {dayColumn} = s.period AND r.currency = s.currency ");
     }
 
     /// <summary>Days without a rate are fine as long as no order was placed on them in that currency; else the report cannot be converted.</summary>
@@ -417,6 +463,11 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         public string IdText(string column) => postgres ? $"CAST({column} AS text)" : $"lower({column})";
 
         public string HourText(string column) => postgres ? $"lpad(CAST({column} AS text), 2, '0')" : $"printf('%02d', {column})";
+
+        /// <summary>The UTC hour of a stored time, 00-23 (SQLite stores EF's times as ticks).</summary>
+        public string HourOf(string column) => postgres
+            ? $"to_char({column} AT TIME ZONE 'UTC', 'HH24')"
+            : $"printf('%02d', ({column} / 36000000000) % 24)";
 
         /// <summary>ISO weekday, 1 Monday … 7 Sunday.</summary>
         public string WeekdayText(string column) => postgres

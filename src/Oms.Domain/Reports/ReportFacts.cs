@@ -94,19 +94,21 @@ public static class ReportFacts
 
     /// <summary>
     /// The rollup cells an order adds to: one per dimension and key it belongs to (the whole, its channel, country,
-    /// seller, customer, weekday and hour; each SKU, brand, category and node its lines name), each at day and month
-    /// grain. An order counts once in each cell; a cell's amounts are the order's (or its lines' in that cell).
+    /// seller, customer and hour; each SKU, brand, category and node its lines name), at month grain and, for the
+    /// dimensions with few keys, at day grain too (<see cref="Dimensions.DailyRollup"/>). An order counts once in each
+    /// cell; a cell's amounts are the order's (or its lines' in that cell).
     /// </summary>
     public static IEnumerable<(RollupCell Cell, RollupMeasures Measures)> Cells(OrderFact order, IReadOnlyList<LineFact> lines)
     {
         var whole = new RollupMeasures(1, order.Units, order.ReturnedUnits, order.Gross, order.Net, order.Cancelled ? 0 : Math.Min(order.Refunded, order.Gross), order.Cancelled ? 1 : 0);
-        var orderLevel = new List<(string Dimension, string Key)> { (Dimensions.Total, ""), (Dimensions.Channel, order.Channel),
-            (Dimensions.Weekday, ((int)order.PlacedAt.UtcDateTime.DayOfWeek is var d && d == 0 ? 7 : d).ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            (Dimensions.Hour, order.PlacedAt.UtcDateTime.Hour.ToString("00", System.Globalization.CultureInfo.InvariantCulture)) };
-        if (order.Country is { } country) orderLevel.Add((Dimensions.Country, country));
-        if (order.Seller is { } seller) orderLevel.Add((Dimensions.Seller, seller));
-        if (order.CustomerId is { } customer) orderLevel.Add((Dimensions.Customer, customer.ToString()));
-        var cells = orderLevel.Select(c => (c.Dimension, c.Key, whole)).ToList();
+        var cells = new List<(string Dimension, string Key, RollupMeasures Measures)>
+        {
+            (Dimensions.Total, "", whole), (Dimensions.Channel, order.Channel, whole),
+            (Dimensions.Hour, order.PlacedAt.UtcDateTime.Hour.ToString("00", System.Globalization.CultureInfo.InvariantCulture), whole),
+        };
+        if (order.Country is { } country) cells.Add((Dimensions.Country, country, whole));
+        if (order.Seller is { } seller) cells.Add((Dimensions.Seller, seller, whole));
+        if (order.CustomerId is { } customer) cells.Add((Dimensions.Customer, customer.ToString(), whole));
         foreach (var (dimension, key) in new (string, Func<LineFact, string?>)[]
                  {
                      (Dimensions.Sku, l => l.Sku), (Dimensions.Brand, l => l.Brand), (Dimensions.Category, l => l.Category), (Dimensions.Node, l => l.Node),
@@ -120,7 +122,8 @@ public static class ReportFacts
         var month = new DateOnly(day.Year, day.Month, 1);
         foreach (var (dimension, key, measures) in cells)
         {
-            yield return (new RollupCell(dimension, RollupGrain.Day, day, key, order.Channel, order.Country ?? "", order.Currency), measures);
+            if (Dimensions.DailyRollup.Contains(dimension))
+                yield return (new RollupCell(dimension, RollupGrain.Day, day, key, order.Channel, order.Country ?? "", order.Currency), measures);
             yield return (new RollupCell(dimension, RollupGrain.Month, month, key, order.Channel, order.Country ?? "", order.Currency), measures);
         }
     }
@@ -143,11 +146,15 @@ public static class ReportFacts
 /// <summary>What the reports can rank and group by.</summary>
 public static class Dimensions
 {
-    public const string Total = "total", Channel = "channel", Country = "country", Seller = "seller", Customer = "customer", Weekday = "weekday",
+    public const string Total = "total", Channel = "channel", Country = "country", Seller = "seller", Customer = "customer",
         Hour = "hour", Sku = "sku", Brand = "brand", Category = "category", Node = "node";
 
-    /// <summary>Dimensions an order belongs to as a whole (the others come from its lines).</summary>
-    public static readonly IReadOnlySet<string> OrderLevel = new HashSet<string> { Total, Channel, Country, Seller, Customer, Weekday, Hour };
+    /// <summary>
+    /// Dimensions rolled up by day as well as by month: those with few keys, whose day rows many orders share. A day of
+    /// customers or SKUs has about as many rows as orders, so their days are read from the order facts instead, and
+    /// an order writes no day row for them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> DailyRollup = new HashSet<string> { Total, Channel, Country, Seller, Hour, Brand, Category, Node };
 }
 
 public enum RollupGrain { Day = 1, Month = 2 }

@@ -1,16 +1,22 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Oms.Infrastructure.Persistence;
 using Oms.Infrastructure.Webhooks;
 
 namespace Oms.Infrastructure.Reports;
 
 /// <summary>
-/// Queues the orders whose report facts may have changed, from the events the fan-out takes: anything that happens to
-/// an order, its payments, allocations, fulfilment, shipments or returns (their events are in the order's stream). One
-/// request per order and batch; the rollup worker works out what changed (<see cref="ReportRollups"/>), so a request
-/// too many costs a read, never a count twice.
+/// Keeps the report rollups current from the events the fan-out takes: the orders that anything happened to (their
+/// payments, allocations, fulfilment, shipments and returns too: their events are in the order's stream) are folded in
+/// right there, in the fan-out's transaction (<see cref="ReportRollups"/>), so the rollups follow the checkout within a
+/// fan-out pass and nothing is queued. Should the fold fail (or this process not fold: <c>Reports:RollupsEnabled</c>),
+/// the orders are queued instead, for the rollup worker to fold: the fan-out and its webhooks never wait on reports.
+/// A fold too many costs a read, never a count twice.
 /// </summary>
-public sealed class ReportRequests : IOutboxFollower
+public sealed class ReportRequests(bool foldHere, ILogger<ReportRequests> log) : IOutboxFollower
 {
+    private const string Savepoint = "report_rollups";
+
     private static readonly string[] Prefixes = ["order.", "payment.", "allocation.", "fulfilment.", "shipment.", "return."];
 
     /// <summary>Set when a request was queued, so the worker in this process looks at once.</summary>
@@ -22,6 +28,22 @@ public sealed class ReportRequests : IOutboxFollower
     {
         var orders = events.Where(e => Concerns(e.Type)).Select(e => e.OrderingKey).Distinct().ToArray();
         if (orders.Length == 0) return;
+        if (foldHere && db.Database.CurrentTransaction is { SupportsSavepoints: true } tx)
+        {
+            await tx.CreateSavepointAsync(Savepoint, ct);
+            try
+            {
+                await ReportRollups.FoldAsync(db, orders, ct);
+                await tx.ReleaseSavepointAsync(Savepoint, ct);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                await tx.RollbackToSavepointAsync(Savepoint, ct);
+                db.ChangeTracker.Clear();
+                log.LogWarning(e, "Could not fold {Count} orders into the report rollups with their events; queued for the rollup worker", orders.Length);
+            }
+        }
         await QueueAsync(db, orders, now, ct);
         Queued?.Invoke();
     }

@@ -2242,8 +2242,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("OrderId", "Part")
                         .HasName("pk_report_lines");
 
-                    b.HasIndex("Day", "Node")
-                        .HasDatabaseName("ix_report_lines_day_node");
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_report_lines_day");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Day"), "brin");
 
                     b.ToTable("report_lines", (string)null);
                 });
@@ -2323,8 +2325,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_report_orders_day");
 
-                    b.HasIndex("Currency", "Gross")
-                        .HasDatabaseName("ix_report_orders_currency_gross");
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Day"), "brin");
+
+                    b.HasIndex("Gross")
+                        .HasDatabaseName("ix_report_orders_gross");
 
                     b.ToTable("report_orders", (string)null);
                 });

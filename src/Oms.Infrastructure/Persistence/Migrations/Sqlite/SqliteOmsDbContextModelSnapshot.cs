@@ -2251,8 +2251,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("OrderId", "Part")
                         .HasName("pk_report_lines");
 
-                    b.HasIndex("Day", "Node")
-                        .HasDatabaseName("ix_report_lines_day_node");
+                    b.HasIndex("Day")
+                        .HasDatabaseName("ix_report_lines_day")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin");
 
                     b.ToTable("report_lines", (string)null);
                 });
@@ -2330,10 +2331,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasName("pk_report_orders");
 
                     b.HasIndex("Day")
-                        .HasDatabaseName("ix_report_orders_day");
+                        .HasDatabaseName("ix_report_orders_day")
+                        .HasAnnotation("Npgsql:IndexMethod", "brin");
 
-                    b.HasIndex("Currency", "Gross")
-                        .HasDatabaseName("ix_report_orders_currency_gross");
+                    b.HasIndex("Gross")
+                        .HasDatabaseName("ix_report_orders_gross");
 
                     b.ToTable("report_orders", (string)null);
                 });
