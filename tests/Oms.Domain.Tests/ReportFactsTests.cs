@@ -68,14 +68,17 @@ public sealed class ReportFactsTests
         Assert.Equal(1, day[(Dimensions.Hour, "13")].Orders);
         Assert.Equal(1, day[(Dimensions.Seller, "alice")].Orders);
         Assert.Equal(1, month[(Dimensions.Customer, "00000000-0000-0000-0000-0000000000c1")].Orders);
-        Assert.Equal(2, month[(Dimensions.Sku, "A")].Units);
+        Assert.Equal(2, day[(Dimensions.Sku, "A")].Units);
         Assert.Equal(1, day[(Dimensions.Category, "Bags")].Orders);
         Assert.False(day.ContainsKey((Dimensions.Brand, ""))); // B has no brand
         Assert.Equal(["WH1"], day.Keys.Where(k => k.Dimension == Dimensions.Node).Select(k => k.Key));
         Assert.All(cells.Where(c => c.Cell.Grain == RollupGrain.Month), c => Assert.Equal(new DateOnly(2026, 3, 1), c.Cell.Period));
-        // Customers and SKUs have month rows only (their days are read from the order facts); the rest have both.
-        Assert.DoesNotContain(day.Keys, k => k.Dimension is Dimensions.Customer or Dimensions.Sku);
-        Assert.Equal(month.Keys.Where(k => k.Dimension is not (Dimensions.Customer or Dimensions.Sku)).Order(), day.Keys.Order());
+        // Customers have month rows only (their days are read from the order facts); the rest have both.
+        Assert.DoesNotContain(day.Keys, k => k.Dimension is Dimensions.Customer);
+        Assert.Equal(month.Keys.Where(k => k.Dimension is not Dimensions.Customer).Order(), day.Keys.Order());
+        // Customers and SKUs are not split by channel and country; the others are.
+        Assert.All(cells.Where(c => c.Cell.Dimension is Dimensions.Customer or Dimensions.Sku), c => Assert.Equal(("", ""), (c.Cell.Channel, c.Cell.Country)));
+        Assert.All(cells.Where(c => c.Cell.Dimension is Dimensions.Total), c => Assert.Equal(("web", "DE"), (c.Cell.Channel, c.Cell.Country)));
     }
 
     [Fact]

@@ -155,7 +155,17 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         if (s.FiltersLines && keyFilter is null)
             parts.Add(await FactsAsync(sql, s, dimension, lines: true, Days(s.From, s.To).ToList(), rates, currencies, ct));
         else if (dimension == ReportDimension.Orders)
-            parts.Add(await FactsAsync(sql, s, dimension, lines: false, Days(s.From, s.To).ToList(), rates, currencies, ct));
+        {
+            // The first orders of each currency by the ranking's measure, straight from the facts (the largest first by index).
+            // Converted, by the converted amounts (the output's names); else by the stored column, which the index orders.
+            var by = rates is null ? RankColumn(rankBy) : RankColumn(rankBy)[2..];
+            foreach (var currency in rates is null ? (await CurrenciesAsync(s, ct)).Select(c => (string?)c).ToList() : [null])
+                parts.Add($"SELECT * FROM ({await FactsAsync(sql, s, dimension, lines: false, Days(s.From, s.To).ToList(), rates, currencies, ct, only: currency)} " +
+                          $"ORDER BY {by} DESC, {(rates is null ? "r.gross" : "gross")} DESC, {sql.Ordinal(sql.IdText("r.order_id"))} LIMIT {sql.Add(take == int.MaxValue ? 1_000_000 : take)}) o{parts.Count}");
+        }
+        else if (dimension is ReportDimension.Products or ReportDimension.Customers && (s.Channel is not null || s.Country is not null))
+            // Customers' and SKUs' rollups are not split by channel and country: filtered on those, the facts of the period.
+            parts.Add(await FactsAsync(sql, s, dimension, lines: dimension == ReportDimension.Products, Days(s.From, s.To).ToList(), rates, currencies, ct));
         else
         {
             var rollupDimension = dimension is { } d ? RollupDimension(d) : Dimensions.Total;
@@ -206,6 +216,12 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
                      $"WHERE t.rn <= {sql.Add(take)} ORDER BY t.cur, t.rn";
         return await db.Database.SqlQueryRaw<Row>(ranked, [.. sql.Parameters]).ToListAsync(ct);
     }
+
+    /// <summary>The order facts' column a ranking sorts by (orders: each order is one, so by gross).</summary>
+    private static string RankColumn(ReportRank rankBy) => rankBy switch
+    {
+        ReportRank.NetRevenue => "r.net", ReportRank.Units => "r.units", _ => "r.gross",
+    };
 
     private static IEnumerable<DateOnly> Days(DateOnly first, DateOnly last)
     {
@@ -287,7 +303,7 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
     /// (or node parts) fall in it.
     /// </summary>
     private async Task<string> FactsAsync(Sql sql, Scope s, ReportDimension? dimension, bool lines, List<DateOnly> days, Rates? rates, List<string> currencies,
-        CancellationToken ct, List<(DateOnly Day, string? Currency, decimal Rate)>? slices = null)
+        CancellationToken ct, List<(DateOnly Day, string? Currency, decimal Rate)>? slices = null, string? only = null)
     {
         lines |= s.FiltersLines;
         var key = dimension switch
@@ -333,6 +349,7 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         if (s.Brand is not null) b.Append($" AND r.brand = {sql.Add(s.Brand)}");
         if (s.Category is not null) b.Append($" AND r.category = {sql.Add(s.Category)}");
         AppendOrderFilters(sql, b, s);
+        if (only is not null) b.Append($" AND r.currency = {sql.Add(only)}");
         if (lines) b.Append($" GROUP BY r.order_id, {key}, r.currency").Append(converted ? ", s.rate" : "");
         return b.ToString();
     }

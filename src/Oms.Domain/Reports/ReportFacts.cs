@@ -122,9 +122,11 @@ public static class ReportFacts
         var month = new DateOnly(day.Year, day.Month, 1);
         foreach (var (dimension, key, measures) in cells)
         {
+            // Keys by the thousand (customers, SKUs) are not split by channel and country: that would multiply their rows.
+            var (cellChannel, cellCountry) = Dimensions.ManyKeys.Contains(dimension) ? ("", "") : (order.Channel, order.Country ?? "");
             if (Dimensions.DailyRollup.Contains(dimension))
-                yield return (new RollupCell(dimension, RollupGrain.Day, day, key, order.Channel, order.Country ?? "", order.Currency), measures);
-            yield return (new RollupCell(dimension, RollupGrain.Month, month, key, order.Channel, order.Country ?? "", order.Currency), measures);
+                yield return (new RollupCell(dimension, RollupGrain.Day, day, key, cellChannel, cellCountry, order.Currency), measures);
+            yield return (new RollupCell(dimension, RollupGrain.Month, month, key, cellChannel, cellCountry, order.Currency), measures);
         }
     }
 
@@ -150,11 +152,16 @@ public static class Dimensions
         Hour = "hour", Sku = "sku", Brand = "brand", Category = "category", Node = "node";
 
     /// <summary>
-    /// Dimensions rolled up by day as well as by month: those with few keys, whose day rows many orders share. A day of
-    /// customers or SKUs has about as many rows as orders, so their days are read from the order facts instead, and
-    /// an order writes no day row for them.
+    /// Dimensions rolled up by day as well as by month: all but customers, whose day has about as many rows as orders
+    /// (their days are read from the order facts instead, and an order writes no day row for them).
     /// </summary>
-    public static readonly IReadOnlySet<string> DailyRollup = new HashSet<string> { Total, Channel, Country, Seller, Hour, Brand, Category, Node };
+    public static readonly IReadOnlySet<string> DailyRollup = new HashSet<string> { Total, Channel, Country, Seller, Hour, Sku, Brand, Category, Node };
+
+    /// <summary>
+    /// Dimensions with keys by the thousand: their rows are per key and currency only, not split by channel and
+    /// country as the others' are (a filter on those reads the facts).
+    /// </summary>
+    public static readonly IReadOnlySet<string> ManyKeys = new HashSet<string> { Customer, Sku };
 }
 
 public enum RollupGrain { Day = 1, Month = 2 }
