@@ -179,17 +179,18 @@ public static class ReportRollups
                 o.Seller, o.CustomerId, o.Total, o.Status,
             }).ToListAsync(ct);
         if (orders.Count == 0) return [];
+        // Collections projected per order, not flattened: SQLite cannot run the lateral join a flattened owned collection needs.
         var lines = (await db.Orders.AsNoTracking().Where(o => orderIds.Contains(o.Id) && o.ReplacementForReturnId == null)
-                .SelectMany(o => o.Lines.Select(l => new { o.Id, LineId = l.Id, l.Sku, l.Quantity, l.Total })).ToListAsync(ct))
-            .GroupBy(l => l.Id).ToDictionary(g => g.Key, g => g.ToList());
+                .Select(o => new { o.Id, Lines = o.Lines.Select(l => new { LineId = l.Id, l.Sku, l.Quantity, l.Total }).ToList() }).ToListAsync(ct))
+            .ToDictionary(o => o.Id, o => o.Lines);
         var refunded = await db.Payments.AsNoTracking().Where(p => orderIds.Contains(p.OrderId) && p.Refunded > 0)
             .GroupBy(p => p.OrderId).Select(g => new { g.Key, Refunded = g.Sum(p => p.Refunded) }).ToDictionaryAsync(g => g.Key.Value, g => g.Refunded, ct);
         var nodes = Nodes((await db.Allocations.AsNoTracking().Where(a => orderIds.Contains(a.OrderId) && Holding.Contains(a.Status))
                 .Select(a => new { a.NodeCode, a.CreatedAt, a.Lines }).ToListAsync(ct))
             .SelectMany(a => a.Lines.Select(l => (l.OrderLineId, a.NodeCode, l.Quantity, a.CreatedAt))));
-        var returned = await db.Returns.AsNoTracking().Where(r => orderIds.Contains(r.OrderId) && Received.Contains(r.Status))
-            .SelectMany(r => r.Lines.Select(l => new { l.OrderLineId, l.Quantity }))
-            .GroupBy(l => l.OrderLineId).Select(g => new { g.Key, Quantity = g.Sum(l => l.Quantity) }).ToDictionaryAsync(g => g.Key, g => g.Quantity, ct);
+        var returned = (await db.Returns.AsNoTracking().Where(r => orderIds.Contains(r.OrderId) && Received.Contains(r.Status))
+                .Select(r => r.Lines.Select(l => new { l.OrderLineId, l.Quantity }).ToList()).ToListAsync(ct))
+            .SelectMany(r => r).GroupBy(l => l.OrderLineId).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity));
         var skus = lines.Values.SelectMany(l => l.Select(x => x.Sku)).Distinct().ToList();
         var products = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku))
             .Select(p => new { p.Sku, p.Brand, p.Category }).ToDictionaryAsync(p => p.Sku, p => (p.Brand, p.Category), ct);
