@@ -205,9 +205,8 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         }
         if (parts.Count == 0) return [];
 
-        var amount = (string column) => $"SUM(u.{column})";
         var grouped = $"SELECT u.k, u.cur, CAST(SUM(u.orders) AS bigint) AS orders, CAST(SUM(u.units) AS bigint) AS units, CAST(SUM(u.returned) AS bigint) AS returned, " +
-                      $"CAST(SUM(u.cancelled) AS bigint) AS cancelled, {amount("gross")} AS gross, {amount("net")} AS net, {amount("refunded")} AS refunded " +
+                      $"CAST(SUM(u.cancelled) AS bigint) AS cancelled, SUM(u.gross) AS gross, SUM(u.net) AS net, SUM(u.refunded) AS refunded " +
                       $"FROM ({string.Join(" UNION ALL ", parts)}) u GROUP BY u.k, u.cur HAVING SUM(u.orders) <> 0";
         if (take == int.MaxValue) return await db.Database.SqlQueryRaw<Row>(grouped, [.. sql.Parameters]).ToListAsync(ct);
         var rank = rankBy switch { ReportRank.Revenue => "gross", ReportRank.NetRevenue => "net", ReportRank.Units => "units", _ => "orders" };
