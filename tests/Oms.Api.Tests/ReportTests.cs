@@ -381,6 +381,91 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Projections_follow_a_weekly_pattern_and_set_it_against_stock_reservations_and_purchase_orders()
+    {
+        var start = new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.Zero); // a Monday
+        var clock = new FakeTimeProvider(start);
+        await using var app = new ApiFactory(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N")) { Clock = clock };
+        var shop = new Shop(app, clock);
+        var s = shop.S;
+        var north = await s.NodeAsync("NORTH", 53.55, 9.99, "DE");
+        var gadget = await shop.ProductAsync("gadget", 1000, "EUR", "Acme", "Gadgets", (north, 300));
+        var slow = await shop.ProductAsync("slow", 1000, "EUR", "Acme", "Gadgets", (north, 50));
+        // Four weeks of a gadget's week: Monday 2 … Saturday 9, Sunday 1; the slow one sells on three days of the last week.
+        int[] week = [2, 3, 4, 5, 6, 9, 1];
+        for (var d = 0; d < 28; d++)
+        {
+            await shop.PlaceAsync(start.AddDays(d), "web", "DE", "EUR", null, "ann", true, (gadget, week[d % 7]));
+            if (d is 21 or 23 or 25) await shop.PlaceAsync(start.AddDays(d).AddHours(1), "web", "DE", "EUR", null, "ben", true, (slow, 1));
+        }
+        var supplier = "SUP-" + s.Tag;
+        await OkAsync(await s.Admin.PostAsJsonAsync("/api/v1/suppliers", new { code = supplier, name = "Acme", leadTimeDays = 5 }), HttpStatusCode.Created);
+        await OkAsync(await s.Admin.PutAsJsonAsync($"/api/v1/inventory/{gadget}/nodes/{north}", new { safetyStock = 10, reorderPoint = 20, reorderQuantity = 40, supplierCode = supplier }));
+        var po = await OkAsync(await s.Admin.PostAsJsonAsync("/api/v1/purchase-orders",
+            new { supplierCode = supplier, nodeCode = north, lines = new[] { new { sku = gadget, quantity = 50 } } }), HttpStatusCode.Created);
+        await OkAsync(await s.Admin.PostAsync($"/api/v1/purchase-orders/{po.GetProperty("id").GetString()}/submit", null));
+        var poDay = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        clock.SetUtcNow(start.AddDays(28)); // the Monday after
+        var today = new DateOnly(2026, 6, 1);
+        await shop.CurrentAsync();
+
+        var answer = await shop.GetAsync($"/api/v1/reports/projections?sku={gadget}");
+        Assert.Equal(today, DateOnly.Parse(answer.GetProperty("firstDay").GetString()!, CultureInfo.InvariantCulture));
+        var p = answer.GetProperty("projections").EnumerateArray().Single();
+        Assert.Equal("holt_winters_weekly", p.GetProperty("method").GetString());
+        var history = p.GetProperty("history").EnumerateArray().Select(h => (Day: DateOnly.Parse(h.GetProperty("date").GetString()!, CultureInfo.InvariantCulture), Units: h.GetProperty("units").GetDecimal())).ToList();
+        Assert.Equal(Enumerable.Range(0, 28).Select(d => (new DateOnly(2026, 5, 4).AddDays(d), (decimal)week[d % 7])), history);
+        var forecast = p.GetProperty("forecast").EnumerateArray().Select(f => (double)f.GetProperty("units").GetDecimal()).ToArray();
+        Assert.Equal(90, forecast.Length);
+        for (var i = 0; i < 28; i++) Assert.InRange(forecast[i], week[i % 7] - 0.5, week[i % 7] + 0.5); // today is a Monday
+        Assert.InRange(p.GetProperty("next7Days").GetDecimal(), 30 - 1.5m, 30 + 1.5m);
+        Assert.Equal(forecast.Take(30).Sum(), (double)p.GetProperty("next30Days").GetDecimal(), 0.2);
+
+        // Stock: 300 on hand, the 120 sold reserved (nothing shipped), 50 on the submitted purchase order due after the lead time.
+        var sold = Enumerable.Range(0, 28).Sum(d => week[d % 7]);
+        Assert.Equal((300, sold, 50, 10, 20, 5), (p.GetProperty("onHand").GetInt32(), p.GetProperty("reserved").GetInt32(), p.GetProperty("onOrder").GetInt32(),
+            p.GetProperty("safetyStock").GetInt32(), p.GetProperty("reorderPoint").GetInt32(), p.GetProperty("leadTimeDays").GetInt32()));
+        double left = 300 - sold;
+        var arrives = poDay.AddDays(5) < today ? today : poDay.AddDays(5);
+        DateOnly? stockOut = null;
+        for (var i = 0; i < 90 && stockOut is null; i++)
+        {
+            if (today.AddDays(i) == arrives) left += 50;
+            left -= forecast[i];
+            if (left < 0) stockOut = today.AddDays(i);
+        }
+        Assert.NotNull(stockOut);
+        Assert.Equal(stockOut, DateOnly.Parse(p.GetProperty("stockOutDate").GetString()!, CultureInfo.InvariantCulture));
+        Assert.Equal((int)Math.Ceiling(forecast.Take(5).Sum() - 1e-9) + 10, p.GetProperty("suggestedReorderPoint").GetInt32());
+        Assert.Equal(Math.Max(0, (int)Math.Ceiling(forecast.Take(35).Sum() + 10 - (300 - sold + 50) - 1e-9)), p.GetProperty("suggestedReorderQuantity").GetInt32());
+        Assert.Equal((300 - sold) / forecast.Average(), (double)p.GetProperty("daysOfCover").GetDecimal(), 0.2);
+
+        // Without a SKU: the SKUs that sold most, first; a short history is averaged from the first sale on.
+        var list = (await shop.GetAsync("/api/v1/reports/projections?limit=5")).GetProperty("projections").EnumerateArray().ToList();
+        Assert.Equal([gadget, slow], list.Select(x => x.GetProperty("sku").GetString()));
+        Assert.Equal("daily_average", list[1].GetProperty("method").GetString());
+        Assert.Equal(7, list[1].GetProperty("history").GetArrayLength());
+        Assert.Equal(Math.Round(3m / 7 * 7, 1), list[1].GetProperty("next7Days").GetDecimal());
+        // At the node: the same sales (everything ships from the north), the node's stock.
+        var atNode = (await shop.GetAsync($"/api/v1/reports/projections?sku={gadget}&node={north}")).GetProperty("projections")[0];
+        Assert.Equal(north, atNode.GetProperty("node").GetString());
+        Assert.Equal(p.GetProperty("next30Days").GetDecimal(), atNode.GetProperty("next30Days").GetDecimal());
+        Assert.Equal(p.GetProperty("stockOutDate").GetString(), atNode.GetProperty("stockOutDate").GetString());
+        // GraphQL answers the same; CSV has a row per SKU.
+        var graph = await s.GraphQLDataAsync("query($sku: String) { reports { projections(sku: $sku) { projections { sku next30Days stockOutDate suggestedReorderQuantity } } } }", new { sku = gadget });
+        var g = graph.GetProperty("reports").GetProperty("projections").GetProperty("projections")[0];
+        Assert.Equal(p.GetProperty("next30Days").GetDecimal(), g.GetProperty("next30Days").GetDecimal());
+        Assert.Equal(p.GetProperty("stockOutDate").GetString(), g.GetProperty("stockOutDate").GetString());
+        Assert.Equal(p.GetProperty("suggestedReorderQuantity").GetInt32(), g.GetProperty("suggestedReorderQuantity").GetInt32());
+        var csv = new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports/projections?limit=5");
+        csv.Headers.Accept.ParseAdd("text/csv");
+        var rows = (await (await s.Admin.SendAsync(csv)).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith("sku,label,node,method,next_7_days", rows[0]);
+        Assert.StartsWith($"{gadget},", rows[1]);
+    }
+
+    [Fact]
     public async Task Bad_report_requests_are_refused_naming_the_parameter()
     {
         var s = await Scenario.StartAsync();
@@ -396,6 +481,9 @@ public sealed class ReportTests
                      ("/api/v1/reports/kpis?country=Germany", "country"),
                      ("/api/v1/reports/kpis?currency=EURO", "currency"),
                      ("/api/v1/reports/kpis?reportingCurrency=XYZ", "reportingCurrency"),
+                     ("/api/v1/reports/projections?limit=51", "limit"),
+                     ("/api/v1/reports/projections?sku=NO-SUCH-SKU-X", "sku"),
+                     ("/api/v1/reports/projections?node=NO-SUCH-NODE-X", "node"),
                  })
         {
             var response = await s.Admin.GetAsync(url);

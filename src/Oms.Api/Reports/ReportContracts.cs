@@ -20,6 +20,10 @@ public sealed class ReportOptions
     public Dictionary<string, decimal> ExchangeRates { get; set; } = [];
     /// <summary>The longest period a report covers, in days.</summary>
     public int MaxDays { get; set; } = 1830;
+    /// <summary>Days of sales history projections learn from (26 weeks).</summary>
+    public int ProjectionHistoryDays { get; set; } = 182;
+    /// <summary>Days a suggested reorder covers after the supplier's lead time.</summary>
+    public int ReorderCoverDays { get; set; } = 30;
 }
 
 /// <summary>What a top list ranks.</summary>
@@ -172,4 +176,63 @@ public sealed record SetExchangeRatesRequest
 {
     [Required, MinLength(1), MaxLength(500)]
     public required IReadOnlyList<SetExchangeRateRequest> Rates { get; init; }
+}
+
+/// <summary>Expected sales and what they mean for stock, per SKU (across nodes, or at one node).</summary>
+public sealed record ProjectionsDto
+{
+    /// <summary>First day (UTC) of the sales history the projections learn from.</summary>
+    public required DateOnly HistoryFrom { get; init; }
+    /// <summary>Last day of the history (yesterday: today is still selling).</summary>
+    public required DateOnly HistoryTo { get; init; }
+    /// <summary>First projected day (today).</summary>
+    public required DateOnly FirstDay { get; init; }
+    /// <summary>Days a suggested reorder covers after its lead time (Reports:ReorderCoverDays).</summary>
+    public required int CoverDays { get; init; }
+    public required IReadOnlyList<ProjectionDto> Projections { get; init; }
+}
+
+/// <summary>One SKU's expected sales, projected stock-out and suggested reorder.</summary>
+public sealed record ProjectionDto
+{
+    public required string Sku { get; init; }
+    /// <summary>The product's name.</summary>
+    public required string? Label { get; init; }
+    /// <summary>The node (its code) the projection is for; null for all nodes together.</summary>
+    public required string? Node { get; init; }
+    /// <summary>holt_winters_weekly (two weeks of history or more), daily_average (less) or none (no sales in the history).</summary>
+    public required string Method { get; init; }
+    /// <summary>Units expected over the next 7 days (one decimal).</summary>
+    public required decimal Next7Days { get; init; }
+    /// <summary>Units expected over the next 30 days (one decimal).</summary>
+    public required decimal Next30Days { get; init; }
+    /// <summary>Units expected over the next 90 days (one decimal).</summary>
+    public required decimal Next90Days { get; init; }
+    /// <summary>Units ordered each day of the history (from the SKU's first sale in it on).</summary>
+    public required IReadOnlyList<DailyUnitsDto> History { get; init; }
+    /// <summary>Units expected each of the next 90 days (two decimals).</summary>
+    public required IReadOnlyList<DailyUnitsDto> Forecast { get; init; }
+    public required int OnHand { get; init; }
+    public required int Reserved { get; init; }
+    /// <summary>Units on submitted purchase orders not yet received.</summary>
+    public required int OnOrder { get; init; }
+    public required int SafetyStock { get; init; }
+    /// <summary>The reorder point set now (the sum over nodes for all nodes); null when none is set.</summary>
+    public required int? ReorderPoint { get; init; }
+    /// <summary>The longest lead time of the suppliers the stock reorders from (0 without one).</summary>
+    public required int LeadTimeDays { get; init; }
+    /// <summary>The first day the units on hand less reserved, plus purchase orders as they arrive, fall short of expected sales; null when they last the 90 days.</summary>
+    public required DateOnly? StockOutDate { get; init; }
+    /// <summary>On hand less reserved over the expected daily sales (one decimal); null when nothing is expected to sell.</summary>
+    public required decimal? DaysOfCover { get; init; }
+    /// <summary>Expected sales over the lead time plus safety stock, rounded up.</summary>
+    public required int SuggestedReorderPoint { get; init; }
+    /// <summary>What to order now to cover the lead time and the cover days above safety stock (0 when the stock and purchase orders do).</summary>
+    public required int SuggestedReorderQuantity { get; init; }
+}
+
+public sealed record DailyUnitsDto
+{
+    public required DateOnly Date { get; init; }
+    public required decimal Units { get; init; }
 }

@@ -32,6 +32,16 @@ public static class ReportEndpoints
             .WithSummary("Orders, revenue gross and net, refunds, cancellations, average order value and return rate of a period")
             .WithDescription("Per currency, or converted with reportingCurrency. `Accept: text/csv` answers CSV.")
             .Produces<KpisDto>().WithMetadata(new CsvExport()).ProducesProblem(400).ProducesProblem(422);
+        reports.MapGet("/projections", async (ProjectionQueries q, HttpContext http, CancellationToken ct, string? sku = null, string? node = null, int? limit = null) =>
+            {
+                var projections = await q.ProjectAsync(sku, node, limit, ct);
+                return Csv.Wanted(http) ? Csv.Of("projections", ReportCsv.Projections(projections)) : Results.Ok(projections);
+            })
+            .RequireScope(Scopes.ReportsRead).WithName("getProjections")
+            .WithSummary("Expected sales per SKU for the next 7, 30 and 90 days, the projected stock-out day and a suggested reorder")
+            .WithDescription("One SKU (`sku`), or the `limit` SKUs that sold most units lately; across nodes, or at one `node`. Learns from the last 26 weeks by " +
+                "Holt-Winters with a weekly season (docs/reports.md#projections). `Accept: text/csv` answers CSV (one row per SKU, no daily series).")
+            .Produces<ProjectionsDto>().WithMetadata(new CsvExport()).ProducesProblem(400);
 
         var rates = api.MapGroup("/exchange-rates").WithTags("Reports");
         rates.MapGet("/", async (ExchangeRateQueries q, CancellationToken ct, [FromQuery(Name = "base")] string? baseCurrency = null, string? quote = null,
@@ -61,6 +71,15 @@ internal static class ReportCsv
             {
                 r.Currency, e.Rank, e.Key, e.Label, e.Orders, e.Units, e.ReturnedUnits, e.CancelledOrders, Csv.AmountOf(e.Gross), Csv.AmountOf(e.Net), Csv.AmountOf(e.Refunded),
             })));
+
+    public static (string[], IEnumerable<object?[]>) Projections(ProjectionsDto p) =>
+        (["sku", "label", "node", "method", "next_7_days", "next_30_days", "next_90_days", "on_hand", "reserved", "on_order", "safety_stock", "reorder_point",
+                "lead_time_days", "stock_out_date", "days_of_cover", "suggested_reorder_point", "suggested_reorder_quantity"],
+            p.Projections.Select(x => new object?[]
+            {
+                x.Sku, x.Label, x.Node, x.Method, x.Next7Days, x.Next30Days, x.Next90Days, x.OnHand, x.Reserved, x.OnOrder, x.SafetyStock, x.ReorderPoint,
+                x.LeadTimeDays, x.StockOutDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), x.DaysOfCover, x.SuggestedReorderPoint, x.SuggestedReorderQuantity,
+            }));
 
     public static (string[], IEnumerable<object?[]>) Kpis(KpisDto kpis) =>
         (["currency", "orders", "cancelled_orders", "units", "returned_units", "gross", "net", "refunded", "average_order_value", "cancellation_rate", "return_rate"],

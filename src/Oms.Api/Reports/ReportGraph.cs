@@ -70,6 +70,13 @@ public sealed class ReportsType : ObjectGraphType<object>
             .Description("The headline figures of a period (REST: GET /reports/kpis).")
             .Period()
             .ResolveAsync(async ctx => await ReportGraph.Queries(ctx).KpisAsync(ReportGraph.QueryOf(ctx), ctx.CancellationToken));
+        Field<NonNullGraphType<ProjectionsType>, ProjectionsDto>("projections")
+            .Description("Expected sales per SKU for the next 7, 30 and 90 days, projected stock-out and suggested reorder (REST: GET /reports/projections).")
+            .Argument<StringGraphType>("sku", "One SKU; without it the SKUs that sold most units lately.")
+            .Argument<StringGraphType>("node", "A node's code: that node's sales and stock; without it all nodes together.")
+            .Argument<IntGraphType>("limit", $"1-{ProjectionQueries.MaxLimit}, default 10 (without sku).")
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<ProjectionQueries>().ProjectAsync(ctx.GetArgument<string?>("sku"),
+                ctx.GetArgument<string?>("node"), ctx.GetArgument<int?>("limit"), ctx.CancellationToken));
     }
 }
 
@@ -101,6 +108,21 @@ public sealed class KpisType : ContractGraphType<KpisDto>
 public sealed class KpiFiguresType : ContractGraphType<KpiFiguresDto>
 {
     public KpiFiguresType() => Name = "KpiFigures";
+}
+
+public sealed class ProjectionsType : ContractGraphType<ProjectionsDto>
+{
+    public ProjectionsType() => Name = "Projections";
+}
+
+public sealed class ProjectionType : ContractGraphType<ProjectionDto>
+{
+    public ProjectionType() => Name = "Projection";
+}
+
+public sealed class DailyUnitsType : ContractGraphType<DailyUnitsDto>
+{
+    public DailyUnitsType() => Name = "DailyUnits";
 }
 
 public sealed class ExchangeRateType : ContractGraphType<ExchangeRateDto>

@@ -38,6 +38,8 @@ internal sealed class ReportLineConfiguration : IEntityTypeConfiguration<ReportL
         b.Property(r => r.Node).HasMaxLength(50);
         // Days' lines (the days around whole months, and any period filtered by a line's node, brand or category).
         b.HasIndex(r => r.Day).HasMethod("brin");
+        // A SKU's days at one node (projections per node).
+        b.HasIndex(r => new { r.Sku, r.Day });
     }
 }
 

@@ -2247,6 +2247,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Day"), "brin");
 
+                    b.HasIndex("Sku", "Day")
+                        .HasDatabaseName("ix_report_lines_sku_day");
+
                     b.ToTable("report_lines", (string)null);
                 });
 

@@ -2255,6 +2255,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_report_lines_day")
                         .HasAnnotation("Npgsql:IndexMethod", "brin");
 
+                    b.HasIndex("Sku", "Day")
+                        .HasDatabaseName("ix_report_lines_sku_day");
+
                     b.ToTable("report_lines", (string)null);
                 });
 
