@@ -210,6 +210,7 @@ v1.MapCustomerEndpoints();
 v1.MapDocumentEndpoints();
 v1.MapReportEndpoints();
 app.MapGraphQL();
+app.MapDashboard();
 
 await StartupTasks.PrepareAsync(app);
 await app.RunAsync();

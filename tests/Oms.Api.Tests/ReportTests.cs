@@ -279,6 +279,8 @@ public sealed class ReportTests
             ($"node={south}", _ => true, (o, l) => o.NodeOf.GetValueOrDefault(l.Sku) == south),
             ("brand=Acme", _ => true, (o, l) => brandOf[l.Sku] == "Acme"),
             ("category=Shoes&channel=web", o => o.Channel == "web", (o, l) => categoryOf[l.Sku] == "Shoes"),
+            ($"customer={split.CustomerId}", o => o.CustomerId == split.CustomerId, null),
+            ($"customer={pounds.CustomerId}&brand=Acme", o => o.CustomerId == pounds.CustomerId, (o, l) => brandOf[l.Sku] == "Acme"),
         };
         foreach (var (query, orderFilter, lineFilter) in filters)
             foreach (var (dimension, orderKey, lineKey) in lists.Where(l => l.Dimension is "products" or "customers" or "channels" or "nodes" or "weekdays" or "brands"))
@@ -286,6 +288,11 @@ public sealed class ReportTests
                 var expected = Ranked(Contributions(all.Where(orderFilter), orderKey, lineKey, lineFilter), Revenue);
                 Same(expected, await shop.GetAsync($"/api/v1/reports/top/{dimension}?{period}&{query}"), $"{dimension} where {query}");
             }
+        // A customer's history: their orders, and their KPIs.
+        var anns = all.Where(o => o.CustomerId == split.CustomerId).ToList();
+        Same(Ranked(Contributions(anns, o => o.Id, null), Revenue), await shop.GetAsync($"/api/v1/reports/top/orders?{period}&customer={split.CustomerId}"), "a customer's orders");
+        var annKpis = (await shop.GetAsync($"/api/v1/reports/kpis?{period}&customer={split.CustomerId}")).GetProperty("figures").EnumerateArray().Single();
+        Assert.Equal((anns.Count, anns.Sum(o => o.Net)), (annKpis.GetProperty("orders").GetInt32(), annKpis.GetProperty("net").GetProperty("amount").GetInt64()));
 
         // Other periods: days around whole months, one day, and a period with no whole month.
         foreach (var (from, to) in new[] { ("2026-02-15", "2026-05-10"), ("2026-03-03", "2026-03-03"), ("2026-03-02", "2026-04-15"), ("2024-12-08", "2026-12-07") })
@@ -482,6 +489,7 @@ public sealed class ReportTests
                      ("/api/v1/reports/kpis?currency=EURO", "currency"),
                      ("/api/v1/reports/kpis?reportingCurrency=XYZ", "reportingCurrency"),
                      ("/api/v1/reports/projections?limit=51", "limit"),
+                     ("/api/v1/reports/kpis?customer=ann", "customer"),
                      ("/api/v1/reports/projections?sku=NO-SUCH-SKU-X", "sku"),
                      ("/api/v1/reports/projections?node=NO-SUCH-NODE-X", "node"),
                  })

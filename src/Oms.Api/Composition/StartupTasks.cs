@@ -94,6 +94,7 @@ public static class StartupTasks
             $"  Swagger UI:   {baseUrl}/swagger",
             $"  OpenAPI:      {baseUrl}{OpenApiSetup.DocumentPath}",
             $"  GraphQL IDE:  {baseUrl}{GraphQLEndpoint.Path}",
+            $"  Dashboard:    {baseUrl}{Oms.Api.Reports.DashboardPage.Path}",
         };
         if (devKey is not null)
         {

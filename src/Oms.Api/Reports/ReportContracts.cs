@@ -51,6 +51,8 @@ public sealed record ReportQuery
     public string? Category { get; init; }
     /// <summary>Only orders in this ISO 4217 currency.</summary>
     public string? Currency { get; init; }
+    /// <summary>Only this customer's orders (their id): a customer's history.</summary>
+    public string? Customer { get; init; }
     /// <summary>Convert every amount into this ISO 4217 currency at each day's rate (GET /api/v1/exchange-rates); without it amounts stay per currency.</summary>
     public string? ReportingCurrency { get; init; }
 }
@@ -66,6 +68,7 @@ public sealed record ReportScopeDto
     public required string? Brand { get; init; }
     public required string? Category { get; init; }
     public required string? Currency { get; init; }
+    public required string? Customer { get; init; }
     /// <summary>The currency every amount was converted to, or null when amounts are per currency (one ranking or row per currency).</summary>
     public required string? ReportingCurrency { get; init; }
     /// <summary>Changes to orders (and to their payments, shipments and returns) not yet counted: the rollups follow within about a second; 0 when the report is current.</summary>

@@ -40,6 +40,7 @@ public static class ReportGraph
         .Argument<DateOnlyGraphType>("to", "Last day (UTC), included; defaults to today.")
         .Argument<StringGraphType>("channel").Argument<StringGraphType>("country").Argument<StringGraphType>("node")
         .Argument<StringGraphType>("brand").Argument<StringGraphType>("category").Argument<StringGraphType>("currency")
+        .Argument<StringGraphType>("customer", "Only this customer's orders (their id).")
         .Argument<StringGraphType>("reportingCurrency", "Convert every amount into this currency at each day's rate.");
 
     internal static ReportQuery QueryOf(IResolveFieldContext ctx) => new()
@@ -47,6 +48,7 @@ public static class ReportGraph
         From = ctx.GetArgument<DateOnly?>("from"), To = ctx.GetArgument<DateOnly?>("to"), Channel = ctx.GetArgument<string?>("channel"),
         Country = ctx.GetArgument<string?>("country"), Node = ctx.GetArgument<string?>("node"), Brand = ctx.GetArgument<string?>("brand"),
         Category = ctx.GetArgument<string?>("category"), Currency = ctx.GetArgument<string?>("currency"), ReportingCurrency = ctx.GetArgument<string?>("reportingCurrency"),
+        Customer = ctx.GetArgument<string?>("customer"),
     };
 
     internal static ReportQueries Queries(IResolveFieldContext ctx) => ctx.RequestServices!.GetRequiredService<ReportQueries>();

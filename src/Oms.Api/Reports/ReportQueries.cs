@@ -76,7 +76,7 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
     // ---- the period and filters ----
 
     internal sealed record Scope(DateOnly From, DateOnly To, string? Channel, string? Country, string? Node, string? Brand, string? Category,
-        string? Currency, string? ReportingCurrency)
+        string? Currency, string? ReportingCurrency, Guid? Customer = null)
     {
         public bool FiltersLines => Node is not null || Brand is not null || Category is not null;
     }
@@ -94,7 +94,10 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         var country = q.Country is { Length: > 0 } k
             ? k.Length == 2 && k.All(char.IsAsciiLetter) ? k.ToUpperInvariant() : throw RequestValidationException.For("country", "country is an ISO 3166-1 alpha-2 code such as NL.")
             : null;
-        return new Scope(from, to, channel, country, Blank(q.Node), Blank(q.Brand), Blank(q.Category), CurrencyOf(q.Currency, "currency"), CurrencyOf(q.ReportingCurrency, "reportingCurrency"));
+        Guid? customer = string.IsNullOrWhiteSpace(q.Customer) ? null
+            : Guid.TryParse(q.Customer.Trim(), out var id) ? id : throw RequestValidationException.For("customer", "customer is a customer's id (a UUID).");
+        return new Scope(from, to, channel, country, Blank(q.Node), Blank(q.Brand), Blank(q.Category), CurrencyOf(q.Currency, "currency"),
+            CurrencyOf(q.ReportingCurrency, "reportingCurrency"), customer);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
@@ -107,7 +110,7 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
     private async Task<ReportScopeDto> ScopeDtoAsync(Scope s, CancellationToken ct) => new()
     {
         From = s.From, To = s.To, Channel = s.Channel, Country = s.Country, Node = s.Node, Brand = s.Brand, Category = s.Category, Currency = s.Currency,
-        ReportingCurrency = s.ReportingCurrency,
+        ReportingCurrency = s.ReportingCurrency, Customer = s.Customer?.ToString(),
         PendingChanges = await db.ReportRequests.CountAsync(ct) + await db.OutboxPending.CountAsync(ct),
     };
 
@@ -154,6 +157,10 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         var parts = new List<string>();
         if (s.FiltersLines && keyFilter is null)
             parts.Add(await FactsAsync(sql, s, dimension, lines: true, Days(s.From, s.To).ToList(), rates, currencies, ct));
+        else if (s.Customer is not null && dimension != ReportDimension.Orders)
+            // One customer's history: their order (or line) facts, found by the customer's index.
+            parts.Add(await FactsAsync(sql, s, dimension, lines: dimension is ReportDimension.Products or ReportDimension.Brands or ReportDimension.Categories or ReportDimension.Nodes,
+                Days(s.From, s.To).ToList(), rates, currencies, ct));
         else if (dimension == ReportDimension.Orders)
         {
             // The first orders of each currency by the ranking's measure, straight from the facts (the largest first by index).
@@ -347,6 +354,11 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         if (s.Node is not null) b.Append($" AND r.node = {sql.Add(s.Node)}");
         if (s.Brand is not null) b.Append($" AND r.brand = {sql.Add(s.Brand)}");
         if (s.Category is not null) b.Append($" AND r.category = {sql.Add(s.Category)}");
+        if (s.Customer is { } customer)
+        {
+            var id = sql.Id(customer);
+            b.Append(lines ? $" AND r.order_id IN (SELECT c.order_id FROM report_orders c WHERE c.customer_id = {id})" : $" AND r.customer_id = {id}");
+        }
         AppendOrderFilters(sql, b, s);
         if (only is not null) b.Append($" AND r.currency = {sql.Add(only)}");
         if (lines) b.Append($" GROUP BY r.order_id, {key}, r.currency").Append(converted ? ", s.rate" : "");
@@ -476,6 +488,9 @@ public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<
         public string Ordinal(string column) => postgres ? $"{column} COLLATE \"C\"" : column;
 
         /// <summary>A Guid as the API spells it (lower case; SQLite stores EF's upper case).</summary>
+        /// <summary>A uuid parameter as the column holds it (PostgreSQL uuid; SQLite upper-case text, as EF Core writes it).</summary>
+        public string Id(Guid id) => Add(postgres ? id : id.ToString().ToUpperInvariant());
+
         public string IdText(string column) => postgres ? $"CAST({column} AS text)" : $"lower({column})";
 
         public string HourText(string column) => postgres ? $"lpad(CAST({column} AS text), 2, '0')" : $"printf('%02d', {column})";

@@ -19,6 +19,8 @@ internal sealed class ReportOrderConfiguration : IEntityTypeConfiguration<Report
         // Days' facts (the days around whole months): rows are written about in the order of their days, which a
         // block-range index follows at next to no cost per row.
         b.HasIndex(r => r.Day).HasMethod("brin");
+        // A customer's history (reports filtered on a customer).
+        b.HasIndex(r => r.CustomerId);
     }
 }
 

@@ -2325,6 +2325,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("OrderId")
                         .HasName("pk_report_orders");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_report_orders_customer_id");
+
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_report_orders_day");
 

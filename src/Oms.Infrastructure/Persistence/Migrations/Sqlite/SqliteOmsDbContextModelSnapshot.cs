@@ -2333,6 +2333,9 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("OrderId")
                         .HasName("pk_report_orders");
 
+                    b.HasIndex("CustomerId")
+                        .HasDatabaseName("ix_report_orders_customer_id");
+
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_report_orders_day")
                         .HasAnnotation("Npgsql:IndexMethod", "brin");
