@@ -32,10 +32,11 @@ public sealed class PostgresServer
     /// <param name="durable">Commits wait for the disk (fsync, synchronous_commit), as in production; the tests leave it off.</param>
     /// <param name="unixSocket">Clients connect through the server's Unix-domain socket (as a same-host deployment
     /// would) instead of TCP on 127.0.0.1; the benchmark measures with it.</param>
-    public static async Task<PostgresServer> StartAsync(bool durable = false, bool unixSocket = false)
+    /// <param name="own">Always a server of its own from the binaries, even when OMS_TEST_POSTGRES names one (a replica needs one it can copy).</param>
+    public static async Task<PostgresServer> StartAsync(bool durable = false, bool unixSocket = false, bool own = false)
     {
         var database = "oms_test_" + Guid.NewGuid().ToString("N")[..12];
-        if (Environment.GetEnvironmentVariable("OMS_TEST_POSTGRES") is { Length: > 0 } given)
+        if (!own && Environment.GetEnvironmentVariable("OMS_TEST_POSTGRES") is { Length: > 0 } given)
         {
             await CreateDatabaseAsync(given, database);
             return new PostgresServer(WithDatabase(given, database), null, null, false);
@@ -61,6 +62,29 @@ public sealed class PostgresServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         await CreateDatabaseAsync($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", database);
         return server;
+    }
+
+    /// <summary>
+    /// A streaming replica of this server (started here): a base backup with the standby settings written (-R), started
+    /// on a port of its own as a hot standby (with the primary's max_connections, which a standby may not go below). Its connection string names the same database; it only reads.
+    /// </summary>
+    public async Task<PostgresServer> StartReplicaAsync()
+    {
+        if (_dataDir is null || _binDir is null) throw new InvalidOperationException("Only a server started here can be replicated.");
+        var primary = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var dir = Path.Combine(Path.GetTempPath(), "oms-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        if (_asPostgresUser) Run("chown", $"postgres:postgres {dir}", asPostgres: false);
+        Run("chmod", $"700 {dir}", _asPostgresUser);
+        Run(Path.Combine(_binDir, "pg_basebackup"), $"-h 127.0.0.1 -p {primary.Port} -U postgres -D {dir} -R -X stream -c fast", _asPostgresUser);
+        var port = FreePort();
+        Run(Path.Combine(_binDir, "pg_ctl"),
+            $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=300\" start",
+            _asPostgresUser);
+        var replica = new PostgresServer(new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1", Port = port }.ConnectionString, dir, _binDir, _asPostgresUser);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => replica.Stop();
+        await Task.CompletedTask;
+        return replica;
     }
 
     public void Stop()

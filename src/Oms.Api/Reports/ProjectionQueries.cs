@@ -11,8 +11,10 @@ namespace Oms.Api.Reports;
 /// Projections: each SKU's daily units ordered over the history (the SKU day rollups, or a node's line facts), projected
 /// by <see cref="SalesForecast"/>, set against its stock, reservations and open purchase orders.
 /// </summary>
-public sealed class ProjectionQueries(OmsDbContext db, TimeProvider clock, IOptions<ReportOptions> options)
+public sealed class ProjectionQueries(ReportDatabase reports, TimeProvider clock, IOptions<ReportOptions> options)
 {
+    private readonly OmsDbContext db = reports.Db;
+
     public const int Horizon = 90, MaxLimit = 50;
 
     public async Task<ProjectionsDto> ProjectAsync(string? sku, string? node, int? limit, CancellationToken ct)

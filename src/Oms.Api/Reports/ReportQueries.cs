@@ -19,8 +19,10 @@ namespace Oms.Api.Reports;
 /// Amounts are per currency, or converted into a reporting currency at each day's rate: summed exactly (PostgreSQL
 /// numeric) and rounded once, half away from zero.
 /// </summary>
-public sealed class ReportQueries(OmsDbContext db, TimeProvider clock, IOptions<ReportOptions> options)
+public sealed class ReportQueries(ReportDatabase reports, TimeProvider clock, IOptions<ReportOptions> options)
 {
+    private readonly OmsDbContext db = reports.Db;
+
     public const int MaxLimit = 100;
 
     /// <summary>A top list: the <paramref name="limit"/> first keys of <paramref name="dimension"/> by <paramref name="rankBy"/>.</summary>

@@ -55,8 +55,10 @@ public sealed class ReportService(OmsDbContext db, TimeProvider clock)
 }
 
 /// <summary>Reads of the exchange rates.</summary>
-public sealed class ExchangeRateQueries(OmsDbContext db)
+public sealed class ExchangeRateQueries(ReportDatabase reports)
 {
+    private readonly OmsDbContext db = reports.Db;
+
     public static ExchangeRateDto ToDto(ExchangeRate r) => new()
     {
         Base = r.Base, Quote = r.Quote, Date = r.Date, Rate = r.Rate / 1.000000000000000000000000000m, UpdatedAt = r.UpdatedAt,

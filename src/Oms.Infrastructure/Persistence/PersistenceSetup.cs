@@ -11,7 +11,9 @@ public enum DatabaseProvider { Postgres, Sqlite }
 
 /// <summary>Reads <c>Database:Provider</c> and the connection strings; PostgreSQL whenever a connection string for it is given.</summary>
 /// <param name="CheckoutWriter"><c>Database:CheckoutWriter</c>: how a checkout writes (<see cref="ICheckoutWriter"/>); Fast by default on PostgreSQL, Ef on SQLite.</param>
-public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, CheckoutWriters CheckoutWriter = CheckoutWriters.Ef)
+/// <param name="ReadOnlyConnectionString"><c>ConnectionStrings:PostgresReadOnly</c>: a streaming replica reports read from (PostgreSQL only).</param>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, CheckoutWriters CheckoutWriter = CheckoutWriters.Ef,
+    string? ReadOnlyConnectionString = null)
 {
     public const string DefaultSqlite = "Data Source=data/headlessoms.db";
 
@@ -31,7 +33,10 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             : provider == DatabaseProvider.Postgres ? CheckoutWriters.Fast : CheckoutWriters.Ef;
         if (writer == CheckoutWriters.Fast && provider != DatabaseProvider.Postgres)
             throw new InvalidOperationException("Database:CheckoutWriter=Fast needs PostgreSQL; SQLite's checkout writes through EF (Ef).");
-        return new DatabaseSettings(provider, cs, writer);
+        var readOnly = config.GetConnectionString("PostgresReadOnly") is { Length: > 0 } ro ? ro : null;
+        if (readOnly is not null && provider != DatabaseProvider.Postgres)
+            throw new InvalidOperationException("ConnectionStrings:PostgresReadOnly is a PostgreSQL replica: it needs Database:Provider Postgres.");
+        return new DatabaseSettings(provider, cs, writer, readOnly);
     }
 }
 
@@ -55,6 +60,10 @@ public static class PersistenceSetup
             services.AddDbContextPool<SqliteOmsDbContext>((sp, o) => ConfigureSqlite(o, db.ConnectionString).AddInterceptors(Interceptors(sp)));
             services.AddScoped<OmsDbContext>(sp => Hooked(sp, sp.GetRequiredService<SqliteOmsDbContext>()));
         }
+        if (db.ReadOnlyConnectionString is { } ro)
+            services.AddSingleton(new ReadOnlyDatabase((DbContextOptions<PostgresOmsDbContext>)ConfigurePostgres(new DbContextOptionsBuilder<PostgresOmsDbContext>(), ro)
+                .UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking).Options));
+        services.AddScoped(sp => new ReportDatabase(sp.GetRequiredService<OmsDbContext>(), sp.GetService<ReadOnlyDatabase>()));
         // The checkout's one performance seam (docs/performance.md): the fast path on PostgreSQL unless configured otherwise.
         services.AddSingleton<FastPathFallbacks>();
         if (db.CheckoutWriter == CheckoutWriters.Fast) services.AddScoped<ICheckoutWriter, FastCheckoutWriter>();
