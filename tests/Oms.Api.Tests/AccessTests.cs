@@ -38,10 +38,10 @@ public sealed class AccessTests
             }
         }
         Assert.True(checkedCount >= 15, $"only {checkedCount} endpoints were walked");
-        // The public ones are exactly the documented ones: health, the GraphQL IDE/endpoint (which checks keys itself) and its SDL,
+        // The public ones are exactly the documented ones: health, the GraphQL IDE/endpoint (which checks keys itself) and its SDL, the dashboard's page (its data needs a key),
         // the provider webhooks (signed), the shoppers' tracking lookup (e-mail and rate limit) and their feedback (the token, a rate limit).
         Assert.Equal(new[] { "/api/v{version:apiVersion}/carriers/{carrier}/tracking-webhook", "/api/v{version:apiVersion}/feedback/{token}", "/api/v{version:apiVersion}/payments/stripe/webhook", "/api/v{version:apiVersion}/public/documents/{token}",
-                "/api/v{version:apiVersion}/tracking/{orderNumber}", "/graphql", "/graphql/schema.graphql", "/health/live", "/health/ready" },
+                "/api/v{version:apiVersion}/tracking/{orderNumber}", "/dashboard", "/graphql", "/graphql/schema.graphql", "/health/live", "/health/ready" },
             publicRoutes.Order(StringComparer.Ordinal).ToArray());
         var gql = await anonymous.PostAsync("/graphql", Scenario.Content(new { query = "{ orders { nodes { id } } }" }));
         Assert.Equal(HttpStatusCode.Unauthorized, gql.StatusCode);
