@@ -122,7 +122,10 @@ public sealed class ReportTests
         }
 
         public async Task<Placed> PlaceAsync(DateTimeOffset at, string channel, string country, string currency, string? seller, string who, bool paid,
-            params (string Sku, int Quantity)[] lines)
+            params (string Sku, int Quantity)[] lines) => await PlaceAsync(at, channel, country, currency, seller, who, paid ? "bank_transfer" : null, null, lines);
+
+        public async Task<Placed> PlaceAsync(DateTimeOffset at, string channel, string country, string currency, string? seller, string who, string? payment,
+            Action<JsonObject>? extra, params (string Sku, int Quantity)[] lines)
         {
             clock.SetUtcNow(at);
             var body = new JsonObject
@@ -134,7 +137,8 @@ public sealed class ReportTests
                 ["currency"] = currency,
                 ["lines"] = new JsonArray(lines.Select(l => (JsonNode)new JsonObject { ["sku"] = l.Sku, ["quantity"] = l.Quantity }).ToArray()),
             };
-            if (paid) body["payment"] = new JsonObject { ["method"] = "bank_transfer" };
+            if (payment is not null) body["payment"] = new JsonObject { ["method"] = payment };
+            extra?.Invoke(body);
             var order = await OkAsync(await Admin.PostAsync("/api/v1/orders", Scenario.Content(body)), HttpStatusCode.Created);
             var placed = new Placed
             {
@@ -473,6 +477,124 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Operations_KPIs_equal_the_times_and_outcomes_of_the_orders_shipped_late_split_and_returned_damaged()
+    {
+        var monday = new DateTimeOffset(2026, 1, 12, 0, 0, 0, TimeSpan.Zero); // Berlin is UTC+1
+        var clock = new FakeTimeProvider(monday);
+        await using var app = new ApiFactory(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"),
+            ("Reports:TransitDays:manual/standard", "2")) { Clock = clock };
+        var shop = new Shop(app, clock);
+        var s = shop.S;
+        var north = await s.NodeAsync("NORTH", 53.55, 9.99, "DE");
+        await OkAsync(await s.Admin.PatchAsJsonAsync($"/api/v1/fulfilment-nodes/{north}", new { sameDayCutoff = "14:00" }));
+        var south = await s.NodeAsync("SOUTH", 48.14, 11.58, "DE"); // no cut-off: a day to ship
+        var shoe = await shop.ProductAsync("shoe", 2500, "EUR", "Acme", "Shoes", (north, 100));
+        var bag = await shop.ProductAsync("bag", 4000, "EUR", "Bolt", "Bags", (south, 100));
+        DateTimeOffset At(int day, int hour) => monday.AddDays(day).AddHours(hour);
+        async Task<Dictionary<string, string>> PartsAsync(Placed o) =>
+            (await s.FulfilmentOrdersAsync(o.Id)).ToDictionary(f => f.GetProperty("nodeCode").GetString()!, f => f.GetProperty("id").GetString()!);
+        async Task<string> ShipAsync(string part, DateTimeOffset at)
+        {
+            clock.SetUtcNow(at);
+            return (await s.ShipFulfilmentAsync(part)).GetProperty("id").GetString()!;
+        }
+        async Task DeliverAsync(string shipment, DateTimeOffset at)
+        {
+            clock.SetUtcNow(at);
+            await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/shipments/{shipment}/tracking-events", new { status = "delivered", occurredAt = at }));
+        }
+
+        // In the order things happen (the clock only moves forward):
+        // A: before the cut-off, out the same afternoon, delivered on the promised day (due Monday + 2 days in transit).
+        // B: after the cut-off, split between the nodes; the south part leaves a day late, and delivery misses the channel's promise.
+        // C: the channel's ship-by is noon; it leaves at one. Delivered in time, but one shoe came damaged.
+        // D: cancelled before payment; E: paid otherwise, not shipped yet.
+        var a = await shop.PlaceAsync(At(0, 9), "web", "DE", "EUR", null, "ann", true, (shoe, 1));
+        var c = await shop.PlaceAsync(At(0, 10), "marketplace", "DE", "EUR", null, "cy", "bank_transfer", o => o["shipBy"] = At(0, 12).ToString("O"), (shoe, 2));
+        var d = await shop.PlaceAsync(At(0, 11), "pos", "DE", "EUR", null, "dee", false, (bag, 1));
+        await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/orders/{d.Id}/cancel", new { reason = "changed their mind" }));
+        var cShipment = await ShipAsync((await PartsAsync(c))[north], At(0, 13));
+        var aShipment = await ShipAsync((await PartsAsync(a))[north], At(0, 15));
+        var b = await shop.PlaceAsync(At(0, 16), "marketplace", "DE", "EUR", null, "ben", "bank_transfer", o => o["promisedDeliveryDate"] = "2026-01-15", (shoe, 1), (bag, 1));
+        var e = await shop.PlaceAsync(At(1, 8), "web", "DE", "EUR", null, "eve", "other", null, (shoe, 1));
+        await DeliverAsync(cShipment, At(1, 9));
+        var bParts = await PartsAsync(b);
+        var bNorth = await ShipAsync(bParts[north], At(1, 10));
+        clock.SetUtcNow(At(2, 9));
+        var line = (await shop.GetAsync($"/api/v1/orders/{c.Id}")).GetProperty("lines")[0].GetProperty("id").GetString();
+        var rma = await OkAsync(await s.Admin.PostAsJsonAsync($"/api/v1/orders/{c.Id}/returns",
+            new { lines = new[] { new { orderLineId = line, quantity = 1, reason = "damaged" } } }), HttpStatusCode.Created);
+        var rmaUrl = $"/api/v1/returns/{rma.GetProperty("id").GetString()}";
+        await OkAsync(await s.Admin.PostAsJsonAsync(rmaUrl + "/approve", new { }));
+        await OkAsync(await s.Admin.PostAsJsonAsync(rmaUrl + "/receive", new { nodeCode = north }));
+        await DeliverAsync(aShipment, At(2, 10));
+        var bSouth = await ShipAsync(bParts[south], At(2, 12));
+        await DeliverAsync(bNorth, At(3, 9));
+        await DeliverAsync(bSouth, At(4, 11));
+        await shop.CurrentAsync();
+
+        var o = await shop.GetAsync("/api/v1/reports/operations?from=2026-01-12&to=2026-01-18");
+        void Cycle(JsonElement x, int count, double median, double p90, string what)
+        {
+            Assert.True(count == x.GetProperty("count").GetInt32(), $"{what} count");
+            Assert.True((decimal)median == x.GetProperty("medianHours").GetDecimal(), $"{what} median {x.GetProperty("medianHours")}");
+            Assert.True((decimal)p90 == x.GetProperty("p90Hours").GetDecimal(), $"{what} p90 {x.GetProperty("p90Hours")}");
+        }
+        void Rate(JsonElement x, int count, int of, string what) =>
+            Assert.True((count, of, of == 0 ? (decimal?)null : Math.Round((decimal)count / of, 4, MidpointRounding.AwayFromZero))
+                        == (x.GetProperty("count").GetInt32(), x.GetProperty("of").GetInt32(), x.GetProperty("rate").ValueKind == JsonValueKind.Null ? null : x.GetProperty("rate").GetDecimal()),
+                $"{what}: {x}");
+        // Hours from placement: shipped in full A 6, B 44 (its last part), C 3; delivered A 49, B 91, C 23.
+        Cycle(o.GetProperty("orderToShip"), 3, 6, 6 + 0.8 * 38, "order to ship");
+        Cycle(o.GetProperty("orderToDelivery"), 3, 49, 49 + 0.8 * 42, "order to delivery");
+        var nodes = o.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("node").GetString()!);
+        Cycle(nodes[north].GetProperty("orderToShip"), 3, 6, 6 + 0.8 * 12, "north");   // A 6, B 18, C 3
+        Rate(nodes[north].GetProperty("onTimeShipping"), 2, 3, "north on time");       // C missed its ship-by
+        Cycle(nodes[south].GetProperty("orderToShip"), 1, 44, 44, "south");
+        Rate(nodes[south].GetProperty("onTimeShipping"), 0, 1, "south on time");       // due by Tuesday's end, left Wednesday
+        var carrier = o.GetProperty("carriers").EnumerateArray().Single();
+        Assert.Equal(("manual", "standard"), (carrier.GetProperty("carrier").GetString(), carrier.GetProperty("service").GetString()));
+        Cycle(carrier.GetProperty("orderToShip"), 4, 12, 18 + 0.7 * 26, "carrier ship");            // 3, 6, 18, 44
+        Cycle(carrier.GetProperty("orderToDelivery"), 4, 57, 65 + 0.7 * 26, "carrier delivery");     // 23, 49, 65, 91
+        Rate(o.GetProperty("onTimeShipping"), 2, 4, "on-time shipping");
+        Rate(o.GetProperty("onTimeDelivery"), 2, 3, "on-time delivery");   // B missed Thursday
+        Rate(o.GetProperty("fillRate"), 4, 4, "fill rate");
+        Rate(o.GetProperty("splitShipments"), 1, 3, "split shipments");
+        Assert.Equal(0, o.GetProperty("shortPicks").GetProperty("count").GetInt32());
+        var perfect = o.GetProperty("perfectOrders");
+        Rate(perfect.GetProperty("rate"), 1, 3, "perfect orders");         // A; B late, C damaged
+        Assert.Equal((1, 0, 1, 0), (perfect.GetProperty("late").GetInt32(), perfect.GetProperty("incomplete").GetInt32(), perfect.GetProperty("damaged").GetInt32(),
+            perfect.GetProperty("wrongItem").GetInt32()));
+        var bySku = o.GetProperty("returnsBySku").EnumerateArray().Single();
+        Assert.Equal((shoe, 1, 5, 0.2m), (bySku.GetProperty("key").GetString(), bySku.GetProperty("returnedUnits").GetInt32(), bySku.GetProperty("orderedUnits").GetInt32(), bySku.GetProperty("rate").GetDecimal()));
+        var byCategory = o.GetProperty("returnsByCategory").EnumerateArray().Single();
+        Assert.Equal(("Shoes", 0.2m), (byCategory.GetProperty("key").GetString(), byCategory.GetProperty("rate").GetDecimal()));
+        var byReason = o.GetProperty("returnsByReason").EnumerateArray().Single();
+        Assert.Equal(("damaged", 1, 6, 0.1667m), (byReason.GetProperty("key").GetString(), byReason.GetProperty("returnedUnits").GetInt32(), byReason.GetProperty("orderedUnits").GetInt32(), byReason.GetProperty("rate").GetDecimal()));
+        var mix = o.GetProperty("paymentMix").EnumerateArray().Select(p => (p.GetProperty("method").GetString(), p.GetProperty("payments").GetInt32(),
+            p.GetProperty("amount").GetProperty("amount").GetInt64(), p.GetProperty("share").GetDecimal())).ToList();
+        Assert.Equal([("bank_transfer", 3, a.Total + b.Total + c.Total, 0.75m), ("other", 1, e.Total, 0.25m)], mix);
+        Rate(o.GetProperty("riskHolds").GetProperty("held"), 0, 5, "risk holds");
+        Assert.Equal(0, o.GetProperty("backorders").GetProperty("open").GetInt32());
+
+        // At one node: only what it shipped.
+        var atSouth = await shop.GetAsync($"/api/v1/reports/operations?from=2026-01-12&to=2026-01-18&node={south}");
+        Assert.Equal([south], atSouth.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("node").GetString()));
+        Rate(atSouth.GetProperty("onTimeShipping"), 0, 1, "south alone");
+        // The order shows the promises it was given.
+        var bOrder = await shop.GetAsync($"/api/v1/orders/{b.Id}");
+        Assert.Equal("2026-01-15", bOrder.GetProperty("promisedDeliveryDate").GetString());
+        Assert.Equal(At(0, 12), (await shop.GetAsync($"/api/v1/orders/{c.Id}")).GetProperty("shipBy").GetDateTimeOffset());
+        // GraphQL and CSV say the same.
+        var graph = await s.GraphQLDataAsync("{ reports { operations(from: \"2026-01-12\", to: \"2026-01-18\") { onTimeDelivery { count of rate } perfectOrders { damaged } } } }");
+        Assert.Equal(2, graph.GetProperty("reports").GetProperty("operations").GetProperty("onTimeDelivery").GetProperty("count").GetInt32());
+        var csv = new HttpRequestMessage(HttpMethod.Get, "/api/v1/reports/operations?from=2026-01-12&to=2026-01-18");
+        csv.Headers.Accept.ParseAdd("text/csv");
+        var rows = (await (await s.Admin.SendAsync(csv)).Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("on_time_delivery,,2,3,0.6667,,,,", rows);
+    }
+
+    [Fact]
     public async Task Bad_report_requests_are_refused_naming_the_parameter()
     {
         var s = await Scenario.StartAsync();
@@ -490,6 +612,7 @@ public sealed class ReportTests
                      ("/api/v1/reports/kpis?reportingCurrency=XYZ", "reportingCurrency"),
                      ("/api/v1/reports/projections?limit=51", "limit"),
                      ("/api/v1/reports/kpis?customer=ann", "customer"),
+                     ("/api/v1/reports/operations?channel=fax", "channel"),
                      ("/api/v1/reports/projections?sku=NO-SUCH-SKU-X", "sku"),
                      ("/api/v1/reports/projections?node=NO-SUCH-NODE-X", "node"),
                  })

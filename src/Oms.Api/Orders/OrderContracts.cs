@@ -56,6 +56,12 @@ public sealed record PlaceOrderRequest
     [StringLength(Order.MaxSellerLength, MinimumLength = 1)]
     public string? Seller { get; init; }
 
+    /// <summary>When the order must leave the warehouse, as the channel set it (a marketplace's ship-by date); without it the node's cut-off decides. Within 30 days before and a year after placement.</summary>
+    public DateTimeOffset? ShipBy { get; init; }
+
+    /// <summary>The day (UTC) delivery was promised to the shopper at the time of sale; without it the reports work one out from the node's cut-off and the carrier service's transit time. No earlier than shipBy's day.</summary>
+    public DateOnly? PromisedDeliveryDate { get; init; }
+
     public required OrderCustomerDto Customer { get; init; }
     /// <summary>
     /// The customer record the order belongs to (GET /api/v1/customers). Without it, the customer's e-mail finds their
@@ -183,6 +189,10 @@ public sealed record OrderDto
     public required string? ChannelOrderRef { get; init; }
     /// <summary>Who sold the order (a sales person, a store's till, a marketplace's seller id); null when not said.</summary>
     public required string? Seller { get; init; }
+    /// <summary>When the order must leave the warehouse, as the channel set it; null when the node's cut-off decides.</summary>
+    public required DateTimeOffset? ShipBy { get; init; }
+    /// <summary>The day delivery was promised at the time of sale, as the channel gave it; null when none was given.</summary>
+    public required DateOnly? PromisedDeliveryDate { get; init; }
     public required OrderStatus Status { get; init; }
     public required OrderCustomerDto Customer { get; init; }
     /// <summary>The customer record the order belongs to (GET /api/v1/customers/{id}); null only on an order not linked yet.</summary>
@@ -239,6 +249,8 @@ public sealed record OrderDto
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
         Seller = o.Seller,
+        ShipBy = o.ShipBy,
+        PromisedDeliveryDate = o.PromisedDeliveryDate,
         Status = o.Status,
         Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone, VatId = o.Customer.VatId },
         CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,
@@ -300,6 +312,8 @@ public sealed record OrderDto
         Channel = o.Channel,
         ChannelOrderRef = o.ChannelOrderRef,
         Seller = o.Seller,
+        ShipBy = o.ShipBy,
+        PromisedDeliveryDate = o.PromisedDeliveryDate,
         Status = o.Status,
         Customer = new OrderCustomerDto { Email = o.Customer.Email, Name = o.Customer.Name, Phone = o.Customer.Phone, VatId = o.Customer.VatId },
         CustomerId = o.CustomerId.HasValue ? o.CustomerId.Value.Value : null,

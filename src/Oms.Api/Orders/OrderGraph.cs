@@ -208,6 +208,8 @@ public sealed class PlaceOrderInputType : InputObjectGraphType<PlaceOrderRequest
         Field(x => x.Channel, type: typeof(NonNullGraphType<EnumerationGraphType<OrderChannel>>));
         Field(x => x.ChannelOrderRef, nullable: true).Description("The channel's own order id; a repeat returns the first order.");
         Field(x => x.Seller, nullable: true).Description("Who sold the order: a sales person, a store's till, a marketplace's seller id.");
+        Field(x => x.ShipBy, type: typeof(DateTimeOffsetGraphType)).Description("When the order must leave the warehouse, as the channel set it.");
+        Field(x => x.PromisedDeliveryDate, type: typeof(DateOnlyGraphType)).Description("The day delivery was promised at the time of sale.");
         Field(x => x.Customer, type: typeof(NonNullGraphType<CustomerInputType>));
         Field(x => x.CustomerId, type: typeof(IdGraphType))
             .Description("The customer record the order belongs to; without it the customer's e-mail finds or makes one.");

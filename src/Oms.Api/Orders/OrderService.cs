@@ -72,7 +72,8 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
             request.Channel, request.ChannelOrderRef,
             new CustomerInfo(request.Customer.Email, request.Customer.Name, request.Customer.Phone, vatId),
             shipping, billing, delivery, request.Priority, currency, lines, request.Notes,
-            request.Metadata ?? [], request.ClientIp, Id: id, CustomerId: customerId, Seller: request.Seller);
+            request.Metadata ?? [], request.ClientIp, Id: id, CustomerId: customerId, Seller: request.Seller,
+            ShipBy: request.ShipBy, PromisedDeliveryDate: request.PromisedDeliveryDate);
 
         if (request.Payment is { Method: not (PaymentMethod.BankTransfer or PaymentMethod.Other) })
             throw new DomainException("order.payment_method_not_inline",

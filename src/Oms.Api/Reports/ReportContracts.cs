@@ -24,6 +24,16 @@ public sealed class ReportOptions
     public int ProjectionHistoryDays { get; set; } = 182;
     /// <summary>Days a suggested reorder covers after the supplier's lead time.</summary>
     public int ReorderCoverDays { get; set; } = 30;
+    /// <summary>
+    /// Days in transit per carrier service, for the promised delivery day of orders whose channel gave none:
+    /// <c>"dhl/express": 1</c>, <c>"dhl": 2</c> (any service), <c>"*": 3</c> (any carrier; 3 when not set).
+    /// </summary>
+    public Dictionary<string, int> TransitDays { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public int TransitDaysFor(string? carrier, string? service) =>
+        carrier is not null && service is not null && TransitDays.TryGetValue($"{carrier}/{service}", out var both) ? both
+        : carrier is not null && TransitDays.TryGetValue(carrier, out var any) ? any
+        : TransitDays.TryGetValue("*", out var all) ? all : 3;
 }
 
 /// <summary>What a top list ranks.</summary>
@@ -238,4 +248,126 @@ public sealed record DailyUnitsDto
 {
     public required DateOnly Date { get; init; }
     public required decimal Units { get; init; }
+}
+
+/// <summary>How orders placed in a period were fulfilled: cycle times, promises kept, completeness, returns, payment mix, risk holds, and the backorders open now.</summary>
+public sealed record OperationsDto
+{
+    public required ReportScopeDto Scope { get; init; }
+    /// <summary>Placed to fully shipped (the last part leaving), over orders fully shipped.</summary>
+    public required CycleTimeDto OrderToShip { get; init; }
+    /// <summary>Placed to delivered (the last part arriving, or picked up), over orders delivered.</summary>
+    public required CycleTimeDto OrderToDelivery { get; init; }
+    /// <summary>Per node: its parts' placed-to-shipped times, and how many left by their ship-by time.</summary>
+    public required IReadOnlyList<NodeOperationsDto> Nodes { get; init; }
+    /// <summary>Per carrier and service: their shipments' placed-to-shipped and placed-to-delivered times.</summary>
+    public required IReadOnlyList<CarrierOperationsDto> Carriers { get; init; }
+    /// <summary>Parts (fulfilment orders) shipped by their ship-by time: the order's shipBy, else the node's cut-off rule.</summary>
+    public required RateDto OnTimeShipping { get; init; }
+    /// <summary>Orders delivered by their promised day: the order's promisedDeliveryDate, else ship-by day plus the carrier service's transit days.</summary>
+    public required RateDto OnTimeDelivery { get; init; }
+    /// <summary>Order lines shipped all from the allocation made when the order was confirmed (no re-routing, no short pick), of the lines shipped.</summary>
+    public required RateDto FillRate { get; init; }
+    /// <summary>Orders that went out in more than one shipment, of the orders shipped.</summary>
+    public required RateDto SplitShipments { get; init; }
+    /// <summary>Parts picked with units missing, of the parts picked.</summary>
+    public required RateDto ShortPicks { get; init; }
+    /// <summary>Delivered orders that were on time, complete and undamaged (no return for damage or the wrong item).</summary>
+    public required PerfectOrderDto PerfectOrders { get; init; }
+    /// <summary>Units returned (returns received) per unit ordered, by SKU (the 20 most returned).</summary>
+    public required IReadOnlyList<ReturnRateDto> ReturnsBySku { get; init; }
+    /// <summary>Units returned per unit ordered, by category.</summary>
+    public required IReadOnlyList<ReturnRateDto> ReturnsByCategory { get; init; }
+    /// <summary>Units returned for each reason, per unit ordered.</summary>
+    public required IReadOnlyList<ReturnRateDto> ReturnsByReason { get; init; }
+    /// <summary>Payments of the period's orders by method and currency (failed and voided ones left out).</summary>
+    public required IReadOnlyList<PaymentMixDto> PaymentMix { get; init; }
+    /// <summary>Orders the fraud checks held, and how many still wait for review.</summary>
+    public required RiskHoldsDto RiskHolds { get; init; }
+    /// <summary>Backorders open now (whatever the period), and how old they are.</summary>
+    public required BackordersDto Backorders { get; init; }
+}
+
+/// <summary>Hours from placement: how many, the median and the 90th percentile (interpolated, two decimals); null without any.</summary>
+public sealed record CycleTimeDto
+{
+    public required int Count { get; init; }
+    public required decimal? MedianHours { get; init; }
+    public required decimal? P90Hours { get; init; }
+}
+
+/// <summary>How many of how many (0-1, four decimals; null of none).</summary>
+public sealed record RateDto
+{
+    public required int Count { get; init; }
+    public required int Of { get; init; }
+    public required decimal? Rate { get; init; }
+}
+
+public sealed record NodeOperationsDto
+{
+    public required string Node { get; init; }
+    public required CycleTimeDto OrderToShip { get; init; }
+    public required RateDto OnTimeShipping { get; init; }
+}
+
+public sealed record CarrierOperationsDto
+{
+    public required string Carrier { get; init; }
+    /// <summary>The carrier's service; null when the shipments named none.</summary>
+    public required string? Service { get; init; }
+    public required CycleTimeDto OrderToShip { get; init; }
+    public required CycleTimeDto OrderToDelivery { get; init; }
+}
+
+public sealed record PerfectOrderDto
+{
+    /// <summary>Perfect orders of the orders delivered.</summary>
+    public required RateDto Rate { get; init; }
+    /// <summary>Delivered after the promised day.</summary>
+    public required int Late { get; init; }
+    /// <summary>Not every unit ordered was shipped, or a part was short-picked.</summary>
+    public required int Incomplete { get; init; }
+    /// <summary>A return was asked for because goods arrived damaged.</summary>
+    public required int Damaged { get; init; }
+    /// <summary>A return was asked for because the wrong item came.</summary>
+    public required int WrongItem { get; init; }
+}
+
+public sealed record ReturnRateDto
+{
+    /// <summary>A SKU, a category, or a reason (damaged, defective, wrong_item, not_as_described, size_or_fit, no_longer_needed, other).</summary>
+    public required string Key { get; init; }
+    public required int ReturnedUnits { get; init; }
+    /// <summary>Units ordered (of the SKU or category; for a reason, all units ordered).</summary>
+    public required int OrderedUnits { get; init; }
+    public required decimal? Rate { get; init; }
+}
+
+public sealed record PaymentMixDto
+{
+    /// <summary>card, bank_transfer, cash_on_delivery, invoice or other.</summary>
+    public required string Method { get; init; }
+    public required string Currency { get; init; }
+    public required int Payments { get; init; }
+    public required MoneyDto Amount { get; init; }
+    /// <summary>Its share of the payments in its currency (0-1, four decimals).</summary>
+    public required decimal Share { get; init; }
+}
+
+public sealed record RiskHoldsDto
+{
+    /// <summary>Orders held by the fraud checks, of the orders placed.</summary>
+    public required RateDto Held { get; init; }
+    /// <summary>Of them, still on hold now.</summary>
+    public required int StillOnHold { get; init; }
+}
+
+public sealed record BackordersDto
+{
+    public required int Open { get; init; }
+    public required int Units { get; init; }
+    /// <summary>Average days since the backorder was made (one decimal); null without any.</summary>
+    public required decimal? AverageAgeDays { get; init; }
+    public required decimal? OldestAgeDays { get; init; }
 }

@@ -32,6 +32,16 @@ public static class ReportEndpoints
             .WithSummary("Orders, revenue gross and net, refunds, cancellations, average order value and return rate of a period")
             .WithDescription("Per currency, or converted with reportingCurrency. `Accept: text/csv` answers CSV.")
             .Produces<KpisDto>().WithMetadata(new CsvExport()).ProducesProblem(400).ProducesProblem(422);
+        reports.MapGet("/operations", async ([AsParameters] ReportQuery query, OperationsQueries q, HttpContext http, CancellationToken ct) =>
+            {
+                var operations = await q.OperationsAsync(query, ct);
+                return Csv.Wanted(http) ? Csv.Of("operations", ReportCsv.Operations(operations)) : Results.Ok(operations);
+            })
+            .RequireScope(Scopes.ReportsRead).WithName("getOperations")
+            .WithSummary("How the period's orders were fulfilled: cycle times, on-time shipping and delivery, fill rate, split shipments, short picks, perfect orders, returns, payment mix, risk holds, backorders")
+            .WithDescription("Orders placed in the period (channel, country, currency, customer; node narrows to what that node shipped). Definitions: docs/reports.md#operations. " +
+                "`Accept: text/csv` answers CSV (one row per figure).")
+            .Produces<OperationsDto>().WithMetadata(new CsvExport()).ProducesProblem(400);
         reports.MapGet("/projections", async (ProjectionQueries q, HttpContext http, CancellationToken ct, string? sku = null, string? node = null, int? limit = null) =>
             {
                 var projections = await q.ProjectAsync(sku, node, limit, ct);
@@ -71,6 +81,43 @@ internal static class ReportCsv
             {
                 r.Currency, e.Rank, e.Key, e.Label, e.Orders, e.Units, e.ReturnedUnits, e.CancelledOrders, Csv.AmountOf(e.Gross), Csv.AmountOf(e.Net), Csv.AmountOf(e.Refunded),
             })));
+
+    /// <summary>One row per figure: what, for which key (a node, carrier, SKU…), the count, of how many, the rate or hours.</summary>
+    public static (string[], IEnumerable<object?[]>) Operations(OperationsDto o)
+    {
+        IEnumerable<object?[]> Rows()
+        {
+            object?[] Cycle(string name, string? key, CycleTimeDto c) => [name, key, c.Count, null, null, c.MedianHours, c.P90Hours, null, null];
+            object?[] Rate(string name, string? key, RateDto r) => [name, key, r.Count, r.Of, r.Rate, null, null, null, null];
+            yield return Cycle("order_to_ship", null, o.OrderToShip);
+            yield return Cycle("order_to_delivery", null, o.OrderToDelivery);
+            foreach (var n in o.Nodes) { yield return Cycle("node_order_to_ship", n.Node, n.OrderToShip); yield return Rate("node_on_time_shipping", n.Node, n.OnTimeShipping); }
+            foreach (var c in o.Carriers)
+            {
+                var key = c.Service is null ? c.Carrier : $"{c.Carrier}/{c.Service}";
+                yield return Cycle("carrier_order_to_ship", key, c.OrderToShip);
+                yield return Cycle("carrier_order_to_delivery", key, c.OrderToDelivery);
+            }
+            yield return Rate("on_time_shipping", null, o.OnTimeShipping);
+            yield return Rate("on_time_delivery", null, o.OnTimeDelivery);
+            yield return Rate("fill_rate", null, o.FillRate);
+            yield return Rate("split_shipments", null, o.SplitShipments);
+            yield return Rate("short_picks", null, o.ShortPicks);
+            yield return Rate("perfect_orders", null, o.PerfectOrders.Rate);
+            yield return ["perfect_order_failures", "late", o.PerfectOrders.Late, null, null, null, null, null, null];
+            yield return ["perfect_order_failures", "incomplete", o.PerfectOrders.Incomplete, null, null, null, null, null, null];
+            yield return ["perfect_order_failures", "damaged", o.PerfectOrders.Damaged, null, null, null, null, null, null];
+            yield return ["perfect_order_failures", "wrong_item", o.PerfectOrders.WrongItem, null, null, null, null, null, null];
+            foreach (var (name, list) in new[] { ("returns_by_sku", o.ReturnsBySku), ("returns_by_category", o.ReturnsByCategory), ("returns_by_reason", o.ReturnsByReason) })
+                foreach (var r in list) yield return [name, r.Key, r.ReturnedUnits, r.OrderedUnits, r.Rate, null, null, null, null];
+            foreach (var p in o.PaymentMix) yield return ["payment_mix", p.Method, p.Payments, null, p.Share, null, null, p.Currency, Csv.AmountOf(p.Amount)];
+            yield return Rate("risk_holds", null, o.RiskHolds.Held);
+            yield return ["risk_holds_still_on_hold", null, o.RiskHolds.StillOnHold, null, null, null, null, null, null];
+            yield return ["backorders_open", null, o.Backorders.Open, o.Backorders.Units, null, null, null, null, null];
+            yield return ["backorder_age_days", null, null, null, null, o.Backorders.AverageAgeDays, o.Backorders.OldestAgeDays, null, null];
+        }
+        return (["figure", "key", "count", "of", "rate", "median_hours", "p90_hours", "currency", "amount"], Rows());
+    }
 
     public static (string[], IEnumerable<object?[]>) Projections(ProjectionsDto p) =>
         (["sku", "label", "node", "method", "next_7_days", "next_30_days", "next_90_days", "on_hand", "reserved", "on_order", "safety_stock", "reorder_point",

@@ -72,6 +72,10 @@ public sealed class ReportsType : ObjectGraphType<object>
             .Description("The headline figures of a period (REST: GET /reports/kpis).")
             .Period()
             .ResolveAsync(async ctx => await ReportGraph.Queries(ctx).KpisAsync(ReportGraph.QueryOf(ctx), ctx.CancellationToken));
+        Field<NonNullGraphType<OperationsType>, OperationsDto>("operations")
+            .Description("How the period's orders were fulfilled (REST: GET /reports/operations).")
+            .Period()
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<OperationsQueries>().OperationsAsync(ReportGraph.QueryOf(ctx), ctx.CancellationToken));
         Field<NonNullGraphType<ProjectionsType>, ProjectionsDto>("projections")
             .Description("Expected sales per SKU for the next 7, 30 and 90 days, projected stock-out and suggested reorder (REST: GET /reports/projections).")
             .Argument<StringGraphType>("sku", "One SKU; without it the SKUs that sold most units lately.")
@@ -110,6 +114,56 @@ public sealed class KpisType : ContractGraphType<KpisDto>
 public sealed class KpiFiguresType : ContractGraphType<KpiFiguresDto>
 {
     public KpiFiguresType() => Name = "KpiFigures";
+}
+
+public sealed class OperationsType : ContractGraphType<OperationsDto>
+{
+    public OperationsType() => Name = "Operations";
+}
+
+public sealed class CycleTimeType : ContractGraphType<CycleTimeDto>
+{
+    public CycleTimeType() => Name = "CycleTime";
+}
+
+public sealed class RateType : ContractGraphType<RateDto>
+{
+    public RateType() => Name = "Rate";
+}
+
+public sealed class NodeOperationsType : ContractGraphType<NodeOperationsDto>
+{
+    public NodeOperationsType() => Name = "NodeOperations";
+}
+
+public sealed class CarrierOperationsType : ContractGraphType<CarrierOperationsDto>
+{
+    public CarrierOperationsType() => Name = "CarrierOperations";
+}
+
+public sealed class PerfectOrderType : ContractGraphType<PerfectOrderDto>
+{
+    public PerfectOrderType() => Name = "PerfectOrder";
+}
+
+public sealed class ReturnRateType : ContractGraphType<ReturnRateDto>
+{
+    public ReturnRateType() => Name = "ReturnRate";
+}
+
+public sealed class PaymentMixType : ContractGraphType<PaymentMixDto>
+{
+    public PaymentMixType() => Name = "PaymentMix";
+}
+
+public sealed class RiskHoldsType : ContractGraphType<RiskHoldsDto>
+{
+    public RiskHoldsType() => Name = "RiskHolds";
+}
+
+public sealed class BackordersType : ContractGraphType<BackordersDto>
+{
+    public BackordersType() => Name = "Backorders";
 }
 
 public sealed class ProjectionsType : ContractGraphType<ProjectionsDto>

@@ -83,7 +83,7 @@ public sealed class ReportQueries(ReportDatabase reports, TimeProvider clock, IO
         public bool FiltersLines => Node is not null || Brand is not null || Category is not null;
     }
 
-    private Scope Resolve(ReportQuery q)
+    internal Scope Resolve(ReportQuery q)
     {
         var to = q.To ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var from = q.From ?? to.AddDays(-29);
@@ -109,7 +109,7 @@ public sealed class ReportQueries(ReportDatabase reports, TimeProvider clock, IO
         : Currencies.IsValid(value) ? Currencies.Normalize(value)
         : throw RequestValidationException.For(field, $"{field} is an ISO 4217 currency code such as EUR.");
 
-    private async Task<ReportScopeDto> ScopeDtoAsync(Scope s, CancellationToken ct) => new()
+    internal async Task<ReportScopeDto> ScopeDtoAsync(Scope s, CancellationToken ct) => new()
     {
         From = s.From, To = s.To, Channel = s.Channel, Country = s.Country, Node = s.Node, Brand = s.Brand, Category = s.Category, Currency = s.Currency,
         ReportingCurrency = s.ReportingCurrency, Customer = s.Customer?.ToString(),

@@ -37,7 +37,9 @@ public sealed record OrderDraft(
     Guid? ReplacementForReturnId = null,
     OrderId? Id = null,
     Customers.CustomerId? CustomerId = null,
-    string? Seller = null);
+    string? Seller = null,
+    DateTimeOffset? ShipBy = null,
+    DateOnly? PromisedDeliveryDate = null);
 
 /// <summary>What an edit changes; a null member stays as it is.</summary>
 public sealed record OrderEdit(
@@ -135,6 +137,10 @@ public sealed class Order : AggregateRoot
     public string? Notes { get; private set; }
     /// <summary>Who sold the order (a sales person, a store's till, a marketplace's seller id), for the reports; optional.</summary>
     public string? Seller { get; private set; }
+    /// <summary>When the order must leave the warehouse, as the channel set it (a marketplace's ship-by); null: the node's cut-off decides.</summary>
+    public DateTimeOffset? ShipBy { get; private set; }
+    /// <summary>The day delivery was promised at the time of sale, as the channel gave it; null: the reports work one out (docs/reports.md).</summary>
+    public DateOnly? PromisedDeliveryDate { get; private set; }
     public Dictionary<string, string> Metadata { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -260,12 +266,15 @@ public sealed class Order : AggregateRoot
             Currency = currency,
             Notes = draft.Notes,
             Seller = NormalizeSeller(draft.Seller),
+            ShipBy = draft.ShipBy?.ToUniversalTime(),
+            PromisedDeliveryDate = draft.PromisedDeliveryDate,
             Metadata = new Dictionary<string, string>(draft.Metadata),
             ClientIp = draft.ClientIp,
             ReplacementForReturnId = draft.ReplacementForReturnId,
             CreatedAt = now,
             UpdatedAt = now,
         };
+        ValidatePromises(order.ShipBy, order.PromisedDeliveryDate, now);
         order.ReplaceLines(draft.Lines, now);
         order.Reprice(charges);
         order._timeline.Add(new OrderTimelineEntry(TimelineEvent.Placed, null, OrderStatus.Pending, actor, null, now));
@@ -463,6 +472,18 @@ public sealed class Order : AggregateRoot
     }
 
     public const int MaxSellerLength = 100;
+
+    /// <summary>Promises are about the coming year, and delivery comes no earlier than the day it ships by.</summary>
+    private static void ValidatePromises(DateTimeOffset? shipBy, DateOnly? promised, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        if (shipBy is { } s && (s < now.AddDays(-30) || s > now.AddDays(366)))
+            throw new DomainException("order.invalid_ship_by", "shipBy is within 30 days before and a year after the order is placed.", "shipBy");
+        if (promised is { } p && (p < today.AddDays(-30) || p > today.AddDays(366)))
+            throw new DomainException("order.invalid_promised_delivery_date", "promisedDeliveryDate is within 30 days before and a year after the order is placed.", "promisedDeliveryDate");
+        if (shipBy is { } by && promised is { } day && day < DateOnly.FromDateTime(by.UtcDateTime))
+            throw new DomainException("order.invalid_promised_delivery_date", "promisedDeliveryDate is no earlier than the day of shipBy.", "promisedDeliveryDate");
+    }
 
     private static string? NormalizeSeller(string? seller)
     {

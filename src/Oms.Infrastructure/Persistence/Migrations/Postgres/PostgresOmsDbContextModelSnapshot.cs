@@ -1089,6 +1089,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(20)")
                         .HasColumnName("priority");
 
+                    b.Property<DateOnly?>("PromisedDeliveryDate")
+                        .HasColumnType("date")
+                        .HasColumnName("promised_delivery_date");
+
                     b.Property<Guid?>("ReplacementForReturnId")
                         .HasColumnType("uuid")
                         .HasColumnName("replacement_for_return_id");
@@ -1106,6 +1110,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("seller");
+
+                    b.Property<DateTimeOffset?>("ShipBy")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ship_by");
 
                     b.Property<string>("ShipmentIssue")
                         .HasMaxLength(500)

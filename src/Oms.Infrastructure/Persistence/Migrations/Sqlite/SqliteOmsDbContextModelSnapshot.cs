@@ -1074,6 +1074,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("priority");
 
+                    b.Property<DateOnly?>("PromisedDeliveryDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("promised_delivery_date");
+
                     b.Property<Guid?>("ReplacementForReturnId")
                         .HasColumnType("TEXT")
                         .HasColumnName("replacement_for_return_id");
@@ -1091,6 +1095,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT")
                         .HasColumnName("seller");
+
+                    b.Property<long?>("ShipBy")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ship_by");
 
                     b.Property<string>("ShipmentIssue")
                         .HasMaxLength(500)
