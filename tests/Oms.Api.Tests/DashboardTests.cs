@@ -108,6 +108,9 @@ public sealed class DashboardTests
         var inPeriod = placed.Where(p => p.Day >= from && p.Day <= today).ToList();
         Assert.Equal(inPeriod.Count.ToString("N0", CultureInfo.InvariantCulture),
             (await browser.EvaluateAsync("document.querySelector('[data-kpi=\"EUR:Orders (EUR)\"] .value').textContent"))!.GetValue<string>());
+        // The operations cards: the risk holds are counted over the period's orders.
+        Assert.EndsWith($" of {inPeriod.Count.ToString("N0", CultureInfo.InvariantCulture)}",
+            (await browser.EvaluateAsync("document.querySelector('[data-kpi=\"Risk holds\"] .value').textContent"))!.GetValue<string>());
         var topSku = inPeriod.GroupBy(p => p.Sku).OrderByDescending(g => g.Sum(p => p.Total)).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
         Assert.Contains(topSku, (await browser.EvaluateAsync("document.querySelectorAll('#products tr')[1].textContent"))!.GetValue<string>());
         var salesPoints = (await browser.EvaluateAsync("Chart.getChart('sales-chart').data.labels.length"))!.GetValue<int>();

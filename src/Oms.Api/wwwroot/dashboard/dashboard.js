@@ -90,6 +90,27 @@ function kpiCards(container, figures) {
   if (figures.length === 0) box.append(text('p', 'No orders in this period.', 'note'));
 }
 
+function operationCards(o) {
+  const box = $('operations');
+  box.replaceChildren();
+  const hours = (c) => (c.medianHours === null ? '–' : `${c.medianHours} h (p90 ${c.p90Hours} h)`);
+  const rate = (r) => (r.rate === null ? '–' : `${percent(r.rate)} of ${number(r.of)}`);
+  const cards = [
+    ['Order to ship', hours(o.orderToShip)], ['Order to delivery', hours(o.orderToDelivery)],
+    ['On-time shipping', rate(o.onTimeShipping)], ['On-time delivery', rate(o.onTimeDelivery)],
+    ['Perfect orders', rate(o.perfectOrders.rate)], ['Fill rate', rate(o.fillRate)],
+    ['Split shipments', rate(o.splitShipments)], ['Short picks', rate(o.shortPicks)],
+    ['Risk holds', rate(o.riskHolds.held)], ['Open backorders', `${number(o.backorders.open)} (${number(o.backorders.units)} units)`],
+  ];
+  for (const [label, value] of cards) {
+    const card = document.createElement('div');
+    card.className = 'kpi small';
+    card.dataset.kpi = label;
+    card.append(text('div', label, 'label'), text('div', value, 'value'));
+    box.append(card);
+  }
+}
+
 function draw(id, config) {
   if (charts[id]) charts[id].destroy();
   config.options = Object.assign({ animation: false, responsive: true, maintainAspectRatio: false }, config.options || {});
@@ -178,8 +199,10 @@ async function load() {
     $('board').hidden = false; // charts size themselves to a visible box
 
     const s = scope();
-    const [products, customers, countries, orders, channels] = await Promise.all(
-      ['products', 'customers', 'countries', 'orders', 'channels'].map((d) => api(`/top/${d}`, Object.assign({ limit: 10 }, s))));
+    const [products, customers, countries, orders, channels, operations] = await Promise.all(
+      ['products', 'customers', 'countries', 'orders', 'channels'].map((d) => api(`/top/${d}`, Object.assign({ limit: 10 }, s)))
+        .concat([api('/operations', s)]));
+    operationCards(operations);
     const top = entriesOf(products);
     draw('products-chart', {
       type: 'bar',
