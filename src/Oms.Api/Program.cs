@@ -112,7 +112,8 @@ builder.Services.AddOptions<Oms.Api.Reports.ReportOptions>().Bind(config.GetSect
                    && Oms.Domain.Common.Currencies.IsValid(b.Trim()) && Oms.Domain.Common.Currencies.IsValid(q.Trim())),
         "Reports: BatchSize 1-5000, MaxDays 1-3660, ExchangeRates as \"GBP/EUR\": rate above 0.").ValidateOnStart();
 builder.Services.AddScoped<Oms.Api.Reports.ReportQueries>().AddScoped<Oms.Api.Reports.ReportService>().AddScoped<Oms.Api.Reports.ExchangeRateQueries>()
-    .AddScoped<Oms.Api.Reports.ProjectionQueries>().AddScoped<Oms.Api.Reports.OperationsQueries>();
+    .AddScoped<Oms.Api.Reports.ProjectionQueries>().AddScoped<Oms.Api.Reports.OperationsQueries>()
+    .AddScoped<Oms.Api.Reports.StockQueries>();
 // Report rollups follow the committed events: the fan-out folds changed orders in (decision 0012); what it could not fold, the worker does.
 builder.Services.AddSingleton(sp => new Oms.Infrastructure.Reports.ReportRequests(
         sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Oms.Api.Reports.ReportOptions>>().Value.RollupsEnabled,

@@ -406,7 +406,8 @@ public sealed class ReportTests
         int[] week = [2, 3, 4, 5, 6, 9, 1];
         for (var d = 0; d < 28; d++)
         {
-            await shop.PlaceAsync(start.AddDays(d), "web", "DE", "EUR", null, "ann", true, (gadget, week[d % 7]));
+            var placed = await shop.PlaceAsync(start.AddDays(d), "web", "DE", "EUR", null, "ann", true, (gadget, week[d % 7]));
+            foreach (var f in await s.FulfilmentOrdersAsync(placed.Id)) await s.ShipFulfilmentAsync(f.GetProperty("id").GetString()!); // shipped the same day
             if (d is 21 or 23 or 25) await shop.PlaceAsync(start.AddDays(d).AddHours(1), "web", "DE", "EUR", null, "ben", true, (slow, 1));
         }
         var supplier = "SUP-" + s.Tag;
@@ -432,9 +433,9 @@ public sealed class ReportTests
         Assert.InRange(p.GetProperty("next7Days").GetDecimal(), 30 - 1.5m, 30 + 1.5m);
         Assert.Equal(forecast.Take(30).Sum(), (double)p.GetProperty("next30Days").GetDecimal(), 0.2);
 
-        // Stock: 300 on hand, the 120 sold reserved (nothing shipped), 50 on the submitted purchase order due after the lead time.
+        // Stock: 300 less the 120 shipped on hand, nothing reserved, 50 on the submitted purchase order due after the lead time.
         var sold = Enumerable.Range(0, 28).Sum(d => week[d % 7]);
-        Assert.Equal((300, sold, 50, 10, 20, 5), (p.GetProperty("onHand").GetInt32(), p.GetProperty("reserved").GetInt32(), p.GetProperty("onOrder").GetInt32(),
+        Assert.Equal((300 - sold, 0, 50, 10, 20, 5), (p.GetProperty("onHand").GetInt32(), p.GetProperty("reserved").GetInt32(), p.GetProperty("onOrder").GetInt32(),
             p.GetProperty("safetyStock").GetInt32(), p.GetProperty("reorderPoint").GetInt32(), p.GetProperty("leadTimeDays").GetInt32()));
         double left = 300 - sold;
         var arrives = poDay.AddDays(5) < today ? today : poDay.AddDays(5);
@@ -457,7 +458,7 @@ public sealed class ReportTests
         Assert.Equal("daily_average", list[1].GetProperty("method").GetString());
         Assert.Equal(7, list[1].GetProperty("history").GetArrayLength());
         Assert.Equal(Math.Round(3m / 7 * 7, 1), list[1].GetProperty("next7Days").GetDecimal());
-        // At the node: the same sales (everything ships from the north), the node's stock.
+        // At the node: what it shipped (everything, the day it was ordered), so the same projection; the node's stock.
         var atNode = (await shop.GetAsync($"/api/v1/reports/projections?sku={gadget}&node={north}")).GetProperty("projections")[0];
         Assert.Equal(north, atNode.GetProperty("node").GetString());
         Assert.Equal(p.GetProperty("next30Days").GetDecimal(), atNode.GetProperty("next30Days").GetDecimal());
@@ -595,6 +596,73 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public async Task Stock_report_values_stock_at_cost_and_counts_turnover_cover_stock_outs_and_slow_movers_from_the_ledger()
+    {
+        var before = new DateTimeOffset(2026, 2, 1, 12, 0, 0, TimeSpan.Zero);
+        var day0 = new DateTimeOffset(2026, 2, 2, 0, 0, 0, TimeSpan.Zero);
+        var clock = new FakeTimeProvider(before);
+        await using var app = new ApiFactory(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N")) { Clock = clock };
+        var shop = new Shop(app, clock);
+        var s = shop.S;
+        var node = await s.NodeAsync("STOCK", 52.52, 13.40, "DE");
+        async Task<string> Product(string name, long price, long? cost, int stock)
+        {
+            var sku = $"ST-{name}-{s.Tag}".ToUpperInvariant();
+            await OkAsync(await s.Admin.PostAsJsonAsync("/api/v1/products", new
+            {
+                sku, name = $"Stock {name}", price = new { amount = price, currency = "EUR" }, cost = cost is { } c ? new { amount = c, currency = "EUR" } : null,
+                weightGrams = 100, active = true,
+            }), HttpStatusCode.Created);
+            await s.StockAsync(sku, node, stock);
+            return sku;
+        }
+        var fast = await Product("fast", 1000, 600, 10);
+        var idle = await Product("idle", 5000, 3000, 4);
+        var scarce = await Product("scarce", 2000, null, 2);
+        Assert.Equal(600, (await shop.GetAsync($"/api/v1/products/{fast}")).GetProperty("cost").GetProperty("amount").GetInt64());
+        async Task ShipAllAsync(Placed order, DateTimeOffset at)
+        {
+            clock.SetUtcNow(at);
+            foreach (var f in await s.FulfilmentOrdersAsync(order.Id)) await s.ShipFulfilmentAsync(f.GetProperty("id").GetString()!);
+        }
+
+        // Day 1 three of the fast one sell, shipped on day 2. Day 3 both scarce ones sell, shipped day 4 (none left on hand);
+        // five more arrive on day 5: out of stock on days 4 and 5.
+        var one = await shop.PlaceAsync(day0.AddDays(1).AddHours(9), "web", "DE", "EUR", null, "ann", true, (fast, 3));
+        await ShipAllAsync(one, day0.AddDays(2).AddHours(9));
+        var two = await shop.PlaceAsync(day0.AddDays(3).AddHours(9), "web", "DE", "EUR", null, "ben", true, (scarce, 2));
+        await ShipAllAsync(two, day0.AddDays(4).AddHours(9));
+        clock.SetUtcNow(day0.AddDays(5).AddHours(9));
+        await s.StockAsync(scarce, node, 5);
+        clock.SetUtcNow(day0.AddDays(10).AddHours(1));
+
+        var report = await shop.GetAsync($"/api/v1/reports/stock?from=2026-02-02&to=2026-02-11&node={node}");
+        var items = report.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("sku").GetString()!);
+        Assert.Equal([idle, fast, scarce], report.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("sku").GetString())); // by value
+        // Fast: 7 left at 6.00, 3 shipped over an average of (10 + 7) / 2 on hand, 7 units last 7 / 0.3 a day.
+        var f = items[fast];
+        Assert.Equal((7, 4200L, 3, 0.35m, 23.3m, 0, false), (f.GetProperty("onHand").GetInt32(), f.GetProperty("value").GetProperty("amount").GetInt64(),
+            f.GetProperty("unitsShipped").GetInt32(), f.GetProperty("turnover").GetDecimal(), f.GetProperty("daysOfCover").GetDecimal(), f.GetProperty("stockOutDays").GetInt32(),
+            f.GetProperty("slowMover").GetBoolean()));
+        // Idle: 4 at 30.00 and nothing shipped.
+        var i = items[idle];
+        Assert.Equal((12000L, 0, true, JsonValueKind.Null), (i.GetProperty("value").GetProperty("amount").GetInt64(), i.GetProperty("unitsShipped").GetInt32(),
+            i.GetProperty("slowMover").GetBoolean(), i.GetProperty("daysOfCover").ValueKind));
+        // Scarce: no cost; out on 2 of 10 days; 2 shipped on the 8 days in stock, so the 2 days likely cost 2 × 2/8 units at 20.00.
+        var c = items[scarce];
+        Assert.Equal((JsonValueKind.Null, 2, (long)Math.Round(2 * 2.0 / 8 * 2000, MidpointRounding.AwayFromZero)),
+            (c.GetProperty("value").ValueKind, c.GetProperty("stockOutDays").GetInt32(), c.GetProperty("lostRevenue").GetProperty("amount").GetInt64()));
+        var n = report.GetProperty("nodes").EnumerateArray().Single();
+        Assert.Equal((3, 16, 16200L, 1, 1, 1, 0), (n.GetProperty("skus").GetInt32(), n.GetProperty("onHand").GetInt32(), n.GetProperty("value")[0].GetProperty("amount").GetInt64(),
+            n.GetProperty("skusWithoutCost").GetInt32(), n.GetProperty("stockOuts").GetInt32(), n.GetProperty("slowMovers").GetInt32(), n.GetProperty("overstocked").GetInt32()));
+        Assert.Equal(16200L, report.GetProperty("value")[0].GetProperty("amount").GetInt64());
+        // A cost in another currency than the price is refused, naming the field.
+        var wrong = await s.Admin.PatchAsJsonAsync($"/api/v1/products/{fast}", new { cost = new { amount = 500, currency = "GBP" } });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrong.StatusCode);
+        Assert.Contains("cost.currency", await wrong.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Bad_report_requests_are_refused_naming_the_parameter()
     {
         var s = await Scenario.StartAsync();
@@ -613,6 +681,8 @@ public sealed class ReportTests
                      ("/api/v1/reports/projections?limit=51", "limit"),
                      ("/api/v1/reports/kpis?customer=ann", "customer"),
                      ("/api/v1/reports/operations?channel=fax", "channel"),
+                     ("/api/v1/reports/stock?limit=0", "limit"),
+                     ("/api/v1/reports/stock?node=NO-SUCH-NODE-X", "node"),
                      ("/api/v1/reports/projections?sku=NO-SUCH-SKU-X", "sku"),
                      ("/api/v1/reports/projections?node=NO-SUCH-NODE-X", "node"),
                  })

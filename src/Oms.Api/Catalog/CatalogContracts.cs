@@ -32,6 +32,9 @@ public sealed record CreateProductRequest
     /// <summary>List price per unit; order lines default to it.</summary>
     public required MoneyDto Price { get; init; }
 
+    /// <summary>What one unit costs you, in the price's currency: stock is valued at it (reports).</summary>
+    public MoneyDto? Cost { get; init; }
+
     /// <summary>Weight of one unit in grams.</summary>
     [Range(0, 1_000_000)]
     public int WeightGrams { get; init; }
@@ -66,6 +69,9 @@ public sealed record UpdateProductRequest
 
     public MoneyDto? Price { get; init; }
 
+    /// <summary>What one unit costs you, in the price's currency.</summary>
+    public MoneyDto? Cost { get; init; }
+
     [Range(0, 1_000_000)]
     public int? WeightGrams { get; init; }
 
@@ -90,6 +96,8 @@ public sealed record ProductDto
     public required string? Brand { get; init; }
     public required string? Category { get; init; }
     public required MoneyDto Price { get; init; }
+    /// <summary>What one unit costs you (stock is valued at it); null when not given.</summary>
+    public required MoneyDto? Cost { get; init; }
     public required int WeightGrams { get; init; }
     public required DimensionsDto? Dimensions { get; init; }
     public required string? Barcode { get; init; }
@@ -104,7 +112,7 @@ public sealed record ProductDto
     public static ProductDto From(Product p) => new()
     {
         Id = p.Id.Value, Sku = p.Sku, Name = p.Name, Brand = p.Brand, Category = p.Category,
-        Price = MoneyDto.From(p.PriceAmount, p.Currency), WeightGrams = p.WeightGrams,
+        Price = MoneyDto.From(p.PriceAmount, p.Currency), Cost = p.CostAmount is { } cost ? MoneyDto.From(cost, p.Currency) : null, WeightGrams = p.WeightGrams,
         Dimensions = p.Dimensions is { } d ? new DimensionsDto { LengthMm = d.LengthMm, WidthMm = d.WidthMm, HeightMm = d.HeightMm } : null,
         Barcode = p.Barcode, Active = p.Active, BackorderPolicy = p.BackorderPolicy, PreorderAvailableOn = p.PreorderAvailableOn, CreatedAt = p.CreatedAt, UpdatedAt = p.UpdatedAt, Version = p.Version,
     };

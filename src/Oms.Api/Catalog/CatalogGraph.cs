@@ -98,6 +98,7 @@ public sealed class CreateProductInputType : InputObjectGraphType<CreateProductR
         Field(x => x.Brand, nullable: true);
         Field(x => x.Category, nullable: true);
         Field(x => x.Price, type: typeof(NonNullGraphType<MoneyInputType>));
+        Field(x => x.Cost, type: typeof(MoneyInputType)).Description("What one unit costs you, in the price's currency.");
         Field(x => x.WeightGrams, nullable: true).DefaultValue(0);
         Field(x => x.Dimensions, type: typeof(DimensionsInputType));
         Field(x => x.Barcode, nullable: true);
@@ -116,6 +117,7 @@ public sealed class UpdateProductInputType : InputObjectGraphType<UpdateProductR
         Field(x => x.Brand, nullable: true);
         Field(x => x.Category, nullable: true);
         Field(x => x.Price, type: typeof(MoneyInputType));
+        Field(x => x.Cost, type: typeof(MoneyInputType)).Description("What one unit costs you, in the price's currency.");
         Field(x => x.WeightGrams, nullable: true);
         Field(x => x.Dimensions, type: typeof(DimensionsInputType));
         Field(x => x.Barcode, nullable: true);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Errors;
+using Oms.Api.Platform.Http;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Catalog;
 using Oms.Domain.Common;
@@ -35,7 +36,8 @@ public sealed class CatalogService(OmsDbContext db, TimeProvider clock)
             request.Barcode ?? product.Barcode,
             request.Active ?? product.Active,
             request.BackorderPolicy ?? product.BackorderPolicy,
-            request.PreorderAvailableOn ?? product.PreorderAvailableOn), clock.GetUtcNow());
+            request.PreorderAvailableOn ?? product.PreorderAvailableOn,
+            CostOf(request.Cost, request.Price?.Currency ?? product.Currency) ?? product.CostAmount), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return ProductDto.From(product);
     }
@@ -43,5 +45,11 @@ public sealed class CatalogService(OmsDbContext db, TimeProvider clock)
     private static ProductDetails Details(CreateProductRequest r) => new(
         r.Name, r.Brand, r.Category, new Money(r.Price.Amount, r.Price.Currency), r.WeightGrams,
         r.Dimensions is { } d ? new Dimensions(d.LengthMm, d.WidthMm, d.HeightMm) : null, r.Barcode, r.Active,
-        r.BackorderPolicy ?? BackorderPolicy.Deny, r.PreorderAvailableOn);
+        r.BackorderPolicy ?? BackorderPolicy.Deny, r.PreorderAvailableOn, CostOf(r.Cost, r.Price.Currency));
+
+    /// <summary>A cost is in the price's currency (stock value adds costs up per currency).</summary>
+    private static long? CostOf(MoneyDto? cost, string priceCurrency) =>
+        cost is null ? null
+        : string.Equals(cost.Currency, priceCurrency, StringComparison.OrdinalIgnoreCase) ? cost.Amount
+        : throw new DomainException("catalog.cost_currency", $"A cost is in the price's currency ({priceCurrency.ToUpperInvariant()}).", "cost.currency");
 }

@@ -52,13 +52,13 @@ public sealed class ProjectionQueries(ReportDatabase reports, TimeProvider clock
         }
 
         var days = Enumerable.Range(0, historyTo.DayNumber - historyFrom.DayNumber + 1).Select(historyFrom.AddDays).ToList();
+        // All nodes: units ordered per day (the SKU day rollups); one node: units it shipped per day.
         var sold = nodeCode is null
-            ? await db.ReportRollups.AsNoTracking()
+            ? (await db.ReportRollups.AsNoTracking()
                 .Where(r => r.Dimension == Dimensions.Sku && r.Grain == (short)RollupGrain.Day && days.Contains(r.Period) && skus.Contains(r.Key))
-                .GroupBy(r => new { r.Key, r.Period }).Select(g => new { Sku = g.Key.Key, Day = g.Key.Period, Units = g.Sum(r => r.Units) }).ToListAsync(ct)
-            : await db.ReportLines.AsNoTracking()
-                .Where(l => skus.Contains(l.Sku) && l.Day >= historyFrom && l.Day <= historyTo && l.Node == nodeCode)
-                .GroupBy(l => new { l.Sku, l.Day }).Select(g => new { Sku = g.Key.Sku, Day = g.Key.Day, Units = g.Sum(l => l.Units) }).ToListAsync(ct);
+                .GroupBy(r => new { r.Key, r.Period }).Select(g => new { Sku = g.Key.Key, Day = g.Key.Period, Units = g.Sum(r => r.Units) }).ToListAsync(ct))
+                .Select(x => (x.Sku, x.Day, x.Units)).ToList()
+            : await ShippedAsync(skus, nodeId!.Value, historyFrom, historyTo, ct);
         var unitsOn = sold.ToDictionary(s => (s.Sku, s.Day), s => s.Units);
 
         var stock = await db.Stock.AsNoTracking().Where(s => skus.Contains(s.Sku) && (nodeId == null || s.NodeId == nodeId))
@@ -102,6 +102,17 @@ public sealed class ProjectionQueries(ReportDatabase reports, TimeProvider clock
             });
         }
         return new ProjectionsDto { HistoryFrom = historyFrom, HistoryTo = historyTo, FirstDay = today, CoverDays = options.Value.ReorderCoverDays, Projections = projections };
+    }
+
+    /// <summary>A node's history is what it shipped each day (the inventory ledger, by its SKU and node index): the demand routed to it.</summary>
+    private async Task<List<(string Sku, DateOnly Day, int Units)>> ShippedAsync(List<string> skus, NodeId node, DateOnly first, DateOnly last, CancellationToken ct)
+    {
+        var from = new DateTimeOffset(first.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var until = new DateTimeOffset(last.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var entries = await db.Ledger.AsNoTracking()
+            .Where(e => skus.Contains(e.Sku) && e.NodeId == node && e.Reason == StockChangeReason.Shipped && e.At >= from && e.At < until)
+            .Select(e => new { e.Sku, e.At, Units = e.OnHandBefore - e.OnHandAfter }).ToListAsync(ct);
+        return entries.GroupBy(e => (e.Sku, Day: DateOnly.FromDateTime(e.At.UtcDateTime))).Select(g => (g.Key.Sku, g.Key.Day, g.Sum(e => e.Units))).ToList();
     }
 
     private static decimal Round(double value, int decimals) => Math.Round((decimal)value, decimals, MidpointRounding.AwayFromZero);

@@ -24,6 +24,8 @@ public sealed class ReportOptions
     public int ProjectionHistoryDays { get; set; } = 182;
     /// <summary>Days a suggested reorder covers after the supplier's lead time.</summary>
     public int ReorderCoverDays { get; set; } = 30;
+    /// <summary>Days of cover past which stock counts as overstock.</summary>
+    public int OverstockDays { get; set; } = 180;
     /// <summary>
     /// Days in transit per carrier service, for the promised delivery day of orders whose channel gave none:
     /// <c>"dhl/express": 1</c>, <c>"dhl": 2</c> (any service), <c>"*": 3</c> (any carrier; 3 when not set).
@@ -370,4 +372,56 @@ public sealed record BackordersDto
     /// <summary>Average days since the backorder was made (one decimal); null without any.</summary>
     public required decimal? AverageAgeDays { get; init; }
     public required decimal? OldestAgeDays { get; init; }
+}
+
+/// <summary>Stock at cost, how fast it turns, how long it lasts, when it ran out, and what does not move.</summary>
+public sealed record StockReportDto
+{
+    public required ReportScopeDto Scope { get; init; }
+    /// <summary>Stock value at cost of all nodes in scope, per currency.</summary>
+    public required IReadOnlyList<MoneyDto> Value { get; init; }
+    public required IReadOnlyList<NodeStockDto> Nodes { get; init; }
+    /// <summary>SKUs at nodes, the most valuable first (limit, default 50).</summary>
+    public required IReadOnlyList<StockItemReportDto> Items { get; init; }
+}
+
+public sealed record NodeStockDto
+{
+    public required string Node { get; init; }
+    public required int Skus { get; init; }
+    public required int OnHand { get; init; }
+    /// <summary>On hand at cost, per currency.</summary>
+    public required IReadOnlyList<MoneyDto> Value { get; init; }
+    /// <summary>SKUs with stock but no cost price (left out of the value).</summary>
+    public required int SkusWithoutCost { get; init; }
+    /// <summary>SKUs that ran out (none on hand) on some day of the period.</summary>
+    public required int StockOuts { get; init; }
+    public required int SlowMovers { get; init; }
+    public required int Overstocked { get; init; }
+}
+
+/// <summary>One SKU at one node over the period.</summary>
+public sealed record StockItemReportDto
+{
+    public required string Sku { get; init; }
+    public required string? Label { get; init; }
+    public required string Node { get; init; }
+    public required int OnHand { get; init; }
+    public required int Reserved { get; init; }
+    /// <summary>On hand at cost; null without a cost price.</summary>
+    public required MoneyDto? Value { get; init; }
+    /// <summary>Units shipped from this node in the period.</summary>
+    public required int UnitsShipped { get; init; }
+    /// <summary>Units shipped over the average of on hand at the period's start and end (two decimals); null when both are 0.</summary>
+    public required decimal? Turnover { get; init; }
+    /// <summary>Days the units on hand less reserved last at the period's daily shipments (one decimal); null when nothing shipped.</summary>
+    public required decimal? DaysOfCover { get; init; }
+    /// <summary>Days of the period on which none was on hand at some moment (the ledger's exact on-hand history).</summary>
+    public required int StockOutDays { get; init; }
+    /// <summary>Those days times the units shipped per day in stock, at list price: what the stock-outs likely cost; null without stock-outs.</summary>
+    public required MoneyDto? LostRevenue { get; init; }
+    /// <summary>Stock on hand and nothing shipped in the period.</summary>
+    public required bool SlowMover { get; init; }
+    /// <summary>More days of cover than Reports:OverstockDays (180).</summary>
+    public required bool Overstocked { get; init; }
 }

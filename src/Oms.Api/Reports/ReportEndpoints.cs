@@ -42,6 +42,15 @@ public static class ReportEndpoints
             .WithDescription("Orders placed in the period (channel, country, currency, customer; node narrows to what that node shipped). Definitions: docs/reports.md#operations. " +
                 "`Accept: text/csv` answers CSV (one row per figure).")
             .Produces<OperationsDto>().WithMetadata(new CsvExport()).ProducesProblem(400);
+        reports.MapGet("/stock", async (StockQueries q, HttpContext http, CancellationToken ct, DateOnly? from = null, DateOnly? to = null, string? node = null, int? limit = null) =>
+            {
+                var stock = await q.StockAsync(new ReportQuery { From = from, To = to, Node = node }, limit, ct);
+                return Csv.Wanted(http) ? Csv.Of("stock", ReportCsv.Stock(stock)) : Results.Ok(stock);
+            })
+            .RequireScope(Scopes.ReportsRead).WithName("getStockReport")
+            .WithSummary("Stock value at cost per node; per SKU and node: turnover, days of cover, stock-out days and the revenue they likely cost, slow movers, overstock")
+            .WithDescription("Over the period (default the last 30 days), from the inventory ledger. `Accept: text/csv` answers CSV (one row per SKU and node).")
+            .Produces<StockReportDto>().WithMetadata(new CsvExport()).ProducesProblem(400);
         reports.MapGet("/projections", async (ProjectionQueries q, HttpContext http, CancellationToken ct, string? sku = null, string? node = null, int? limit = null) =>
             {
                 var projections = await q.ProjectAsync(sku, node, limit, ct);
@@ -118,6 +127,15 @@ internal static class ReportCsv
         }
         return (["figure", "key", "count", "of", "rate", "median_hours", "p90_hours", "currency", "amount"], Rows());
     }
+
+    public static (string[], IEnumerable<object?[]>) Stock(StockReportDto s) =>
+        (["sku", "label", "node", "on_hand", "reserved", "currency", "value", "units_shipped", "turnover", "days_of_cover", "stock_out_days", "lost_revenue",
+                "slow_mover", "overstocked"],
+            s.Items.Select(i => new object?[]
+            {
+                i.Sku, i.Label, i.Node, i.OnHand, i.Reserved, i.Value?.Currency ?? i.LostRevenue?.Currency, i.Value is { } v ? Csv.AmountOf(v) : null, i.UnitsShipped,
+                i.Turnover, i.DaysOfCover, i.StockOutDays, i.LostRevenue is { } l ? Csv.AmountOf(l) : null, i.SlowMover, i.Overstocked,
+            }));
 
     public static (string[], IEnumerable<object?[]>) Projections(ProjectionsDto p) =>
         (["sku", "label", "node", "method", "next_7_days", "next_30_days", "next_90_days", "on_hand", "reserved", "on_order", "safety_stock", "reorder_point",

@@ -76,6 +76,16 @@ public sealed class ReportsType : ObjectGraphType<object>
             .Description("How the period's orders were fulfilled (REST: GET /reports/operations).")
             .Period()
             .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<OperationsQueries>().OperationsAsync(ReportGraph.QueryOf(ctx), ctx.CancellationToken));
+        Field<NonNullGraphType<StockReportType>, StockReportDto>("stock")
+            .Description("Stock at cost, turnover, cover, stock-outs, slow movers and overstock (REST: GET /reports/stock).")
+            .Argument<DateOnlyGraphType>("from", "First day (UTC); defaults to 29 days before to.")
+            .Argument<DateOnlyGraphType>("to", "Last day (UTC), included; defaults to today.")
+            .Argument<StringGraphType>("node", "A node's code.")
+            .Argument<IntGraphType>("limit", $"SKUs at nodes listed, 1-{StockQueries.MaxLimit}, default 50.")
+            .ResolveAsync(async ctx => await ctx.RequestServices!.GetRequiredService<StockQueries>().StockAsync(new ReportQuery
+            {
+                From = ctx.GetArgument<DateOnly?>("from"), To = ctx.GetArgument<DateOnly?>("to"), Node = ctx.GetArgument<string?>("node"),
+            }, ctx.GetArgument<int?>("limit"), ctx.CancellationToken));
         Field<NonNullGraphType<ProjectionsType>, ProjectionsDto>("projections")
             .Description("Expected sales per SKU for the next 7, 30 and 90 days, projected stock-out and suggested reorder (REST: GET /reports/projections).")
             .Argument<StringGraphType>("sku", "One SKU; without it the SKUs that sold most units lately.")
@@ -164,6 +174,21 @@ public sealed class RiskHoldsType : ContractGraphType<RiskHoldsDto>
 public sealed class BackordersType : ContractGraphType<BackordersDto>
 {
     public BackordersType() => Name = "Backorders";
+}
+
+public sealed class StockReportType : ContractGraphType<StockReportDto>
+{
+    public StockReportType() => Name = "StockReport";
+}
+
+public sealed class NodeStockType : ContractGraphType<NodeStockDto>
+{
+    public NodeStockType() => Name = "NodeStock";
+}
+
+public sealed class StockItemReportType : ContractGraphType<StockItemReportDto>
+{
+    public StockItemReportType() => Name = "StockItemReport";
 }
 
 public sealed class ProjectionsType : ContractGraphType<ProjectionsDto>

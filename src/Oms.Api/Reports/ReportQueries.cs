@@ -160,7 +160,7 @@ public sealed class ReportQueries(ReportDatabase reports, TimeProvider clock, IO
         if (s.FiltersLines && keyFilter is null)
             parts.Add(await FactsAsync(sql, s, dimension, lines: true, Days(s.From, s.To).ToList(), rates, currencies, ct));
         else if (s.Customer is not null && dimension != ReportDimension.Orders)
-            // One customer's history: their order (or line) facts, found by the customer's index.
+            // One customer's history: their order (or line) facts, found through the orders' customer index.
             parts.Add(await FactsAsync(sql, s, dimension, lines: dimension is ReportDimension.Products or ReportDimension.Brands or ReportDimension.Categories or ReportDimension.Nodes,
                 Days(s.From, s.To).ToList(), rates, currencies, ct));
         else if (dimension == ReportDimension.Orders)
@@ -359,7 +359,8 @@ public sealed class ReportQueries(ReportDatabase reports, TimeProvider clock, IO
         if (s.Customer is { } customer)
         {
             var id = sql.Id(customer);
-            b.Append(lines ? $" AND r.order_id IN (SELECT c.order_id FROM report_orders c WHERE c.customer_id = {id})" : $" AND r.customer_id = {id}");
+            // By the orders' customer index: the facts have none of their own (every index there is written again as orders change).
+            b.Append($" AND r.order_id IN (SELECT c.id FROM orders c WHERE c.customer_id = {id})");
         }
         AppendOrderFilters(sql, b, s);
         if (only is not null) b.Append($" AND r.currency = {sql.Add(only)}");

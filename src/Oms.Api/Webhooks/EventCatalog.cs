@@ -213,7 +213,7 @@ public static class EventCatalog
 
     private static ProductDto SampleProduct() => new()
     {
-        Id = Guid.Parse("01980000-0000-7000-8000-000000000003"), Sku = "MUG-001", Name = "Mug", Brand = "Acme", Category = "Kitchen", Price = Eur(1250),
+        Id = Guid.Parse("01980000-0000-7000-8000-000000000003"), Sku = "MUG-001", Name = "Mug", Brand = "Acme", Category = "Kitchen", Price = Eur(1250), Cost = Eur(700),
         WeightGrams = 350, Dimensions = null, Barcode = "4006381333931", Active = true, BackorderPolicy = BackorderPolicy.Deny, PreorderAvailableOn = null,
         CreatedAt = At, UpdatedAt = At, Version = 1,
     };

@@ -23,7 +23,8 @@ public sealed record ProductDetails(
     string? Barcode,
     bool Active,
     BackorderPolicy BackorderPolicy = BackorderPolicy.Deny,
-    DateOnly? PreorderAvailableOn = null);
+    DateOnly? PreorderAvailableOn = null,
+    long? CostAmount = null);
 
 /// <summary>One sellable item, identified by its SKU (unique across the catalog).</summary>
 public sealed class Product : AggregateRoot
@@ -37,6 +38,8 @@ public sealed class Product : AggregateRoot
     public string? Category { get; private set; }
     public long PriceAmount { get; private set; }
     public string Currency { get; private set; } = "";
+    /// <summary>What one unit costs us (in <see cref="Currency"/>): stock is valued at it; null when not known.</summary>
+    public long? CostAmount { get; private set; }
     public int WeightGrams { get; private set; }
     public Dimensions? Dimensions { get; private set; }
     public string? Barcode { get; private set; }
@@ -75,6 +78,9 @@ public sealed class Product : AggregateRoot
             throw new DomainException("catalog.invalid_weight", "A weight cannot be negative.", "weightGrams");
         if (d.Dimensions is { } dim && (dim.LengthMm < 0 || dim.WidthMm < 0 || dim.HeightMm < 0))
             throw new DomainException("catalog.invalid_dimensions", "Dimensions cannot be negative.", "dimensions");
+        if (d.CostAmount is < 0)
+            throw new DomainException("catalog.invalid_cost", "A cost cannot be negative.", "cost.amount");
+        CostAmount = d.CostAmount;
         Name = d.Name;
         Brand = d.Brand;
         Category = d.Category;

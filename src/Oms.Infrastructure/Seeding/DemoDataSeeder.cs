@@ -33,14 +33,17 @@ public sealed class DemoDataSeeder(OmsDbContext db, PricingPolicy pricing, TimeP
             var brand = faker.PickRandom(Brands);
             var category = faker.PickRandom(Categories);
             var currency = "EUR";
+            var name = $"{brand} {faker.Commerce.ProductAdjective()} {faker.Commerce.Product()}";
+            var price = faker.Random.Int(5, 400) * 100 - 1;
             var details = new ProductDetails(
-                $"{brand} {faker.Commerce.ProductAdjective()} {faker.Commerce.Product()}",
+                name,
                 brand, category,
-                new Money(faker.Random.Int(5, 400) * 100 - 1, currency),
+                new Money(price, currency),
                 faker.Random.Int(50, 5000),
                 new Dimensions(faker.Random.Int(50, 600), faker.Random.Int(50, 400), faker.Random.Int(10, 300)),
                 faker.Commerce.Ean13(),
-                Active: faker.Random.Double() > 0.05);
+                Active: faker.Random.Double() > 0.05,
+                CostAmount: price * 55 / 100); // a 45 % margin, without drawing from the seed (the rest of the demo stays as it was)
             return Product.Create($"{brand[..3].ToUpperInvariant()}-{category[..3].ToUpperInvariant()}-{i:D4}", details, now.AddDays(-120));
         }).ToList();
         foreach (var p in catalog) p.ClearDomainEvents(); // demo history is not news for webhook subscribers

@@ -19,8 +19,6 @@ internal sealed class ReportOrderConfiguration : IEntityTypeConfiguration<Report
         // Days' facts (the days around whole months): rows are written about in the order of their days, which a
         // block-range index follows at next to no cost per row.
         b.HasIndex(r => r.Day).HasMethod("brin");
-        // A customer's history (reports filtered on a customer).
-        b.HasIndex(r => r.CustomerId);
     }
 }
 
@@ -40,8 +38,6 @@ internal sealed class ReportLineConfiguration : IEntityTypeConfiguration<ReportL
         b.Property(r => r.Node).HasMaxLength(50);
         // Days' lines (the days around whole months, and any period filtered by a line's node, brand or category).
         b.HasIndex(r => r.Day).HasMethod("brin");
-        // A SKU's days at one node (projections per node).
-        b.HasIndex(r => new { r.Sku, r.Day });
     }
 }
 

@@ -117,6 +117,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("character varying(100)")
                         .HasColumnName("category");
 
+                    b.Property<long?>("CostAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost_amount");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -2255,9 +2259,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Day"), "brin");
 
-                    b.HasIndex("Sku", "Day")
-                        .HasDatabaseName("ix_report_lines_sku_day");
-
                     b.ToTable("report_lines", (string)null);
                 });
 
@@ -2332,9 +2333,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
 
                     b.HasKey("OrderId")
                         .HasName("pk_report_orders");
-
-                    b.HasIndex("CustomerId")
-                        .HasDatabaseName("ix_report_orders_customer_id");
 
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_report_orders_day");

@@ -104,6 +104,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("category");
 
+                    b.Property<long?>("CostAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost_amount");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -2263,9 +2267,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_report_lines_day")
                         .HasAnnotation("Npgsql:IndexMethod", "brin");
 
-                    b.HasIndex("Sku", "Day")
-                        .HasDatabaseName("ix_report_lines_sku_day");
-
                     b.ToTable("report_lines", (string)null);
                 });
 
@@ -2340,9 +2341,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
 
                     b.HasKey("OrderId")
                         .HasName("pk_report_orders");
-
-                    b.HasIndex("CustomerId")
-                        .HasDatabaseName("ix_report_orders_customer_id");
 
                     b.HasIndex("Day")
                         .HasDatabaseName("ix_report_orders_day")
