@@ -114,6 +114,7 @@ builder.Services.AddOptions<Oms.Api.Reports.ReportOptions>().Bind(config.GetSect
 builder.Services.AddScoped<Oms.Api.Reports.ReportQueries>().AddScoped<Oms.Api.Reports.ReportService>().AddScoped<Oms.Api.Reports.ExchangeRateQueries>()
     .AddScoped<Oms.Api.Reports.ProjectionQueries>().AddScoped<Oms.Api.Reports.OperationsQueries>()
     .AddScoped<Oms.Api.Reports.StockQueries>();
+builder.Services.AddHostedService<Oms.Api.Reports.ProjectedReorderPoints>();
 // Report rollups follow the committed events: the fan-out folds changed orders in (decision 0012); what it could not fold, the worker does.
 builder.Services.AddSingleton(sp => new Oms.Infrastructure.Reports.ReportRequests(
         sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Oms.Api.Reports.ReportOptions>>().Value.RollupsEnabled,

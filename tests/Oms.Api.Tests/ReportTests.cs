@@ -396,7 +396,8 @@ public sealed class ReportTests
     {
         var start = new DateTimeOffset(2026, 5, 4, 10, 0, 0, TimeSpan.Zero); // a Monday
         var clock = new FakeTimeProvider(start);
-        await using var app = new ApiFactory(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N")) { Clock = clock };
+        await using var app = new ApiFactory(await (await TestApp.DatabaseAsync()).CreateDatabaseAsync(), "oms_test_admin_" + Guid.NewGuid().ToString("N"),
+            ("Reports:ReorderPointInterval", "00:00:00.200")) { Clock = clock };
         var shop = new Shop(app, clock);
         var s = shop.S;
         var north = await s.NodeAsync("NORTH", 53.55, 9.99, "DE");
@@ -463,6 +464,21 @@ public sealed class ReportTests
         Assert.Equal(north, atNode.GetProperty("node").GetString());
         Assert.Equal(p.GetProperty("next30Days").GetDecimal(), atNode.GetProperty("next30Days").GetDecimal());
         Assert.Equal(p.GetProperty("stockOutDate").GetString(), atNode.GetProperty("stockOutDate").GetString());
+        // Opted in, the node's reorder point follows the projection: the expected sales over the 5-day lead time plus safety stock.
+        var refused = await s.Admin.PutAsJsonAsync($"/api/v1/inventory/{gadget}/nodes/{north}", new { safetyStock = 10, reorderQuantity = 40, reorderPointFollowsProjection = true });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains("supplierCode", await refused.Content.ReadAsStringAsync());
+        var settings = await OkAsync(await s.Admin.PutAsJsonAsync($"/api/v1/inventory/{gadget}/nodes/{north}",
+            new { safetyStock = 10, reorderQuantity = 40, supplierCode = supplier, reorderPointFollowsProjection = true }));
+        Assert.True(settings.GetProperty("reorderPointFollowsProjection").GetBoolean());
+        var expectedPoint = (int)Math.Ceiling(forecast.Take(5).Sum() - 1e-9) + 10;
+        Assert.Equal(expectedPoint, atNode.GetProperty("suggestedReorderPoint").GetInt32());
+        var followed = System.Diagnostics.Stopwatch.StartNew();
+        while ((await s.StockAtAsync(gadget, north)).GetProperty("reorderPoint").GetInt32() != expectedPoint)
+        {
+            Assert.True(followed.Elapsed < TimeSpan.FromSeconds(30), $"the reorder point did not follow the projection ({expectedPoint}) in 30 s");
+            await Task.Delay(100);
+        }
         // GraphQL answers the same; CSV has a row per SKU.
         var graph = await s.GraphQLDataAsync("query($sku: String) { reports { projections(sku: $sku) { projections { sku next30Days stockOutDate suggestedReorderQuantity } } } }", new { sku = gadget });
         var g = graph.GetProperty("reports").GetProperty("projections").GetProperty("projections")[0];

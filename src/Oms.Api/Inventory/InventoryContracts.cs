@@ -16,6 +16,8 @@ public sealed record StockLevelDto
     public required int? ReorderPoint { get; init; }
     public required int? ReorderQuantity { get; init; }
     public required string? SupplierCode { get; init; }
+    /// <summary>Whether the reorder point follows the sales projection (GET /api/v1/reports/projections), set again every Reports:ReorderPointInterval.</summary>
+    public required bool ReorderPointFollowsProjection { get; init; }
     public required bool BelowReorderPoint { get; init; }
 }
 
@@ -65,6 +67,8 @@ public sealed record StockSettingsRequest
     [Range(0, 1_000_000)] public int? ReorderPoint { get; init; }
     [Range(1, 1_000_000)] public int? ReorderQuantity { get; init; }
     [StringLength(64)] public string? SupplierCode { get; init; }
+    /// <summary>Let the reorder point follow the sales projection: the expected sales over the supplier's lead time plus safety stock, set again every day. Needs a reorder quantity and supplier.</summary>
+    public bool ReorderPointFollowsProjection { get; init; }
 }
 
 /// <summary>One ledger entry: a change of stock with who, why, and the counts before and after.</summary>

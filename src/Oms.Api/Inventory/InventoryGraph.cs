@@ -131,5 +131,7 @@ public sealed class StockSettingsInputType : InputObjectGraphType<StockSettingsR
         Field(x => x.ReorderPoint, nullable: true);
         Field(x => x.ReorderQuantity, nullable: true);
         Field(x => x.SupplierCode, nullable: true);
+        Field(x => x.ReorderPointFollowsProjection, nullable: true).DefaultValue(false)
+            .Description("Let the reorder point follow the sales projection (needs a reorder quantity and supplier).");
     }
 }

@@ -78,7 +78,7 @@ public sealed class InventoryQueries(OmsDbContext db)
                          join sup in db.Suppliers on s.SupplierId equals sup.Id into sups
                          from sup in sups.DefaultIfEmpty()
                          orderby s.Sku, n.Code
-                         select new { s.Sku, n.Code, s.OnHand, s.Reserved, s.SafetyStock, s.ReorderPoint, s.ReorderQuantity, Supplier = sup == null ? null : sup.Code })
+                         select new { s.Sku, n.Code, s.OnHand, s.Reserved, s.SafetyStock, s.ReorderPoint, s.ReorderQuantity, s.ReorderPointFollowsProjection, Supplier = sup == null ? null : sup.Code })
             .ToListAsync(ct);
         return raw.Select(r =>
         {
@@ -86,7 +86,7 @@ public sealed class InventoryQueries(OmsDbContext db)
             return new StockLevelDto
             {
                 Sku = r.Sku, NodeCode = r.Code, OnHand = r.OnHand, Reserved = r.Reserved, SafetyStock = r.SafetyStock, Available = available,
-                ReorderPoint = r.ReorderPoint, ReorderQuantity = r.ReorderQuantity, SupplierCode = r.Supplier,
+                ReorderPoint = r.ReorderPoint, ReorderQuantity = r.ReorderQuantity, SupplierCode = r.Supplier, ReorderPointFollowsProjection = r.ReorderPointFollowsProjection,
                 BelowReorderPoint = r.ReorderPoint is { } p && available < p,
             };
         }).ToList();

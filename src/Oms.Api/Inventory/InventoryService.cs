@@ -99,7 +99,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
         }
         await counters.EnsureRowsAsync([(node.Id, sku)], ct);
         var row = await db.Stock.SingleAsync(s => s.NodeId == node.Id && s.Sku == sku, ct);
-        row.Configure(r.SafetyStock, r.ReorderPoint, r.ReorderQuantity, supplierId, clock.GetUtcNow());
+        row.Configure(r.SafetyStock, r.ReorderPoint, r.ReorderQuantity, supplierId, clock.GetUtcNow(), r.ReorderPointFollowsProjection);
         await db.SaveChangesAsync(ct);
         return await queries.LevelAsync(sku, node.Id, ct);
     }

@@ -24,6 +24,8 @@ public sealed class ReportOptions
     public int ProjectionHistoryDays { get; set; } = 182;
     /// <summary>Days a suggested reorder covers after the supplier's lead time.</summary>
     public int ReorderCoverDays { get; set; } = 30;
+    /// <summary>How often reorder points that follow the projection are set again.</summary>
+    public TimeSpan ReorderPointInterval { get; set; } = TimeSpan.FromDays(1);
     /// <summary>Days of cover past which stock counts as overstock.</summary>
     public int OverstockDays { get; set; } = 180;
     /// <summary>

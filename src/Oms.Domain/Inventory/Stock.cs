@@ -37,6 +37,8 @@ public sealed class StockItem
     public int? ReorderPoint { get; private set; }
     public int? ReorderQuantity { get; private set; }
     public Guid? SupplierId { get; private set; }
+    /// <summary>Whether the reorder point follows the sales projection: set from the expected sales over the supplier's lead time plus safety stock.</summary>
+    public bool ReorderPointFollowsProjection { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
     /// <summary>What can still be promised: on hand less reserved less safety stock, never below zero.</summary>
@@ -50,19 +52,31 @@ public sealed class StockItem
     public static DomainException OnHandTooLarge(string field) =>
         new("inventory.on_hand_too_large", $"At most {MaxOnHand} units of one SKU can be on hand at one node.", field);
 
-    public void Configure(int safetyStock, int? reorderPoint, int? reorderQuantity, Guid? supplierId, DateTimeOffset now)
+    public void Configure(int safetyStock, int? reorderPoint, int? reorderQuantity, Guid? supplierId, DateTimeOffset now, bool followsProjection = false)
     {
         if (safetyStock < 0) throw new DomainException("inventory.invalid_safety_stock", "Safety stock cannot be negative.", "safetyStock");
         if (reorderPoint is < 0) throw new DomainException("inventory.invalid_reorder_point", "A reorder point cannot be negative.", "reorderPoint");
-        if (reorderPoint is not null && reorderQuantity is not > 0)
+        var reorders = reorderPoint is not null || followsProjection;
+        if (reorders && reorderQuantity is not > 0)
             throw new DomainException("inventory.invalid_reorder_quantity", "With a reorder point, give a reorder quantity above zero.", "reorderQuantity");
-        if (reorderPoint is not null && supplierId is null)
+        if (reorders && supplierId is null)
             throw new DomainException("inventory.supplier_required", "With a reorder point, name the supplier to reorder from.", "supplierCode");
         SafetyStock = safetyStock;
-        ReorderPoint = reorderPoint;
+        // Following the projection, a given point holds until the projection next sets one; without one, the current stays.
+        ReorderPoint = reorderPoint ?? (followsProjection ? ReorderPoint : null);
         ReorderQuantity = reorderQuantity;
         SupplierId = supplierId;
+        ReorderPointFollowsProjection = followsProjection;
         UpdatedAt = now;
+    }
+
+    /// <summary>The projection's reorder point, for a SKU that opted in; false when nothing changed.</summary>
+    public bool FollowProjection(int reorderPoint, DateTimeOffset now)
+    {
+        if (!ReorderPointFollowsProjection || ReorderPoint == reorderPoint || reorderPoint < 0) return false;
+        ReorderPoint = reorderPoint;
+        UpdatedAt = now;
+        return true;
     }
 
     /// <summary>Demo and test data only: a fresh row with its first counts, before anyone can contend for it.</summary>

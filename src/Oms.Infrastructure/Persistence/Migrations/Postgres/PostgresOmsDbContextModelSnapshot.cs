@@ -933,6 +933,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("reorder_point");
 
+                    b.Property<bool>("ReorderPointFollowsProjection")
+                        .HasColumnType("boolean")
+                        .HasColumnName("reorder_point_follows_projection");
+
                     b.Property<int?>("ReorderQuantity")
                         .HasColumnType("integer")
                         .HasColumnName("reorder_quantity");

@@ -918,6 +918,10 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("reorder_point");
 
+                    b.Property<bool>("ReorderPointFollowsProjection")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reorder_point_follows_projection");
+
                     b.Property<int?>("ReorderQuantity")
                         .HasColumnType("INTEGER")
                         .HasColumnName("reorder_quantity");
