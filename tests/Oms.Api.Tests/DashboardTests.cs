@@ -66,7 +66,7 @@ public sealed class DashboardTests
             }
         }
         clock.SetUtcNow(now);
-        await WaitForRollupsAsync(s);
+        await s.ReportsCurrentAsync();
         var readerKey = await app.KeyWithScopesAsync("dashboard-" + s.Tag, "reports:read");
         var otherKey = await app.KeyWithScopesAsync("orders-only-" + s.Tag, "orders:read");
 
@@ -141,16 +141,4 @@ public sealed class DashboardTests
 
     private static async Task SignInAsync(Chromium browser, string key) =>
         await browser.EvaluateAsync($"document.getElementById('key').value = {JsonSerializer.Serialize(key)}; document.getElementById('login').requestSubmit(); true");
-
-    private static async Task WaitForRollupsAsync(Scenario s)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var kpis = await s.Admin.GetFromJsonAsync<JsonElement>("/api/v1/reports/kpis");
-            if (kpis.GetProperty("scope").GetProperty("pendingChanges").GetInt32() == 0) return;
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "the rollups did not catch up in 30 s");
-            await Task.Delay(50);
-        }
-    }
 }

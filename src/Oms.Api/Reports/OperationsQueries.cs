@@ -71,11 +71,11 @@ public sealed class OperationsQueries(ReportDatabase reports, ReportQueries scop
         var backorders = await db.Backorders.AsNoTracking().Where(b => b.Status == BackorderStatus.Open).Select(b => new { b.Quantity, b.CreatedAt }).ToListAsync(ct);
 
         var live = orders.Where(o => o.Status != OrderStatus.Cancelled).ToList();
-        var placedAt = orders.ToDictionary(o => o.Id, o => o.CreatedAt);
+        var byId = orders.ToDictionary(o => o.Id);
         var partsOf = parts.ToLookup(p => p.OrderId);
         var shipmentsOf = shipments.ToLookup(s => s.OrderId);
         DateTimeOffset ShipByOf(Guid orderId, string nodeCode, DateTimeOffset placed) =>
-            orders.First(o => o.Id == orderId).ShipBy
+            byId[orderId].ShipBy
             ?? (nodes.TryGetValue(nodeCode, out var n) ? Operations.ShipBy(placed, n.SameDayCutoff, n.TimeZone) : Operations.ShipBy(placed, null, "UTC"));
 
         // Cycle times.
@@ -89,7 +89,7 @@ public sealed class OperationsQueries(ReportDatabase reports, ReportQueries scop
         var onTimeParts = shippedParts.Select(p => (p.NodeCode, OnTime: p.ShippedAt!.Value <= ShipByOf(p.OrderId, p.NodeCode, p.OrderPlacedAt))).ToList();
         bool? OnTimeDelivery(Guid orderId)
         {
-            var o = orders.First(x => x.Id == orderId);
+            var o = byId[orderId];
             if (o.DeliveredAt is not { } at) return null;
             var first = partsOf[orderId].OrderBy(p => p.CreatedAt).FirstOrDefault();
             var promised = o.PromisedDeliveryDate;
@@ -101,7 +101,8 @@ public sealed class OperationsQueries(ReportDatabase reports, ReportQueries scop
             }
             return promised is null ? null : DateOnly.FromDateTime(at.UtcDateTime) <= promised;
         }
-        var deliveredOnTime = delivered.Select(o => (o.Id, OnTime: OnTimeDelivery(o.Id))).Where(x => x.OnTime is not null).ToList();
+        var onTimeOf = delivered.ToDictionary(o => o.Id, o => OnTimeDelivery(o.Id));
+        var deliveredOnTime = onTimeOf.Where(x => x.Value is not null).Select(x => (x.Key, OnTime: x.Value)).ToList();
 
         // Completeness: lines shipped from the first allocation; orders in several shipments; short picks.
         var shippedLines = shippedParts.SelectMany(p => p.Lines.Select(l => (p.OrderId, l.OrderLineId, FirstTime: firstTime.GetValueOrDefault(p.AllocationId) && l.ShortPicked == 0)))
@@ -119,7 +120,7 @@ public sealed class OperationsQueries(ReportDatabase reports, ReportQueries scop
         int late = 0, incomplete = 0, damaged = 0, wrong = 0, perfect = 0;
         foreach (var o in delivered)
         {
-            var isLate = OnTimeDelivery(o.Id) == false;
+            var isLate = onTimeOf[o.Id] == false;
             var shippedUnits = partsOf[o.Id].Where(p => p.ShippedAt != null || p.Status == FulfilmentStatus.PickedUp).SelectMany(p => p.Lines).Sum(l => l.Quantity - l.ShortPicked);
             // An order delivered without fulfilment records (history imported as delivered) cannot be judged incomplete.
             var isIncomplete = partsOf[o.Id].Any() && (shippedUnits < o.Lines.Sum(l => l.Quantity) || partsOf[o.Id].Any(p => p.Lines.Any(l => l.ShortPicked > 0)));
@@ -147,8 +148,8 @@ public sealed class OperationsQueries(ReportDatabase reports, ReportQueries scop
                 .Select(g => new CarrierOperationsDto
                 {
                     Carrier = g.Key.Carrier, Service = g.Key.Service,
-                    OrderToShip = Cycle(g.Select(s => (s.CreatedAt - placedAt[s.OrderId]).TotalHours)),
-                    OrderToDelivery = Cycle(g.Where(s => s.DeliveredAt != null).Select(s => (s.DeliveredAt!.Value - placedAt[s.OrderId]).TotalHours)),
+                    OrderToShip = Cycle(g.Select(s => (s.CreatedAt - byId[s.OrderId].CreatedAt).TotalHours)),
+                    OrderToDelivery = Cycle(g.Where(s => s.DeliveredAt != null).Select(s => (s.DeliveredAt!.Value - byId[s.OrderId].CreatedAt).TotalHours)),
                 }).ToList(),
             OnTimeShipping = Rate(onTimeParts.Count(x => x.OnTime), onTimeParts.Count),
             OnTimeDelivery = Rate(deliveredOnTime.Count(x => x.OnTime == true), deliveredOnTime.Count),

@@ -121,6 +121,19 @@ public sealed class Scenario(ApiFactory factory)
         return order;
     }
 
+    /// <summary>Waits until the reports count every change (their scope says none is pending).</summary>
+    public async Task ReportsCurrentAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var kpis = await Admin.GetFromJsonAsync<JsonElement>("/api/v1/reports/kpis");
+            if (kpis.GetProperty("scope").GetProperty("pendingChanges").GetInt32() == 0) return;
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), "the rollups did not catch up in 30 s");
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<JsonElement> StockAtAsync(string sku, string nodeCode) =>
         (await Admin.GetFromJsonAsync<JsonElement>($"/api/v1/inventory/{sku}")).GetProperty("nodes").EnumerateArray()
         .Single(n => n.GetProperty("nodeCode").GetString() == nodeCode);
