@@ -497,6 +497,12 @@ public sealed class ReportTests
         var south = await s.NodeAsync("SOUTH", 48.14, 11.58, "DE"); // no cut-off: a day to ship
         var shoe = await shop.ProductAsync("shoe", 2500, "EUR", "Acme", "Shoes", (north, 100));
         var bag = await shop.ProductAsync("bag", 4000, "EUR", "Bolt", "Bags", (south, 100));
+        var later = $"R-LATER-{s.Tag}".ToUpperInvariant(); // none in stock: orders wait on a backorder
+        await OkAsync(await s.Admin.PostAsJsonAsync("/api/v1/products", new
+        {
+            sku = later, name = "Report later", brand = "Bolt", category = "Later", price = new { amount = 3000, currency = "EUR" }, weightGrams = 400, active = true,
+            backorderPolicy = "backorder",
+        }), HttpStatusCode.Created);
         DateTimeOffset At(int day, int hour) => monday.AddDays(day).AddHours(hour);
         async Task<Dictionary<string, string>> PartsAsync(Placed o) =>
             (await s.FulfilmentOrdersAsync(o.Id)).ToDictionary(f => f.GetProperty("nodeCode").GetString()!, f => f.GetProperty("id").GetString()!);
@@ -515,7 +521,7 @@ public sealed class ReportTests
         // A: before the cut-off, out the same afternoon, delivered on the promised day (due Monday + 2 days in transit).
         // B: after the cut-off, split between the nodes; the south part leaves a day late, and delivery misses the channel's promise.
         // C: the channel's ship-by is noon; it leaves at one. Delivered in time, but one shoe came damaged.
-        // D: cancelled before payment; E: paid otherwise, not shipped yet.
+        // D: cancelled before payment; E: paid otherwise, not shipped yet; F: two units on backorder since Tuesday 08:30.
         var a = await shop.PlaceAsync(At(0, 9), "web", "DE", "EUR", null, "ann", true, (shoe, 1));
         var c = await shop.PlaceAsync(At(0, 10), "marketplace", "DE", "EUR", null, "cy", "bank_transfer", o => o["shipBy"] = At(0, 12).ToString("O"), (shoe, 2));
         var d = await shop.PlaceAsync(At(0, 11), "pos", "DE", "EUR", null, "dee", false, (bag, 1));
@@ -524,6 +530,7 @@ public sealed class ReportTests
         var aShipment = await ShipAsync((await PartsAsync(a))[north], At(0, 15));
         var b = await shop.PlaceAsync(At(0, 16), "marketplace", "DE", "EUR", null, "ben", "bank_transfer", o => o["promisedDeliveryDate"] = "2026-01-15", (shoe, 1), (bag, 1));
         var e = await shop.PlaceAsync(At(1, 8), "web", "DE", "EUR", null, "eve", "other", null, (shoe, 1));
+        var f = await shop.PlaceAsync(At(1, 8).AddMinutes(30), "web", "DE", "EUR", null, "fay", true, (later, 2));
         await DeliverAsync(cShipment, At(1, 9));
         var bParts = await PartsAsync(b);
         var bNorth = await ShipAsync(bParts[north], At(1, 10));
@@ -577,12 +584,15 @@ public sealed class ReportTests
         var byCategory = o.GetProperty("returnsByCategory").EnumerateArray().Single();
         Assert.Equal(("Shoes", 0.2m), (byCategory.GetProperty("key").GetString(), byCategory.GetProperty("rate").GetDecimal()));
         var byReason = o.GetProperty("returnsByReason").EnumerateArray().Single();
-        Assert.Equal(("damaged", 1, 6, 0.1667m), (byReason.GetProperty("key").GetString(), byReason.GetProperty("returnedUnits").GetInt32(), byReason.GetProperty("orderedUnits").GetInt32(), byReason.GetProperty("rate").GetDecimal()));
+        Assert.Equal(("damaged", 1, 8, 0.125m), (byReason.GetProperty("key").GetString(), byReason.GetProperty("returnedUnits").GetInt32(), byReason.GetProperty("orderedUnits").GetInt32(), byReason.GetProperty("rate").GetDecimal()));
         var mix = o.GetProperty("paymentMix").EnumerateArray().Select(p => (p.GetProperty("method").GetString(), p.GetProperty("payments").GetInt32(),
             p.GetProperty("amount").GetProperty("amount").GetInt64(), p.GetProperty("share").GetDecimal())).ToList();
-        Assert.Equal([("bank_transfer", 3, a.Total + b.Total + c.Total, 0.75m), ("other", 1, e.Total, 0.25m)], mix);
-        Rate(o.GetProperty("riskHolds").GetProperty("held"), 0, 5, "risk holds");
-        Assert.Equal(0, o.GetProperty("backorders").GetProperty("open").GetInt32());
+        Assert.Equal([("bank_transfer", 4, a.Total + b.Total + c.Total + f.Total, 0.8m), ("other", 1, e.Total, 0.2m)], mix);
+        Rate(o.GetProperty("riskHolds").GetProperty("held"), 0, 6, "risk holds");
+        // F's backorder, asked for at Friday 11:00 (when the last delivery came): 3 days and 2.5 hours old.
+        var backorders = o.GetProperty("backorders");
+        Assert.Equal((1, 2, 3.1m, 3.1m), (backorders.GetProperty("open").GetInt32(), backorders.GetProperty("units").GetInt32(),
+            backorders.GetProperty("averageAgeDays").GetDecimal(), backorders.GetProperty("oldestAgeDays").GetDecimal()));
 
         // At one node: only what it shipped.
         var atSouth = await shop.GetAsync($"/api/v1/reports/operations?from=2026-01-12&to=2026-01-18&node={south}");
