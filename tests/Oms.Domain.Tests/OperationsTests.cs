@@ -33,4 +33,13 @@ public sealed class OperationsTests
         Assert.Equal(2.5, Operations.Percentile([4, 1, 3, 2], 0.5));
         Assert.Equal(9.1, Operations.Percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9)!.Value, 9);
     }
+
+    [Fact]
+    public void Failures_NameEveryReasonAnOrderWasNotPerfect()
+    {
+        Assert.True(Operations.Failures(false, 3, 3, false, [Oms.Domain.Returns.ReturnReason.SizeOrFit]).Perfect);
+        Assert.Equal(new PerfectOrderFailures(true, true, true, false),
+            Operations.Failures(true, 3, 2, false, [Oms.Domain.Returns.ReturnReason.Damaged, Oms.Domain.Returns.ReturnReason.Damaged]));
+        Assert.Equal(new PerfectOrderFailures(false, true, false, true), Operations.Failures(false, 3, 3, true, [Oms.Domain.Returns.ReturnReason.WrongItem]));
+    }
 }

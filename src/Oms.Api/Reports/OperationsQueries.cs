@@ -120,17 +120,17 @@ public sealed class OperationsQueries(ReportDatabase reports, ReportQueries scop
         int late = 0, incomplete = 0, damaged = 0, wrong = 0, perfect = 0;
         foreach (var o in delivered)
         {
-            var isLate = onTimeOf[o.Id] == false;
-            var shippedUnits = partsOf[o.Id].Where(p => p.ShippedAt != null || p.Status == FulfilmentStatus.PickedUp).SelectMany(p => p.Lines).Sum(l => l.Quantity - l.ShortPicked);
+            var ordered = o.Lines.Sum(l => l.Quantity);
             // An order delivered without fulfilment records (history imported as delivered) cannot be judged incomplete.
-            var isIncomplete = partsOf[o.Id].Any() && (shippedUnits < o.Lines.Sum(l => l.Quantity) || partsOf[o.Id].Any(p => p.Lines.Any(l => l.ShortPicked > 0)));
-            var isDamaged = claims[o.Id].Contains(ReturnReason.Damaged);
-            var isWrong = claims[o.Id].Contains(ReturnReason.WrongItem);
-            late += isLate ? 1 : 0;
-            incomplete += isIncomplete ? 1 : 0;
-            damaged += isDamaged ? 1 : 0;
-            wrong += isWrong ? 1 : 0;
-            perfect += !isLate && !isIncomplete && !isDamaged && !isWrong ? 1 : 0;
+            var shippedUnits = partsOf[o.Id].Any()
+                ? partsOf[o.Id].Where(p => p.ShippedAt != null || p.Status == FulfilmentStatus.PickedUp).SelectMany(p => p.Lines).Sum(l => l.Quantity - l.ShortPicked)
+                : ordered;
+            var failed = Operations.Failures(onTimeOf[o.Id] == false, ordered, shippedUnits, partsOf[o.Id].Any(p => p.Lines.Any(l => l.ShortPicked > 0)), claims[o.Id]);
+            late += failed.Late ? 1 : 0;
+            incomplete += failed.Incomplete ? 1 : 0;
+            damaged += failed.Damaged ? 1 : 0;
+            wrong += failed.WrongItem ? 1 : 0;
+            perfect += failed.Perfect ? 1 : 0;
         }
 
         return new OperationsDto
@@ -198,7 +198,7 @@ public sealed class OperationsQueries(ReportDatabase reports, ReportQueries scop
 
     private static decimal? Round(double? value) => value is { } v ? Math.Round((decimal)v, 2, MidpointRounding.AwayFromZero) : null;
 
-    internal static RateDto Rate(int count, int of) =>
+    private static RateDto Rate(int count, int of) =>
         new() { Count = count, Of = of, Rate = of == 0 ? null : Math.Round((decimal)count / of, 4, MidpointRounding.AwayFromZero) };
 
     private static ReturnRateDto Returns(string key, int returned, int ordered) => new()

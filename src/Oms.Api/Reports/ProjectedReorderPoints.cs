@@ -35,14 +35,13 @@ public sealed class ProjectedReorderPoints(IServiceScopeFactory scopes, IOptions
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var projections = scope.ServiceProvider.GetRequiredService<ProjectionQueries>();
-        var following = await (from s in db.Stock.Where(s => s.ReorderPointFollowsProjection)
-                               join n in db.Nodes on s.NodeId equals n.Id
-                               select new { s.NodeId, s.Sku, n.Code }).ToListAsync(ct);
+        var following = await db.Stock.Where(s => s.ReorderPointFollowsProjection).ToListAsync(ct);
+        var nodeIds = following.Select(s => s.NodeId).Distinct().ToList();
+        var codes = await db.Nodes.AsNoTracking().Where(n => nodeIds.Contains(n.Id)).ToDictionaryAsync(n => n.Id, n => n.Code, ct);
         var changed = 0;
-        foreach (var item in following)
+        foreach (var row in following)
         {
-            var projection = (await projections.ProjectAsync(item.Sku, item.Code, 1, ct)).Projections.Single();
-            var row = await db.Stock.SingleAsync(s => s.NodeId == item.NodeId && s.Sku == item.Sku, ct);
+            var projection = (await projections.ProjectAsync(row.Sku, codes[row.NodeId], 1, ct)).Projections.Single();
             if (row.FollowProjection(projection.SuggestedReorderPoint, clock.GetUtcNow())) changed++;
         }
         if (changed > 0) await db.SaveChangesAsync(ct);

@@ -65,7 +65,8 @@ public sealed class ProjectionQueries(ReportDatabase reports, TimeProvider clock
             .Select(s => new { s.Sku, s.OnHand, s.Reserved, s.SafetyStock, s.ReorderPoint, s.SupplierId }).ToListAsync(ct);
         var supplierIds = stock.Where(s => s.SupplierId != null).Select(s => s.SupplierId!.Value).Distinct().ToList();
         var open = new[] { PurchaseOrderStatus.Submitted, PurchaseOrderStatus.PartiallyReceived };
-        var orders = await db.PurchaseOrders.AsNoTracking().Where(p => open.Contains(p.Status) && (nodeId == null || p.NodeId == nodeId)).ToListAsync(ct);
+        var orders = await db.PurchaseOrders.AsNoTracking()
+            .Where(p => open.Contains(p.Status) && (nodeId == null || p.NodeId == nodeId) && p.Lines.Any(l => skus.Contains(l.Sku))).ToListAsync(ct);
         supplierIds.AddRange(orders.Select(p => p.SupplierId).Distinct());
         var leadTimes = await db.Suppliers.AsNoTracking().Where(s => supplierIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.LeadTimeDays, ct);
         var labels = await db.Products.AsNoTracking().Where(p => skus.Contains(p.Sku)).ToDictionaryAsync(p => p.Sku, p => p.Name, ct);

@@ -24,6 +24,17 @@ public static class Operations
     public static DateOnly PromisedDelivery(DateTimeOffset shipBy, int transitDays) =>
         DateOnly.FromDateTime(shipBy.AddTicks(-1).UtcDateTime).AddDays(transitDays);
 
+    /// <summary>
+    /// Why a delivered order was not perfect (none: it was): delivered after its promised day, incomplete (fewer units
+    /// shipped than ordered, or a part short-picked), or a return asked for because it came damaged or was the wrong item.
+    /// </summary>
+    public static PerfectOrderFailures Failures(bool late, int unitsOrdered, int unitsShipped, bool shortPicked, IEnumerable<Returns.ReturnReason> claims)
+    {
+        var reasons = claims.ToHashSet();
+        return new PerfectOrderFailures(late, unitsShipped < unitsOrdered || shortPicked,
+            reasons.Contains(Returns.ReturnReason.Damaged), reasons.Contains(Returns.ReturnReason.WrongItem));
+    }
+
     /// <summary>The <paramref name="p"/> percentile (0-1) by linear interpolation between the closest ranks (PostgreSQL's percentile_cont); null for none.</summary>
     public static double? Percentile(IReadOnlyList<double> values, double p)
     {
@@ -34,4 +45,10 @@ public static class Operations
         var upper = (int)Math.Ceiling(position);
         return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
     }
+}
+
+/// <summary>The reasons an order failed the perfect-order test; <see cref="Perfect"/> when none.</summary>
+public readonly record struct PerfectOrderFailures(bool Late, bool Incomplete, bool Damaged, bool WrongItem)
+{
+    public bool Perfect => !Late && !Incomplete && !Damaged && !WrongItem;
 }

@@ -19,9 +19,6 @@ public sealed class ReportDatabase : IAsyncDisposable, IDisposable
 
     public OmsDbContext Db { get; }
 
-    /// <summary>Whether reports read from the replica.</summary>
-    public bool IsReplica => _replica is not null;
-
     public void Dispose() => _replica?.Dispose();
 
     public ValueTask DisposeAsync() => _replica?.DisposeAsync() ?? ValueTask.CompletedTask;
