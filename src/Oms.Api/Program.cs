@@ -20,6 +20,7 @@ using Oms.Api.Fulfilment;
 using Oms.Api.Returns;
 using Oms.Api.Documents;
 using Oms.Api.Reports;
+using Oms.Api.Roles;
 using Oms.Domain.Payments;
 using Oms.Api.Platform;
 using Oms.Api.Platform.Auth;
@@ -62,6 +63,7 @@ builder.Services.AddScoped<IOrderConfirmation>(sp => sp.GetRequiredService<Order
 builder.Services.AddScoped<IReplacementOrders>(sp => sp.GetRequiredService<OrderService>());
 builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
 builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
+builder.Services.AddScoped<RoleService>().AddScoped<RoleQueries>();
 // Where addresses are: the built-in postal-area geocoder; register another IGeocoder to use a real one.
 builder.Services.AddSingleton<IGeocoder>(PostalAreaGeocoder.Instance);
 var routing = RoutingConfiguration.Read(config.GetSection("Routing")); // a misspelt value stops the start here, naming its key
@@ -200,6 +202,7 @@ var v1 = app.MapGroup("/api/v{version:apiVersion}").WithApiVersionSet(versions).
 v1.MapOrderEndpoints();
 v1.MapCatalogEndpoints();
 v1.MapApiKeyEndpoints();
+v1.MapRoleEndpoints();
 v1.MapNodeEndpoints();
 v1.MapInventoryEndpoints();
 v1.MapPurchasingEndpoints();

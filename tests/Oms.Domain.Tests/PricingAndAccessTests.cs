@@ -1,4 +1,5 @@
 using Oms.Domain.Access;
+using Oms.Domain.Common;
 using Oms.Domain.Orders;
 
 namespace Oms.Domain.Tests;
@@ -36,10 +37,39 @@ public sealed class PricingAndAccessTests
         Assert.True(secret.Length >= 36);
         Assert.NotEqual(secret, key.Hash);
         Assert.Equal(ApiKey.HashOf(secret), key.Hash);
-        Assert.True(key.HasScope(Scopes.OrdersWrite));
-        Assert.True(key.HasScope(Scopes.OrdersRead));
-        Assert.False(key.HasScope(Scopes.CatalogRead));
-        Assert.True(ApiKey.Create("root", [Scopes.Admin], DateTimeOffset.UnixEpoch).Key.HasScope(Scopes.CatalogWrite));
+        Assert.True(Scopes.Grants(key.Scopes, Scopes.OrdersWrite));
+        Assert.True(Scopes.Grants(key.Scopes, Scopes.OrdersRead));
+        Assert.False(Scopes.Grants(key.Scopes, Scopes.CatalogRead));
+        Assert.True(Scopes.Grants(ApiKey.Create("root", [Scopes.Admin], DateTimeOffset.UnixEpoch).Key.Scopes, Scopes.CatalogWrite));
         Assert.NotEqual(secret, ApiKey.Create("shop", [Scopes.OrdersWrite], DateTimeOffset.UnixEpoch).Secret);
+    }
+
+    [Fact]
+    public void Roles_are_named_sets_of_known_scopes_and_built_in_names_are_taken()
+    {
+        var role = Role.Create("night_shift", " Packs at night ", [Scopes.FulfilmentWrite, Scopes.FulfilmentWrite, Scopes.CatalogRead], DateTimeOffset.UnixEpoch);
+        Assert.Equal([Scopes.CatalogRead, Scopes.FulfilmentWrite], role.Scopes);
+        Assert.Equal("Packs at night", role.Description);
+        Assert.Equal("role.built_in", Assert.Throws<ConflictException>(() => Role.Create(BuiltInRoles.Warehouse, null, [Scopes.CatalogRead], DateTimeOffset.UnixEpoch)).Code);
+        foreach (var bad in new[] { "x", "Night", "9lives", "night shift", new string('a', 51) })
+            Assert.Equal("role.invalid_name", Assert.Throws<DomainException>(() => Role.Create(bad, null, [Scopes.CatalogRead], DateTimeOffset.UnixEpoch)).Code);
+        var unknown = Assert.Throws<DomainException>(() => role.Change(null, ["orders:delete"], DateTimeOffset.UnixEpoch));
+        Assert.Equal(("access.unknown_scope", "scopes"), (unknown.Code, unknown.Field));
+        Assert.Equal("role.no_scopes", Assert.Throws<DomainException>(() => role.Change(null, [], DateTimeOffset.UnixEpoch)).Code);
+        Assert.Equal([Scopes.CatalogRead, Scopes.FulfilmentWrite], role.Scopes);
+        // Every built-in role holds only known scopes, and names follow the rule custom ones follow.
+        Assert.All(BuiltInRoles.All, r => Assert.Equal(r.Scopes.Order(StringComparer.Ordinal), Scopes.Validated(r.Scopes, "scopes")));
+        Assert.Equal(6, BuiltInRoles.All.Select(r => r.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_key_needs_a_scope_or_a_role_and_may_do_the_union_of_both()
+    {
+        var (key, _) = ApiKey.Create("picker", [], DateTimeOffset.UnixEpoch, roles: [BuiltInRoles.Warehouse, BuiltInRoles.Warehouse]);
+        Assert.Equal([BuiltInRoles.Warehouse], key.Roles);
+        Assert.Empty(key.Scopes);
+        Assert.Equal("api_key.no_scopes", Assert.Throws<DomainException>(() => ApiKey.Create("nothing", [], DateTimeOffset.UnixEpoch)).Code);
+        var effective = Scopes.Effective([Scopes.ReportsRead, Scopes.CatalogRead], BuiltInRoles.Find(BuiltInRoles.Warehouse)!.Scopes);
+        Assert.Equal([Scopes.CatalogRead, Scopes.DocumentsRead, Scopes.FulfilmentWrite, Scopes.InventoryWrite, Scopes.ReportsRead, Scopes.ReturnsWrite], effective);
     }
 }

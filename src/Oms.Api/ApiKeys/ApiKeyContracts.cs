@@ -10,9 +10,11 @@ public sealed record CreateApiKeyRequest
     [Required, StringLength(200)]
     public required string Name { get; init; }
 
-    /// <summary>What the key may do, e.g. orders:read, orders:write, catalog:read, catalog:write, admin. A write scope includes reading.</summary>
-    [MinLength(1)]
-    public required List<string> Scopes { get; init; }
+    /// <summary>What the key may do, e.g. orders:read, orders:write, catalog:read, catalog:write, admin. A write scope includes reading. A key needs scopes, roles or both.</summary>
+    public List<string> Scopes { get; init; } = [];
+
+    /// <summary>Roles (built-in or custom, by name) whose scopes the key also gets, now and as the role changes.</summary>
+    public List<string> Roles { get; init; } = [];
 }
 
 /// <summary>An API key, without its secret.</summary>
@@ -22,15 +24,24 @@ public sealed record ApiKeyDto
     public required string Name { get; init; }
     /// <summary>The first characters of the key, to tell keys apart.</summary>
     public required string Hint { get; init; }
+    /// <summary>The scopes given to the key itself.</summary>
     public required IReadOnlyList<string> Scopes { get; init; }
+    /// <summary>The roles given to the key.</summary>
+    public required IReadOnlyList<string> Roles { get; init; }
+    /// <summary>What the key may do: its own scopes and its roles' scopes together, as they are now.</summary>
+    public required IReadOnlyList<string> EffectiveScopes { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset? RevokedAt { get; init; }
     /// <summary>The id of the key that created this one; null for the development and bootstrap keys, made at start-up.</summary>
     public required Guid? CreatedBy { get; init; }
 
-    public static ApiKeyDto From(ApiKey k) => new()
+    /// <param name="k">The key.</param>
+    /// <param name="roleScopes">The scopes of (at least) the key's roles.</param>
+    public static ApiKeyDto From(ApiKey k, IReadOnlyDictionary<string, IReadOnlyList<string>> roleScopes) => new()
     {
-        Id = k.Id.Value, Name = k.Name, Hint = k.Hint, Scopes = k.Scopes, CreatedAt = k.CreatedAt, RevokedAt = k.RevokedAt, CreatedBy = k.CreatedBy,
+        Id = k.Id.Value, Name = k.Name, Hint = k.Hint, Scopes = k.Scopes, Roles = k.Roles,
+        EffectiveScopes = Domain.Access.Scopes.Effective(k.Scopes, k.Roles.SelectMany(r => roleScopes.GetValueOrDefault(r) ?? [])),
+        CreatedAt = k.CreatedAt, RevokedAt = k.RevokedAt, CreatedBy = k.CreatedBy,
     };
 }
 

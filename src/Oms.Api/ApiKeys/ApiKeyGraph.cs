@@ -59,6 +59,7 @@ public sealed class CreateApiKeyInputType : InputObjectGraphType<CreateApiKeyReq
     {
         Name = "CreateApiKeyInput";
         Field(x => x.Name);
-        Field(x => x.Scopes);
+        Field(x => x.Scopes, nullable: true);
+        Field(x => x.Roles, nullable: true);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Access;
 using Oms.Infrastructure.Persistence;
@@ -12,7 +13,9 @@ public sealed class ApiKeyQueries(OmsDbContext db)
     {
         var q = db.ApiKeys.AsNoTracking();
         if (page.AfterId is { } after) q = q.Where(k => k.Id.CompareTo(new ApiKeyId(after)) < 0);
-        return page.Page(await q.OrderByDescending(k => k.Id).Take(page.Take + 1).ToListAsync(ct), ApiKeyDto.From, CursorOf);
+        var keys = await q.OrderByDescending(k => k.Id).Take(page.Take + 1).ToListAsync(ct);
+        var roles = await RoleScopes.OfAsync(db, keys.SelectMany(k => k.Roles), ct);
+        return page.Page(keys, k => ApiKeyDto.From(k, roles), CursorOf);
     }
 
     public static string CursorOf(ApiKeyDto key) => Cursor.Of(key.Id);

@@ -12,10 +12,16 @@ public sealed class ApiKeyService(OmsDbContext db, TimeProvider clock, ApiKeyAut
     public async Task<CreatedApiKeyDto> CreateAsync(CreateApiKeyRequest request, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(request);
-        var (key, secret) = ApiKey.Create(request.Name.Trim(), request.Scopes, clock.GetUtcNow(), createdBy: actor.KeyId);
+        // Left out or null (GraphQL lets a client send null for a list it may omit): none.
+        List<string> asked = request.Roles ?? [], scopes = request.Scopes ?? [];
+        var roles = await RoleScopes.OfAsync(db, asked, ct);
+        for (var i = 0; i < asked.Count; i++)
+            if (!roles.ContainsKey(asked[i]))
+                throw new DomainException("api_key.unknown_role", $"There is no role '{asked[i]}' (GET /api/v1/roles lists them).", $"roles[{i}]");
+        var (key, secret) = ApiKey.Create(request.Name.Trim(), scopes, clock.GetUtcNow(), createdBy: actor.KeyId, roles: asked);
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
-        return new CreatedApiKeyDto { Key = ApiKeyDto.From(key), Secret = secret };
+        return new CreatedApiKeyDto { Key = ApiKeyDto.From(key, roles), Secret = secret };
     }
 
     public async Task<ApiKeyDto> RevokeAsync(Guid id, CancellationToken ct)
@@ -26,7 +32,7 @@ public sealed class ApiKeyService(OmsDbContext db, TimeProvider clock, ApiKeyAut
         // This process forgets at once; the others when the database tells them (ApiKeyRevocations).
         authenticator.Forget();
         await db.NotifyAsync(ApiKeyAuthenticator.RevocationChannel, key.Id.Value.ToString(), ct);
-        return ApiKeyDto.From(key);
+        return ApiKeyDto.From(key, await RoleScopes.OfAsync(db, key.Roles, ct));
     }
 
     /// <summary>Makes sure a key with this exact secret exists (the printed development key, a configured bootstrap key).</summary>

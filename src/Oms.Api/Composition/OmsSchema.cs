@@ -26,6 +26,7 @@ public sealed class OmsSchema : Schema
         OrderGraph.AddQueries(query);
         CatalogGraph.AddQueries(query);
         ApiKeyGraph.AddQueries(query);
+        Roles.RoleGraph.AddQueries(query);
         NodeGraph.AddQueries(query);
         InventoryGraph.AddQueries(query);
         PurchasingGraph.AddQueries(query);
@@ -43,6 +44,7 @@ public sealed class OmsSchema : Schema
         OrderGraph.AddMutations(mutation);
         CatalogGraph.AddMutations(mutation);
         ApiKeyGraph.AddMutations(mutation);
+        Roles.RoleGraph.AddMutations(mutation);
         NodeGraph.AddMutations(mutation);
         InventoryGraph.AddMutations(mutation);
         PurchasingGraph.AddMutations(mutation);

@@ -27,7 +27,10 @@ public sealed class ApiKey : AggregateRoot
     /// <summary>The first characters of the key, safe to show so people can tell keys apart.</summary>
     public string Hint { get; private set; } = "";
     public string Hash { get; private set; } = "";
+    /// <summary>Scopes given to the key itself.</summary>
     public List<string> Scopes { get; private set; } = [];
+    /// <summary>Roles given to the key (names, built-in or custom): it may also do what they allow.</summary>
+    public List<string> Roles { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
     /// <summary>The key that created this one, when a key did (not the development or bootstrap key, made at start-up).</summary>
@@ -35,15 +38,17 @@ public sealed class ApiKey : AggregateRoot
 
     public bool IsActive => RevokedAt is null;
 
-    /// <summary>Creates a key; the secret is returned once and never stored.</summary>
-    public static (ApiKey Key, string Secret) Create(string name, IEnumerable<string> scopes, DateTimeOffset now, string? secret = null, Guid? createdBy = null)
+    /// <summary>
+    /// Creates a key; the secret is returned once and never stored. <paramref name="roles"/> are names the caller has
+    /// checked exist (custom roles live in the database).
+    /// </summary>
+    public static (ApiKey Key, string Secret) Create(string name, IEnumerable<string> scopes, DateTimeOffset now, string? secret = null, Guid? createdBy = null,
+        IEnumerable<string>? roles = null)
     {
-        var scopeList = scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        foreach (var s in scopeList)
-            if (!Access.Scopes.IsKnown(s))
-                throw new DomainException("api_key.unknown_scope", $"'{s}' is not a scope. Known scopes: {string.Join(", ", Access.Scopes.All)}.", "scopes");
-        if (scopeList.Count == 0)
-            throw new DomainException("api_key.no_scopes", "A key needs at least one scope.", "scopes");
+        var scopeList = Access.Scopes.Validated(scopes, "scopes", "api_key.unknown_scope");
+        var roleList = (roles ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (scopeList.Count == 0 && roleList.Count == 0)
+            throw new DomainException("api_key.no_scopes", "A key needs at least one scope or role.", "scopes");
         secret ??= Prefix + Base62(RandomNumberGenerator.GetBytes(24));
         var key = new ApiKey
         {
@@ -52,6 +57,7 @@ public sealed class ApiKey : AggregateRoot
             Hint = secret[..Math.Min(secret.Length, 10)],
             Hash = HashOf(secret),
             Scopes = scopeList,
+            Roles = roleList,
             CreatedAt = now,
             CreatedBy = createdBy,
         };
@@ -64,9 +70,6 @@ public sealed class ApiKey : AggregateRoot
             throw new ConflictException("api_key.already_revoked", "The key is already revoked.");
         RevokedAt = now;
     }
-
-    /// <summary>Admin holds every scope, and a write scope implies reading the same area (as Stripe's restricted keys do).</summary>
-    public bool HasScope(string scope) => Access.Scopes.Grants(Scopes, scope);
 
     public static string HashOf(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
@@ -112,6 +115,20 @@ public static class Scopes
         ReportsRead, ReportsWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
+
+    /// <summary>Scopes as kept: known, without repeats, in order. An unknown one is refused with <paramref name="code"/>.</summary>
+    public static List<string> Validated(IEnumerable<string> scopes, string field, string code = "access.unknown_scope")
+    {
+        var list = scopes.Select(s => s.Trim()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var s in list)
+            if (!IsKnown(s))
+                throw new DomainException(code, $"'{s}' is not a scope. Known scopes: {string.Join(", ", All)}.", field);
+        return list;
+    }
+
+    /// <summary>What a holder of <paramref name="own"/> scopes and roles with <paramref name="fromRoles"/> may do: the union, in order.</summary>
+    public static IReadOnlyList<string> Effective(IEnumerable<string> own, IEnumerable<string> fromRoles) =>
+        own.Concat(fromRoles).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Whether keys holding <paramref name="held"/> may do what <paramref name="needed"/> allows.</summary>
     public static bool Grants(IReadOnlyCollection<string> held, string needed) =>

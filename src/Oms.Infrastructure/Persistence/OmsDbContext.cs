@@ -22,6 +22,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
     public DbSet<Oms.Domain.Customers.Customer> Customers => Set<Oms.Domain.Customers.Customer>();
     public DbSet<Oms.Domain.Customers.CustomerContact> CustomerContacts => Set<Oms.Domain.Customers.CustomerContact>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Role> Roles => Set<Role>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<OutboxPending> OutboxPending => Set<OutboxPending>();

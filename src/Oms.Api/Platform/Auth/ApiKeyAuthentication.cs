@@ -38,10 +38,11 @@ public static class EndpointAccess
 }
 
 /// <summary>
-/// Resolves a presented key to a <see cref="Caller"/>. Keys other than admin are kept for a while, so a request costs
-/// no extra SQL: <see cref="Ttl"/> while this process hears of revocations made by the others (PostgreSQL NOTIFY on
-/// <see cref="RevocationChannel"/>, <see cref="ApiKeyRevocations"/>; on SQLite there is one process), only
-/// <see cref="UnheardTtl"/> while it does not. A revocation, here or heard of, forgets every kept key at once. Admin keys
+/// Resolves a presented key to a <see cref="Caller"/> with its effective scopes (its own and its roles'). Keys other
+/// than admin are kept for a while, so a request costs no extra SQL: <see cref="Ttl"/> while this process hears of
+/// revocations and role changes made by the others (PostgreSQL NOTIFY on <see cref="RevocationChannel"/>,
+/// <see cref="ApiKeyRevocations"/>; on SQLite there is one process), only <see cref="UnheardTtl"/> while it does not.
+/// A revocation or role change, here or heard of, forgets every kept key at once. Admin keys
 /// are read every time: one revoked on another process must not go on minting keys.
 /// </summary>
 public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvider clock, DatabaseSettings database)
@@ -65,9 +66,10 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var key = await db.ApiKeys.AsNoTracking().Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Name, k.Scopes }).SingleOrDefaultAsync(ct);
+            .Select(k => new { k.Id, k.Name, k.Scopes, k.Roles }).SingleOrDefaultAsync(ct);
         if (key is null) return null;
-        var caller = new Caller(key.Id.Value, key.Name, key.Scopes);
+        var fromRoles = key.Roles.Count == 0 ? [] : (await RoleScopes.OfAsync(db, key.Roles, ct)).Values.SelectMany(s => s);
+        var caller = new Caller(key.Id.Value, key.Name, Scopes.Effective(key.Scopes, fromRoles));
         if (caller.Has(Scopes.Admin)) return caller;
         if (_cache.Count >= MaxEntries) _cache.Clear();
         _cache[hash] = (caller, now + (_hearing ? Ttl : UnheardTtl));
@@ -88,6 +90,24 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
     {
         _hearing = hearing;
         Forget();
+    }
+}
+
+/// <summary>What roles allow: built-in ones from the code, custom ones from the database.</summary>
+public static class RoleScopes
+{
+    /// <summary>The scopes of each of <paramref name="names"/> that exists (custom roles read in one query, only when there are any).</summary>
+    public static async Task<Dictionary<string, IReadOnlyList<string>>> OfAsync(OmsDbContext db, IEnumerable<string> names, CancellationToken ct)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var custom = new List<string>();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+            if (BuiltInRoles.Find(name) is { } builtIn) result[name] = builtIn.Scopes;
+            else custom.Add(name);
+        if (custom.Count > 0)
+            foreach (var r in await db.Roles.AsNoTracking().Where(r => custom.Contains(r.Name)).Select(r => new { r.Name, r.Scopes }).ToListAsync(ct))
+                result[r.Name] = r.Scopes;
+        return result;
     }
 }
 

@@ -22,6 +22,19 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
     }
 }
 
+internal sealed class RoleConfiguration : IEntityTypeConfiguration<Role>
+{
+    public void Configure(EntityTypeBuilder<Role> b)
+    {
+        b.ToTable("roles");
+        b.HasKey(r => r.Name);
+        b.Property(r => r.Name).HasMaxLength(50);
+        b.Property(r => r.Description).HasMaxLength(Role.MaxDescriptionLength);
+        b.Property(r => r.Version).IsConcurrencyToken();
+        b.Ignore(r => r.DomainEvents);
+    }
+}
+
 internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
