@@ -126,6 +126,7 @@ builder.Services.AddHostedService<Oms.Api.Reports.ReportRollupWorker>();
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
+builder.Services.AddPersonAuthentication(builder.Configuration);
 builder.Services.AddHostedService<ApiKeyRevocations>();
 builder.Services.AddSingleton<DevelopmentKey>();
 builder.Services.Configure<IdempotencyOptions>(config.GetSection("Idempotency"));

@@ -32,7 +32,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
 
     /// <summary>Who is acting: the calling key (with the client's address), or HeadlessOms itself.</summary>
     public DocumentActor Caller => http.HttpContext is { } context && context.GetCaller() is { } caller
-        ? new DocumentActor(ActorKind.ApiKey, caller.Name, context.Connection.RemoteIpAddress?.ToString())
+        ? new DocumentActor(caller.Person is null ? ActorKind.ApiKey : ActorKind.Staff, caller.Name, context.Connection.RemoteIpAddress?.ToString())
         : DocumentActor.System;
 
     /// <summary>

@@ -61,6 +61,8 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         // Failed provider calls are retried within a second, not over hours.
         for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Payments:ProviderCalls:RetrySchedule:{i}", RetrySchedule[i]);
         builder.UseSetting("Payments:ProviderCalls:PollInterval", "00:00:00.050");
+        // People sign in through the run's identity provider.
+        foreach (var (key, value) in TestApp.Identity?.Settings ?? []) builder.UseSetting(key, value);
         foreach (var (key, value) in extra) builder.UseSetting(key, value);
         if (Logs is { } logs) builder.ConfigureLogging(l => l.AddProvider(logs));
         builder.ConfigureServices(services =>
@@ -94,13 +96,18 @@ public static class TestApp
 
     private static readonly Lazy<Task<PostgresServer>> Database = new(() => PostgresServer.StartAsync());
     private static readonly Lazy<Task<FakeStripe>> StripeServer = new(FakeStripe.StartAsync);
+    private static readonly Lazy<Task<TestIdentityProvider>> IdentityServer = new(TestIdentityProvider.StartAsync);
 
-    /// <summary>The run's PostgreSQL server; the fake Stripe every app instance talks to is up once this returns.</summary>
+    /// <summary>The run's PostgreSQL server; the fake Stripe and the identity provider every app instance talks to are up once this returns.</summary>
     public static async Task<PostgresServer> DatabaseAsync()
     {
         Stripe = await StripeServer.Value;
+        Identity = await IdentityServer.Value;
         return await Database.Value;
     }
+
+    /// <summary>The identity provider people sign in through, in every app instance of the run.</summary>
+    public static TestIdentityProvider Identity { get; private set; } = null!;
 
     /// <summary>A carrier selling labels (<c>parcelpost</c>), in every app instance of the run.</summary>
     public static TestCarrier Carrier { get; } = new();

@@ -8,14 +8,20 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Platform.Auth;
 
-/// <summary>Who is calling: the API key's id, name (the actor in timelines) and scopes.</summary>
-public sealed record Caller(Guid KeyId, string Name, IReadOnlyList<string> Scopes)
+/// <summary>
+/// Who is calling: an API key (its id) or a person signed in through the identity provider (<paramref name="Person"/>),
+/// the name timelines and the audit trail record, and the effective scopes.
+/// </summary>
+public sealed record Caller(Guid? KeyId, string Name, IReadOnlyList<string> Scopes, PersonIdentity? Person = null)
 {
     public bool Has(string scope) => Domain.Access.Scopes.Grants(Scopes, scope);
 
+    /// <summary>A stable id for what is kept per caller (idempotency keys): the key's id, or a hash of the person's issuer and subject.</summary>
+    public string Owner => KeyId is { } id ? id.ToString("N") : PersonAuthentication.OwnerOf(Person!);
+
     public ClaimsPrincipal ToPrincipal() => new(new ClaimsIdentity(
-        [new Claim(ClaimTypes.NameIdentifier, KeyId.ToString()), new Claim(ClaimTypes.Name, Name), .. Scopes.Select(s => new Claim("scope", s))],
-        authenticationType: "ApiKey", nameType: ClaimTypes.Name, roleType: "scope"));
+        [new Claim(ClaimTypes.NameIdentifier, KeyId?.ToString() ?? Person!.Subject), new Claim(ClaimTypes.Name, Name), .. Scopes.Select(s => new Claim("scope", s))],
+        authenticationType: Person is null ? "ApiKey" : PersonAuthentication.Scheme, nameType: ClaimTypes.Name, roleType: "scope"));
 }
 
 /// <summary>Marks an endpoint as needing a scope. Endpoints with neither this nor <see cref="IAllowAnonymous"/> need any valid key.</summary>
@@ -52,6 +58,7 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
     public static readonly TimeSpan UnheardTtl = TimeSpan.FromSeconds(2);
     private const int MaxEntries = 10_000;
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Scopes, DateTimeOffset Until)> _roleCache = new(StringComparer.Ordinal);
     private volatile bool _hearing = database.Provider == DatabaseProvider.Sqlite;
     private long _generation;
 
@@ -78,11 +85,29 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
         return caller;
     }
 
-    /// <summary>A key was revoked (here or, as heard, elsewhere): forget every kept key.</summary>
+    /// <summary>What a person holding <paramref name="roles"/> may do; kept like keys are, and forgotten with them when a role changes.</summary>
+    public async ValueTask<IReadOnlyList<string>> ScopesOfRolesAsync(IReadOnlyList<string> roles, CancellationToken ct)
+    {
+        if (roles.Count == 0) return [];
+        var cacheKey = string.Join('\n', roles);
+        var now = clock.GetUtcNow();
+        if (_roleCache.TryGetValue(cacheKey, out var hit) && hit.Until > now) return hit.Scopes;
+        var generation = Interlocked.Read(ref _generation);
+        await using var scope = scopes.CreateAsyncScope();
+        var found = await RoleScopes.OfAsync(scope.ServiceProvider.GetRequiredService<OmsDbContext>(), roles, ct);
+        IReadOnlyList<string> effective = Scopes.Effective([], found.Values.SelectMany(s => s));
+        if (_roleCache.Count >= MaxEntries) _roleCache.Clear();
+        _roleCache[cacheKey] = (effective, now + (_hearing ? Ttl : UnheardTtl));
+        if (Interlocked.Read(ref _generation) != generation) _roleCache.TryRemove(cacheKey, out _);
+        return effective;
+    }
+
+    /// <summary>A key was revoked or a role changed (here or, as heard, elsewhere): forget every kept key and role.</summary>
     public void Forget()
     {
         Interlocked.Increment(ref _generation);
         _cache.Clear();
+        _roleCache.Clear();
     }
 
     /// <summary>Whether revocations elsewhere are heard of; either way, what was kept may have missed one.</summary>
@@ -118,8 +143,11 @@ public sealed class ApiKeyRevocations(DatabaseSettings database, ApiKeyAuthentic
         DatabaseListener.RunAsync(database, ApiKeyAuthenticator.RevocationChannel, _ => authenticator.Forget(), authenticator.Hearing, logger, stoppingToken);
 }
 
-/// <summary>Authenticates <c>Authorization: Bearer</c> keys and enforces each endpoint's scope, answering 401/403 as problem+json.</summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator)
+/// <summary>
+/// Authenticates <c>Authorization: Bearer</c> API keys and, when people sign in through the identity provider, their
+/// tokens (<see cref="PersonAuthentication"/>), and enforces each endpoint's scope, answering 401/403 as problem+json.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator authenticator, OidcOptions oidc)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -131,7 +159,21 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
         if (header.Length > 0)
         {
             var secret = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
-            try
+            if (oidc.Enabled && PersonAuthentication.LooksLikeToken(secret))
+            {
+                try
+                {
+                    caller = await PersonAuthentication.AuthenticateAsync(http, oidc, authenticator);
+                }
+                catch (UnauthenticatedException refused)
+                {
+                    // An invalid token is refused even on a public endpoint: the client meant to be someone.
+                    http.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+                    await ProblemResponses.WriteAsync(http, ErrorMapping.Classify(refused));
+                    return;
+                }
+            }
+            else try
             {
                 caller = secret.Length == 0 ? null : await authenticator.AuthenticateAsync(secret, http.RequestAborted);
             }
@@ -180,6 +222,6 @@ public sealed class Actor(IHttpContextAccessor http)
 {
     public string Name => http.HttpContext?.GetCaller()?.Name ?? "system";
 
-    /// <summary>The calling key's id; null for background work.</summary>
+    /// <summary>The calling key's id; null for people and for background work.</summary>
     public Guid? KeyId => http.HttpContext?.GetCaller()?.KeyId;
 }

@@ -21,7 +21,7 @@ public static class ProblemResponses
     public static ValueTask WriteAsync(HttpContext http, ErrorInfo error)
     {
         http.Response.StatusCode = error.Status;
-        if (error.Status == 401) http.Response.Headers.WWWAuthenticate = "Bearer";
+        if (error.Status == 401 && !http.Response.Headers.ContainsKey("WWW-Authenticate")) http.Response.Headers.WWWAuthenticate = "Bearer";
         var problem = ToProblem(error);
         return http.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });

@@ -67,7 +67,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IServiceScopeFac
             await ProblemResponses.WriteAsync(http, ErrorMapping.Classify(RequestValidationException.For(Header, "At most 255 characters.")));
             return;
         }
-        var owner = caller.KeyId.ToString("N");
+        var owner = caller.Owner;
         var fingerprint = await FingerprintAsync(http.Request);
         var deadline = clock.GetUtcNow() + _options.WaitForInFlight;
         while (true)

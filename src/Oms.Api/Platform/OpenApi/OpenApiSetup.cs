@@ -35,7 +35,7 @@ public static class OpenApiSetup
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
-                Description = "An API key created with POST /api/v1/api-keys (the development key is printed at start-up).",
+                Description = "An API key created with POST /api/v1/api-keys (the development key is printed at start-up), or a person's access token from the identity provider configured under Auth:Oidc (docs/access.md).",
             });
             o.OperationFilter<ConventionsOperationFilter>();
             o.SchemaFilter<ContractSchemaFilter>();
