@@ -21,6 +21,7 @@ using Oms.Api.Returns;
 using Oms.Api.Documents;
 using Oms.Api.Reports;
 using Oms.Api.Roles;
+using Oms.Api.Audit;
 using Oms.Domain.Payments;
 using Oms.Api.Platform;
 using Oms.Api.Platform.Auth;
@@ -64,6 +65,10 @@ builder.Services.AddScoped<IReplacementOrders>(sp => sp.GetRequiredService<Order
 builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
 builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
 builder.Services.AddScoped<RoleService>().AddScoped<RoleQueries>();
+builder.Services.AddScoped<AuditQueries>();
+builder.Services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection("Audit"))
+    .Validate(o => o.RetentionDays >= 30, "Audit:RetentionDays is at least 30.").ValidateOnStart();
+builder.Services.AddHostedService<AuditRetention>();
 // Where addresses are: the built-in postal-area geocoder; register another IGeocoder to use a real one.
 builder.Services.AddSingleton<IGeocoder>(PostalAreaGeocoder.Instance);
 var routing = RoutingConfiguration.Read(config.GetSection("Routing")); // a misspelt value stops the start here, naming its key
@@ -127,6 +132,7 @@ builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => 
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
 builder.Services.AddPersonAuthentication(builder.Configuration);
+builder.Services.AddSingleton<Oms.Infrastructure.Persistence.Audit.IAuditActorSource, AuditActors>();
 builder.Services.AddHostedService<ApiKeyRevocations>();
 builder.Services.AddSingleton<DevelopmentKey>();
 builder.Services.Configure<IdempotencyOptions>(config.GetSection("Idempotency"));
@@ -204,6 +210,7 @@ v1.MapOrderEndpoints();
 v1.MapCatalogEndpoints();
 v1.MapApiKeyEndpoints();
 v1.MapRoleEndpoints();
+v1.MapAuditEndpoints();
 v1.MapNodeEndpoints();
 v1.MapInventoryEndpoints();
 v1.MapPurchasingEndpoints();

@@ -183,18 +183,24 @@ public sealed partial class CheckoutWriterTests
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('__ef_migrations_history', 'signing_keys') ORDER BY 1", connection))
         await using (var reader = await list.ExecuteReaderAsync())
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        // The audit trail names the rows of the others (a stock row by sku@node): read last, when their ids have numbers.
+        tables = [.. tables.Where(t => t != "audit_events"), .. tables.Where(t => t == "audit_events")];
         var ids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var rows = new Dictionary<string, List<string>>();
         foreach (var table in tables)
         {
             var texts = new List<string>();
-            await using (var select = new Npgsql.NpgsqlCommand($"SELECT row_to_json(t)::text FROM \"{table}\" t", connection))
+            // The audit trail names each request by its trace id, and its own ids are referenced by nothing: not compared.
+            var sql = table == "audit_events" ? "SELECT (to_jsonb(t) - 'request_id' - 'id')::text FROM audit_events t" : $"SELECT row_to_json(t)::text FROM \"{table}\" t";
+            await using (var select = new Npgsql.NpgsqlCommand(sql, connection))
             await using (var reader = await select.ExecuteReaderAsync())
                 while (await reader.ReadAsync()) texts.Add(reader.GetString(0));
             rows[table] = texts.OrderBy(t => Uuid().Replace(t, "id"), StringComparer.Ordinal).ThenBy(t => t, StringComparer.Ordinal)
                 .Select(t => Uuid().Replace(t, m => ids.TryGetValue(m.Value, out var n) ? n : ids[m.Value] = "id" + ids.Count))
                 // A set of ids stored as an array sorted by their values (array_agg(DISTINCT …)): as a set.
                 .Select(t => IdSet().Replace(t, m => "\"aggregate_ids\":[" + string.Join(",", m.Groups[1].Value.Split(',').Order(StringComparer.Ordinal)) + "]"))
+                // Rows equal but for their ids came in either order: as a set.
+                .Order(StringComparer.Ordinal)
                 .ToList();
         }
         return rows;

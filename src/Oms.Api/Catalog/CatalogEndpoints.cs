@@ -19,7 +19,7 @@ public static class CatalogEndpoints
         products.MapPost("/", CreateAsync).RequireScope(Scopes.CatalogWrite).WithName("createProduct")
             .WithSummary("Create a product").ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
         products.MapPatch("/{sku}", UpdateAsync).RequireScope(Scopes.CatalogWrite).WithName("updateProduct")
-            .WithSummary("Change a product; fields left out stay as they are").ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(422);
+            .WithSummary("Change a product; fields left out stay as they are").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(422);
     }
 
     /// <param name="queries">The catalog's reads.</param>

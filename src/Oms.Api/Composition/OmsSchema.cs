@@ -27,6 +27,7 @@ public sealed class OmsSchema : Schema
         CatalogGraph.AddQueries(query);
         ApiKeyGraph.AddQueries(query);
         Roles.RoleGraph.AddQueries(query);
+        Audit.AuditGraph.AddQueries(query);
         NodeGraph.AddQueries(query);
         InventoryGraph.AddQueries(query);
         PurchasingGraph.AddQueries(query);

@@ -156,6 +156,11 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     public OutboxSignal? OutboxSignal { get; set; }
 
+    /// <summary>Who acts in a save, for the audit trail (<see cref="Audit.AuditTrail"/>); set once per pooled instance by the composition root. Null: no trail (tools).</summary>
+    public Audit.IAuditActorSource? AuditActors { get; set; }
+
+    public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
+
     /// <summary>What a save sets off in its transaction once its rows are written; set once per pooled instance by the composition root.</summary>
     public ISaveFollower? SaveFollower { get; set; }
 
@@ -187,6 +192,9 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
         try
         {
             BumpVersions();
+            // The trail of this save rides in it: what rolls back leaves no event behind.
+            if (AuditActors is { } actors)
+                Audit.AuditTrail.Record(this, ChangeTracker.Entries().ToList(), _oneStatement?.Added, actors.Current, actors.Now);
             written = await SaveWithOutboxAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally

@@ -79,6 +79,7 @@ public static class PersistenceSetup
         db.EventMapper ??= sp.GetService<IEventDataMapper>();
         db.OutboxSignal ??= sp.GetService<OutboxSignal>();
         db.SaveFollower ??= sp.GetService<ISaveFollower>();
+        db.AuditActors ??= sp.GetService<Audit.IAuditActorSource>();
         return db;
     }
 

@@ -21,6 +21,7 @@ public sealed class UnitOfWorkPerField : SerialExecutionStrategy
         foreach (var field in fields)
         {
             await using var scope = scopes.CreateAsyncScope();
+            using var operation = Auth.AuditActors.InGraphField(field.Field.Name.StringValue);
             context.RequestServices = scope.ServiceProvider;
             try
             {
