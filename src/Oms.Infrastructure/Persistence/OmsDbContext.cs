@@ -194,7 +194,7 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
             BumpVersions();
             // The trail of this save rides in it: what rolls back leaves no event behind.
             if (AuditActors is { } actors)
-                Audit.AuditTrail.Record(this, ChangeTracker.Entries().ToList(), _oneStatement?.Added, actors.Current, actors.Now);
+                Audit.AuditTrail.Record(this, ChangeTracker.Entries(), _oneStatement?.Added, actors);
             written = await SaveWithOutboxAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally

@@ -1,10 +1,13 @@
+using System.Buffers;
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Oms.Domain.Access;
 using Oms.Domain.Catalog;
 using Oms.Domain.Common;
@@ -62,12 +65,29 @@ public static class AuditTrail
 
     private const int MaxValueLength = 500;
 
+    private sealed record Column(IProperty Property, string Name, bool Personal, ValueConverter? Converter);
+
+    /// <summary>What a creation lists, per entity type (the checkout's orders go through here on every save): worked out once.</summary>
+    private static readonly ConcurrentDictionary<IEntityType, Column[]> CreatedColumns = new();
+
+    private static Column[] ColumnsOf(IEntityType type, string resource) =>
+        type.GetProperties()
+            .Where(p => !p.IsShadowProperty() && (p.PropertyInfo is not null || p.FieldInfo is not null))
+            .Select(p => (Property: p, Name: Camel(p.Name)))
+            .Where(p => !Skipped.Contains(p.Name) && !(resource == "customer" && CustomerFigures.Contains(p.Name)))
+            .Select(p => new Column(p.Property, p.Name, Personal(resource, p.Name), ConverterOf(p.Property)))
+            .ToArray();
+
     /// <summary>
     /// Adds the audit events of this save to the context: for the tracked entries that change, and for
     /// <paramref name="untracked"/> (new aggregates a fast save writes without the change tracker).
     /// </summary>
-    public static void Record(DbContext db, IEnumerable<EntityEntry> changed, IReadOnlyList<object>? untracked, AuditActor actor, DateTimeOffset now)
+    public static void Record(DbContext db, IEnumerable<EntityEntry> changed, IReadOnlyList<object>? untracked, IAuditActorSource actors)
     {
+        // Who and when are read only when there is something to record (the actor's request id is formatted on reading).
+        AuditActor? known = null;
+        AuditActor Actor() => known ??= actors.Current;
+        var now = actors.Now;
         // Per audited root: its event's fields, in the order met.
         Dictionary<object, (string Action, Audited What, EntityEntry? Entry, object Entity, List<(string Field, object? Before, object? After, bool Personal)> Fields)>? events = null;
         List<AuditEvent>? stock = null;
@@ -76,9 +96,11 @@ public static class AuditTrail
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
             if (entry.Entity is InventoryLedgerEntry { } ledger && entry.State == EntityState.Added)
             {
-                (stock ??= []).Add(StockChange(ledger, actor, now));
+                (stock ??= []).Add(StockChange(ledger, Actor(), now));
                 continue;
             }
+            // Most of a save is neither audited nor owned by what is (allocations, outbox rows, report requests).
+            if (!entry.Metadata.IsOwned() && !Resources.ContainsKey(entry.Metadata.ClrType)) continue;
             var (root, path) = RootOf(entry);
             if (root is null || !Resources.TryGetValue(root.Entity.GetType(), out var what)) continue;
             events ??= new(ReferenceEqualityComparer.Instance);
@@ -96,16 +118,9 @@ public static class AuditTrail
             if (!Resources.TryGetValue(entity.GetType(), out var what)) continue;
             events ??= new(ReferenceEqualityComparer.Instance);
             var fields = new List<(string, object?, object?, bool)>();
-            var type = db.Model.FindEntityType(entity.GetType())!;
-            foreach (var property in type.GetProperties())
-            {
-                if (property.IsShadowProperty() || property.PropertyInfo is null && property.FieldInfo is null) continue;
-                var name = Camel(property.Name);
-                if (Skipped.Contains(name) || what.Resource == "customer" && CustomerFigures.Contains(name)) continue;
-                var value = Provider(property, property.GetGetter().GetClrValue(entity));
-                if (value is null) continue;
-                fields.Add((name, null, value, Personal(what.Resource, name)));
-            }
+            foreach (var column in CreatedColumns.GetOrAdd(db.Model.FindEntityType(entity.GetType())!, type => ColumnsOf(type, what.Resource)))
+                if (Provider(column.Property, column.Converter, column.Property.GetGetter().GetClrValue(entity)) is { } value)
+                    fields.Add((column.Name, null, value, column.Personal));
             events[entity] = ("created", what, null, entity, fields);
         }
         if (events is null && stock is null) return;
@@ -116,7 +131,7 @@ public static class AuditTrail
             if (e.Action == "updated") e.Fields.RemoveAll(f => Text(f.Before) == Text(f.After)); // a part replaced by an equal one
             if (e.Action == "updated" && e.Fields.Count == 0) continue; // only bookkeeping changed
             var id = e.What.Id?.Invoke(entity) ?? KeyOf(db, entity, e.Entry);
-            rows.Add(new AuditEvent(Uuid.V7(now), now, actor, e.Action, e.What.Resource, id, Json(e.Fields)));
+            rows.Add(new AuditEvent(Uuid.V7(now), now, Actor(), e.Action, e.What.Resource, id, Json(e.Fields)));
         }
     }
 
@@ -219,19 +234,23 @@ public static class AuditTrail
     }
 
     /// <summary>A value as clients know it (typed ids as their Guid, enums by their snake_case name), so the trail needs no model to read.</summary>
-    private static object? Provider(IProperty property, object? value)
+    private static ValueConverter? ConverterOf(IProperty property) => property.GetValueConverter() ?? property.GetTypeMapping().Converter;
+
+    private static object? Provider(IProperty property, object? value) => Provider(property, null, value);
+
+    private static object? Provider(IProperty property, ValueConverter? known, object? value)
     {
         if (value is null) return null;
         // Enums as clients read them (snake_case); plain values as they are (not as a provider keeps them: SQLite's times are ticks).
         if (value is Enum e) return JsonNamingPolicy.SnakeCaseLower.ConvertName(e.ToString());
         if (value is string or bool or int or long or short or decimal or double or DateTimeOffset or DateTime or DateOnly or Guid) return value;
-        var converter = property.GetValueConverter() ?? property.GetTypeMapping().Converter;
+        var converter = known ?? ConverterOf(property);
         return converter is null ? value : converter.ConvertToProvider(value);
     }
 
     private static string Json(List<(string Field, object? Before, object? After, bool Personal)> fields)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -251,7 +270,7 @@ public static class AuditTrail
             }
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static void Write(Utf8JsonWriter w, object? value)
