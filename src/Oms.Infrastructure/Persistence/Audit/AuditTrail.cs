@@ -82,7 +82,7 @@ public static class AuditTrail
     /// Adds the audit events of this save to the context: for the tracked entries that change, and for
     /// <paramref name="untracked"/> (new aggregates a fast save writes without the change tracker).
     /// </summary>
-    public static void Record(DbContext db, IEnumerable<EntityEntry> changed, IReadOnlyList<object>? untracked, IAuditActorSource actors)
+    public static void Record(DbContext db, IEnumerable<EntityEntry> changed, List<object>? untracked, IAuditActorSource actors)
     {
         // Who and when are read only when there is something to record (the actor's request id is formatted on reading).
         AuditActor? known = null;
@@ -113,7 +113,7 @@ public static class AuditTrail
             if (e.Action == "created" && path.Length > 0) continue;
             Fields(entry, path, what.Resource, e.Fields);
         }
-        foreach (var entity in untracked ?? [])
+        foreach (var entity in (IReadOnlyList<object>?)untracked ?? [])
         {
             if (!Resources.TryGetValue(entity.GetType(), out var what)) continue;
             events ??= new(ReferenceEqualityComparer.Instance);
@@ -124,14 +124,15 @@ public static class AuditTrail
             events[entity] = ("created", what, null, entity, fields);
         }
         if (events is null && stock is null) return;
-        var rows = db.Set<AuditEvent>();
-        foreach (var row in stock ?? []) rows.Add(row);
+        // A save in one statement takes new rows without the change tracker: the events go with its other new rows.
+        Action<AuditEvent> add = untracked is null ? e => db.Set<AuditEvent>().Add(e) : untracked.Add;
+        foreach (var row in stock ?? []) add(row);
         foreach (var (entity, e) in events ?? [])
         {
             if (e.Action == "updated") e.Fields.RemoveAll(f => Text(f.Before) == Text(f.After)); // a part replaced by an equal one
             if (e.Action == "updated" && e.Fields.Count == 0) continue; // only bookkeeping changed
             var id = e.What.Id?.Invoke(entity) ?? KeyOf(db, entity, e.Entry);
-            rows.Add(new AuditEvent(Uuid.V7(now), now, Actor(), e.Action, e.What.Resource, id, Json(e.Fields)));
+            add(new AuditEvent(Uuid.V7(now), now, Actor(), e.Action, e.What.Resource, id, Json(e.Fields)));
         }
     }
 
