@@ -25,7 +25,8 @@ namespace Oms.Infrastructure.Persistence.Audit;
 /// commit or roll back with it. Audited: orders, payments, stock (its settings, and every on-hand change through the
 /// ledger), nodes, products, customers, documents, webhook subscriptions, roles and API keys. An update lists each
 /// changed field (as clients name it, owned parts as <c>shippingAddress.city</c> or <c>lines[id].quantity</c>) with
-/// its value before and after; a creation lists the fields set; a deletion the fields it had. Personal data (a
+/// its value before and after; a creation lists the fields it set beyond their defaults (not the id, which the event
+/// names, nor zero, false or empty values); a deletion the fields it had. Personal data (a
 /// shopper's name, e-mail, phone, street lines, notes) is listed as changed without its values, so the trail, which is
 /// never rewritten, holds none (an erasure could not reach it). Secrets (a key's hash) are left out.
 /// </summary>
@@ -74,7 +75,7 @@ public static class AuditTrail
         type.GetProperties()
             .Where(p => !p.IsShadowProperty() && (p.PropertyInfo is not null || p.FieldInfo is not null))
             .Select(p => (Property: p, Name: Camel(p.Name)))
-            .Where(p => !Skipped.Contains(p.Name) && !(resource == "customer" && CustomerFigures.Contains(p.Name)))
+            .Where(p => !Skipped.Contains(p.Name) && p.Name is not ("id" or "createdAt") && !(resource == "customer" && CustomerFigures.Contains(p.Name)))
             .Select(p => new Column(p.Property, p.Name, Personal(resource, p.Name), ConverterOf(p.Property)))
             .ToArray();
 
@@ -119,7 +120,7 @@ public static class AuditTrail
             events ??= new(ReferenceEqualityComparer.Instance);
             var fields = new List<(string, object?, object?, bool)>();
             foreach (var column in CreatedColumns.GetOrAdd(db.Model.FindEntityType(entity.GetType())!, type => ColumnsOf(type, what.Resource)))
-                if (Provider(column.Property, column.Converter, column.Property.GetGetter().GetClrValue(entity)) is { } value)
+                if (Provider(column.Property, column.Converter, column.Property.GetGetter().GetClrValue(entity)) is { } value && !Unset(value))
                     fields.Add((column.Name, null, value, column.Personal));
             events[entity] = ("created", what, null, entity, fields);
         }
@@ -201,7 +202,8 @@ public static class AuditTrail
             switch (entry.State)
             {
                 case EntityState.Added:
-                    if (Provider(metadata, property.CurrentValue) is { } added) fields.Add((name, null, added, personal));
+                    if (path.Length == 0 && name is "id" or "createdAt") break;
+                    if (Provider(metadata, property.CurrentValue) is { } added && !(path.Length == 0 && Unset(added))) fields.Add((name, null, added, personal));
                     break;
                 case EntityState.Deleted:
                     if (Provider(metadata, property.OriginalValue) is { } removed) fields.Add((name, removed, null, personal));
@@ -235,6 +237,15 @@ public static class AuditTrail
     }
 
     /// <summary>A value as clients know it (typed ids as their Guid, enums by their snake_case name), so the trail needs no model to read.</summary>
+    /// <summary>A value a creation leaves at its default (zero, false, empty): not listed, as the resource shows it.</summary>
+    private static bool Unset(object value) => value switch
+    {
+        0 or 0L or false => true,
+        string s => s.Length == 0 || s is "{}" or "[]",
+        ICollection c => c.Count == 0,
+        _ => false,
+    };
+
     private static ValueConverter? ConverterOf(IProperty property) => property.GetValueConverter() ?? property.GetTypeMapping().Converter;
 
     private static object? Provider(IProperty property, object? value) => Provider(property, null, value);
