@@ -1971,9 +1971,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_audit_events");
 
-                    b.HasIndex("ResourceType", "ResourceId", "Id")
-                        .HasDatabaseName("ix_audit_events_resource_type_resource_id_id");
-
                     b.ToTable("audit_events", (string)null);
                 });
 

@@ -1954,9 +1954,6 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_audit_events");
 
-                    b.HasIndex("ResourceType", "ResourceId", "Id")
-                        .HasDatabaseName("ix_audit_events_resource_type_resource_id_id");
-
                     b.ToTable("audit_events", (string)null);
                 });
 
