@@ -26,7 +26,7 @@ public sealed class AuditActors(IHttpContextAccessor accessor, TimeProvider cloc
         {
             if (accessor.HttpContext is not { } http || http.GetCaller() is not { } caller) return AuditActor.System;
             var operation = GraphOperation.Value ?? http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
-            var requestId = System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
+            var requestId = Errors.ProblemResponses.TraceId(http);
             return caller.Person is { } person
                 ? new AuditActor(AuditActor.Person, person.Subject, caller.Name, operation, requestId, http.Connection.RemoteIpAddress?.ToString())
                 : new AuditActor(AuditActor.ApiKey, caller.KeyId?.ToString(), caller.Name, operation, requestId, http.Connection.RemoteIpAddress?.ToString());

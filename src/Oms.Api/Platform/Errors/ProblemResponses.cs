@@ -28,6 +28,9 @@ public static class ProblemResponses
     }
 
     /// <summary>Fills what every problem carries, including those the framework writes itself (404 route, 405, 415).</summary>
+    /// <summary>The request's trace id: what a problem answer calls <c>traceId</c> and the audit trail <c>requestId</c>.</summary>
+    public static string TraceId(HttpContext http) => System.Diagnostics.Activity.Current?.Id ?? http.TraceIdentifier;
+
     public static void Customize(ProblemDetailsContext ctx)
     {
         var p = ctx.ProblemDetails;
@@ -36,7 +39,7 @@ public static class ProblemResponses
         p.Title = ReasonPhrase(p.Status.Value);
         p.Extensions.Remove("requestId");
         p.Extensions.Remove("exception");
-        p.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? ctx.HttpContext.TraceIdentifier;
+        p.Extensions["traceId"] = TraceId(ctx.HttpContext);
         if (!p.Extensions.ContainsKey("code")) p.Extensions["code"] = CodeFor(p.Status.Value);
         if (p.Status == 404 && p.Detail is null) p.Detail = "No resource exists at this address.";
         if (p.Status == 413 && p.Detail is null) p.Detail = "The body is larger than this API accepts.";
