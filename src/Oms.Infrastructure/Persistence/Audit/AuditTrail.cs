@@ -38,7 +38,7 @@ public static class AuditTrail
     {
         [typeof(Order)] = new("order"),
         [typeof(Payment)] = new("payment"),
-        [typeof(StockItem)] = new("stock", e => ((StockItem)e).Sku + "@" + ((StockItem)e).NodeId.Value),
+        [typeof(StockItem)] = new("stock", e => StockId(((StockItem)e).Sku, ((StockItem)e).NodeId)),
         [typeof(FulfilmentNode)] = new("node", e => ((FulfilmentNode)e).Code),
         [typeof(Product)] = new("product", e => ((Product)e).Sku),
         [typeof(Customer)] = new("customer"),
@@ -143,8 +143,11 @@ public static class AuditTrail
         if (ledger.ReservedBefore != ledger.ReservedAfter) fields.Add(("reserved", ledger.ReservedBefore, ledger.ReservedAfter, false));
         fields.Add(("reason", null, Names.Of(ledger.Reason), false));
         if (ledger.Reference is not null) fields.Add(("reference", null, ledger.Reference, false));
-        return new AuditEvent(Uuid.V7(now), now, actor, "updated", "stock", ledger.Sku + "@" + ledger.NodeId.Value, Json(fields));
+        return new AuditEvent(Uuid.V7(now), now, actor, "updated", "stock", StockId(ledger.Sku, ledger.NodeId), Json(fields));
     }
+
+    /// <summary>A stock row's id in the trail: its settings' events and its on-hand changes name it alike.</summary>
+    private static string StockId(string sku, NodeId node) => sku + "@" + node.Value;
 
     /// <summary>The aggregate an entry belongs to (itself, or the owner of an owned part) and the path of the part in it.</summary>
     private static (EntityEntry? Root, string Path) RootOf(EntityEntry entry)
