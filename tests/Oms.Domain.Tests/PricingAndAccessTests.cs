@@ -72,4 +72,24 @@ public sealed class PricingAndAccessTests
         var effective = Scopes.Effective([Scopes.ReportsRead, Scopes.CatalogRead], BuiltInRoles.Find(BuiltInRoles.Warehouse)!.Scopes);
         Assert.Equal([Scopes.CatalogRead, Scopes.DocumentsRead, Scopes.FulfilmentWrite, Scopes.InventoryWrite, Scopes.ReportsRead, Scopes.ReturnsWrite], effective);
     }
+
+    [Fact]
+    public void Limits_keep_known_channels_in_order_fail_closed_and_take_away_what_reaches_everything()
+    {
+        var (key, _) = ApiKey.Create("connector", [Scopes.OrdersWrite, Scopes.ReportsRead], DateTimeOffset.UnixEpoch, channels: [" Marketplace", "web", "marketplace"]);
+        Assert.Equal(["marketplace", "web"], key.Channels);
+        Assert.True(key.Limits.AllowsChannel(OrderChannel.Web));
+        Assert.False(key.Limits.AllowsChannel(OrderChannel.Pos));
+        Assert.True(DataLimits.None.AllowsChannel(OrderChannel.Pos));
+        var unknown = Assert.Throws<DomainException>(() => ApiKey.Create("x", [Scopes.OrdersRead], DateTimeOffset.UnixEpoch, channels: ["web", "kiosk"]));
+        Assert.Equal(("access.unknown_channel", "channels[1]"), (unknown.Code, unknown.Field));
+        Assert.Throws<DomainException>(() => DataLimits.ValidatedChannels(["1"], "channels"));
+        // A limit naming nothing that exists still limits: to nothing.
+        var nowhere = new DataLimits([DataLimits.NoNode], [DataLimits.NoChannel]);
+        Assert.True(nowhere.Any);
+        Assert.Empty(nowhere.OrderChannels);
+        Assert.False(nowhere.AllowsNode(Guid.NewGuid()));
+        Assert.Equal([Scopes.OrdersWrite], Scopes.Within([Scopes.Admin, Scopes.OrdersWrite, Scopes.ReportsRead, Scopes.WebhooksManage], key.Limits));
+        Assert.Equal([Scopes.Admin, Scopes.ReportsRead], Scopes.Within([Scopes.Admin, Scopes.ReportsRead], DataLimits.None));
+    }
 }

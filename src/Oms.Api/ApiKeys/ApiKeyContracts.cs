@@ -15,6 +15,12 @@ public sealed record CreateApiKeyRequest
 
     /// <summary>Roles (built-in or custom, by name) whose scopes the key also gets, now and as the role changes.</summary>
     public List<string> Roles { get; init; } = [];
+
+    /// <summary>Limits the key to these fulfilment nodes (ids): their fulfilment orders, pick lists, stock, shipments and returns received there, and the orders they fulfil. Empty: every node.</summary>
+    public List<Guid> Nodes { get; init; } = [];
+
+    /// <summary>Limits the key to orders of these channels (web, marketplace, pos, mobile, phone, api) and what hangs off them. Empty: every channel.</summary>
+    public List<string> Channels { get; init; } = [];
 }
 
 /// <summary>An API key, without its secret.</summary>
@@ -30,6 +36,10 @@ public sealed record ApiKeyDto
     public required IReadOnlyList<string> Roles { get; init; }
     /// <summary>What the key may do: its own scopes and its roles' scopes together, as they are now.</summary>
     public required IReadOnlyList<string> EffectiveScopes { get; init; }
+    /// <summary>The fulfilment nodes (ids) the key is limited to; empty when it is not limited to nodes.</summary>
+    public required IReadOnlyList<Guid> Nodes { get; init; }
+    /// <summary>The channels the key is limited to; empty when it is not limited to channels.</summary>
+    public required IReadOnlyList<string> Channels { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset? RevokedAt { get; init; }
     /// <summary>The id of the key that created this one; null for the development and bootstrap keys, made at start-up.</summary>
@@ -40,7 +50,8 @@ public sealed record ApiKeyDto
     public static ApiKeyDto From(ApiKey k, IReadOnlyDictionary<string, IReadOnlyList<string>> roleScopes) => new()
     {
         Id = k.Id.Value, Name = k.Name, Hint = k.Hint, Scopes = k.Scopes, Roles = k.Roles,
-        EffectiveScopes = Domain.Access.Scopes.Effective(k.Scopes, k.Roles.SelectMany(r => roleScopes.GetValueOrDefault(r) ?? [])),
+        EffectiveScopes = Domain.Access.Scopes.Within(Domain.Access.Scopes.Effective(k.Scopes, k.Roles.SelectMany(r => roleScopes.GetValueOrDefault(r) ?? [])), k.Limits),
+        Nodes = k.Nodes, Channels = k.Channels,
         CreatedAt = k.CreatedAt, RevokedAt = k.RevokedAt, CreatedBy = k.CreatedBy,
     };
 }

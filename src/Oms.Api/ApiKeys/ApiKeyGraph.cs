@@ -61,5 +61,7 @@ public sealed class CreateApiKeyInputType : InputObjectGraphType<CreateApiKeyReq
         Field(x => x.Name);
         Field(x => x.Scopes, nullable: true);
         Field(x => x.Roles, nullable: true);
+        Field(x => x.Nodes, type: typeof(ListGraphType<NonNullGraphType<IdGraphType>>));
+        Field(x => x.Channels, nullable: true);
     }
 }

@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using System.Globalization;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
@@ -31,29 +32,29 @@ public sealed record CustomerOrder(CustomerSort By, bool Descending)
     public override string ToString() => (Descending ? "-" : "") + JsonNamingPolicyName(By);
 }
 
-public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> options, TimeProvider clock, IServiceProvider services)
+public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> options, TimeProvider clock, IServiceProvider services, Visibility seen)
 {
     private SegmentThresholds Segments => options.Value.Thresholds();
 
     public CustomerDto Map(Customer c) => CustomerDto.From(c, Segments, clock.GetUtcNow());
 
     public async Task<CustomerDto> GetAsync(CustomerId id, CancellationToken ct) =>
-        Map(await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value));
+        Map(await seen.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value));
 
     /// <summary>Customers by id (GraphQL batches them per page).</summary>
     public async Task<Dictionary<Guid, CustomerDto>> ByIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var wanted = ids.Select(i => new CustomerId(i)).ToList();
-        return (await db.Customers.AsNoTracking().Where(c => wanted.Contains(c.Id)).ToListAsync(ct)).ToDictionary(c => c.Id.Value, Map);
+        return (await seen.Customers.Where(c => wanted.Contains(c.Id)).ToListAsync(ct)).ToDictionary(c => c.Id.Value, Map);
     }
 
     /// <summary>Everything stored about the customer and the records merged into them (GDPR access).</summary>
     public async Task<CustomerExportDto> ExportAsync(CustomerId id, CancellationToken ct)
     {
-        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
+        var customer = await seen.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
         CustomerId? owner = id;
         var merged = await db.Customers.AsNoTracking().Where(c => c.MergedInto == owner).OrderBy(c => c.Id).ToListAsync(ct);
-        var orders = await db.Orders.AsNoTracking().Where(o => o.CustomerId == owner).OrderBy(o => o.Number).ToListAsync(ct);
+        var orders = await seen.Orders.Where(o => o.CustomerId == owner).OrderBy(o => o.Number).ToListAsync(ct);
         var orderIds = orders.Select(o => o.Id.Value).ToList();
         // The other features' reads, as their own APIs show each part.
         var timelines = await services.GetRequiredService<Orders.OrderQueries>().TimelinesAsync(orderIds, ct);
@@ -78,7 +79,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
     public async Task<Dictionary<Guid, IReadOnlyList<CustomerAddressDto>>> AddressesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var wanted = ids.Select(i => (CustomerId?)new CustomerId(i)).ToList();
-        var orders = await db.Orders.AsNoTracking().Where(o => wanted.Contains(o.CustomerId)).OrderByDescending(o => o.CreatedAt)
+        var orders = await seen.Orders.Where(o => wanted.Contains(o.CustomerId)).OrderByDescending(o => o.CreatedAt)
             .Select(o => new { o.CustomerId, o.ShippingAddress, o.BillingAddress, o.CreatedAt }).ToListAsync(ct);
         var book = new Dictionary<Guid, IReadOnlyList<CustomerAddressDto>>();
         foreach (var group in orders.GroupBy(o => o.CustomerId!.Value.Value))
@@ -113,7 +114,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
     public async Task<Dictionary<Guid, List<CustomerTimelineEntryDto>>> TimelinesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var wanted = ids.Select(i => (CustomerId?)new CustomerId(i)).ToList();
-        var orders = await db.Orders.AsNoTracking().Where(o => wanted.Contains(o.CustomerId))
+        var orders = await seen.Orders.Where(o => wanted.Contains(o.CustomerId))
             .Select(o => new { o.Id, o.Number, o.CustomerId, o.Currency, Feedback = o.Feedback == null ? null : new { o.Feedback.Rating, o.Feedback.Comment, o.Feedback.ReceivedAt } })
             .ToListAsync(ct);
         var byOrder = orders.ToDictionary(o => o.Id.Value);
@@ -201,7 +202,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
     /// <summary>Merged customers are left out (their survivor stands for them); keyset paging on the sort key and the id.</summary>
     public async Task<Page<CustomerDto>> ListAsync(CustomerFilter filter, CustomerOrder order, PageRequest page, CancellationToken ct)
     {
-        var q = db.Customers.AsNoTracking().Where(c => c.MergedInto == null);
+        var q = seen.Customers.Where(c => c.MergedInto == null);
         var now = clock.GetUtcNow();
         if (filter.Segment is { } segment) q = InSegment(q, segment, Segments, now);
         if (filter.Tag is { Length: > 0 } tag) q = q.Where(c => c.Tags.Contains(tag));

@@ -8,13 +8,14 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Customers;
 
 public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQueries queries, TimeProvider clock, ILogger<CustomerService> log, Platform.Auth.Actor actor,
-    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, Platform.Auth.Visibility seen)
 {
     public async Task<CustomerDto> UpdateAsync(CustomerId id, UpdateCustomerRequest request, int? expectedVersion, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(request);
         return queries.Map(await work.ChangeAsync(async () =>
         {
+            await seen.EnsureCustomerAsync(id, ct);
             var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
             customer.EnsureVersion(expectedVersion);
             var now = clock.GetUtcNow();
@@ -32,6 +33,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         RequestValidator.ThrowIfInvalid(request);
         return CustomerContactDto.From(await work.ChangeAsync(async () =>
         {
+            await seen.EnsureCustomerAsync(id, ct);
             var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
             var contact = customer.LogContact(request.Channel, request.Summary, actor.Name, request.At, clock.GetUtcNow());
             db.CustomerContacts.Add(contact);
@@ -50,6 +52,8 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
     {
         return queries.Map(await work.ChangeAsync(async () =>
         {
+            await seen.EnsureCustomerAsync(id, ct);
+            await seen.EnsureCustomerAsync(duplicateId, ct);
             await db.LockCustomersAsync([id.Value, duplicateId.Value], ct);
             var both = await db.Customers.Where(c => c.Id == id || c.Id == duplicateId).ToListAsync(ct);
             var survivor = both.SingleOrDefault(c => c.Id == id) ?? throw new NotFoundException("customer", id.Value);
@@ -80,7 +84,8 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         await db.LockCustomersAsync([id.Value], ct);
         // Documents being issued from these orders now finish first, and are scrubbed below with the others.
         await db.EnterErasureGateAsync(exclusive: true, ct);
-        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
+        await seen.EnsureCustomerAsync(id, ct);
+            var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
         if (customer.MergedInto is { } survivor)
             throw new ConflictException("customer.merged", $"This customer was merged into {survivor}: erase that one, which erases this one too.");
         CustomerId? owner = id;

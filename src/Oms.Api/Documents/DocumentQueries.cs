@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
@@ -10,19 +11,19 @@ namespace Oms.Api.Documents;
 /// <summary>Which documents a list shows.</summary>
 public sealed record DocumentFilter(DocumentKind? Kind, DocumentStatus? Status, Guid? OrderId, string? Number);
 
-public sealed class DocumentQueries(OmsDbContext db)
+public sealed class DocumentQueries(OmsDbContext db, Visibility seen)
 {
     /// <summary>The document and its trail (reading it is not recorded: its renderings are).</summary>
     public async Task<DocumentDto> GetAsync(DocumentId id, CancellationToken ct)
     {
-        var d = await db.Documents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("document", id.Value);
+        var d = await seen.Documents.SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("document", id.Value);
         return (await WithTrailsAsync([d], ct))[0];
     }
 
     /// <summary>Documents newest first, by kind, status, order or number.</summary>
     public async Task<Page<DocumentDto>> ListAsync(DocumentFilter filter, PageRequest page, CancellationToken ct)
     {
-        var q = db.Documents.AsNoTracking();
+        var q = seen.Documents;
         if (filter.Kind is { } kind) q = q.Where(d => d.Kind == kind);
         if (filter.Status is { } status) q = q.Where(d => d.Status == status);
         if (filter.OrderId is { } order) q = q.Where(d => d.OrderId == new OrderId(order));
@@ -38,7 +39,7 @@ public sealed class DocumentQueries(OmsDbContext db)
     /// <summary>An order's documents, oldest first.</summary>
     public async Task<IReadOnlyList<DocumentDto>> ForOrderAsync(OrderId orderId, CancellationToken ct)
     {
-        if (!await db.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
+        if (!await seen.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
         return (await ForOrdersAsync([orderId.Value], ct))[orderId.Value];
     }
 
@@ -46,7 +47,7 @@ public sealed class DocumentQueries(OmsDbContext db)
     public async Task<Dictionary<Guid, IReadOnlyList<DocumentDto>>> ForOrdersAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)
     {
         var ids = orderIds.Select(i => new OrderId(i)).ToList();
-        var rows = await db.Documents.AsNoTracking().Where(d => ids.Contains(d.OrderId)).OrderBy(d => d.Id).ToListAsync(ct);
+        var rows = await seen.Documents.Where(d => ids.Contains(d.OrderId)).OrderBy(d => d.Id).ToListAsync(ct);
         var dtos = (await WithTrailsAsync(rows, ct)).ToLookup(d => d.OrderId);
         return orderIds.Distinct().ToDictionary(id => id, id => (IReadOnlyList<DocumentDto>)dtos[id].ToList());
     }

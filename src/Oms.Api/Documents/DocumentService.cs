@@ -26,7 +26,7 @@ public sealed record DocumentSetup(SellerDetails? Seller, Address? ReturnsAddres
 /// instead of making a second; numbers come from <see cref="DocumentNumbers"/> in the transaction that issues.
 /// </summary>
 public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvider clock, IHttpContextAccessor http, IOptions<DocumentOptions> options,
-    DocumentSetup setup, LinkSigner links)
+    DocumentSetup setup, LinkSigner links, Visibility seen)
 {
     private DocumentOptions O => options.Value;
 
@@ -102,6 +102,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
     public async Task<(DocumentDto Document, bool Created)> CreateInvoiceAsync(OrderId orderId, CreateInvoiceRequest request, CancellationToken ct)
     {
         setup.RequireSeller();
+        await seen.EnsureOrderAsync(orderId, ct);
         var (id, current) = await work.ChangeAsync(async () =>
         {
             var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("order", orderId.Value);
@@ -176,6 +177,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
     /// </summary>
     public async Task<(Document Document, byte[] Content)> OpenAsync(DocumentId id, DocumentRendering rendering, DocumentActor by, CancellationToken ct)
     {
+        await seen.EnsureDocumentAsync(id, ct);
         var document = await work.ChangeAsync(async () =>
         {
             var d = await db.Documents.SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("document", id.Value);
@@ -205,6 +207,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
     /// <summary>A signed link the customer opens without a key, valid for Documents:LinkDays.</summary>
     public async Task<DocumentLinkDto> LinkAsync(DocumentId id, CancellationToken ct)
     {
+        await seen.EnsureDocumentAsync(id, ct);
         var status = await db.Documents.Where(d => d.Id == id).Select(d => (DocumentStatus?)d.Status).SingleOrDefaultAsync(ct) ?? throw new NotFoundException("document", id.Value);
         if (status == DocumentStatus.Draft) throw new ConflictException("document.not_issued", "A draft has no customer link: issue it first.");
         var expires = clock.GetUtcNow().AddDays(Math.Max(1, O.LinkDays));
@@ -226,6 +229,7 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
 
     private async Task<Document> LoadAsync(DocumentId id, int? expectedVersion, CancellationToken ct)
     {
+        await seen.EnsureDocumentAsync(id, ct);
         var d = await db.Documents.SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("document", id.Value);
         d.EnsureVersion(expectedVersion);
         return d;

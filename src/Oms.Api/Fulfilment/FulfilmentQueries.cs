@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
 using Oms.Domain.Fulfilment;
@@ -9,18 +10,18 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Fulfilment;
 
-public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
+public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock, Visibility seen)
 {
     public const int MaxPickListOrders = 500;
 
     public async Task<FulfilmentOrderDto> GetAsync(Guid id, CancellationToken ct) =>
-        FulfilmentOrderDto.From(await db.FulfilmentOrders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct)
+        FulfilmentOrderDto.From(await seen.FulfilmentOrders.SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct)
                                 ?? throw new NotFoundException("fulfilment order", id));
 
     /// <summary>Fulfilment orders by order, node and status, newest first (in id order: ids are version 7, creation time first).</summary>
     public async Task<Page<FulfilmentOrderDto>> ListAsync(Guid? orderId, string? nodeCode, FulfilmentStatus? status, PageRequest page, CancellationToken ct)
     {
-        var q = db.FulfilmentOrders.AsNoTracking();
+        var q = seen.FulfilmentOrders;
         if (orderId is { } o) q = q.Where(f => f.OrderId == new OrderId(o));
         if (nodeCode is { Length: > 0 }) q = q.Where(f => f.NodeCode == nodeCode.ToUpperInvariant());
         if (status is { } s) q = q.Where(f => f.Status == s);
@@ -34,7 +35,7 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
     public async Task<Dictionary<Guid, IReadOnlyList<FulfilmentOrderDto>>> ForOrdersAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)
     {
         var ids = orderIds.Select(i => new OrderId(i)).ToList();
-        var rows = (await db.FulfilmentOrders.AsNoTracking().Where(f => ids.Contains(f.OrderId)).OrderBy(f => f.CreatedAt).ToListAsync(ct))
+        var rows = (await seen.FulfilmentOrders.Where(f => ids.Contains(f.OrderId)).OrderBy(f => f.CreatedAt).ToListAsync(ct))
             .Select(FulfilmentOrderDto.From).ToLookup(f => f.OrderId);
         return orderIds.Distinct().ToDictionary(id => id, id => (IReadOnlyList<FulfilmentOrderDto>)rows[id].ToList());
     }
@@ -42,18 +43,18 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
     public async Task<Dictionary<Guid, IReadOnlyList<ShipmentDto>>> ShipmentsForOrdersAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)
     {
         var ids = orderIds.Select(i => new OrderId(i)).ToList();
-        var rows = (await db.Shipments.AsNoTracking().Where(s => ids.Contains(s.OrderId)).OrderBy(s => s.CreatedAt).ToListAsync(ct))
+        var rows = (await seen.Shipments.Where(s => ids.Contains(s.OrderId)).OrderBy(s => s.CreatedAt).ToListAsync(ct))
             .Select(ShipmentDto.From).ToLookup(s => s.OrderId);
         return orderIds.Distinct().ToDictionary(id => id, id => (IReadOnlyList<ShipmentDto>)rows[id].ToList());
     }
 
     public async Task<ShipmentDto> ShipmentAsync(Guid id, CancellationToken ct) =>
-        ShipmentDto.From(await db.Shipments.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("shipment", id));
+        ShipmentDto.From(await seen.Shipments.SingleOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException("shipment", id));
 
     public async Task<IReadOnlyList<ShipmentDto>> ShipmentsAsync(Guid orderId, CancellationToken ct)
     {
-        if (!await db.Orders.AnyAsync(o => o.Id == new OrderId(orderId), ct)) throw new NotFoundException("order", orderId);
-        return (await db.Shipments.AsNoTracking().Where(s => s.OrderId == new OrderId(orderId)).OrderBy(s => s.CreatedAt).ToListAsync(ct))
+        if (!await seen.Orders.AnyAsync(o => o.Id == new OrderId(orderId), ct)) throw new NotFoundException("order", orderId);
+        return (await seen.Shipments.Where(s => s.OrderId == new OrderId(orderId)).OrderBy(s => s.CreatedAt).ToListAsync(ct))
             .Select(ShipmentDto.From).ToList();
     }
 
@@ -61,9 +62,9 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
     public async Task<PickListDto> PickListAsync(string nodeCode, CancellationToken ct)
     {
         var code = nodeCode.ToUpperInvariant();
-        var node = await db.Nodes.AsNoTracking().Where(n => n.Code == code).Select(n => new { n.Id, n.Code }).SingleOrDefaultAsync(ct)
+        var node = await seen.Nodes.Where(n => n.Code == code).Select(n => new { n.Id, n.Code }).SingleOrDefaultAsync(ct)
                    ?? throw new NotFoundException("fulfilment node", nodeCode);
-        var work = await db.FulfilmentOrders.AsNoTracking()
+        var work = await seen.FulfilmentOrders
             .Where(f => f.NodeId == node.Id && (f.Status == FulfilmentStatus.Open || (f.Status == FulfilmentStatus.Picking && f.PickedAt == null)))
             .OrderByDescending(f => f.Expedited).ThenBy(f => f.OrderPlacedAt).ThenBy(f => f.CreatedAt)
             .Take(MaxPickListOrders).ToListAsync(ct);
@@ -92,7 +93,7 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock)
     /// <summary>A printable packing slip (HTML, A4 print styles): ship-to, lines, packages.</summary>
     public async Task<string> PackingSlipAsync(Guid id, CancellationToken ct)
     {
-        var f = await db.FulfilmentOrders.AsNoTracking().SingleOrDefaultAsync(x => x.Id == new FulfilmentOrderId(id), ct) ?? throw new NotFoundException("fulfilment order", id);
+        var f = await seen.FulfilmentOrders.SingleOrDefaultAsync(x => x.Id == new FulfilmentOrderId(id), ct) ?? throw new NotFoundException("fulfilment order", id);
         var order = await db.Orders.AsNoTracking().Where(o => o.Id == f.OrderId)
             .Select(o => new { o.Customer, o.ShippingAddress, o.Delivery, o.Notes, o.Priority }).SingleAsync(ct);
         static string H(string? s) => WebUtility.HtmlEncode(s ?? "");

@@ -22,7 +22,7 @@ namespace Oms.Api.Fulfilment;
 /// fulfilment order, its allocation's stock, the order's status, the payment capture and the outbox rows commit together.
 /// </summary>
 public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, AllocationService allocations, OrderPayments payments, StockMovements stock, CarrierRegistry carriers,
-    IOptions<FulfilmentOptions> options, IOptions<CarrierOptions> carrierOptions, TimeProvider clock, Actor actor, Oms.Infrastructure.Links.LinkSigner links)
+    IOptions<FulfilmentOptions> options, IOptions<CarrierOptions> carrierOptions, TimeProvider clock, Actor actor, Oms.Infrastructure.Links.LinkSigner links, Visibility seen)
 {
     public Task<FulfilmentOrderDto> StartPickingAsync(Guid id, int? expectedVersion, CancellationToken ct) =>
         ChangeAsync(id, expectedVersion, (f, _) =>
@@ -66,6 +66,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         // The label is bought first, with no transaction open and no row locked, keyed by the fulfilment order as
         // packed (its version): a retried ship (after a failure, or a lost answer) gets the same label, never a second.
         // The change then requires that same version, so the parcel shipped is the one the label was bought for.
+        await seen.EnsureFulfilmentOrderAsync(new FulfilmentOrderId(id), ct);
         var packed = await db.FulfilmentOrders.AsNoTracking().SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct)
                      ?? throw new NotFoundException("fulfilment order", id);
         packed.EnsureVersion(expectedVersion);
@@ -110,6 +111,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
     public async Task<FulfilmentOrderDto> RejectAsync(Guid id, RejectFulfilmentRequest r, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
+        await seen.EnsureFulfilmentOrderAsync(new FulfilmentOrderId(id), ct);
         var allocationId = await db.FulfilmentOrders.Where(f => f.Id == new FulfilmentOrderId(id)).Select(f => (Guid?)f.AllocationId).SingleOrDefaultAsync(ct)
                            ?? throw new NotFoundException("fulfilment order", id);
         await allocations.RejectAsync(allocationId, r.Reason.Trim(), ct);
@@ -122,6 +124,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
         RequestValidator.ThrowIfInvalid(r);
         CheckEventTime(r.OccurredAt, "occurredAt");
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await seen.EnsureShipmentAsync(shipmentId, ct);
         var shipment = await db.Shipments.SingleOrDefaultAsync(s => s.Id == shipmentId, ct) ?? throw new NotFoundException("shipment", shipmentId);
         var status = r.Status
                      ?? (r.CarrierCode is { Length: > 0 } code ? carriers.Get(shipment.Carrier).Normalise(code) : null)
@@ -237,6 +240,7 @@ public sealed class FulfilmentService(OmsDbContext db, UnitOfWork work, Allocati
     private async Task<FulfilmentOrderDto> ChangeAsync(Guid id, int? expectedVersion, Func<FulfilmentOrder, Allocation, Task> change, CancellationToken ct)
         => FulfilmentOrderDto.From(await work.ChangeAsync(async () =>
         {
+            await seen.EnsureFulfilmentOrderAsync(new FulfilmentOrderId(id), ct);
             var fulfilment = await db.FulfilmentOrders.SingleOrDefaultAsync(f => f.Id == new FulfilmentOrderId(id), ct) ?? throw new NotFoundException("fulfilment order", id);
             fulfilment.EnsureVersion(expectedVersion);
             var allocation = await db.Allocations.SingleAsync(a => a.Id == fulfilment.AllocationId, ct);

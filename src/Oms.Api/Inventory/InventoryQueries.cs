@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
 using Oms.Domain.Inventory;
@@ -7,24 +8,24 @@ using Oms.Infrastructure.Persistence.Configurations;
 
 namespace Oms.Api.Inventory;
 
-public sealed class InventoryQueries(OmsDbContext db)
+public sealed class InventoryQueries(OmsDbContext db, Visibility seen)
 {
     /// <summary>A SKU at every node that stocks it, with the total available to promise.</summary>
     public async Task<SkuInventoryDto> GetAsync(string sku, CancellationToken ct)
     {
         if (!await db.Products.AnyAsync(p => p.Sku == sku, ct)) throw new NotFoundException("product", sku);
-        return Group(sku, await LevelsAsync(db.Stock.Where(s => s.Sku == sku), ct));
+        return Group(sku, await LevelsAsync(seen.Stock.Where(s => s.Sku == sku), ct));
     }
 
     /// <summary>SKUs in order, each with its node levels; filters apply to the levels, the cursor is the last SKU.</summary>
     public async Task<Page<SkuInventoryDto>> ListAsync(InventoryFilter filter, PageRequest page, CancellationToken ct)
     {
         var after = page.AfterPosition;
-        var rows = db.Stock.AsQueryable();
+        var rows = seen.Stock;
         if (filter.NodeCode is { Length: > 0 } code)
         {
             var normalized = code.ToUpperInvariant();
-            var nodeId = await db.Nodes.Where(n => n.Code == normalized).Select(n => (NodeId?)n.Id).SingleOrDefaultAsync(ct)
+            var nodeId = await seen.Nodes.Where(n => n.Code == normalized).Select(n => (NodeId?)n.Id).SingleOrDefaultAsync(ct)
                          ?? throw Platform.Errors.RequestValidationException.For("nodeCode", $"No fulfilment node has code '{code}'.");
             rows = rows.Where(s => s.NodeId == nodeId);
         }
@@ -44,12 +45,12 @@ public sealed class InventoryQueries(OmsDbContext db)
     public static string CursorOf(LedgerEntryDto entry) => Cursor.Of(entry.Id);
 
     public async Task<StockLevelDto> LevelAsync(string sku, NodeId node, CancellationToken ct) =>
-        (await LevelsAsync(db.Stock.Where(s => s.Sku == sku && s.NodeId == node), ct)).Single();
+        (await LevelsAsync(seen.Stock.Where(s => s.Sku == sku && s.NodeId == node), ct)).Single();
 
     /// <summary>A SKU's ledger, newest first; optionally at one node.</summary>
     public async Task<Page<LedgerEntryDto>> LedgerAsync(string sku, string? nodeCode, PageRequest page, CancellationToken ct)
     {
-        var q = db.Ledger.AsNoTracking().Where(e => e.Sku == sku);
+        var q = seen.Ledger.Where(e => e.Sku == sku);
         if (nodeCode is { Length: > 0 })
         {
             var normalized = nodeCode.ToUpperInvariant();
@@ -60,16 +61,20 @@ public sealed class InventoryQueries(OmsDbContext db)
     }
 
     public async Task<LedgerEntryDto> EntryAsync(long id, CancellationToken ct) =>
-        await Project(db.Ledger.AsNoTracking().Where(e => e.Id == id)).SingleAsync(ct);
+        await Project(seen.Ledger.Where(e => e.Id == id)).SingleAsync(ct);
 
-    private IQueryable<LedgerEntryDto> Project(IQueryable<InventoryLedgerEntry> q) =>
-        from e in q
+    /// <summary>Ledger entries as the caller may see them: one limited to channels sees no references (they name any channel's orders).</summary>
+    private IQueryable<LedgerEntryDto> Project(IQueryable<InventoryLedgerEntry> q)
+    {
+        var references = !seen.Limits.OnChannels;
+        return from e in q
         join n in db.Nodes on e.NodeId equals n.Id
         select new LedgerEntryDto
         {
             Id = e.Id, Sku = e.Sku, NodeCode = n.Code, Reason = e.Reason, OnHandBefore = e.OnHandBefore, OnHandAfter = e.OnHandAfter,
-            ReservedBefore = e.ReservedBefore, ReservedAfter = e.ReservedAfter, Actor = e.Actor, Reference = e.Reference, Note = e.Note, At = e.At,
+            ReservedBefore = e.ReservedBefore, ReservedAfter = e.ReservedAfter, Actor = e.Actor, Reference = references ? e.Reference : null, Note = e.Note, At = e.At,
         };
+    }
 
     private async Task<List<StockLevelDto>> LevelsAsync(IQueryable<StockItem> rows, CancellationToken ct)
     {

@@ -7,7 +7,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Inventory;
 
-public sealed class InventoryService(OmsDbContext db, StockCounters counters, StockSignals signals, IStockArrivals arrivals, InventoryQueries queries, TimeProvider clock, Actor actor)
+public sealed class InventoryService(OmsDbContext db, StockCounters counters, StockSignals signals, IStockArrivals arrivals, InventoryQueries queries, TimeProvider clock, Actor actor, Visibility seen)
 {
     private static readonly StockChangeReason[] AdjustmentReasons =
         [StockChangeReason.Received, StockChangeReason.Damaged, StockChangeReason.Lost, StockChangeReason.CycleCount, StockChangeReason.Correction];
@@ -135,7 +135,7 @@ public sealed class InventoryService(OmsDbContext db, StockCounters counters, St
     private async Task<FulfilmentNode> NodeAsync(string code, string field, CancellationToken ct)
     {
         var normalized = code.ToUpperInvariant();
-        return await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Code == normalized, ct)
+        return await seen.Nodes.SingleOrDefaultAsync(n => n.Code == normalized, ct)
                ?? throw new DomainException("inventory.unknown_node", $"No fulfilment node has code '{code}'.", field);
     }
 

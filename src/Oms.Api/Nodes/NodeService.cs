@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Errors;
 using Oms.Api.Platform.Http;
@@ -8,7 +9,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Nodes;
 
-public sealed class NodeService(OmsDbContext db, TimeProvider clock, NodeDirectory directory)
+public sealed class NodeService(OmsDbContext db, TimeProvider clock, NodeDirectory directory, Visibility seen)
 {
     public async Task<NodeDto> CreateAsync(CreateNodeRequest r, CancellationToken ct)
     {
@@ -40,24 +41,26 @@ public sealed class NodeService(OmsDbContext db, TimeProvider clock, NodeDirecto
     public async Task<FulfilmentNode> LoadAsync(string code, CancellationToken ct)
     {
         var normalized = code.ToUpperInvariant();
-        return await db.Nodes.SingleOrDefaultAsync(n => n.Code == normalized, ct) ?? throw new NotFoundException("fulfilment node", code);
+        var node = await db.Nodes.SingleOrDefaultAsync(n => n.Code == normalized, ct) ?? throw new NotFoundException("fulfilment node", code);
+        seen.EnsureNode(node.Id, code);
+        return node;
     }
 
     private static ShippingCostModel Cost(ShippingCostDto c) => new(c.Base, c.PerKg, c.Per100Km, c.Currency);
 }
 
-public sealed class NodeQueries(OmsDbContext db)
+public sealed class NodeQueries(Visibility seen)
 {
     public async Task<NodeDto> GetAsync(string code, CancellationToken ct)
     {
         var normalized = code.ToUpperInvariant();
-        return NodeDto.From(await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Code == normalized, ct) ?? throw new NotFoundException("fulfilment node", code));
+        return NodeDto.From(await seen.Nodes.SingleOrDefaultAsync(n => n.Code == normalized, ct) ?? throw new NotFoundException("fulfilment node", code));
     }
 
     /// <summary>Nodes in code order; the cursor is the last code of the page.</summary>
     public async Task<Page<NodeDto>> ListAsync(bool? active, NodeKind? kind, PageRequest page, CancellationToken ct)
     {
-        var q = db.Nodes.AsNoTracking();
+        var q = seen.Nodes;
         if (active is { } a) q = q.Where(n => n.Active == a);
         if (kind is { } k) q = q.Where(n => n.Kind == k);
         if (page.AfterPosition is { } after) q = q.Where(n => string.Compare(n.Code, after) > 0);

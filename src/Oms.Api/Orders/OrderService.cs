@@ -12,7 +12,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Orders;
 
 public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider clock, PricingPolicy pricing, RiskPolicy risk, Actor actor, AllocationService allocations,
-    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes, ICheckoutWriter checkout, Oms.Infrastructure.Links.LinkSigner links) : Payments.IOrderConfirmation, Returns.IReplacementOrders
+    Payments.OrderPayments payments, OrderNumberAllocator numbers, Nodes.NodeDirectory nodes, ICheckoutWriter checkout, Oms.Infrastructure.Links.LinkSigner links, Visibility seen) : Payments.IOrderConfirmation, Returns.IReplacementOrders
 {
     /// <summary>
     /// Places an order, or returns the existing one when the channel reference was seen before (<c>Created</c> false).
@@ -23,6 +23,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
     public async Task<(OrderDto Order, bool Created, string? Json)> PlaceAsync(PlaceOrderRequest request, CancellationToken ct, Guid? reservedId = null)
     {
         RequestValidator.ThrowIfInvalid(request);
+        seen.EnsureChannel(request.Channel);
         if (request.ChannelOrderRef is { } reference && await FindByChannelRefAsync(request.Channel, reference, ct) is { } known)
             return (known, false, null);
 
@@ -276,6 +277,7 @@ public sealed class OrderService(OmsDbContext db, UnitOfWork work, TimeProvider 
 
     private async Task<Order> LoadAsync(OrderId id, int? expectedVersion, CancellationToken ct)
     {
+        await seen.EnsureOrderAsync(id, ct);
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException("order", id.Value);
         order.EnsureVersion(expectedVersion);
         return order;

@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
@@ -9,7 +10,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Payments;
 
 public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvider clock, IOrderConfirmation orders, IPaymentGateway gateway,
-    Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk, Platform.Auth.Actor actor, OrderPayments orderPayments)
+    Microsoft.Extensions.Options.IOptions<StripeOptions> stripe, RiskPolicy risk, Platform.Auth.Actor actor, OrderPayments orderPayments, Visibility seen)
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
@@ -18,6 +19,7 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
     public async Task<PaymentDto> CreateAsync(OrderId orderId, CreatePaymentRequest r, string? idempotencyKey, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
+        await seen.EnsureOrderAsync(orderId, ct);
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("order", orderId.Value);
         if (order.Status == OrderStatus.Cancelled)
             throw new ConflictException("payment.order_cancelled", "A cancelled order takes no payments.");
@@ -231,6 +233,7 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
 
     private async Task<(Payment, Order)> LoadAsync(OrderId orderId, Guid paymentId, int? expectedVersion, CancellationToken ct)
     {
+        await seen.EnsurePaymentAsync(paymentId, ct);
         var payment = await db.Payments.SingleOrDefaultAsync(p => p.Id == paymentId && p.OrderId == orderId, ct) ?? throw new NotFoundException("payment", paymentId);
         payment.EnsureVersion(expectedVersion);
         var order = await db.Orders.SingleAsync(o => o.Id == orderId, ct);
@@ -238,11 +241,11 @@ public sealed class PaymentService(OmsDbContext db, UnitOfWork work, TimeProvide
     }
 }
 
-public sealed class PaymentQueries(OmsDbContext db, TimeProvider clock)
+public sealed class PaymentQueries(TimeProvider clock, Visibility seen)
 {
     public async Task<IReadOnlyList<PaymentDto>> ForOrderAsync(OrderId orderId, CancellationToken ct)
     {
-        if (!await db.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
+        if (!await seen.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
         return (await ForOrdersAsync([orderId.Value], ct)).GetValueOrDefault(orderId.Value) ?? [];
     }
 
@@ -251,7 +254,7 @@ public sealed class PaymentQueries(OmsDbContext db, TimeProvider clock)
     {
         var ids = orderIds.Select(i => new OrderId(i)).ToList();
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var rows = await db.Payments.AsNoTracking().Where(p => ids.Contains(p.OrderId)).OrderBy(p => p.CreatedAt).ToListAsync(ct);
+        var rows = await seen.Payments.Where(p => ids.Contains(p.OrderId)).OrderBy(p => p.CreatedAt).ToListAsync(ct);
         var byOrder = rows.ToLookup(p => p.OrderId.Value);
         return orderIds.Distinct().ToDictionary(id => id, id => (IReadOnlyList<PaymentDto>)byOrder[id].Select(p => PaymentDto.From(p, today)).ToList());
     }

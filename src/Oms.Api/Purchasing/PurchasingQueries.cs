@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
@@ -6,7 +7,7 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Purchasing;
 
-public sealed class PurchasingQueries(OmsDbContext db)
+public sealed class PurchasingQueries(OmsDbContext db, Visibility seen)
 {
     /// <summary>Suppliers in code order; the cursor is the last code of the page.</summary>
     public async Task<Page<SupplierDto>> SuppliersAsync(PageRequest page, CancellationToken ct)
@@ -27,12 +28,12 @@ public sealed class PurchasingQueries(OmsDbContext db)
     }
 
     public async Task<PurchaseOrderDto> GetAsync(Guid id, CancellationToken ct) =>
-        (await ShapeAsync(db.PurchaseOrders.Where(p => p.Id == id), ct)).SingleOrDefault() ?? throw new NotFoundException("purchase order", id);
+        (await ShapeAsync(seen.PurchaseOrders.Where(p => p.Id == id), ct)).SingleOrDefault() ?? throw new NotFoundException("purchase order", id);
 
     /// <summary>Newest first; the cursor is the last number of the page.</summary>
     public async Task<Page<PurchaseOrderDto>> ListAsync(PurchaseOrderStatus? status, string? supplierCode, string? nodeCode, string? sku, PageRequest page, CancellationToken ct)
     {
-        var q = db.PurchaseOrders.AsQueryable();
+        var q = seen.PurchaseOrders;
         if (status is { } s) q = q.Where(p => p.Status == s);
         if (supplierCode is { Length: > 0 })
         {

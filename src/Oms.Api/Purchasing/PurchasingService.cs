@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Errors;
 using Oms.Api.Inventory;
@@ -10,7 +11,7 @@ using Oms.Infrastructure.Persistence;
 namespace Oms.Api.Purchasing;
 
 public sealed class PurchasingService(OmsDbContext db, UnitOfWork work, InventoryService inventory, StockCounters counters, StockSignals signals,
-    AllocationService allocations, PurchasingQueries queries, TimeProvider clock)
+    AllocationService allocations, PurchasingQueries queries, TimeProvider clock, Visibility seen)
 {
     public async Task<SupplierDto> CreateSupplierAsync(CreateSupplierRequest r, CancellationToken ct)
     {
@@ -76,6 +77,7 @@ public sealed class PurchasingService(OmsDbContext db, UnitOfWork work, Inventor
 
     private async Task<PurchaseOrder> LoadAsync(Guid id, int? expectedVersion, CancellationToken ct)
     {
+        await seen.EnsurePurchaseOrderAsync(id, ct);
         var po = await db.PurchaseOrders.SingleOrDefaultAsync(p => p.Id == id, ct) ?? throw new NotFoundException("purchase order", id);
         po.EnsureVersion(expectedVersion);
         return po;
@@ -91,7 +93,7 @@ public sealed class PurchasingService(OmsDbContext db, UnitOfWork work, Inventor
     private async Task<FulfilmentNode> NodeAsync(string code, CancellationToken ct)
     {
         var normalized = code.ToUpperInvariant();
-        return await db.Nodes.AsNoTracking().SingleOrDefaultAsync(n => n.Code == normalized, ct)
+        return await seen.Nodes.SingleOrDefaultAsync(n => n.Code == normalized, ct)
                ?? throw new DomainException("purchase_order.unknown_node", $"No fulfilment node has code '{code}'.", "nodeCode");
     }
 }

@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Http;
 using Microsoft.EntityFrameworkCore;
 using Oms.Domain.Common;
@@ -7,22 +8,22 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Returns;
 
-public sealed class ReturnQueries(OmsDbContext db, TimeProvider clock)
+public sealed class ReturnQueries(TimeProvider clock, Visibility seen)
 {
     public async Task<ReturnDto> GetAsync(Guid id, CancellationToken ct) =>
-        ReturnDto.From(await db.Returns.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("return", id));
+        ReturnDto.From(await seen.Returns.SingleOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("return", id));
 
     public async Task<IReadOnlyList<ReturnDto>> ForOrderAsync(OrderId orderId, CancellationToken ct)
     {
-        if (!await db.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
-        return (await db.Returns.AsNoTracking().Where(r => r.OrderId == orderId).OrderBy(r => r.Sequence).ToListAsync(ct)).Select(ReturnDto.From).ToList();
+        if (!await seen.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
+        return (await seen.Returns.Where(r => r.OrderId == orderId).OrderBy(r => r.Sequence).ToListAsync(ct)).Select(ReturnDto.From).ToList();
     }
 
     /// <summary>For GraphQL batch loading.</summary>
     public async Task<Dictionary<Guid, IReadOnlyList<ReturnDto>>> ForOrdersAsync(IReadOnlyCollection<Guid> orderIds, CancellationToken ct)
     {
         var ids = orderIds.Select(i => new OrderId(i)).ToList();
-        var rows = (await db.Returns.AsNoTracking().Where(r => ids.Contains(r.OrderId)).OrderBy(r => r.Sequence).ToListAsync(ct))
+        var rows = (await seen.Returns.Where(r => ids.Contains(r.OrderId)).OrderBy(r => r.Sequence).ToListAsync(ct))
             .Select(ReturnDto.From).ToLookup(r => r.OrderId);
         return orderIds.Distinct().ToDictionary(id => id, id => (IReadOnlyList<ReturnDto>)rows[id].ToList());
     }
@@ -30,7 +31,7 @@ public sealed class ReturnQueries(OmsDbContext db, TimeProvider clock)
     /// <summary>Returns by status, newest first (the returns desk's queue).</summary>
     public async Task<Page<ReturnDto>> ListAsync(ReturnStatus? status, PageRequest page, CancellationToken ct)
     {
-        var q = db.Returns.AsNoTracking();
+        var q = seen.Returns;
         if (status is { } s) q = q.Where(r => r.Status == s);
         if (page.AfterId is { } after) q = q.Where(r => r.Id.CompareTo(after) < 0);
         return page.Page(await q.OrderByDescending(r => r.Id).Take(page.Take + 1).ToListAsync(ct), ReturnDto.From, CursorOf);
@@ -44,7 +45,7 @@ public sealed class ReturnQueries(OmsDbContext db, TimeProvider clock)
         var end = (to ?? clock.GetUtcNow()).ToUniversalTime(); // any offset a client sends (+14:00) is UTC from here
         var start = from?.ToUniversalTime() ?? end.AddDays(-30);
         if (start >= end) throw Platform.Errors.RequestValidationException.For("from", "from is before to.");
-        var q = db.Returns.AsNoTracking().Where(r => r.CreatedAt >= start && r.CreatedAt < end && r.Status != ReturnStatus.Rejected)
+        var q = seen.Returns.Where(r => r.CreatedAt >= start && r.CreatedAt < end && r.Status != ReturnStatus.Rejected)
             .SelectMany(r => r.Lines, (r, l) => new { ReturnId = r.Id, l.Sku, l.Reason, l.Quantity });
         if (sku is { Length: > 0 }) q = q.Where(x => x.Sku == sku);
         // Per return first (SQL), then per SKU and reason: a return counts once however many lines of the SKU it has.

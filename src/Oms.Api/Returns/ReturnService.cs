@@ -16,11 +16,12 @@ namespace Oms.Api.Returns;
 
 /// <summary>Returns from request to refund or exchange; each step one transaction with its stock, money and events.</summary>
 public sealed class ReturnService(OmsDbContext db, UnitOfWork work, IReplacementOrders orders, OrderPayments payments, StockCounters counters, StockSignals signals,
-    AllocationService allocations, IOptions<ReturnOptions> options, TimeProvider clock, Actor actor)
+    AllocationService allocations, IOptions<ReturnOptions> options, TimeProvider clock, Actor actor, Visibility seen)
 {
     public async Task<ReturnDto> RequestAsync(OrderId orderId, CreateReturnRequest r, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
+        await seen.EnsureOrderAsync(orderId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var order = await db.Orders.SingleOrDefaultAsync(o => o.Id == orderId, ct) ?? throw new NotFoundException("order", orderId.Value);
         var earlier = await db.Returns.AsNoTracking().Where(x => x.OrderId == orderId).ToListAsync(ct);
@@ -58,6 +59,7 @@ public sealed class ReturnService(OmsDbContext db, UnitOfWork work, IReplacement
             var code = r.NodeCode.Trim().ToUpperInvariant();
             var node = await db.Nodes.AsNoTracking().Where(n => n.Code == code).Select(n => new { n.Id, n.Code }).SingleOrDefaultAsync(ct)
                        ?? throw RequestValidationException.For("nodeCode", $"No fulfilment node has code '{r.NodeCode}'.");
+            if (!seen.Limits.AllowsNode(node.Id.Value)) throw RequestValidationException.For("nodeCode", $"No fulfilment node has code '{r.NodeCode}'.");
             rma.Receive(node.Id, node.Code, clock.GetUtcNow());
         }, ct);
     }
@@ -70,6 +72,7 @@ public sealed class ReturnService(OmsDbContext db, UnitOfWork work, IReplacement
         for (var i = 0; i < r.Lines.Count; i++)
             if (!results.TryAdd(r.Lines[i].OrderLineId, (r.Lines[i].Disposition, r.Lines[i].Note)))
                 throw RequestValidationException.For($"lines[{i}].orderLineId", "Each line is inspected once.");
+        await seen.EnsureReturnAsync(id, ct);
         var node = await db.Returns.Where(x => x.Id == id).Select(x => x.ReceivedAtNodeId).SingleOrDefaultAsync(ct);
         var skus = await db.Returns.Where(x => x.Id == id).SelectMany(x => x.Lines).Select(l => l.Sku).Distinct().ToListAsync(ct);
         if (node is { } receivedAt) await counters.EnsureRowsAsync(skus.Select(s => (receivedAt, s)), ct);
@@ -131,6 +134,7 @@ public sealed class ReturnService(OmsDbContext db, UnitOfWork work, IReplacement
     private async Task<ReturnDto> ChangeAsync(Guid id, int? expectedVersion, Func<Return, Task> change, CancellationToken ct)
         => ReturnDto.From(await work.ChangeAsync(async () =>
         {
+            await seen.EnsureReturnAsync(id, ct);
             var rma = await db.Returns.SingleOrDefaultAsync(x => x.Id == id, ct) ?? throw new NotFoundException("return", id);
             rma.EnsureVersion(expectedVersion);
             await change(rma);

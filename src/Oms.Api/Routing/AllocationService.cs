@@ -196,11 +196,13 @@ public sealed class AllocationService(OmsDbContext db, Router router, StockCount
         }
     }
 
-    /// <summary>Runs the router on a hypothetical order: nothing is reserved or stored.</summary>
-    public async Task<RoutingPlan> SimulateAsync(RoutingRequest request, CancellationToken ct)
+    /// <summary>Runs the router on a hypothetical order: nothing is reserved or stored. <paramref name="onlyNodes"/>: among these nodes only (a caller limited to them).</summary>
+    public async Task<RoutingPlan> SimulateAsync(RoutingRequest request, CancellationToken ct, IReadOnlyCollection<Guid>? onlyNodes = null)
     {
         var now = clock.GetUtcNow();
-        return router.Plan(request, await SnapshotAsync(request.Lines.Select(l => l.Sku).Distinct().ToList(), now, ct), now);
+        var nodes = await SnapshotAsync(request.Lines.Select(l => l.Sku).Distinct().ToList(), now, ct);
+        if (onlyNodes is not null) nodes = nodes.Where(n => onlyNodes.Contains(n.Node.Id.Value)).ToList();
+        return router.Plan(request, nodes, now);
     }
 
     public Task<Dictionary<string, ProductTerms>> ProductsAsync(IEnumerable<string> skus, CancellationToken ct) => ProductTerms.ReadAsync(db, skus, ct);

@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Http;
 using Microsoft.EntityFrameworkCore;
 using Oms.Domain.Common;
@@ -7,14 +8,14 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Api.Routing;
 
-public sealed class RoutingQueries(OmsDbContext db)
+public sealed class RoutingQueries(OmsDbContext db, Visibility seen)
 {
     public async Task<OrderRoutingDto> ForOrderAsync(OrderId orderId, CancellationToken ct)
     {
-        if (!await db.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
-        var decisions = await db.RoutingDecisions.AsNoTracking().Where(d => d.OrderId == orderId).OrderBy(d => d.At).ToListAsync(ct);
-        var allocations = await db.Allocations.AsNoTracking().Where(a => a.OrderId == orderId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
-        var backorders = await db.Backorders.AsNoTracking().Where(b => b.OrderId == orderId).OrderBy(b => b.CreatedAt).ToListAsync(ct);
+        if (!await seen.Orders.AnyAsync(o => o.Id == orderId, ct)) throw new NotFoundException("order", orderId.Value);
+        var decisions = await seen.Of(db.RoutingDecisions.AsNoTracking()).Where(d => d.OrderId == orderId).OrderBy(d => d.At).ToListAsync(ct);
+        var allocations = await seen.Allocations.Where(a => a.OrderId == orderId).OrderBy(a => a.CreatedAt).ToListAsync(ct);
+        var backorders = await seen.Of(db.Backorders.AsNoTracking()).Where(b => b.OrderId == orderId).OrderBy(b => b.CreatedAt).ToListAsync(ct);
         return new OrderRoutingDto
         {
             OrderId = orderId.Value,
@@ -25,12 +26,12 @@ public sealed class RoutingQueries(OmsDbContext db)
     }
 
     public async Task<AllocationDto> AllocationAsync(Guid id, CancellationToken ct) =>
-        AllocationDto.From(await db.Allocations.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("allocation", id));
+        AllocationDto.From(await seen.Allocations.SingleOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException("allocation", id));
 
     /// <summary>A node's allocations, newest first (its work queue when status is reserved).</summary>
     public async Task<Page<AllocationDto>> AllocationsAsync(string? nodeCode, AllocationStatus? status, PageRequest page, CancellationToken ct)
     {
-        var q = db.Allocations.AsNoTracking();
+        var q = seen.Allocations;
         if (nodeCode is { Length: > 0 }) q = q.Where(a => a.NodeCode == nodeCode.ToUpperInvariant());
         if (status is { } s) q = q.Where(a => a.Status == s);
         if (page.AfterId is { } after) q = q.Where(a => a.Id.CompareTo(after) < 0);

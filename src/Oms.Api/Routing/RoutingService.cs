@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Oms.Api.Platform.Validation;
 using Oms.Domain.Common;
 using Oms.Domain.Orders;
@@ -6,7 +7,7 @@ using Oms.Domain.Routing;
 namespace Oms.Api.Routing;
 
 /// <summary>The routing use cases behind REST and GraphQL: simulate, and reject an allocation.</summary>
-public sealed class RoutingService(AllocationService allocations, RoutingQueries queries)
+public sealed class RoutingService(AllocationService allocations, RoutingQueries queries, Visibility seen)
 {
     public async Task<RoutingPlan> SimulateAsync(SimulateRoutingRequest r, CancellationToken ct)
     {
@@ -18,12 +19,13 @@ public sealed class RoutingService(AllocationService allocations, RoutingQueries
         var delivery = new Delivery(r.Delivery?.Type ?? DeliveryType.Ship, r.Delivery?.PickupLocation);
         var lines = r.Lines.Select(l => new RoutingLine(Guid.NewGuid(), l.Sku, l.Quantity, products[l.Sku].WeightGrams)).ToList();
         return await allocations.SimulateAsync(new RoutingRequest(lines, r.ShippingAddress?.ToDomain(), r.Priority ?? OrderPriority.Standard,
-            r.Channel ?? OrderChannel.Api, delivery, []), ct);
+            r.Channel ?? OrderChannel.Api, delivery, []), ct, seen.Limits.OnNodes ? seen.Limits.Nodes : null);
     }
 
     public async Task<AllocationDto> RejectAsync(Guid allocationId, RejectAllocationRequest r, CancellationToken ct)
     {
         RequestValidator.ThrowIfInvalid(r);
+        await seen.EnsureAllocationAsync(allocationId, ct);
         var rejected = await allocations.RejectAsync(allocationId, r.Reason.Trim(), ct);
         return await queries.AllocationAsync(rejected.Id, ct);
     }

@@ -31,6 +31,10 @@ public sealed class ApiKey : AggregateRoot
     public List<string> Scopes { get; private set; } = [];
     /// <summary>Roles given to the key (names, built-in or custom): it may also do what they allow.</summary>
     public List<string> Roles { get; private set; } = [];
+    /// <summary>The fulfilment nodes the key is limited to (<see cref="DataLimits"/>); empty: every node.</summary>
+    public List<Guid> Nodes { get; private set; } = [];
+    /// <summary>The channels the key is limited to (<see cref="DataLimits"/>); empty: every channel.</summary>
+    public List<string> Channels { get; private set; } = [];
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
     /// <summary>The key that created this one, when a key did (not the development or bootstrap key, made at start-up).</summary>
@@ -38,17 +42,21 @@ public sealed class ApiKey : AggregateRoot
 
     public bool IsActive => RevokedAt is null;
 
+    public DataLimits Limits => new(Nodes, Channels);
+
     /// <summary>
-    /// Creates a key; the secret is returned once and never stored. <paramref name="roles"/> are names the caller has
-    /// checked exist (custom roles live in the database).
+    /// Creates a key; the secret is returned once and never stored. <paramref name="roles"/> are names and
+    /// <paramref name="nodes"/> node ids the caller has checked exist (custom roles and nodes live in the database).
     /// </summary>
     public static (ApiKey Key, string Secret) Create(string name, IEnumerable<string> scopes, DateTimeOffset now, string? secret = null, Guid? createdBy = null,
-        IEnumerable<string>? roles = null)
+        IEnumerable<string>? roles = null, IEnumerable<Guid>? nodes = null, IEnumerable<string>? channels = null)
     {
         var scopeList = Access.Scopes.Validated(scopes, "scopes", "api_key.unknown_scope");
         var roleList = (roles ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (scopeList.Count == 0 && roleList.Count == 0)
             throw new DomainException("api_key.no_scopes", "A key needs at least one scope or role.", "scopes");
+        var nodeList = (nodes ?? []).Distinct().Order().ToList();
+        var channelList = DataLimits.ValidatedChannels(channels ?? [], "channels");
         secret ??= Prefix + Base62(RandomNumberGenerator.GetBytes(24));
         var key = new ApiKey
         {
@@ -58,6 +66,8 @@ public sealed class ApiKey : AggregateRoot
             Hash = HashOf(secret),
             Scopes = scopeList,
             Roles = roleList,
+            Nodes = nodeList,
+            Channels = channelList,
             CreatedAt = now,
             CreatedBy = createdBy,
         };
@@ -129,6 +139,16 @@ public static class Scopes
     /// <summary>What a holder of <paramref name="own"/> scopes and roles with <paramref name="fromRoles"/> may do: the union, in order.</summary>
     public static IReadOnlyList<string> Effective(IEnumerable<string> own, IEnumerable<string> fromRoles) =>
         own.Concat(fromRoles).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Scopes whose operations reach every node and channel at once (keys and roles, the audit trail, reports, webhook
+    /// subscriptions, which receive every event): a caller limited to some nodes or channels is not given them.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Unlimited = [Admin, ReportsRead, ReportsWrite, WebhooksManage];
+
+    /// <summary>What a holder of <paramref name="effective"/> scopes may do within <paramref name="limits"/>: without <see cref="Unlimited"/> ones when limited.</summary>
+    public static IReadOnlyList<string> Within(IReadOnlyList<string> effective, DataLimits limits) =>
+        limits.Any ? effective.Where(s => !Unlimited.Contains(s)).ToList() : effective;
 
     /// <summary>Whether keys holding <paramref name="held"/> may do what <paramref name="needed"/> allows.</summary>
     public static bool Grants(IReadOnlyCollection<string> held, string needed) =>

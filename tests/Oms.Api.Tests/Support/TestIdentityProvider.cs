@@ -54,12 +54,14 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     /// <summary>An access token for a person. The other arguments spoil it as a test needs.</summary>
     public string Mint(string subject, string? email, IEnumerable<string> roles, string audience = Audience, DateTimeOffset? expires = null,
-        bool foreignKey = false, string? issuer = null)
+        bool foreignKey = false, string? issuer = null, IEnumerable<string>? nodes = null, IEnumerable<string>? channels = null)
     {
         var now = DateTimeOffset.UtcNow;
         var until = expires ?? now.AddMinutes(10);
         var claims = new Dictionary<string, object> { ["sub"] = subject, ["roles"] = roles.ToArray(), ["scope"] = "openid email" };
         if (email is not null) claims["email"] = email;
+        if (nodes is not null) claims["oms_nodes"] = nodes.ToArray();
+        if (channels is not null) claims["oms_channels"] = channels.ToArray();
         var key = foreignKey ? new RsaSecurityKey(RSA.Create(2048)) { KeyId = _key.KeyId } : _key;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

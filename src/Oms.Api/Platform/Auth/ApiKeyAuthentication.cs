@@ -10,10 +10,13 @@ namespace Oms.Api.Platform.Auth;
 
 /// <summary>
 /// Who is calling: an API key (its id) or a person signed in through the identity provider (<paramref name="Person"/>),
-/// the name timelines and the audit trail record, and the effective scopes.
+/// the name timelines and the audit trail record, the effective scopes, and the nodes and channels it is limited to.
 /// </summary>
-public sealed record Caller(Guid? KeyId, string Name, IReadOnlyList<string> Scopes, PersonIdentity? Person = null)
+public sealed record Caller(Guid? KeyId, string Name, IReadOnlyList<string> Scopes, PersonIdentity? Person = null, DataLimits? Limits = null)
 {
+    /// <summary>The nodes and channels the caller is limited to; <see cref="DataLimits.None"/> when it is not.</summary>
+    public DataLimits Limits { get; init; } = Limits ?? DataLimits.None;
+
     public bool Has(string scope) => Domain.Access.Scopes.Grants(Scopes, scope);
 
     /// <summary>A stable id for what is kept per caller (idempotency keys): the key's id, or a hash of the person's issuer and subject.</summary>
@@ -73,10 +76,11 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
         var key = await db.ApiKeys.AsNoTracking().Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.Name, k.Scopes, k.Roles }).SingleOrDefaultAsync(ct);
+            .Select(k => new { k.Id, k.Name, k.Scopes, k.Roles, k.Nodes, k.Channels }).SingleOrDefaultAsync(ct);
         if (key is null) return null;
         var fromRoles = key.Roles.Count == 0 ? [] : (await RoleScopes.OfAsync(db, key.Roles, ct)).Values.SelectMany(s => s);
-        var caller = new Caller(key.Id.Value, key.Name, Scopes.Effective(key.Scopes, fromRoles));
+        var limits = key.Nodes.Count == 0 && key.Channels.Count == 0 ? DataLimits.None : new DataLimits(key.Nodes, key.Channels);
+        var caller = new Caller(key.Id.Value, key.Name, Scopes.Within(Scopes.Effective(key.Scopes, fromRoles), limits), Limits: limits);
         if (caller.Has(Scopes.Admin)) return caller;
         if (_cache.Count >= MaxEntries) _cache.Clear();
         _cache[hash] = (caller, now + (_hearing ? Ttl : UnheardTtl));
@@ -100,6 +104,25 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
         _roleCache[cacheKey] = (effective, now + (_hearing ? Ttl : UnheardTtl));
         if (Interlocked.Read(ref _generation) != generation) _roleCache.TryRemove(cacheKey, out _);
         return effective;
+    }
+
+    /// <summary>The ids of the nodes <paramref name="codesOrIds"/> name (codes in any case, or ids), in order; kept like roles are.</summary>
+    public async ValueTask<IReadOnlyList<Guid>> NodesNamedAsync(IReadOnlyList<string> codesOrIds, CancellationToken ct)
+    {
+        var cacheKey = "nodes\n" + string.Join('\n', codesOrIds);
+        var now = clock.GetUtcNow();
+        if (_roleCache.TryGetValue(cacheKey, out var hit) && hit.Until > now) return hit.Scopes.Select(Guid.Parse).ToList();
+        var generation = Interlocked.Read(ref _generation);
+        var codes = codesOrIds.Select(c => c.ToUpperInvariant()).ToList();
+        var ids = codesOrIds.Select(c => Guid.TryParse(c, out var id) ? new Domain.Inventory.NodeId(id) : (Domain.Inventory.NodeId?)null).OfType<Domain.Inventory.NodeId>().ToList();
+        await using var scope = scopes.CreateAsyncScope();
+        var found = await scope.ServiceProvider.GetRequiredService<OmsDbContext>().Nodes.AsNoTracking()
+            .Where(n => codes.Contains(n.Code) || ids.Contains(n.Id)).Select(n => n.Id).ToListAsync(ct);
+        var nodes = found.Select(n => n.Value).Order().ToList();
+        if (_roleCache.Count >= MaxEntries) _roleCache.Clear();
+        _roleCache[cacheKey] = (nodes.Select(n => n.ToString()).ToList(), now + (_hearing ? Ttl : UnheardTtl));
+        if (Interlocked.Read(ref _generation) != generation) _roleCache.TryRemove(cacheKey, out _);
+        return nodes;
     }
 
     /// <summary>A key was revoked or a role changed (here or, as heard, elsewhere): forget every kept key and role.</summary>

@@ -35,6 +35,10 @@ public sealed class OidcOptions
     public string[] NameClaims { get; set; } = ["email", "preferred_username", "name", "sub"];
     /// <summary>Values of <see cref="RoleClaim"/> (a group's id, say) and the role each gives; a value not here is taken as a role's name.</summary>
     public Dictionary<string, string> RoleMap { get; set; } = [];
+    /// <summary>The claim that limits the person to fulfilment nodes (their codes or ids): a store's or a 3PL's staff. Absent: every node.</summary>
+    public string NodeClaim { get; set; } = "oms_nodes";
+    /// <summary>The claim that limits the person to channels (<c>marketplace</c>, <c>pos</c>…). Absent: every channel.</summary>
+    public string ChannelClaim { get; set; } = "oms_channels";
     /// <summary>Discovery over HTTPS only (leave on outside tests and development).</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
     /// <summary>How far the provider's clock and ours may differ when checking a token's lifetime.</summary>
@@ -91,7 +95,33 @@ public static class PersonAuthentication
             .Select(v => options.RoleMap.TryGetValue(v, out var mapped) ? mapped : v)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var scopes = await authenticator.ScopesOfRolesAsync(roles, http.RequestAborted);
-        return new Caller(null, name, scopes, Person: new PersonIdentity(issuer, subject, roles));
+        var limits = await LimitsAsync(http, person, options);
+        return new Caller(null, name, Domain.Access.Scopes.Within(scopes, limits), Person: new PersonIdentity(issuer, subject, roles), Limits: limits);
+    }
+
+    /// <summary>
+    /// The nodes and channels the token's claims limit the person to. A claim that names only unknown nodes or channels
+    /// still limits: to nothing.
+    /// </summary>
+    private static async Task<Domain.Access.DataLimits> LimitsAsync(HttpContext http, ClaimsPrincipal person, OidcOptions options)
+    {
+        var nodeValues = person.FindAll(options.NodeClaim).Select(c => c.Value.Trim()).Where(v => v.Length > 0).ToList();
+        var channelValues = person.FindAll(options.ChannelClaim).Select(c => c.Value.Trim().ToLowerInvariant()).Where(v => v.Length > 0).ToList();
+        if (nodeValues.Count == 0 && channelValues.Count == 0) return Domain.Access.DataLimits.None;
+        List<Guid> nodes = [];
+        if (nodeValues.Count > 0)
+        {
+            nodes = [.. await http.RequestServices.GetRequiredService<ApiKeyAuthenticator>().NodesNamedAsync(nodeValues, http.RequestAborted)];
+            if (nodes.Count == 0) nodes = [Domain.Access.DataLimits.NoNode];
+        }
+        List<string> channels = [];
+        if (channelValues.Count > 0)
+        {
+            channels = channelValues.Where(v => Enum.TryParse<Domain.Orders.OrderChannel>(v, true, out _) && !int.TryParse(v, out _))
+                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (channels.Count == 0) channels = [Domain.Access.DataLimits.NoChannel];
+        }
+        return new Domain.Access.DataLimits(nodes, channels);
     }
 
     private static string Refusal(Exception? failure) => failure switch

@@ -23,6 +23,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.PrimitiveCollection<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channels");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("created_at");
@@ -48,6 +53,11 @@ namespace Oms.Infrastructure.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
+
+                    b.PrimitiveCollection<string>("Nodes")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nodes");
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER")
