@@ -64,7 +64,7 @@ builder.Services.AddScoped<IOrderConfirmation>(sp => sp.GetRequiredService<Order
 builder.Services.AddScoped<IReplacementOrders>(sp => sp.GetRequiredService<OrderService>());
 builder.Services.AddScoped<CatalogService>().AddScoped<CatalogQueries>();
 builder.Services.AddScoped<ApiKeyService>().AddScoped<ApiKeyQueries>();
-builder.Services.AddScoped<Oms.Api.Platform.Auth.Visibility>();
+builder.Services.AddScoped<Oms.Api.Platform.Auth.Visibility>().AddScoped<Oms.Api.Platform.Auth.PersonalDataViews>();
 builder.Services.AddScoped<RoleService>().AddScoped<RoleQueries>();
 builder.Services.AddScoped<AuditQueries>();
 builder.Services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection("Audit"))

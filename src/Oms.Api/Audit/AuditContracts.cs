@@ -16,7 +16,7 @@ public sealed record AuditEventDto
     public required string ActorName { get; init; }
     /// <summary>The REST operation id (e.g. <c>cancelOrder</c>) or <c>graphql:</c> and the mutation field; null for background work.</summary>
     public required string? Operation { get; init; }
-    /// <summary><c>created</c>, <c>updated</c> or <c>deleted</c>.</summary>
+    /// <summary><c>created</c>, <c>updated</c> or <c>deleted</c>; <c>viewed</c> when a caller read a shopper's personal data (a customer record, or an order read by a person).</summary>
     public required string Action { get; init; }
     /// <summary>order, payment, stock, node, product, customer, document, webhook_subscription, role or api_key.</summary>
     public required string ResourceType { get; init; }

@@ -20,7 +20,7 @@ public static class AuditEndpoints
     /// <param name="actorKind"><c>api_key</c>, <c>person</c> or <c>system</c>.</param>
     /// <param name="resourceType">order, payment, stock, node, product, customer, document, webhook_subscription, role or api_key.</param>
     /// <param name="resourceId">One resource's history (with <c>resourceType</c>).</param>
-    /// <param name="action"><c>created</c>, <c>updated</c> or <c>deleted</c>.</param>
+    /// <param name="action"><c>created</c>, <c>updated</c>, <c>deleted</c> or <c>viewed</c>.</param>
     /// <param name="operation">The REST operation id or <c>graphql:</c> and the mutation field.</param>
     /// <param name="from">From this time on (inclusive).</param>
     /// <param name="to">Before this time.</param>

@@ -17,7 +17,7 @@ public static class AuditGraph
             .Argument<StringGraphType>("actorKind", "api_key, person or system.")
             .Argument<StringGraphType>("resourceType")
             .Argument<StringGraphType>("resourceId")
-            .Argument<StringGraphType>("action", "created, updated or deleted.")
+            .Argument<StringGraphType>("action", "created, updated, deleted or viewed.")
             .Argument<StringGraphType>("operation")
             .Argument<UtcDateTimeOffsetGraphType>("from")
             .Argument<UtcDateTimeOffsetGraphType>("to")

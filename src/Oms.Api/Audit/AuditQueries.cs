@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using Microsoft.EntityFrameworkCore;
 using Oms.Api.Platform.Http;
 using Oms.Api.Platform.Errors;
@@ -7,7 +8,7 @@ namespace Oms.Api.Audit;
 
 public sealed class AuditQueries(OmsDbContext db)
 {
-    private static readonly string[] Actions = ["created", "updated", "deleted"];
+    private static readonly string[] Actions = ["created", "updated", "deleted", PersonalDataViews.Viewed];
     private static readonly string[] Kinds = ["api_key", "person", "system"];
 
     /// <summary>Audit events, newest first (id order: version 7 ids are time order).</summary>

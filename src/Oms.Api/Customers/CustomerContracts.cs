@@ -1,3 +1,5 @@
+using Oms.Domain.Common;
+using Oms.Api.Platform.Auth;
 using System.ComponentModel.DataAnnotations;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Customers;
@@ -44,7 +46,7 @@ public sealed record MarketingConsentDto
 /// <summary>An address the customer's orders went to or were billed to; the most recent of each kind is the default for it.</summary>
 public sealed record CustomerAddressDto
 {
-    public required AddressDto Address { get; init; }
+    [Personal] public required AddressDto Address { get; init; }
     /// <summary>When an order last used it.</summary>
     public required DateTimeOffset LastUsedAt { get; init; }
     public required bool DefaultShipping { get; init; }
@@ -59,9 +61,9 @@ public sealed record CustomerDto
 {
     public required Guid Id { get; init; }
     /// <summary>The address the first order came with (lower case).</summary>
-    public required string Email { get; init; }
-    public required string? Name { get; init; }
-    public required string? Phone { get; init; }
+    [Personal(PersonalField.Email)] public required string Email { get; init; }
+    [Personal(PersonalField.Name)] public required string? Name { get; init; }
+    [Personal(PersonalField.Phone)] public required string? Phone { get; init; }
     /// <summary>BCP 47, e.g. de-DE.</summary>
     public required string? Locale { get; init; }
     public required string? Notes { get; init; }

@@ -32,26 +32,33 @@ public sealed record CustomerOrder(CustomerSort By, bool Descending)
     public override string ToString() => (Descending ? "-" : "") + JsonNamingPolicyName(By);
 }
 
-public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> options, TimeProvider clock, IServiceProvider services, Visibility seen)
+public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> options, TimeProvider clock, IServiceProvider services, Visibility seen, PersonalDataViews views)
 {
     private SegmentThresholds Segments => options.Value.Thresholds();
 
     public CustomerDto Map(Customer c) => CustomerDto.From(c, Segments, clock.GetUtcNow());
 
-    public async Task<CustomerDto> GetAsync(CustomerId id, CancellationToken ct) =>
-        Map(await seen.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value));
+    public async Task<CustomerDto> GetAsync(CustomerId id, CancellationToken ct)
+    {
+        var customer = Map(await seen.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value));
+        await views.CustomersAsync([customer.Id], ct, one: true);
+        return customer;
+    }
 
     /// <summary>Customers by id (GraphQL batches them per page).</summary>
     public async Task<Dictionary<Guid, CustomerDto>> ByIdsAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var wanted = ids.Select(i => new CustomerId(i)).ToList();
-        return (await seen.Customers.Where(c => wanted.Contains(c.Id)).ToListAsync(ct)).ToDictionary(c => c.Id.Value, Map);
+        var found = (await seen.Customers.Where(c => wanted.Contains(c.Id)).ToListAsync(ct)).ToDictionary(c => c.Id.Value, Map);
+        await views.CustomersAsync(found.Keys, ct);
+        return found;
     }
 
     /// <summary>Everything stored about the customer and the records merged into them (GDPR access).</summary>
     public async Task<CustomerExportDto> ExportAsync(CustomerId id, CancellationToken ct)
     {
         var customer = await seen.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
+        await views.CustomersAsync([id.Value], ct, one: true);
         CustomerId? owner = id;
         var merged = await db.Customers.AsNoTracking().Where(c => c.MergedInto == owner).OrderBy(c => c.Id).ToListAsync(ct);
         var orders = await seen.Orders.Where(o => o.CustomerId == owner).OrderBy(o => o.Number).ToListAsync(ct);
@@ -79,6 +86,7 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
     public async Task<Dictionary<Guid, IReadOnlyList<CustomerAddressDto>>> AddressesAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var wanted = ids.Select(i => (CustomerId?)new CustomerId(i)).ToList();
+        await views.CustomersAsync(ids, ct);
         var orders = await seen.Orders.Where(o => wanted.Contains(o.CustomerId)).OrderByDescending(o => o.CreatedAt)
             .Select(o => new { o.CustomerId, o.ShippingAddress, o.BillingAddress, o.CreatedAt }).ToListAsync(ct);
         var book = new Dictionary<Guid, IReadOnlyList<CustomerAddressDto>>();
@@ -235,7 +243,9 @@ public sealed class CustomerQueries(OmsDbContext db, IOptions<CustomerOptions> o
             _ => await Sorted(q, c => CustomerValueJson.AmountIn(c.Value, currency!), order.Descending, after?.Number, after?.Id, page.Take, ct),
         };
         var dtos = rows.Select(Map).ToList();
-        return page.Page(dtos, d => d, d => CursorOf(d, order, currency));
+        var shown = page.Page(dtos, d => d, d => CursorOf(d, order, currency));
+        await views.CustomersAsync(shown.Data.Select(d => d.Id), ct);
+        return shown;
     }
 
     /// <summary>The cursor that resumes a list in <paramref name="order"/> right after <paramref name="customer"/>.</summary>

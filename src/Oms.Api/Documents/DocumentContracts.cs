@@ -1,3 +1,4 @@
+using Oms.Api.Platform.Auth;
 using System.ComponentModel.DataAnnotations;
 using Oms.Api.Platform.Http;
 using Oms.Domain.Common;
@@ -90,8 +91,15 @@ public sealed class DocumentOptions
 }
 
 /// <summary>A party on a document as it was printed.</summary>
-public sealed record DocumentPartyDto
+public sealed record DocumentPartyDto : IMaskable
 {
+    /// <summary>The party as a caller without customers:pii sees a buyer: the place, not the person.</summary>
+    public object Masked() => this with
+    {
+        Name = PersonalData.Mask(PersonalField.Name, Name), Email = PersonalData.MaskOrNull(PersonalField.Email, Email),
+        Address = Address is { } a ? AddressDto.From(PersonalData.Mask(a.ToDomain()))! : null,
+    };
+
     public required string Name { get; init; }
     public required string? Company { get; init; }
     public required AddressDto? Address { get; init; }
@@ -184,8 +192,8 @@ public sealed record DocumentDto
     public required DateOnly? DueDate { get; init; }
     public required DateOnly? SupplyDate { get; init; }
     public required DocumentPartyDto Seller { get; init; }
-    public required DocumentPartyDto Buyer { get; init; }
-    public required AddressDto? ShipTo { get; init; }
+    [Personal] public required DocumentPartyDto Buyer { get; init; }
+    [Personal] public required AddressDto? ShipTo { get; init; }
     public required IReadOnlyList<DocumentLineDto> Lines { get; init; }
     public required IReadOnlyList<TaxSubtotalDto> Taxes { get; init; }
     /// <summary>A credit note: the number of the invoice it corrects, and why.</summary>

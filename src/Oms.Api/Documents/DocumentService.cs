@@ -187,11 +187,14 @@ public sealed class DocumentService(OmsDbContext db, UnitOfWork work, TimeProvid
             db.DocumentActivity.Add(d.Opened(rendering != DocumentRendering.Html && by.Kind != ActorKind.Customer, Names.Of(rendering), by, clock.GetUtcNow()));
             return d;
         }, ct);
+        // A caller without customers:pii gets the document with the buyer masked, as the JSON shows it; the customer and
+        // callers with the scope get it as issued.
+        var shown = PersonalDataMask.Masked ? document.Masked() : document;
         return (document, rendering switch
         {
-            DocumentRendering.Pdf => PdfRenderer.Render(document),
-            DocumentRendering.Ubl => UblWriter.Write(document),
-            _ => System.Text.Encoding.UTF8.GetBytes(HtmlRenderer.Render(document)),
+            DocumentRendering.Pdf => PdfRenderer.Render(shown),
+            DocumentRendering.Ubl => UblWriter.Write(shown),
+            _ => System.Text.Encoding.UTF8.GetBytes(HtmlRenderer.Render(shown)),
         });
     }
 

@@ -104,10 +104,16 @@ public sealed class FulfilmentQueries(OmsDbContext db, TimeProvider clock, Visib
             .Append("td.n,th.n{text-align:right}.meta{display:flex;justify-content:space-between;gap:10mm}</style></head><body>");
         html.Append("<h1>Packing slip ").Append(H(f.OrderNumber)).Append("</h1><div class=\"meta\"><div><strong>")
             .Append(order.Delivery.Type == DeliveryType.Pickup ? "Collect at" : "Ship to").Append("</strong><br>");
-        if (order.Delivery.Type == DeliveryType.Pickup) html.Append(H(order.Delivery.PickupLocation)).Append("<br>").Append(H(order.Customer.Name ?? order.Customer.Email));
+        // Without customers:pii the slip shows where the parcel goes (postal code, city, region, country), not to whom.
+        var masked = PersonalDataMask.Masked;
+        if (order.Delivery.Type == DeliveryType.Pickup)
+        {
+            html.Append(H(order.Delivery.PickupLocation));
+            if (!masked) html.Append("<br>").Append(H(order.Customer.Name ?? order.Customer.Email));
+        }
         else if (order.ShippingAddress is { } a)
         {
-            foreach (var part in new[] { a.Name, a.Company, a.Line1, a.Line2, $"{a.PostalCode} {a.City}".Trim(), a.Region, a.Country })
+            foreach (var part in masked ? new[] { $"{a.PostalCode} {a.City}".Trim(), a.Region, a.Country } : [a.Name, a.Company, a.Line1, a.Line2, $"{a.PostalCode} {a.City}".Trim(), a.Region, a.Country])
                 if (!string.IsNullOrWhiteSpace(part)) html.Append(H(part)).Append("<br>");
         }
         html.Append("</div><div><strong>From</strong><br>").Append(H(f.NodeCode)).Append("<br>Fulfilment ").Append(H(f.Id.Value.ToString()))

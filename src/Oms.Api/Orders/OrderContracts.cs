@@ -1,3 +1,5 @@
+using Oms.Domain.Common;
+using Oms.Api.Platform.Auth;
 using System.Linq.Expressions;
 using System.ComponentModel.DataAnnotations;
 using Oms.Api.Platform.Http;
@@ -25,13 +27,13 @@ public sealed record OrderFeedbackDto
 /// <summary>The buyer.</summary>
 public sealed record OrderCustomerDto
 {
-    [Required, EmailAddress, StringLength(320)]
+    [Required, EmailAddress, StringLength(320), Personal(PersonalField.Email)]
     public required string Email { get; init; }
 
-    [StringLength(200)]
+    [StringLength(200), Personal(PersonalField.Name)]
     public string? Name { get; init; }
 
-    [StringLength(50)]
+    [StringLength(50), Personal(PersonalField.Phone)]
     public string? Phone { get; init; }
 
     /// <summary>
@@ -197,8 +199,8 @@ public sealed record OrderDto
     public required OrderCustomerDto Customer { get; init; }
     /// <summary>The customer record the order belongs to (GET /api/v1/customers/{id}); null only on an order not linked yet.</summary>
     public required Guid? CustomerId { get; init; }
-    public required AddressDto? ShippingAddress { get; init; }
-    public required AddressDto? BillingAddress { get; init; }
+    [Personal] public required AddressDto? ShippingAddress { get; init; }
+    [Personal] public required AddressDto? BillingAddress { get; init; }
     public required DeliveryDto Delivery { get; init; }
     public required OrderPriority Priority { get; init; }
     public required string Currency { get; init; }

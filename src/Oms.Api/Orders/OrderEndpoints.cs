@@ -92,7 +92,8 @@ public static class OrderEndpoints
         var response = http.Response;
         var (order, created, json) = await service.PlaceAsync(request, ct, IdempotencyMiddleware.ReservedId(http));
         Preconditions.SetETag(response, order.Version);
-        if (created && json is not null) return new JsonText(StatusCodes.Status201Created, json, $"/api/v1/orders/{order.Id}");
+        // The order as its events carry it is the answer too, unless this caller sees personal data masked.
+        if (created && json is not null && !PersonalDataMask.Masked) return new JsonText(StatusCodes.Status201Created, json, $"/api/v1/orders/{order.Id}");
         return created ? TypedResults.Created($"/api/v1/orders/{order.Id}", order) : TypedResults.Ok(order);
     }
 

@@ -29,7 +29,8 @@ public sealed record SubscriptionEventData(Guid Id, string Url, string Reason);
 /// </summary>
 public sealed class EventData(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> http, IOptions<Customers.CustomerOptions> customers) : IEventDataMapper
 {
-    public JsonSerializerOptions Json { get; } = http.Value.SerializerOptions;
+    /// <summary>The API's JSON options without masking: subscribers get the data (webhooks:manage reaches every node and channel).</summary>
+    public JsonSerializerOptions Json { get; } = Platform.Auth.PersonalDataMask.Unmasked(http.Value.SerializerOptions);
 
     public async Task<object> DataAsync(IDomainEvent e, AggregateRoot? source, OmsDbContext db, CancellationToken ct) => (e, source) switch
     {

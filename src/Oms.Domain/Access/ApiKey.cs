@@ -113,6 +113,8 @@ public static class Scopes
     public const string ReturnsWrite = "returns:write";
     public const string CustomersRead = "customers:read";
     public const string CustomersWrite = "customers:write";
+    /// <summary>Shoppers' names, e-mail addresses, phones and street lines unmasked, in every answer (not implied by customers:write).</summary>
+    public const string CustomersPii = "customers:pii";
     public const string DocumentsRead = "documents:read";
     public const string DocumentsWrite = "documents:write";
     public const string ReportsRead = "reports:read";
@@ -121,7 +123,7 @@ public static class Scopes
 
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
     public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite,
-        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite, DocumentsRead, DocumentsWrite,
+        FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite, CustomersPii, DocumentsRead, DocumentsWrite,
         ReportsRead, ReportsWrite];
 
     public static bool IsKnown(string scope) => All.Contains(scope);

@@ -60,17 +60,17 @@ public static class BuiltInRoles
     [
         new(Owner, "Everything, including keys, roles and webhooks.", [Scopes.Admin]),
         new(CustomerService, "Looks after shoppers: orders, customers, returns and refunds' documents; reads payments, stock and fulfilment.",
-            [Scopes.OrdersWrite, Scopes.CustomersWrite, Scopes.ReturnsWrite, Scopes.PaymentsRead, Scopes.FulfilmentRead, Scopes.InventoryRead,
+            [Scopes.OrdersWrite, Scopes.CustomersWrite, Scopes.CustomersPii, Scopes.ReturnsWrite, Scopes.PaymentsRead, Scopes.FulfilmentRead, Scopes.InventoryRead,
              Scopes.CatalogRead, Scopes.DocumentsRead, Scopes.RoutingRead]),
         new(Warehouse, "Picks, packs and ships, counts and receives stock, receives returns.",
             [Scopes.FulfilmentWrite, Scopes.InventoryWrite, Scopes.ReturnsWrite, Scopes.CatalogRead, Scopes.DocumentsRead]),
         new(Finance, "Payments, refunds, invoices and credit notes, reports.",
-            [Scopes.PaymentsWrite, Scopes.DocumentsWrite, Scopes.ReportsRead, Scopes.OrdersRead, Scopes.CustomersRead, Scopes.ReturnsRead]),
+            [Scopes.PaymentsWrite, Scopes.DocumentsWrite, Scopes.ReportsRead, Scopes.OrdersRead, Scopes.CustomersRead, Scopes.CustomersPii, Scopes.ReturnsRead]),
         new(Analyst, "Reads reports and the data behind them; changes nothing.",
             [Scopes.ReportsRead, Scopes.OrdersRead, Scopes.CatalogRead, Scopes.InventoryRead, Scopes.FulfilmentRead, Scopes.ReturnsRead, Scopes.RoutingRead]),
         new(Integration, "A shop front, marketplace connector or ERP: places and follows orders, keeps catalogue and stock, listens to webhooks.",
             [Scopes.OrdersWrite, Scopes.CatalogWrite, Scopes.InventoryWrite, Scopes.FulfilmentWrite, Scopes.ReturnsWrite, Scopes.PaymentsRead,
-             Scopes.CustomersWrite, Scopes.WebhooksManage, Scopes.DocumentsRead]),
+             Scopes.CustomersWrite, Scopes.CustomersPii, Scopes.WebhooksManage, Scopes.DocumentsRead]),
     ];
 
     public static BuiltInRole? Find(string name) => All.FirstOrDefault(r => r.Name == name);

@@ -113,6 +113,14 @@ public sealed class Document : AggregateRoot
     /// <summary>What the document is worth with tax (zero for slips); a credit note's is what it gives back, as a positive amount.</summary>
     public long Total { get; private set; }
     public DocumentContent Content { get; private set; } = null!;
+
+    /// <summary>A detached copy showing <see cref="DocumentContent.Masked"/> content, to render for a caller without personal data; never saved.</summary>
+    public Document Masked()
+    {
+        var copy = (Document)MemberwiseClone();
+        copy.Content = Content.Masked();
+        return copy;
+    }
     /// <summary>An invoice: what its credit notes have given back so far (a void credits the rest).</summary>
     public long Credited { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }

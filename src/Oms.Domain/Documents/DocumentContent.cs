@@ -98,6 +98,17 @@ public sealed record DocumentContent
     public string? NodeCode { get; init; }
     public IReadOnlyList<string> Packages { get; init; } = [];
 
+    /// <summary>The content as a caller without the buyer's personal data sees it (<see cref="PersonalData"/>): the seller and the return address stay.</summary>
+    public DocumentContent Masked() => this with
+    {
+        Buyer = Buyer with
+        {
+            Name = PersonalData.Mask(PersonalField.Name, Buyer.Name), Email = PersonalData.MaskOrNull(PersonalField.Email, Buyer.Email),
+            Phone = PersonalData.MaskOrNull(PersonalField.Phone, Buyer.Phone), Address = Buyer.Address is { } a ? PersonalData.Mask(a) : null,
+        },
+        ShipTo = ShipTo is { } s ? PersonalData.Mask(s) : null,
+    };
+
     /// <summary>The same content without anything that identifies the buyer (erasure): the amounts, lines and dates stay; free text is scrubbed.</summary>
     public DocumentContent Erased(Func<string, string> scrub) => this with
     {

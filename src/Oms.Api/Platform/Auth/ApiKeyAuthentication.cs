@@ -217,6 +217,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeyAuthenticator a
             http.Features.Set(caller);
             http.User = caller.ToPrincipal();
         }
+        PersonalDataMask.For(caller);
         if (!isPublic)
         {
             if (caller is null)

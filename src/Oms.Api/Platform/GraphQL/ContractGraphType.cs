@@ -39,6 +39,8 @@ public abstract partial class ContractGraphType<TDto> : ObjectGraphType<TDto>
         var source = System.Linq.Expressions.Expression.Parameter(typeof(TDto), "source");
         var read = System.Linq.Expressions.Expression.Lambda<Func<TDto, object?>>(
             System.Linq.Expressions.Expression.Convert(System.Linq.Expressions.Expression.Property(source, property), typeof(object)), source).Compile();
+        // A shopper's personal data is masked for callers who may not see it, as REST masks it.
+        if (property.GetCustomAttribute<Auth.PersonalAttribute>() is { } personal) return ctx => Auth.PersonalDataMask.Apply(personal, read(ctx.Source));
         return ctx => read(ctx.Source);
     }
 

@@ -22,6 +22,8 @@ public static class JsonSetup
         o.Converters.Add(new StorableStringConverter());
         // Unknown fields are collected while reading, and reported with the request's other field errors.
         o.TypeInfoResolver = (o.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(Validation.UnknownMembers.Collect);
+        // Answers mask personal data for callers who may not see it; what is stored or sent on uses PersonalDataMask.Unmasked.
+        o.TypeInfoResolver = o.TypeInfoResolver.WithAddedModifier(Auth.PersonalDataMask.Modifier);
     }
 }
 
