@@ -23,9 +23,10 @@ public sealed class ApiCluster : IAsyncDisposable
     /// <summary>The admin's client, which sets the run up (nodes, products, stock) and makes the storefront's key.</summary>
     public HttpClient Setup { get; private set; } = null!;
 
-    /// <summary>What the load's key may do: place orders and take their payments, and read them (a write scope reads too).
-    /// Not admin: an admin key is read from the database on every request.</summary>
-    public static readonly string[] ShopperScopes = ["orders:write", "payments:write"];
+    /// <summary>What the load's key may do: place orders and take their payments, and read them (a write scope reads too),
+    /// with the shopper's personal data unmasked (a shop front shows shoppers their own name and address, as the
+    /// built-in integration role allows). Not admin: an admin key is read from the database on every request.</summary>
+    public static readonly string[] ShopperScopes = ["orders:write", "payments:write", "customers:pii"];
     public IReadOnlyList<string> Urls { get; private set; } = [];
     public bool OwnsPostgres => _postgres is not null;
     /// <summary>The database the API processes use, when the benchmark knows it (its own server or --postgres).</summary>
