@@ -87,6 +87,14 @@ public sealed class PersonalDataTests
         Assert.DoesNotContain("Lovelace", page);
         Assert.Contains("Unter den Linden", await s.Admin.GetStringAsync($"/api/v1/documents/{invoice}/html"));
 
+        // A report names a customer by name: masked too for an analyst, whose role has no customers:pii.
+        await s.ReportsCurrentAsync();
+        var analyst = await KeyAsync(s, "reports:read");
+        var top = await analyst.GetStringAsync($"/api/v1/reports/top/customers?customer={customerId}");
+        Assert.Contains("\"A*** L***\"", top);
+        Assert.DoesNotContain("Lovelace", top);
+        Assert.Contains("Ada Lovelace", await s.Admin.GetStringAsync($"/api/v1/reports/top/customers?customer={customerId}"));
+
         // An order placed by a key without the scope answers masked too; what it sent is stored as sent.
         var shopFront = await KeyAsync(s, "orders:write");
         var placed = await shopFront.PostAsync("/api/v1/orders", Scenario.Content(Body(s, sku)));

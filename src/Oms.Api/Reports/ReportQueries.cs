@@ -414,8 +414,12 @@ public sealed class ReportQueries(ReportDatabase reports, TimeProvider clock, IO
             case ReportDimension.Customers:
             {
                 var ids = keys.Select(k => Guid.TryParse(k, out var g) ? new Oms.Domain.Customers.CustomerId(g) : default).ToList();
+                // A customer is named by their name or e-mail: personal data, masked for callers without customers:pii.
+                var masked = Platform.Auth.PersonalDataMask.Masked;
                 return (await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Name, c.Email, c.ErasedAt }).ToListAsync(ct))
-                    .ToDictionary(c => c.Id.Value.ToString(), c => c.ErasedAt is null ? c.Name ?? c.Email : null);
+                    .ToDictionary(c => c.Id.Value.ToString(), c => c.ErasedAt is not null ? null
+                        : !masked ? c.Name ?? c.Email
+                        : c.Name is { } name ? PersonalData.Mask(PersonalField.Name, name) : PersonalData.Mask(PersonalField.Email, c.Email));
             }
             case ReportDimension.Orders:
             {
