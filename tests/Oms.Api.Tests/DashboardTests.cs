@@ -127,7 +127,8 @@ public sealed class DashboardTests
         await browser.WaitForAsync("document.body.dataset.state === 'customer'", TimeSpan.FromSeconds(30),
             async () => $"{await browser.EvaluateAsync("document.getElementById('error').textContent")}");
         var best = inPeriod.GroupBy(p => p.Email).OrderByDescending(g => g.Sum(p => p.Total)).ThenBy(g => g.Key, StringComparer.Ordinal).First().Key;
-        Assert.StartsWith(names[best.Split('.')[0]], first);
+        // A reports:read key has no customers:pii: the customer is named by initials only (docs/access.md).
+        Assert.StartsWith(string.Join(' ', names[best.Split('.')[0]].Split(' ').Select(w => w[..1] + "***")), first);
         var rows = (await browser.EvaluateAsync("document.querySelectorAll('#customer-orders tr').length"))!.GetValue<int>();
         Assert.Equal(Math.Min(50, placed.Count(p => p.Email == best)) + 1, rows);
         Assert.Equal(placed.Count(p => p.Email == best).ToString("N0", CultureInfo.InvariantCulture),
