@@ -1,3 +1,4 @@
+using Oms.Api.Notifications;
 using Oms.Api.Customers;
 using Asp.Versioning;
 using GraphQL;
@@ -129,6 +130,19 @@ builder.Services.AddSingleton(sp => new Oms.Infrastructure.Reports.ReportRequest
         sp.GetRequiredService<ILogger<Oms.Infrastructure.Reports.ReportRequests>>()))
     .AddSingleton<Oms.Infrastructure.Webhooks.IOutboxFollower>(sp => sp.GetRequiredService<Oms.Infrastructure.Reports.ReportRequests>());
 builder.Services.AddHostedService<Oms.Api.Reports.ReportRollupWorker>();
+// E-mails to shoppers follow the committed events: queued by the fan-out, sent by the sender after commit. The
+// embedded default (SQLite, nothing configured) writes them as .eml files under data/mail.
+var mail = Oms.Infrastructure.Notifications.MailSettings.Read(config);
+if (!mail.Enabled && Oms.Infrastructure.Persistence.DatabaseSettings.From(config).Provider == Oms.Infrastructure.Persistence.DatabaseProvider.Sqlite)
+    mail.PickupDirectory = Path.GetFullPath(Path.Combine("data", "mail"));
+builder.Services.AddSingleton(mail);
+builder.Services.AddSingleton<Oms.Infrastructure.Notifications.IMailer>(_ => string.IsNullOrWhiteSpace(mail.SmtpHost)
+    ? new Oms.Infrastructure.Notifications.PickupFolderMailer(mail) : new Oms.Infrastructure.Notifications.SmtpMailer(mail));
+builder.Services.Configure<Oms.Api.Notifications.ShopLook>(config.GetSection("Notifications:Shop"));
+builder.Services.AddSingleton<Oms.Infrastructure.Notifications.NotificationRequests>()
+    .AddSingleton<Oms.Infrastructure.Webhooks.IOutboxFollower>(sp => sp.GetRequiredService<Oms.Infrastructure.Notifications.NotificationRequests>());
+builder.Services.AddScoped<Oms.Api.Notifications.NotificationRenderer>().AddScoped<Oms.Api.Notifications.NotificationQueries>();
+builder.Services.AddSingleton<Oms.Api.Notifications.NotificationSender>().AddHostedService(sp => sp.GetRequiredService<Oms.Api.Notifications.NotificationSender>());
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
 builder.Services.AddSingleton<ApiKeyAuthenticator>();
@@ -220,6 +234,7 @@ v1.MapWebhookEndpoints();
 v1.MapPaymentEndpoints();
 v1.MapFulfilmentEndpoints();
 v1.MapReturnEndpoints();
+v1.MapNotificationEndpoints();
 v1.MapCustomerEndpoints();
 v1.MapDocumentEndpoints();
 v1.MapReportEndpoints();

@@ -335,7 +335,7 @@ public sealed class DataLimitTests
         ("fulfilmentOrder", _) or (_, "fulfilmentOrderId") => Quote(side.FulfilmentId),
         ("shipment", _) => Quote(side.ShipmentId),
         ("return", _) => Quote(side.ReturnId),
-        ("customer" or "customerExport", _) => Quote(side.CustomerId),
+        ("customer" or "customerExport", _) or (_, "customerId") => Quote(side.CustomerId),
         ("document", _) => Quote(side.DocumentId),
         ("purchaseOrder", _) => Quote(side.PurchaseOrderId),
         (_, "sku") => Quote(side.Sku),

@@ -39,6 +39,7 @@ public sealed class OmsSchema : Schema
         Customers.CustomerGraph.AddQueries(query);
         Documents.DocumentGraph.AddQueries(query);
         Reports.ReportGraph.AddQueries(query);
+        Notifications.NotificationGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };

@@ -101,6 +101,9 @@ public static class StartupTasks
             lines.Add($"  Dev API key:  {devKey}   (scope admin; send as 'Authorization: Bearer <key>')");
             lines.Add($"  Try:          curl -H 'Authorization: Bearer {devKey}' {baseUrl}/api/v1/orders?limit=2");
         }
+        var mail = app.Services.GetRequiredService<Oms.Infrastructure.Notifications.MailSettings>();
+        if (!string.IsNullOrWhiteSpace(mail.SmtpHost)) lines.Add($"  E-mails:      SMTP {mail.SmtpHost}:{mail.SmtpPort}");
+        else if (mail.PickupDirectory is { } folder) lines.Add($"  E-mails:      written as .eml files to {folder}");
         lines.Add("");
         Console.WriteLine(string.Join(Environment.NewLine, lines));
         logger.LogInformation("Listening on {Address}", baseUrl);

@@ -161,6 +161,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Audit.AuditEvent> AuditEvents => Set<Audit.AuditEvent>();
 
+    public DbSet<Oms.Domain.Notifications.Notification> Notifications => Set<Oms.Domain.Notifications.Notification>();
+
     /// <summary>What a save sets off in its transaction once its rows are written; set once per pooled instance by the composition root.</summary>
     public ISaveFollower? SaveFollower { get; set; }
 

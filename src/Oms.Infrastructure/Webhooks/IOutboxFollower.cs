@@ -2,8 +2,8 @@ using Oms.Infrastructure.Persistence;
 
 namespace Oms.Infrastructure.Webhooks;
 
-/// <summary>A committed event as the fan-out sees it: its type and its stream (the order, for everything about one).</summary>
-public sealed record FollowedEvent(string Type, Guid OrderingKey);
+/// <summary>A committed event as the fan-out sees it: its type, its stream (the order, for everything about one) and its id (its data stays in the outbox until needed).</summary>
+public sealed record FollowedEvent(string Type, Guid OrderingKey, Guid EventId = default);
 
 /// <summary>
 /// HeadlessOms's own subscriber to its events: called by the fan-out, in the transaction that takes the events off the

@@ -104,7 +104,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, WebhookSender
         // HeadlessOms's own followers (documents to issue) queue their work in this transaction: taken once, like a delivery.
         if (_followers.Length > 0)
         {
-            var events = batch.Where(m => m.TargetSubscriptionId is null).Select(m => new FollowedEvent(m.Type, m.AggregateId)).ToList();
+            var events = batch.Where(m => m.TargetSubscriptionId is null).Select(m => new FollowedEvent(m.Type, m.AggregateId, m.Id)).ToList();
             foreach (var follower in _followers) await follower.FollowAsync(db, events, now, ct);
         }
         if (db is PostgresOmsDbContext)

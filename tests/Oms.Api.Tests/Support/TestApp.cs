@@ -61,6 +61,8 @@ public sealed class ApiFactory(string connectionString, string adminKey, params 
         // Failed provider calls are retried within a second, not over hours.
         for (var i = 0; i < RetrySchedule.Length; i++) builder.UseSetting($"Payments:ProviderCalls:RetrySchedule:{i}", RetrySchedule[i]);
         builder.UseSetting("Payments:ProviderCalls:PollInterval", "00:00:00.050");
+        // E-mails go to the run's SMTP server.
+        foreach (var (key, value) in TestApp.Smtp?.Settings ?? []) builder.UseSetting(key, value);
         // People sign in through the run's identity provider.
         foreach (var (key, value) in TestApp.Identity?.Settings ?? []) builder.UseSetting(key, value);
         foreach (var (key, value) in extra) builder.UseSetting(key, value);
@@ -97,14 +99,19 @@ public static class TestApp
     private static readonly Lazy<Task<PostgresServer>> Database = new(() => PostgresServer.StartAsync());
     private static readonly Lazy<Task<FakeStripe>> StripeServer = new(FakeStripe.StartAsync);
     private static readonly Lazy<Task<TestIdentityProvider>> IdentityServer = new(TestIdentityProvider.StartAsync);
+    private static readonly Lazy<Task<TestSmtpServer>> SmtpServer = new(TestSmtpServer.StartAsync);
 
     /// <summary>The run's PostgreSQL server; the fake Stripe and the identity provider every app instance talks to are up once this returns.</summary>
     public static async Task<PostgresServer> DatabaseAsync()
     {
         Stripe = await StripeServer.Value;
         Identity = await IdentityServer.Value;
+        Smtp = await SmtpServer.Value;
         return await Database.Value;
     }
+
+    /// <summary>The SMTP server every app instance of the run sends its e-mails to.</summary>
+    public static TestSmtpServer Smtp { get; private set; } = null!;
 
     /// <summary>The identity provider people sign in through, in every app instance of the run.</summary>
     public static TestIdentityProvider Identity { get; private set; } = null!;

@@ -1,0 +1,131 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Fluid;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using Oms.Domain.Common;
+using Oms.Domain.Notifications;
+using Oms.Domain.Orders;
+using Oms.Infrastructure.Notifications;
+using Oms.Infrastructure.Persistence;
+
+namespace Oms.Api.Notifications;
+
+/// <summary>The shop as e-mails show it (<c>Notifications:Shop:*</c>): its name, logo and colour, and where shoppers give feedback.</summary>
+public sealed class ShopLook
+{
+    public string Name { get; set; } = "HeadlessOms Shop";
+    public string? LogoUrl { get; set; }
+    /// <summary>The header's colour (CSS).</summary>
+    public string Color { get; set; } = "#1f6feb";
+    /// <summary>The shop front's feedback page, with <c>{token}</c> where the order's feedback token goes; no link when empty.</summary>
+    public string? FeedbackUrl { get; set; }
+}
+
+/// <summary>An e-mail ready to send, or why there is none.</summary>
+public sealed record RenderedMail(MimeMessage? Message, string? Recipient, string? Subject, string Locale, string? SkipReason);
+
+/// <summary>
+/// Turns a queued notification into an e-mail: the order (and the shipment it is about) as a model, the built-in
+/// Liquid templates (Fluid) with the locale's words (<see cref="NotificationTexts"/>), an HTML and a plain-text part.
+/// </summary>
+public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Microsoft.Extensions.Options.IOptions<ShopLook> shop)
+{
+    private static readonly FluidParser Parser = new();
+    // Bounded: templates may come from shop staff later (per channel); a loop over a huge list stops, never hangs a sender.
+    private static readonly TemplateOptions Options = new TemplateOptionsBuilder()
+        .WithCultureInfo(System.Globalization.CultureInfo.InvariantCulture).WithMaxSteps(100_000).WithMaxOutputSize(1_000_000).Build();
+    private static readonly IFluidTemplate Html = Parse(NotificationTemplates.Html);
+    private static readonly IFluidTemplate Text = Parse(NotificationTemplates.Text);
+
+    private static IFluidTemplate Parse(string source) =>
+        Parser.TryParse(source, out var template, out var error) ? template : throw new InvalidOperationException("A built-in e-mail template is broken: " + error);
+
+    public async Task<RenderedMail> RenderAsync(Notification n, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == new OrderId(n.OrderId), ct);
+        if (order is null) return Skip("the order is gone");
+        if (order.Customer.Name == Order.Erased || order.Customer.Email.Length == 0) return Skip("the customer was erased");
+        var customerLocale = order.CustomerId is { } cid ? await db.Customers.AsNoTracking().Where(c => c.Id == cid).Select(c => c.Locale).SingleOrDefaultAsync(ct) : null;
+        var locale = NotificationTexts.LocaleOf(customerLocale);
+        var model = new Dictionary<string, object?>
+        {
+            ["locale"] = locale,
+            ["shop"] = new Dictionary<string, object?> { ["name"] = shop.Value.Name, ["logo_url"] = shop.Value.LogoUrl, ["color"] = shop.Value.Color },
+            ["customer"] = new Dictionary<string, object?> { ["name"] = order.Customer.Name ?? order.Customer.Email.Split('@')[0], ["email"] = order.Customer.Email },
+            ["order"] = new Dictionary<string, object?>
+            {
+                ["number"] = Order.FormatNumber(order.Number), ["total"] = Money(order.Total, order.Currency), ["currency"] = order.Currency,
+                ["pickup_location"] = order.Delivery.PickupLocation,
+                ["lines"] = order.Lines.Select(l => new Dictionary<string, object?>
+                {
+                    ["name"] = l.Name, ["sku"] = l.Sku, ["quantity"] = l.Quantity, ["total"] = Money(l.UnitPrice * l.Quantity, order.Currency),
+                }).ToList(),
+            },
+        };
+        if (n.Kind is NotificationKind.Shipped or NotificationKind.OutForDelivery or NotificationKind.Delivered or NotificationKind.DeliveryProblem)
+        {
+            var shipmentId = await SubjectOfAsync(n.EventId, ct);
+            var shipment = await db.Shipments.AsNoTracking().Where(s => s.OrderId == order.Id && (shipmentId == null || s.Id == shipmentId))
+                .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
+            if (shipment is not null)
+                model["shipment"] = new Dictionary<string, object?> { ["carrier"] = shipment.Carrier, ["tracking_number"] = shipment.TrackingNumber, ["tracking_url"] = shipment.TrackingUrl };
+        }
+        if (n.Kind == NotificationKind.RefundIssued && await SubjectOfAsync(n.EventId, ct) is { } paymentId)
+        {
+            // The refund this event tells of: the payment's latest refund (each refund raises its own event).
+            var history = await db.Payments.AsNoTracking().Where(p => p.Id == paymentId).Select(p => p.History).SingleOrDefaultAsync(ct);
+            if (history?.LastOrDefault(h => h.Kind == "refunded") is { } refund)
+                model["refund"] = new Dictionary<string, object?> { ["amount"] = Money(refund.Amount, order.Currency) };
+        }
+        if (n.Kind == NotificationKind.Delivered && order.Feedback is { } feedback && shop.Value.FeedbackUrl is { Length: > 0 } page)
+            model["feedback_url"] = page.Replace("{token}", Uri.EscapeDataString(feedback.Token), StringComparison.Ordinal);
+
+        var words = NotificationTexts.For(n.Kind, locale);
+        var subject = await RenderAsync(Parse(words.Subject), model, NullEncoder.Default, ct);
+        model["subject"] = subject;
+        model["greeting"] = await RenderAsync(Parse(NotificationTexts.Labels(locale)["greeting"]), model, NullEncoder.Default, ct);
+        model["intro"] = await RenderAsync(Parse(words.Intro), model, NullEncoder.Default, ct);
+        model["labels"] = NotificationTexts.Labels(locale).ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(mail.From));
+        message.To.Add(new MailboxAddress(order.Customer.Name, order.Customer.Email));
+        if (mail.ReplyTo is { Length: > 0 } replyTo) message.ReplyTo.Add(MailboxAddress.Parse(replyTo));
+        if (mail.Bcc is { Length: > 0 } bcc) message.Bcc.Add(MailboxAddress.Parse(bcc));
+        message.Subject = subject;
+        // The notification's id: a receiver that sees a retry of a send whose answer was lost can tell it is the same e-mail.
+        message.MessageId = $"{n.Id:N}@headlessoms";
+        message.Headers.Add("X-Oms-Notification", n.Kind.ToString());
+        message.Body = new BodyBuilder
+        {
+            TextBody = await RenderAsync(Text, model, NullEncoder.Default, ct),
+            HtmlBody = await RenderAsync(Html, model, HtmlEncoder.Default, ct),
+        }.ToMessageBody();
+        return new RenderedMail(message, order.Customer.Email, subject, locale, null);
+
+        RenderedMail Skip(string reason) => new(null, null, null, "en", reason);
+    }
+
+    private static async Task<string> RenderAsync(IFluidTemplate template, Dictionary<string, object?> model, TextEncoder encoder, CancellationToken ct)
+    {
+        var context = new TemplateContext(Options);
+        foreach (var (key, value) in model)
+            if (value is not null) context.SetValue(key, value);
+        return await template.RenderAsync(context, encoder);
+    }
+
+    private static string Money(long amount, string currency) => $"{Currencies.Format(amount, currency)} {currency}";
+
+    /// <summary>The id of the resource an event's data shows (a shipment's), read from the outbox while it keeps the event.</summary>
+    private async Task<Guid?> SubjectOfAsync(Guid eventId, CancellationToken ct)
+    {
+        var message = await db.OutboxMessages.AsNoTracking().Where(m => m.Id == eventId).Select(m => new { m.Payload, m.PayloadFrom }).SingleOrDefaultAsync(ct);
+        var payload = message?.Payload;
+        if (payload is null && message?.PayloadFrom is { } from)
+            payload = await db.OutboxMessages.AsNoTracking().Where(m => m.Id == from).Select(m => m.Payload).SingleOrDefaultAsync(ct);
+        if (payload is null) return null;
+        using var json = JsonDocument.Parse(payload);
+        return json.RootElement.TryGetProperty("id", out var id) && id.TryGetGuid(out var guid) ? guid : null;
+    }
+}
