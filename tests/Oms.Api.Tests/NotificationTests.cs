@@ -41,7 +41,7 @@ public sealed class NotificationTests
         foreach (var status in new[] { "out_for_delivery", "delivered" })
             Assert.True((await s.Admin.PostAsJsonAsync($"/api/v1/shipments/{shipmentId}/tracking-events", new { status, occurredAt = DateTimeOffset.UtcNow })).IsSuccessStatusCode);
 
-        var all = await TestApp.Smtp.WaitForAsync(email, 5);
+        var all = await TestApp.Smtp.WaitForAsync(email, 6);
         Assert.Equal($"Je bestelling {number} is bevestigd", Single(all, "OrderConfirmed").Subject);
         var shipped = Single(all, "Shipped");
         Assert.Equal($"Je bestelling {number} is onderweg", shipped.Subject);
@@ -54,23 +54,40 @@ public sealed class NotificationTests
         Assert.Equal($"Je pakket voor {number} komt vandaag", Single(all, "OutForDelivery").Subject);
         var delivered = Single(all, "Delivered");
         Assert.Contains("https://testshop.example/feedback/", delivered.HtmlBody);
-        Assert.Equal(5, all.Count); // once per event: nothing twice
+        // The invoice, issued at confirmation, with its PDF; the packing slip issued meanwhile sends nothing.
+        var invoice = Single(all, "InvoiceIssued");
+        Assert.StartsWith("Je factuur ", invoice.Subject);
+        var pdf = Assert.Single(invoice.Attachments.OfType<MimePart>());
+        Assert.Equal("application/pdf", pdf.ContentType.MimeType);
+        Assert.StartsWith("invoice-", pdf.FileName);
+        using (var bytes = new MemoryStream())
+        {
+            await pdf.Content!.DecodeToAsync(bytes);
+            Assert.Equal("%PDF", System.Text.Encoding.ASCII.GetString(bytes.ToArray(), 0, 4));
+        }
+        Assert.Equal(6, all.Count); // once per event: nothing twice
 
         // A refund tells its amount.
         var refunded = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{orderId}/payments/{payment.GetProperty("id").GetString()}/refund", new { amount = 500, reason = "goodwill" });
         Assert.True(refunded.IsSuccessStatusCode, await refunded.Content.ReadAsStringAsync());
-        var refund = Single(await TestApp.Smtp.WaitForAsync(email, 6), "RefundIssued");
+        var refund = Single(await TestApp.Smtp.WaitForAsync(email, 7), "RefundIssued");
         Assert.Equal($"Je terugbetaling voor {number}", refund.Subject);
         Assert.Contains("5.00 EUR", refund.TextBody);
 
-        // The log, per order and per customer, in both APIs.
-        var log = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}/notifications");
-        Assert.Equal(6, log.GetArrayLength());
+        // The log, per order and per customer, in both APIs (once the credit note's event, which sends nothing, was looked at).
+        JsonElement log;
+        for (var i = 0; ; i++)
+        {
+            log = await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{orderId}/notifications");
+            if (log.EnumerateArray().All(n => n.GetProperty("status").GetString() != "queued") || i == 200) break;
+            await Task.Delay(50);
+        }
+        Assert.Equal(7, log.GetArrayLength());
         Assert.All(log.EnumerateArray(), n => Assert.Equal(("sent", email), (n.GetProperty("status").GetString(), n.GetProperty("recipient").GetString())));
         Assert.Contains(log.EnumerateArray(), n => n.GetProperty("kind").GetString() == "shipped" && n.GetProperty("locale").GetString() == "nl");
         var byCustomer = await s.GraphQLDataAsync("query($id: ID!) { customerNotifications(customerId: $id) { kind status subject } }",
             new { id = placed.GetProperty("customerId").GetString() });
-        Assert.Equal(6, byCustomer.GetProperty("customerNotifications").GetArrayLength());
+        Assert.Equal(7, byCustomer.GetProperty("customerNotifications").GetArrayLength());
     }
 
     [Fact]

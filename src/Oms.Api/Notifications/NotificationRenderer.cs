@@ -22,8 +22,8 @@ public sealed class ShopLook
     public string? FeedbackUrl { get; set; }
 }
 
-/// <summary>An e-mail ready to send, or why there is none.</summary>
-public sealed record RenderedMail(MimeMessage? Message, string? Recipient, string? Subject, string Locale, string? SkipReason);
+/// <summary>An e-mail ready to send, or why there is none; <see cref="NotAnEmail"/> when the event turned out to tell the shopper nothing (a slip issued).</summary>
+public sealed record RenderedMail(MimeMessage? Message, string? Recipient, string? Subject, string Locale, string? SkipReason, bool NotAnEmail = false);
 
 /// <summary>
 /// Turns a queued notification into an e-mail: the order (and the shipment it is about) as a model, the built-in
@@ -81,6 +81,14 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         if (n.Kind == NotificationKind.Delivered && order.Feedback is { } feedback && shop.Value.FeedbackUrl is { Length: > 0 } page)
             model["feedback_url"] = page.Replace("{token}", Uri.EscapeDataString(feedback.Token), StringComparison.Ordinal);
 
+        Oms.Domain.Documents.Document? invoice = null;
+        if (n.Kind == NotificationKind.InvoiceIssued)
+        {
+            var documentId = await SubjectOfAsync(n.EventId, ct);
+            invoice = documentId is { } d ? await db.Documents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == new Oms.Domain.Documents.DocumentId(d), ct) : null;
+            if (invoice is not { Kind: Oms.Domain.Documents.DocumentKind.Invoice }) return new RenderedMail(null, null, null, locale, "not an invoice", NotAnEmail: true);
+            model["document"] = new Dictionary<string, object?> { ["number"] = invoice.Number, ["total"] = Money(invoice.Total, invoice.Currency) };
+        }
         var words = NotificationTexts.For(n.Kind, locale);
         var subject = await RenderAsync(Parse(words.Subject), model, NullEncoder.Default, ct);
         model["subject"] = subject;
@@ -97,11 +105,14 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         // The notification's id: a receiver that sees a retry of a send whose answer was lost can tell it is the same e-mail.
         message.MessageId = $"{n.Id:N}@headlessoms";
         message.Headers.Add("X-Oms-Notification", n.Kind.ToString());
-        message.Body = new BodyBuilder
+        var body = new BodyBuilder
         {
             TextBody = await RenderAsync(Text, model, NullEncoder.Default, ct),
             HtmlBody = await RenderAsync(Html, model, HtmlEncoder.Default, ct),
-        }.ToMessageBody();
+        };
+        // The invoice itself, as the PDF GET /documents/{id}/pdf gives.
+        if (invoice is not null) body.Attachments.Add($"invoice-{invoice.Number}.pdf", Oms.Infrastructure.Documents.PdfRenderer.Render(invoice), new ContentType("application", "pdf"));
+        message.Body = body.ToMessageBody();
         return new RenderedMail(message, order.Customer.Email, subject, locale, null);
 
         RenderedMail Skip(string reason) => new(null, null, null, "en", reason);

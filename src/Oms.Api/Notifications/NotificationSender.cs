@@ -65,7 +65,8 @@ public sealed class NotificationSender(IServiceScopeFactory scopes, MailSettings
             try
             {
                 var mail = await scope.ServiceProvider.GetRequiredService<NotificationRenderer>().RenderAsync(n, ct);
-                if (mail.Message is null) n.Skip(mail.SkipReason!, now);
+                if (mail.NotAnEmail) db.Notifications.Remove(n);
+                else if (mail.Message is null) n.Skip(mail.SkipReason!, now);
                 else
                 {
                     await mailer.SendAsync(mail.Message, ct);

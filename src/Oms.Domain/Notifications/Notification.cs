@@ -88,6 +88,8 @@ public sealed class Notification
         "return.approved" => NotificationKind.ReturnApproved,
         "return.received" => NotificationKind.ReturnReceived,
         "payment.refunded" or "payment.partially_refunded" => NotificationKind.RefundIssued,
+        // Every document issued: the sender keeps invoices and drops the rest (slips, credit notes) unsent.
+        "document.issued" => NotificationKind.InvoiceIssued,
         _ => null,
     };
 }
