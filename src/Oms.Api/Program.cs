@@ -141,7 +141,8 @@ builder.Services.AddSingleton<Oms.Infrastructure.Notifications.IMailer>(_ => str
 builder.Services.Configure<Oms.Api.Notifications.ShopLook>(config.GetSection("Notifications:Shop"));
 builder.Services.AddSingleton<Oms.Infrastructure.Notifications.NotificationRequests>()
     .AddSingleton<Oms.Infrastructure.Webhooks.IOutboxFollower>(sp => sp.GetRequiredService<Oms.Infrastructure.Notifications.NotificationRequests>());
-builder.Services.AddScoped<Oms.Api.Notifications.NotificationRenderer>().AddScoped<Oms.Api.Notifications.NotificationQueries>();
+builder.Services.AddScoped<Oms.Api.Notifications.NotificationRenderer>().AddScoped<Oms.Api.Notifications.NotificationQueries>()
+    .AddScoped<Oms.Api.Notifications.NotificationTemplateService>();
 builder.Services.AddSingleton<Oms.Api.Notifications.NotificationSender>().AddHostedService(sp => sp.GetRequiredService<Oms.Api.Notifications.NotificationSender>());
 builder.Services.AddSingleton<EventData>().AddSingleton<IEventDataMapper>(sp => sp.GetRequiredService<EventData>());
 builder.Services.AddOmsWebhooks(config);
@@ -235,6 +236,7 @@ v1.MapPaymentEndpoints();
 v1.MapFulfilmentEndpoints();
 v1.MapReturnEndpoints();
 v1.MapNotificationEndpoints();
+v1.MapNotificationTemplateEndpoints();
 v1.MapCustomerEndpoints();
 v1.MapDocumentEndpoints();
 v1.MapReportEndpoints();

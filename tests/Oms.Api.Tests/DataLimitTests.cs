@@ -22,10 +22,12 @@ public sealed class DataLimitTests
     private static bool ReachesEverything(string path) =>
         (path.StartsWith("/api/v1/reports", StringComparison.Ordinal) && path != "/api/v1/reports/returns") || path.StartsWith("/api/v1/exchange-rates", StringComparison.Ordinal)
         || path.StartsWith("/api/v1/api-keys", StringComparison.Ordinal) || path.StartsWith("/api/v1/audit-events", StringComparison.Ordinal)
-        || path.StartsWith("/api/v1/roles", StringComparison.Ordinal) || path.StartsWith("/api/v1/webhook", StringComparison.Ordinal);
+        || path.StartsWith("/api/v1/roles", StringComparison.Ordinal) || path.StartsWith("/api/v1/webhook", StringComparison.Ordinal)
+        || path.StartsWith("/api/v1/notification-templates", StringComparison.Ordinal);
 
     private static readonly HashSet<string> GraphFieldsReachingEverything =
-        ["reports", "exchangeRates", "apiKeys", "roles", "role", "auditEvents", "webhookEventTypes", "webhookSubscriptions", "webhookDeliveries"];
+        ["reports", "exchangeRates", "apiKeys", "roles", "role", "auditEvents", "webhookEventTypes", "webhookSubscriptions", "webhookDeliveries",
+         "notificationTemplates", "previewNotification"];
 
     /// <summary>One side of the world: an order and everything hanging off it, at one node.</summary>
     private sealed record Side(string NodeCode, string NodeId, string Sku, string OrderId, string OrderNumber, string CustomerId, string Email,
@@ -342,6 +344,7 @@ public sealed class DataLimitTests
         (_, "code" or "nodeCode") => Quote(side.NodeCode),
         ("role", _) => Quote("owner"),
         (_, "subscriptionId") => Quote(Guid.NewGuid().ToString()),
+        ("previewNotification", "input") => $"{{ kind: ORDER_RECEIVED, orderId: {Quote(side.OrderId)} }}",
         ("simulateRouting", "input") => $"{{ lines: [{{ sku: {Quote(side.Sku)}, quantity: 1 }}], shippingAddress: {{ name: \"Ada\", line1: \"Marienplatz 1\", city: \"Munich\", postalCode: \"80331\", country: \"DE\" }} }}",
         _ => throw new InvalidOperationException($"The walk does not know what to pass as {field}({argument}): teach it."),
     };

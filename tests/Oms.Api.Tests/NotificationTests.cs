@@ -41,7 +41,7 @@ public sealed class NotificationTests
         foreach (var status in new[] { "out_for_delivery", "delivered" })
             Assert.True((await s.Admin.PostAsJsonAsync($"/api/v1/shipments/{shipmentId}/tracking-events", new { status, occurredAt = DateTimeOffset.UtcNow })).IsSuccessStatusCode);
 
-        var all = await TestApp.Smtp.WaitForAsync(email, 6);
+        var all = await TestApp.Smtp.WaitForKindsAsync(email, "OrderConfirmed", "Shipped", "OutForDelivery", "Delivered", "InvoiceIssued");
         Assert.Equal($"Je bestelling {number} is bevestigd", Single(all, "OrderConfirmed").Subject);
         var shipped = Single(all, "Shipped");
         Assert.Equal($"Je bestelling {number} is onderweg", shipped.Subject);
@@ -70,7 +70,7 @@ public sealed class NotificationTests
         // A refund tells its amount.
         var refunded = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{orderId}/payments/{payment.GetProperty("id").GetString()}/refund", new { amount = 500, reason = "goodwill" });
         Assert.True(refunded.IsSuccessStatusCode, await refunded.Content.ReadAsStringAsync());
-        var refund = Single(await TestApp.Smtp.WaitForAsync(email, 7), "RefundIssued");
+        var refund = Single(await TestApp.Smtp.WaitForKindsAsync(email, "RefundIssued"), "RefundIssued");
         Assert.Equal($"Je terugbetaling voor {number}", refund.Subject);
         Assert.Contains("5.00 EUR", refund.TextBody);
 
@@ -108,7 +108,7 @@ public sealed class NotificationTests
             var id = placed.GetProperty("id").GetString()!;
             var payment = await (await s.Admin.PostAsJsonAsync($"/api/v1/orders/{id}/payments", new { method = "bank_transfer" })).Content.ReadFromJsonAsync<JsonElement>();
             Assert.True((await s.MarkReceivedAsync(id, payment.GetProperty("id").GetString()!, new { amount = payment.GetProperty("amount").GetProperty("amount").GetInt64() })).IsSuccessStatusCode);
-            var confirmed = Single(await TestApp.Smtp.WaitForAsync(email, 2), "OrderConfirmed");
+            var confirmed = Single(await TestApp.Smtp.WaitForKindsAsync(email, "OrderConfirmed"), "OrderConfirmed");
             Assert.Equal(string.Format(subject, placed.GetProperty("number").GetString()), confirmed.Subject);
             Assert.False(string.IsNullOrWhiteSpace(confirmed.TextBody));
             Assert.Contains($"lang=\"{locale[..2]}\"", confirmed.HtmlBody);
@@ -156,5 +156,52 @@ public sealed class NotificationTests
         Assert.DoesNotContain(smtp.Received, m => m.To.Mailboxes.Any(a => a.Address == s.Email("refused")));
         foreach (var id in orders)
             Assert.Equal("sent", (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{id}/notifications"))[0].GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_shop_writes_its_own_template_for_a_channel_previews_it_with_a_real_order_and_a_broken_one_is_refused_with_line_and_column()
+    {
+        var s = await Scenario.StartAsync();
+        var broken = await s.Admin.PutAsJsonAsync("/api/v1/notification-templates/order_confirmed/en?channel=phone",
+            new { subject = "Order {{ order.number }}", html = "<p>Hi</p>\n<p>{% if order.number %}no end</p>", text = "" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, broken.StatusCode);
+        var problem = await broken.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("notification_template.invalid", problem.GetProperty("code").GetString());
+        var message = problem.GetProperty("errors").GetProperty("html")[0].GetString()!;
+        Assert.Matches(@"line \d+, column \d+", message);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await s.Admin.PutAsJsonAsync("/api/v1/notification-templates/order_shouted/en", new { subject = "x", text = "x" })).StatusCode);
+
+        var saved = await s.Admin.PutAsJsonAsync("/api/v1/notification-templates/order_confirmed/en?channel=phone", new
+        {
+            subject = "{{ shop.name }}: {{ order.number }} is confirmed by phone",
+            html = "<h1>Thanks {{ customer.name }}</h1><p>{{ order.total }}</p>",
+            text = "Thanks {{ customer.name }}, {{ order.total }}",
+        });
+        Assert.Equal(HttpStatusCode.Created, saved.StatusCode);
+        Assert.Equal("\"1\"", saved.Headers.ETag!.Tag);
+
+        var email = s.Email("phone");
+        var sku = await s.ProductAsync(price: 1999);
+        var order = await s.PaidOrderAsync(s.OrderBody(sku, email: email, channel: "phone"));
+        var number = order.GetProperty("number").GetString();
+        var confirmed = Single(await TestApp.Smtp.WaitForKindsAsync(email, "OrderConfirmed"), "OrderConfirmed");
+        Assert.Equal($"Testshop: {number} is confirmed by phone", confirmed.Subject);
+        Assert.Contains("<h1>Thanks Ada Lovelace</h1>", confirmed.HtmlBody);
+        Assert.Matches(@"^Thanks Ada Lovelace, \d+\.\d\d EUR$", confirmed.TextBody?.Trim());
+
+        // Previews: the built-in one for another kind, and a draft, with the real order; nothing is sent.
+        var preview = await (await s.Admin.PostAsJsonAsync("/api/v1/notification-templates/preview", new { kind = "order_received", orderId = order.GetProperty("id").GetString(), locale = "fr" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"Nous avons reçu votre commande {number}", preview.GetProperty("subject").GetString());
+        Assert.Contains("Testshop", preview.GetProperty("html").GetString());
+        var draft = await s.GraphQLDataAsync("query($id: ID!) { previewNotification(input: { kind: ORDER_CONFIRMED, orderId: $id, draft: { subject: \"Draft {{ order.number }}\", text: \"{{ customer.email }}\" } }) { subject text html } }",
+            new { id = order.GetProperty("id").GetString() });
+        Assert.Equal($"Draft {number}", draft.GetProperty("previewNotification").GetProperty("subject").GetString());
+        Assert.Equal(email, draft.GetProperty("previewNotification").GetProperty("text").GetString());
+        Assert.Equal(JsonValueKind.Null, draft.GetProperty("previewNotification").GetProperty("html").ValueKind);
+        Assert.Equal(2, (await TestApp.Smtp.WaitForAsync(email, 3, TimeSpan.FromSeconds(1))).Count(m => m.Headers["X-Oms-Notification"] != "InvoiceIssued"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await s.Admin.DeleteAsync("/api/v1/notification-templates/order_confirmed/en?channel=phone")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await s.Admin.DeleteAsync("/api/v1/notification-templates/order_confirmed/en?channel=phone")).StatusCode);
     }
 }

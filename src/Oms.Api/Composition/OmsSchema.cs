@@ -40,6 +40,7 @@ public sealed class OmsSchema : Schema
         Documents.DocumentGraph.AddQueries(query);
         Reports.ReportGraph.AddQueries(query);
         Notifications.NotificationGraph.AddQueries(query);
+        Notifications.NotificationTemplateGraph.AddQueries(query);
         Query = query;
 
         var mutation = new ObjectGraphType { Name = "Mutation" };
@@ -57,6 +58,7 @@ public sealed class OmsSchema : Schema
         Returns.ReturnGraph.AddMutations(mutation);
         Customers.CustomerGraph.AddMutations(mutation);
         Documents.DocumentGraph.AddMutations(mutation);
+        Notifications.NotificationTemplateGraph.AddMutations(mutation);
         Reports.ReportGraph.AddMutations(mutation);
         // Root mutation fields are nullable: a field that fails answers null next to its error while the fields before
         // and after it keep their data (partial results). A non-null field would null the whole answer, hiding writes

@@ -23,7 +23,14 @@ public sealed class ShopLook
 }
 
 /// <summary>An e-mail ready to send, or why there is none; <see cref="NotAnEmail"/> when the event turned out to tell the shopper nothing (a slip issued).</summary>
-public sealed record RenderedMail(MimeMessage? Message, string? Recipient, string? Subject, string Locale, string? SkipReason, bool NotAnEmail = false);
+public sealed record RenderedMail(MimeMessage? Message, string? Recipient, string? Subject, string Locale, string? SkipReason, bool NotAnEmail = false)
+{
+    public string? Html { get; init; }
+    public string? Text { get; init; }
+}
+
+/// <summary>A template's three parts (Liquid), saved or being tried.</summary>
+public sealed record TemplateDraft(string Subject, string Html, string Text);
 
 /// <summary>
 /// Turns a queued notification into an e-mail: the order (and the shipment it is about) as a model, the built-in
@@ -41,13 +48,18 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
     private static IFluidTemplate Parse(string source) =>
         Parser.TryParse(source, out var template, out var error) ? template : throw new InvalidOperationException("A built-in e-mail template is broken: " + error);
 
-    public async Task<RenderedMail> RenderAsync(Notification n, CancellationToken ct)
+    /// <summary>
+    /// The e-mail for <paramref name="n"/>: in the customer's locale (or <paramref name="locale"/>), with the shop's own
+    /// template for the order's channel or all channels when there is one, else the built-in one; or with
+    /// <paramref name="draft"/> (a preview of a template not saved yet).
+    /// </summary>
+    public async Task<RenderedMail> RenderAsync(Notification n, CancellationToken ct, TemplateDraft? draft = null, string? locale = null)
     {
         var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == new OrderId(n.OrderId), ct);
         if (order is null) return Skip("the order is gone");
         if (order.Customer.Name == Order.Erased || order.Customer.Email.Length == 0) return Skip("the customer was erased");
         var customerLocale = order.CustomerId is { } cid ? await db.Customers.AsNoTracking().Where(c => c.Id == cid).Select(c => c.Locale).SingleOrDefaultAsync(ct) : null;
-        var locale = NotificationTexts.LocaleOf(customerLocale);
+        locale = NotificationTexts.LocaleOf(locale ?? customerLocale);
         var model = new Dictionary<string, object?>
         {
             ["locale"] = locale,
@@ -71,11 +83,12 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
             if (shipment is not null)
                 model["shipment"] = new Dictionary<string, object?> { ["carrier"] = shipment.Carrier, ["tracking_number"] = shipment.TrackingNumber, ["tracking_url"] = shipment.TrackingUrl };
         }
-        if (n.Kind == NotificationKind.RefundIssued && await SubjectOfAsync(n.EventId, ct) is { } paymentId)
+        if (n.Kind == NotificationKind.RefundIssued)
         {
-            // The refund this event tells of: the payment's latest refund (each refund raises its own event).
-            var history = await db.Payments.AsNoTracking().Where(p => p.Id == paymentId).Select(p => p.History).SingleOrDefaultAsync(ct);
-            if (history?.LastOrDefault(h => h.Kind == "refunded") is { } refund)
+            // The refund this event tells of: the payment's latest refund (each refund raises its own event); a preview shows the order's latest.
+            var paymentId = await SubjectOfAsync(n.EventId, ct);
+            var histories = await db.Payments.AsNoTracking().Where(p => p.OrderId == order.Id && (paymentId == null || p.Id == paymentId)).Select(p => p.History).ToListAsync(ct);
+            if (histories.SelectMany(h => h).Where(h => h.Kind == "refunded").OrderBy(h => h.At).LastOrDefault() is { } refund)
                 model["refund"] = new Dictionary<string, object?> { ["amount"] = Money(refund.Amount, order.Currency) };
         }
         if (n.Kind == NotificationKind.Delivered && order.Feedback is { } feedback && shop.Value.FeedbackUrl is { Length: > 0 } page)
@@ -85,16 +98,30 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         if (n.Kind == NotificationKind.InvoiceIssued)
         {
             var documentId = await SubjectOfAsync(n.EventId, ct);
-            invoice = documentId is { } d ? await db.Documents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == new Oms.Domain.Documents.DocumentId(d), ct) : null;
+            invoice = documentId is { } d ? await db.Documents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == new Oms.Domain.Documents.DocumentId(d), ct)
+                : n.EventId == Guid.Empty ? await db.Documents.AsNoTracking().Where(x => x.OrderId == order.Id && x.Kind == Oms.Domain.Documents.DocumentKind.Invoice)
+                    .OrderByDescending(x => x.Id).FirstOrDefaultAsync(ct) : null;
             if (invoice is not { Kind: Oms.Domain.Documents.DocumentKind.Invoice }) return new RenderedMail(null, null, null, locale, "not an invoice", NotAnEmail: true);
             model["document"] = new Dictionary<string, object?> { ["number"] = invoice.Number, ["total"] = Money(invoice.Total, invoice.Currency) };
         }
         var words = NotificationTexts.For(n.Kind, locale);
-        var subject = await RenderAsync(Parse(words.Subject), model, NullEncoder.Default, ct);
-        model["subject"] = subject;
         model["greeting"] = await RenderAsync(Parse(NotificationTexts.Labels(locale)["greeting"]), model, NullEncoder.Default, ct);
         model["intro"] = await RenderAsync(Parse(words.Intro), model, NullEncoder.Default, ct);
         model["labels"] = NotificationTexts.Labels(locale).ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+        var own = draft ?? await OwnTemplateAsync(DataLimitsWire(order.Channel), n.Kind, locale, ct);
+        var subject = (await RenderAsync(Parse(own?.Subject ?? words.Subject), model, NullEncoder.Default, ct)).Trim();
+        model["subject"] = subject;
+        string? text, html;
+        if (own is null)
+        {
+            text = await RenderAsync(Text, model, NullEncoder.Default, ct);
+            html = await RenderAsync(Html, model, HtmlEncoder.Default, ct);
+        }
+        else
+        {
+            text = string.IsNullOrWhiteSpace(own.Text) ? null : await RenderAsync(Parse(own.Text), model, NullEncoder.Default, ct);
+            html = string.IsNullOrWhiteSpace(own.Html) ? null : await RenderAsync(Parse(own.Html), model, HtmlEncoder.Default, ct);
+        }
 
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(mail.From));
@@ -105,17 +132,31 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         // The notification's id: a receiver that sees a retry of a send whose answer was lost can tell it is the same e-mail.
         message.MessageId = $"{n.Id:N}@headlessoms";
         message.Headers.Add("X-Oms-Notification", n.Kind.ToString());
-        var body = new BodyBuilder
-        {
-            TextBody = await RenderAsync(Text, model, NullEncoder.Default, ct),
-            HtmlBody = await RenderAsync(Html, model, HtmlEncoder.Default, ct),
-        };
+        var body = new BodyBuilder { TextBody = text, HtmlBody = html };
         // The invoice itself, as the PDF GET /documents/{id}/pdf gives.
         if (invoice is not null) body.Attachments.Add($"invoice-{invoice.Number}.pdf", Oms.Infrastructure.Documents.PdfRenderer.Render(invoice), new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
-        return new RenderedMail(message, order.Customer.Email, subject, locale, null);
+        return new RenderedMail(message, order.Customer.Email, subject, locale, null) { Html = html, Text = text };
 
         RenderedMail Skip(string reason) => new(null, null, null, "en", reason);
+    }
+
+    private static string DataLimitsWire(OrderChannel channel) => Oms.Domain.Access.DataLimits.WireOf(channel);
+
+    /// <summary>The shop's own template of this kind and locale: the channel's, else the one for all channels; null when there is none.</summary>
+    private async Task<TemplateDraft?> OwnTemplateAsync(string channel, NotificationKind kind, string locale, CancellationToken ct)
+    {
+        var found = await db.NotificationTemplates.AsNoTracking()
+            .Where(t => (t.ChannelKey == channel || t.ChannelKey == "") && t.Kind == kind && t.Locale == locale).ToListAsync(ct);
+        return found.OrderByDescending(t => t.ChannelKey.Length).Select(t => new TemplateDraft(t.Subject, t.Html, t.Text)).FirstOrDefault();
+    }
+
+    /// <summary>Why <paramref name="source"/> is not a template, as "line L, column C: …"; null when it parses.</summary>
+    public static string? Problem(string source)
+    {
+        if (Parser.TryParse(source, out _, out var error)) return null;
+        var at = System.Text.RegularExpressions.Regex.Match(error ?? "", @"\((\d+):(\d+)\)");
+        return at.Success ? $"line {at.Groups[1].Value}, column {at.Groups[2].Value}: {error}" : error ?? "not a Liquid template";
     }
 
     private static async Task<string> RenderAsync(IFluidTemplate template, Dictionary<string, object?> model, TextEncoder encoder, CancellationToken ct)

@@ -105,6 +105,8 @@ public static class Scopes
     public const string InventoryWrite = "inventory:write";
     public const string RoutingRead = "routing:read";
     public const string WebhooksManage = "webhooks:manage";
+    /// <summary>The shop's own wording of its e-mails to shoppers (templates, previews).</summary>
+    public const string NotificationsManage = "notifications:manage";
     public const string PaymentsRead = "payments:read";
     public const string PaymentsWrite = "payments:write";
     public const string FulfilmentRead = "fulfilment:read";
@@ -124,7 +126,7 @@ public static class Scopes
     /// <summary>Every scope a key may hold; later capabilities add theirs here.</summary>
     public static readonly IReadOnlyList<string> All = [Admin, OrdersRead, OrdersWrite, CatalogRead, CatalogWrite, InventoryRead, InventoryWrite, RoutingRead, WebhooksManage, PaymentsRead, PaymentsWrite,
         FulfilmentRead, FulfilmentWrite, ReturnsRead, ReturnsWrite, CustomersRead, CustomersWrite, CustomersPii, DocumentsRead, DocumentsWrite,
-        ReportsRead, ReportsWrite];
+        ReportsRead, ReportsWrite, NotificationsManage];
 
     public static bool IsKnown(string scope) => All.Contains(scope);
 
@@ -144,9 +146,9 @@ public static class Scopes
 
     /// <summary>
     /// Scopes whose operations reach every node and channel at once (keys and roles, the audit trail, reports, webhook
-    /// subscriptions, which receive every event): a caller limited to some nodes or channels is not given them.
+    /// subscriptions, which receive every event, the shop's e-mail templates): a caller limited to some nodes or channels is not given them.
     /// </summary>
-    public static readonly IReadOnlyList<string> Unlimited = [Admin, ReportsRead, ReportsWrite, WebhooksManage];
+    public static readonly IReadOnlyList<string> Unlimited = [Admin, ReportsRead, ReportsWrite, WebhooksManage, NotificationsManage];
 
     /// <summary>What a holder of <paramref name="effective"/> scopes may do within <paramref name="limits"/>: without <see cref="Unlimited"/> ones when limited.</summary>
     public static IReadOnlyList<string> Within(IReadOnlyList<string> effective, DataLimits limits) =>

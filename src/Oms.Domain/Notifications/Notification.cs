@@ -93,3 +93,45 @@ public sealed class Notification
         _ => null,
     };
 }
+
+/// <summary>
+/// A shop's own wording of one kind of e-mail in one locale, for one channel or (no channel) all of them: a subject, an
+/// HTML and a plain-text part in Liquid, rendered with the same model as the built-in ones. Checked as Liquid before
+/// it is saved (by the application, which holds the template engine).
+/// </summary>
+public sealed class NotificationTemplate : AggregateRoot
+{
+    public const int MaxSubject = 500, MaxBody = 100_000;
+
+    private NotificationTemplate() { }
+
+    public Guid Id { get; private set; }
+    /// <summary>The channel it is for (<c>web</c>, <c>marketplace</c>…); empty for every channel without one of its own (kept so, not null, so the key is unique).</summary>
+    public string ChannelKey { get; private set; } = "";
+
+    /// <summary>The channel it is for; null for every channel without one of its own.</summary>
+    public string? Channel => ChannelKey.Length == 0 ? null : ChannelKey;
+    public NotificationKind Kind { get; private set; }
+    /// <summary>Two letters: en, nl, de, fr.</summary>
+    public string Locale { get; private set; } = "";
+    public string Subject { get; private set; } = "";
+    public string Html { get; private set; } = "";
+    public string Text { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public static NotificationTemplate Create(string? channel, NotificationKind kind, string locale, string subject, string html, string text, DateTimeOffset now)
+    {
+        var t = new NotificationTemplate { Id = Uuid.V7(now), ChannelKey = channel ?? "", Kind = kind, Locale = locale, CreatedAt = now };
+        t.Change(subject, html, text, now);
+        return t;
+    }
+
+    public void Change(string subject, string html, string text, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(subject)) throw new DomainException("notification_template.empty", "A template needs a subject.", "subject");
+        if (string.IsNullOrWhiteSpace(html) && string.IsNullOrWhiteSpace(text))
+            throw new DomainException("notification_template.empty", "A template needs an HTML part, a text part or both.", "html");
+        (Subject, Html, Text, UpdatedAt) = (subject, html, text, now);
+    }
+}

@@ -163,6 +163,8 @@ public abstract class OmsDbContext(DbContextOptions options) : DbContext(options
 
     public DbSet<Oms.Domain.Notifications.Notification> Notifications => Set<Oms.Domain.Notifications.Notification>();
 
+    public DbSet<Oms.Domain.Notifications.NotificationTemplate> NotificationTemplates => Set<Oms.Domain.Notifications.NotificationTemplate>();
+
     /// <summary>What a save sets off in its transaction once its rows are written; set once per pooled instance by the composition root.</summary>
     public ISaveFollower? SaveFollower { get; set; }
 

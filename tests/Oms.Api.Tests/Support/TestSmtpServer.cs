@@ -87,6 +87,18 @@ public sealed class TestSmtpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The messages to <paramref name="recipient"/>, once one of each of <paramref name="kinds"/> (X-Oms-Notification) arrived (or the wait ran out).</summary>
+    public async Task<List<MimeMessage>> WaitForKindsAsync(string recipient, params string[] kinds)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var found = _received.Where(m => m.To.Mailboxes.Any(a => string.Equals(a.Address, recipient, StringComparison.OrdinalIgnoreCase))).ToList();
+            if (kinds.All(k => found.Any(m => m.Headers["X-Oms-Notification"] == k)) || DateTime.UtcNow > until) return found;
+            await Task.Delay(50);
+        }
+    }
+
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private static int FreePort()

@@ -23,3 +23,20 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.HasIndex(n => n.OrderId);
     }
 }
+
+internal sealed class NotificationTemplateConfiguration : IEntityTypeConfiguration<NotificationTemplate>
+{
+    public void Configure(EntityTypeBuilder<NotificationTemplate> b)
+    {
+        b.ToTable("notification_templates");
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Version).IsConcurrencyToken();
+        b.Property(t => t.ChannelKey).HasColumnName("channel").HasMaxLength(50);
+        b.Property(t => t.Kind).HasConversion<string>().HasMaxLength(30);
+        b.Property(t => t.Locale).HasMaxLength(10);
+        b.Property(t => t.Subject).HasMaxLength(NotificationTemplate.MaxSubject);
+        b.Ignore(t => t.Channel);
+        b.Ignore(t => t.DomainEvents);
+        b.HasIndex(t => new { t.ChannelKey, t.Kind, t.Locale }).IsUnique();
+    }
+}
