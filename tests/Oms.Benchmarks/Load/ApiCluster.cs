@@ -23,6 +23,9 @@ public sealed class ApiCluster : IAsyncDisposable
     /// <summary>The admin's client, which sets the run up (nodes, products, stock) and makes the storefront's key.</summary>
     public HttpClient Setup { get; private set; } = null!;
 
+    /// <summary>Where the API processes write their e-mails (removed when the cluster is disposed).</summary>
+    public static readonly string MailFolder = Path.Combine(Path.GetTempPath(), "oms-bench-mail-" + Environment.ProcessId);
+
     /// <summary>What the load's key may do: place orders and take their payments, and read them (a write scope reads too),
     /// with the shopper's personal data unmasked (a shop front shows shoppers their own name and address, as the
     /// built-in integration role allows). Not admin: an admin key is read from the database on every request.</summary>
@@ -166,6 +169,9 @@ public sealed class ApiCluster : IAsyncDisposable
             start.Environment["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning";
             // A seller, as a shop has: invoices are issued at confirmation (the default) while the checkout runs.
             foreach (var (name, value) in BenchSeller) start.Environment["Seller__" + name] = value;
+            // E-mails to shoppers at every step, as a shop sends them: rendered and written as .eml files (the mail
+            // server's own work is not the API's).
+            start.Environment["Notifications__PickupDirectory"] = MailFolder;
             start.Environment["MALLOC_ARENA_MAX"] = "2"; // as in the Docker image: glibc's per-thread arenas otherwise let RSS creep
             start.Environment["DOTNET_TieredCompilation"] = "0"; // as in the Docker image: no background re-JIT competing with requests
             start.Environment["DOTNET_ReadyToRun"] = "0"; // as in the Docker image: the framework JIT-compiled, optimized, too
@@ -261,6 +267,7 @@ public sealed class ApiCluster : IAsyncDisposable
         foreach (var c in Clients) c.Dispose();
         Setup?.Dispose();
         _postgres?.Stop();
+        try { if (Directory.Exists(MailFolder)) Directory.Delete(MailFolder, recursive: true); } catch (IOException) { }
     }
 }
 
