@@ -45,8 +45,16 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
     private static readonly IFluidTemplate Html = Parse(NotificationTemplates.Html);
     private static readonly IFluidTemplate Text = Parse(NotificationTemplates.Text);
 
-    private static IFluidTemplate Parse(string source) =>
-        Parser.TryParse(source, out var template, out var error) ? template : throw new InvalidOperationException("A built-in e-mail template is broken: " + error);
+    // Templates parsed once: the built-in words and the shop's own templates are a few hundred sources at most.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IFluidTemplate> Parsed = new(StringComparer.Ordinal);
+
+    private static IFluidTemplate Parse(string source)
+    {
+        if (Parsed.TryGetValue(source, out var known)) return known;
+        if (!Parser.TryParse(source, out var template, out var error)) throw new InvalidOperationException("An e-mail template is broken: " + error);
+        if (Parsed.Count > 2_000) Parsed.Clear();
+        return Parsed[source] = template;
+    }
 
     /// <summary>
     /// The e-mail for <paramref name="n"/>: in the customer's locale (or <paramref name="locale"/>), with the shop's own

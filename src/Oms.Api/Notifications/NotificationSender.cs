@@ -14,7 +14,7 @@ namespace Oms.Api.Notifications;
 /// Message-Id stays the same, so a receiver can tell).
 /// </summary>
 public sealed class NotificationSender(IServiceScopeFactory scopes, MailSettings settings, IMailer mailer, NotificationRequests requests, TimeProvider clock,
-    ILogger<NotificationSender> logger) : BackgroundService
+    Platform.Observability.RequestsInFlight load, ILogger<NotificationSender> logger) : BackgroundService
 {
     public const int BatchSize = 20;
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -31,6 +31,7 @@ public sealed class NotificationSender(IServiceScopeFactory scopes, MailSettings
                 var sent = 0;
                 try
                 {
+                    await GiveWayAsync(stoppingToken);
                     sent = await SendDueAsync(stoppingToken);
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -43,6 +44,27 @@ public sealed class NotificationSender(IServiceScopeFactory scopes, MailSettings
         finally
         {
             requests.Queued -= Wake;
+        }
+    }
+
+    /// <summary>
+    /// Waits while the process is busy answering requests (<see cref="MailSettings.YieldToRequests"/>), unless the oldest
+    /// e-mail due has waited <see cref="MailSettings.MaxDelay"/>: then it sends, busy or not (as the document issuer does).
+    /// </summary>
+    private async Task GiveWayAsync(CancellationToken ct)
+    {
+        if (!settings.YieldToRequests) return;
+        while (load.Count >= settings.BusyRequests)
+        {
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<OmsDbContext>();
+                var now = clock.GetUtcNow();
+                var oldest = await db.Notifications.AsNoTracking().Where(n => n.Status == NotificationStatus.Queued && n.NextAttemptAt <= now)
+                    .OrderBy(n => n.NextAttemptAt).Select(n => (DateTimeOffset?)n.CreatedAt).FirstOrDefaultAsync(ct);
+                if (oldest is { } since && now - since >= settings.MaxDelay) return;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
         }
     }
 

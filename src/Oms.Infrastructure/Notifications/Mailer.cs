@@ -36,6 +36,13 @@ public sealed class MailSettings
         [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2), TimeSpan.FromHours(8)];
 
     public IReadOnlyList<TimeSpan> Retries => RetrySchedule.Length > 0 ? RetrySchedule : DefaultRetries;
+    /// <summary>
+    /// Whether the sender gives way while its process answers <see cref="BusyRequests"/> or more requests, for at most
+    /// <see cref="MaxDelay"/> after an e-mail was queued: a checkout peak is not slowed by its e-mails, which follow it.
+    /// </summary>
+    public bool YieldToRequests { get; set; } = true;
+    public int BusyRequests { get; set; } = 4;
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(1);
     /// <summary>How often the sender looks for e-mails due when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
