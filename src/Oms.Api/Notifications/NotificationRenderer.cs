@@ -42,11 +42,11 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
     // Bounded: templates may come from shop staff later (per channel); a loop over a huge list stops, never hangs a sender.
     private static readonly TemplateOptions Options = new TemplateOptionsBuilder()
         .WithCultureInfo(System.Globalization.CultureInfo.InvariantCulture).WithMaxSteps(100_000).WithMaxOutputSize(1_000_000).Build();
-    private static readonly IFluidTemplate Html = Parse(NotificationTemplates.Html);
-    private static readonly IFluidTemplate Text = Parse(NotificationTemplates.Text);
-
     // Templates parsed once: the built-in words and the shop's own templates are a few hundred sources at most.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IFluidTemplate> Parsed = new(StringComparer.Ordinal);
+
+    private static readonly IFluidTemplate Html = Parse(NotificationTemplates.Html);
+    private static readonly IFluidTemplate Text = Parse(NotificationTemplates.Text);
 
     private static IFluidTemplate Parse(string source)
     {
