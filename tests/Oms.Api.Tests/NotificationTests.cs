@@ -67,6 +67,15 @@ public sealed class NotificationTests
         }
         Assert.Equal(6, all.Count); // once per event: nothing twice
 
+        // An approved return comes with its slip.
+        var line = placed.GetProperty("lines")[0].GetProperty("id").GetString();
+        var rma = await (await s.Admin.PostAsJsonAsync($"/api/v1/orders/{orderId}/returns", new { lines = new[] { new { orderLineId = line, quantity = 1, reason = "other" } } }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True((await s.Admin.PostAsJsonAsync($"/api/v1/returns/{rma.GetProperty("id").GetString()}/approve", new { })).IsSuccessStatusCode);
+        var approved = Single(await TestApp.Smtp.WaitForKindsAsync(email, "ReturnApproved"), "ReturnApproved");
+        Assert.Equal($"Je retour voor {number} is goedgekeurd", approved.Subject);
+        Assert.StartsWith("return-slip-", Assert.Single(approved.Attachments.OfType<MimePart>()).FileName);
+
         // A refund tells its amount.
         var refunded = await s.Admin.PostAsJsonAsync($"/api/v1/orders/{orderId}/payments/{payment.GetProperty("id").GetString()}/refund", new { amount = 500, reason = "goodwill" });
         Assert.True(refunded.IsSuccessStatusCode, await refunded.Content.ReadAsStringAsync());
@@ -82,12 +91,12 @@ public sealed class NotificationTests
             if (log.EnumerateArray().All(n => n.GetProperty("status").GetString() != "queued") || i == 200) break;
             await Task.Delay(50);
         }
-        Assert.Equal(7, log.GetArrayLength());
+        Assert.Equal(8, log.GetArrayLength());
         Assert.All(log.EnumerateArray(), n => Assert.Equal(("sent", email), (n.GetProperty("status").GetString(), n.GetProperty("recipient").GetString())));
         Assert.Contains(log.EnumerateArray(), n => n.GetProperty("kind").GetString() == "shipped" && n.GetProperty("locale").GetString() == "nl");
         var byCustomer = await s.GraphQLDataAsync("query($id: ID!) { customerNotifications(customerId: $id) { kind status subject } }",
             new { id = placed.GetProperty("customerId").GetString() });
-        Assert.Equal(7, byCustomer.GetProperty("customerNotifications").GetArrayLength());
+        Assert.Equal(8, byCustomer.GetProperty("customerNotifications").GetArrayLength());
     }
 
     [Fact]

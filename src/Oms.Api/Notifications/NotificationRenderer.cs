@@ -112,6 +112,15 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
             if (invoice is not { Kind: Oms.Domain.Documents.DocumentKind.Invoice }) return new RenderedMail(null, null, null, locale, "not an invoice", NotAnEmail: true);
             model["document"] = new Dictionary<string, object?> { ["number"] = invoice.Number, ["total"] = Money(invoice.Total, invoice.Currency) };
         }
+        Oms.Domain.Documents.Document? slip = null;
+        if (n.Kind == NotificationKind.ReturnApproved && await SubjectOfAsync(n.EventId, ct) is { } returnId)
+        {
+            var key = $"return:{returnId}";
+            slip = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.SourceKey == key, ct);
+            // Still being drawn up (its order is queued for documents): the e-mail waits for it, for a few tries.
+            if (slip is null && n.Attempts <= 3 && await db.DocumentRequests.AsNoTracking().AnyAsync(r => r.SubjectId == order.Id.Value, ct))
+                throw new InvalidOperationException("The return slip is still being drawn up.");
+        }
         var words = NotificationTexts.For(n.Kind, locale);
         model["greeting"] = await RenderAsync(Parse(NotificationTexts.Labels(locale)["greeting"]), model, NullEncoder.Default, ct);
         model["intro"] = await RenderAsync(Parse(words.Intro), model, NullEncoder.Default, ct);
@@ -142,6 +151,7 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         message.Headers.Add("X-Oms-Notification", n.Kind.ToString());
         var body = new BodyBuilder { TextBody = text, HtmlBody = html };
         // The invoice itself, as the PDF GET /documents/{id}/pdf gives.
+        if (slip is not null) body.Attachments.Add($"return-slip-{order.Number}.pdf", Oms.Infrastructure.Documents.PdfRenderer.Render(slip), new ContentType("application", "pdf"));
         if (invoice is not null) body.Attachments.Add($"invoice-{invoice.Number}.pdf", Oms.Infrastructure.Documents.PdfRenderer.Render(invoice), new ContentType("application", "pdf"));
         message.Body = body.ToMessageBody();
         return new RenderedMail(message, order.Customer.Email, subject, locale, null) { Html = html, Text = text };
