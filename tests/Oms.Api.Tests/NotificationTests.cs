@@ -213,4 +213,19 @@ public sealed class NotificationTests
         Assert.Equal(HttpStatusCode.NoContent, (await s.Admin.DeleteAsync("/api/v1/notification-templates/order_confirmed/en?channel=phone")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await s.Admin.DeleteAsync("/api/v1/notification-templates/order_confirmed/en?channel=phone")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_channel_has_its_own_sender_and_reply_to_and_a_kind_switched_off_is_logged_as_skipped()
+    {
+        var s = await Scenario.StartAsync();
+        var email = s.Email("store");
+        var order = await s.PaidOrderAsync(s.OrderBody(await s.ProductAsync(), email: email, channel: "pos"));
+        var confirmed = Single(await TestApp.Smtp.WaitForKindsAsync(email, "OrderConfirmed"), "OrderConfirmed");
+        Assert.Equal("store@testshop.example", confirmed.From.Mailboxes.Single().Address);
+        Assert.Equal("store-desk@testshop.example", confirmed.ReplyTo.Mailboxes.Single().Address);
+        Assert.DoesNotContain(TestApp.Smtp.Received, m => m.To.Mailboxes.Any(a => a.Address == email) && m.Headers["X-Oms-Notification"] == "OrderReceived");
+        var received = (await s.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/orders/{order.GetProperty("id").GetString()}/notifications"))
+            .EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "order_received");
+        Assert.Equal(("skipped", "switched off for the pos channel"), (received.GetProperty("status").GetString(), received.GetProperty("lastError").GetString()));
+    }
 }

@@ -66,6 +66,8 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == new OrderId(n.OrderId), ct);
         if (order is null) return Skip("the order is gone");
         if (order.Customer.Name == Order.Erased || order.Customer.Email.Length == 0) return Skip("the customer was erased");
+        var channel = DataLimitsWire(order.Channel);
+        if (draft is null && !mail.Sends(n.Kind, channel)) return Skip($"switched off for the {channel} channel");
         var customerLocale = order.CustomerId is { } cid ? await db.Customers.AsNoTracking().Where(c => c.Id == cid).Select(c => c.Locale).SingleOrDefaultAsync(ct) : null;
         locale = NotificationTexts.LocaleOf(locale ?? customerLocale);
         var model = new Dictionary<string, object?>
@@ -125,7 +127,7 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         model["greeting"] = await RenderAsync(Parse(NotificationTexts.Labels(locale)["greeting"]), model, NullEncoder.Default, ct);
         model["intro"] = await RenderAsync(Parse(words.Intro), model, NullEncoder.Default, ct);
         model["labels"] = NotificationTexts.Labels(locale).ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
-        var own = draft ?? await OwnTemplateAsync(DataLimitsWire(order.Channel), n.Kind, locale, ct);
+        var own = draft ?? await OwnTemplateAsync(channel, n.Kind, locale, ct);
         var subject = (await RenderAsync(Parse(own?.Subject ?? words.Subject), model, NullEncoder.Default, ct)).Trim();
         model["subject"] = subject;
         string? text, html;
@@ -141,10 +143,10 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         }
 
         var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse(mail.From));
+        message.From.Add(MailboxAddress.Parse(mail.FromFor(channel)));
         message.To.Add(new MailboxAddress(order.Customer.Name, order.Customer.Email));
-        if (mail.ReplyTo is { Length: > 0 } replyTo) message.ReplyTo.Add(MailboxAddress.Parse(replyTo));
-        if (mail.Bcc is { Length: > 0 } bcc) message.Bcc.Add(MailboxAddress.Parse(bcc));
+        if (mail.ReplyToFor(channel) is { Length: > 0 } replyTo) message.ReplyTo.Add(MailboxAddress.Parse(replyTo));
+        if (mail.BccFor(channel) is { Length: > 0 } bcc) message.Bcc.Add(MailboxAddress.Parse(bcc));
         message.Subject = subject;
         // The notification's id: a receiver that sees a retry of a send whose answer was lost can tell it is the same e-mail.
         message.MessageId = $"{n.Id:N}@headlessoms";

@@ -46,11 +46,34 @@ public sealed class MailSettings
     /// <summary>How often the sender looks for e-mails due when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Per channel (<c>Notifications:Channels:pos:From</c>…): its own sender, reply-to, blind copy and kinds switched off, over the ones above.</summary>
+    public Dictionary<string, ChannelMailSettings> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(SmtpHost) || !string.IsNullOrWhiteSpace(PickupDirectory);
 
     public bool Sends(NotificationKind kind) => !Disabled.Contains(kind.ToString(), StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Whether e-mails of <paramref name="kind"/> go out for orders of <paramref name="channel"/>.</summary>
+    public bool Sends(NotificationKind kind, string channel) =>
+        Sends(kind) && !(Channels.TryGetValue(channel, out var own) && own.Disabled.Contains(kind.ToString(), StringComparer.OrdinalIgnoreCase));
+
+    public string FromFor(string channel) => Channels.TryGetValue(channel, out var own) && !string.IsNullOrWhiteSpace(own.From) ? own.From : From;
+
+    public string? ReplyToFor(string channel) => Channels.TryGetValue(channel, out var own) && !string.IsNullOrWhiteSpace(own.ReplyTo) ? own.ReplyTo : ReplyTo;
+
+    public string? BccFor(string channel) => Channels.TryGetValue(channel, out var own) && !string.IsNullOrWhiteSpace(own.Bcc) ? own.Bcc : Bcc;
+
     public static MailSettings Read(IConfiguration configuration) => configuration.GetSection(Section).Get<MailSettings>() ?? new MailSettings();
+}
+
+/// <summary>One channel's own e-mail settings; what is left empty is the shop's.</summary>
+public sealed class ChannelMailSettings
+{
+    public string? From { get; set; }
+    public string? ReplyTo { get; set; }
+    public string? Bcc { get; set; }
+    /// <summary>Kinds not sent for this channel's orders (e.g. <c>OrderReceived</c> for a point of sale, where the shopper holds the receipt).</summary>
+    public string[] Disabled { get; set; } = [];
 }
 
 /// <summary>Where e-mail goes: the one seam between HeadlessOms and a mail server.</summary>

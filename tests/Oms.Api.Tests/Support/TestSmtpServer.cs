@@ -30,6 +30,9 @@ public sealed class TestSmtpServer : IAsyncDisposable
         ("Notifications:From", "Testshop <orders@testshop.example>"), ("Notifications:Shop:Name", "Testshop"),
         ("Notifications:Shop:FeedbackUrl", "https://testshop.example/feedback/{token}"), ("Notifications:PollInterval", "00:00:00.050"),
         ("Notifications:YieldToRequests", "false"), // the tests run side by side: the app is never idle
+        // A shop's point of sale: its own sender and reply-to, no "order received" (the shopper holds the receipt).
+        ("Notifications:Channels:pos:From", "Testshop Store <store@testshop.example>"), ("Notifications:Channels:pos:ReplyTo", "store-desk@testshop.example"),
+        ("Notifications:Channels:pos:Disabled:0", "OrderReceived"),
         ("Notifications:RetrySchedule:0", "00:00:00.200"), ("Notifications:RetrySchedule:1", "00:00:00.400"), ("Notifications:RetrySchedule:2", "00:00:00.800"),
         ("Notifications:RetrySchedule:3", "00:00:01.600"), ("Notifications:RetrySchedule:4", "00:00:03"), ("Notifications:RetrySchedule:5", "00:00:05"),
     ];
