@@ -91,12 +91,13 @@ public sealed class NotificationTests
             if (log.EnumerateArray().All(n => n.GetProperty("status").GetString() != "queued") || i == 200) break;
             await Task.Delay(50);
         }
-        Assert.Equal(8, log.GetArrayLength());
+        Assert.True(log.GetArrayLength() == 8, log.GetRawText());
         Assert.All(log.EnumerateArray(), n => Assert.Equal(("sent", email), (n.GetProperty("status").GetString(), n.GetProperty("recipient").GetString())));
         Assert.Contains(log.EnumerateArray(), n => n.GetProperty("kind").GetString() == "shipped" && n.GetProperty("locale").GetString() == "nl");
         var byCustomer = await s.GraphQLDataAsync("query($id: ID!) { customerNotifications(customerId: $id) { kind status subject } }",
             new { id = placed.GetProperty("customerId").GetString() });
-        Assert.Equal(8, byCustomer.GetProperty("customerNotifications").GetArrayLength());
+        // (a document issued since, which sends nothing, may still be queued there)
+        Assert.Equal(8, byCustomer.GetProperty("customerNotifications").EnumerateArray().Count(n => n.GetProperty("status").GetString() != "QUEUED"));
     }
 
     [Fact]

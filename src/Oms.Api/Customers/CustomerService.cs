@@ -85,7 +85,7 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         // Documents being issued from these orders now finish first, and are scrubbed below with the others.
         await db.EnterErasureGateAsync(exclusive: true, ct);
         await seen.EnsureCustomerAsync(id, ct);
-            var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
+        var customer = await db.Customers.SingleOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException("customer", id.Value);
         if (customer.MergedInto is { } survivor)
             throw new ConflictException("customer.merged", $"This customer was merged into {survivor}: erase that one, which erases this one too.");
         CustomerId? owner = id;
@@ -125,6 +125,9 @@ public sealed class CustomerService(OmsDbContext db, UnitOfWork work, CustomerQu
         foreach (var document in documents) document.ErasePersonalData(Scrub, now);
         var documentIds = documents.Select(d => d.Id).ToList();
         foreach (var activity in await db.DocumentActivity.Where(a => documentIds.Contains(a.DocumentId)).ToListAsync(ct)) activity.ErasePersonalData();
+        // The e-mail log keeps what was sent and when, not to whom.
+        var orderGuids = orderIds.Select(o => o.Value).ToList();
+        foreach (var sent in await db.Notifications.Where(n => orderGuids.Contains(n.OrderId)).ToListAsync(ct)) sent.ErasePersonalData(customer.Email, Scrub);
         await db.SaveChangesAsync(ct);
         var aggregates = new List<Guid> { id.Value };
         aggregates.AddRange(merged.Select(c => c.Id.Value));

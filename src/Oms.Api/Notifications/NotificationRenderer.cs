@@ -119,8 +119,8 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         {
             var key = $"return:{returnId}";
             slip = await db.Documents.AsNoTracking().SingleOrDefaultAsync(d => d.SourceKey == key, ct);
-            // Still being drawn up (its order is queued for documents): the e-mail waits for it, for a few tries.
-            if (slip is null && n.Attempts <= 3 && await db.DocumentRequests.AsNoTracking().AnyAsync(r => r.SubjectId == order.Id.Value, ct))
+            // Documents are issued for this order (it has one) but not the slip yet: the e-mail waits for it, for a few tries.
+            if (slip is null && n.Attempts <= 4 && await db.Documents.AsNoTracking().AnyAsync(d => d.OrderId == order.Id, ct))
                 throw new InvalidOperationException("The return slip is still being drawn up.");
         }
         var words = NotificationTexts.For(n.Kind, locale);

@@ -75,6 +75,14 @@ public sealed class Notification
         NextAttemptAt = now;
     }
 
+    /// <summary>Erasure (GDPR): the recipient gives way to <paramref name="placeholderEmail"/>; the subject and error are passed through <paramref name="scrub"/>.</summary>
+    public void ErasePersonalData(string placeholderEmail, Func<string, string> scrub)
+    {
+        if (Recipient is not null) Recipient = placeholderEmail;
+        if (Subject is { } subject) Subject = scrub(subject);
+        if (LastError is { } error) LastError = scrub(error);
+    }
+
     /// <summary>The kind of e-mail an event sends the shopper, if any (<paramref name="eventType"/> as webhooks name it).</summary>
     public static NotificationKind? KindOf(string eventType) => eventType switch
     {
