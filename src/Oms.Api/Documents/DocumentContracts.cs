@@ -97,7 +97,7 @@ public sealed record DocumentPartyDto : IMaskable
     public object Masked() => this with
     {
         Name = PersonalData.Mask(PersonalField.Name, Name), Email = PersonalData.MaskOrNull(PersonalField.Email, Email),
-        Address = Address is { } a ? AddressDto.From(PersonalData.Mask(a.ToDomain()))! : null,
+        Address = (AddressDto?)Address?.Masked(),
     };
 
     public required string Name { get; init; }

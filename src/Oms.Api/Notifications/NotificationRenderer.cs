@@ -66,7 +66,7 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
         var order = await db.Orders.AsNoTracking().SingleOrDefaultAsync(o => o.Id == new OrderId(n.OrderId), ct);
         if (order is null) return Skip("the order is gone");
         if (order.Customer.Name == Order.Erased || order.Customer.Email.Length == 0) return Skip("the customer was erased");
-        var channel = DataLimitsWire(order.Channel);
+        var channel = Oms.Domain.Access.DataLimits.WireOf(order.Channel);
         if (draft is null && !mail.Sends(n.Kind, channel)) return Skip($"switched off for the {channel} channel");
         var customerLocale = order.CustomerId is { } cid ? await db.Customers.AsNoTracking().Where(c => c.Id == cid).Select(c => c.Locale).SingleOrDefaultAsync(ct) : null;
         locale = NotificationTexts.LocaleOf(locale ?? customerLocale);
@@ -160,8 +160,6 @@ public sealed class NotificationRenderer(OmsDbContext db, MailSettings mail, Mic
 
         RenderedMail Skip(string reason) => new(null, null, null, "en", reason);
     }
-
-    private static string DataLimitsWire(OrderChannel channel) => Oms.Domain.Access.DataLimits.WireOf(channel);
 
     /// <summary>The shop's own template of this kind and locale: the channel's, else the one for all channels; null when there is none.</summary>
     private async Task<TemplateDraft?> OwnTemplateAsync(string channel, NotificationKind kind, string locale, CancellationToken ct)

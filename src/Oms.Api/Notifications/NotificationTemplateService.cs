@@ -24,9 +24,7 @@ public sealed class NotificationTemplateService(OmsDbContext db, TimeProvider cl
         RequestValidator.ThrowIfInvalid(r);
         r = Filled(r);
         var (k, l, c) = Key(kind, locale, channel);
-        foreach (var (field, source) in new[] { ("subject", r.Subject), ("html", r.Html), ("text", r.Text) })
-            if (NotificationRenderer.Problem(source) is { } problem)
-                throw new DomainException("notification_template.invalid", $"The {field} is not a Liquid template: {problem}", field);
+        EnsureLiquid(r, "");
         var now = clock.GetUtcNow();
         var existing = await db.NotificationTemplates.SingleOrDefaultAsync(t => t.ChannelKey == (c ?? "") && t.Kind == k && t.Locale == l, ct);
         if (existing is null)
@@ -59,9 +57,7 @@ public sealed class NotificationTemplateService(OmsDbContext db, TimeProvider cl
             RequestValidator.ThrowIfInvalid(given);
             var draft = Filled(given);
             r = r with { Draft = draft };
-            foreach (var (field, source) in new[] { ("draft.subject", draft.Subject), ("draft.html", draft.Html), ("draft.text", draft.Text) })
-                if (NotificationRenderer.Problem(source) is { } problem)
-                    throw new DomainException("notification_template.invalid", $"The {field} is not a Liquid template: {problem}", field);
+            EnsureLiquid(draft, "draft.");
         }
         var locale = r.Locale is null ? null : Locale(r.Locale, "locale");
         await seen.EnsureOrderAsync(new OrderId(r.OrderId), ct);
@@ -70,6 +66,14 @@ public sealed class NotificationTemplateService(OmsDbContext db, TimeProvider cl
         if (mail.Message is null)
             throw new ConflictException("notification.nothing_to_send", $"This order has nothing to show in this e-mail: {mail.SkipReason}.");
         return new NotificationPreviewDto { Subject = mail.Subject!, Html = mail.Html, Text = mail.Text, Locale = mail.Locale, Recipient = mail.Recipient };
+    }
+
+    /// <summary>Refuses a part that is not Liquid, naming it (under <paramref name="prefix"/>) and the line and column of the fault.</summary>
+    private static void EnsureLiquid(NotificationTemplateRequest r, string prefix)
+    {
+        foreach (var (field, source) in new[] { ("subject", r.Subject), ("html", r.Html), ("text", r.Text) })
+            if (NotificationRenderer.Problem(source) is { } problem)
+                throw new DomainException("notification_template.invalid", $"The {prefix}{field} is not a Liquid template: {problem}", prefix + field);
     }
 
     /// <summary>Parts left out (GraphQL passes null for an input field left out) are empty.</summary>

@@ -62,6 +62,7 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
     private const int MaxEntries = 10_000;
     private readonly ConcurrentDictionary<string, (Caller Caller, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (IReadOnlyList<string> Scopes, DateTimeOffset Until)> _roleCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IReadOnlyList<Guid> Nodes, DateTimeOffset Until)> _nodeCache = new(StringComparer.Ordinal);
     private volatile bool _hearing = database.Provider == DatabaseProvider.Sqlite;
     private long _generation;
 
@@ -109,9 +110,9 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
     /// <summary>The ids of the nodes <paramref name="codesOrIds"/> name (codes in any case, or ids), in order; kept like roles are.</summary>
     public async ValueTask<IReadOnlyList<Guid>> NodesNamedAsync(IReadOnlyList<string> codesOrIds, CancellationToken ct)
     {
-        var cacheKey = "nodes\n" + string.Join('\n', codesOrIds);
+        var cacheKey = string.Join('\n', codesOrIds);
         var now = clock.GetUtcNow();
-        if (_roleCache.TryGetValue(cacheKey, out var hit) && hit.Until > now) return hit.Scopes.Select(Guid.Parse).ToList();
+        if (_nodeCache.TryGetValue(cacheKey, out var hit) && hit.Until > now) return hit.Nodes;
         var generation = Interlocked.Read(ref _generation);
         var codes = codesOrIds.Select(c => c.ToUpperInvariant()).ToList();
         var ids = codesOrIds.Select(c => Guid.TryParse(c, out var id) ? new Domain.Inventory.NodeId(id) : (Domain.Inventory.NodeId?)null).OfType<Domain.Inventory.NodeId>().ToList();
@@ -119,9 +120,9 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
         var found = await scope.ServiceProvider.GetRequiredService<OmsDbContext>().Nodes.AsNoTracking()
             .Where(n => codes.Contains(n.Code) || ids.Contains(n.Id)).Select(n => n.Id).ToListAsync(ct);
         var nodes = found.Select(n => n.Value).Order().ToList();
-        if (_roleCache.Count >= MaxEntries) _roleCache.Clear();
-        _roleCache[cacheKey] = (nodes.Select(n => n.ToString()).ToList(), now + (_hearing ? Ttl : UnheardTtl));
-        if (Interlocked.Read(ref _generation) != generation) _roleCache.TryRemove(cacheKey, out _);
+        if (_nodeCache.Count >= MaxEntries) _nodeCache.Clear();
+        _nodeCache[cacheKey] = (nodes, now + (_hearing ? Ttl : UnheardTtl));
+        if (Interlocked.Read(ref _generation) != generation) _nodeCache.TryRemove(cacheKey, out _);
         return nodes;
     }
 
@@ -131,6 +132,7 @@ public sealed class ApiKeyAuthenticator(IServiceScopeFactory scopes, TimeProvide
         Interlocked.Increment(ref _generation);
         _cache.Clear();
         _roleCache.Clear();
+        _nodeCache.Clear();
     }
 
     /// <summary>Whether revocations elsewhere are heard of; either way, what was kept may have missed one.</summary>

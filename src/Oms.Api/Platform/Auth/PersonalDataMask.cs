@@ -45,7 +45,6 @@ public static class PersonalDataMask
     public static object? Apply(PersonalAttribute personal, object? value) => !Masked || value is null ? value : value switch
     {
         string text => PersonalData.Mask(personal.Field, text),
-        AddressDto address => AddressDto.From(PersonalData.Mask(address.ToDomain()))!,
         IMaskable maskable => maskable.Masked(),
         _ => throw new InvalidOperationException($"[Personal] on a {value.GetType().Name}: say how to mask it here."),
     };

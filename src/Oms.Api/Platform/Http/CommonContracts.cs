@@ -28,8 +28,11 @@ public sealed record MoneyDto
 }
 
 /// <summary>A postal address.</summary>
-public sealed record AddressDto
+public sealed record AddressDto : Auth.IMaskable
 {
+    /// <summary>The address as a caller without customers:pii sees a shopper's (<see cref="Oms.Domain.Common.PersonalData"/>): the place, not the person or the door.</summary>
+    public object Masked() => From(Oms.Domain.Common.PersonalData.Mask(ToDomain()))!;
+
     /// <summary>Recipient's name.</summary>
     [Required, StringLength(200)]
     public required string Name { get; init; }
