@@ -100,7 +100,17 @@ public sealed class NotificationSender(IServiceScopeFactory scopes, MailSettings
                 n.MarkAttemptFailed($"{e.GetType().Name}: {e.Message}", settings.Retries, now);
                 logger.LogWarning("E-mail {Notification} ({Kind}) not sent, try {Attempt}: {Error}", n.Id, n.Kind, n.Attempts, e.Message);
             }
+            // The outcome is recorded under the erasure gate (shared), as the document issuer writes: an erasure that
+            // committed while the e-mail was on its way has scrubbed the log, so what is recorded is the order's
+            // address as it stands now (the placeholder), never the erased one again.
+            await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            await db.EnterErasureGateAsync(exclusive: false, CancellationToken.None);
+            if (n.Status == NotificationStatus.Sent
+                && await db.Orders.AsNoTracking().Where(o => o.Id == new Oms.Domain.Orders.OrderId(n.OrderId)).Select(o => o.Customer.Email).SingleOrDefaultAsync(CancellationToken.None) is { } current
+                && current != n.Recipient)
+                n.ErasePersonalData(current, _ => Oms.Domain.Orders.Order.Erased);
             await db.SaveChangesAsync(CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
         }
         return claimed.Count;
     }
